@@ -1,0 +1,45 @@
+# Two commands matter: `make run` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run shell test bench setup venv model lint lock clean
+
+run: setup ## set up, then start the assistant (chat page on localhost)
+	$(PY) -m bot.run
+
+shell: setup ## set up, then chat in this terminal
+	$(PY) -m bot.run --shell
+
+test: setup ## set up, then run every check
+	$(BIN)/ruff check .
+	$(PY) -m pytest
+
+bench: setup ## measure and write docs/benchmarks.md
+	$(PY) -m bench.run
+
+setup: model
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (pyenv install 3.10)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip check
+	touch $@
+
+model: venv ## train only if training data or config changed
+	$(PY) -m bot.training
+
+lint: venv
+	$(BIN)/ruff check .
+
+lock: venv ## after editing requirements.in
+	$(BIN)/pip install --quiet -r requirements.in
+	$(BIN)/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf models var .rasa results

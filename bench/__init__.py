@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): measured figures for docs/benchmarks.md."""

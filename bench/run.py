@@ -1,0 +1,156 @@
+"""`make bench`: measure the assistant on this machine and write docs/benchmarks.md.
+
+Every figure is produced here; the document says which command produced it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bot.evaluation import NluReport, evaluate, http_parser, load_examples
+from bot.http_json import free_port, post_json
+from bot.processes import AssistantProcesses, child_environment
+from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.training import ensure_model
+
+OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
+HOLDOUT = PROJECT_ROOT / "tests" / "data" / "nlu_holdout.yml"
+COMMAND = "make bench"
+# A mix of what readers send: FAQ-style, catalogue, reservations, chit-chat, noise.
+MESSAGE_MIX = [
+    "你好", "明天开门吗", "金陵图书馆在哪里", "有没有《三体》", "帮我预约活着",
+    "我的预约", "怎么办读者证", "转人工", "谢谢", "今天天气怎么样", "asdf", "春节开放吗",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def resident_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure_training() -> tuple[float, float]:
+    """Full training from scratch (no cache): seconds and model size in MB."""
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run(
+            [str(Path(sys.executable).with_name("rasa")), "train", "--force",
+             "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu_data",
+             "--out", out, "--fixed-model-name", "bench"],
+            cwd=PROJECT_ROOT, check=True, capture_output=True,
+            env={**child_environment(load_settings()), "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
+        seconds = time.perf_counter() - started
+        size = (Path(out) / "bench.tar.gz").stat().st_size / 2**20
+    return seconds, size
+
+
+def rest_latencies(rasa_url: str, concurrency: int, per_conversation: int) -> list[float]:
+    """Milliseconds per REST round trip, `concurrency` conversations at once."""
+    url = rasa_url + "/webhooks/rest/webhook"
+
+    def conversation(index: int) -> list[float]:
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        timings = []
+        for turn in range(per_conversation):
+            message = MESSAGE_MIX[(index + turn) % len(MESSAGE_MIX)]
+            started = time.perf_counter()
+            post_json(url, {"sender": sender, "message": message})
+            timings.append((time.perf_counter() - started) * 1000)
+        return timings
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = pool.map(conversation, range(concurrency))
+    return [t for timings in results for t in timings]
+
+
+def nlu_section(report: NluReport) -> list[str]:
+    lines = [
+        f"- held-out examples: {report.total} (`tests/data/nlu_holdout.yml`, never trained on)",
+        f"- intent accuracy: **{report.accuracy:.3f}**; macro-F1: **{report.macro_f1:.3f}**",
+        f"- entity recall (entity and value both right): {report.entity_recall:.3f}",
+        "- confusion pairs (gold → predicted: count):",
+    ]
+    pairs = report.confusions.most_common(10)
+    lines += [f"  - {gold} → {predicted}: {n}" for (gold, predicted), n in pairs] or ["  - none"]
+    return lines
+
+
+def main() -> None:
+    base = load_settings()
+    model = ensure_model(base)
+    print("Measuring full training ...", file=sys.stderr)
+    train_seconds, model_mb = measure_training()
+
+    with tempfile.TemporaryDirectory() as var:
+        settings = Settings(
+            host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
+            chat_port=free_port(), var_dir=Path(var), tracker_db=Path(var) / "tracker.db",
+            model_dir=base.model_dir,
+        )
+        with open(os.devnull, "w") as log, AssistantProcesses(settings, model, log) as servers:
+            servers.start_action_server()
+            started = time.perf_counter()
+            servers.start_rasa_server()
+            start_seconds = time.perf_counter() - started
+            rasa_pid = servers.children[-1].pid
+            print("Evaluating NLU and REST latency ...", file=sys.stderr)
+            report = evaluate(http_parser(settings.rasa_url), load_examples(HOLDOUT))
+            sequential = rest_latencies(settings.rasa_url, 1, 60)
+            concurrent = rest_latencies(settings.rasa_url, 8, 15)
+            memory_mb = resident_memory_mb(rasa_pid)
+
+    def latency_line(label: str, values: list[float]) -> str:
+        return (f"| {label} | {len(values)} | {statistics.median(values):.0f} | "
+                f"{percentile(values, 0.95):.0f} |")
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `{COMMAND}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        "Rerun the command to refresh every figure below.",
+        "",
+        "## Rasa assistant (`make bench` → bench/run.py)",
+        "",
+        f"- full training from scratch (`rasa train --force`): {train_seconds:.0f} s",
+        f"- model size: {model_mb:.1f} MB",
+        f"- Rasa server start until it answers (model load): {start_seconds:.1f} s",
+        f"- Rasa server resident memory after the runs below: {memory_mb:.0f} MB",
+        "",
+        "### NLU on the held-out split",
+        "",
+        *nlu_section(report),
+        "",
+        "### Reply latency through the REST channel (with the action server)",
+        "",
+        "| concurrent conversations | messages | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+        latency_line("1", sequential),
+        latency_line("8", concurrent),
+        "",
+        f"Message mix: {', '.join(MESSAGE_MIX)}.",
+        "",
+    ]
+    OUTPUT.write_text("\n".join(lines), encoding="utf-8")
+    print(f"Wrote {OUTPUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

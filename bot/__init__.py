@@ -1,0 +1,1 @@
+"""The library assistant's own code: settings, model training, the process launcher."""

@@ -1,0 +1,102 @@
+"""NLU evaluation on a held-out split, shared by the test suite and the benchmark.
+
+Examples are parsed by a running Rasa server (`POST /model/parse`), so what is
+measured is the deployed model, not a re-trained copy. A prediction of
+`nlu_fallback` counts as wrong: the reader did not get the intended answer.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rasa.shared.nlu.training_data.loading import load_data
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str
+    entities: tuple[tuple[str, str], ...]  # (entity, value)
+
+
+@dataclass
+class NluReport:
+    total: int = 0
+    correct: int = 0
+    confusions: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
+    gold_counts: Counter = field(default_factory=Counter)
+    predicted_counts: Counter = field(default_factory=Counter)
+    entity_expected: int = 0
+    entity_found: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def macro_f1(self) -> float:
+        scores = []
+        for intent, gold in self.gold_counts.items():
+            hits = gold - sum(n for (g, _), n in self.confusions.items() if g == intent)
+            predicted = self.predicted_counts[intent]
+            precision = hits / predicted if predicted else 0.0
+            recall = hits / gold
+            total = precision + recall
+            scores.append(2 * precision * recall / total if total else 0.0)
+        return sum(scores) / len(scores) if scores else 0.0
+
+    @property
+    def entity_recall(self) -> float:
+        return self.entity_found / self.entity_expected if self.entity_expected else 1.0
+
+
+def load_examples(path: Path) -> list[Example]:
+    data = load_data(str(path))
+    return [
+        Example(
+            text=message.get("text"),
+            intent=message.get("intent"),
+            entities=tuple(
+                (e["entity"], str(e.get("value", ""))) for e in message.get("entities") or []
+            ),
+        )
+        for message in data.intent_examples
+    ]
+
+
+def http_parser(rasa_url: str) -> Callable[[str], dict]:
+    """A parse function backed by a running Rasa server's HTTP API."""
+
+    def parse(text: str) -> dict:
+        request = urllib.request.Request(
+            rasa_url + "/model/parse",
+            data=json.dumps({"text": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+
+    return parse
+
+
+def evaluate(parse: Callable[[str], dict], examples: list[Example]) -> NluReport:
+    report = NluReport()
+    for example in examples:
+        result = parse(example.text)
+        predicted = result["intent"]["name"]
+        report.total += 1
+        report.gold_counts[example.intent] += 1
+        report.predicted_counts[predicted] += 1
+        if predicted == example.intent:
+            report.correct += 1
+        else:
+            report.confusions[(example.intent, predicted)] += 1
+        found = {(e["entity"], str(e.get("value"))) for e in result.get("entities", [])}
+        report.entity_expected += len(example.entities)
+        report.entity_found += sum(1 for entity in example.entities if entity in found)
+    return report

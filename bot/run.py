@@ -1,0 +1,60 @@
+"""`make run`: train if needed, start the action server, the Rasa server and the
+chat page, print the URL, and stop everything cleanly on Ctrl-C.
+
+`python -m bot.run --shell` chats in the terminal instead (like `rasa shell`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from bot.chat_page import start_chat_page
+from bot.processes import AssistantProcesses
+from bot.settings import load_settings
+from bot.training import ensure_model
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    args = parser.parse_args()
+
+    settings = load_settings()
+    model = ensure_model(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    with AssistantProcesses(settings, model) as processes:
+        print("Starting the action server ...", file=sys.stderr)
+        processes.start_action_server()
+        if args.shell:
+            return processes.run_shell()
+        print("Starting the Rasa server (loading the model takes a while) ...", file=sys.stderr)
+        processes.start_rasa_server()
+        chat_page = start_chat_page(settings)
+        print(
+            f"\n金陵图书馆咨询助手已启动 / the assistant is running:\n"
+            f"  chat page      {settings.chat_url}\n"
+            f"  Rasa REST API  {settings.rasa_url}/webhooks/rest/webhook\n"
+            f"  action server  http://{settings.host}:{settings.action_port}\n"
+            f"Press Ctrl-C to stop.",
+            flush=True,
+        )
+        try:
+            while not stop.wait(1):
+                if any(child.poll() is not None for child in processes.children):
+                    print("A server process exited; stopping.", file=sys.stderr)
+                    return 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            chat_page.shutdown()
+            print("\nStopping ...", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
