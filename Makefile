@@ -1,6 +1,8 @@
 # Two commands matter: `make run` and `make test`. Both set everything up first.
 SHELL := /bin/bash
-PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || ls -d $(HOME)/.pyenv/versions/3.10.*/bin/python3.10 2>/dev/null | tail -n 1)
+# pyenv's 3.10 (its shim may exist without 3.10 being active, so look for the binary).
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON310 ?= $(or $(shell ls -d $(PYENV_ROOT)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -n 1),$(shell python3.10 -c 'import sys; print(sys.executable)' 2>/dev/null))
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
