@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench setup venv model lint lock clean
+.PHONY: run shell test bench setup venv db model lint lock clean
 
 run: setup ## set up, then start the assistant (chat page on localhost)
 	$(PY) -m bot.run
@@ -22,7 +22,16 @@ test: setup ## set up, then run every check
 bench: setup ## measure and write docs/benchmarks.md
 	$(PY) -m bench.run
 
-setup: model
+setup: db model
+
+db: venv ## migrate the library database; load demo data into an empty one
+	$(PY) -m bot.db.migrate
+	$(PY) -m bot.demo.load
+
+.PHONY: demo-data
+SCALE ?= 300000
+demo-data: venv ## SCALE synthetic records (~3.33 copies each) into an empty LIBRARY_DATABASE_URL
+	$(PY) -m bot.demo.generate --scale $(SCALE)
 
 venv: $(VENV)/.installed
 

@@ -50,7 +50,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 class AssistantProcesses:
-    """The action server and (unless `rasa_command` says otherwise) the Rasa server.
+    """The action server and the Rasa server.
 
     Use as a context manager; leaving it stops every child, also on Ctrl-C.
     """
@@ -61,16 +61,16 @@ class AssistantProcesses:
         self.log = log
         self.children: list[subprocess.Popen] = []
 
-    def _spawn(self, args: list[str], interactive: bool = False) -> subprocess.Popen:
+    def _spawn(self, args: list[str]) -> subprocess.Popen:
         process = subprocess.Popen(
             args,
             cwd=PROJECT_ROOT,
             env=child_environment(self.settings),
-            stdout=None if interactive else self.log,
-            stderr=None if interactive else subprocess.STDOUT if self.log else None,
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
             # Own process group: a terminal's Ctrl-C reaches only us, and we stop
             # the children in order.
-            start_new_session=not interactive,
+            start_new_session=True,
         )
         self.children.append(process)
         return process
@@ -98,14 +98,6 @@ class AssistantProcesses:
              "--port", str(self.settings.rasa_port)]
         )
         wait_until_answering(self.settings.rasa_url + "/", process, STARTUP_TIMEOUT_SECONDS)
-
-    def run_shell(self) -> int:
-        """`rasa shell` in the foreground (talks to the running action server)."""
-        self.settings.var_dir.mkdir(parents=True, exist_ok=True)
-        shell = self._spawn(
-            [str(VENV_BIN / "rasa"), "shell", *self.rasa_arguments()], interactive=True
-        )
-        return shell.wait()
 
     def stop(self) -> None:
         """Stops children newest first: SIGTERM, then SIGKILL after 15 s."""

@@ -1,7 +1,8 @@
 """`make run`: train if needed, start the action server, the Rasa server and the
 chat page, print the URL, and stop everything cleanly on Ctrl-C.
 
-`python -m bot.run --shell` chats in the terminal instead (like `rasa shell`).
+`python -m bot.run --shell` chats in this terminal instead of opening the chat page
+(like `rasa shell`, but through the same guarded REST channel as readers use).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 from bot.chat_page import start_chat_page
 from bot.processes import AssistantProcesses
 from bot.settings import load_settings
+from bot.terminal_chat import chat_in_terminal
 from bot.training import ensure_model
 
 
@@ -27,13 +29,16 @@ def main() -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
-    with AssistantProcesses(settings, model) as processes:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    log = (settings.var_dir / "servers.log").open("a") if args.shell else None
+    with AssistantProcesses(settings, model, log) as processes:
         print("Starting the action server ...", file=sys.stderr)
         processes.start_action_server()
-        if args.shell:
-            return processes.run_shell()
         print("Starting the Rasa server (loading the model takes a while) ...", file=sys.stderr)
         processes.start_rasa_server()
+        if args.shell:
+            chat_in_terminal(settings)
+            return 0
         chat_page = start_chat_page(settings)
         print(
             f"\n金陵图书馆咨询助手已启动 / the assistant is running:\n"

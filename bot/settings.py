@@ -7,6 +7,8 @@
 - LIBRARY_VAR_DIR (var): where embedded databases and logs live
 - RASA_TRACKER_DB (<LIBRARY_VAR_DIR>/rasa_tracker.db): SQLite file of Rasa's tracker store
 - LIBRARY_MODEL_DIR (models): trained Rasa models
+- LIBRARY_DATABASE_URL (sqlite:///<LIBRARY_VAR_DIR>/library.db): the library's data
+  (SQLAlchemy URL; e.g. postgresql://user@127.0.0.1:5432/library)
 
 Relative paths are taken from the project root.
 """
@@ -31,6 +33,7 @@ class Settings:
     var_dir: Path
     tracker_db: Path
     model_dir: Path
+    database_url: str
 
     @property
     def rasa_url(self) -> str:
@@ -49,6 +52,7 @@ class Settings:
         return {
             "ACTION_SERVER_URL": self.action_server_url,
             "RASA_TRACKER_DB": str(self.tracker_db),
+            "LIBRARY_DATABASE_URL": self.database_url,
         }
 
 
@@ -68,4 +72,7 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         tracker_db=_path("RASA_TRACKER_DB", var_dir / "rasa_tracker.db"),
         model_dir=_path("LIBRARY_MODEL_DIR", Path("models")),
+        database_url=os.environ.get(
+            "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
+        ),
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.db.migrate import upgrade
+from bot.demo.load import load_demo
 from bot.http_json import free_port, post_json
 from bot.processes import AssistantProcesses
 from bot.settings import Settings, load_settings
@@ -23,17 +26,21 @@ def model() -> Path:
 
 @pytest.fixture(scope="session")
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Servers on free ports, with their own tracker store and a fresh demo library."""
     var_dir = tmp_path_factory.mktemp("var")
-    defaults = load_settings()
-    return Settings(
+    settings = dataclasses.replace(
+        load_settings(),
         host="127.0.0.1",
         rasa_port=free_port(),
         action_port=free_port(),
         chat_port=free_port(),
         var_dir=var_dir,
         tracker_db=var_dir / "rasa_tracker.db",
-        model_dir=defaults.model_dir,
+        database_url=f"sqlite:///{var_dir / 'library.db'}",
     )
+    upgrade(settings.database_url)
+    load_demo(settings.database_url)
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,28 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 QUIET = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
+# Warnings that are expected: the guard sends password_checked (never typed), the form
+# asks with utter_ask_card_number, and Rasa's default fallback action says utter_default.
+EXPECTED_WARNINGS = (
+    "The intent 'password_checked' is listed in the domain file, but is not found",
+    "The utterance 'utter_ask_card_number' is not used",
+    "The utterance 'utter_default' is not used",
+)
+
+
 def test_training_data_is_valid() -> None:
     result = subprocess.run(
-        [RASA, "data", "validate", "--fail-on-warnings",
+        [RASA, "data", "validate",
          "--domain", "domain.yml", "--data", "nlu_data", "--config", "config.yml"],
         cwd=PROJECT_ROOT, capture_output=True, text=True, env=QUIET,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    warnings = [
+        line for line in output.splitlines()
+        if "UserWarning" in line and not any(expected in line for expected in EXPECTED_WARNINGS)
+    ]
+    assert result.returncode == 0, output[-3000:]
+    assert not warnings, "\n".join(warnings)
 
 
 def test_stories_predict_every_action(model: Path, tmp_path: Path) -> None:

@@ -1,0 +1,127 @@
+"""Catalogue search from the chat, with per-branch availability and paging."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.dates import describe_day
+from actions.library import LibraryAction, services
+from actions.reader_text import latest_entity_values, quote
+from bot.services.interface import SearchResult, TitleHit
+from bot.services.search_text import isbn13, looks_like_isbn
+
+PAGE_SIZE = 3
+# Words around a search that are not part of what is searched for.
+FILLER = re.compile(
+    r"请问|请|帮我|帮忙|麻烦|你们|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|搜一下|"
+    r"搜索|找一下|找找|我想|我要|想借|借阅|借|这本书|这本|一本|本书|的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
+)
+
+
+def search_query(tracker: Tracker) -> str:
+    """What to search for: the entities the NLU found, else the reader's words."""
+    parts = [
+        value
+        for entity in ("isbn", "title", "author", "subject")
+        for value in latest_entity_values(tracker, entity)
+    ]
+    if parts:
+        return " ".join(parts)
+    text = tracker.latest_message.get("text", "")
+    if text.startswith("/"):
+        return ""
+    return FILLER.sub(" ", text).strip()
+
+
+def payload(intent: str, **entities: object) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
+
+
+def hit_text(hit: TitleHit) -> str:
+    today = date.today()
+    imprint = "，".join(str(part) for part in (hit.publisher, hit.year) if part)
+    lines = [f"《{hit.title}》 {hit.author}" + (f"（{imprint}）" if imprint else ""),
+             f"索书号：{hit.call_number}"]
+    for branch in hit.availability:
+        line = f"· {branch.branch}：在架 {branch.on_shelf}/{branch.total} 册"
+        if branch.on_shelf and branch.location:
+            line += f"，{branch.location}"
+        elif branch.next_due:
+            line += f"，最早 {describe_day(branch.next_due, today)} 到期归还"
+        lines.append(line)
+    if not hit.availability:
+        lines.append("· 暂无可借复本")
+    return "\n".join(lines)
+
+
+def show_results(
+    dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
+) -> list[dict[str, Any]]:
+    if not result.hits:
+        more = "更多" if offset else ""
+        dispatcher.utter_message(
+            text=f"没有找到与“{quote(query)}”相关的{more}馆藏。您可以换个关键词，"
+            "或向图书馆荐购这本书，也可以转人工咨询。",
+            buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"},
+                     {"title": "转人工", "payload": "/request_human"}],
+        )
+        return [SlotSet("search_query", None), SlotSet("search_offset", None)]
+    shown_to = offset + len(result.hits)
+    total = f"超过 {result.total}" if result.total >= 1000 else str(result.total)
+    dispatcher.utter_message(text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：")
+    for hit in result.hits:
+        dispatcher.utter_message(
+            text=hit_text(hit),
+            buttons=[{"title": f"预约《{hit.title}》",
+                      "payload": payload("place_reservation", bib_id=str(hit.bib_id))}],
+        )
+    if result.total > shown_to:
+        dispatcher.utter_message(
+            text="想看更多结果，请点“更多结果”，或者告诉我作者、出版社来缩小范围。",
+            buttons=[{"title": "更多结果", "payload": "/show_more"}],
+        )
+    return [SlotSet("search_query", query), SlotSet("search_offset", float(shown_to))]
+
+
+def invalid_isbn(query: str) -> bool:
+    return looks_like_isbn(query) and isbn13(query) is None
+
+
+class ActionSearchCatalogue(LibraryAction):
+    action_name = "action_search_catalogue"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        query = search_query(tracker)
+        if not re.search(r"\w", query):
+            dispatcher.utter_message(
+                text="请告诉我书名、作者、ISBN 或主题，例如：查《活着》、余华的书。"
+            )
+            return []
+        if invalid_isbn(query):
+            dispatcher.utter_message(
+                text=f"“{quote(query)}”不是有效的 ISBN（应为 10 位或 13 位，校验位正确）。"
+                "请核对后再发，或者直接告诉我书名。"
+            )
+            return []
+        result = services().catalogue.search(query, limit=PAGE_SIZE)
+        return show_results(dispatcher, query, result, offset=0)
+
+
+class ActionShowMore(LibraryAction):
+    action_name = "action_show_more"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        query = tracker.get_slot("search_query")
+        if not query:
+            dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。")
+            return []
+        offset = int(tracker.get_slot("search_offset") or 0)
+        result = services().catalogue.search(query, limit=PAGE_SIZE, offset=offset)
+        return show_results(dispatcher, query, result, offset=offset)

@@ -1,0 +1,59 @@
+"""Dates as readers say them: 今天, 明天, 后天, 周六, 下周一, 这周末,
+5月1日, 12月25号, 2027-01-01."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
+_WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
+_MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """The first date mentioned in text, or None. Dates without a year are the next
+    such date from today on."""
+    for word, offset in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
+        if word in text:
+            return today + timedelta(days=offset)
+    if match := _ISO.search(text):
+        return _safe_date(*map(int, match.groups()))
+    if match := _MONTH_DAY.search(text):
+        year, month, day = match.groups()
+        if year:
+            return _safe_date(int(year), int(month), int(day))
+        candidate = _safe_date(today.year, int(month), int(day))
+        if candidate and candidate < today:
+            candidate = _safe_date(today.year + 1, int(month), int(day))
+        return candidate
+    if match := _WEEK_PATTERN.search(text):
+        prefix, weekday = match.groups()
+        monday = today - timedelta(days=today.weekday())
+        weeks = {"下下": 2}.get(prefix or "", 1 if prefix and prefix.startswith("下") else 0)
+        candidate = monday + timedelta(weeks=weeks, days=_WEEKDAY[weekday])
+        if not prefix and candidate < today:
+            candidate += timedelta(weeks=1)
+        return candidate
+    return None
+
+
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def describe_day(day: date, today: date) -> str:
+    """'今天（11月25日，周三）' style."""
+    relative = {0: "今天", 1: "明天", 2: "后天"}.get((day - today).days, "")
+    label = f"{day.month}月{day.day}日，周{WEEKDAY_NAMES[day.weekday()]}"
+    if day.year != today.year:
+        label = f"{day.year}年" + label
+    return f"{relative}（{label}）" if relative else label

@@ -1,0 +1,183 @@
+"""Book holds: place (available copy held for pickup, or a place in the queue),
+list with status and queue position, cancel."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.catalogue import invalid_isbn, payload, search_query
+from actions.dates import describe_day
+from actions.library import LibraryAction, as_id, entity_or_slot, services, verified_reader
+from actions.login import ask_login
+from actions.reader_text import latest_entity_values, quote
+from bot.services.interface import Hold, HoldOutcome, HoldResult, TitleHit
+from bot.services.search_text import title_key
+
+CHOICES = 5
+HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
+
+
+def clear_hold_slots() -> list[dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in HOLD_SLOTS]
+
+
+def hold_text(hold: Hold) -> str:
+    today = date.today()
+    if hold.status == "ready":
+        deadline = describe_day(hold.pickup_deadline, today) if hold.pickup_deadline else ""
+        return f"《{hold.title}》已为您保留在{hold.pickup_branch}，请在{deadline}前取书。"
+    return (
+        f"《{hold.title}》排队中，您排在第 {hold.queue_position} 位，"
+        f"到书后在{hold.pickup_branch}取。"
+    )
+
+
+def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit | None:
+    """The title to hold: from a button, or by searching what the reader said.
+    None when there is none yet (the reader has been told, or asked to choose)."""
+    named = latest_entity_values(tracker, "title")
+    bib_id = None if named else as_id(entity_or_slot(tracker, "bib_id"))
+    if bib_id:
+        chosen = services().catalogue.title(bib_id)
+        if chosen is None:
+            dispatcher.utter_message(text="没有找到这本书，无法预约。")
+        return chosen
+    query = search_query(tracker)
+    if not query.strip():
+        dispatcher.utter_message(text="请问您想预约哪本书？告诉我书名即可，例如：预约《活着》。")
+        return None
+    if invalid_isbn(query):
+        dispatcher.utter_message(
+            text=f"“{quote(query)}”不是有效的 ISBN，请核对后再发，或告诉我书名。"
+        )
+        return None
+    result = services().catalogue.search(query, limit=CHOICES)
+    if not result.hits:
+        dispatcher.utter_message(
+            text=f"本馆没有找到“{quote(query)}”，无法预约。您可以向图书馆荐购这本书。",
+            buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"}],
+        )
+        return None
+    first = result.hits[0]
+    if result.total == 1 or title_key(first.title) == title_key(query):
+        return first
+    dispatcher.utter_message(
+        text="找到了好几本，请选择要预约的是哪一本：",
+        buttons=[
+            {"title": f"《{hit.title}》{hit.author}",
+             "payload": payload("place_reservation", bib_id=str(hit.bib_id))}
+            for hit in result.hits
+        ],
+    )
+    return None
+
+
+class ActionPlaceReservation(LibraryAction):
+    action_name = "action_place_reservation"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        chosen = choose_title(dispatcher, tracker)
+        if chosen is None:
+            return clear_hold_slots()
+        info = services().info
+        branch_name = entity_or_slot(tracker, "pickup_branch") or entity_or_slot(tracker, "branch")
+        pickup = info.find_branch(branch_name) if branch_name else None
+        if pickup is None:
+            shelf = next((b.branch for b in chosen.availability if b.on_shelf), None)
+            pickup = info.find_branch(shelf or "金陵图书馆")
+        remembered = [SlotSet("bib_id", str(chosen.bib_id)), SlotSet("pickup_branch", pickup.name)]
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text=f"预约《{chosen.title}》需要先验证您的读者证。")
+            return remembered + ask_login("place_hold")
+        result = services().circulation.place_hold(reader, chosen.bib_id, pickup.code)
+        dispatcher.utter_message(text=self.outcome_text(chosen, result))
+        return clear_hold_slots()
+
+    @staticmethod
+    def outcome_text(title: TitleHit, result: HoldResult) -> str:
+        outcome = result.outcome
+        if result.hold is not None:
+            return "预约成功！" + hold_text(result.hold)
+        return {
+            HoldOutcome.DUPLICATE: f"您已经预约过《{title.title}》了，可以说“我的预约”查看。",
+            HoldOutcome.LIMIT_REACHED:
+                f"您的读者证最多同时预约 {result.limit} 本，已达上限。可以先取消不需要的预约。",
+            HoldOutcome.NOT_HELD_BY_LIBRARY: f"《{title.title}》目前没有可预约的馆藏复本。",
+            HoldOutcome.CARD_NOT_USABLE:
+                "您的读者证目前不能预约（已停用或过期），请到馆服务台咨询。",
+        }[outcome]
+
+
+class ActionListReservations(LibraryAction):
+    action_name = "action_list_reservations"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text="查看预约需要先验证您的读者证。")
+            return ask_login("list_holds")
+        holds = services().circulation.holds(reader)
+        bookings = services().activities.bookings(reader, since=date.today())
+        if not holds and not bookings:
+            dispatcher.utter_message(text=f"{reader.name}，您目前没有进行中的预约或活动报名。")
+            return []
+        if holds:
+            dispatcher.utter_message(
+                text=f"{reader.name}，您有 {len(holds)} 条图书预约：\n"
+                + "\n".join(f"{n}. {hold_text(h)}" for n, h in enumerate(holds, start=1)),
+                buttons=[{"title": f"取消《{h.title}》",
+                          "payload": payload("cancel_reservation", hold_id=str(h.hold_id))}
+                         for h in holds],
+            )
+        if bookings:
+            dispatcher.utter_message(
+                text="您报名或预约的活动和场地：\n" + "\n".join(
+                    f"{n}. {b.what}（{b.branch}，{b.starts_at:%m月%d日 %H:%M}）"
+                    for n, b in enumerate(bookings, start=1)),
+                buttons=[{"title": f"取消 {b.what} {b.starts_at:%m-%d %H:%M}",
+                          "payload": payload("cancel_booking", booking_id=str(b.booking_id))}
+                         for b in bookings],
+            )
+        return []
+
+
+class ActionCancelReservation(LibraryAction):
+    action_name = "action_cancel_reservation"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        hold_id = as_id(entity_or_slot(tracker, "hold_id"))
+        titles = latest_entity_values(tracker, "title")
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text="取消预约需要先验证您的读者证。")
+            keep = [SlotSet("hold_id", str(hold_id))] if hold_id else []
+            return keep + ask_login("cancel_hold")
+        holds = services().circulation.holds(reader)
+        if hold_id is None and titles:
+            wanted = title_key(titles[0])
+            matching = [h for h in holds if wanted and wanted in title_key(h.title)]
+            hold_id = matching[0].hold_id if len(matching) == 1 else None
+        if hold_id is None:
+            if not holds:
+                dispatcher.utter_message(text="您目前没有进行中的图书预约。")
+                return clear_hold_slots()
+            dispatcher.utter_message(
+                text="请选择要取消的预约：",
+                buttons=[{"title": f"取消《{h.title}》",
+                          "payload": payload("cancel_reservation", hold_id=str(h.hold_id))}
+                         for h in holds],
+            )
+            return clear_hold_slots()
+        if services().circulation.cancel_hold(reader, hold_id):
+            dispatcher.utter_message(text="已为您取消这条预约。")
+        else:
+            dispatcher.utter_message(
+                text="没有找到这条预约：它可能已经取消、已取书，或不属于您的读者证。"
+            )
+        return clear_hold_slots()

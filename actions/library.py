@@ -1,0 +1,77 @@
+"""Base class of the actions that use the library's services."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.services.interface import LibraryServices, ReaderRef, ServiceUnavailableError
+from bot.services.sql import sql_services
+from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE_TEXT = (
+    "抱歉，图书馆系统暂时无法连接，请稍后再试。您的请求没有被处理，也没有任何数据被改动。"
+)
+
+
+@cache
+def services() -> LibraryServices:
+    """The library services of this action server (the SQL database by default)."""
+    return sql_services(os.environ.get("LIBRARY_DATABASE_URL") or load_settings().database_url)
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "rest"
+
+
+def verified_reader(tracker: Tracker) -> ReaderRef | None:
+    """The reader verified in this conversation (on this channel), if any."""
+    return services().circulation.verified_reader(channel_of(tracker), tracker.sender_id)
+
+
+class LibraryAction(Action):
+    """Runs `act`; if the library system is down, tells the reader so (and changes nothing)."""
+
+    action_name = ""
+
+    def name(self) -> str:
+        return self.action_name
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            return self.act(dispatcher, tracker)
+        except ServiceUnavailableError as error:
+            logger.warning("%s: library system unavailable: %s", self.action_name, error)
+            dispatcher.utter_message(text=UNAVAILABLE_TEXT)
+            return []
+
+
+def entity_or_slot(tracker: Tracker, name: str) -> str | None:
+    """A request parameter: from the latest message, else remembered in a slot
+    (after verification the latest message is the verification outcome)."""
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == name and entity.get("value") not in (None, ""):
+            return str(entity["value"])
+    value = tracker.get_slot(name)
+    return None if value in (None, "") else str(value)
+
+
+def as_id(value: str | None) -> int | None:
+    """A numeric id from a button payload, or None for anything else."""
+    try:
+        number = int(float(value)) if value is not None else None
+    except ValueError:
+        return None
+    return number if number and number > 0 else None

@@ -1,0 +1,109 @@
+"""Reader verification inside the conversation (the `login_form`).
+
+The card number is asked for by the form. The password is not seen by Rasa at all:
+`action_ask_verification` tells the channel guard (bot/channels/guard.py) to expect
+it; the guard checks it and passes on only the outcome as the `verification` entity.
+The outcome is trusted only if the database agrees that this conversation is verified.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
+from bot.services.interface import ServiceUnavailableError, Verification
+
+CARD_PATTERN = re.compile(r"JL\d{8}", re.IGNORECASE)
+LOGIN_SLOTS = ("card_number", "verification")
+RETRY = {
+    Verification.WRONG_PASSWORD.value: "密码不正确，请重新输入（连续输错 5 次将锁定 15 分钟）。",
+    Verification.UNKNOWN_CARD.value: "没有找到这个读者证号，请核对后重新输入。",
+}
+FINAL = {
+    Verification.LOCKED.value: (
+        "密码错误次数过多，该读者证已暂时锁定，请 15 分钟后再试，或到馆咨询。"
+    ),
+    Verification.CARD_BLOCKED.value: "该读者证目前处于停用状态，暂时不能办理，请到馆服务台咨询。",
+    Verification.CARD_EXPIRED.value: "该读者证已过有效期，请到馆服务台办理续期后再预约。",
+}
+
+
+def ask_login(pending_request: str) -> list[dict[str, Any]]:
+    """Events that start verification and resume `pending_request` afterwards."""
+    return [
+        SlotSet("pending_request", pending_request),
+        *(SlotSet(slot, None) for slot in LOGIN_SLOTS),
+        FollowupAction("login_form"),
+    ]
+
+
+def login_reset() -> list[dict[str, Any]]:
+    return [SlotSet("pending_request", None), *(SlotSet(slot, None) for slot in LOGIN_SLOTS)]
+
+
+class ValidateLoginForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_login_form"
+
+    def validate_card_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        match = CARD_PATTERN.search(str(value or ""))
+        if not match:
+            dispatcher.utter_message(
+                text="读者证号的格式不对，请输入类似 JL00000001 的证号；输入“取消”可退出。"
+            )
+            return {"card_number": None}
+        return {"card_number": match.group().upper()}
+
+    def validate_verification(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value == Verification.VERIFIED.value and verified_reader(tracker):
+            return {"verification": value}
+        if value in FINAL:
+            dispatcher.utter_message(text=FINAL[value])
+            return {"verification": value}
+        dispatcher.utter_message(text=RETRY.get(value, RETRY[Verification.WRONG_PASSWORD.value]))
+        if value == Verification.UNKNOWN_CARD.value:
+            return {"verification": None, "card_number": None}
+        return {"verification": None}
+
+
+class ActionAskVerification(Action):
+    """Asks for the password and tells the channel to intercept the next message."""
+
+    def name(self) -> str:
+        return "action_ask_verification"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        try:
+            services().circulation.expect_password(
+                channel_of(tracker), tracker.sender_id, tracker.get_slot("card_number")
+            )
+        except ServiceUnavailableError:
+            dispatcher.utter_message(text=UNAVAILABLE_TEXT)
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]
+        dispatcher.utter_message(
+            text="请输入读者证密码。密码只用于这次验证，不会出现在对话记录里；输入“取消”可退出。"
+        )
+        return []
+
+
+class ActionCancelLogin(Action):
+    def name(self) -> str:
+        return "action_cancel_login"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text="好的，已取消。还有其他可以帮您的吗？")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]

@@ -1,0 +1,229 @@
+"""ORM models of the library: branches and hours, catalogue, readers, holds,
+spaces and events. Statuses are short English codes; readers see Chinese labels."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+ACTIVE_HOLD = "status IN ('waiting', 'ready')"
+ACTIVE_SIGNUP = "status = 'active'"
+
+
+class Branch(Base):
+    """A library building: 总馆, 分馆, 少儿馆, or a 南京共享图书馆 member library."""
+
+    __tablename__ = "branch"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(100), nullable=False, unique=True)
+    kind = Column(String(16), nullable=False)  # main | branch | children | network
+    address = Column(String(200), nullable=False, default="")
+    transport = Column(Text, nullable=False, default="")
+    phone = Column(String(40), nullable=False, default="")
+    aliases = Column(String(300), nullable=False, default="")  # "、"-separated short names
+    confirmed = Column(Boolean, nullable=False, default=False)  # facts checked by the library
+
+    weekly_hours = relationship("WeeklyHours", order_by="WeeklyHours.weekday")
+
+
+class WeeklyHours(Base):
+    """Regular opening hours: one row per open weekday (0 = Monday); no row = closed."""
+
+    __tablename__ = "weekly_hours"
+    id = Column(Integer, primary_key=True)
+    branch_id = Column(ForeignKey("branch.id"), nullable=False)
+    weekday = Column(Integer, nullable=False)
+    opens = Column(Time, nullable=False)
+    closes = Column(Time, nullable=False)
+    __table_args__ = (UniqueConstraint("branch_id", "weekday"),)
+
+
+class SpecialDay(Base):
+    """A holiday or special closure that overrides the weekly hours on one date."""
+
+    __tablename__ = "special_day"
+    id = Column(Integer, primary_key=True)
+    branch_id = Column(ForeignKey("branch.id"), nullable=True)  # NULL: every branch
+    day = Column(Date, nullable=False, index=True)
+    name = Column(String(60), nullable=False)  # e.g. 春节, 设备检修
+    closed = Column(Boolean, nullable=False, default=True)
+    opens = Column(Time)
+    closes = Column(Time)
+
+
+class BibRecord(Base):
+    """A bibliographic record (one title/edition)."""
+
+    __tablename__ = "bib_record"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(300), nullable=False)
+    author = Column(String(200), nullable=False, default="")
+    publisher = Column(String(200), nullable=False, default="")
+    year = Column(Integer)
+    isbn = Column(String(13), index=True)
+    clc = Column(String(40), nullable=False, default="")  # 中图分类号
+    call_number = Column(String(60), nullable=False, default="")  # 索书号
+    subjects = Column(String(300), nullable=False, default="")  # "、"-separated
+    summary = Column(Text, nullable=False, default="")
+    # jieba-segmented, normalised text indexed by SQLite FTS5 / PostgreSQL tsvector.
+    search_text = Column(Text, nullable=False, default="")
+
+
+class Item(Base):
+    """A physical copy."""
+
+    __tablename__ = "item"
+    id = Column(Integer, primary_key=True)
+    bib_id = Column(ForeignKey("bib_record.id"), nullable=False, index=True)
+    branch_id = Column(ForeignKey("branch.id"), nullable=False)
+    barcode = Column(String(32), nullable=False, unique=True)
+    location = Column(String(100), nullable=False, default="")  # floor / shelf
+    # on_shelf | on_loan | in_transit | on_hold | lost
+    status = Column(String(16), nullable=False, default="on_shelf")
+    due_date = Column(Date)
+    __table_args__ = (Index("ix_item_bib_status", "bib_id", "status"),)
+
+
+class CardType(Base):
+    """Reader-card rules (e.g. adult, children's card)."""
+
+    __tablename__ = "card_type"
+    code = Column(String(16), primary_key=True)
+    name = Column(String(40), nullable=False)
+    max_active_holds = Column(Integer, nullable=False)
+    max_loans = Column(Integer, nullable=False)
+
+
+class Reader(Base):
+    __tablename__ = "reader"
+    id = Column(Integer, primary_key=True)
+    card_number = Column(String(32), nullable=False, unique=True)
+    name = Column(String(60), nullable=False)
+    card_type_code = Column(ForeignKey("card_type.code"), nullable=False)
+    status = Column(String(16), nullable=False, default="active")  # active | blocked
+    expires_on = Column(Date, nullable=False)
+    password_hash = Column(String(200), nullable=False)  # pbkdf2_sha256$iterations$salt$hash
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime)
+
+    card_type = relationship("CardType")
+
+
+class ReaderSession(Base):
+    """A reader verified on one channel conversation (channel + sender id)."""
+
+    __tablename__ = "reader_session"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    expires_at = Column(DateTime, nullable=False)
+    __table_args__ = (UniqueConstraint("channel", "sender_id"),)
+
+
+class PasswordPrompt(Base):
+    """The assistant has asked this conversation for a reader-card password: the
+    channel checks the next message against the card and never passes it to Rasa."""
+
+    __tablename__ = "password_prompt"
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    card_number = Column(String(32), nullable=False)
+    expires_at = Column(DateTime, nullable=False)
+    __table_args__ = (UniqueConstraint("channel", "sender_id"),)
+
+
+class Reservation(Base):
+    """A hold on a title: waiting in the queue, or ready for pickup with an item."""
+
+    __tablename__ = "reservation"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False, index=True)
+    bib_id = Column(ForeignKey("bib_record.id"), nullable=False)
+    pickup_branch_id = Column(ForeignKey("branch.id"), nullable=False)
+    item_id = Column(ForeignKey("item.id"))
+    # waiting | ready | cancelled | fulfilled | expired
+    status = Column(String(16), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    pickup_deadline = Column(Date)
+    __table_args__ = (
+        Index(
+            "uq_reservation_active", "reader_id", "bib_id", unique=True,
+            sqlite_where=text(ACTIVE_HOLD), postgresql_where=text(ACTIVE_HOLD),
+        ),
+        Index("ix_reservation_queue", "bib_id", "status", "created_at"),
+    )
+
+
+class Space(Base):
+    """A bookable space: 阅美直播间, 培训区, a study room."""
+
+    __tablename__ = "space"
+    id = Column(Integer, primary_key=True)
+    branch_id = Column(ForeignKey("branch.id"), nullable=False)
+    name = Column(String(100), nullable=False)
+    description = Column(Text, nullable=False, default="")
+
+
+class SpaceSlot(Base):
+    __tablename__ = "space_slot"
+    id = Column(Integer, primary_key=True)
+    space_id = Column(ForeignKey("space.id"), nullable=False, index=True)
+    starts_at = Column(DateTime, nullable=False)
+    ends_at = Column(DateTime, nullable=False)
+    capacity = Column(Integer, nullable=False)
+    booked = Column(Integer, nullable=False, default=0)
+
+
+class Event(Base):
+    """A reader activity, e.g. of the 阅美四季 series."""
+
+    __tablename__ = "event"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(200), nullable=False)
+    series = Column(String(60), nullable=False, default="")
+    branch_id = Column(ForeignKey("branch.id"), nullable=False)
+    place = Column(String(100), nullable=False, default="")
+    audience = Column(String(60), nullable=False, default="")
+    description = Column(Text, nullable=False, default="")
+    starts_at = Column(DateTime, nullable=False, index=True)
+    ends_at = Column(DateTime, nullable=False)
+    capacity = Column(Integer, nullable=False)
+    signed_up = Column(Integer, nullable=False, default=0)
+
+
+class Booking(Base):
+    """A reader's place in a space slot or an event (exactly one of the two)."""
+
+    __tablename__ = "booking"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False, index=True)
+    slot_id = Column(ForeignKey("space_slot.id"))
+    event_id = Column(ForeignKey("event.id"))
+    status = Column(String(16), nullable=False, default="active")  # active | cancelled
+    created_at = Column(DateTime, nullable=False)
+    __table_args__ = (
+        Index("uq_booking_slot", "reader_id", "slot_id", unique=True,
+              sqlite_where=text(ACTIVE_SIGNUP + " AND slot_id IS NOT NULL"),
+              postgresql_where=text(ACTIVE_SIGNUP + " AND slot_id IS NOT NULL")),
+        Index("uq_booking_event", "reader_id", "event_id", unique=True,
+              sqlite_where=text(ACTIVE_SIGNUP + " AND event_id IS NOT NULL"),
+              postgresql_where=text(ACTIVE_SIGNUP + " AND event_id IS NOT NULL")),
+    )

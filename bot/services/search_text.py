@@ -1,0 +1,87 @@
+"""Text normalisation and jieba segmentation shared by indexing and querying, so a
+query and a record meet on the same tokens: 繁體 → 简体, full-width → half-width,
+Roman volume numerals → digits (三体Ⅱ ≡ 三体2), case folded, punctuation dropped."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import jieba
+import zhconv
+
+from bot.settings import PROJECT_ROOT
+
+DICTIONARY_DIR = PROJECT_ROOT / "knowledge" / "jieba"
+_ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4", "Ⅴ": "5", "Ⅵ": "6", "Ⅶ": "7",
+          "Ⅷ": "8", "Ⅸ": "9", "Ⅹ": "10", "Ⅺ": "11", "Ⅻ": "12"}
+_ROMAN_PATTERN = re.compile("|".join(_ROMAN))
+# Anything that is not a letter, digit or CJK ideograph separates words.
+_SEPARATORS = re.compile(r"[^\w]+|_")
+_VOLUME = re.compile(r"第?([一二三四五六七八九十\d]+)[部卷册集]")
+_CHINESE_DIGITS = {c: str(i) for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+@cache
+def _segmenter() -> jieba.Tokenizer:
+    tokenizer = jieba.Tokenizer()
+    for path in sorted(DICTIONARY_DIR.iterdir()):
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+def normalise(text: str) -> str:
+    text = _ROMAN_PATTERN.sub(lambda m: _ROMAN[m.group()], text)
+    text = unicodedata.normalize("NFKC", text)
+    text = zhconv.convert(text, "zh-cn")
+    # "三体第二部" / "三体2册" → volume number as a digit
+    text = _VOLUME.sub(lambda m: " " + _CHINESE_DIGITS.get(m.group(1), m.group(1)) + " ", text)
+    return text.casefold()
+
+
+def tokens(text: str, for_index: bool = False) -> list[str]:
+    """Normalised jieba tokens without punctuation. For the index, the search mode
+    adds the parts of long words too (黑暗森林 → 黑暗, 森林, 黑暗森林)."""
+    segmenter = _segmenter()
+    words: list[str] = []
+    for chunk in _SEPARATORS.split(normalise(text)):
+        if not chunk:
+            continue
+        cut = segmenter.cut_for_search(chunk) if for_index else segmenter.cut(chunk)
+        words.extend(word for word in cut if word.strip())
+    return words
+
+
+def title_key(text: str) -> str:
+    """Two titles are the same for a reader when their words are: 《三體》 ≡ 三体."""
+    return "".join(tokens(text))
+
+
+def index_text(*fields: str) -> str:
+    """The search_text stored with a record."""
+    seen: dict[str, None] = {}
+    for field in fields:
+        for word in tokens(field, for_index=True):
+            seen.setdefault(word)
+    return " ".join(seen)
+
+
+def isbn13(candidate: str) -> str | None:
+    """A valid ISBN-13 for an ISBN-10 or ISBN-13 (hyphens and spaces allowed), else None."""
+    digits = re.sub(r"[\s-]", "", candidate).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        if sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits)) % 11:
+            return None
+        digits = "978" + digits[:9]
+        check = (10 - sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits)) % 10) % 10
+        return digits + str(check)
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
+        return digits if total % 10 == 0 else None
+    return None
+
+
+def looks_like_isbn(text: str) -> bool:
+    """Whether the reader typed something meant as an ISBN (valid or not)."""
+    return bool(re.fullmatch(r"(?:isbn[:：]?\s*)?[\d\s-]{10,17}[\dxX]?", text.strip(), re.I))

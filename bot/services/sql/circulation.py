@@ -1,0 +1,237 @@
+"""Reader verification and holds.
+
+Races are settled by the database, not by reading first: an available copy is taken
+with a conditional UPDATE (`... WHERE status = 'on_shelf'`), and a reader's duplicate
+hold is refused by a partial unique index, so two readers racing for the last copy
+get exactly one hold on SQLite and on PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    BibRecord,
+    Branch,
+    Item,
+    PasswordPrompt,
+    Reader,
+    ReaderSession,
+    Reservation,
+)
+from bot.services.interface import Hold, HoldOutcome, HoldResult, ReaderRef, Verification
+from bot.services.passwords import check_password
+from bot.services.sql.session import SqlStore
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=12)
+PASSWORD_PROMPT_LIFETIME = timedelta(minutes=5)
+PICKUP_DAYS = 7
+ACTIVE = ("waiting", "ready")
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class SqlCirculation:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    # --- verification -------------------------------------------------------
+
+    def verify_reader(
+        self, card_number: str, password: str, channel: str, sender_id: str
+    ) -> Verification:
+        now = _now()
+        with self.store.session() as session:
+            reader = session.execute(
+                select(Reader).where(Reader.card_number == card_number.strip().upper())
+                .with_for_update()
+            ).scalar_one_or_none()
+            if reader is None:
+                return Verification.UNKNOWN_CARD
+            if reader.locked_until and reader.locked_until > now:
+                return Verification.LOCKED
+            if not check_password(password, reader.password_hash):
+                reader.failed_logins += 1
+                if reader.failed_logins >= MAX_FAILED_LOGINS:
+                    reader.failed_logins = 0
+                    reader.locked_until = now + LOCKOUT
+                    return Verification.LOCKED
+                return Verification.WRONG_PASSWORD
+            reader.failed_logins = 0
+            reader.locked_until = None
+            if reader.status != "active":
+                return Verification.CARD_BLOCKED
+            if reader.expires_on < now.date():
+                return Verification.CARD_EXPIRED
+            self._remember(session, reader.id, channel, sender_id, now)
+            return Verification.VERIFIED
+
+    @staticmethod
+    def _remember(
+        session: Session, reader_id: int, channel: str, sender: str, now: datetime
+    ) -> None:
+        existing = session.execute(
+            select(ReaderSession).where(
+                ReaderSession.channel == channel, ReaderSession.sender_id == sender
+            )
+        ).scalar_one_or_none()
+        if existing is None:
+            existing = ReaderSession(channel=channel, sender_id=sender)
+            session.add(existing)
+        existing.reader_id = reader_id
+        existing.expires_at = now + SESSION_LIFETIME
+
+    def expect_password(self, channel: str, sender_id: str, card_number: str) -> None:
+        """Remembers that the next message of this conversation is a password."""
+        with self.store.session() as session:
+            session.execute(delete(PasswordPrompt).where(
+                PasswordPrompt.channel == channel, PasswordPrompt.sender_id == sender_id))
+            session.add(PasswordPrompt(
+                channel=channel, sender_id=sender_id, card_number=card_number,
+                expires_at=_now() + PASSWORD_PROMPT_LIFETIME,
+            ))
+
+    def take_password_prompt(self, channel: str, sender_id: str) -> str | None:
+        """The card number awaiting a password in this conversation, if any (once)."""
+        with self.store.session() as session:
+            prompt = session.execute(select(PasswordPrompt).where(
+                PasswordPrompt.channel == channel, PasswordPrompt.sender_id == sender_id
+            )).scalar_one_or_none()
+            if prompt is None:
+                return None
+            session.delete(prompt)
+            return prompt.card_number if prompt.expires_at > _now() else None
+
+    def verified_reader(self, channel: str, sender_id: str) -> ReaderRef | None:
+        with self.store.session() as session:
+            row = session.execute(
+                select(Reader.id, Reader.card_number, Reader.name)
+                .join(ReaderSession, ReaderSession.reader_id == Reader.id)
+                .where(
+                    ReaderSession.channel == channel,
+                    ReaderSession.sender_id == sender_id,
+                    ReaderSession.expires_at > _now(),
+                )
+            ).first()
+        return ReaderRef(*row) if row else None
+
+    # --- holds --------------------------------------------------------------
+
+    def place_hold(self, reader: ReaderRef, bib_id: int, pickup_branch_code: str) -> HoldResult:
+        try:
+            return self._place_hold(reader, bib_id, pickup_branch_code)
+        except IntegrityError:
+            # The partial unique index caught a concurrent duplicate; nothing was kept.
+            return HoldResult(HoldOutcome.DUPLICATE)
+
+    def _place_hold(self, reader: ReaderRef, bib_id: int, pickup_branch_code: str) -> HoldResult:
+        now = _now()
+        with self.store.session() as session:
+            record = session.get(Reader, reader.reader_id)
+            if record is None or record.status != "active" or record.expires_on < now.date():
+                return HoldResult(HoldOutcome.CARD_NOT_USABLE)
+            if session.get(BibRecord, bib_id) is None or not session.execute(
+                select(Item.id).where(Item.bib_id == bib_id, Item.status != "lost").limit(1)
+            ).first():
+                return HoldResult(HoldOutcome.NOT_HELD_BY_LIBRARY)
+            limit = record.card_type.max_active_holds
+            active = session.execute(
+                select(func.count()).select_from(Reservation).where(
+                    Reservation.reader_id == reader.reader_id, Reservation.status.in_(ACTIVE)
+                )
+            ).scalar_one()
+            if active >= limit:
+                return HoldResult(HoldOutcome.LIMIT_REACHED, limit=limit)
+            if session.execute(
+                select(Reservation.id).where(
+                    Reservation.reader_id == reader.reader_id, Reservation.bib_id == bib_id,
+                    Reservation.status.in_(ACTIVE),
+                )
+            ).first():
+                return HoldResult(HoldOutcome.DUPLICATE)
+            pickup = session.execute(
+                select(Branch).where(Branch.code == pickup_branch_code)
+            ).scalar_one()
+            item_id = self._take_copy(session, bib_id, pickup.id)
+            hold = Reservation(
+                reader_id=reader.reader_id, bib_id=bib_id, pickup_branch_id=pickup.id,
+                item_id=item_id, status="ready" if item_id else "waiting", created_at=now,
+                pickup_deadline=now.date() + timedelta(days=PICKUP_DAYS) if item_id else None,
+            )
+            session.add(hold)
+            session.flush()
+            outcome = HoldOutcome.READY if item_id else HoldOutcome.QUEUED
+            return HoldResult(outcome, hold=self._describe(session, hold))
+
+    @staticmethod
+    def _take_copy(session: Session, bib_id: int, pickup_branch_id: int) -> int | None:
+        """Atomically puts one on-shelf copy (preferably at the pickup branch) on hold."""
+        candidates = session.execute(
+            select(Item.id).where(Item.bib_id == bib_id, Item.status == "on_shelf")
+            .order_by(Item.branch_id != pickup_branch_id, Item.id)
+        ).scalars().all()
+        for item_id in candidates:
+            taken = session.execute(
+                update(Item).where(Item.id == item_id, Item.status == "on_shelf")
+                .values(status="on_hold").execution_options(synchronize_session=False)
+            )
+            if taken.rowcount == 1:
+                return item_id
+        return None
+
+    @staticmethod
+    def _describe(session: Session, hold: Reservation) -> Hold:
+        title = session.get(BibRecord, hold.bib_id).title
+        branch = session.get(Branch, hold.pickup_branch_id).name
+        position = None
+        if hold.status == "waiting":
+            position = session.execute(
+                select(func.count()).select_from(Reservation).where(
+                    Reservation.bib_id == hold.bib_id,
+                    Reservation.status == "waiting",
+                    Reservation.id <= hold.id,
+                )
+            ).scalar_one()
+        return Hold(
+            hold_id=hold.id, title=title, pickup_branch=branch, status=hold.status,
+            queue_position=position, pickup_deadline=hold.pickup_deadline,
+            created_at=hold.created_at,
+        )
+
+    def holds(self, reader: ReaderRef) -> list[Hold]:
+        with self.store.session() as session:
+            rows = session.execute(
+                select(Reservation).where(
+                    Reservation.reader_id == reader.reader_id, Reservation.status.in_(ACTIVE)
+                ).order_by(Reservation.created_at, Reservation.id)
+            ).scalars().all()
+            return [self._describe(session, hold) for hold in rows]
+
+    def cancel_hold(self, reader: ReaderRef, hold_id: int) -> bool:
+        """Cancels one of the reader's own active holds; a held copy goes back on the shelf."""
+        with self.store.session() as session:
+            hold = session.execute(
+                select(Reservation).where(
+                    Reservation.id == hold_id,
+                    Reservation.reader_id == reader.reader_id,
+                    Reservation.status.in_(ACTIVE),
+                ).with_for_update()
+            ).scalar_one_or_none()
+            if hold is None:
+                return False
+            hold.status = "cancelled"
+            if hold.item_id is not None:
+                session.execute(
+                    update(Item).where(Item.id == hold.item_id, Item.status == "on_hold")
+                    .values(status="on_shelf").execution_options(synchronize_session=False)
+                )
+            return True
+
