@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench setup venv db model lint lock clean
+.PHONY: run shell test bench setup venv db model browser lint lock clean
 
 run: setup ## set up, then start the assistant (chat page on localhost)
 	$(PY) -m bot.run
@@ -15,7 +15,7 @@ run: setup ## set up, then start the assistant (chat page on localhost)
 shell: setup ## set up, then chat in this terminal
 	$(PY) -m bot.run --shell
 
-test: setup ## set up, then run every check
+test: setup browser ## set up, then run every check
 	$(BIN)/ruff check .
 	$(PY) -m pytest
 
@@ -24,9 +24,10 @@ bench: setup ## measure and write docs/benchmarks.md
 
 setup: db model
 
-db: venv ## migrate the library database; load demo data into an empty one
+db: venv ## migrate the library database; load demo data and FAQ into an empty one
 	$(PY) -m bot.db.migrate
 	$(PY) -m bot.demo.load
+	$(PY) -m bot.knowledge_cli setup
 
 .PHONY: demo-data
 SCALE ?= 300000
@@ -41,6 +42,10 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip check
 	touch $@
+
+CHROMIUM ?= /usr/bin/chromium
+browser: ## Debian's headless Chromium for the browser tests (installs as root)
+	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 model: venv ## train only if training data or config changed
 	$(PY) -m bot.training

@@ -9,9 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import payload
 from actions.holds import ActionListReservations
-from actions.library import LibraryAction, as_id, entity_or_slot, services, verified_reader
+from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from bot.services.interface import BookingOutcome
 

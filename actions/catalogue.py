@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -12,7 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import describe_day
-from actions.library import LibraryAction, services
+from actions.faq import answer_text
+from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot.services.interface import SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn
@@ -38,10 +38,6 @@ def search_query(tracker: Tracker) -> str:
     if text.startswith("/"):
         return ""
     return FILLER.sub(" ", text).strip()
-
-
-def payload(intent: str, **entities: object) -> str:
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
 def hit_text(hit: TitleHit) -> str:
@@ -111,6 +107,12 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         result = services().catalogue.search(query, limit=PAGE_SIZE)
+        if not result.hits:
+            # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better.
+            answer = services().knowledge.answer(tracker.latest_message.get("text", ""))
+            if answer.kind == "answer":
+                dispatcher.utter_message(text=answer_text(answer))
+                return []
         return show_results(dispatcher, query, result, offset=0)
 
 

@@ -10,9 +10,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import invalid_isbn, payload, search_query
+from actions.catalogue import invalid_isbn, search_query
 from actions.dates import describe_day
-from actions.library import LibraryAction, as_id, entity_or_slot, services, verified_reader
+from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values, quote
 from bot.services.interface import Hold, HoldOutcome, HoldResult, TitleHit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from functools import cache
@@ -75,3 +76,8 @@ def as_id(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if number and number > 0 else None
+
+
+def payload(intent: str, **entities: object) -> str:
+    """A button payload that triggers `intent` with entities, e.g. /place_reservation{...}."""
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"

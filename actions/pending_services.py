@@ -1,4 +1,4 @@
-"""Actions whose services (FAQ answering, the staff desk) are not connected yet.
+"""Actions whose services (the staff desk) are not connected yet.
 
 Each tells the reader plainly that the service is not available yet and what to do
 meanwhile; none pretends to have answered or to have found a librarian.
@@ -32,12 +32,6 @@ class PendingServiceAction(Action):
             f"抱歉，这项服务还在接入中，暂时无法为您办理。{self.meanwhile}"
         )
         return []
-
-
-class ActionAnswerPolicy(PendingServiceAction):
-    action_name = "action_answer_policy"
-    request_label = "了解图书馆的规定"
-    meanwhile = "办证、借阅等规定请以金陵图书馆官网公告或服务台馆员的答复为准。"
 
 
 class ActionHandoffToStaff(PendingServiceAction):

@@ -23,6 +23,7 @@ from pathlib import Path
 import rasa_sdk
 from sqlalchemy import select, text
 
+from bench.stats import percentile
 from bot.db.engine import session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import BibRecord
@@ -66,11 +67,6 @@ class BackendRun:
     @property
     def latencies(self) -> list[float]:
         return [t for values in self.timings.values() for t in values]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def query_mix(database_url: str, scale: int) -> list[Query]:

@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.catalogue import catalogue_section
+from bench.faq import faq_section
+from bench.stats import percentile
 from bot.db.migrate import upgrade
 from bot.demo.load import load_demo
 from bot.evaluation import NluReport, evaluate, http_parser, load_examples
@@ -40,11 +42,6 @@ MESSAGE_MIX = [
     "你好", "明天开门吗", "金陵图书馆在哪里", "有没有《三体》", "帮我预约活着",
     "我的预约", "怎么办读者证", "转人工", "谢谢", "今天天气怎么样", "asdf", "春节开放吗",
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def resident_memory_mb(pid: int) -> float:
@@ -165,6 +162,8 @@ def main() -> None:
         f"Message mix: {', '.join(MESSAGE_MIX)}.",
         "",
         *catalogue_section(),
+        "",
+        *faq_section(),
         "",
     ]
     OUTPUT.write_text("\n".join(lines), encoding="utf-8")

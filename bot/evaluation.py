@@ -1,4 +1,5 @@
-"""NLU evaluation on a held-out split, shared by the test suite and the benchmark.
+"""NLU and FAQ-retrieval evaluation on held-out examples, shared by the test suite
+and the benchmark.
 
 Examples are parsed by a running Rasa server (`POST /model/parse`), so what is
 measured is the deployed model, not a re-trained copy. A prediction of
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.services.sql.faq import SqlKnowledge
 
 
 @dataclass(frozen=True)
@@ -99,4 +102,35 @@ def evaluate(parse: Callable[[str], dict], examples: list[Example]) -> NluReport
         found = {(e["entity"], str(e.get("value"))) for e in result.get("entities", [])}
         report.entity_expected += len(example.entities)
         report.entity_found += sum(1 for entity in example.entities if entity in found)
+    return report
+
+
+@dataclass
+class FaqReport:
+    total: int = 0
+    top1: int = 0
+    top3: int = 0
+    to_person: int = 0  # no answer and no suggestion: the reader is offered a person
+    wrong_answers: int = 0  # answered confidently with the wrong entry
+    misses: list[tuple[str, str]] = field(default_factory=list)  # (question, expected key)
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 0.0
+
+
+def evaluate_faq(knowledge: SqlKnowledge, cases: list[dict]) -> FaqReport:
+    """cases: {"question": ..., "expected": entry key}."""
+    ids = knowledge.entry_ids()
+    report = FaqReport()
+    for case in cases:
+        expected = ids[case["expected"]]
+        ranked = knowledge.ranked_entries(case["question"], limit=3)
+        answer = knowledge.answer(case["question"])
+        report.total += 1
+        report.top1 += bool(ranked) and ranked[0] == expected
+        report.top3 += expected in ranked
+        report.to_person += answer.kind == "none"
+        report.wrong_answers += answer.kind == "answer" and answer.entry_id != expected
+        if not ranked or ranked[0] != expected:
+            report.misses.append((case["question"], case["expected"]))
     return report

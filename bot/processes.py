@@ -27,6 +27,8 @@ def child_environment(settings: Settings) -> dict[str, str]:
     return {
         **os.environ,
         **settings.rasa_environment(),
+        "LIBRARY_HOST": settings.host,
+        "ADMIN_PORT": str(settings.admin_port),
         "PYTHONPATH": str(PROJECT_ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -50,7 +52,7 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 class AssistantProcesses:
-    """The action server and the Rasa server.
+    """The action server, the Rasa server and the staff console.
 
     Use as a context manager; leaving it stops every child, also on Ctrl-C.
     """
@@ -82,6 +84,10 @@ class AssistantProcesses:
         )
         health = f"http://{self.settings.host}:{self.settings.action_port}/health"
         wait_until_answering(health, process, STARTUP_TIMEOUT_SECONDS)
+
+    def start_admin_console(self) -> None:
+        process = self._spawn([sys.executable, "-m", "bot.admin"])
+        wait_until_answering(self.settings.admin_url + "login", process, STARTUP_TIMEOUT_SECONDS)
 
     def rasa_arguments(self) -> list[str]:
         return [

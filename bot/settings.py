@@ -4,6 +4,7 @@
 - RASA_PORT (5005): Rasa server (REST channel, HTTP API)
 - ACTION_PORT (5055): Rasa action server
 - CHAT_PORT (8080): local chat page
+- ADMIN_PORT (8090): staff console (FAQ editing and review, unanswered questions)
 - LIBRARY_VAR_DIR (var): where embedded databases and logs live
 - RASA_TRACKER_DB (<LIBRARY_VAR_DIR>/rasa_tracker.db): SQLite file of Rasa's tracker store
 - LIBRARY_MODEL_DIR (models): trained Rasa models
@@ -30,6 +31,7 @@ class Settings:
     rasa_port: int
     action_port: int
     chat_port: int
+    admin_port: int
     var_dir: Path
     tracker_db: Path
     model_dir: Path
@@ -46,6 +48,10 @@ class Settings:
     @property
     def chat_url(self) -> str:
         return f"http://{self.host}:{self.chat_port}/"
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://{self.host}:{self.admin_port}/"
 
     def rasa_environment(self) -> dict[str, str]:
         """Variables that endpoints.yml expands when Rasa starts."""
@@ -69,6 +75,7 @@ def load_settings() -> Settings:
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         chat_port=int(os.environ.get("CHAT_PORT", "8080")),
+        admin_port=int(os.environ.get("ADMIN_PORT", "8090")),
         var_dir=var_dir,
         tracker_db=_path("RASA_TRACKER_DB", var_dir / "rasa_tracker.db"),
         model_dir=_path("LIBRARY_MODEL_DIR", Path("models")),

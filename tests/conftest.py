@@ -11,9 +11,13 @@ import pytest
 from bot.db.migrate import upgrade
 from bot.demo.load import load_demo
 from bot.http_json import free_port, post_json
+from bot.knowledge_cli import setup as knowledge_setup
 from bot.processes import AssistantProcesses
 from bot.settings import Settings, load_settings
 from bot.training import ensure_model
+
+# The shared headless Chromium (`browser` fixture) for browser tests.
+pytest_plugins = ["tests.browser"]
 
 Chat = Callable[[str, str], list[dict]]
 
@@ -34,12 +38,14 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         rasa_port=free_port(),
         action_port=free_port(),
         chat_port=free_port(),
+        admin_port=free_port(),
         var_dir=var_dir,
         tracker_db=var_dir / "rasa_tracker.db",
         database_url=f"sqlite:///{var_dir / 'library.db'}",
     )
     upgrade(settings.database_url)
     load_demo(settings.database_url)
+    knowledge_setup(settings.database_url)
     return settings
 
 

@@ -14,7 +14,8 @@ from actions.catalogue import ActionSearchCatalogue
 from actions.library import UNAVAILABLE_TEXT
 from actions.pending_services import PendingServiceAction
 from actions.reader_text import latest_entity_values, quote
-from bot.services.interface import ServiceUnavailableError
+from bot.services.faq_model import FaqAnswer
+from bot.services.interface import SearchResult, ServiceUnavailableError
 
 
 def tracker_with(text: str, entities: list[dict]) -> Tracker:
@@ -63,3 +64,21 @@ def test_entity_values_are_repeated_without_markup() -> None:
 def test_quote_bounds_length() -> None:
     assert len(quote("书" * 500)) == 41
     assert quote("  <b>&活着</b> ") == "b活着/b"
+
+
+def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoBooks:
+        def search(self, *args: object, **kwargs: object) -> SearchResult:
+            return SearchResult(hits=[], total=0)
+
+    class KnowsSmoking:
+        def answer(self, question: str) -> FaqAnswer:
+            return FaqAnswer(kind="answer", answer="馆内全面禁烟。")
+
+    class Services:
+        catalogue = NoBooks()
+        knowledge = KnowsSmoking()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    reply, _ = run_action(ActionSearchCatalogue(), tracker_with("馆里禁烟吗", []))
+    assert reply == "馆内全面禁烟。"

@@ -22,8 +22,8 @@ def test_greeting_offers_the_common_needs(chat: Chat) -> None:
     assert {"开放时间", "查书", "转人工"} <= set(titles)
 
 
-def test_faq_is_honest_until_the_faq_is_connected(chat: Chat) -> None:
-    reply = texts(chat(new_reader(), "怎么办读者证"))
+def test_handoff_is_honest_until_the_staff_desk_is_connected(chat: Chat) -> None:
+    reply = texts(chat(new_reader(), "转人工"))
     assert "暂时无法" in reply
 
 

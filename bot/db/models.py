@@ -227,3 +227,91 @@ class Booking(Base):
               sqlite_where=text(ACTIVE_SIGNUP + " AND event_id IS NOT NULL"),
               postgresql_where=text(ACTIVE_SIGNUP + " AND event_id IS NOT NULL")),
     )
+
+
+# --- FAQ knowledge, its editorial workflow, and the staff who maintain it -----------
+
+
+class StaffUser(Base):
+    """A librarian account: editor, reviewer or admin (FAQ console; later the staff desk)."""
+
+    __tablename__ = "staff_user"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(60), nullable=False, unique=True)
+    display_name = Column(String(60), nullable=False)
+    role = Column(String(16), nullable=False)  # editor | reviewer | admin
+    password_hash = Column(String(200), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class StaffSession(Base):
+    """A signed-in browser session (the cookie holds `token`; forms carry `csrf_token`)."""
+
+    __tablename__ = "staff_session"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    csrf_token = Column(String(64), nullable=False)
+    user_id = Column(ForeignKey("staff_user.id"), nullable=False)
+    expires_at = Column(DateTime, nullable=False)
+
+
+class FaqEntry(Base):
+    """One FAQ question; what readers get is its published version."""
+
+    __tablename__ = "faq_entry"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(60), nullable=False, unique=True)  # stable id, e.g. reader_card-001
+    published_version_id = Column(Integer)  # faq_version.id; NULL: not (or no longer) live
+    revision = Column(Integer, nullable=False, default=0)  # bumped on every change
+    updated_at = Column(DateTime, nullable=False)
+
+
+class FaqVersion(Base):
+    """A version of an entry: draft → in_review → published (or rejected); a published
+    version is superseded by the next one."""
+
+    __tablename__ = "faq_version"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(ForeignKey("faq_entry.id"), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    question = Column(String(200), nullable=False)
+    paraphrases = Column(Text, nullable=False, default="")  # one per line
+    answer = Column(Text, nullable=False)
+    category = Column(String(40), nullable=False)
+    link = Column(String(300), nullable=False, default="")
+    placeholder = Column(Boolean, nullable=False, default=False)
+    source = Column(Text, nullable=False, default="")
+    # draft | in_review | published | rejected | superseded (was published) | discarded
+    state = Column(String(16), nullable=False)
+    author_id = Column(ForeignKey("staff_user.id"))
+    reviewer_id = Column(ForeignKey("staff_user.id"))
+    review_comment = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False)
+    reviewed_at = Column(DateTime)
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+
+class AuditLog(Base):
+    """Who did what to which FAQ entry, when (append-only)."""
+
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    user_id = Column(ForeignKey("staff_user.id"))  # NULL: the system (setup import)
+    action = Column(String(30), nullable=False)
+    entry_id = Column(ForeignKey("faq_entry.id"))
+    version_id = Column(ForeignKey("faq_version.id"))
+    detail = Column(Text, nullable=False, default="")
+
+
+class UnansweredQuestion(Base):
+    """A reader question the assistant could not answer well (fallback, low confidence)."""
+
+    __tablename__ = "unanswered_question"
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    channel = Column(String(32), nullable=False)
+    reason = Column(String(20), nullable=False)  # nlu_fallback | no_faq_match | unsure
+    asked_at = Column(DateTime, nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="open")  # open | drafted | dismissed
+    entry_id = Column(ForeignKey("faq_entry.id"))

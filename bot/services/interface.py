@@ -7,6 +7,8 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Protocol
 
+from bot.services.faq_model import FaqAnswer
+
 
 class ServiceUnavailableError(Exception):
     """The library system cannot be reached (database down, ILS timeout ...)."""
@@ -193,6 +195,15 @@ class Activities(Protocol):
     def cancel_booking(self, reader: ReaderRef, booking_id: int) -> bool: ...
 
 
+# --- FAQ knowledge ----------------------------------------------------------------
+
+
+class KnowledgeBase(Protocol):
+    def answer(self, question: str) -> FaqAnswer: ...
+    def published_answer(self, entry_id: int) -> FaqAnswer | None: ...
+    def record_unanswered(self, text: str, channel: str, reason: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class LibraryServices:
     """Everything the actions may use."""
@@ -201,3 +212,4 @@ class LibraryServices:
     catalogue: Catalogue
     circulation: Circulation
     activities: Activities
+    knowledge: KnowledgeBase

@@ -6,6 +6,7 @@ from bot.services.interface import LibraryServices
 from bot.services.sql.activities import SqlActivities
 from bot.services.sql.catalogue import SqlCatalogue
 from bot.services.sql.circulation import SqlCirculation
+from bot.services.sql.faq import SqlKnowledge
 from bot.services.sql.library_info import SqlLibraryInfo
 from bot.services.sql.session import SqlStore
 
@@ -17,4 +18,5 @@ def sql_services(database_url: str) -> LibraryServices:
         catalogue=SqlCatalogue(store),
         circulation=SqlCirculation(store),
         activities=SqlActivities(store),
+        knowledge=SqlKnowledge(store),
     )

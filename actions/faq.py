@@ -1,0 +1,71 @@
+"""Policy questions answered from the published FAQ (no retraining: the knowledge base
+is read live); unclear questions get suggestions; unknown ones go to the unanswered
+inbox and the reader is offered a person, never a wrong answer stated confidently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.library import LibraryAction, as_id, channel_of, payload, services
+from bot.services.faq_model import FaqAnswer
+
+PLACEHOLDER_NOTE = "（本条信息待图书馆确认，请以官网公告或服务台答复为准。）"
+NO_ANSWER = (
+    "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
+    "您可以换个说法，或者说“转人工”请馆员帮忙。"
+)
+
+
+def answer_text(answer: FaqAnswer) -> str:
+    text = answer.answer
+    if answer.placeholder:
+        text += "\n" + PLACEHOLDER_NOTE
+    if answer.link:
+        text += f"\n详情：{answer.link}"
+    return text
+
+
+class ActionAnswerPolicy(LibraryAction):
+    action_name = "action_answer_policy"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        knowledge = services().knowledge
+        chosen = as_id(next((str(e.get("value")) for e in tracker.latest_message.get(
+            "entities", []) if e.get("entity") == "faq_id"), None))
+        if chosen:
+            answer = knowledge.published_answer(chosen)
+            dispatcher.utter_message(text=answer_text(answer) if answer else NO_ANSWER)
+            return []
+        question = tracker.latest_message.get("text", "")
+        answer = knowledge.answer(question)
+        if answer.kind == "answer":
+            dispatcher.utter_message(text=answer_text(answer))
+        elif answer.kind == "suggest":
+            knowledge.record_unanswered(question, channel_of(tracker), "unsure")
+            dispatcher.utter_message(
+                text="您是不是想问：",
+                buttons=[{"title": title, "payload": payload("ask_policy", faq_id=str(entry))}
+                         for entry, title in answer.suggestions]
+                + [{"title": "都不是，转人工", "payload": "/request_human"}],
+            )
+        else:
+            knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
+            dispatcher.utter_message(text=NO_ANSWER)
+        return []
+
+
+class ActionRephrase(LibraryAction):
+    """NLU was unsure what the reader meant: ask to rephrase, and keep the question for
+    the librarians' unanswered inbox."""
+
+    action_name = "action_rephrase"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_please_rephrase")
+        text = tracker.latest_message.get("text", "").strip()
+        if text and not text.startswith("/"):
+            services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
+        return []

@@ -1,0 +1,56 @@
+"""The Sanic application: services, routes, error pages and security headers."""
+
+from __future__ import annotations
+
+from sanic import Request, Sanic
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse
+
+from bot.admin import auth, entries, inbox, review, transfer
+from bot.admin.views import HERE, message
+from bot.services.faq_files import FaqFileError
+from bot.services.faq_model import FaqError
+from bot.services.interface import ServiceUnavailableError
+from bot.services.sql.faq import SqlKnowledge
+from bot.services.sql.session import SqlStore
+from bot.services.sql.staff import SqlStaff
+
+SECURITY_HEADERS = {
+    # No script at all: the console is plain HTML forms.
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(database_url: str, name: str = "library_admin") -> Sanic:
+    app = Sanic(name)
+    store = SqlStore(database_url)
+    app.ctx.knowledge = SqlKnowledge(store)
+    app.ctx.staff = SqlStaff(store)
+    app.static("/static", str(HERE / "static"), name="static")
+    for blueprint in (auth.bp, entries.bp, review.bp, transfer.bp, inbox.bp):
+        app.blueprint(blueprint)
+    app.register_middleware(auth.require_session, "request")
+
+    @app.on_response
+    async def security_headers(_request: Request, response: HTTPResponse) -> None:
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+
+    @app.exception(FaqError, FaqFileError)
+    async def refused(request: Request, error: Exception) -> HTTPResponse:
+        return message(request, str(error), 400)
+
+    @app.exception(ServiceUnavailableError)
+    async def unavailable(request: Request, _error: Exception) -> HTTPResponse:
+        return message(request, "数据库暂时不可用，请稍后再试。", 503)
+
+    @app.exception(NotFound)
+    async def not_found(request: Request, _error: Exception) -> HTTPResponse:
+        return message(request, "页面不存在。", 404)
+
+    return app

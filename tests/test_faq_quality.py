@@ -1,0 +1,52 @@
+"""FAQ retrieval quality on held-out reader phrasings (not the paraphrases it indexes).
+
+Fails if top-1 accuracy drops below 0.80; `make bench` reports the real figures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.db.migrate import upgrade
+from bot.evaluation import evaluate_faq
+from bot.knowledge_cli import setup as knowledge_setup
+from bot.services.sql.faq import SqlKnowledge
+from bot.services.sql.session import SqlStore
+
+HOLDOUT = Path(__file__).parent / "data" / "faq_holdout.yml"
+MIN_TOP1 = 0.80
+
+
+def held_out_cases() -> list[dict]:
+    return yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory: pytest.TempPathFactory) -> SqlKnowledge:
+    url = f"sqlite:///{tmp_path_factory.mktemp('faq') / 'faq.db'}"
+    upgrade(url)
+    knowledge_setup(url)
+    return SqlKnowledge(SqlStore(url))
+
+
+def test_held_out_phrasings_are_not_indexed(knowledge: SqlKnowledge) -> None:
+    indexed = {text for row in knowledge.export_rows()
+               for text in [row["question"], *row["paraphrases"]]}
+    cases = held_out_cases()
+    assert len(cases) >= 100
+    assert not indexed & {case["question"] for case in cases}
+
+
+def test_top1_accuracy_on_held_out_phrasings(knowledge: SqlKnowledge) -> None:
+    report = evaluate_faq(knowledge, held_out_cases())
+    assert report.share(report.top1) >= MIN_TOP1, report.misses[:10]
+
+
+def test_knowledge_files_follow_the_rules(knowledge: SqlKnowledge) -> None:
+    rows = knowledge.export_rows()
+    assert len(rows) >= 150
+    for row in rows:
+        assert row["placeholder"] or row["source"], f"{row['id']} states a rule without a source"
