@@ -58,14 +58,21 @@ class ActionAnswerPolicy(LibraryAction):
 
 
 class ActionRephrase(LibraryAction):
-    """NLU was unsure what the reader meant: ask to rephrase, and keep the question for
-    the librarians' unanswered inbox."""
+    """NLU was unsure what the reader meant. If the FAQ knows the answer for certain,
+    give it; otherwise ask to rephrase and keep the question for the librarians'
+    unanswered inbox."""
 
     action_name = "action_rephrase"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_please_rephrase")
         text = tracker.latest_message.get("text", "").strip()
-        if text and not text.startswith("/"):
-            services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_please_rephrase")
+            return []
+        answer = services().knowledge.answer(text)
+        if answer.kind == "answer":
+            dispatcher.utter_message(text=answer_text(answer))
+            return []
+        dispatcher.utter_message(response="utter_please_rephrase")
+        services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
         return []

@@ -14,16 +14,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import rasa_sdk
 from sqlalchemy import select, text
 
 from bench.stats import percentile
+from bot.action_request import action_request
 from bot.db.engine import session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import BibRecord
@@ -97,28 +96,10 @@ def query_mix(database_url: str, scale: int) -> list[Query]:
 
 def action_call(query: Query) -> dict:
     """What Rasa posts to the action server for `action_search_catalogue`."""
-    sender = f"bench-{uuid.uuid4().hex[:8]}"
-    return {
-        "next_action": ACTION,
-        "sender_id": sender,
-        "version": rasa_sdk.__version__,
-        "tracker": {
-            "sender_id": sender,
-            "slots": {"search_query": None, "search_offset": None},
-            "latest_message": {
-                "text": query.text,
-                "intent": {"name": "search_catalogue", "confidence": 1.0},
-                "entities": [{"entity": query.entity, "value": query.value}],
-            },
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-        "domain": {"slots": {"search_query": {"type": "text"},
-                             "search_offset": {"type": "float"}}},
-    }
+    return action_request(
+        ACTION, query.text, "search_catalogue", [{"entity": query.entity, "value": query.value}],
+        slots={"search_query": None, "search_offset": None},
+    )
 
 
 def measure_search(run: BackendRun, database_url: str, queries: list[Query]) -> None:

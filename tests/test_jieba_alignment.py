@@ -10,7 +10,11 @@ from rasa.shared.nlu.training_data.loading import load_data
 from bot.settings import PROJECT_ROOT
 
 DICTIONARY_DIR = PROJECT_ROOT / "knowledge" / "jieba"
-DATA_FILES = [PROJECT_ROOT / "nlu_data" / "nlu.yml", PROJECT_ROOT / "tests/data/nlu_holdout.yml"]
+DATA_FILES = [
+    PROJECT_ROOT / "nlu_data" / "nlu.yml",
+    PROJECT_ROOT / "nlu_data" / "faq_questions.yml",
+    *sorted((PROJECT_ROOT / "tests" / "data").glob("nlu_holdout*.yml")),
+]
 
 
 @pytest.fixture(scope="module")

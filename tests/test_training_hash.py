@@ -32,3 +32,9 @@ def test_hash_ignores_timestamps_but_not_content(tmp_path: Path) -> None:
     assert content_hash(tmp_path) == original
     dictionary.write_text(dictionary.read_text(encoding="utf-8") + "新词条 10 n\n", "utf-8")
     assert content_hash(tmp_path) != original
+
+
+def test_faq_questions_for_the_nlu_are_up_to_date() -> None:
+    from bot.nlu_from_faq import OUTPUT, render
+
+    assert OUTPUT.read_text(encoding="utf-8") == render(), "run python -m bot.nlu_from_faq"

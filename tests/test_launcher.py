@@ -1,0 +1,53 @@
+"""`make run`'s launcher: starts every server on the configured ports, prints where,
+and Ctrl-C stops all of them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from bot.http_json import free_port, post_json
+from bot.settings import PROJECT_ROOT
+
+
+def listening(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+            return True
+    except OSError as error:
+        return getattr(error, "code", None) is not None  # an HTTP error still answers
+
+
+def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path, model: Path) -> None:
+    ports = {name: free_port() for name in ("RASA_PORT", "ACTION_PORT", "CHAT_PORT",
+                                            "ADMIN_PORT")}
+    database = f"sqlite:///{tmp_path / 'library.db'}"
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()},
+           "LIBRARY_VAR_DIR": str(tmp_path), "LIBRARY_DATABASE_URL": database,
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    subprocess.run([sys.executable, "-m", "bot.db.migrate"], env=env, check=True,
+                   cwd=PROJECT_ROOT, capture_output=True)
+    launcher = subprocess.Popen([sys.executable, "-m", "bot.run"], env=env, cwd=PROJECT_ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        banner = ""
+        deadline = time.monotonic() + 300
+        while "Ctrl-C" not in banner and time.monotonic() < deadline:
+            line = launcher.stdout.readline()
+            assert line, "the launcher exited before printing its banner"
+            banner += line
+        assert f"http://127.0.0.1:{ports['CHAT_PORT']}/" in banner
+        assert all(listening(port) for port in ports.values())
+        replies = post_json(f"http://127.0.0.1:{ports['CHAT_PORT']}/api/chat",
+                            {"sender": "launcher-test", "message": "你好"})
+        assert "金陵图书馆" in replies[0]["text"]
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        assert launcher.wait(timeout=60) == 0
+    time.sleep(1)
+    assert not any(listening(port) for port in ports.values())
