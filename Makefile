@@ -25,9 +25,7 @@ bench: setup ## measure and write docs/benchmarks.md
 setup: db model
 
 db: venv ## migrate the library database; load demo data and FAQ into an empty one
-	$(PY) -m bot.db.migrate
-	$(PY) -m bot.demo.load
-	$(PY) -m bot.knowledge_cli setup
+	$(PY) -m bot.setup_library
 
 .PHONY: demo-data
 SCALE ?= 300000

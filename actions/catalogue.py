@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import describe_day
-from actions.faq import answer_text
+from actions.faq import answer_if_certain
 from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot.services.interface import SearchResult, TitleHit
@@ -107,12 +107,9 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         result = services().catalogue.search(query, limit=PAGE_SIZE)
-        if not result.hits:
-            # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better.
-            answer = services().knowledge.answer(tracker.latest_message.get("text", ""))
-            if answer.kind == "answer":
-                dispatcher.utter_message(text=answer_text(answer))
-                return []
+        # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better.
+        if not result.hits and answer_if_certain(dispatcher, tracker.latest_message["text"]):
+            return []
         return show_results(dispatcher, query, result, offset=0)
 
 

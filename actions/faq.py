@@ -28,6 +28,14 @@ def answer_text(answer: FaqAnswer) -> str:
     return text
 
 
+def answer_if_certain(dispatcher: CollectingDispatcher, question: str) -> bool:
+    """Gives the FAQ's answer if retrieval is confident; says whether it did."""
+    answer = services().knowledge.answer(question)
+    if answer.kind == "answer":
+        dispatcher.utter_message(text=answer_text(answer))
+    return answer.kind == "answer"
+
+
 class ActionAnswerPolicy(LibraryAction):
     action_name = "action_answer_policy"
 
@@ -69,9 +77,7 @@ class ActionRephrase(LibraryAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_please_rephrase")
             return []
-        answer = services().knowledge.answer(text)
-        if answer.kind == "answer":
-            dispatcher.utter_message(text=answer_text(answer))
+        if answer_if_certain(dispatcher, text):
             return []
         dispatcher.utter_message(response="utter_please_rephrase")
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")

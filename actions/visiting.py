@@ -17,20 +17,19 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-def requested_branch(tracker: Tracker) -> tuple[BranchInfo | None, str]:
-    """The branch the reader named (or the main library), and the unknown name if any."""
+def requested_branch(dispatcher: CollectingDispatcher, tracker: Tracker) -> BranchInfo | None:
+    """The branch the reader named (or the main library); None, after telling the
+    reader which branches there are, if the name is unknown."""
     info = services().info
     for name in latest_entity_values(tracker, "branch"):
         branch = info.find_branch(name)
-        if branch:
-            return branch, ""
-        return None, name
-    return info.find_branch(MAIN_BRANCH) or info.branches()[0], ""
-
-
-def unknown_branch_text(name: str) -> str:
-    names = "、".join(b.name for b in services().info.branches())
-    return f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。"
+        if branch is None:
+            names = "、".join(b.name for b in info.branches())
+            dispatcher.utter_message(
+                text=f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。"
+            )
+        return branch
+    return info.find_branch(MAIN_BRANCH) or info.branches()[0]
 
 
 def hours_text(hours: DayHours, today: date) -> str:
@@ -45,9 +44,8 @@ class ActionOpeningHours(LibraryAction):
     action_name = "action_opening_hours"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        branch, unknown = requested_branch(tracker)
+        branch = requested_branch(dispatcher, tracker)
         if branch is None:
-            dispatcher.utter_message(text=unknown_branch_text(unknown))
             return []
         today = date.today()
         lines = []
@@ -76,9 +74,8 @@ class ActionLocation(LibraryAction):
     action_name = "action_location"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        branch, unknown = requested_branch(tracker)
+        branch = requested_branch(dispatcher, tracker)
         if branch is None:
-            dispatcher.utter_message(text=unknown_branch_text(unknown))
             return []
         lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
         if branch.phone:

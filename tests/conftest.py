@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.migrate import upgrade
-from bot.demo.load import load_demo
 from bot.http_json import free_port, post_json
-from bot.knowledge_cli import setup as knowledge_setup
 from bot.processes import AssistantProcesses
 from bot.settings import Settings, load_settings
+from bot.setup_library import prepare_library
 from bot.training import ensure_model
 
 # The shared headless Chromium (`browser` fixture) for browser tests.
@@ -43,9 +41,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         tracker_db=var_dir / "rasa_tracker.db",
         database_url=f"sqlite:///{var_dir / 'library.db'}",
     )
-    upgrade(settings.database_url)
-    load_demo(settings.database_url)
-    knowledge_setup(settings.database_url)
+    prepare_library(settings.database_url)
     return settings
 
 
