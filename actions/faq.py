@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, payload, services
 from bot.services.faq_model import FaqAnswer
 
@@ -65,10 +66,19 @@ class ActionAnswerPolicy(LibraryAction):
         return []
 
 
+def previous_turn_was_unclear(tracker: Tracker) -> bool:
+    """Whether the reader's message before the latest one was also not understood."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    if len(user_events) < 2:
+        return False
+    intent = ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return intent == "nlu_fallback"
+
+
 class ActionRephrase(LibraryAction):
     """NLU was unsure what the reader meant. If the FAQ knows the answer for certain,
-    give it; otherwise ask to rephrase and keep the question for the librarians'
-    unanswered inbox."""
+    give it; after a second unclear message in a row, hand the reader to a librarian;
+    otherwise ask to rephrase. The question is kept for the unanswered inbox."""
 
     action_name = "action_rephrase"
 
@@ -79,6 +89,10 @@ class ActionRephrase(LibraryAction):
             return []
         if answer_if_certain(dispatcher, text):
             return []
-        dispatcher.utter_message(response="utter_please_rephrase")
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
+        if previous_turn_was_unclear(tracker):
+            dispatcher.utter_message(text="抱歉，我还是没能理解您的问题，我请馆员来帮您。")
+            hand_over(dispatcher, tracker, topic="fallback")
+            return []
+        dispatcher.utter_message(response="utter_please_rephrase")
         return []

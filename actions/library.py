@@ -12,7 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.services.interface import LibraryServices, ReaderRef, ServiceUnavailableError
-from bot.services.sql import sql_services
+from bot.services.sql import handoff_desk, sql_services
+from bot.services.sql.handoff import SqlHandoff
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,19 @@ UNAVAILABLE_TEXT = (
 )
 
 
+def _database_url() -> str:
+    return os.environ.get("LIBRARY_DATABASE_URL") or load_settings().database_url
+
+
 @cache
 def services() -> LibraryServices:
     """The library services of this action server (the SQL database by default)."""
-    return sql_services(os.environ.get("LIBRARY_DATABASE_URL") or load_settings().database_url)
+    return sql_services(_database_url())
+
+
+def desk() -> SqlHandoff:
+    """Tickets and the duty schedule of the online reference desk."""
+    return handoff_desk(_database_url())
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -26,9 +26,7 @@ def child_environment(settings: Settings) -> dict[str, str]:
     """The environment every child process gets."""
     return {
         **os.environ,
-        **settings.rasa_environment(),
-        "LIBRARY_HOST": settings.host,
-        "ADMIN_PORT": str(settings.admin_port),
+        **settings.environment(),
         "PYTHONPATH": str(PROJECT_ROOT),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",

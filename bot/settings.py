@@ -11,13 +11,29 @@
 - LIBRARY_DATABASE_URL (sqlite:///<LIBRARY_VAR_DIR>/library.db): the library's data
   (SQLAlchemy URL; e.g. postgresql://user@127.0.0.1:5432/library)
 
+Reader channels (a channel whose credentials are empty refuses requests):
+- WIDGET_SECRET (random, kept in <LIBRARY_VAR_DIR>/widget_secret): signs web-widget
+  session ids; every Rasa process of one deployment needs the same value
+- WIDGET_ALLOWED_ORIGINS (the chat page's origin): comma-separated origins of the pages
+  that may embed the widget (the library's website)
+- WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY (empty): the
+  official account's server settings (AES "safe mode" when the key is set)
+- WECHAT_API_BASE (https://api.weixin.qq.com): access tokens and customer-service messages
+- TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET (empty): the readers' Telegram bot
+- TELEGRAM_API_BASE (https://api.telegram.org/bot): Bot API base URL (token appended)
+
+Staff on Telegram:
+- TELEGRAM_STAFF_BOT_TOKEN (empty: no staff bot), TELEGRAM_STAFF_CHAT_IDS (empty):
+  the staff bot and the comma-separated chat ids of staff groups it serves
+
 Relative paths are taken from the project root.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +52,18 @@ class Settings:
     tracker_db: Path
     model_dir: Path
     database_url: str
+    widget_secret: str = field(repr=False)
+    widget_origins: tuple[str, ...]
+    wechat_token: str = field(repr=False)
+    wechat_app_id: str
+    wechat_app_secret: str = field(repr=False)
+    wechat_aes_key: str = field(repr=False)
+    wechat_api_base: str
+    telegram_bot_token: str = field(repr=False)
+    telegram_webhook_secret: str = field(repr=False)
+    telegram_api_base: str
+    telegram_staff_bot_token: str = field(repr=False)
+    telegram_staff_chat_ids: tuple[str, ...]
 
     @property
     def rasa_url(self) -> str:
@@ -50,15 +78,39 @@ class Settings:
         return f"http://{self.host}:{self.chat_port}/"
 
     @property
+    def chat_origin(self) -> str:
+        return f"http://{self.host}:{self.chat_port}"
+
+    @property
     def admin_url(self) -> str:
         return f"http://{self.host}:{self.admin_port}/"
 
-    def rasa_environment(self) -> dict[str, str]:
-        """Variables that endpoints.yml expands when Rasa starts."""
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment variables above, for child processes
+        (plus ACTION_SERVER_URL, which endpoints.yml expands when Rasa starts)."""
         return {
-            "ACTION_SERVER_URL": self.action_server_url,
+            "LIBRARY_HOST": self.host,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_PORT": str(self.action_port),
+            "CHAT_PORT": str(self.chat_port),
+            "ADMIN_PORT": str(self.admin_port),
+            "LIBRARY_VAR_DIR": str(self.var_dir),
             "RASA_TRACKER_DB": str(self.tracker_db),
+            "LIBRARY_MODEL_DIR": str(self.model_dir),
             "LIBRARY_DATABASE_URL": self.database_url,
+            "ACTION_SERVER_URL": self.action_server_url,
+            "WIDGET_SECRET": self.widget_secret,
+            "WIDGET_ALLOWED_ORIGINS": ",".join(self.widget_origins),
+            "WECHAT_TOKEN": self.wechat_token,
+            "WECHAT_APP_ID": self.wechat_app_id,
+            "WECHAT_APP_SECRET": self.wechat_app_secret,
+            "WECHAT_ENCODING_AES_KEY": self.wechat_aes_key,
+            "WECHAT_API_BASE": self.wechat_api_base,
+            "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
+            "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
+            "TELEGRAM_API_BASE": self.telegram_api_base,
+            "TELEGRAM_STAFF_BOT_TOKEN": self.telegram_staff_bot_token,
+            "TELEGRAM_STAFF_CHAT_IDS": ",".join(self.telegram_staff_chat_ids),
         }
 
 
@@ -67,14 +119,32 @@ def _path(name: str, default: Path) -> Path:
     return value if value.is_absolute() else PROJECT_ROOT / value
 
 
+def _list(name: str, default: str = "") -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, default).split(",")
+                 if item.strip())
+
+
+def _kept_secret(name: str, file: Path) -> str:
+    """The variable's value, else a random secret generated once and kept in file."""
+    if os.environ.get(name):
+        return os.environ[name]
+    if not file.exists():
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(secrets.token_urlsafe(32))
+        file.chmod(0o600)
+    return file.read_text().strip()
+
+
 def load_settings() -> Settings:
     """Reads the environment; call again after changing it (tests do)."""
     var_dir = _path("LIBRARY_VAR_DIR", Path("var"))
+    host = os.environ.get("LIBRARY_HOST", "127.0.0.1")
+    chat_port = int(os.environ.get("CHAT_PORT", "8080"))
     return Settings(
-        host=os.environ.get("LIBRARY_HOST", "127.0.0.1"),
+        host=host,
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
-        chat_port=int(os.environ.get("CHAT_PORT", "8080")),
+        chat_port=chat_port,
         admin_port=int(os.environ.get("ADMIN_PORT", "8090")),
         var_dir=var_dir,
         tracker_db=_path("RASA_TRACKER_DB", var_dir / "rasa_tracker.db"),
@@ -82,4 +152,16 @@ def load_settings() -> Settings:
         database_url=os.environ.get(
             "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
         ),
+        widget_secret=_kept_secret("WIDGET_SECRET", var_dir / "widget_secret"),
+        widget_origins=_list("WIDGET_ALLOWED_ORIGINS", f"http://{host}:{chat_port}"),
+        wechat_token=os.environ.get("WECHAT_TOKEN", ""),
+        wechat_app_id=os.environ.get("WECHAT_APP_ID", ""),
+        wechat_app_secret=os.environ.get("WECHAT_APP_SECRET", ""),
+        wechat_aes_key=os.environ.get("WECHAT_ENCODING_AES_KEY", ""),
+        wechat_api_base=os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+        telegram_webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+        telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org/bot"),
+        telegram_staff_bot_token=os.environ.get("TELEGRAM_STAFF_BOT_TOKEN", ""),
+        telegram_staff_chat_ids=_list("TELEGRAM_STAFF_CHAT_IDS"),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from bot.db.migrate import upgrade
-from bot.demo.load import load_demo
+from bot.demo.load import load_demo, load_desk
 from bot.knowledge_cli import setup as load_knowledge
 from bot.settings import load_settings
 
@@ -15,6 +15,7 @@ from bot.settings import load_settings
 def prepare_library(database_url: str) -> None:
     upgrade(database_url)
     load_demo(database_url)
+    load_desk(database_url)
     load_knowledge(database_url)
 
 

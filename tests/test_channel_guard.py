@@ -27,6 +27,16 @@ class FakeCirculation:
         return Verification.WRONG_PASSWORD
 
 
+class NoTickets:
+    """A desk where no librarian has the conversation and no rating is pending."""
+
+    def open_ticket_for(self, channel: str, sender_id: str) -> None:
+        return None
+
+    def record_rating(self, channel: str, sender_id: str, text: str) -> bool:
+        return False
+
+
 def run(text: str, service: FakeCirculation, reply: str | None = "ok") -> tuple[str, list]:
     seen: list[str] = []
 
@@ -37,7 +47,7 @@ def run(text: str, service: FakeCirculation, reply: str | None = "ok") -> tuple[
 
     output = CollectingOutputChannel()
     message = UserMessage(text, output, "sender-1", input_channel="rest")
-    asyncio.run(guarded(rasa, lambda: service)(message))
+    asyncio.run(guarded(rasa, lambda: service, NoTickets)(message))
     return seen[0], output.messages
 
 

@@ -233,7 +233,7 @@ class Booking(Base):
 
 
 class StaffUser(Base):
-    """A librarian account: editor, reviewer or admin (FAQ console; later the staff desk)."""
+    """A librarian account: editor, reviewer or admin (FAQ console and staff desk)."""
 
     __tablename__ = "staff_user"
     id = Column(Integer, primary_key=True)
@@ -242,6 +242,9 @@ class StaffUser(Base):
     role = Column(String(16), nullable=False)  # editor | reviewer | admin
     password_hash = Column(String(200), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
+    department = Column(String(40), nullable=False, server_default="咨询部")
+    # Telegram user id of the librarian, to name them when they answer from Telegram.
+    telegram_user_id = Column(String(40), unique=True)
 
 
 class StaffSession(Base):
@@ -315,3 +318,124 @@ class UnansweredQuestion(Base):
     asked_at = Column(DateTime, nullable=False, index=True)
     status = Column(String(16), nullable=False, default="open")  # open | drafted | dismissed
     entry_id = Column(ForeignKey("faq_entry.id"))
+
+
+# --- Handing readers to staff: duty schedule, tickets, relay to channels -----------
+
+
+class DutyShift(Base):
+    """When librarians answer at the online desk (weekday 0 = Monday)."""
+
+    __tablename__ = "duty_shift"
+    id = Column(Integer, primary_key=True)
+    weekday = Column(Integer, nullable=False)
+    starts = Column(Time, nullable=False)
+    ends = Column(Time, nullable=False)
+    department = Column(String(40), nullable=False, default="咨询部")
+
+
+class Ticket(Base):
+    """A reader handed to staff. While it is open the assistant stays silent in that
+    conversation and the reader's messages go to the ticket."""
+
+    __tablename__ = "ticket"
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    reader_card = Column(String(32))  # set if the reader verified their card
+    topic = Column(String(40), nullable=False)  # request_human | reference | complaint | fallback
+    summary = Column(Text, nullable=False, default="")
+    department = Column(String(40), nullable=False, default="咨询部")
+    status = Column(String(16), nullable=False)  # waiting | claimed | closed
+    staff_id = Column(ForeignKey("staff_user.id"))
+    staff_name = Column(String(60), nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, index=True)
+    claimed_at = Column(DateTime)
+    closed_at = Column(DateTime)
+    outcome = Column(String(20))  # answered | referred | unanswerable | no_reply | spam
+    rating_state = Column(String(10), nullable=False, default="")  # "" | asked | given
+    rating = Column(Integer)  # 1-5
+    __table_args__ = (Index("ix_ticket_conversation", "channel", "sender_id", "status"),)
+
+
+class TicketMessage(Base):
+    """One line of a ticket's transcript. `author`: history (the conversation before
+    the handoff, `text` prefixed by who said it), reader, staff, note (internal, never
+    sent), system (events such as claimed, transferred, delivery failed)."""
+
+    __tablename__ = "ticket_message"
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("ticket.id"), nullable=False, index=True)
+    author = Column(String(10), nullable=False)
+    staff_id = Column(ForeignKey("staff_user.id"))
+    staff_name = Column(String(60), nullable=False, default="")
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    # The channel's id of a reader message (e.g. WeChat MsgId): a redelivery is stored once.
+    delivery_key = Column(String(100))
+    __table_args__ = (UniqueConstraint("ticket_id", "delivery_key"),)
+
+
+class OutboxMessage(Base):
+    """A message for a reader, stored before it is sent and kept until delivered
+    (or marked failed, which staff see). Push channels (wechat, telegram) are sent by
+    the relay; pull channels (widget, rest) are fetched by the reader's client."""
+
+    __tablename__ = "outbox_message"
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(ForeignKey("ticket.id"), index=True)
+    channel = Column(String(32), nullable=False)
+    recipient = Column(String(128), nullable=False)
+    payload = Column(Text, nullable=False)  # JSON: {"text": ..., "buttons": [...]}
+    status = Column(String(10), nullable=False, default="pending")  # pending | sent | failed
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False)
+    last_error = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False)
+    sent_at = Column(DateTime)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "channel", "recipient", "id"),
+    )
+
+
+class InboundMessage(Base):
+    """A channel's message id already taken in (WeChat MsgId, Telegram update_id), with
+    the replies once ready: a redelivered message is answered, never processed twice."""
+
+    __tablename__ = "inbound_message"
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    message_key = Column(String(128), nullable=False)
+    received_at = Column(DateTime, nullable=False, index=True)
+    replies = Column(Text)  # JSON list of reply dicts; NULL while still being processed
+    __table_args__ = (UniqueConstraint("channel", "message_key"),)
+
+
+class StaffChatPost(Base):
+    """A message the staff Telegram bot posted in a staff group about a ticket, so a
+    staff member's reply to it reaches the right ticket."""
+
+    __tablename__ = "staff_chat_post"
+    id = Column(Integer, primary_key=True)
+    chat_id = Column(String(40), nullable=False)
+    message_id = Column(Integer, nullable=False)
+    ticket_id = Column(ForeignKey("ticket.id"), nullable=False)
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+
+class RelayCursor(Base):
+    """How far a relay (e.g. the staff Telegram feed) has read an append-only table."""
+
+    __tablename__ = "relay_cursor"
+    name = Column(String(40), primary_key=True)
+    last_id = Column(Integer, nullable=False, default=0)
+
+
+class CannedReply(Base):
+    """A ready-made reply staff can insert at the desk."""
+
+    __tablename__ = "canned_reply"
+    id = Column(Integer, primary_key=True)
+    title = Column(String(60), nullable=False)
+    text = Column(Text, nullable=False)

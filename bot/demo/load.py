@@ -19,7 +19,9 @@ from bot.db.engine import session_factory
 from bot.db.models import (
     BibRecord,
     Branch,
+    CannedReply,
     CardType,
+    DutyShift,
     Event,
     Item,
     Reader,
@@ -170,6 +172,20 @@ def load_people_and_places(session: Session, branches: dict[str, int], today: da
             signed_up=0, starts_at=datetime.combine(day, opens),
             ends_at=datetime.combine(day, closes),
         ))
+
+
+def load_desk(database_url: str) -> bool:
+    """The online desk's duty schedule and canned replies, into a database without them."""
+    with session_factory(database_url).begin() as session:
+        if session.execute(select(func.count()).select_from(DutyShift)).scalar_one():
+            return False
+        desk = read_yaml(LIBRARY_FACTS / "desk.yml")
+        for shift in desk["duty"]:
+            starts, ends = parse_hours(shift["hours"])
+            session.add_all(DutyShift(weekday=WEEKDAYS.index(day), starts=starts, ends=ends,
+                                      department=shift["department"]) for day in shift["days"])
+        session.add_all(CannedReply(**reply) for reply in desk["canned_replies"])
+    return True
 
 
 def load_demo(database_url: str, today: date | None = None) -> bool:

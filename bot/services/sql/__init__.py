@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.services.interface import LibraryServices
 from bot.services.sql.activities import SqlActivities
 from bot.services.sql.catalogue import SqlCatalogue
 from bot.services.sql.circulation import SqlCirculation
 from bot.services.sql.faq import SqlKnowledge
+from bot.services.sql.handoff import SqlHandoff
 from bot.services.sql.library_info import SqlLibraryInfo
 from bot.services.sql.session import SqlStore
 
@@ -20,3 +23,10 @@ def sql_services(database_url: str) -> LibraryServices:
         activities=SqlActivities(store),
         knowledge=SqlKnowledge(store),
     )
+
+
+@cache
+def handoff_desk(database_url: str) -> SqlHandoff:
+    """Tickets, duty schedule and outbox: the assistant's own data (always SQL, also
+    when the catalogue and circulation come from the library's own system)."""
+    return SqlHandoff(SqlStore(database_url))

@@ -13,7 +13,6 @@ import actions.catalogue
 import actions.faq
 from actions.catalogue import ActionSearchCatalogue
 from actions.library import UNAVAILABLE_TEXT
-from actions.pending_services import PendingServiceAction
 from actions.reader_text import latest_entity_values, quote
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import SearchResult, ServiceUnavailableError
@@ -33,11 +32,6 @@ def run_action(action: Action, tracker: Tracker) -> tuple[str, list[dict[str, An
     return "\n".join(message["text"] for message in dispatcher.messages), events
 
 
-@pytest.mark.parametrize("action", PendingServiceAction.__subclasses__(),
-                         ids=lambda a: a.action_name)
-def test_pending_actions_say_plainly_that_the_service_is_not_available(action: type) -> None:
-    reply, events = run_action(action(), tracker_with("怎么办证", []))
-    assert "暂时无法" in reply and events == []
 
 
 def test_library_down_gets_a_clear_answer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,101 @@
+"""Handing the reader to a librarian: a ticket with the conversation so far, and a
+plain account of what happens next (a librarian on duty now, or when the desk opens).
+
+While the ticket is open the channel guard routes the reader's messages to it
+(bot/channels/guard.py); staff answer at the desk or on Telegram.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.library import LibraryAction, channel_of, desk, verified_reader
+
+HISTORY_LINES = 20
+TOPIC_WORDS = {
+    "complaint": ("投诉", "态度", "意见", "差评", "举报", "不满"),
+    "reference": ("查收查引", "文献传递", "古籍", "地方志", "家谱", "族谱", "课题", "查新",
+                  "论文"),
+}
+# Requests for a person as such: the ticket's summary is the question before them.
+HANDOFF_INTENTS = ("request_human", "nlu_fallback")
+WEEKDAYS = "一二三四五六日"
+
+
+def _reader_line(event: dict[str, Any]) -> str:
+    text = event.get("text") or ""
+    if text.startswith("/password_checked"):
+        return "读者：（输入了读者证密码）"
+    if text.startswith("/"):
+        return "读者：（点击了按钮）"
+    return "读者：" + text
+
+
+def conversation_so_far(tracker: Tracker) -> list[str]:
+    """The last lines of the conversation, as staff will read them."""
+    lines = []
+    for event in tracker.events:
+        if event.get("event") == "user":
+            lines.append(_reader_line(event))
+        elif event.get("event") == "bot" and event.get("text"):
+            lines.append("助手：" + event["text"])
+    return lines[-HISTORY_LINES:]
+
+
+def question_of(tracker: Tracker) -> str:
+    """What the reader wants help with: their latest real question."""
+    user_events = [e for e in tracker.events if e.get("event") == "user"]
+    for event in reversed(user_events):
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent not in HANDOFF_INTENTS:
+            return text
+    return (tracker.latest_message.get("text") or "").strip() or "读者请求人工服务"
+
+
+def topic_of(tracker: Tracker, question: str) -> str:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "request_research_help":
+        return "reference"
+    text = (tracker.latest_message.get("text") or "") + question
+    for topic, words in TOPIC_WORDS.items():
+        if any(word in text for word in words):
+            return topic
+    return "request_human"
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | None = None) -> None:
+    """Opens (or finds) the conversation's ticket and tells the reader what happens next."""
+    question = question_of(tracker)
+    reader = verified_reader(tracker)
+    ticket = desk().open_ticket(
+        channel_of(tracker), tracker.sender_id, topic or topic_of(tracker, question), question,
+        conversation_so_far(tracker), reader.card_number if reader else None,
+    )
+    duty = desk().duty_status()
+    if duty.on_duty:
+        dispatcher.utter_message(
+            text=f"好的，已为您转接人工馆员（工单 #{ticket.ticket_id}）。"
+            f"馆员通常会在 {duty.typical_wait_minutes} 分钟内回复，请在这里稍候，"
+            "您也可以继续补充问题。发送“结束人工”可返回智能助手。"
+        )
+        return
+    when = "近期"
+    if duty.next_shift is not None:
+        when = f"周{WEEKDAYS[duty.next_shift.weekday()]} {duty.next_shift:%-H:%M}"
+    dispatcher.utter_message(
+        text=f"现在不是人工服务时间（{duty.schedule_text}）。您的问题已记录"
+        f"（工单 #{ticket.ticket_id}），馆员将在{when}上班后尽快回复，回复会发送到这里。"
+        "急事请在开馆时间到馆咨询服务台。"
+    )
+
+
+class ActionHandoffToStaff(LibraryAction):
+    action_name = "action_handoff_to_staff"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        hand_over(dispatcher, tracker)
+        return []

@@ -1,0 +1,47 @@
+"""Takes due outbox messages and hands each to its channel's sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.relay import DeliveryError, Sender
+from bot.services.interface import ServiceUnavailableError
+from bot.services.sql.handoff import SqlHandoff
+
+logger = logging.getLogger(__name__)
+POLL_SECONDS = 0.5
+
+
+async def deliver(desk: SqlHandoff, senders: dict[str, Sender], limit: int = 20) -> int:
+    """Sends the messages that are due now; returns how many were attempted."""
+    items = await asyncio.to_thread(desk.take_due, tuple(senders), limit)
+    for item in items:
+        try:
+            await senders[item.channel].send(item)
+        except DeliveryError as error:
+            logger.warning("Outbox %s to %s failed (attempt %s): %s", item.outbox_id,
+                           item.channel, item.attempts, error)
+            await asyncio.to_thread(desk.mark_failed, item.outbox_id, str(error),
+                                    error.permanent)
+        except Exception as error:  # an unexpected sender bug must not stop the relay
+            logger.exception("Outbox %s: unexpected error", item.outbox_id)
+            await asyncio.to_thread(desk.mark_failed, item.outbox_id, repr(error))
+        else:
+            await asyncio.to_thread(desk.mark_sent, item.outbox_id)
+    return len(items)
+
+
+async def relay_forever(desk: SqlHandoff, senders: dict[str, Sender],
+                        stop: asyncio.Event) -> None:
+    """Delivers until stop is set; a database outage only pauses it."""
+    while not stop.is_set():
+        try:
+            busy = await deliver(desk, senders)
+        except ServiceUnavailableError as error:
+            logger.warning("Relay paused, database unavailable: %s", error)
+            busy = 0
+        if not busy:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(stop.wait(), POLL_SECONDS)

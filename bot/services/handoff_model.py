@@ -1,0 +1,105 @@
+"""Plain data of handing readers to staff: tickets, their transcripts, the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+TOPICS = {
+    "request_human": "读者要求人工服务",
+    "reference": "深度参考咨询",
+    "complaint": "意见与投诉",
+    "fallback": "助手未能理解",
+}
+OUTCOMES = {
+    "answered": "已解答",
+    "referred": "已转介（到馆/电话/其他部门）",
+    "unanswerable": "无法解答",
+    "no_reply": "读者未回复",
+    "spam": "无效消息",
+    "reader_left": "读者结束人工服务",
+}
+DEPARTMENTS = ("咨询部", "借阅部", "少儿部", "地方文献部", "数字资源部")
+#: channels whose clients fetch their messages (the others are pushed by the relay)
+PULL_CHANNELS = ("widget", "rest")
+
+
+class HandoffError(Exception):
+    """A request the desk refuses; the message is shown to the staff member."""
+
+
+@dataclass(frozen=True)
+class StaffActor:
+    """Who acts on a ticket: a desk account, or a librarian on Telegram."""
+
+    staff_id: int | None
+    name: str
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    on_duty: bool
+    #: the next time staff are on duty, when not on duty now
+    next_shift: datetime | None
+    #: typical minutes until a librarian claims a ticket (median of recent ones)
+    typical_wait_minutes: int
+    #: e.g. "周一至周日 9:00–17:00"
+    schedule_text: str
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    ticket_id: int
+    channel: str
+    sender_id: str
+    reader_card: str | None
+    topic: str
+    summary: str
+    department: str
+    status: str  # waiting | claimed | closed
+    staff_id: int | None
+    staff_name: str
+    created_at: datetime
+    claimed_at: datetime | None
+    closed_at: datetime | None
+    outcome: str | None
+    rating: int | None
+    failed_deliveries: int = 0
+
+    @property
+    def topic_label(self) -> str:
+        return TOPICS.get(self.topic, self.topic)
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    line_id: int
+    ticket_id: int
+    author: str  # history | reader | staff | note | system
+    text: str
+    staff_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    outbox_id: int
+    ticket_id: int | None
+    channel: str
+    recipient: str
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    #: "staff" (a librarian's answer, with staff_name), "assistant" (a late bot reply)
+    #: or "system" (e.g. the rating request)
+    sender: str = "system"
+    staff_name: str = ""
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class InboundState:
+    """What to do with a channel message: process it (first delivery), or answer a
+    redelivery with the stored replies (None while the first is still in progress)."""
+
+    first_delivery: bool
+    replies: list[dict] | None = None

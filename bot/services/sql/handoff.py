@@ -1,0 +1,525 @@
+"""Tickets for readers handed to staff, the duty schedule, and the outbox that carries
+staff replies back to each reader's channel (stored before sending, retried)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    CannedReply,
+    DutyShift,
+    InboundMessage,
+    OutboxMessage,
+    RelayCursor,
+    StaffChatPost,
+    Ticket,
+    TicketMessage,
+)
+from bot.services.handoff_model import (
+    OUTCOMES,
+    PULL_CHANNELS,
+    DutyStatus,
+    HandoffError,
+    InboundState,
+    OutboxItem,
+    StaffActor,
+    TicketInfo,
+    TicketLine,
+)
+from bot.services.sql.session import SqlStore
+
+MAX_DELIVERY_ATTEMPTS = 8
+#: a claimed outbox message is not handed to another relay for this long
+SEND_LEASE = timedelta(seconds=60)
+DEFAULT_WAIT_MINUTES = 5
+INBOUND_KEEP = timedelta(days=3)
+WEEKDAYS = "一二三四五六日"
+RATING_PROMPT = (
+    "本次人工咨询已结束，谢谢您的耐心。请为馆员的回答评分：回复 1–5（5 为非常满意），"
+    "或点击“满意”/“不满意”。"
+)
+RATING_BUTTONS = [{"title": "满意", "payload": "满意"}, {"title": "不满意", "payload": "不满意"}]
+RATING_WORDS = {"满意": 5, "非常满意": 5, "很满意": 5, "一般": 3, "不满意": 1, "很不满意": 1}
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** attempts, 600))
+
+
+def parse_rating(text: str) -> int | None:
+    """1-5 from "5", "5分", "满意" …; None if the text is not a rating."""
+    text = text.strip().rstrip("分星。！!").strip()
+    if text in RATING_WORDS:
+        return RATING_WORDS[text]
+    if len(text) == 1 and text in "12345":
+        return int(text)
+    return None
+
+
+def _info(ticket: Ticket, failed: int = 0) -> TicketInfo:
+    return TicketInfo(
+        ticket.id, ticket.channel, ticket.sender_id, ticket.reader_card, ticket.topic,
+        ticket.summary, ticket.department, ticket.status, ticket.staff_id, ticket.staff_name,
+        ticket.created_at, ticket.claimed_at, ticket.closed_at, ticket.outcome, ticket.rating,
+        failed,
+    )
+
+
+def _line(row: TicketMessage) -> TicketLine:
+    return TicketLine(row.id, row.ticket_id, row.author, row.text, row.staff_name,
+                      row.created_at)
+
+
+class SqlHandoff:
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+
+    # --- duty schedule ---------------------------------------------------------------
+
+    def duty_status(self, now: datetime | None = None) -> DutyStatus:
+        now = now or _now()
+        with self.store.session() as session:
+            shifts = session.execute(select(DutyShift).order_by(DutyShift.weekday,
+                                                                DutyShift.starts)).scalars().all()
+            waits = session.execute(
+                select(Ticket.created_at, Ticket.claimed_at)
+                .where(Ticket.claimed_at.is_not(None))
+                .order_by(Ticket.id.desc()).limit(30)
+            ).all()
+        minutes = [max(1, round((claimed - created).total_seconds() / 60))
+                   for created, claimed in waits]
+        typical = round(statistics.median(minutes)) if minutes else DEFAULT_WAIT_MINUTES
+        on_duty = any(s.weekday == now.weekday() and s.starts <= now.time() < s.ends
+                      for s in shifts)
+        return DutyStatus(on_duty, None if on_duty else _next_shift(shifts, now), typical,
+                          _schedule_text(shifts))
+
+    # --- tickets ---------------------------------------------------------------------
+
+    def open_ticket(
+        self, channel: str, sender_id: str, topic: str, summary: str,
+        history: list[str], reader_card: str | None = None, department: str = "咨询部",
+    ) -> TicketInfo:
+        """Opens a ticket for the conversation (or returns the one already open)."""
+        now = _now()
+        with self.store.session() as session:
+            existing = self._open(session, channel, sender_id)
+            if existing is not None:
+                return _info(existing)
+            ticket = Ticket(channel=channel, sender_id=sender_id, reader_card=reader_card,
+                            topic=topic, summary=summary[:500], department=department,
+                            status="waiting", created_at=now)
+            session.add(ticket)
+            session.flush()
+            session.add_all(TicketMessage(ticket_id=ticket.id, author="history", text=line,
+                                          created_at=now) for line in history)
+            session.add(TicketMessage(ticket_id=ticket.id, author="system", created_at=now,
+                                      text=f"新工单：{summary[:200]}"))
+            return _info(ticket)
+
+    @staticmethod
+    def _open(session: Session, channel: str, sender_id: str) -> Ticket | None:
+        return session.execute(
+            select(Ticket).where(Ticket.channel == channel, Ticket.sender_id == sender_id,
+                                 Ticket.status != "closed")
+            .order_by(Ticket.id.desc()).limit(1)
+        ).scalar_one_or_none()
+
+    def open_ticket_for(self, channel: str, sender_id: str) -> TicketInfo | None:
+        with self.store.session() as session:
+            ticket = self._open(session, channel, sender_id)
+            return _info(ticket) if ticket else None
+
+    def ticket(self, ticket_id: int) -> TicketInfo | None:
+        with self.store.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            return _info(ticket, self._failed_count(session, ticket_id)) if ticket else None
+
+    @staticmethod
+    def _failed_count(session: Session, ticket_id: int) -> int:
+        return session.execute(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == "failed")
+        ).scalar_one()
+
+    def queue(self, include_closed_since: datetime | None = None) -> list[TicketInfo]:
+        """Open tickets, oldest first (and tickets closed since a time, if asked)."""
+        with self.store.session() as session:
+            condition = Ticket.status != "closed"
+            if include_closed_since is not None:
+                condition = condition | (Ticket.closed_at >= include_closed_since)
+            tickets = session.execute(select(Ticket).where(condition)
+                                      .order_by(Ticket.id)).scalars().all()
+            return [_info(t, self._failed_count(session, t.id)) for t in tickets]
+
+    def transcript(self, ticket_id: int, after_line_id: int = 0) -> list[TicketLine]:
+        with self.store.session() as session:
+            rows = session.execute(
+                select(TicketMessage).where(TicketMessage.ticket_id == ticket_id,
+                                            TicketMessage.id > after_line_id)
+                .order_by(TicketMessage.id)
+            ).scalars().all()
+            return [_line(row) for row in rows]
+
+    def feed(self, after_line_id: int, limit: int = 100) -> list[TicketLine]:
+        """Transcript lines of all tickets after a line id (for live staff views)."""
+        with self.store.session() as session:
+            rows = session.execute(
+                select(TicketMessage).where(TicketMessage.id > after_line_id)
+                .order_by(TicketMessage.id).limit(limit)
+            ).scalars().all()
+            return [_line(row) for row in rows]
+
+    def seconds_since_reader_wrote(self, ticket_id: int) -> float | None:
+        """Seconds since the reader's last message in the ticket (None: no message yet)."""
+        with self.store.session() as session:
+            last = session.execute(
+                select(func.max(TicketMessage.created_at))
+                .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "reader")
+            ).scalar_one_or_none()
+        return None if last is None else (_now() - last).total_seconds()
+
+    def add_reader_message(
+        self, ticket_id: int, text: str, delivery_key: str | None = None
+    ) -> bool:
+        """Appends what the reader wrote; False if this delivery was already stored."""
+        try:
+            with self.store.session() as session:
+                session.add(TicketMessage(ticket_id=ticket_id, author="reader", text=text,
+                                          created_at=_now(), delivery_key=delivery_key))
+            return True
+        except IntegrityError:
+            return False
+
+    def claim(self, ticket_id: int, actor: StaffActor) -> TicketInfo:
+        """Takes a waiting ticket; if someone else was quicker, says who."""
+        with self.store.session() as session:
+            won = session.execute(
+                update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
+                .values(status="claimed", staff_id=actor.staff_id, staff_name=actor.name,
+                        claimed_at=func.coalesce(Ticket.claimed_at, _now()))
+            ).rowcount == 1
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise HandoffError("没有这个工单。")
+            if not won:
+                if ticket.status == "closed":
+                    raise HandoffError(f"工单 #{ticket_id} 已关闭。")
+                if not self._is_holder(ticket, actor):
+                    raise HandoffError(f"工单 #{ticket_id} 已由{ticket.staff_name}接待。")
+                return _info(ticket)
+            self._system_line(session, ticket_id, f"{actor.name} 接待了此工单")
+            return _info(ticket)
+
+    @staticmethod
+    def _is_holder(ticket: Ticket, actor: StaffActor) -> bool:
+        if actor.staff_id is not None:
+            return ticket.staff_id == actor.staff_id
+        return ticket.staff_id is None and ticket.staff_name == actor.name
+
+    @staticmethod
+    def _system_line(session: Session, ticket_id: int, text: str) -> None:
+        session.add(TicketMessage(ticket_id=ticket_id, author="system", text=text,
+                                  created_at=_now()))
+
+    def _active_ticket(self, session: Session, ticket_id: int, actor: StaffActor) -> Ticket:
+        """The ticket, locked, if the actor may answer it (claiming a waiting one)."""
+        ticket = session.execute(
+            select(Ticket).where(Ticket.id == ticket_id).with_for_update()
+        ).scalar_one_or_none()
+        if ticket is None:
+            raise HandoffError("没有这个工单。")
+        if ticket.status == "closed":
+            raise HandoffError(f"工单 #{ticket_id} 已关闭，读者不会再收到回复。")
+        if ticket.status == "waiting":
+            ticket.status = "claimed"
+            ticket.staff_id, ticket.staff_name = actor.staff_id, actor.name
+            ticket.claimed_at = ticket.claimed_at or _now()
+            self._system_line(session, ticket_id, f"{actor.name} 接待了此工单")
+        elif not self._is_holder(ticket, actor):
+            raise HandoffError(f"工单 #{ticket_id} 由{ticket.staff_name}接待，请先转交。")
+        return ticket
+
+    def reply(self, ticket_id: int, actor: StaffActor, text: str) -> TicketLine:
+        """A librarian's answer: stored with its outbox message in one transaction."""
+        text = text.strip()
+        if not text:
+            raise HandoffError("回复不能为空。")
+        with self.store.session() as session:
+            ticket = self._active_ticket(session, ticket_id, actor)
+            line = TicketMessage(ticket_id=ticket_id, author="staff", text=text,
+                                 staff_id=actor.staff_id, staff_name=actor.name,
+                                 created_at=_now())
+            session.add(line)
+            self._enqueue(session, ticket, {"text": text, "sender": "staff",
+                                            "staff_name": actor.name})
+            session.flush()
+            return _line(line)
+
+    def add_note(self, ticket_id: int, actor: StaffActor, text: str) -> TicketLine:
+        """An internal note: visible to staff only, never sent to the reader."""
+        if not text.strip():
+            raise HandoffError("备注不能为空。")
+        with self.store.session() as session:
+            if session.get(Ticket, ticket_id) is None:
+                raise HandoffError("没有这个工单。")
+            line = TicketMessage(ticket_id=ticket_id, author="note", text=text.strip(),
+                                 staff_id=actor.staff_id, staff_name=actor.name,
+                                 created_at=_now())
+            session.add(line)
+            session.flush()
+            return _line(line)
+
+    def transfer(
+        self, ticket_id: int, actor: StaffActor, to_staff: StaffActor | None = None,
+        to_department: str | None = None,
+    ) -> TicketInfo:
+        """Hands the ticket to a colleague (claimed by them) or a department (waiting)."""
+        with self.store.session() as session:
+            ticket = self._active_ticket(session, ticket_id, actor)
+            if to_staff is not None:
+                ticket.staff_id, ticket.staff_name = to_staff.staff_id, to_staff.name
+                target = to_staff.name
+            elif to_department:
+                ticket.status, ticket.staff_id, ticket.staff_name = "waiting", None, ""
+                ticket.department = to_department
+                target = to_department
+            else:
+                raise HandoffError("请选择转交给哪位同事或哪个部门。")
+            self._system_line(session, ticket_id, f"{actor.name} 将工单转交给 {target}")
+            return _info(ticket)
+
+    def close(self, ticket_id: int, actor: StaffActor, outcome: str) -> TicketInfo:
+        """Closes the ticket; the assistant takes over and asks the reader for a rating."""
+        if outcome not in OUTCOMES:
+            raise HandoffError("请选择处理结果。")
+        with self.store.session() as session:
+            ticket = self._active_ticket(session, ticket_id, actor)
+            note = f"{actor.name} 关闭了工单（{OUTCOMES[outcome]}）"
+            self._finish(session, ticket, outcome, note)
+            return _info(ticket)
+
+    def reader_leaves(self, ticket_id: int) -> None:
+        """The reader ended the handoff themselves."""
+        with self.store.session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is not None and ticket.status != "closed":
+                self._finish(session, ticket, "reader_left", "读者结束了人工服务", ask=False)
+
+    def _finish(self, session: Session, ticket: Ticket, outcome: str, note: str,
+                ask: bool = True) -> None:
+        ticket.status, ticket.outcome, ticket.closed_at = "closed", outcome, _now()
+        self._system_line(session, ticket.id, note)
+        if ask and outcome not in ("spam", "no_reply"):
+            ticket.rating_state = "asked"
+            self._enqueue(session, ticket, {"text": RATING_PROMPT, "buttons": RATING_BUTTONS,
+                                            "sender": "system"})
+
+    def record_rating(self, channel: str, sender_id: str, text: str) -> bool:
+        """If the reader was asked to rate their last ticket: takes a rating from the
+        text (True) or stops waiting for one (False: the text is a new question)."""
+        with self.store.session() as session:
+            ticket = session.execute(
+                select(Ticket).where(Ticket.channel == channel, Ticket.sender_id == sender_id,
+                                     Ticket.rating_state == "asked")
+                .order_by(Ticket.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            if ticket is None:
+                return False
+            rating = parse_rating(text)
+            ticket.rating_state = "given" if rating else ""
+            ticket.rating = rating
+            if rating:
+                self._system_line(session, ticket.id, f"读者评分：{rating}")
+            return rating is not None
+
+    def canned_replies(self) -> list[tuple[str, str]]:
+        with self.store.session() as session:
+            rows = session.execute(select(CannedReply).order_by(CannedReply.id)).scalars()
+            return [(row.title, row.text) for row in rows]
+
+    # --- outbox ----------------------------------------------------------------------
+
+    @staticmethod
+    def _enqueue(session: Session, ticket: Ticket, payload: dict) -> None:
+        _add_outbox(session, ticket.channel, ticket.sender_id, payload, ticket.id)
+
+    def queue_reply(self, channel: str, recipient: str, text: str,
+                    buttons: list[dict[str, str]] | None = None) -> None:
+        """An assistant reply that could not be given in time (e.g. after WeChat's
+        5-second window), for the relay to send."""
+        with self.store.session() as session:
+            _add_outbox(session, channel, recipient,
+                        {"text": text, "buttons": buttons or [], "sender": "assistant"})
+
+    def take_due(self, channels: tuple[str, ...], limit: int = 20) -> list[OutboxItem]:
+        """Outbox messages due for sending on push channels, leased to the caller."""
+        now = _now()
+        with self.store.session() as session:
+            rows = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                       OutboxMessage.channel.in_(channels))
+                .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
+            ).scalars().all()
+            for row in rows:
+                row.attempts += 1
+                row.next_attempt_at = now + SEND_LEASE
+            return [_outbox_item(row) for row in rows]
+
+    def mark_sent(self, outbox_id: int) -> None:
+        with self.store.session() as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                            .values(status="sent", sent_at=_now(), last_error=""))
+
+    def mark_failed(self, outbox_id: int, error: str, permanent: bool = False) -> None:
+        """A failed attempt: retried later, or (permanent, or too many attempts) given
+        up, which the ticket's transcript shows to staff."""
+        with self.store.session() as session:
+            row = session.get(OutboxMessage, outbox_id)
+            if row is None or row.status != "pending":
+                return
+            row.last_error = error[:500]
+            if permanent or row.attempts >= MAX_DELIVERY_ATTEMPTS:
+                row.status = "failed"
+                if row.ticket_id is not None:
+                    note = f"消息未能送达读者（已尝试 {row.attempts} 次）：{error[:200]}"
+                    self._system_line(session, row.ticket_id, note)
+            else:
+                row.next_attempt_at = _now() + _backoff(row.attempts)
+
+    def retry_failed(self, ticket_id: int) -> int:
+        """Staff asked to send the ticket's failed messages again."""
+        with self.store.session() as session:
+            return session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == "failed")
+                .values(status="pending", attempts=0, next_attempt_at=_now())
+            ).rowcount
+
+    def pull(self, channel: str, recipient: str, after_outbox_id: int) -> list[OutboxItem]:
+        """For clients that fetch their messages: acknowledges everything up to
+        after_outbox_id as delivered and returns what is newer."""
+        if channel not in PULL_CHANNELS:
+            raise ValueError(f"{channel} is not a pull channel")
+        with self.store.session() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
+                       OutboxMessage.id <= after_outbox_id, OutboxMessage.status == "pending")
+                .values(status="sent", sent_at=_now())
+            )
+            rows = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
+                       OutboxMessage.id > after_outbox_id, OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.id)
+            ).scalars().all()
+            return [_outbox_item(row) for row in rows]
+
+    # --- channel deliveries taken in -------------------------------------------------
+
+    def take_in(self, channel: str, message_key: str) -> InboundState:
+        """Records a channel message id; tells whether it is new or a redelivery."""
+        try:
+            with self.store.session() as session:
+                session.add(InboundMessage(channel=channel, message_key=message_key,
+                                           received_at=_now()))
+            return InboundState(first_delivery=True)
+        except IntegrityError:
+            with self.store.session() as session:
+                replies = session.execute(
+                    select(InboundMessage.replies).where(InboundMessage.channel == channel,
+                                                         InboundMessage.message_key == message_key)
+                ).scalar_one_or_none()
+            return InboundState(False, json.loads(replies) if replies else None)
+
+    def store_replies(self, channel: str, message_key: str, replies: list[dict]) -> None:
+        with self.store.session() as session:
+            session.execute(
+                update(InboundMessage)
+                .where(InboundMessage.channel == channel,
+                       InboundMessage.message_key == message_key)
+                .values(replies=json.dumps(replies, ensure_ascii=False))
+            )
+            session.execute(delete(InboundMessage)
+                            .where(InboundMessage.received_at < _now() - INBOUND_KEEP))
+
+    # --- the staff Telegram group ----------------------------------------------------
+
+    def record_staff_post(self, chat_id: str, message_id: int, ticket_id: int) -> None:
+        with self.store.session() as session:
+            session.add(StaffChatPost(chat_id=chat_id, message_id=message_id,
+                                      ticket_id=ticket_id))
+
+    def ticket_of_staff_post(self, chat_id: str, message_id: int) -> int | None:
+        with self.store.session() as session:
+            return session.execute(
+                select(StaffChatPost.ticket_id).where(StaffChatPost.chat_id == chat_id,
+                                                      StaffChatPost.message_id == message_id)
+            ).scalar_one_or_none()
+
+    def cursor(self, name: str) -> int:
+        with self.store.session() as session:
+            row = session.get(RelayCursor, name)
+            return row.last_id if row else 0
+
+    def advance_cursor(self, name: str, last_id: int) -> None:
+        with self.store.session() as session:
+            row = session.get(RelayCursor, name)
+            if row is None:
+                session.add(RelayCursor(name=name, last_id=last_id))
+            else:
+                row.last_id = max(row.last_id, last_id)
+
+
+def _add_outbox(session: Session, channel: str, recipient: str, payload: dict,
+                ticket_id: int | None = None) -> None:
+    now = _now()
+    session.add(OutboxMessage(ticket_id=ticket_id, channel=channel, recipient=recipient,
+                              payload=json.dumps(payload, ensure_ascii=False),
+                              status="pending", next_attempt_at=now, created_at=now))
+
+
+def _outbox_item(row: OutboxMessage) -> OutboxItem:
+    payload = json.loads(row.payload)
+    return OutboxItem(row.id, row.ticket_id, row.channel, row.recipient, payload["text"],
+                      payload.get("buttons", []), payload.get("sender", "system"),
+                      payload.get("staff_name", ""), row.attempts)
+
+
+def _next_shift(shifts: list[DutyShift], now: datetime) -> datetime | None:
+    for days in range(8):
+        day: date = now.date() + timedelta(days=days)
+        starts = sorted(datetime.combine(day, s.starts) for s in shifts
+                        if s.weekday == day.weekday())
+        for start in starts:
+            if start > now:
+                return start
+    return None
+
+
+def _schedule_text(shifts: list[DutyShift]) -> str:
+    """"周一至周五 9:00–17:00；周六、周日 …" from the shifts (same hours grouped)."""
+    by_hours: dict[tuple[time, time], list[int]] = {}
+    for shift in shifts:
+        by_hours.setdefault((shift.starts, shift.ends), []).append(shift.weekday)
+    parts = []
+    for (starts, ends), days in by_hours.items():
+        days = sorted(set(days))
+        if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+            label = f"周{WEEKDAYS[days[0]]}至周{WEEKDAYS[days[-1]]}"
+        else:
+            label = "、".join(f"周{WEEKDAYS[d]}" for d in days)
+        parts.append(f"{label} {starts:%-H:%M}–{ends:%-H:%M}")
+    return "；".join(parts) or "暂未安排"
