@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench setup venv db model browser lint lock clean
+.PHONY: run shell test bench scale-out setup venv db model browser lint lock clean
+REPLICAS ?= 2
 
 run: setup ## set up, then start the assistant (chat page on localhost)
 	$(PY) -m bot.run
@@ -18,6 +19,9 @@ shell: setup ## set up, then chat in this terminal
 test: setup browser ## set up, then run every check
 	$(BIN)/ruff check .
 	$(PY) -m pytest
+
+scale-out: setup ## several Rasa/action servers on PostgreSQL + Redis (needs RASA_TRACKER_URL)
+	$(PY) -m bot.scale_out --replicas $(REPLICAS)
 
 bench: setup ## measure and write docs/benchmarks.md
 	$(PY) -m bench.run
@@ -41,9 +45,9 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/pip check
 	touch $@
 
-CHROMIUM ?= /usr/bin/chromium
-browser: ## Debian's headless Chromium for the browser tests (installs as root)
-	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+browser: ## Debian's headless Chromium and CJK fonts for the browser tests (installs as root)
+	dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
 
 model: venv ## train only if training data or config changed
 	$(PY) -m bot.training

@@ -22,14 +22,21 @@ VENV_BIN = Path(sys.executable).parent
 STARTUP_TIMEOUT_SECONDS = 300
 
 
+# Quiet, offline Rasa: no telemetry or crash reports sent anywhere, fewer TF logs.
+OFFLINE_RASA = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+}
+
+
 def child_environment(settings: Settings) -> dict[str, str]:
     """The environment every child process gets."""
     return {
         **os.environ,
         **settings.environment(),
+        **OFFLINE_RASA,
         "PYTHONPATH": str(PROJECT_ROOT),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     }
 
 
@@ -50,7 +57,8 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 class AssistantProcesses:
-    """The action server, the Rasa server and the staff console.
+    """The action server, the Rasa server, the staff console, the relay and the staff
+    Telegram bot.
 
     Use as a context manager; leaving it stops every child, also on Ctrl-C.
     """
@@ -60,6 +68,8 @@ class AssistantProcesses:
         self.model = model
         self.log = log
         self.children: list[subprocess.Popen] = []
+        #: servers started with wait=False, until wait_until_ready()
+        self.starting: list[tuple[str, subprocess.Popen]] = []
 
     def _spawn(self, args: list[str]) -> subprocess.Popen:
         process = subprocess.Popen(
@@ -75,33 +85,62 @@ class AssistantProcesses:
         self.children.append(process)
         return process
 
-    def start_action_server(self) -> None:
-        process = self._spawn(
+    def _start(self, args: list[str], ready_url: str, wait: bool) -> None:
+        """Spawns a server; waits until it answers, now or in wait_until_ready()."""
+        self.starting.append((ready_url, self._spawn(args)))
+        if wait:
+            self.wait_until_ready()
+
+    def wait_until_ready(self) -> None:
+        for url, process in self.starting:
+            wait_until_answering(url, process, STARTUP_TIMEOUT_SECONDS)
+        self.starting.clear()
+
+    def start_action_server(self, wait: bool = True) -> None:
+        self._start(
             [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.settings.action_port)]
+             "--port", str(self.settings.action_port)],
+            f"http://{self.settings.host}:{self.settings.action_port}/health", wait,
         )
-        health = f"http://{self.settings.host}:{self.settings.action_port}/health"
-        wait_until_answering(health, process, STARTUP_TIMEOUT_SECONDS)
+
+    def start_relay(self) -> None:
+        """Sends staff replies to readers on push channels (WeChat, Telegram), if any is
+        configured (the widget fetches its messages itself)."""
+        if self.settings.wechat_app_id or self.settings.telegram_bot_token:
+            self._spawn([sys.executable, "-m", "bot.relay"])
+
+    def start_staff_telegram(self) -> None:
+        """The staff bot in the allow-listed Telegram groups (if a token is set)."""
+        if self.settings.telegram_staff_bot_token:
+            self._spawn([sys.executable, "-m", "bot.staff_telegram"])
 
     def start_admin_console(self) -> None:
-        process = self._spawn([sys.executable, "-m", "bot.admin"])
-        wait_until_answering(self.settings.admin_url + "login", process, STARTUP_TIMEOUT_SECONDS)
+        self._start([sys.executable, "-m", "bot.admin"], self.settings.admin_url + "login", True)
+
+    def start_router(self, replica_urls: list[str]) -> None:
+        """The sticky router on this deployment's Rasa port (scale-out)."""
+        self._start(
+            [sys.executable, "-m", "bot.router", "--host", self.settings.host,
+             "--port", str(self.settings.rasa_port),
+             *(arg for url in replica_urls for arg in ("--replica", url))],
+            self.settings.rasa_url + "/", True,
+        )
 
     def rasa_arguments(self) -> list[str]:
         return [
             "--model", str(self.model),
-            "--endpoints", "endpoints.yml",
+            "--endpoints", self.settings.endpoints_file,
             "--credentials", "credentials.yml",
         ]
 
-    def start_rasa_server(self) -> None:
+    def start_rasa_server(self, wait: bool = True) -> None:
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
-        process = self._spawn(
+        self._start(
             [str(VENV_BIN / "rasa"), "run", *self.rasa_arguments(),
              "--enable-api", "--interface", self.settings.host,
-             "--port", str(self.settings.rasa_port)]
+             "--port", str(self.settings.rasa_port)],
+            self.settings.rasa_url + "/", wait,
         )
-        wait_until_answering(self.settings.rasa_url + "/", process, STARTUP_TIMEOUT_SECONDS)
 
     def stop(self) -> None:
         """Stops children newest first: SIGTERM, then SIGKILL after 15 s."""

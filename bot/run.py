@@ -40,10 +40,12 @@ def main() -> int:
             chat_in_terminal(settings)
             return 0
         processes.start_admin_console()
+        processes.start_relay()
+        processes.start_staff_telegram()
         chat_page = start_chat_page(settings)
         print(
             f"\n金陵图书馆咨询助手已启动 / the assistant is running:\n"
-            f"  chat page      {settings.chat_url}\n"
+            f"  demo page      {settings.chat_url}  (library home page with the chat widget)\n"
             f"  staff console  {settings.admin_url}  (demo logins in README.md)\n"
             f"  Rasa REST API  {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  action server  http://{settings.host}:{settings.action_port}\n"

@@ -11,6 +11,12 @@
 - LIBRARY_DATABASE_URL (sqlite:///<LIBRARY_VAR_DIR>/library.db): the library's data
   (SQLAlchemy URL; e.g. postgresql://user@127.0.0.1:5432/library)
 
+Scale-out (several Rasa and action-server processes behind bot.router):
+- RASA_TRACKER_URL (empty: the SQLite file above): Rasa's tracker store on PostgreSQL,
+  e.g. postgresql://postgres@127.0.0.1:5432/rasa_tracker; setting it selects
+  endpoints.scale-out.yml, which also uses the Redis lock store
+- REDIS_URL (redis://127.0.0.1:6379/1): Rasa's lock store in the scale-out setup
+
 Reader channels (a channel whose credentials are empty refuses requests):
 - WIDGET_SECRET (random, kept in <LIBRARY_VAR_DIR>/widget_secret): signs web-widget
   session ids; every Rasa process of one deployment needs the same value
@@ -35,6 +41,9 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +61,8 @@ class Settings:
     tracker_db: Path
     model_dir: Path
     database_url: str
+    tracker_url: str
+    redis_url: str
     widget_secret: str = field(repr=False)
     widget_origins: tuple[str, ...]
     wechat_token: str = field(repr=False)
@@ -85,6 +96,26 @@ class Settings:
     def admin_url(self) -> str:
         return f"http://{self.host}:{self.admin_port}/"
 
+    @property
+    def endpoints_file(self) -> str:
+        """Rasa's endpoints: the embedded default, or PostgreSQL + Redis (scale-out)."""
+        return "endpoints.scale-out.yml" if self.tracker_url else "endpoints.yml"
+
+    def _scale_out_environment(self) -> dict[str, str]:
+        """The parts of the tracker and Redis URLs that endpoints.scale-out.yml expands."""
+        tracker = make_url(self.tracker_url or "postgresql://localhost/rasa")
+        redis = urlsplit(self.redis_url)
+        return {
+            "RASA_TRACKER_HOST": tracker.host or "localhost",
+            "RASA_TRACKER_PORT": str(tracker.port or 5432),
+            "RASA_TRACKER_NAME": tracker.database or "rasa",
+            "RASA_TRACKER_USER": tracker.username or "",
+            "RASA_TRACKER_PASSWORD": tracker.password or "",
+            "REDIS_HOST": redis.hostname or "localhost",
+            "REDIS_PORT": str(redis.port or 6379),
+            "REDIS_DB": redis.path.strip("/") or "1",
+        }
+
     def environment(self) -> dict[str, str]:
         """These settings as the environment variables above, for child processes
         (plus ACTION_SERVER_URL, which endpoints.yml expands when Rasa starts)."""
@@ -98,6 +129,9 @@ class Settings:
             "RASA_TRACKER_DB": str(self.tracker_db),
             "LIBRARY_MODEL_DIR": str(self.model_dir),
             "LIBRARY_DATABASE_URL": self.database_url,
+            "RASA_TRACKER_URL": self.tracker_url,
+            "REDIS_URL": self.redis_url,
+            **self._scale_out_environment(),
             "ACTION_SERVER_URL": self.action_server_url,
             "WIDGET_SECRET": self.widget_secret,
             "WIDGET_ALLOWED_ORIGINS": ",".join(self.widget_origins),
@@ -152,6 +186,8 @@ def load_settings() -> Settings:
         database_url=os.environ.get(
             "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
         ),
+        tracker_url=os.environ.get("RASA_TRACKER_URL", ""),
+        redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
         widget_secret=_kept_secret("WIDGET_SECRET", var_dir / "widget_secret"),
         widget_origins=_list("WIDGET_ALLOWED_ORIGINS", f"http://{host}:{chat_port}"),
         wechat_token=os.environ.get("WECHAT_TOKEN", ""),

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.processes import OFFLINE_RASA
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "knowledge/jieba")
@@ -71,7 +72,7 @@ def ensure_model(settings: Settings) -> Path:
         ],
         cwd=PROJECT_ROOT,
         check=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+        env={**os.environ, **OFFLINE_RASA},
     )
     for old in settings.model_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
         if old != target:

@@ -6,19 +6,23 @@ from sanic import Request, Sanic
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
-from bot.admin import auth, entries, inbox, review, transfer
+from bot.admin import auth, desk, entries, inbox, review, transfer
 from bot.admin.views import HERE, message
 from bot.services.faq_files import FaqFileError
 from bot.services.faq_model import FaqError
+from bot.services.handoff_model import HandoffError
 from bot.services.interface import ServiceUnavailableError
+from bot.services.sql import handoff_desk
 from bot.services.sql.faq import SqlKnowledge
 from bot.services.sql.session import SqlStore
 from bot.services.sql.staff import SqlStaff
 
 SECURITY_HEADERS = {
-    # No script at all: the console is plain HTML forms.
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    # Same-origin files only: no inline script or style, no other hosts (the desk's
+    # desk.js polls JSON endpoints of this server).
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; "
+                               "style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -31,8 +35,9 @@ def create_app(database_url: str, name: str = "library_admin") -> Sanic:
     store = SqlStore(database_url)
     app.ctx.knowledge = SqlKnowledge(store)
     app.ctx.staff = SqlStaff(store)
+    app.ctx.desk = handoff_desk(database_url)
     app.static("/static", str(HERE / "static"), name="static")
-    for blueprint in (auth.bp, entries.bp, review.bp, transfer.bp, inbox.bp):
+    for blueprint in (auth.bp, entries.bp, review.bp, transfer.bp, inbox.bp, desk.bp):
         app.blueprint(blueprint)
     app.register_middleware(auth.require_session, "request")
 
@@ -44,6 +49,10 @@ def create_app(database_url: str, name: str = "library_admin") -> Sanic:
     @app.exception(FaqError, FaqFileError)
     async def refused(request: Request, error: Exception) -> HTTPResponse:
         return message(request, str(error), 400)
+
+    @app.exception(HandoffError)
+    async def handoff_refused(request: Request, error: HandoffError) -> HTTPResponse:
+        return desk.refused(request, error)
 
     @app.exception(ServiceUnavailableError)
     async def unavailable(request: Request, _error: Exception) -> HTTPResponse:

@@ -8,8 +8,8 @@
   replaced by the outcome (`/password_checked{"verification": ...}`), so the password
   never reaches Rasa's conversation store or logs;
 - incoming text is cleaned (control characters) and bounded in length;
-- a turn that produced no reply at all (e.g. the action server is down) gets a clear
-  "please try again" instead of silence.
+- a turn that produced no reply at all (the action server or Rasa's tracker store is
+  down) gets a clear "please try again" instead of silence.
 """
 
 from __future__ import annotations
@@ -116,7 +116,10 @@ def guarded(
             message.text = await replace_password(message, service())
         except ServiceUnavailableError:
             logger.warning("Library database unavailable while checking for a password prompt")
-        await on_new_message(message)
+        try:
+            await on_new_message(message)
+        except Exception:  # e.g. the tracker store's database is down: answer anyway
+            logger.exception("Rasa could not process a message on %s", message.input_channel)
         output = message.output_channel
         if isinstance(output, CollectingOutputChannel) and not output.messages:
             await output.send_text_message(message.sender_id, NO_REPLY_TEXT)

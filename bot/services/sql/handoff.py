@@ -160,7 +160,13 @@ class SqlHandoff:
                 condition = condition | (Ticket.closed_at >= include_closed_since)
             tickets = session.execute(select(Ticket).where(condition)
                                       .order_by(Ticket.id)).scalars().all()
-            return [_info(t, self._failed_count(session, t.id)) for t in tickets]
+            failed = dict(session.execute(
+                select(OutboxMessage.ticket_id, func.count())
+                .where(OutboxMessage.status == "failed",
+                       OutboxMessage.ticket_id.in_([t.id for t in tickets]))
+                .group_by(OutboxMessage.ticket_id)
+            ).all())
+            return [_info(t, failed.get(t.id, 0)) for t in tickets]
 
     def transcript(self, ticket_id: int, after_line_id: int = 0) -> list[TicketLine]:
         with self.store.session() as session:
@@ -363,18 +369,31 @@ class SqlHandoff:
                         {"text": text, "buttons": buttons or [], "sender": "assistant"})
 
     def take_due(self, channels: tuple[str, ...], limit: int = 20) -> list[OutboxItem]:
-        """Outbox messages due for sending on push channels, leased to the caller."""
+        """Outbox messages due for sending on push channels, leased to the caller: each
+        is taken by a conditional update, so two relays never take the same message
+        (SQLite has no row locks; PostgreSQL also skips rows another relay has locked)."""
         now = _now()
         with self.store.session() as session:
-            rows = session.execute(
-                select(OutboxMessage)
+            candidates = session.execute(
+                select(OutboxMessage.id)
                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
                        OutboxMessage.channel.in_(channels))
                 .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
             ).scalars().all()
-            for row in rows:
-                row.attempts += 1
-                row.next_attempt_at = now + SEND_LEASE
+            taken = [
+                outbox_id for outbox_id in candidates
+                if session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending",
+                           OutboxMessage.next_attempt_at <= now)
+                    .values(attempts=OutboxMessage.attempts + 1,
+                            next_attempt_at=now + SEND_LEASE)
+                ).rowcount == 1
+            ]
+            rows = session.execute(
+                select(OutboxMessage).where(OutboxMessage.id.in_(taken))
+                .order_by(OutboxMessage.id)
+            ).scalars().all()
             return [_outbox_item(row) for row in rows]
 
     def mark_sent(self, outbox_id: int) -> None:

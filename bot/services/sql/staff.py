@@ -72,3 +72,11 @@ class SqlStaff:
     def close_session(self, token: str) -> None:
         with self.store.session() as session:
             session.execute(delete(StaffSession).where(StaffSession.token_hash == _digest(token)))
+
+    def active_users(self) -> list[StaffRef]:
+        """Every active staff account, by display name (e.g. to transfer a ticket)."""
+        with self.store.session() as session:
+            users = session.execute(
+                select(StaffUser).where(StaffUser.active).order_by(StaffUser.display_name)
+            ).scalars().all()
+            return [_ref(user) for user in users]
