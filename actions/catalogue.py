@@ -14,7 +14,7 @@ from actions.dates import describe_day
 from actions.faq import answer_if_certain
 from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
-from bot.services.interface import SearchResult, TitleHit
+from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn
 
 PAGE_SIZE = 3
@@ -40,21 +40,49 @@ def search_query(tracker: Tracker) -> str:
     return FILLER.sub(" ", text).strip()
 
 
+def imprint_of(hit: TitleHit) -> str:
+    return "，".join(str(part) for part in (hit.publisher, hit.year) if part)
+
+
+def branch_note(branch: BranchAvailability, today: date) -> str:
+    """Where to find an available copy, or when the first copy is due back."""
+    if branch.on_shelf and branch.location:
+        return branch.location
+    if branch.next_due:
+        return f"最早 {describe_day(branch.next_due, today)} 到期归还"
+    return ""
+
+
 def hit_text(hit: TitleHit) -> str:
     today = date.today()
-    imprint = "，".join(str(part) for part in (hit.publisher, hit.year) if part)
+    imprint = imprint_of(hit)
     lines = [f"《{hit.title}》 {hit.author}" + (f"（{imprint}）" if imprint else ""),
              f"索书号：{hit.call_number}"]
     for branch in hit.availability:
-        line = f"· {branch.branch}：在架 {branch.on_shelf}/{branch.total} 册"
-        if branch.on_shelf and branch.location:
-            line += f"，{branch.location}"
-        elif branch.next_due:
-            line += f"，最早 {describe_day(branch.next_due, today)} 到期归还"
-        lines.append(line)
+        note = branch_note(branch, today)
+        lines.append(f"· {branch.branch}：在架 {branch.on_shelf}/{branch.total} 册"
+                     + (f"，{note}" if note else ""))
     if not hit.availability:
         lines.append("· 暂无可借复本")
     return "\n".join(lines)
+
+
+def hold_button(hit: TitleHit) -> dict[str, str]:
+    return {"title": f"预约《{hit.title}》",
+            "payload": payload("place_reservation", bib_id=str(hit.bib_id))}
+
+
+def book_card(hit: TitleHit) -> dict[str, Any]:
+    """A search hit as structured data, for channels that show book cards (the widget)."""
+    today = date.today()
+    return {
+        "bib_id": hit.bib_id, "title": hit.title, "author": hit.author,
+        "imprint": imprint_of(hit), "call_number": hit.call_number,
+        "availability": [{"branch": branch.branch, "on_shelf": branch.on_shelf,
+                          "total": branch.total, "note": branch_note(branch, today)}
+                         for branch in hit.availability],
+        "hold": hold_button(hit),
+    }
 
 
 def show_results(
@@ -72,12 +100,12 @@ def show_results(
     shown_to = offset + len(result.hits)
     total = f"超过 {result.total}" if result.total >= 1000 else str(result.total)
     dispatcher.utter_message(text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：")
+    # Cards for the widget (text-only channels ignore custom payloads); the widget skips
+    # the text replies below whose only button is a card's hold button.
+    dispatcher.utter_message(json_message={"type": "books",
+                                           "books": [book_card(hit) for hit in result.hits]})
     for hit in result.hits:
-        dispatcher.utter_message(
-            text=hit_text(hit),
-            buttons=[{"title": f"预约《{hit.title}》",
-                      "payload": payload("place_reservation", bib_id=str(hit.bib_id))}],
-        )
+        dispatcher.utter_message(text=hit_text(hit), buttons=[hold_button(hit)])
     if result.total > shown_to:
         dispatcher.utter_message(
             text="想看更多结果，请点“更多结果”，或者告诉我作者、出版社来缩小范围。",

@@ -30,12 +30,14 @@ def model() -> Path:
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Servers on free ports, with their own tracker store and a fresh demo library."""
     var_dir = tmp_path_factory.mktemp("var")
+    chat_port = free_port()
     settings = dataclasses.replace(
         load_settings(),
         host="127.0.0.1",
         rasa_port=free_port(),
         action_port=free_port(),
-        chat_port=free_port(),
+        chat_port=chat_port,
+        widget_origins=(f"http://127.0.0.1:{chat_port}",),
         admin_port=free_port(),
         var_dir=var_dir,
         tracker_db=var_dir / "rasa_tracker.db",

@@ -1,4 +1,5 @@
-"""The local chat page relays to the real REST channel and refuses bad requests."""
+"""The demo page: the library's mock home page with the widget's single <script> tag,
+pointing at the Rasa server; nothing else is served (the chat goes to Rasa directly)."""
 
 import dataclasses
 import urllib.error
@@ -7,54 +8,48 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.chat_page import UNAVAILABLE_REPLY, start_chat_page
-from bot.http_json import free_port, post_json
-from bot.processes import AssistantProcesses
+from bot.chat_page import start_chat_page, widget_script_url
+from bot.http_json import free_port
 from bot.settings import Settings
 
 
 @pytest.fixture(scope="module")
-def page(assistant: AssistantProcesses) -> Iterator[Settings]:
-    server = start_chat_page(assistant.settings)
-    yield assistant.settings
+def page(test_settings: Settings) -> Iterator[Settings]:
+    settings = dataclasses.replace(test_settings, chat_port=free_port())
+    server = start_chat_page(settings)
+    yield settings
     server.shutdown()
 
 
-def test_serves_the_page(page: Settings) -> None:
-    with urllib.request.urlopen(page.chat_url) as response:
-        assert "金陵图书馆" in response.read().decode()
-
-
-def test_relays_messages_to_rasa(page: Settings) -> None:
-    replies = post_json(page.chat_url + "api/chat", {"sender": "page-test-1", "message": "你好"})
-    assert "金陵图书馆" in replies[0]["text"]
-
-
-@pytest.mark.parametrize(
-    "body",
-    [b"not json", b'{"sender": "x", "message": "hi"}', b'{"sender": "page-test-1"}',
-     b'{"sender": "page-test-1", "message": 5}', b"\xff\xfe"],
-    ids=["not-json", "short-sender", "no-message", "message-not-text", "not-utf8"],
-)
-def test_refuses_malformed_requests(page: Settings, body: bytes) -> None:
-    request = urllib.request.Request(page.chat_url + "api/chat", data=body)
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request)
-    assert refused.value.code == 400
-
-
-def test_refuses_oversized_bodies(page: Settings) -> None:
-    request = urllib.request.Request(page.chat_url + "api/chat", data=b"x" * 70_000)
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request)
-    assert refused.value.code == 413
-
-
-def test_says_so_when_rasa_is_down(page: Settings) -> None:
-    dead = dataclasses.replace(page, rasa_port=free_port(), chat_port=free_port())
-    server = start_chat_page(dead)
+def fetch(url: str, data: bytes | None = None) -> tuple[int, str, str]:
+    """Status, content type and text of the answer."""
     try:
-        replies = post_json(dead.chat_url + "api/chat", {"sender": "page-test-2", "message": "hi"})
-    finally:
-        server.shutdown()
-    assert replies == [{"text": UNAVAILABLE_REPLY}]
+        with urllib.request.urlopen(urllib.request.Request(url, data=data)) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"] or "", ""
+
+
+def test_serves_the_demo_page_with_the_widget(page: Settings) -> None:
+    status, content_type, html = fetch(page.chat_url)
+    assert status == 200 and content_type.startswith("text/html")
+    assert "金陵图书馆" in html and "演示页面" in html
+    for section in ("开放时间", "阅美四季", "南京共享图书馆"):
+        assert section in html
+    script = widget_script_url(page)
+    assert script == f"{page.rasa_url}/webhooks/widget/widget.js"
+    assert html.count("<script") == 1 and f'<script src="{script}"' in html
+
+
+def test_serves_its_stylesheet(page: Settings) -> None:
+    status, content_type, css = fetch(page.chat_url + "site.css")
+    assert status == 200 and content_type.startswith("text/css") and ".site-header" in css
+
+
+@pytest.mark.parametrize("path", ["widget/widget.js", "../settings.py", "api/chat", "nope"])
+def test_serves_nothing_else(page: Settings, path: str) -> None:
+    assert fetch(page.chat_url + path)[0] == 404
+
+
+def test_has_no_chat_proxy_any_more(page: Settings) -> None:
+    assert fetch(page.chat_url + "api/chat", data=b'{"sender": "x", "message": "hi"}')[0] == 501

@@ -43,9 +43,17 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path, model: Path) 
             banner += line
         assert f"http://127.0.0.1:{ports['CHAT_PORT']}/" in banner
         assert all(listening(port) for port in ports.values())
-        replies = post_json(f"http://127.0.0.1:{ports['CHAT_PORT']}/api/chat",
-                            {"sender": "launcher-test", "message": "你好"})
-        assert "金陵图书馆" in replies[0]["text"]
+        widget = f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/widget/"
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports['CHAT_PORT']}/") as page:
+            assert f'<script src="{widget}widget.js"' in page.read().decode()
+        preflight = urllib.request.Request(widget + "message", method="OPTIONS", headers={
+            "Origin": f"http://127.0.0.1:{ports['CHAT_PORT']}",
+            "Access-Control-Request-Method": "POST"})
+        with urllib.request.urlopen(preflight) as allowed:  # the page may call the widget
+            assert allowed.status == 204
+        session = post_json(widget + "session", {})
+        replies = post_json(widget + "message", {**session, "text": "你好"})
+        assert "金陵图书馆" in replies["messages"][0]["text"]
     finally:
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=60) == 0
