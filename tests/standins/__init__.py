@@ -1,0 +1,1 @@
+"""Stand-ins of outside services (WeChat, …) that speak their real wire formats."""
