@@ -1,0 +1,72 @@
+"""The feed: every new ticket line, posted into each allow-listed staff chat.
+
+Lines are read after the "staff_telegram" cursor, which advances only after a line was
+posted, so a restarted bot neither skips nor reposts lines (a crash between posting
+and advancing may repeat one line). Each post is recorded (desk.record_staff_post), so
+replying to it answers the ticket's reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram.error import BadRequest, Forbidden
+
+from bot.services.handoff_model import TicketLine
+from bot.services.sql.handoff import SqlHandoff
+from bot.staff_telegram.lookup import first_post
+from bot.staff_telegram.texts import CLAIM_PREFIX, line_post, ticket_post
+
+logger = logging.getLogger(__name__)
+CURSOR = "staff_telegram"
+BATCH = 50
+#: how the desk's system line for a new ticket starts
+NEW_TICKET_PREFIX = "新工单："
+
+
+class Feed:
+    def __init__(self, bot: Bot, desk: SqlHandoff, chats: tuple[str, ...]) -> None:
+        self.bot, self.desk, self.chats = bot, desk, chats
+        #: lines librarians wrote on Telegram -> their chat (not echoed back there)
+        self.written_in: dict[int, str] = {}
+
+    async def post_new(self) -> int:
+        """Posts the lines after the cursor; returns how many lines were read."""
+        cursor = await asyncio.to_thread(self.desk.cursor, CURSOR)
+        lines = await asyncio.to_thread(self.desk.feed, cursor, BATCH)
+        for line in lines:
+            if line.author != "history":  # shown with the new ticket
+                for chat in self.chats:
+                    if self.written_in.get(line.line_id) != chat:
+                        await self._post(chat, line)
+            await asyncio.to_thread(self.desk.advance_cursor, CURSOR, line.line_id)
+            self.written_in.pop(line.line_id, None)
+        return len(lines)
+
+    async def _post(self, chat: str, line: TicketLine) -> None:
+        ticket = None
+        if line.author == "system" and line.text.startswith(NEW_TICKET_PREFIX):
+            ticket = await asyncio.to_thread(self.desk.ticket, line.ticket_id)
+        if ticket is not None:
+            lines = await asyncio.to_thread(self.desk.transcript, line.ticket_id)
+            text, markup, reply_to = ticket_post(ticket, lines), _claim(line), None
+        else:
+            text, markup = line_post(line), None
+            reply_to = await asyncio.to_thread(first_post, self.desk.store, chat, line.ticket_id)
+        replying = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+        try:
+            sent = await self.bot.send_message(chat, text, reply_markup=markup,
+                                               reply_parameters=replying)
+        except (Forbidden, BadRequest) as error:  # removed from the chat, chat gone …
+            logger.warning("Cannot post ticket %s line %s in chat %s: %s", line.ticket_id,
+                           line.line_id, chat, error)
+            return
+        await asyncio.to_thread(self.desk.record_staff_post, chat, sent.message_id,
+                                line.ticket_id)
+
+
+def _claim(line: TicketLine) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        f"接单 #{line.ticket_id}", callback_data=f"{CLAIM_PREFIX}{line.ticket_id}")]])
