@@ -10,7 +10,7 @@ PY := $(BIN)/python
 .PHONY: run shell test bench scale-out setup venv db model browser lint lock clean
 REPLICAS ?= 2
 
-run: setup ## set up, then start the assistant (chat page on localhost)
+run: setup ## set up, then start the assistant (demo page with the chat widget on localhost)
 	$(PY) -m bot.run
 
 shell: setup ## set up, then chat in this terminal

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.library import LibraryAction, channel_of, desk, verified_reader
+from bot.services.handoff_model import weekday_and_time
 
 HISTORY_LINES = 20
 TOPIC_WORDS = {
@@ -22,7 +23,6 @@ TOPIC_WORDS = {
 }
 # Requests for a person as such: the ticket's summary is the question before them.
 HANDOFF_INTENTS = ("request_human", "nlu_fallback")
-WEEKDAYS = "一二三四五六日"
 
 
 def _reader_line(event: dict[str, Any]) -> str:
@@ -85,7 +85,7 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | N
         return
     when = "近期"
     if duty.next_shift is not None:
-        when = f"周{WEEKDAYS[duty.next_shift.weekday()]} {duty.next_shift:%-H:%M}"
+        when = weekday_and_time(duty.next_shift)
     dispatcher.utter_message(
         text=f"现在不是人工服务时间（{duty.schedule_text}）。您的问题已记录"
         f"（工单 #{ticket.ticket_id}），馆员将在{when}上班后尽快回复，回复会发送到这里。"

@@ -18,6 +18,7 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.services.sql.faq import SqlKnowledge
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,12 @@ def load_examples(path: Path) -> list[Example]:
     ]
 
 
-def http_parser(rasa_url: str) -> Callable[[str], dict]:
+def http_parser(settings: Settings) -> Callable[[str], dict]:
     """A parse function backed by a running Rasa server's HTTP API."""
 
     def parse(text: str) -> dict:
         request = urllib.request.Request(
-            rasa_url + "/model/parse",
+            settings.rasa_api_url("/model/parse"),
             data=json.dumps({"text": text}).encode(),
             headers={"Content-Type": "application/json"},
         )

@@ -137,7 +137,8 @@ class AssistantProcesses:
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self._start(
             [str(VENV_BIN / "rasa"), "run", *self.rasa_arguments(),
-             "--enable-api", "--interface", self.settings.host,
+             "--enable-api", "--auth-token", self.settings.rasa_api_token,
+             "--interface", self.settings.host,
              "--port", str(self.settings.rasa_port)],
             self.settings.rasa_url + "/", wait,
         )

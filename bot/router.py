@@ -41,9 +41,11 @@ def sender_of(path: str, query: str, body: bytes) -> str:
     """The conversation a request belongs to, as far as it can be told (else "")."""
     if path.startswith("/conversations/"):
         return path.split("/")[2]
-    openid = parse_qs(query).get("openid")
-    if openid:  # WeChat puts the reader's OpenID in the query of every push
-        return openid[0]
+    parameters = parse_qs(query)
+    # WeChat puts the reader's OpenID in the query of every push; the widget its session.
+    for name in ("openid", "session_id"):
+        if parameters.get(name):
+            return parameters[name][0]
     try:
         data = json.loads(body) if body else {}
     except ValueError:

@@ -1,7 +1,8 @@
 """`make run`: train if needed, start the action server, the Rasa server and the
-chat page, print the URL, and stop everything cleanly on Ctrl-C.
+demo page with the widget, the staff console (and the relay and staff Telegram bot when
+configured), print the URLs, and stop everything cleanly on Ctrl-C.
 
-`python -m bot.run --shell` chats in this terminal instead of opening the chat page
+`python -m bot.run --shell` chats in this terminal instead of opening the demo page
 (like `rasa shell`, but through the same guarded REST channel as readers use).
 """
 

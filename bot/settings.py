@@ -3,13 +3,16 @@
 - LIBRARY_HOST (127.0.0.1): interface every server listens on
 - RASA_PORT (5005): Rasa server (REST channel, HTTP API)
 - ACTION_PORT (5055): Rasa action server
-- CHAT_PORT (8080): local chat page
+- CHAT_PORT (8080): the demo page of the library with the chat widget
 - ADMIN_PORT (8090): staff console (FAQ editing and review, unanswered questions)
 - LIBRARY_VAR_DIR (var): where embedded databases and logs live
 - RASA_TRACKER_DB (<LIBRARY_VAR_DIR>/rasa_tracker.db): SQLite file of Rasa's tracker store
 - LIBRARY_MODEL_DIR (models): trained Rasa models
 - LIBRARY_DATABASE_URL (sqlite:///<LIBRARY_VAR_DIR>/library.db): the library's data
   (SQLAlchemy URL; e.g. postgresql://user@127.0.0.1:5432/library)
+
+- RASA_API_TOKEN (random, kept in <LIBRARY_VAR_DIR>/rasa_api_token): required by Rasa's
+  HTTP API (conversations, model parsing); the reader channels do not need it
 
 Scale-out (several Rasa and action-server processes behind bot.router):
 - RASA_TRACKER_URL (empty: the SQLite file above): Rasa's tracker store on PostgreSQL,
@@ -20,7 +23,7 @@ Scale-out (several Rasa and action-server processes behind bot.router):
 Reader channels (a channel whose credentials are empty refuses requests):
 - WIDGET_SECRET (random, kept in <LIBRARY_VAR_DIR>/widget_secret): signs web-widget
   session ids; every Rasa process of one deployment needs the same value
-- WIDGET_ALLOWED_ORIGINS (the chat page's origin): comma-separated origins of the pages
+- WIDGET_ALLOWED_ORIGINS (the demo page's origin): comma-separated origins of the pages
   that may embed the widget (the library's website)
 - WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY (empty): the
   official account's server settings (AES "safe mode" when the key is set)
@@ -41,7 +44,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -61,6 +64,7 @@ class Settings:
     tracker_db: Path
     model_dir: Path
     database_url: str
+    rasa_api_token: str = field(repr=False)
     tracker_url: str
     redis_url: str
     widget_secret: str = field(repr=False)
@@ -79,6 +83,10 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    def rasa_api_url(self, path: str) -> str:
+        """A URL of Rasa's HTTP API, with its token (e.g. "/model/parse")."""
+        return f"{self.rasa_url}{path}?{urlencode({'token': self.rasa_api_token})}"
 
     @property
     def action_server_url(self) -> str:
@@ -129,6 +137,7 @@ class Settings:
             "RASA_TRACKER_DB": str(self.tracker_db),
             "LIBRARY_MODEL_DIR": str(self.model_dir),
             "LIBRARY_DATABASE_URL": self.database_url,
+            "RASA_API_TOKEN": self.rasa_api_token,
             "RASA_TRACKER_URL": self.tracker_url,
             "REDIS_URL": self.redis_url,
             **self._scale_out_environment(),
@@ -186,6 +195,7 @@ def load_settings() -> Settings:
         database_url=os.environ.get(
             "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
         ),
+        rasa_api_token=_kept_secret("RASA_API_TOKEN", var_dir / "rasa_api_token"),
         tracker_url=os.environ.get("RASA_TRACKER_URL", ""),
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
         widget_secret=_kept_secret("WIDGET_SECRET", var_dir / "widget_secret"),

@@ -1,7 +1,7 @@
 """Chat with the running assistant in a terminal (what `make shell` runs).
 
-Goes through the same guarded REST channel as the chat page, so a password typed
-here is checked by the channel and never stored by Rasa either.
+Goes through the guarded REST channel (the same guard as every reader channel), so a
+password typed here is checked by the channel and never stored by Rasa either.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_held_out_examples_are_not_in_training_data(split: str) -> None:
 @pytest.mark.parametrize("split", FLOORS)
 def test_intent_accuracy_on_held_out_examples(assistant: AssistantProcesses, split: str) -> None:
     min_accuracy, min_entity_recall = FLOORS[split]
-    report = evaluate(http_parser(assistant.settings.rasa_url), load_examples(DATA / split))
+    report = evaluate(http_parser(assistant.settings), load_examples(DATA / split))
     worst = report.confusions.most_common(5)
     assert report.accuracy >= min_accuracy, f"{report.accuracy:.3f}, confusions {worst}"
     assert report.entity_recall >= min_entity_recall, f"entity recall {report.entity_recall:.3f}"

@@ -22,11 +22,6 @@ def test_greeting_offers_the_common_needs(chat: Chat) -> None:
     assert {"开放时间", "查书", "转人工"} <= set(titles)
 
 
-def test_handoff_is_honest_until_the_staff_desk_is_connected(chat: Chat) -> None:
-    reply = texts(chat(new_reader(), "转人工"))
-    assert "暂时无法" in reply
-
-
 def test_thanks_then_nothing_else_says_goodbye(chat: Chat) -> None:
     reader = new_reader()
     assert "不客气" in texts(chat(reader, "谢谢你"))

@@ -58,7 +58,7 @@ def test_concurrent_conversations_are_answered_and_stored_in_postgresql(
     with engine.connect() as connection:
         stored = set(connection.execute(text("SELECT DISTINCT sender_id FROM events")).scalars())
     engine.dispose()
-    assert set(senders) <= stored
+    assert {f"rest:{sender}" for sender in senders} <= stored
 
 
 def test_each_turn_takes_the_conversations_lock_in_redis(deployment: ScaleOut) -> None:
@@ -80,9 +80,10 @@ def test_each_turn_takes_the_conversations_lock_in_redis(deployment: ScaleOut) -
         say(deployment, "scale-lock-reader", "你好")
         listening.join(timeout=30)
     client.close()
-    assert commands[0].startswith("GET jinling:lock:scale-lock-reader")
-    assert any(command.startswith("SET jinling:lock:scale-lock-reader") for command in commands)
-    assert commands[-1] == "DEL jinling:lock:scale-lock-reader"
+    key = "jinling:lock:rest:scale-lock-reader"
+    assert commands[0].startswith(f"GET {key}")
+    assert any(command.startswith(f"SET {key}") for command in commands)
+    assert commands[-1] == f"DEL {key}"
 
 
 def test_a_conversation_continues_when_its_process_goes_down(deployment: ScaleOut) -> None:
@@ -107,6 +108,7 @@ def test_the_router_keeps_a_conversation_on_one_replica() -> None:
     ("/webhooks/rest/webhook", "", b'{"sender": "a1", "message": "hi"}', "a1"),
     ("/webhooks/widget/message", "", b'{"session_id": "b2", "text": "hi"}', "b2"),
     ("/webhooks/wechat/webhook", "signature=x&openid=oC3", b"<xml></xml>", "oC3"),
+    ("/webhooks/widget/updates", "session_id=e5&token=t&after=0", b"", "e5"),
     ("/webhooks/telegram/webhook", "", b'{"update_id": 1, "message": {"chat": {"id": 42}}}',
      "42"),
     ("/conversations/d4/tracker", "", b"", "d4"),

@@ -16,7 +16,7 @@ from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, redirect
 from sanic.response import json as json_response
 
-from bot.admin.desk_view import duty_json, line_json, queue_order, ticket_json
+from bot.admin.desk_view import duty_json, line_json, ticket_json
 from bot.admin.entries import as_int, editor_page, form_values
 from bot.admin.views import message, render
 from bot.services.faq_model import CATEGORIES, MAX_QUESTION_CHARS, FaqContent, FaqError
@@ -99,7 +99,7 @@ async def queue_page(request: Request) -> HTTPResponse:
 async def queue_json(request: Request) -> HTTPResponse:
     desk, now = _desk(request), datetime.now()
     tickets = [ticket_json(t, now, request.ctx.user.user_id)
-               for t in queue_order(desk.queue())]
+               for t in desk.queue()]
     return json_response({"duty": duty_json(desk.duty_status()), "tickets": tickets})
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.services.handoff_model import DutyStatus, TicketInfo, TicketLine
-from bot.services.sql.handoff import WEEKDAYS
+from bot.services.handoff_model import (
+    CHANNEL_LABELS,
+    STATUS_LABELS,
+    DutyStatus,
+    TicketInfo,
+    TicketLine,
+    weekday_and_time,
+)
 
-CHANNELS = {"widget": "网页咨询", "rest": "网页接口", "wechat": "微信", "telegram": "Telegram"}
-STATUSES = {"waiting": "等待接单", "claimed": "接待中", "closed": "已关闭"}
 AUTHORS = {"history": "转人工前", "reader": "读者", "system": "系统"}
 
 
@@ -32,8 +36,7 @@ def duty_json(duty: DutyStatus) -> dict:
         return {"on_duty": True, "text": f"值班中（{duty.schedule_text}）"}
     text = f"当前为非值班时间（{duty.schedule_text}）"
     if duty.next_shift is not None:
-        shift = duty.next_shift
-        text += f"，下一班：周{WEEKDAYS[shift.weekday()]} {shift:%-H:%M}"
+        text += f"，下一班：{weekday_and_time(duty.next_shift)}"
     return {"on_duty": False, "text": text + "。读者已被告知回复会稍晚。"}
 
 
@@ -45,19 +48,14 @@ def ticket_json(ticket: TicketInfo, now: datetime, staff_id: int) -> dict:
         "waited": waited_text(ticket, now),
         "topic": ticket.topic_label,
         "summary": ticket.summary,
-        "channel": CHANNELS.get(ticket.channel, ticket.channel),
+        "channel": CHANNEL_LABELS.get(ticket.channel, ticket.channel),
         "department": ticket.department,
         "status": ticket.status,
-        "status_label": STATUSES.get(ticket.status, ticket.status),
+        "status_label": STATUS_LABELS.get(ticket.status, ticket.status),
         "staff_name": ticket.staff_name,
         "mine": ticket.staff_id == staff_id,
         "failed": ticket.failed_deliveries,
     }
-
-
-def queue_order(tickets: list[TicketInfo]) -> list[TicketInfo]:
-    """Waiting tickets first, each group oldest first."""
-    return sorted(tickets, key=lambda t: (t.status != "waiting", t.created_at, t.ticket_id))
 
 
 def line_json(line: TicketLine) -> dict:

@@ -1,4 +1,5 @@
-"""The REST channel (`POST /webhooks/rest/webhook`) with the library's guard."""
+"""The REST channel (`POST /webhooks/rest/webhook`) with the library's guard. Its
+conversations are named "rest:<sender>"."""
 
 from __future__ import annotations
 
@@ -16,6 +17,13 @@ class LibraryRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        # REST clients name their conversations themselves: keep those apart from every
+        # other channel's readers (a REST client must never write into, or read from, the
+        # conversation of a WeChat or Telegram reader whose id it happens to know).
+        sender = await super()._extract_sender(req)
+        return None if sender is None else f"rest:{sender}"
 
     def _extract_input_channel(self, req: Request) -> str:
         # A client may not pose as another channel (sessions are per channel).

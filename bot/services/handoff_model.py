@@ -19,9 +19,18 @@ OUTCOMES = {
     "spam": "无效消息",
     "reader_left": "读者结束人工服务",
 }
+CHANNEL_LABELS = {"widget": "网页咨询", "rest": "网页接口", "wechat": "微信",
+                  "telegram": "Telegram"}
+STATUS_LABELS = {"waiting": "等待接单", "claimed": "接待中", "closed": "已关闭"}
+WEEKDAYS = "一二三四五六日"
 DEPARTMENTS = ("咨询部", "借阅部", "少儿部", "地方文献部", "数字资源部")
 #: channels whose clients fetch their messages (the others are pushed by the relay)
 PULL_CHANNELS = ("widget", "rest")
+
+
+def weekday_and_time(moment: datetime) -> str:
+    """"周四 9:00"."""
+    return f"周{WEEKDAYS[moment.weekday()]} {moment:%-H:%M}"
 
 
 class HandoffError(Exception):

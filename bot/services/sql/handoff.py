@@ -24,6 +24,7 @@ from bot.db.models import (
 from bot.services.handoff_model import (
     OUTCOMES,
     PULL_CHANNELS,
+    WEEKDAYS,
     DutyStatus,
     HandoffError,
     InboundState,
@@ -39,7 +40,6 @@ MAX_DELIVERY_ATTEMPTS = 8
 SEND_LEASE = timedelta(seconds=60)
 DEFAULT_WAIT_MINUTES = 5
 INBOUND_KEEP = timedelta(days=3)
-WEEKDAYS = "一二三四五六日"
 RATING_PROMPT = (
     "本次人工咨询已结束，谢谢您的耐心。请为馆员的回答评分：回复 1–5（5 为非常满意），"
     "或点击“满意”/“不满意”。"
@@ -153,7 +153,8 @@ class SqlHandoff:
         ).scalar_one()
 
     def queue(self, include_closed_since: datetime | None = None) -> list[TicketInfo]:
-        """Open tickets, oldest first (and tickets closed since a time, if asked)."""
+        """Open tickets, waiting ones first, each group oldest first (and tickets
+        closed since a time, if asked)."""
         with self.store.session() as session:
             condition = Ticket.status != "closed"
             if include_closed_since is not None:
@@ -166,7 +167,8 @@ class SqlHandoff:
                        OutboxMessage.ticket_id.in_([t.id for t in tickets]))
                 .group_by(OutboxMessage.ticket_id)
             ).all())
-            return [_info(t, failed.get(t.id, 0)) for t in tickets]
+            ordered = sorted(tickets, key=lambda t: (t.status != "waiting", t.created_at, t.id))
+            return [_info(t, failed.get(t.id, 0)) for t in ordered]
 
     def transcript(self, ticket_id: int, after_line_id: int = 0) -> list[TicketLine]:
         with self.store.session() as session:

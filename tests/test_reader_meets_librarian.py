@@ -1,0 +1,79 @@
+"""A reader on the library's demo page and a librarian at the staff desk, in two browser
+contexts of a real headless Chromium, talking through the real Rasa server, action
+server, staff console and database: handoff, live messages both ways, close, rating."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bot.chat_page import start_chat_page
+from bot.processes import AssistantProcesses
+from bot.services.sql import handoff_desk
+from bot.settings import Settings
+
+LIVE_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def deployment(assistant: AssistantProcesses, model: Path) -> Iterator[Settings]:
+    """The running assistant plus its demo page and staff console (same database)."""
+    settings = assistant.settings
+    page_server = start_chat_page(settings)
+    log = (settings.var_dir / "console.log").open("w")
+    with log, AssistantProcesses(settings, model, log) as console:
+        console.start_admin_console()
+        yield settings
+    page_server.shutdown()
+
+
+def reader_says(reader: Page, text: str) -> None:
+    reader.locator("#jl-widget-input").fill(text)
+    reader.locator("#jl-widget-input").press("Enter")
+
+
+def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
+    browser: Browser, deployment: Settings,
+) -> None:
+    reader = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    reader.goto(deployment.chat_url)
+    reader.locator("#jl-widget-button").click()
+    reader_says(reader, "转人工")
+    expect(reader.locator(".jl-msg-bot").filter(has_text="工单 #")).to_be_visible(timeout=LIVE_MS)
+    [ticket] = [t for t in handoff_desk(deployment.database_url).queue()
+                if t.channel == "widget"]
+
+    librarian = browser.new_context(base_url=deployment.admin_url.rstrip("/")).new_page()
+    librarian.goto("/login")
+    librarian.get_by_label("用户名").fill("editor")
+    librarian.get_by_label("密码").fill("editor123")
+    librarian.get_by_role("button", name="登录").click()
+    librarian.goto("/desk")
+    row = librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket.ticket_id}']")
+    row.locator("button.desk-claim").click()
+    expect(librarian).to_have_url(re.compile(rf"/desk/tickets/{ticket.ticket_id}(\?|$)"))
+
+    reader_says(reader, "请问有民国时期的南京地图吗？")
+    transcript = librarian.locator("#desk-transcript")
+    expect(transcript.locator(".desk-line-reader").filter(has_text="民国时期的南京地图")) \
+        .to_be_visible(timeout=LIVE_MS)
+
+    librarian.locator("#desk-reply").fill("有的，请到三楼地方文献阅览室查阅《首都计划》附图。")
+    librarian.locator("#desk-send").click()
+    answer = reader.locator(".jl-msg-staff").filter(has_text="三楼地方文献阅览室")
+    expect(answer).to_be_visible(timeout=LIVE_MS)
+
+    librarian.locator("#desk-outcome").select_option("answered")
+    librarian.locator("#desk-close button[type=submit]").click()
+    reader.get_by_role("button", name="满意", exact=True).last.click(timeout=LIVE_MS)
+    expect(reader.locator(".jl-msg-bot").filter(has_text="感谢您的评价")).to_be_visible(
+        timeout=LIVE_MS)
+    assert handoff_desk(deployment.database_url).ticket(ticket.ticket_id).rating == 5
+
+    reader.reload()  # the conversation survives, the librarian's answer shown once
+    reader.locator("#jl-widget-button").click()
+    expect(reader.locator(".jl-msg-staff").filter(has_text="三楼地方文献阅览室")).to_have_count(1)
