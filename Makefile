@@ -23,7 +23,7 @@ test: setup browser ## set up, then run every check
 scale-out: setup ## several Rasa/action servers on PostgreSQL + Redis (needs RASA_TRACKER_URL)
 	$(PY) -m bot.scale_out --replicas $(REPLICAS)
 
-bench: setup ## measure and write docs/benchmarks.md
+bench: setup browser ## measure and write docs/benchmarks.md
 	$(PY) -m bench.run
 
 setup: db model
