@@ -4,13 +4,14 @@ to appear on the staff desk, and a librarian's answer to appear in the reader's 
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 
 from playwright.sync_api import Browser, Page
 
 from bench.stats import percentile
-from bot.chat_page import start_chat_page
+from bot.chat_page import demo_page_served
 from bot.services.sql import handoff_desk
 from bot.settings import Settings
 
@@ -36,45 +37,44 @@ def _summary(values: list[float]) -> dict:
 
 def measure_handoff(settings: Settings, browser: Browser, rounds: int = ROUNDS) -> dict:
     """Needs the assistant and the staff console running with these settings."""
-    page_server = start_chat_page(settings)
-    reader_context = browser.new_context()
-    staff_context = browser.new_context(base_url=settings.admin_url.rstrip("/"))
-    try:
-        reader = reader_context.new_page()
-        reader.goto(settings.chat_url)
-        reader.locator("#jl-widget-button").click()
-        _reader_says(reader, "转人工")
-        _wait_until_shown(reader, ".jl-msg-bot", "工单 #")
-        ticket = max((t for t in handoff_desk(settings.database_url).queue()
-                      if t.channel == "widget"), key=lambda t: t.ticket_id)
+    with demo_page_served(settings):
+        reader_context = browser.new_context()
+        staff_context = browser.new_context(base_url=settings.admin_url.rstrip("/"))
+        try:
+            reader = reader_context.new_page()
+            reader.goto(settings.chat_url)
+            reader.locator("#jl-widget-button").click()
+            _reader_says(reader, "转人工")
+            _wait_until_shown(reader, ".jl-msg-bot", "工单 #")
+            ticket = max((t for t in handoff_desk(settings.database_url).queue()
+                          if t.channel == "widget"), key=lambda t: t.ticket_id)
 
-        librarian = staff_context.new_page()
-        librarian.goto("/login")
-        librarian.get_by_label("用户名").fill("editor")
-        librarian.get_by_label("密码").fill("editor123")
-        librarian.get_by_role("button", name="登录").click()
-        librarian.goto("/desk")
-        librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket.ticket_id}'] "
-                          "button.desk-claim").click()
-        librarian.wait_for_url(f"**/desk/tickets/{ticket.ticket_id}")
+            librarian = staff_context.new_page()
+            librarian.goto("/login")
+            librarian.get_by_label("用户名").fill("editor")
+            librarian.get_by_label("密码").fill("editor123")
+            librarian.get_by_role("button", name="登录").click()
+            librarian.goto("/desk")
+            librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket.ticket_id}'] "
+                              "button.desk-claim").click()
+            librarian.wait_for_url(re.compile(rf"/desk/tickets/{ticket.ticket_id}(\?|$)"))
 
-        to_staff: list[float] = []
-        to_reader: list[float] = []
-        for number in range(rounds):
-            started = time.perf_counter()
-            _reader_says(reader, f"第 {number} 个问题")
-            _wait_until_shown(librarian, "#desk-transcript .desk-line-reader",
-                              f"第 {number} 个问题")
-            to_staff.append((time.perf_counter() - started) * 1000)
+            to_staff: list[float] = []
+            to_reader: list[float] = []
+            for number in range(rounds):
+                started = time.perf_counter()
+                _reader_says(reader, f"第 {number} 个问题")
+                _wait_until_shown(librarian, "#desk-transcript .desk-line-reader",
+                                  f"第 {number} 个问题")
+                to_staff.append((time.perf_counter() - started) * 1000)
 
-            started = time.perf_counter()
-            librarian.locator("#desk-reply").fill(f"第 {number} 个回答")
-            librarian.locator("#desk-send").click()
-            _wait_until_shown(reader, ".jl-msg-staff", f"第 {number} 个回答")
-            to_reader.append((time.perf_counter() - started) * 1000)
-        return {"rounds": rounds, "reader_to_staff": _summary(to_staff),
-                "staff_to_reader": _summary(to_reader)}
-    finally:
-        reader_context.close()
-        staff_context.close()
-        page_server.shutdown()
+                started = time.perf_counter()
+                librarian.locator("#desk-reply").fill(f"第 {number} 个回答")
+                librarian.locator("#desk-send").click()
+                _wait_until_shown(reader, ".jl-msg-staff", f"第 {number} 个回答")
+                to_reader.append((time.perf_counter() - started) * 1000)
+            return {"rounds": rounds, "reader_to_staff": _summary(to_staff),
+                    "staff_to_reader": _summary(to_reader)}
+        finally:
+            reader_context.close()
+            staff_context.close()

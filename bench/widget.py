@@ -9,7 +9,7 @@ import statistics
 from playwright.sync_api import Browser, Page
 
 from bench.stats import percentile
-from bot.chat_page import start_chat_page
+from bot.chat_page import demo_page_served
 from bot.settings import Settings
 
 PAGE_LOADS = 5
@@ -73,8 +73,7 @@ def measure_widget(settings: Settings, browser: Browser) -> dict:
     if settings.chat_origin not in settings.widget_origins:
         raise ValueError(f"the widget does not accept {settings.chat_origin}: "
                          "add it to widget_origins (WIDGET_ALLOWED_ORIGINS)")
-    server = start_chat_page(settings)
-    try:
+    with demo_page_served(settings):
         loads = [page_load(browser, settings.chat_url) for _ in range(PAGE_LOADS)]
         context = browser.new_context(viewport=VIEWPORT)
         try:
@@ -83,8 +82,6 @@ def measure_widget(settings: Settings, browser: Browser) -> dict:
             latencies = reply_latencies(page, REPLIES)
         finally:
             context.close()
-    finally:
-        server.shutdown()
     return {
         "page_loads": PAGE_LOADS,
         "first_contentful_paint_ms": round(statistics.median(fcp for fcp, _ in loads), 1),

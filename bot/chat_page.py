@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,8 +55,14 @@ def make_handler(settings: Settings) -> type[BaseHTTPRequestHandler]:
     return DemoPageHandler
 
 
-def start_chat_page(settings: Settings) -> ThreadingHTTPServer:
-    """Serves the demo page in a background thread; call .shutdown() to stop."""
+@contextmanager
+def demo_page_served(settings: Settings) -> Iterator[ThreadingHTTPServer]:
+    """Serves the demo page in a background thread while the block runs; afterwards the
+    port is free again."""
     server = ThreadingHTTPServer((settings.host, settings.chat_port), make_handler(settings))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -13,9 +13,9 @@ import signal
 import sys
 import threading
 
-from bot.chat_page import start_chat_page
+from bot.chat_page import demo_page_served
 from bot.processes import AssistantProcesses
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.terminal_chat import chat_in_terminal
 from bot.training import ensure_model
 
@@ -43,26 +43,31 @@ def main() -> int:
         processes.start_admin_console()
         processes.start_relay()
         processes.start_staff_telegram()
-        chat_page = start_chat_page(settings)
-        print(
-            f"\n金陵图书馆咨询助手已启动 / the assistant is running:\n"
-            f"  demo page      {settings.chat_url}  (library home page with the chat widget)\n"
-            f"  staff console  {settings.admin_url}  (demo logins in README.md)\n"
-            f"  Rasa REST API  {settings.rasa_url}/webhooks/rest/webhook\n"
-            f"  action server  http://{settings.host}:{settings.action_port}\n"
-            f"Press Ctrl-C to stop.",
-            flush=True,
-        )
-        try:
-            while not stop.wait(1):
-                if any(child.poll() is not None for child in processes.children):
-                    print("A server process exited; stopping.", file=sys.stderr)
-                    return 1
-        except KeyboardInterrupt:
-            pass
-        finally:
-            chat_page.shutdown()
-            print("\nStopping ...", file=sys.stderr)
+        with demo_page_served(settings):
+            return _serve_until_stopped(settings, processes, stop)
+
+
+def _serve_until_stopped(settings: Settings, processes: AssistantProcesses,
+                         stop: threading.Event) -> int:
+    """Prints where everything is; waits for Ctrl-C, SIGTERM or a child's exit."""
+    print(
+        f"\n金陵图书馆咨询助手已启动 / the assistant is running:\n"
+        f"  demo page      {settings.chat_url}  (library home page with the chat widget)\n"
+        f"  staff console  {settings.admin_url}  (demo logins in README.md)\n"
+        f"  Rasa REST API  {settings.rasa_url}/webhooks/rest/webhook\n"
+        f"  action server  http://{settings.host}:{settings.action_port}\n"
+        f"Press Ctrl-C to stop.",
+        flush=True,
+    )
+    try:
+        while not stop.wait(1):
+            if any(child.poll() is not None for child in processes.children):
+                print("A server process exited; stopping.", file=sys.stderr)
+                return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping ...", file=sys.stderr)
     return 0
 
 

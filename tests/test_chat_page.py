@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.chat_page import start_chat_page, widget_script_url
+from bot.chat_page import demo_page_served, widget_script_url
 from bot.http_json import free_port
 from bot.settings import Settings
 
@@ -16,9 +16,8 @@ from bot.settings import Settings
 @pytest.fixture(scope="module")
 def page(test_settings: Settings) -> Iterator[Settings]:
     settings = dataclasses.replace(test_settings, chat_port=free_port())
-    server = start_chat_page(settings)
-    yield settings
-    server.shutdown()
+    with demo_page_served(settings):
+        yield settings
 
 
 def fetch(url: str, data: bytes | None = None) -> tuple[int, str, str]:

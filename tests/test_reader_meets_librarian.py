@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.chat_page import start_chat_page
+from bot.chat_page import demo_page_served
 from bot.processes import AssistantProcesses
 from bot.services.sql import handoff_desk
 from bot.settings import Settings
@@ -23,12 +23,10 @@ LIVE_MS = 15_000
 def deployment(assistant: AssistantProcesses, model: Path) -> Iterator[Settings]:
     """The running assistant plus its demo page and staff console (same database)."""
     settings = assistant.settings
-    page_server = start_chat_page(settings)
     log = (settings.var_dir / "console.log").open("w")
-    with log, AssistantProcesses(settings, model, log) as console:
+    with demo_page_served(settings), log, AssistantProcesses(settings, model, log) as console:
         console.start_admin_console()
         yield settings
-    page_server.shutdown()
 
 
 def reader_says(reader: Page, text: str) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.channels.guard import MAX_MESSAGE_CHARS
 from bot.channels.widget_session import SessionRefusedError, checked_session, new_session
-from bot.chat_page import start_chat_page
+from bot.chat_page import demo_page_served
 from bot.http_json import post_json
 from bot.processes import AssistantProcesses
 from bot.services.handoff_model import StaffActor
@@ -35,9 +35,8 @@ LIVE_TIMEOUT_MS = 15_000
 @pytest.fixture(scope="module")
 def demo_page(assistant: AssistantProcesses) -> Iterator[Settings]:
     """The demo page on the port whose origin the assistant's widget accepts."""
-    server = start_chat_page(assistant.settings)
-    yield assistant.settings
-    server.shutdown()
+    with demo_page_served(assistant.settings):
+        yield assistant.settings
 
 
 @pytest.fixture
