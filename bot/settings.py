@@ -172,9 +172,19 @@ def _kept_secret(name: str, file: Path) -> str:
     if os.environ.get(name):
         return os.environ[name]
     if not file.exists():
+        # Written privately under a temporary name, then linked into place: processes
+        # starting at once all end up with the one secret that was linked first.
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(secrets.token_urlsafe(32))
-        file.chmod(0o600)
+        draft = file.with_name(f".{file.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+        try:
+            os.link(draft, file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return file.read_text().strip()
 
 
