@@ -106,7 +106,7 @@ class AssistantProcesses:
     def start_relay(self) -> None:
         """Sends staff replies to readers on push channels (WeChat, Telegram), if any is
         configured (the widget fetches its messages itself)."""
-        if self.settings.wechat_app_id or self.settings.telegram_bot_token:
+        if self.settings.push_channels:
             self._spawn([sys.executable, "-m", "bot.relay"])
 
     def start_staff_telegram(self) -> None:

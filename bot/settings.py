@@ -105,6 +105,12 @@ class Settings:
         return f"http://{self.host}:{self.admin_port}/"
 
     @property
+    def push_channels(self) -> tuple[str, ...]:
+        """Reader channels configured for messages sent later by the relay."""
+        wechat = bool(self.wechat_app_id and self.wechat_app_secret)
+        return (("wechat",) if wechat else ()) + (("telegram",) if self.telegram_bot_token else ())
+
+    @property
     def endpoints_file(self) -> str:
         """Rasa's endpoints: the embedded default, or PostgreSQL + Redis (scale-out)."""
         return "endpoints.scale-out.yml" if self.tracker_url else "endpoints.yml"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
 
 from bot.relay import Sender
 from bot.relay.dispatcher import relay_forever
@@ -17,14 +18,13 @@ from bot.relay.wechat import WeChatCustomerService
 from bot.services.sql import handoff_desk
 from bot.settings import Settings, load_settings
 
+SENDERS: dict[str, Callable[[Settings], Sender]] = {
+    "wechat": WeChatCustomerService, "telegram": TelegramSender,
+}
+
 
 def configured_senders(settings: Settings) -> dict[str, Sender]:
-    senders: list[Sender] = []
-    if settings.wechat_app_id and settings.wechat_app_secret:
-        senders.append(WeChatCustomerService(settings))
-    if settings.telegram_bot_token:
-        senders.append(TelegramSender(settings))
-    return {sender.channel: sender for sender in senders}
+    return {channel: SENDERS[channel](settings) for channel in settings.push_channels}
 
 
 async def main() -> None:

@@ -93,14 +93,6 @@ def delivery_error(error: TelegramError) -> DeliveryError:
     return DeliveryError(f"Telegram: {error}", permanent=permanent)
 
 
-def staff_prefixed(item: OutboxItem) -> str:
-    """A librarian's answer carries who wrote it, e.g. "【馆员 王老师】…"."""
-    if item.sender != "staff":
-        return item.text
-    label = f"馆员 {item.staff_name}" if item.staff_name else "馆员"
-    return f"【{label}】{item.text}"
-
-
 class TelegramSender:
     """The relay's sender for the readers' Telegram bot."""
 
@@ -111,6 +103,6 @@ class TelegramSender:
 
     async def send(self, item: OutboxItem) -> None:
         try:
-            await send_text(self.bot, item.recipient, staff_prefixed(item), item.buttons)
+            await send_text(self.bot, item.recipient, item.signed_text, item.buttons)
         except TelegramError as error:
             raise delivery_error(error) from error

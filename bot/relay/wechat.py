@@ -35,14 +35,6 @@ PERMANENT_ERRORS = {
 }
 
 
-def outgoing_text(item: OutboxItem) -> str:
-    """The text the reader sees; a librarian's answer says who wrote it."""
-    text = message_text(item.text, item.buttons)
-    if item.sender == "staff":
-        return f"【馆员 {item.staff_name or '馆员'}】{text}"
-    return text
-
-
 class WeChatCustomerService:
     """The relay's sender for the "wechat" channel."""
 
@@ -60,7 +52,7 @@ class WeChatCustomerService:
     async def send(self, item: OutboxItem) -> None:
         # A text too long for one message goes as several; a retry after a failure in
         # the middle repeats the pieces already sent.
-        for piece in split_text(outgoing_text(item)):
+        for piece in split_text(message_text(item.signed_text, item.buttons)):
             await self._send_text(item.recipient, piece)
 
     async def _send_text(self, openid: str, content: str) -> None:

@@ -104,6 +104,15 @@ class OutboxItem:
     staff_name: str = ""
     attempts: int = 0
 
+    @property
+    def signed_text(self) -> str:
+        """The text as the reader sees it: a librarian's answer says who wrote it,
+        e.g. "【馆员 王老师】…"."""
+        if self.sender != "staff":
+            return self.text
+        label = f"馆员 {self.staff_name}" if self.staff_name else "馆员"
+        return f"【{label}】{self.text}"
+
 
 @dataclass(frozen=True)
 class InboundState:

@@ -159,16 +159,17 @@ class SqlHandoff:
             condition = Ticket.status != "closed"
             if include_closed_since is not None:
                 condition = condition | (Ticket.closed_at >= include_closed_since)
-            tickets = session.execute(select(Ticket).where(condition)
-                                      .order_by(Ticket.id)).scalars().all()
+            tickets = session.execute(
+                select(Ticket).where(condition)
+                .order_by(Ticket.status != "waiting", Ticket.created_at, Ticket.id)
+            ).scalars().all()
             failed = dict(session.execute(
                 select(OutboxMessage.ticket_id, func.count())
                 .where(OutboxMessage.status == "failed",
                        OutboxMessage.ticket_id.in_([t.id for t in tickets]))
                 .group_by(OutboxMessage.ticket_id)
             ).all())
-            ordered = sorted(tickets, key=lambda t: (t.status != "waiting", t.created_at, t.id))
-            return [_info(t, failed.get(t.id, 0)) for t in ordered]
+            return [_info(t, failed.get(t.id, 0)) for t in tickets]
 
     def transcript(self, ticket_id: int, after_line_id: int = 0) -> list[TicketLine]:
         with self.store.session() as session:
