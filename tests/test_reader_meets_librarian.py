@@ -34,26 +34,37 @@ def reader_says(reader: Page, text: str) -> None:
     reader.locator("#jl-widget-input").press("Enter")
 
 
-def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
-    browser: Browser, deployment: Settings,
-) -> None:
-    reader = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+def reader_asks_for_a_person(reader: Page, deployment: Settings) -> int:
+    """Opens the widget on the demo page, asks for a person; the new ticket's id."""
     reader.goto(deployment.chat_url)
     reader.locator("#jl-widget-button").click()
     reader_says(reader, "转人工")
     expect(reader.locator(".jl-msg-bot").filter(has_text="工单 #")).to_be_visible(timeout=LIVE_MS)
-    [ticket] = [t for t in handoff_desk(deployment.database_url).queue()
-                if t.channel == "widget"]
+    text = reader.locator(".jl-msg-bot").filter(has_text="工单 #").last.inner_text()
+    return int(re.search(r"工单 #(\d+)", text).group(1))
 
+
+def librarian_claims(browser: Browser, deployment: Settings, ticket_id: int) -> Page:
+    """A librarian logs in to the staff desk and claims the ticket; the ticket's page."""
     librarian = browser.new_context(base_url=deployment.admin_url.rstrip("/")).new_page()
     librarian.goto("/login")
     librarian.get_by_label("用户名").fill("editor")
     librarian.get_by_label("密码").fill("editor123")
     librarian.get_by_role("button", name="登录").click()
     librarian.goto("/desk")
-    row = librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket.ticket_id}']")
+    row = librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket_id}']")
     row.locator("button.desk-claim").click()
-    expect(librarian).to_have_url(re.compile(rf"/desk/tickets/{ticket.ticket_id}(\?|$)"))
+    expect(librarian).to_have_url(re.compile(rf"/desk/tickets/{ticket_id}(\?|$)"))
+    return librarian
+
+
+def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
+    browser: Browser, deployment: Settings,
+) -> None:
+    reader = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    ticket_id = reader_asks_for_a_person(reader, deployment)
+
+    librarian = librarian_claims(browser, deployment, ticket_id)
 
     reader_says(reader, "请问有民国时期的南京地图吗？")
     transcript = librarian.locator("#desk-transcript")
@@ -70,8 +81,29 @@ def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
     reader.get_by_role("button", name="满意", exact=True).last.click(timeout=LIVE_MS)
     expect(reader.locator(".jl-msg-bot").filter(has_text="感谢您的评价")).to_be_visible(
         timeout=LIVE_MS)
-    assert handoff_desk(deployment.database_url).ticket(ticket.ticket_id).rating == 5
+    assert handoff_desk(deployment.database_url).ticket(ticket_id).rating == 5
 
     reader.reload()  # the conversation survives, the librarian's answer shown once
     reader.locator("#jl-widget-button").click()
     expect(reader.locator(".jl-msg-staff").filter(has_text="三楼地方文献阅览室")).to_have_count(1)
+
+
+def test_an_answer_given_while_the_reader_is_away_shows_on_the_next_visit(
+    browser: Browser, deployment: Settings,
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    reader = context.new_page()
+    ticket_id = reader_asks_for_a_person(reader, deployment)
+    reader.close()  # the reader leaves the site before anyone answers
+
+    librarian = librarian_claims(browser, deployment, ticket_id)
+    librarian.locator("#desk-reply").fill("您要的《金陵图征》已为您在地方文献部留存。")
+    librarian.locator("#desk-send").click()
+    expect(librarian.locator("#desk-transcript").filter(has_text="金陵图征")).to_be_visible(
+        timeout=LIVE_MS)
+
+    back = context.new_page()  # the same browser, later
+    back.goto(deployment.chat_url)
+    back.locator("#jl-widget-button").click()
+    expect(back.locator(".jl-msg-staff").filter(has_text="金陵图征")).to_have_count(
+        1, timeout=LIVE_MS)
