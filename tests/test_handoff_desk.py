@@ -238,3 +238,27 @@ def test_a_redelivered_channel_message_is_recognised(desk: SqlHandoff) -> None:
     assert not again.first_delivery and again.replies is None  # still in progress
     desk.store_replies("wechat", "msg-9", [{"text": "您好"}])
     assert desk.take_in("wechat", "msg-9").replies == [{"text": "您好"}]
+
+
+def test_a_message_whose_process_died_gets_one_apology(desk: SqlHandoff) -> None:
+    desk.take_in("wechat", "msg-lost", "reader-lost")  # taken in, then the process died
+    desk.take_in("wechat", "msg-event")  # nothing owed (e.g. an event)
+    desk.take_in("wechat", "msg-done", "reader-done")
+    desk.store_replies("wechat", "msg-done", [{"passive": "您好"}])
+    desk.take_in("telegram", "update-lost", "4242")  # a channel this relay does not send
+
+    counts: list[int] = []
+    racers = [threading.Thread(target=lambda: counts.append(
+        desk.answer_stalled(("wechat",), timedelta(0)))) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    assert sorted(counts) == [0, 1]
+    assert desk.answer_stalled(("wechat",), timedelta(0)) == 0
+    [apology] = desk.take_due(("wechat",))
+    assert apology.recipient == "reader-lost" and "可能没有得到回复" in apology.text
+    assert desk.take_in("wechat", "msg-lost").replies == [{"stalled": True}]
+    desk.take_in("wechat", "msg-new", "reader-new")
+    assert desk.answer_stalled(("wechat",), timedelta(minutes=1)) == 0  # still in time

@@ -9,8 +9,10 @@ import json
 import logging
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from bot.channels.telegram import (
 from bot.http_json import free_port
 from bot.processes import AssistantProcesses
 from bot.relay import DeliveryError, Sender
-from bot.relay.dispatcher import deliver
+from bot.relay.dispatcher import answer_stalled, deliver
 from bot.relay.telegram import TelegramSender
 from bot.services.handoff_model import OutboxItem, StaffActor
 from bot.services.sql import handoff_desk
@@ -354,6 +356,27 @@ def test_relay_delivers_desk_replies_and_records_what_could_not_be_delivered(
     assert sent.params == {"chat_id": 5151, "text": "【馆员 王老师】古籍需到馆阅览。"}
     assert "消息未能送达读者" in desk.transcript(ticket.ticket_id)[-1].text
     assert desk.take_due(("telegram",)) == []
+
+
+def test_an_update_whose_process_died_gets_an_apology_and_answered_ones_do_not(
+    server: ChannelServer, settings: Settings, api: TelegramApiStandIn,
+) -> None:
+    desk = handoff_desk(settings.database_url)
+    start = text_update(5252, "/start")  # answered by the channel itself
+    server.post(start)
+    api.wait_for("sendMessage")
+    while desk.take_in("telegram", str(start["update_id"])).replies is None:
+        time.sleep(0.05)  # its outcome is recorded just after the answer
+    desk.take_in("telegram", "990001", "5252")  # taken in, then its process stopped
+
+    async def relay_finds_it() -> None:
+        senders: dict[str, Sender] = {"telegram": TelegramSender(settings)}
+        assert await answer_stalled(desk, senders, timedelta(0)) == 1
+        assert await deliver(desk, senders) == 1
+
+    asyncio.run(relay_finds_it())
+    _welcome, apology = api.sent("sendMessage")
+    assert apology.params["chat_id"] == 5252 and "可能没有得到回复" in apology.params["text"]
 
 
 # --- end to end ---------------------------------------------------------------------------

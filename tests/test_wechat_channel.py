@@ -35,7 +35,7 @@ from bot.db.models import OutboxMessage
 from bot.http_json import free_port
 from bot.processes import AssistantProcesses
 from bot.relay import DeliveryError
-from bot.relay.dispatcher import deliver
+from bot.relay.dispatcher import answer_stalled, deliver
 from bot.relay.wechat import WeChatCustomerService
 from bot.services.handoff_model import OutboxItem, StaffActor
 from bot.services.sql import handoff_desk
@@ -530,6 +530,32 @@ def test_a_slow_reply_is_sent_once_through_customer_service(
     assert answers == [None, None, None]
     assert len(rasa.seen) == 1
     assert api.texts_to(reader) == ["您问的是：帮我查一下所有分馆的活动"]
+
+
+def test_a_message_whose_process_died_gets_an_apology_instead_of_silence(
+    plain: Settings, api: FakeWeChatApi,
+) -> None:
+    rasa = FakeRasa()
+    reader = openid()
+    xml = message_xml(reader, "text", Content="帮我续借", MsgId=880001)
+    desk_of(plain).take_in("wechat", "880001", reader)  # its process then stopped
+    answers: list[str | None] = []
+
+    async def retry(push: WeChatPush, client: httpx.AsyncClient) -> None:
+        answers.append(await ask(push, client, xml))
+
+    async def relay_finds_it() -> None:
+        sender = WeChatCustomerService(plain)
+        assert await answer_stalled(desk_of(plain), {"wechat": sender}, timedelta(0)) == 1
+        await deliver(desk_of(plain), {"wechat": sender})
+        await sender.aclose()
+
+    run(plain, retry, rasa, passive_seconds=0.3)  # in progress elsewhere: "success"
+    asyncio.run(relay_finds_it())
+    run(plain, retry, rasa, passive_seconds=0.3)  # a late retry: still not processed
+    assert answers == [None, None] and rasa.seen == []
+    [apology] = api.texts_to(reader)
+    assert "可能没有得到回复" in apology and "请再发送一次" in apology
 
 
 # --- the customer-service sender (relay) ------------------------------------------------

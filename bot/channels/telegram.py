@@ -6,7 +6,8 @@ TELEGRAM_WEBHOOK_SECRET the channel answers 503: it never runs without the secre
 The webhook is answered at once; the conversation turn runs in the background and its
 replies go out with sendMessage (plain text; buttons as an inline keyboard). Each
 update_id is taken in once (desk.take_in), so an update Telegram redelivers is never
-processed twice.
+processed twice; an update whose processing dies with its process gets an apology from
+the relay instead of silence (desk.answer_stalled).
 
 What readers can send: text (to the assistant, sender id = the chat id), inline button
 presses (their payload goes to the assistant), /start or /help (the welcome menu).
@@ -174,9 +175,11 @@ class TelegramInput(InputChannel):
         if update is None:
             logger.warning("Telegram webhook refused: the body is not an Update")
             return response.text("not a Telegram update", status=400)
+        for_us = self._for_us(update)
+        owed = str(update.effective_chat.id) if for_us else None  # who gets an answer
         try:
             state = await asyncio.to_thread(self.desk.take_in, self.name(),
-                                            str(update.update_id))
+                                            str(update.update_id), owed)
             first = state.first_delivery
         except ServiceUnavailableError:
             logger.warning("Database unavailable: update %s taken without deduplication",
@@ -184,7 +187,7 @@ class TelegramInput(InputChannel):
             first = True
         if not first:
             logger.info("Telegram update %s redelivered: already taken", update.update_id)
-        elif self._for_us(update):
+        elif for_us:
             task = asyncio.create_task(self._process(update, handle))
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
@@ -202,16 +205,17 @@ class TelegramInput(InputChannel):
 
     async def _process(self, update: Update, handle: Handler) -> None:
         chat_id = str(update.effective_chat.id)
+        replies: list[dict] = []  # none when answered here (welcome, "text only" …)
         try:
             text = await self._reader_text(update, chat_id)
-            if text is None:
-                return
-            collector = CollectingOutputChannel()
-            await handle(UserMessage(text, collector, chat_id, input_channel=self.name()))
-            for reply in collector.messages:
+            if text is not None:
+                collector = CollectingOutputChannel()
+                await handle(UserMessage(text, collector, chat_id, input_channel=self.name()))
+                replies = collector.messages
+            for reply in replies:
                 await self._send(chat_id, reply_text(reply), reply.get("buttons") or [])
             await asyncio.to_thread(self.desk.store_replies, self.name(),
-                                    str(update.update_id), collector.messages)
+                                    str(update.update_id), replies)
         except (TelegramError, ServiceUnavailableError) as error:
             logger.warning("Telegram update %s for chat %s: %s", update.update_id, chat_id,
                            error)

@@ -20,7 +20,9 @@ that record (desk.store_replies), which gives these states:
   answer, so the same text is the retry's answer (shown once);
 - *queued* ([{"queued": true}]): the replies go (or went) through the customer-service
   queue → "success", so nothing is delivered twice;
-- *silent* ([]): nothing to say (e.g. unsubscribe) → "success".
+- *silent* ([]): nothing to say (e.g. unsubscribe) → "success";
+- *stalled* ([{"stalled": true}]): the process taking the message stopped before any
+  outcome was recorded; the relay has sent the reader an apology (desk.answer_stalled).
 
 If the database is down, messages are processed without deduplication and late replies
 are lost (logged).
@@ -75,7 +77,7 @@ class WeChatDelivery:
     async def _answer(self, key: str, openid: str, produce: Produce) -> str | None:
         deadline = asyncio.get_running_loop().time() + self.passive_seconds
         try:
-            state = await asyncio.to_thread(self._desk().take_in, CHANNEL, key)
+            state = await asyncio.to_thread(self._desk().take_in, CHANNEL, key, openid)
         except ServiceUnavailableError as error:
             logger.warning("WeChat message processed without deduplication: %s", error)
             return await self._process(None, openid, produce, deadline)

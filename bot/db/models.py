@@ -408,6 +408,8 @@ class InboundMessage(Base):
     channel = Column(String(32), nullable=False)
     message_key = Column(String(128), nullable=False)
     received_at = Column(DateTime, nullable=False, index=True)
+    #: the reader to answer (WeChat openid, Telegram chat id); NULL when none is owed
+    sender = Column(String(128))
     replies = Column(Text)  # JSON list of reply dicts; NULL while still being processed
     __table_args__ = (UniqueConstraint("channel", "message_key"),)
 

@@ -1,10 +1,12 @@
-"""Takes due outbox messages and hands each to its channel's sender."""
+"""Takes due outbox messages and hands each to its channel's sender; now and then,
+apologises to readers whose message was taken in by a process that then died."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 
 from bot.relay import DeliveryError, Sender
 from bot.services.interface import ServiceUnavailableError
@@ -12,6 +14,10 @@ from bot.services.sql.handoff import SqlHandoff
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+#: a message still without any outcome after this long lost its process (a reply
+#: normally takes seconds; WeChat's replies are queued after its 5-second window)
+STALLED_AFTER = timedelta(seconds=60)
+STALLED_CHECK_SECONDS = 10.0
 
 
 async def deliver(desk: SqlHandoff, senders: dict[str, Sender], limit: int = 20) -> int:
@@ -33,11 +39,26 @@ async def deliver(desk: SqlHandoff, senders: dict[str, Sender], limit: int = 20)
     return len(items)
 
 
+async def answer_stalled(desk: SqlHandoff, senders: dict[str, Sender],
+                         older_than: timedelta = STALLED_AFTER) -> int:
+    """Queues an apology for each stalled message on these channels (sent like any
+    outbox message); returns how many."""
+    count = await asyncio.to_thread(desk.answer_stalled, tuple(senders), older_than)
+    if count:
+        logger.warning("%s reader message(s) lost their process; apology queued", count)
+    return count
+
+
 async def relay_forever(desk: SqlHandoff, senders: dict[str, Sender],
                         stop: asyncio.Event) -> None:
     """Delivers until stop is set; a database outage only pauses it."""
+    loop = asyncio.get_running_loop()
+    next_stall_check = loop.time()
     while not stop.is_set():
         try:
+            if loop.time() >= next_stall_check:
+                next_stall_check = loop.time() + STALLED_CHECK_SECONDS
+                await answer_stalled(desk, senders)
             busy = await deliver(desk, senders)
         except ServiceUnavailableError as error:
             logger.warning("Relay paused, database unavailable: %s", error)

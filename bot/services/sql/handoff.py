@@ -40,6 +40,9 @@ MAX_DELIVERY_ATTEMPTS = 8
 SEND_LEASE = timedelta(seconds=60)
 DEFAULT_WAIT_MINUTES = 5
 INBOUND_KEEP = timedelta(days=3)
+STALLED_OUTCOME = {"stalled": True}
+STALLED_TEXT = ("抱歉，您在 {time} 发来的消息可能没有得到回复（系统刚才出现了故障）。"
+                "如仍需帮助，请再发送一次。")
 RATING_PROMPT = (
     "本次人工咨询已结束，谢谢您的耐心。请为馆员的回答评分：回复 1–5（5 为非常满意），"
     "或点击“满意”/“不满意”。"
@@ -451,12 +454,15 @@ class SqlHandoff:
 
     # --- channel deliveries taken in -------------------------------------------------
 
-    def take_in(self, channel: str, message_key: str) -> InboundState:
-        """Records a channel message id; tells whether it is new or a redelivery."""
+    def take_in(self, channel: str, message_key: str,
+                sender: str | None = None) -> InboundState:
+        """Records a channel message id; tells whether it is new or a redelivery.
+
+        sender: the reader owed an answer (None for messages that get none)."""
         try:
             with self.store.session() as session:
                 session.add(InboundMessage(channel=channel, message_key=message_key,
-                                           received_at=_now()))
+                                           sender=sender, received_at=_now()))
             return InboundState(first_delivery=True)
         except IntegrityError:
             with self.store.session() as session:
@@ -476,6 +482,35 @@ class SqlHandoff:
             )
             session.execute(delete(InboundMessage)
                             .where(InboundMessage.received_at < _now() - INBOUND_KEEP))
+
+    def answer_stalled(self, channels: tuple[str, ...], older_than: timedelta) -> int:
+        """Queues an apology to each reader whose message has been in progress for longer
+        than older_than, i.e. whose process stopped before answering; returns how many.
+
+        Each stalled message is settled by a conditional update in the transaction that
+        queues the apology, so two relays never apologise twice."""
+        with self.store.session() as session:
+            stalled = session.execute(
+                select(InboundMessage.id, InboundMessage.channel, InboundMessage.sender,
+                       InboundMessage.received_at)
+                .where(InboundMessage.replies.is_(None), InboundMessage.sender.is_not(None),
+                       InboundMessage.channel.in_(channels),
+                       InboundMessage.received_at <= _now() - older_than)
+                .order_by(InboundMessage.id).limit(50)
+            ).all()
+            answered = 0
+            for row in stalled:
+                settled = session.execute(
+                    update(InboundMessage)
+                    .where(InboundMessage.id == row.id, InboundMessage.replies.is_(None))
+                    .values(replies=json.dumps([STALLED_OUTCOME]))
+                ).rowcount
+                if settled:
+                    text = STALLED_TEXT.format(time=row.received_at.strftime("%H:%M"))
+                    _add_outbox(session, row.channel, row.sender,
+                                {"text": text, "buttons": [], "sender": "assistant"})
+                    answered += 1
+            return answered
 
     # --- the staff Telegram group ----------------------------------------------------
 
