@@ -17,7 +17,8 @@ from bot.demo.load import load_desk
 from bot.relay import DeliveryError
 from bot.relay.dispatcher import deliver
 from bot.services.handoff_model import HandoffError, OutboxItem, StaffActor
-from bot.services.sql.handoff import MAX_DELIVERY_ATTEMPTS, SqlHandoff, parse_rating
+from bot.services.sql.handoff import SqlHandoff, parse_rating
+from bot.services.sql.outbox import MAX_DELIVERY_ATTEMPTS
 from bot.services.sql.session import SqlStore
 from tests.library_db import BACKENDS, fresh_database
 

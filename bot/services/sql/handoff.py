@@ -1,62 +1,35 @@
-"""Tickets for readers handed to staff, the duty schedule, and the outbox that carries
-staff replies back to each reader's channel (stored before sending, retried)."""
+"""Tickets for readers handed to staff and the duty schedule; staff replies go out
+through the outbox (bot/services/sql/outbox.py)."""
 
 from __future__ import annotations
 
-import json
 import statistics
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import (
-    CannedReply,
-    DutyShift,
-    InboundMessage,
-    OutboxMessage,
-    RelayCursor,
-    StaffChatPost,
-    Ticket,
-    TicketMessage,
-)
+from bot.db.models import CannedReply, DutyShift, OutboxMessage, Ticket, TicketMessage
 from bot.services.handoff_model import (
     OUTCOMES,
-    PULL_CHANNELS,
     WEEKDAYS,
     DutyStatus,
     HandoffError,
-    InboundState,
-    OutboxItem,
     StaffActor,
     TicketInfo,
     TicketLine,
 )
+from bot.services.sql.outbox import SqlOutbox, add_outbox, desk_now, system_line
 from bot.services.sql.session import SqlStore
 
-MAX_DELIVERY_ATTEMPTS = 8
-#: a claimed outbox message is not handed to another relay for this long
-SEND_LEASE = timedelta(seconds=60)
 DEFAULT_WAIT_MINUTES = 5
-INBOUND_KEEP = timedelta(days=3)
-STALLED_OUTCOME = {"stalled": True}
-STALLED_TEXT = ("抱歉，您在 {time} 发来的消息可能没有得到回复（系统刚才出现了故障）。"
-                "如仍需帮助，请再发送一次。")
 RATING_PROMPT = (
     "本次人工咨询已结束，谢谢您的耐心。请为馆员的回答评分：回复 1–5（5 为非常满意），"
     "或点击“满意”/“不满意”。"
 )
 RATING_BUTTONS = [{"title": "满意", "payload": "满意"}, {"title": "不满意", "payload": "不满意"}]
 RATING_WORDS = {"满意": 5, "非常满意": 5, "很满意": 5, "一般": 3, "不满意": 1, "很不满意": 1}
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(2 ** attempts, 600))
 
 
 def parse_rating(text: str) -> int | None:
@@ -83,14 +56,17 @@ def _line(row: TicketMessage) -> TicketLine:
                       row.created_at)
 
 
-class SqlHandoff:
+class SqlHandoff(SqlOutbox):
+    """The staff desk's data: duty schedule, tickets and their transcripts (the outbox,
+    channel deliveries and staff-group bookkeeping come from SqlOutbox)."""
+
     def __init__(self, store: SqlStore) -> None:
         self.store = store
 
     # --- duty schedule ---------------------------------------------------------------
 
     def duty_status(self, now: datetime | None = None) -> DutyStatus:
-        now = now or _now()
+        now = now or desk_now()
         with self.store.session() as session:
             shifts = session.execute(select(DutyShift).order_by(DutyShift.weekday,
                                                                 DutyShift.starts)).scalars().all()
@@ -114,7 +90,7 @@ class SqlHandoff:
         history: list[str], reader_card: str | None = None, department: str = "咨询部",
     ) -> TicketInfo:
         """Opens a ticket for the conversation (or returns the one already open)."""
-        now = _now()
+        now = desk_now()
         with self.store.session() as session:
             existing = self._open(session, channel, sender_id)
             if existing is not None:
@@ -199,7 +175,7 @@ class SqlHandoff:
                 select(func.max(TicketMessage.created_at))
                 .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "reader")
             ).scalar_one_or_none()
-        return None if last is None else (_now() - last).total_seconds()
+        return None if last is None else (desk_now() - last).total_seconds()
 
     def add_reader_message(
         self, ticket_id: int, text: str, delivery_key: str | None = None
@@ -208,7 +184,7 @@ class SqlHandoff:
         try:
             with self.store.session() as session:
                 session.add(TicketMessage(ticket_id=ticket_id, author="reader", text=text,
-                                          created_at=_now(), delivery_key=delivery_key))
+                                          created_at=desk_now(), delivery_key=delivery_key))
             return True
         except IntegrityError:
             return False
@@ -219,7 +195,7 @@ class SqlHandoff:
             won = session.execute(
                 update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
                 .values(status="claimed", staff_id=actor.staff_id, staff_name=actor.name,
-                        claimed_at=func.coalesce(Ticket.claimed_at, _now()))
+                        claimed_at=func.coalesce(Ticket.claimed_at, desk_now()))
             ).rowcount == 1
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
@@ -230,7 +206,7 @@ class SqlHandoff:
                 if not self._is_holder(ticket, actor):
                     raise HandoffError(f"工单 #{ticket_id} 已由{ticket.staff_name}接待。")
                 return _info(ticket)
-            self._system_line(session, ticket_id, f"{actor.name} 接待了此工单")
+            system_line(session, ticket_id, f"{actor.name} 接待了此工单")
             return _info(ticket)
 
     @staticmethod
@@ -238,11 +214,6 @@ class SqlHandoff:
         if actor.staff_id is not None:
             return ticket.staff_id == actor.staff_id
         return ticket.staff_id is None and ticket.staff_name == actor.name
-
-    @staticmethod
-    def _system_line(session: Session, ticket_id: int, text: str) -> None:
-        session.add(TicketMessage(ticket_id=ticket_id, author="system", text=text,
-                                  created_at=_now()))
 
     def _active_ticket(self, session: Session, ticket_id: int, actor: StaffActor) -> Ticket:
         """The ticket, locked, if the actor may answer it (claiming a waiting one)."""
@@ -256,8 +227,8 @@ class SqlHandoff:
         if ticket.status == "waiting":
             ticket.status = "claimed"
             ticket.staff_id, ticket.staff_name = actor.staff_id, actor.name
-            ticket.claimed_at = ticket.claimed_at or _now()
-            self._system_line(session, ticket_id, f"{actor.name} 接待了此工单")
+            ticket.claimed_at = ticket.claimed_at or desk_now()
+            system_line(session, ticket_id, f"{actor.name} 接待了此工单")
         elif not self._is_holder(ticket, actor):
             raise HandoffError(f"工单 #{ticket_id} 由{ticket.staff_name}接待，请先转交。")
         return ticket
@@ -271,7 +242,7 @@ class SqlHandoff:
             ticket = self._active_ticket(session, ticket_id, actor)
             line = TicketMessage(ticket_id=ticket_id, author="staff", text=text,
                                  staff_id=actor.staff_id, staff_name=actor.name,
-                                 created_at=_now())
+                                 created_at=desk_now())
             session.add(line)
             self._enqueue(session, ticket, {"text": text, "sender": "staff",
                                             "staff_name": actor.name})
@@ -287,7 +258,7 @@ class SqlHandoff:
                 raise HandoffError("没有这个工单。")
             line = TicketMessage(ticket_id=ticket_id, author="note", text=text.strip(),
                                  staff_id=actor.staff_id, staff_name=actor.name,
-                                 created_at=_now())
+                                 created_at=desk_now())
             session.add(line)
             session.flush()
             return _line(line)
@@ -308,7 +279,7 @@ class SqlHandoff:
                 target = to_department
             else:
                 raise HandoffError("请选择转交给哪位同事或哪个部门。")
-            self._system_line(session, ticket_id, f"{actor.name} 将工单转交给 {target}")
+            system_line(session, ticket_id, f"{actor.name} 将工单转交给 {target}")
             return _info(ticket)
 
     def close(self, ticket_id: int, actor: StaffActor, outcome: str) -> TicketInfo:
@@ -330,8 +301,8 @@ class SqlHandoff:
 
     def _finish(self, session: Session, ticket: Ticket, outcome: str, note: str,
                 ask: bool = True) -> None:
-        ticket.status, ticket.outcome, ticket.closed_at = "closed", outcome, _now()
-        self._system_line(session, ticket.id, note)
+        ticket.status, ticket.outcome, ticket.closed_at = "closed", outcome, desk_now()
+        system_line(session, ticket.id, note)
         if ask and outcome not in ("spam", "no_reply"):
             ticket.rating_state = "asked"
             self._enqueue(session, ticket, {"text": RATING_PROMPT, "buttons": RATING_BUTTONS,
@@ -352,7 +323,7 @@ class SqlHandoff:
             ticket.rating_state = "given" if rating else ""
             ticket.rating = rating
             if rating:
-                self._system_line(session, ticket.id, f"读者评分：{rating}")
+                system_line(session, ticket.id, f"读者评分：{rating}")
             return rating is not None
 
     def canned_replies(self) -> list[tuple[str, str]]:
@@ -360,199 +331,9 @@ class SqlHandoff:
             rows = session.execute(select(CannedReply).order_by(CannedReply.id)).scalars()
             return [(row.title, row.text) for row in rows]
 
-    # --- outbox ----------------------------------------------------------------------
-
     @staticmethod
     def _enqueue(session: Session, ticket: Ticket, payload: dict) -> None:
-        _add_outbox(session, ticket.channel, ticket.sender_id, payload, ticket.id)
-
-    def queue_reply(self, channel: str, recipient: str, text: str,
-                    buttons: list[dict[str, str]] | None = None) -> None:
-        """An assistant reply that could not be given in time (e.g. after WeChat's
-        5-second window), for the relay to send."""
-        with self.store.session() as session:
-            _add_outbox(session, channel, recipient,
-                        {"text": text, "buttons": buttons or [], "sender": "assistant"})
-
-    def take_due(self, channels: tuple[str, ...], limit: int = 20) -> list[OutboxItem]:
-        """Outbox messages due for sending on push channels, leased to the caller: each
-        is taken by a conditional update, so two relays never take the same message
-        (SQLite has no row locks; PostgreSQL also skips rows another relay has locked)."""
-        now = _now()
-        with self.store.session() as session:
-            candidates = session.execute(
-                select(OutboxMessage.id)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                       OutboxMessage.channel.in_(channels))
-                .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)
-            ).scalars().all()
-            taken = [
-                outbox_id for outbox_id in candidates
-                if session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending",
-                           OutboxMessage.next_attempt_at <= now)
-                    .values(attempts=OutboxMessage.attempts + 1,
-                            next_attempt_at=now + SEND_LEASE)
-                ).rowcount == 1
-            ]
-            rows = session.execute(
-                select(OutboxMessage).where(OutboxMessage.id.in_(taken))
-                .order_by(OutboxMessage.id)
-            ).scalars().all()
-            return [_outbox_item(row) for row in rows]
-
-    def mark_sent(self, outbox_id: int) -> None:
-        with self.store.session() as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                            .values(status="sent", sent_at=_now(), last_error=""))
-
-    def mark_failed(self, outbox_id: int, error: str, permanent: bool = False) -> None:
-        """A failed attempt: retried later, or (permanent, or too many attempts) given
-        up, which the ticket's transcript shows to staff."""
-        with self.store.session() as session:
-            row = session.get(OutboxMessage, outbox_id)
-            if row is None or row.status != "pending":
-                return
-            row.last_error = error[:500]
-            if permanent or row.attempts >= MAX_DELIVERY_ATTEMPTS:
-                row.status = "failed"
-                if row.ticket_id is not None:
-                    note = f"消息未能送达读者（已尝试 {row.attempts} 次）：{error[:200]}"
-                    self._system_line(session, row.ticket_id, note)
-            else:
-                row.next_attempt_at = _now() + _backoff(row.attempts)
-
-    def retry_failed(self, ticket_id: int) -> int:
-        """Staff asked to send the ticket's failed messages again."""
-        with self.store.session() as session:
-            return session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == "failed")
-                .values(status="pending", attempts=0, next_attempt_at=_now())
-            ).rowcount
-
-    def pull(self, channel: str, recipient: str, after_outbox_id: int) -> list[OutboxItem]:
-        """For clients that fetch their messages: acknowledges everything up to
-        after_outbox_id as delivered and returns what is newer."""
-        if channel not in PULL_CHANNELS:
-            raise ValueError(f"{channel} is not a pull channel")
-        with self.store.session() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
-                       OutboxMessage.id <= after_outbox_id, OutboxMessage.status == "pending")
-                .values(status="sent", sent_at=_now())
-            )
-            rows = session.execute(
-                select(OutboxMessage)
-                .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
-                       OutboxMessage.id > after_outbox_id, OutboxMessage.status == "pending")
-                .order_by(OutboxMessage.id)
-            ).scalars().all()
-            return [_outbox_item(row) for row in rows]
-
-    # --- channel deliveries taken in -------------------------------------------------
-
-    def take_in(self, channel: str, message_key: str,
-                sender: str | None = None) -> InboundState:
-        """Records a channel message id; tells whether it is new or a redelivery.
-
-        sender: the reader owed an answer (None for messages that get none)."""
-        try:
-            with self.store.session() as session:
-                session.add(InboundMessage(channel=channel, message_key=message_key,
-                                           sender=sender, received_at=_now()))
-            return InboundState(first_delivery=True)
-        except IntegrityError:
-            with self.store.session() as session:
-                replies = session.execute(
-                    select(InboundMessage.replies).where(InboundMessage.channel == channel,
-                                                         InboundMessage.message_key == message_key)
-                ).scalar_one_or_none()
-            return InboundState(False, json.loads(replies) if replies else None)
-
-    def store_replies(self, channel: str, message_key: str, replies: list[dict]) -> None:
-        with self.store.session() as session:
-            session.execute(
-                update(InboundMessage)
-                .where(InboundMessage.channel == channel,
-                       InboundMessage.message_key == message_key)
-                .values(replies=json.dumps(replies, ensure_ascii=False))
-            )
-            session.execute(delete(InboundMessage)
-                            .where(InboundMessage.received_at < _now() - INBOUND_KEEP))
-
-    def answer_stalled(self, channels: tuple[str, ...], older_than: timedelta) -> int:
-        """Queues an apology to each reader whose message has been in progress for longer
-        than older_than, i.e. whose process stopped before answering; returns how many.
-
-        Each stalled message is settled by a conditional update in the transaction that
-        queues the apology, so two relays never apologise twice."""
-        with self.store.session() as session:
-            stalled = session.execute(
-                select(InboundMessage.id, InboundMessage.channel, InboundMessage.sender,
-                       InboundMessage.received_at)
-                .where(InboundMessage.replies.is_(None), InboundMessage.sender.is_not(None),
-                       InboundMessage.channel.in_(channels),
-                       InboundMessage.received_at <= _now() - older_than)
-                .order_by(InboundMessage.id).limit(50)
-            ).all()
-            answered = 0
-            for row in stalled:
-                settled = session.execute(
-                    update(InboundMessage)
-                    .where(InboundMessage.id == row.id, InboundMessage.replies.is_(None))
-                    .values(replies=json.dumps([STALLED_OUTCOME]))
-                ).rowcount
-                if settled:
-                    text = STALLED_TEXT.format(time=row.received_at.strftime("%H:%M"))
-                    _add_outbox(session, row.channel, row.sender,
-                                {"text": text, "buttons": [], "sender": "assistant"})
-                    answered += 1
-            return answered
-
-    # --- the staff Telegram group ----------------------------------------------------
-
-    def record_staff_post(self, chat_id: str, message_id: int, ticket_id: int) -> None:
-        with self.store.session() as session:
-            session.add(StaffChatPost(chat_id=chat_id, message_id=message_id,
-                                      ticket_id=ticket_id))
-
-    def ticket_of_staff_post(self, chat_id: str, message_id: int) -> int | None:
-        with self.store.session() as session:
-            return session.execute(
-                select(StaffChatPost.ticket_id).where(StaffChatPost.chat_id == chat_id,
-                                                      StaffChatPost.message_id == message_id)
-            ).scalar_one_or_none()
-
-    def cursor(self, name: str) -> int:
-        with self.store.session() as session:
-            row = session.get(RelayCursor, name)
-            return row.last_id if row else 0
-
-    def advance_cursor(self, name: str, last_id: int) -> None:
-        with self.store.session() as session:
-            row = session.get(RelayCursor, name)
-            if row is None:
-                session.add(RelayCursor(name=name, last_id=last_id))
-            else:
-                row.last_id = max(row.last_id, last_id)
-
-
-def _add_outbox(session: Session, channel: str, recipient: str, payload: dict,
-                ticket_id: int | None = None) -> None:
-    now = _now()
-    session.add(OutboxMessage(ticket_id=ticket_id, channel=channel, recipient=recipient,
-                              payload=json.dumps(payload, ensure_ascii=False),
-                              status="pending", next_attempt_at=now, created_at=now))
-
-
-def _outbox_item(row: OutboxMessage) -> OutboxItem:
-    payload = json.loads(row.payload)
-    return OutboxItem(row.id, row.ticket_id, row.channel, row.recipient, payload["text"],
-                      payload.get("buttons", []), payload.get("sender", "system"),
-                      payload.get("staff_name", ""), row.attempts)
+        add_outbox(session, ticket.channel, ticket.sender_id, payload, ticket.id)
 
 
 def _next_shift(shifts: list[DutyShift], now: datetime) -> datetime | None:
