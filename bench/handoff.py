@@ -4,7 +4,6 @@ to appear on the staff desk, and a librarian's answer to appear in the reader's 
 
 from __future__ import annotations
 
-import re
 import statistics
 import time
 
@@ -12,8 +11,8 @@ from playwright.sync_api import Browser, Page
 
 from bench.stats import percentile
 from bot.chat_page import demo_page_served
-from bot.services.sql import handoff_desk
 from bot.settings import Settings
+from tests.handoff_pages import librarian_claims, reader_asks_for_a_person, reader_says
 
 ROUNDS = 20
 TIMEOUT_MS = 20_000
@@ -23,11 +22,6 @@ SHOWN = """([selector, text]) => [...document.querySelectorAll(selector)]
 
 def _wait_until_shown(page: Page, selector: str, text: str) -> None:
     page.wait_for_function(SHOWN, arg=[selector, text], polling="raf", timeout=TIMEOUT_MS)
-
-
-def _reader_says(reader: Page, text: str) -> None:
-    reader.locator("#jl-widget-input").fill(text)
-    reader.locator("#jl-widget-input").press("Enter")
 
 
 def _summary(values: list[float]) -> dict:
@@ -42,28 +36,15 @@ def measure_handoff(settings: Settings, browser: Browser, rounds: int = ROUNDS) 
         staff_context = browser.new_context(base_url=settings.admin_url.rstrip("/"))
         try:
             reader = reader_context.new_page()
-            reader.goto(settings.chat_url)
-            reader.locator("#jl-widget-button").click()
-            _reader_says(reader, "转人工")
-            _wait_until_shown(reader, ".jl-msg-bot", "工单 #")
-            ticket = max((t for t in handoff_desk(settings.database_url).queue()
-                          if t.channel == "widget"), key=lambda t: t.ticket_id)
-
+            ticket_id = reader_asks_for_a_person(reader, settings)
             librarian = staff_context.new_page()
-            librarian.goto("/login")
-            librarian.get_by_label("用户名").fill("editor")
-            librarian.get_by_label("密码").fill("editor123")
-            librarian.get_by_role("button", name="登录").click()
-            librarian.goto("/desk")
-            librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket.ticket_id}'] "
-                              "button.desk-claim").click()
-            librarian.wait_for_url(re.compile(rf"/desk/tickets/{ticket.ticket_id}(\?|$)"))
+            librarian_claims(librarian, ticket_id)
 
             to_staff: list[float] = []
             to_reader: list[float] = []
             for number in range(rounds):
                 started = time.perf_counter()
-                _reader_says(reader, f"第 {number} 个问题")
+                reader_says(reader, f"第 {number} 个问题")
                 _wait_until_shown(librarian, "#desk-transcript .desk-line-reader",
                                   f"第 {number} 个问题")
                 to_staff.append((time.perf_counter() - started) * 1000)

@@ -4,7 +4,6 @@ server, staff console and database: handoff, live messages both ways, close, rat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +14,12 @@ from bot.chat_page import demo_page_served
 from bot.processes import AssistantProcesses
 from bot.services.sql import handoff_desk
 from bot.settings import Settings
-
-LIVE_MS = 15_000
+from tests.handoff_pages import (
+    LIVE_MS,
+    librarian_claims,
+    reader_asks_for_a_person,
+    reader_says,
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,33 +32,8 @@ def deployment(assistant: AssistantProcesses, model: Path) -> Iterator[Settings]
         yield settings
 
 
-def reader_says(reader: Page, text: str) -> None:
-    reader.locator("#jl-widget-input").fill(text)
-    reader.locator("#jl-widget-input").press("Enter")
-
-
-def reader_asks_for_a_person(reader: Page, deployment: Settings) -> int:
-    """Opens the widget on the demo page, asks for a person; the new ticket's id."""
-    reader.goto(deployment.chat_url)
-    reader.locator("#jl-widget-button").click()
-    reader_says(reader, "转人工")
-    expect(reader.locator(".jl-msg-bot").filter(has_text="工单 #")).to_be_visible(timeout=LIVE_MS)
-    text = reader.locator(".jl-msg-bot").filter(has_text="工单 #").last.inner_text()
-    return int(re.search(r"工单 #(\d+)", text).group(1))
-
-
-def librarian_claims(browser: Browser, deployment: Settings, ticket_id: int) -> Page:
-    """A librarian logs in to the staff desk and claims the ticket; the ticket's page."""
-    librarian = browser.new_context(base_url=deployment.admin_url.rstrip("/")).new_page()
-    librarian.goto("/login")
-    librarian.get_by_label("用户名").fill("editor")
-    librarian.get_by_label("密码").fill("editor123")
-    librarian.get_by_role("button", name="登录").click()
-    librarian.goto("/desk")
-    row = librarian.locator(f"tr.desk-ticket[data-ticket-id='{ticket_id}']")
-    row.locator("button.desk-claim").click()
-    expect(librarian).to_have_url(re.compile(rf"/desk/tickets/{ticket_id}(\?|$)"))
-    return librarian
+def librarian_page(browser: Browser, deployment: Settings) -> Page:
+    return browser.new_context(base_url=deployment.admin_url.rstrip("/")).new_page()
 
 
 def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
@@ -64,7 +42,8 @@ def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
     reader = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     ticket_id = reader_asks_for_a_person(reader, deployment)
 
-    librarian = librarian_claims(browser, deployment, ticket_id)
+    librarian = librarian_page(browser, deployment)
+    librarian_claims(librarian, ticket_id)
 
     reader_says(reader, "请问有民国时期的南京地图吗？")
     transcript = librarian.locator("#desk-transcript")
@@ -96,7 +75,8 @@ def test_an_answer_given_while_the_reader_is_away_shows_on_the_next_visit(
     ticket_id = reader_asks_for_a_person(reader, deployment)
     reader.close()  # the reader leaves the site before anyone answers
 
-    librarian = librarian_claims(browser, deployment, ticket_id)
+    librarian = librarian_page(browser, deployment)
+    librarian_claims(librarian, ticket_id)
     librarian.locator("#desk-reply").fill("您要的《金陵图征》已为您在地方文献部留存。")
     librarian.locator("#desk-send").click()
     expect(librarian.locator("#desk-transcript").filter(has_text="金陵图征")).to_be_visible(
