@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bench.stats import percentile
+from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
@@ -39,14 +40,18 @@ def faq_section() -> list[str]:
             started = time.perf_counter()
             knowledge.answer(case["question"])
             timings.append((time.perf_counter() - started) * 1000)
-        entries = len(knowledge.export_rows())
+        rows = knowledge.export_rows()
+        baseline = faq_baseline(rows, cases)
     return [
         "## FAQ answering (`make bench` → bench/faq.py)",
         "",
-        f"- published entries: {entries}; held-out reader phrasings: {report.total} "
+        f"- published entries: {len(rows)}; held-out reader phrasings: {report.total} "
         "(`tests/data/faq_holdout.yml`, written without seeing the indexed paraphrases)",
         f"- top-1 accuracy: **{report.share(report.top1):.3f}**; top-3: "
         f"**{report.share(report.top3):.3f}**",
+        "- trivial baseline (character-bigram overlap with the indexed questions and "
+        f"paraphrases, bot/baselines.py): top-1 {baseline.share(baseline.top1):.3f}; "
+        f"top-3 {baseline.share(baseline.top3):.3f}",
         f"- routed to a person (no answer, no suggestion): {report.share(report.to_person):.3f}",
         f"- answered confidently with the wrong entry: {report.share(report.wrong_answers):.3f}",
         f"- index build: {build_ms:.0f} ms; answer latency p50 "

@@ -107,31 +107,39 @@ def evaluate(parse: Callable[[str], dict], examples: list[Example]) -> NluReport
 
 
 @dataclass
-class FaqReport:
+class RankingReport:
     total: int = 0
     top1: int = 0
     top3: int = 0
-    to_person: int = 0  # no answer and no suggestion: the reader is offered a person
-    wrong_answers: int = 0  # answered confidently with the wrong entry
     misses: list[tuple[str, str]] = field(default_factory=list)  # (question, expected key)
 
     def share(self, count: int) -> float:
         return count / self.total if self.total else 0.0
 
+    def count(self, question: str, expected: str, ranked: list[str]) -> None:
+        """One question: `ranked` holds the keys of the best matches, best first."""
+        self.total += 1
+        self.top1 += ranked[:1] == [expected]
+        self.top3 += expected in ranked[:3]
+        if ranked[:1] != [expected]:
+            self.misses.append((question, expected))
+
+
+@dataclass
+class FaqReport(RankingReport):
+    to_person: int = 0  # no answer and no suggestion: the reader is offered a person
+    wrong_answers: int = 0  # answered confidently with the wrong entry
+
 
 def evaluate_faq(knowledge: SqlKnowledge, cases: list[dict]) -> FaqReport:
     """cases: {"question": ..., "expected": entry key}."""
     ids = knowledge.entry_ids()
+    keys = {entry_id: key for key, entry_id in ids.items()}
     report = FaqReport()
     for case in cases:
-        expected = ids[case["expected"]]
         ranked = knowledge.ranked_entries(case["question"], limit=3)
+        report.count(case["question"], case["expected"], [keys[i] for i in ranked])
         answer = knowledge.answer(case["question"])
-        report.total += 1
-        report.top1 += bool(ranked) and ranked[0] == expected
-        report.top3 += expected in ranked
         report.to_person += answer.kind == "none"
-        report.wrong_answers += answer.kind == "answer" and answer.entry_id != expected
-        if not ranked or ranked[0] != expected:
-            report.misses.append((case["question"], case["expected"]))
+        report.wrong_answers += answer.kind == "answer" and answer.entry_id != ids[case["expected"]]
     return report

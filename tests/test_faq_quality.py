@@ -1,6 +1,7 @@
 """FAQ retrieval quality on held-out reader phrasings (not the paraphrases it indexes).
 
-Fails if top-1 accuracy drops below 0.80; `make bench` reports the real figures.
+Fails if top-1 accuracy drops below the floor, or if the floor no longer sits above a
+trivial baseline (bot/baselines.py); `make bench` reports the real figures.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
@@ -17,7 +19,8 @@ from bot.services.sql.faq import SqlKnowledge
 from bot.services.sql.session import SqlStore
 
 HOLDOUT = Path(__file__).parent / "data" / "faq_holdout.yml"
-MIN_TOP1 = 0.80
+# The bigram-overlap baseline reached 0.880 top-1; the retriever 0.891.
+MIN_TOP1 = 0.885
 
 
 def held_out_cases() -> list[dict]:
@@ -38,6 +41,12 @@ def test_held_out_phrasings_are_not_indexed(knowledge: SqlKnowledge) -> None:
     cases = held_out_cases()
     assert len(cases) >= 100
     assert not indexed & {case["question"] for case in cases}
+
+
+def test_floor_is_above_the_trivial_baseline(knowledge: SqlKnowledge) -> None:
+    baseline = faq_baseline(knowledge.export_rows(), held_out_cases())
+    top1 = baseline.share(baseline.top1)
+    assert top1 < MIN_TOP1, f"the baseline reaches {top1:.3f}: the floor must be above it"
 
 
 def test_top1_accuracy_on_held_out_phrasings(knowledge: SqlKnowledge) -> None:

@@ -3,9 +3,13 @@
 Texts are normalised like catalogue search (繁體, full-width), reader variants are
 mapped to the library's canonical terms (knowledge/faq/synonyms.yml: 借书证 → 读者证),
 and both jieba words and character bigrams are indexed, so a different segmentation
-or a typo still meets the right entry. Each entry is one document (question,
-paraphrases and answer together): readers' wordings vary more than any single
-paraphrase, and an entry's words taken together describe its topic best.
+or a typo still meets the right entry. Each entry is one document: readers' wordings
+vary more than any single paraphrase, and an entry's words taken together describe
+its topic best. The document's asked field (question and paraphrases) counts fully,
+its answer half, and a word's rarity (IDF) is measured on the asked field: most answers
+share the same referral (以官网公告为准, 说“转人工”, 金陵图书馆), and counted fully
+those words looked common to every entry, so the synonyms mapping readers' words onto
+them (真人客服 → 转人工, 网站 → 官网) lost their weight.
 Scores are normalised by the query's best possible score, so thresholds mean the
 same for short and long questions, and words no text has lower the score.
 """
@@ -25,6 +29,7 @@ from bot.settings import PROJECT_ROOT
 
 SYNONYMS_FILE = PROJECT_ROOT / "knowledge" / "faq" / "synonyms.yml"
 K1, B = 1.2, 0.75
+ANSWER_WEIGHT = 0.5  # a term in the answer counts half as much as in a question
 # Very common words carry no meaning for matching a question.
 STOPWORDS = {"的", "了", "吗", "呢", "啊", "呀", "吧", "我", "你", "你们", "请问", "请", "一下",
              "是", "在", "有", "要", "能", "可以", "怎么", "如何", "什么", "哪里", "图书馆", "馆"}
@@ -32,26 +37,34 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 @cache
-def synonym_table() -> list[tuple[str, str]]:
-    """(variant, canonical) pairs, longest variant first."""
+def synonym_table() -> dict[str, str]:
+    """Canonical term by variant."""
     if not SYNONYMS_FILE.exists():
-        return []
+        return {}
     data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
-    pairs = [
-        (normalise(variant), normalise(canonical))
+    return {
+        normalise(variant): normalise(canonical)
         for canonical, variants in data.items()
         for variant in variants or []
         if normalise(variant) and normalise(variant) != normalise(canonical)
-    ]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    }
+
+
+@cache
+def _variant_pattern() -> re.Pattern[str] | None:
+    """Every variant, longest first, so the longest one at a position wins."""
+    variants = sorted(synonym_table(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, variants))) if variants else None
 
 
 @lru_cache(maxsize=65536)
 def terms(text: str) -> tuple[str, ...]:
-    """Words (without stopwords) and CJK character bigrams of a normalised text."""
+    """Words (without stopwords) and CJK character bigrams of a normalised text, each
+    variant replaced by its canonical term in one pass: a canonical term is not rewritten
+    again (金图讲座 → 金图讲坛, not on to 金陵图书馆讲坛 through the variant 金图)."""
     text = normalise(text)
-    for variant, canonical in synonym_table():
-        text = text.replace(variant, canonical)
+    if pattern := _variant_pattern():
+        text = pattern.sub(lambda match: synonym_table()[match.group()], text)
     words = [word for word in tokens(text) if word not in STOPWORDS]
     bigrams = [
         "#" + run[i:i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)
@@ -60,24 +73,35 @@ def terms(text: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Document:
+    entry_id: int
+    asked: str  # the question and its paraphrases
+    answer: str
+
+
+@dataclass(frozen=True)
 class Ranked:
     entry_id: int
     score: float  # 0..1: share of the query's best possible score
-    matched_text: str
 
 
 class Bm25Index:
-    """An in-memory index of (entry id, text) pairs."""
+    """An in-memory BM25 index of FAQ entries, the answer field weighted down."""
 
-    def __init__(self, documents: list[tuple[int, str]]) -> None:
-        self.documents = documents
-        self.term_counts = [Counter(terms(text)) for _, text in documents]
+    def __init__(self, documents: list[Document]) -> None:
+        self.entry_ids = [document.entry_id for document in documents]
+        self.term_counts: list[Counter] = []
+        frequency: Counter = Counter()
+        for document in documents:
+            counts = Counter(terms(document.asked))
+            frequency.update(counts.keys())
+            for term, count in Counter(terms(document.answer)).items():
+                counts[term] += ANSWER_WEIGHT * count
+            self.term_counts.append(counts)
         self.lengths = [sum(counts.values()) for counts in self.term_counts]
         self.average_length = sum(self.lengths) / len(self.lengths) if documents else 1.0
-        frequency: Counter = Counter()
-        for counts in self.term_counts:
-            frequency.update(counts.keys())
         total = len(documents)
+        # A term no question or paraphrase has counts as the rarest term would.
         self.idf = {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
         self.max_idf = math.log(1 + (total + 0.5) / 0.5)
 
@@ -88,19 +112,18 @@ class Bm25Index:
             tf = counts.get(term, 0)
             if tf:
                 norm = tf + K1 * (1 - B + B * length / self.average_length)
-                score += self.idf[term] * tf * (K1 + 1) / norm
+                score += self.idf.get(term, self.max_idf) * tf * (K1 + 1) / norm
         return score
 
     def rank(self, question: str, limit: int = 5) -> list[Ranked]:
         query = Counter(terms(question))
         # BM25 saturates at idf * (K1 + 1) per term: the ceiling of a perfect match.
-        # A term no document has counts as the rarest term would.
         ceiling = sum(self.idf.get(term, self.max_idf) * (K1 + 1) for term in query)
         if not ceiling:
             return []
-        best: dict[int, Ranked] = {}
-        for index, (entry_id, text) in enumerate(self.documents):
-            score = self._score(query, index) / ceiling
-            if score > 0 and (entry_id not in best or score > best[entry_id].score):
-                best[entry_id] = Ranked(entry_id, score, text)
-        return sorted(best.values(), key=lambda r: -r.score)[:limit]
+        ranked = [
+            Ranked(entry_id, score)
+            for index, entry_id in enumerate(self.entry_ids)
+            if (score := self._score(query, index) / ceiling) > 0
+        ]
+        return sorted(ranked, key=lambda r: -r.score)[:limit]
