@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
+from bot import clock
 from bot.services.interface import BookingOutcome
 
 # Words that narrow the list down (a series, an audience, a kind of space).
@@ -42,9 +42,9 @@ class ActionListEvents(LibraryAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         keyword = keyword_in(tracker, EVENT_KEYWORDS)
-        events = services().activities.upcoming_events(datetime.now(), keyword)
+        events = services().activities.upcoming_events(clock.now(), keyword)
         if not events and keyword:
-            events = services().activities.upcoming_events(datetime.now())
+            events = services().activities.upcoming_events(clock.now())
         if not events:
             dispatcher.utter_message(text="近期暂时没有可报名的活动，请关注图书馆公众号的活动预告。")
             return []
@@ -82,7 +82,7 @@ class ActionBookSpace(LibraryAction):
         slot_id = as_id(entity_or_slot(tracker, "slot_id"))
         if slot_id is None:
             keyword = keyword_in(tracker, SPACE_KEYWORDS)
-            slots = services().activities.open_slots(datetime.now(), keyword, limit=6)
+            slots = services().activities.open_slots(clock.now(), keyword, limit=6)
             if not slots:
                 dispatcher.utter_message(text="近期没有可预约的空闲时段。")
                 return []

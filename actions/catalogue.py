@@ -14,6 +14,7 @@ from actions.dates import describe_day
 from actions.faq import answer_if_certain
 from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
+from bot import clock
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn
 
@@ -54,7 +55,7 @@ def branch_note(branch: BranchAvailability, today: date) -> str:
 
 
 def hit_text(hit: TitleHit) -> str:
-    today = date.today()
+    today = clock.today()
     imprint = imprint_of(hit)
     lines = [f"《{hit.title}》 {hit.author}" + (f"（{imprint}）" if imprint else ""),
              f"索书号：{hit.call_number}"]
@@ -74,7 +75,7 @@ def hold_button(hit: TitleHit) -> dict[str, str]:
 
 def book_card(hit: TitleHit) -> dict[str, Any]:
     """A search hit as structured data, for channels that show book cards (the widget)."""
-    today = date.today()
+    today = clock.today()
     return {
         "bib_id": hit.bib_id, "title": hit.title, "author": hit.author,
         "imprint": imprint_of(hit), "call_number": hit.call_number,

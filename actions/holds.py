@@ -3,7 +3,6 @@ list with status and queue position, cancel."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -15,6 +14,7 @@ from actions.dates import describe_day
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values, quote
+from bot import clock
 from bot.services.interface import Hold, HoldOutcome, HoldResult, TitleHit
 from bot.services.search_text import title_key
 
@@ -27,7 +27,7 @@ def clear_hold_slots() -> list[dict[str, Any]]:
 
 
 def hold_text(hold: Hold) -> str:
-    today = date.today()
+    today = clock.today()
     if hold.status == "ready":
         deadline = describe_day(hold.pickup_deadline, today) if hold.pickup_deadline else ""
         return f"《{hold.title}》已为您保留在{hold.pickup_branch}，请在{deadline}前取书。"
@@ -123,7 +123,7 @@ class ActionListReservations(LibraryAction):
             dispatcher.utter_message(text="查看预约需要先验证您的读者证。")
             return ask_login("list_holds")
         holds = services().circulation.holds(reader)
-        bookings = services().activities.bookings(reader, since=date.today())
+        bookings = services().activities.bookings(reader, since=clock.today())
         if not holds and not bookings:
             dispatcher.utter_message(text=f"{reader.name}，您目前没有进行中的预约或活动报名。")
             return []

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dates import describe_day, parse_day
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
+from bot import clock
 from bot.services.interface import BranchInfo, DayHours
 
 MAIN_BRANCH = "JL-MAIN"
@@ -47,7 +48,7 @@ class ActionOpeningHours(LibraryAction):
         branch = requested_branch(dispatcher, tracker)
         if branch is None:
             return []
-        today = date.today()
+        today = clock.today()
         lines = []
         day = None
         for holiday in latest_entity_values(tracker, "holiday"):

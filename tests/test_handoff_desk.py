@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from bot import clock
 from bot.db.engine import session_factory
 from bot.db.models import OutboxMessage
 from bot.demo.load import load_desk
@@ -175,7 +176,7 @@ def make_due(desk: SqlHandoff) -> None:
     """Pretends the retry delay has passed."""
     with session_factory(desk.store.database_url).begin() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.status == "pending")
-                        .values(next_attempt_at=datetime.now() - timedelta(seconds=1)))
+                        .values(next_attempt_at=clock.now() - timedelta(seconds=1)))
 
 
 def test_the_relay_delivers_push_messages_once(desk: SqlHandoff) -> None:

@@ -7,8 +7,15 @@ import json
 import urllib.request
 import uuid
 
+import pytest
+
+from actions.dates import describe_day
+from bot import clock
 from bot.processes import AssistantProcesses
 from tests.conftest import Chat
+
+# Hours, events, holds and the demo data are relative to the session's (pinned) date.
+pytestmark = pytest.mark.dates
 
 PASSWORD = "reader123"
 
@@ -51,6 +58,9 @@ def test_opening_hours_are_date_aware(chat: Chat) -> None:
     reply = texts(chat(new_reader(), "春节开放吗"))
     assert "金陵图书馆" in reply and "春节" in reply and "闭馆" in reply
     assert "示例数据" in reply  # the demo hours are not confirmed by the library
+    # The servers' "today" is the session's pinned date (a Wednesday: open).
+    today = texts(chat(new_reader(), "今天开门吗"))
+    assert f"金陵图书馆{describe_day(clock.today(), clock.today())}开放" in today, today
 
 
 def test_location(chat: Chat) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, update
 
+from bot import clock
 from bot.db.engine import session_factory
 from bot.db.models import BibRecord, Branch, Event, Item, Reader
 from bot.services.interface import (
@@ -23,6 +24,8 @@ from bot.services.passwords import hash_password
 from bot.services.search_text import index_text
 from bot.services.sql import sql_services
 from tests.library_db import BACKENDS, fresh_database
+
+pytestmark = pytest.mark.dates  # demo data and expectations relative to today
 
 PASSWORD = "reader123"
 
@@ -58,7 +61,7 @@ def add_title(url: str, title: str, copies: list[str], branch: str = "JL-MAIN") 
         for number, status in enumerate(copies):
             session.execute(insert(Item).values(
                 bib_id=bib_id, branch_id=branch_id, barcode=f"T{bib_id}-{number}",
-                status=status, due_date=date.today() + timedelta(days=9)
+                status=status, due_date=clock.today() + timedelta(days=9)
                 if status == "on_loan" else None,
             ))
     return bib_id
@@ -67,7 +70,7 @@ def add_title(url: str, title: str, copies: list[str], branch: str = "JL-MAIN") 
 def add_reader(url: str, card: str, card_type: str = "adult") -> None:
     with session_factory(url).begin() as session:
         session.add(Reader(card_number=card, name="测试读者", card_type_code=card_type,
-                           expires_on=date.today() + timedelta(days=30),
+                           expires_on=clock.today() + timedelta(days=30),
                            password_hash=hash_password(PASSWORD, iterations=1000)))
 
 
@@ -118,7 +121,7 @@ def test_availability_per_branch(url: str, library: LibraryServices) -> None:
     assert hit is not None
     (branch,) = hit.availability
     assert (branch.branch, branch.on_shelf, branch.total) == ("金陵图书馆", 1, 2)
-    assert branch.next_due == date.today() + timedelta(days=9)
+    assert branch.next_due == clock.today() + timedelta(days=9)
 
 
 # --- branches and hours ------------------------------------------------------------
@@ -184,7 +187,7 @@ def test_hold_ready_then_queue_then_cancel(url: str, library: LibraryServices) -
     second = login(library, "JL70000003", "h2")
     ready = library.circulation.place_hold(first, bib_id, "JL-MAIN")
     assert ready.outcome is HoldOutcome.READY
-    assert ready.hold.pickup_deadline == date.today() + timedelta(days=7)
+    assert ready.hold.pickup_deadline == clock.today() + timedelta(days=7)
     assert library.circulation.place_hold(first, bib_id, "JL-MAIN").outcome is HoldOutcome.DUPLICATE
     queued = library.circulation.place_hold(second, bib_id, "JL-MAIN")
     assert queued.outcome is HoldOutcome.QUEUED
@@ -267,7 +270,7 @@ def test_event_capacity_and_double_booking(url: str, library: LibraryServices) -
     assert activities.sign_up(readers[1], event_id) is BookingOutcome.BOOKED
     assert activities.sign_up(readers[2], event_id) is BookingOutcome.FULL
     assert activities.sign_up(readers[2], 999_999) is BookingOutcome.NOT_FOUND
-    (booking,) = [b for b in activities.bookings(readers[1], date.today())
+    (booking,) = [b for b in activities.bookings(readers[1], clock.today())
                   if b.what == "数字资源使用培训"]
     assert not activities.cancel_booking(readers[0], booking.booking_id)  # not theirs
     assert activities.cancel_booking(readers[1], booking.booking_id)
@@ -275,14 +278,12 @@ def test_event_capacity_and_double_booking(url: str, library: LibraryServices) -
 
 
 def test_space_slots(library: LibraryServices) -> None:
-    from datetime import datetime
-
-    slots = library.activities.open_slots(datetime.now(), "研讨间")
+    slots = library.activities.open_slots(clock.now(), "研讨间")
     assert slots and all(s.space == "研讨间A" for s in slots)
     first, second = (login(library, c, f"s-{c}") for c in ("JL00000001", "JL00000002"))
     assert library.activities.book_slot(first, slots[0].slot_id) is BookingOutcome.BOOKED
     assert library.activities.book_slot(second, slots[0].slot_id) is BookingOutcome.FULL
-    remaining = library.activities.open_slots(datetime.now(), "研讨间")
+    remaining = library.activities.open_slots(clock.now(), "研讨间")
     assert slots[0].slot_id not in {s.slot_id for s in remaining}
 
 

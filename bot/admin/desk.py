@@ -9,13 +9,12 @@ Forms work as plain POSTs (redirect afterwards); desk.js sends the same forms wi
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, redirect
 from sanic.response import json as json_response
 
+from bot import clock
 from bot.admin.desk_view import duty_json, line_json, ticket_json
 from bot.admin.entries import as_int, editor_page, form_values
 from bot.admin.views import message, render
@@ -97,7 +96,7 @@ async def queue_page(request: Request) -> HTTPResponse:
 
 @bp.get("/desk/queue.json")
 async def queue_json(request: Request) -> HTTPResponse:
-    desk, now = _desk(request), datetime.now()
+    desk, now = _desk(request), clock.now()
     tickets = [ticket_json(t, now, request.ctx.user.user_id)
                for t in desk.queue()]
     return json_response({"duty": duty_json(desk.duty_status()), "tickets": tickets})
@@ -116,7 +115,7 @@ async def ticket_page(request: Request, ticket_id: int) -> HTTPResponse:
     colleagues = [u for u in request.app.ctx.staff.active_users() if u.user_id != me]
     return render(
         request, "desk_ticket.html", notice=_notice(request), ticket=ticket,
-        shown=ticket_json(ticket, datetime.now(), me),
+        shown=ticket_json(ticket, clock.now(), me),
         canned=_desk(request).canned_replies(), colleagues=colleagues,
         departments=DEPARTMENTS, outcomes=STAFF_OUTCOMES, max_text=MAX_TEXT_CHARS,
     )
@@ -128,7 +127,7 @@ async def lines_json(request: Request, ticket_id: int) -> HTTPResponse:
     ticket = _ticket(request, ticket_id)
     lines = _desk(request).transcript(ticket_id, max(after, 0))
     return json_response({
-        "ticket": ticket_json(ticket, datetime.now(), request.ctx.user.user_id),
+        "ticket": ticket_json(ticket, clock.now(), request.ctx.user.user_id),
         "lines": [line_json(line) for line in lines],
     })
 

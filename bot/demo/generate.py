@@ -23,6 +23,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
+from bot import clock
 from bot.db.engine import session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import BibRecord, Branch, Item
@@ -224,7 +225,7 @@ def _reset_sequence(engine: Engine) -> None:
 def generate(database_url: str, scale: int, today: date | None = None,
              batch_size: int = DEFAULT_BATCH, progress: bool = True) -> tuple[int, int]:
     """Fills an empty, migrated database; returns (records, items)."""
-    today = today or date.today()
+    today = today or clock.today()
     sessions = session_factory(database_url)
     with sessions.begin() as session:
         if session.execute(select(func.count()).select_from(Branch)).scalar_one():

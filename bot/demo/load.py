@@ -15,6 +15,7 @@ import yaml
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.db.engine import session_factory
 from bot.db.models import (
     BibRecord,
@@ -190,7 +191,7 @@ def load_desk(database_url: str) -> bool:
 
 def load_demo(database_url: str, today: date | None = None) -> bool:
     """Fills an empty database; returns False if it already had data."""
-    today = today or date.today()
+    today = today or clock.today()
     with session_factory(database_url).begin() as session:
         if session.execute(select(func.count()).select_from(Branch)).scalar_one():
             return False

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot import clock
 from bot.db.models import Booking, Branch, Event, Reader, Space, SpaceSlot
 from bot.services.interface import BookingOutcome, EventInfo, MyBooking, ReaderRef, SlotInfo
 from bot.services.sql.session import SqlStore
@@ -89,7 +90,7 @@ class SqlActivities:
                 )
                 if claimed.rowcount != 1:
                     return BookingOutcome.FULL
-                session.add(Booking(reader_id=reader.reader_id, created_at=datetime.now(),
+                session.add(Booking(reader_id=reader.reader_id, created_at=clock.now(),
                                     **{column: target_id}))
                 session.flush()
         except IntegrityError:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.db.models import (
     BibRecord,
     Branch,
@@ -35,10 +36,6 @@ PICKUP_DAYS = 7
 ACTIVE = ("waiting", "ready")
 
 
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
 class SqlCirculation:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
@@ -48,7 +45,7 @@ class SqlCirculation:
     def verify_reader(
         self, card_number: str, password: str, channel: str, sender_id: str
     ) -> Verification:
-        now = _now()
+        now = clock.now()
         with self.store.session() as session:
             reader = session.execute(
                 select(Reader).where(Reader.card_number == card_number.strip().upper())
@@ -96,7 +93,7 @@ class SqlCirculation:
                 PasswordPrompt.channel == channel, PasswordPrompt.sender_id == sender_id))
             session.add(PasswordPrompt(
                 channel=channel, sender_id=sender_id, card_number=card_number,
-                expires_at=_now() + PASSWORD_PROMPT_LIFETIME,
+                expires_at=clock.now() + PASSWORD_PROMPT_LIFETIME,
             ))
 
     def take_password_prompt(self, channel: str, sender_id: str) -> str | None:
@@ -108,7 +105,7 @@ class SqlCirculation:
             if prompt is None:
                 return None
             session.delete(prompt)
-            return prompt.card_number if prompt.expires_at > _now() else None
+            return prompt.card_number if prompt.expires_at > clock.now() else None
 
     def verified_reader(self, channel: str, sender_id: str) -> ReaderRef | None:
         with self.store.session() as session:
@@ -118,7 +115,7 @@ class SqlCirculation:
                 .where(
                     ReaderSession.channel == channel,
                     ReaderSession.sender_id == sender_id,
-                    ReaderSession.expires_at > _now(),
+                    ReaderSession.expires_at > clock.now(),
                 )
             ).first()
         return ReaderRef(*row) if row else None
@@ -133,7 +130,7 @@ class SqlCirculation:
             return HoldResult(HoldOutcome.DUPLICATE)
 
     def _place_hold(self, reader: ReaderRef, bib_id: int, pickup_branch_code: str) -> HoldResult:
-        now = _now()
+        now = clock.now()
         with self.store.session() as session:
             record = session.get(Reader, reader.reader_id)
             if record is None or record.status != "active" or record.expires_on < now.date():

@@ -9,11 +9,11 @@ edit is answered within seconds and no retraining is needed.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.db.models import AuditLog, FaqEntry, FaqVersion, StaffUser, UnansweredQuestion
 from bot.services.faq_model import (
     AuditRecord,
@@ -27,7 +27,7 @@ from bot.services.faq_model import (
     UnansweredInfo,
     VersionInfo,
 )
-from bot.services.faq_retrieval import Bm25Index
+from bot.services.faq_retrieval import Bm25Index, Document
 from bot.services.search_text import title_key
 from bot.services.sql.session import SqlStore
 
@@ -47,10 +47,6 @@ def _content(version: FaqVersion) -> FaqContent:
         paraphrases=[p for p in version.paraphrases.splitlines() if p.strip()],
         link=version.link, placeholder=version.placeholder, source=version.source,
     )
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 class SqlKnowledge:
@@ -76,9 +72,8 @@ class SqlKnowledge:
                         select(FaqVersion).join(
                             FaqEntry, FaqEntry.published_version_id == FaqVersion.id)
                     ).scalars().all()
-                    # One document per entry: its question, paraphrases and answer.
                     documents = [
-                        (v.entry_id, "\n".join([v.question, v.paraphrases, v.answer]))
+                        Document(v.entry_id, "\n".join([v.question, v.paraphrases]), v.answer)
                         for v in versions
                     ]
                     session.expunge_all()
@@ -123,7 +118,7 @@ class SqlKnowledge:
     def record_unanswered(self, text: str, channel: str, reason: str) -> None:
         with self.store.session() as session:
             session.add(UnansweredQuestion(text=text[:1000], channel=channel, reason=reason,
-                                           asked_at=_now()))
+                                           asked_at=clock.now()))
 
     # --- browsing -----------------------------------------------------------------
 
@@ -223,7 +218,7 @@ class SqlKnowledge:
     @staticmethod
     def _log(session: Session, user: StaffRef | None, action: str, entry: FaqEntry,
              version: FaqVersion | None, detail: str = "") -> None:
-        session.add(AuditLog(at=_now(), user_id=user.user_id if user else None, action=action,
+        session.add(AuditLog(at=clock.now(), user_id=user.user_id if user else None, action=action,
                              entry_id=entry.id, version_id=version.id if version else None,
                              detail=detail))
 
@@ -234,7 +229,7 @@ class SqlKnowledge:
         if expected_revision is not None:
             query = query.where(FaqEntry.revision == expected_revision)
         changed = session.execute(
-            query.values(revision=FaqEntry.revision + 1, updated_at=_now())
+            query.values(revision=FaqEntry.revision + 1, updated_at=clock.now())
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount != 1:
@@ -266,7 +261,7 @@ class SqlKnowledge:
                 self._check_duplicate(session, content, None)
                 count = session.execute(select(func.count(FaqEntry.id))).scalar_one()
                 entry = FaqEntry(key=key or f"{content.category}-new-{count + 1}", revision=0,
-                                 updated_at=_now())
+                                 updated_at=clock.now())
                 session.add(entry)
                 session.flush()
             else:
@@ -298,7 +293,7 @@ class SqlKnowledge:
             paraphrases="\n".join(p.strip() for p in content.paraphrases if p.strip()),
             answer=content.answer.strip(), category=content.category, link=content.link,
             placeholder=content.placeholder, source=content.source, state=state,
-            author_id=user.user_id if user else None, created_at=_now(),
+            author_id=user.user_id if user else None, created_at=clock.now(),
         )
 
     def _pending(self, session: Session, version_id: int, state: str) -> FaqVersion:
@@ -323,7 +318,7 @@ class SqlKnowledge:
             if version.author_id == user.user_id:
                 raise FaqError("不能审核自己提交的内容，请由其他审核员审核。")
             entry = session.get(FaqEntry, version.entry_id)
-            version.reviewer_id, version.reviewed_at = user.user_id, _now()
+            version.reviewer_id, version.reviewed_at = user.user_id, clock.now()
             version.review_comment = comment.strip()
             if approve:
                 self._publish(session, entry, version)
@@ -365,7 +360,7 @@ class SqlKnowledge:
                 select(func.max(FaqVersion.number)).where(FaqVersion.entry_id == entry.id)
             ).scalar_one() + 1
             version = self._new_version(entry, number, _content(earlier), "published", user)
-            version.reviewer_id, version.reviewed_at = user.user_id, _now()
+            version.reviewer_id, version.reviewed_at = user.user_id, clock.now()
             version.review_comment = f"回滚到第 {earlier.number} 版"
             session.add(version)
             session.flush()
@@ -482,7 +477,7 @@ class SqlKnowledge:
         if entry is None:
             count = session.execute(select(func.count(FaqEntry.id))).scalar_one()
             entry = FaqEntry(key=key or f"{content.category}-import-{count + 1}", revision=0,
-                             updated_at=_now())
+                             updated_at=clock.now())
             session.add(entry)
             session.flush()
         number = (session.execute(
@@ -495,7 +490,7 @@ class SqlKnowledge:
         if publish:
             self._publish(session, entry, version)
         entry.revision += 1
-        entry.updated_at = _now()
+        entry.updated_at = clock.now()
         self._log(session, user, "import", entry, version)
 
     def is_empty(self) -> bool:

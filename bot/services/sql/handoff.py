@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.db.models import CannedReply, DutyShift, OutboxMessage, Ticket, TicketMessage
 from bot.services.handoff_model import (
     OUTCOMES,
@@ -20,7 +21,7 @@ from bot.services.handoff_model import (
     TicketInfo,
     TicketLine,
 )
-from bot.services.sql.outbox import SqlOutbox, add_outbox, desk_now, system_line
+from bot.services.sql.outbox import SqlOutbox, add_outbox, system_line
 from bot.services.sql.session import SqlStore
 
 DEFAULT_WAIT_MINUTES = 5
@@ -66,7 +67,7 @@ class SqlHandoff(SqlOutbox):
     # --- duty schedule ---------------------------------------------------------------
 
     def duty_status(self, now: datetime | None = None) -> DutyStatus:
-        now = now or desk_now()
+        now = now or clock.now()
         with self.store.session() as session:
             shifts = session.execute(select(DutyShift).order_by(DutyShift.weekday,
                                                                 DutyShift.starts)).scalars().all()
@@ -90,7 +91,7 @@ class SqlHandoff(SqlOutbox):
         history: list[str], reader_card: str | None = None, department: str = "咨询部",
     ) -> TicketInfo:
         """Opens a ticket for the conversation (or returns the one already open)."""
-        now = desk_now()
+        now = clock.now()
         with self.store.session() as session:
             existing = self._open(session, channel, sender_id)
             if existing is not None:
@@ -175,7 +176,7 @@ class SqlHandoff(SqlOutbox):
                 select(func.max(TicketMessage.created_at))
                 .where(TicketMessage.ticket_id == ticket_id, TicketMessage.author == "reader")
             ).scalar_one_or_none()
-        return None if last is None else (desk_now() - last).total_seconds()
+        return None if last is None else (clock.now() - last).total_seconds()
 
     def add_reader_message(
         self, ticket_id: int, text: str, delivery_key: str | None = None
@@ -184,7 +185,7 @@ class SqlHandoff(SqlOutbox):
         try:
             with self.store.session() as session:
                 session.add(TicketMessage(ticket_id=ticket_id, author="reader", text=text,
-                                          created_at=desk_now(), delivery_key=delivery_key))
+                                          created_at=clock.now(), delivery_key=delivery_key))
             return True
         except IntegrityError:
             return False
@@ -195,7 +196,7 @@ class SqlHandoff(SqlOutbox):
             won = session.execute(
                 update(Ticket).where(Ticket.id == ticket_id, Ticket.status == "waiting")
                 .values(status="claimed", staff_id=actor.staff_id, staff_name=actor.name,
-                        claimed_at=func.coalesce(Ticket.claimed_at, desk_now()))
+                        claimed_at=func.coalesce(Ticket.claimed_at, clock.now()))
             ).rowcount == 1
             ticket = session.get(Ticket, ticket_id)
             if ticket is None:
@@ -227,7 +228,7 @@ class SqlHandoff(SqlOutbox):
         if ticket.status == "waiting":
             ticket.status = "claimed"
             ticket.staff_id, ticket.staff_name = actor.staff_id, actor.name
-            ticket.claimed_at = ticket.claimed_at or desk_now()
+            ticket.claimed_at = ticket.claimed_at or clock.now()
             system_line(session, ticket_id, f"{actor.name} 接待了此工单")
         elif not self._is_holder(ticket, actor):
             raise HandoffError(f"工单 #{ticket_id} 由{ticket.staff_name}接待，请先转交。")
@@ -242,7 +243,7 @@ class SqlHandoff(SqlOutbox):
             ticket = self._active_ticket(session, ticket_id, actor)
             line = TicketMessage(ticket_id=ticket_id, author="staff", text=text,
                                  staff_id=actor.staff_id, staff_name=actor.name,
-                                 created_at=desk_now())
+                                 created_at=clock.now())
             session.add(line)
             self._enqueue(session, ticket, {"text": text, "sender": "staff",
                                             "staff_name": actor.name})
@@ -258,7 +259,7 @@ class SqlHandoff(SqlOutbox):
                 raise HandoffError("没有这个工单。")
             line = TicketMessage(ticket_id=ticket_id, author="note", text=text.strip(),
                                  staff_id=actor.staff_id, staff_name=actor.name,
-                                 created_at=desk_now())
+                                 created_at=clock.now())
             session.add(line)
             session.flush()
             return _line(line)
@@ -301,7 +302,7 @@ class SqlHandoff(SqlOutbox):
 
     def _finish(self, session: Session, ticket: Ticket, outcome: str, note: str,
                 ask: bool = True) -> None:
-        ticket.status, ticket.outcome, ticket.closed_at = "closed", outcome, desk_now()
+        ticket.status, ticket.outcome, ticket.closed_at = "closed", outcome, clock.now()
         system_line(session, ticket.id, note)
         if ask and outcome not in ("spam", "no_reply"):
             ticket.rating_state = "asked"

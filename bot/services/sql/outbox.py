@@ -5,12 +5,13 @@ and the staff Telegram group's bookkeeping."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.db.models import InboundMessage, OutboxMessage, RelayCursor, StaffChatPost, TicketMessage
 from bot.services.handoff_model import PULL_CHANNELS, InboundState, OutboxItem
 from bot.services.sql.session import SqlStore
@@ -24,11 +25,6 @@ STALLED_TEXT = ("抱歉，您在 {time} 发来的消息可能没有得到回复�
                 "如仍需帮助，请再发送一次。")
 
 
-def desk_now() -> datetime:
-    """Local time to the second, as the desk's tables store it."""
-    return datetime.now().replace(microsecond=0)
-
-
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** attempts, 600))
 
@@ -36,12 +32,12 @@ def _backoff(attempts: int) -> timedelta:
 def system_line(session: Session, ticket_id: int, text: str) -> None:
     """A line in a ticket's transcript written by the system (shown to staff)."""
     session.add(TicketMessage(ticket_id=ticket_id, author="system", text=text,
-                              created_at=desk_now()))
+                              created_at=clock.now()))
 
 
 def add_outbox(session: Session, channel: str, recipient: str, payload: dict,
                ticket_id: int | None = None) -> None:
-    now = desk_now()
+    now = clock.now()
     session.add(OutboxMessage(ticket_id=ticket_id, channel=channel, recipient=recipient,
                               payload=json.dumps(payload, ensure_ascii=False),
                               status="pending", next_attempt_at=now, created_at=now))
@@ -69,7 +65,7 @@ class SqlOutbox:
         """Outbox messages due for sending on push channels, leased to the caller: each
         is taken by a conditional update, so two relays never take the same message
         (SQLite has no row locks; PostgreSQL also skips rows another relay has locked)."""
-        now = desk_now()
+        now = clock.now()
         with self.store.session() as session:
             candidates = session.execute(
                 select(OutboxMessage.id)
@@ -96,7 +92,7 @@ class SqlOutbox:
     def mark_sent(self, outbox_id: int) -> None:
         with self.store.session() as session:
             session.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                            .values(status="sent", sent_at=desk_now(), last_error=""))
+                            .values(status="sent", sent_at=clock.now(), last_error=""))
 
     def mark_failed(self, outbox_id: int, error: str, permanent: bool = False) -> None:
         """A failed attempt: retried later, or (permanent, or too many attempts) given
@@ -112,7 +108,7 @@ class SqlOutbox:
                     note = f"消息未能送达读者（已尝试 {row.attempts} 次）：{error[:200]}"
                     system_line(session, row.ticket_id, note)
             else:
-                row.next_attempt_at = desk_now() + _backoff(row.attempts)
+                row.next_attempt_at = clock.now() + _backoff(row.attempts)
 
     def retry_failed(self, ticket_id: int) -> int:
         """Staff asked to send the ticket's failed messages again."""
@@ -120,7 +116,7 @@ class SqlOutbox:
             return session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == "failed")
-                .values(status="pending", attempts=0, next_attempt_at=desk_now())
+                .values(status="pending", attempts=0, next_attempt_at=clock.now())
             ).rowcount
 
     def pull(self, channel: str, recipient: str, after_outbox_id: int) -> list[OutboxItem]:
@@ -133,7 +129,7 @@ class SqlOutbox:
                 update(OutboxMessage)
                 .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
                        OutboxMessage.id <= after_outbox_id, OutboxMessage.status == "pending")
-                .values(status="sent", sent_at=desk_now())
+                .values(status="sent", sent_at=clock.now())
             )
             rows = session.execute(
                 select(OutboxMessage)
@@ -153,7 +149,7 @@ class SqlOutbox:
         try:
             with self.store.session() as session:
                 session.add(InboundMessage(channel=channel, message_key=message_key,
-                                           sender=sender, received_at=desk_now()))
+                                           sender=sender, received_at=clock.now()))
             return InboundState(first_delivery=True)
         except IntegrityError:
             with self.store.session() as session:
@@ -172,7 +168,7 @@ class SqlOutbox:
                 .values(replies=json.dumps(replies, ensure_ascii=False))
             )
             session.execute(delete(InboundMessage)
-                            .where(InboundMessage.received_at < desk_now() - INBOUND_KEEP))
+                            .where(InboundMessage.received_at < clock.now() - INBOUND_KEEP))
 
     def answer_stalled(self, channels: tuple[str, ...], older_than: timedelta) -> int:
         """Queues an apology to each reader whose message has been in progress for longer
@@ -186,7 +182,7 @@ class SqlOutbox:
                        InboundMessage.received_at)
                 .where(InboundMessage.replies.is_(None), InboundMessage.sender.is_not(None),
                        InboundMessage.channel.in_(channels),
-                       InboundMessage.received_at <= desk_now() - older_than)
+                       InboundMessage.received_at <= clock.now() - older_than)
                 .order_by(InboundMessage.id).limit(50)
             ).all()
             answered = 0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
+from bot import clock
 from bot.db.models import StaffSession, StaffUser
 from bot.services.faq_model import ROLES, FaqError, StaffRef
 from bot.services.passwords import check_password, hash_password
@@ -55,7 +56,7 @@ class SqlStaff:
         with self.store.session() as session:
             session.add(StaffSession(token_hash=_digest(token), csrf_token=csrf,
                                      user_id=user.user_id,
-                                     expires_at=datetime.now() + SESSION_LIFETIME))
+                                     expires_at=clock.now() + SESSION_LIFETIME))
         return token, csrf
 
     def session_user(self, token: str) -> tuple[StaffRef, str] | None:
@@ -65,7 +66,7 @@ class SqlStaff:
                 select(StaffUser, StaffSession.csrf_token)
                 .join(StaffSession, StaffSession.user_id == StaffUser.id)
                 .where(StaffSession.token_hash == _digest(token),
-                       StaffSession.expires_at > datetime.now(), StaffUser.active)
+                       StaffSession.expires_at > clock.now(), StaffUser.active)
             ).first()
             return (_ref(row[0]), row[1]) if row else None
 
