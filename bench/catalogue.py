@@ -22,13 +22,13 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from bench.stats import percentile
-from bot.action_request import action_request
+from bot.action_request import action_request, run_action
 from bot.db.engine import session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import BibRecord
 from bot.db.scratch import scratch_postgres_database
 from bot.demo.generate import ENDINGS, NOUNS, PLACES, TOPICS, generate, isbn_for
-from bot.http_json import free_port, post_json
+from bot.http_json import free_port
 from bot.processes import AssistantProcesses
 from bot.settings import load_settings
 
@@ -108,10 +108,10 @@ def measure_search(run: BackendRun, database_url: str, queries: list[Query]) -> 
     with open(os.devnull, "w") as log, AssistantProcesses(settings, Path("unused"), log) as servers:
         servers.start_action_server()
         for query in queries[:WARM_UP_QUERIES]:  # jieba dictionary, connection pool
-            post_json(settings.action_server_url, action_call(query))
+            run_action(settings, action_call(query))
         for query in queries:
             started = time.perf_counter()
-            answer = post_json(settings.action_server_url, action_call(query))
+            answer = run_action(settings, action_call(query))
             elapsed = (time.perf_counter() - started) * 1000
             run.timings.setdefault(query.kind, []).append(elapsed)
             first = answer["responses"][0]["text"]  # type: ignore[index]

@@ -1,5 +1,6 @@
 """The request Rasa posts to the action server (`POST /webhook`) to run one action:
-lets benchmarks and tests call the real action server without the NLU in between."""
+lets benchmarks and tests call the real action server without the NLU in between,
+with the secret the action server requires (bot/action_server.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import uuid
 from typing import Any
 
 import rasa_sdk
+
+from bot.http_json import post_json
+from bot.settings import Settings
+
+TOKEN_HEADER = "X-Action-Token"
 
 
 def action_request(
@@ -35,3 +41,9 @@ def action_request(
         },
         "domain": {"slots": {name: {"type": "text"} for name in slots}},
     }
+
+
+def run_action(settings: Settings, request: dict[str, Any]) -> Any:
+    """Posts one action request to the settings' action server, as Rasa does."""
+    return post_json(settings.action_server_url, request,
+                     headers={TOKEN_HEADER: settings.action_server_token})

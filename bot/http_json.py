@@ -7,10 +7,12 @@ import socket
 import urllib.request
 
 
-def post_json(url: str, payload: object, timeout: float = 60) -> object:
+def post_json(url: str, payload: object, timeout: float = 60,
+              headers: dict[str, str] | None = None) -> object:
     """POSTs payload as JSON and returns the decoded JSON answer."""
     request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+        url, data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.load(response)

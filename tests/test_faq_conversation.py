@@ -6,8 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from bot.action_request import action_request
-from bot.http_json import post_json
+from bot.action_request import action_request, run_action
 from bot.processes import AssistantProcesses
 from bot.services.faq_model import FaqContent
 from bot.services.sql.faq import SqlKnowledge
@@ -31,8 +30,8 @@ def test_policy_questions_are_answered_from_the_knowledge_base(chat: Chat) -> No
 
 def answer_from_action_server(assistant: AssistantProcesses, question: str) -> str:
     """The real action server's answer to a policy question (no NLU in between)."""
-    url = f"http://127.0.0.1:{assistant.settings.action_port}/webhook"
-    result = post_json(url, action_request("action_answer_policy", question, "ask_policy"))
+    result = run_action(assistant.settings,
+                        action_request("action_answer_policy", question, "ask_policy"))
     return "\n".join(f"{r.get('text') or ''} {r.get('buttons') or ''}"
                      for r in result["responses"])
 
@@ -55,12 +54,12 @@ def test_a_published_edit_is_answered_within_seconds(assistant: AssistantProcess
 
 
 def test_unanswered_questions_go_to_the_inbox(assistant: AssistantProcesses) -> None:
-    url = f"http://127.0.0.1:{assistant.settings.action_port}/webhook"
     unknown = f"图书馆的空调能不能调低一点{uuid.uuid4().hex[:4]}"  # not in the FAQ
     reply = answer_from_action_server(assistant, unknown)
     assert "还回答不好" in reply and "转人工" in reply
     unclear = f"qwer zxcv {uuid.uuid4().hex[:6]}"  # what the NLU could not place
-    result = post_json(url, action_request("action_rephrase", unclear, "nlu_fallback"))
+    result = run_action(assistant.settings,
+                        action_request("action_rephrase", unclear, "nlu_fallback"))
     assert result["responses"][0]["response"] == "utter_please_rephrase"
     knowledge = SqlKnowledge(SqlStore(assistant.settings.database_url))
     inbox = {(q.text, q.reason) for q in knowledge.unanswered()}

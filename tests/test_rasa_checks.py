@@ -44,6 +44,7 @@ def test_stories_predict_every_action(model: Path, tmp_path: Path) -> None:
          "--out", str(tmp_path)],
         cwd=PROJECT_ROOT, capture_output=True, text=True,
         env={**QUIET, "ACTION_SERVER_URL": "http://127.0.0.1:9/webhook",
+             "ACTION_SERVER_TOKEN": "unused",
              "RASA_TRACKER_DB": str(tmp_path / "tracker.db")},
     )
     failed = (tmp_path / "failed_test_stories.yml")
