@@ -8,13 +8,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,12 +20,21 @@ from playwright.sync_api import sync_playwright
 from bench.catalogue import catalogue_section
 from bench.faq import faq_section
 from bench.handoff import measure_handoff
+from bench.latency import (
+    REFERENCE_MIX,
+    latency_section,
+    reference_assistant,
+    scaled_out_under_load,
+    turn_breakdown,
+    under_load,
+)
 from bench.messages import MESSAGE_MIX
-from bench.stats import percentile
+from bench.training_curve import CURVE_BEGIN, CURVE_END
 from bench.wechat import measure_wechat
 from bench.widget import measure_widget
+from bot.baselines import intent_baseline
 from bot.evaluation import NluReport, evaluate, http_parser, load_examples
-from bot.http_json import free_port, post_json
+from bot.http_json import free_port
 from bot.processes import AssistantProcesses, child_environment
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from bot.setup_library import prepare_library
@@ -76,31 +82,24 @@ def measure_training() -> tuple[float, float]:
     return seconds, size
 
 
-def rest_latencies(rasa_url: str, concurrency: int, per_conversation: int) -> list[float]:
-    """Milliseconds per REST round trip, `concurrency` conversations at once."""
-    url = rasa_url + "/webhooks/rest/webhook"
-
-    def conversation(index: int) -> list[float]:
-        sender = f"bench-{uuid.uuid4().hex[:8]}"
-        timings = []
-        for turn in range(per_conversation):
-            message = MESSAGE_MIX[(index + turn) % len(MESSAGE_MIX)]
-            started = time.perf_counter()
-            post_json(url, {"sender": sender, "message": message})
-            timings.append((time.perf_counter() - started) * 1000)
-        return timings
-
-    with ThreadPoolExecutor(concurrency) as pool:
-        results = pool.map(conversation, range(concurrency))
-    return [t for timings in results for t in timings]
+def kept_training_curve() -> str:
+    """The training-curve block of the current document (bench.training_curve writes
+    it; `make bench` runs that right after this)."""
+    text = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    start, end = text.find(CURVE_BEGIN), text.find(CURVE_END)
+    return text[start:end + len(CURVE_END)] if 0 <= start < end else ""
 
 
 def nlu_section(label: str, path: Path, report: NluReport) -> list[str]:
+    baseline = intent_baseline(load_examples(path))
     lines = [
         f"#### {label}: `{path.relative_to(PROJECT_ROOT)}` ({report.total} examples, "
         "never trained on)",
         "",
         f"- intent accuracy: **{report.accuracy:.3f}**; macro-F1: **{report.macro_f1:.3f}**",
+        "- trivial baseline (intent of the nearest training example by character 1-3-grams, "
+        f"bot/baselines.py): intent accuracy {baseline.accuracy:.3f}; "
+        f"macro-F1 {baseline.macro_f1:.3f}",
         f"- entity recall (entity and value both right): {report.entity_recall:.3f}",
         "- confusion pairs (gold → predicted: count):",
     ]
@@ -175,17 +174,18 @@ def main() -> None:
                 label: evaluate(http_parser(settings), load_examples(path))
                 for label, path in HOLDOUT_SPLITS.items()
             }
-            sequential = rest_latencies(settings.rasa_url, 1, 60)
-            concurrent = rest_latencies(settings.rasa_url, 8, 15)
+            ours = under_load(settings.rasa_url, MESSAGE_MIX)
+            breakdown = turn_breakdown(settings)
             memory_mb = resident_memory_mb(rasa_pid)
             print("Measuring the channels and the staff desk ...", file=sys.stderr)
             servers.start_admin_console()
             wechat = measure_wechat(settings)
             widget, handoff = measure_in_browser(settings)
-
-    def latency_line(label: str, values: list[float]) -> str:
-        return (f"| {label} | {len(values)} | {statistics.median(values):.0f} | "
-                f"{percentile(values, 0.95):.0f} |")
+        print("Measuring two Rasa processes ...", file=sys.stderr)
+        scaled = scaled_out_under_load(settings, model)
+    print("Measuring the reference assistant ...", file=sys.stderr)
+    with reference_assistant() as reference_url:
+        reference = under_load(reference_url, REFERENCE_MIX)
 
     lines = [
         "# Benchmarks",
@@ -206,14 +206,9 @@ def main() -> None:
         *(line for label, path in HOLDOUT_SPLITS.items()
           for line in [*nlu_section(label, path, reports[label]), ""]),
         "",
-        "### Reply latency through the REST channel (with the action server)",
+        kept_training_curve(),
         "",
-        "| concurrent conversations | messages | p50 ms | p95 ms |",
-        "|---|---|---|---|",
-        latency_line("1", sequential),
-        latency_line("8", concurrent),
-        "",
-        f"Message mix: {', '.join(MESSAGE_MIX)}.",
+        *latency_section(ours, reference, scaled, breakdown),
         "",
         *channel_section(widget, wechat, handoff),
         "",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,6 +39,22 @@ def child_environment(settings: Settings) -> dict[str, str]:
         **OFFLINE_RASA,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
+
+
+def ports_in_use(settings: Settings) -> list[str]:
+    """The servers whose configured port is already taken on the configured host."""
+    taken = []
+    for name, port in (("Rasa server", settings.rasa_port),
+                       ("action server", settings.action_port),
+                       ("demo page", settings.chat_port),
+                       ("staff console", settings.admin_port)):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((settings.host, port))
+            except OSError:
+                taken.append(f"{port} ({name})")
+    return taken
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) -> None:
@@ -98,8 +115,7 @@ class AssistantProcesses:
 
     def start_action_server(self, wait: bool = True) -> None:
         self._start(
-            [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-             "--port", str(self.settings.action_port)],
+            [sys.executable, "-m", "bot.action_server"],
             f"http://{self.settings.host}:{self.settings.action_port}/health", wait,
         )
 

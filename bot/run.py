@@ -14,7 +14,7 @@ import sys
 import threading
 
 from bot.chat_page import demo_page_served
-from bot.processes import AssistantProcesses
+from bot.processes import AssistantProcesses, ports_in_use
 from bot.settings import Settings, load_settings
 from bot.terminal_chat import chat_in_terminal
 from bot.training import ensure_model
@@ -26,17 +26,23 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = load_settings()
+    if taken := ports_in_use(settings):
+        print(f"Cannot start: port {', '.join(taken)} on {settings.host} is already in use "
+              f"— is the assistant already running (make run)? Stop it, or choose other "
+              f"ports (RASA_PORT, ACTION_PORT, CHAT_PORT, ADMIN_PORT).", file=sys.stderr)
+        return 1
     model = ensure_model(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    log = (settings.var_dir / "servers.log").open("a") if args.shell else None
-    with AssistantProcesses(settings, model, log) as processes:
-        print("Starting the action server ...", file=sys.stderr)
-        processes.start_action_server()
-        print("Starting the Rasa server (loading the model takes a while) ...", file=sys.stderr)
-        processes.start_rasa_server()
+    log_path = settings.var_dir / "servers.log"
+    with log_path.open("a") as log, AssistantProcesses(settings, model, log) as processes:
+        print(f"Starting the servers (the Rasa server loads the model in about half a "
+              f"minute; their log is in {log_path}) ...", file=sys.stderr, flush=True)
+        processes.start_action_server(wait=False)
+        processes.start_rasa_server(wait=False)
+        processes.wait_until_ready()
         if args.shell:
             chat_in_terminal(settings)
             return 0

@@ -13,6 +13,9 @@
 
 - RASA_API_TOKEN (random, kept in <LIBRARY_VAR_DIR>/rasa_api_token): required by Rasa's
   HTTP API (conversations, model parsing); the reader channels do not need it
+- ACTION_SERVER_TOKEN (random, kept in <LIBRARY_VAR_DIR>/action_server_token): the secret
+  the Rasa server sends the action server (X-Action-Token); the action server refuses
+  every request without it
 
 Scale-out (several Rasa and action-server processes behind bot.router):
 - RASA_TRACKER_URL (empty: the SQLite file above): Rasa's tracker store on PostgreSQL,
@@ -30,6 +33,12 @@ Reader channels (a channel whose credentials are empty refuses requests):
 - WECHAT_API_BASE (https://api.weixin.qq.com): access tokens and customer-service messages
 - TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET (empty): the readers' Telegram bot
 - TELEGRAM_API_BASE (https://api.telegram.org/bot): Bot API base URL (token appended)
+
+The library's clock (bot.clock):
+- LIBRARY_TIMEZONE (Asia/Shanghai): the library's timezone; "today", opening hours and
+  every time stored in the library database are the library's local time
+- LIBRARY_CLOCK_OFFSET_SECONDS (0): moves the library's clock by this many seconds
+  (tests pin a date with it; every process started with these settings agrees)
 
 Staff on Telegram:
 - TELEGRAM_STAFF_BOT_TOKEN (empty: no staff bot), TELEGRAM_STAFF_CHAT_IDS (empty):
@@ -49,6 +58,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CLOCK_OFFSET_VARIABLE = "LIBRARY_CLOCK_OFFSET_SECONDS"
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ class Settings:
     model_dir: Path
     database_url: str
     rasa_api_token: str = field(repr=False)
+    action_server_token: str = field(repr=False)
     tracker_url: str
     redis_url: str
     widget_secret: str = field(repr=False)
@@ -79,6 +90,8 @@ class Settings:
     telegram_api_base: str
     telegram_staff_bot_token: str = field(repr=False)
     telegram_staff_chat_ids: tuple[str, ...]
+    library_timezone: str
+    clock_offset_seconds: float
 
     @property
     def rasa_url(self) -> str:
@@ -144,6 +157,7 @@ class Settings:
             "LIBRARY_MODEL_DIR": str(self.model_dir),
             "LIBRARY_DATABASE_URL": self.database_url,
             "RASA_API_TOKEN": self.rasa_api_token,
+            "ACTION_SERVER_TOKEN": self.action_server_token,
             "RASA_TRACKER_URL": self.tracker_url,
             "REDIS_URL": self.redis_url,
             **self._scale_out_environment(),
@@ -160,6 +174,8 @@ class Settings:
             "TELEGRAM_API_BASE": self.telegram_api_base,
             "TELEGRAM_STAFF_BOT_TOKEN": self.telegram_staff_bot_token,
             "TELEGRAM_STAFF_CHAT_IDS": ",".join(self.telegram_staff_chat_ids),
+            "LIBRARY_TIMEZONE": self.library_timezone,
+            CLOCK_OFFSET_VARIABLE: repr(self.clock_offset_seconds),
         }
 
 
@@ -194,6 +210,14 @@ def _kept_secret(name: str, file: Path) -> str:
     return file.read_text().strip()
 
 
+def library_timezone() -> str:
+    return os.environ.get("LIBRARY_TIMEZONE", "Asia/Shanghai")
+
+
+def clock_offset_seconds() -> float:
+    return float(os.environ.get(CLOCK_OFFSET_VARIABLE, "0"))
+
+
 def load_settings() -> Settings:
     """Reads the environment; call again after changing it (tests do)."""
     var_dir = _path("LIBRARY_VAR_DIR", Path("var"))
@@ -212,6 +236,8 @@ def load_settings() -> Settings:
             "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
         ),
         rasa_api_token=_kept_secret("RASA_API_TOKEN", var_dir / "rasa_api_token"),
+        action_server_token=_kept_secret("ACTION_SERVER_TOKEN",
+                                         var_dir / "action_server_token"),
         tracker_url=os.environ.get("RASA_TRACKER_URL", ""),
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
         widget_secret=_kept_secret("WIDGET_SECRET", var_dir / "widget_secret"),
@@ -226,4 +252,6 @@ def load_settings() -> Settings:
         telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org/bot"),
         telegram_staff_bot_token=os.environ.get("TELEGRAM_STAFF_BOT_TOKEN", ""),
         telegram_staff_chat_ids=_list("TELEGRAM_STAFF_CHAT_IDS"),
+        library_timezone=library_timezone(),
+        clock_offset_seconds=clock_offset_seconds(),
     )

@@ -54,6 +54,11 @@ def test_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path, model: Path) 
         session = post_json(widget + "session", {})
         replies = post_json(widget + "message", {**session, "text": "你好"})
         assert "金陵图书馆" in replies["messages"][0]["text"]
+        second = subprocess.run([sys.executable, "-m", "bot.run"], env=env, cwd=PROJECT_ROOT,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert second.stderr.count("\n") == 1 and "already in use" in second.stderr
+        assert "Traceback" not in second.stderr
     finally:
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(timeout=60) == 0

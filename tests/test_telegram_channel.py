@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -40,6 +39,8 @@ from bot.services.handoff_model import OutboxItem, StaffActor
 from bot.services.sql import handoff_desk
 from bot.settings import Settings
 from bot.setup_library import prepare_library
+from tests.channel_credentials import TELEGRAM_SECRET as SECRET
+from tests.channel_credentials import TELEGRAM_TOKEN as TOKEN
 from tests.standins.telegram_api import (
     TelegramApiStandIn,
     callback_update,
@@ -48,8 +49,6 @@ from tests.standins.telegram_api import (
     text_update,
 )
 
-TOKEN = "111:reader-token"
-SECRET = "webhook-secret-123"
 LONG_PAYLOAD = '/place_reservation{"bib_id": "12345", "note": "' + "三体" * 10 + '"}'
 HOURS_BUTTON = {"title": "开放时间", "payload": "/ask_opening_hours"}
 
@@ -117,9 +116,9 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[TelegramApiStandIn]:
-    with TelegramApiStandIn({TOKEN: "jinling_library_bot"}) as standin:
-        yield standin
+def api(telegram_api: TelegramApiStandIn) -> TelegramApiStandIn:
+    """The session's stand-in, which the session's assistant also talks to."""
+    return telegram_api
 
 
 @pytest.fixture(scope="module")
@@ -382,26 +381,11 @@ def test_an_update_whose_process_died_gets_an_apology_and_answered_ones_do_not(
 # --- end to end ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def assistant_on_telegram(
-    test_settings: Settings, model: Path, api: TelegramApiStandIn,
-) -> Iterator[AssistantProcesses]:
-    """The real action and Rasa servers with the Telegram channel pointed at the stand-in."""
-    settings = dataclasses.replace(
-        test_settings, rasa_port=free_port(), action_port=free_port(),
-        telegram_bot_token=TOKEN, telegram_webhook_secret=SECRET,
-        telegram_api_base=api.base_url)
-    log_path = settings.var_dir / "telegram-servers.log"
-    with log_path.open("w") as log, AssistantProcesses(settings, model, log) as processes:
-        processes.start_action_server()
-        processes.start_rasa_server()
-        yield processes
-
-
+@pytest.mark.dates
 def test_end_to_end_opening_hours_question(
-    assistant_on_telegram: AssistantProcesses, api: TelegramApiStandIn,
+    assistant: AssistantProcesses, api: TelegramApiStandIn,
 ) -> None:
-    url = assistant_on_telegram.settings.rasa_url + "/webhooks/telegram/webhook"
+    url = assistant.settings.rasa_url + "/webhooks/telegram/webhook"
     response = httpx.post(url, json=text_update(777001, "几点开门"),
                           headers={SECRET_HEADER: SECRET}, timeout=60)
     assert response.status_code == 200

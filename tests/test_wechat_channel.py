@@ -14,8 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -23,6 +22,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from sqlalchemy import update
 
+from bot import clock
 from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_messages import (
     MENU_UNAVAILABLE_TEXT,
@@ -41,16 +41,15 @@ from bot.services.handoff_model import OutboxItem, StaffActor
 from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import RATING_PROMPT, SqlHandoff
 from bot.settings import Settings, load_settings
+from tests.channel_credentials import WECHAT_AES_KEY as AES_KEY
+from tests.channel_credentials import WECHAT_APP_ID as APP_ID
+from tests.channel_credentials import WECHAT_SECRET as SECRET
+from tests.channel_credentials import WECHAT_TOKEN as TOKEN
 from tests.library_db import fresh_database
-from tests.standins.wechat import FakeWeChatApi, WeChatPush, message_xml, new_aes_key, sign
+from tests.standins.wechat import FakeWeChatApi, WeChatPush, message_xml, sign
 
 # Several Sanic apps in one process (otherwise Sanic rewrites its handlers per app).
 Sanic.test_mode = True
-
-TOKEN = "jinling-wechat-token"
-APP_ID = "wx5f3c2a1b0d9e8f70"
-SECRET = "jinling-app-secret"
-AES_KEY = new_aes_key()
 
 
 def openid() -> str:
@@ -58,9 +57,9 @@ def openid() -> str:
 
 
 @pytest.fixture(scope="module")
-def api() -> Iterator[FakeWeChatApi]:
-    with FakeWeChatApi(APP_ID, SECRET).running() as fake:
-        yield fake
+def api(wechat_api: FakeWeChatApi) -> FakeWeChatApi:
+    """The session's stand-in, which the session's assistant also talks to."""
+    return wechat_api
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +177,7 @@ def make_due_now(settings: Settings, ticket: int) -> None:
     """Skips the relay's back-off before the next attempt."""
     with desk_of(settings).store.session() as session:
         session.execute(update(OutboxMessage).where(OutboxMessage.ticket_id == ticket)
-                        .values(next_attempt_at=datetime.now() - timedelta(seconds=1)))
+                        .values(next_attempt_at=clock.now() - timedelta(seconds=1)))
 
 
 # --- server URL check, configuration, signatures ---------------------------------------
@@ -641,21 +640,9 @@ def test_an_unreachable_api_is_a_retryable_failure(plain: Settings) -> None:
 
 
 @pytest.fixture(scope="module")
-def wechat_assistant(
-    test_settings: Settings, model: Path, api: FakeWeChatApi,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Settings]:
-    """The real Rasa and action servers with the WeChat channel in safe mode (own ports
-    and tracker store; the library database of the test session)."""
-    var = tmp_path_factory.mktemp("wechat-assistant")
-    settings = wechat_settings(dataclasses.replace(
-        test_settings, rasa_port=free_port(), action_port=free_port(), var_dir=var,
-        tracker_db=var / "tracker.db"), api, aes=True)
-    with (var / "servers.log").open("w") as log, \
-            AssistantProcesses(settings, model, log) as processes:
-        processes.start_action_server()
-        processes.start_rasa_server()
-        yield settings
+def wechat_assistant(assistant: AssistantProcesses) -> Settings:
+    """The session's Rasa and action servers: their WeChat channel is in safe mode."""
+    return assistant.settings
 
 
 async def answer_of(push: WeChatPush, client: httpx.AsyncClient, reader: str, text: str,
@@ -674,6 +661,7 @@ async def answer_of(push: WeChatPush, client: httpx.AsyncClient, reader: str, te
     raise AssertionError(f"no answer to {text}")
 
 
+@pytest.mark.dates
 def test_a_wechat_reader_talks_to_the_assistant_and_then_a_librarian(
     wechat_assistant: Settings, api: FakeWeChatApi,
 ) -> None:
