@@ -10,7 +10,9 @@ PY := $(BIN)/python
 .PHONY: run shell test bench scale-out setup venv db model browser lint lock clean
 REPLICAS ?= 2
 
-run: setup ## set up, then start the assistant (demo page with the chat widget on localhost)
+run: venv ## set up, then start the assistant (demo page with the chat widget on localhost)
+	@$(PY) -m bot.run --check-ports
+	@$(MAKE) --no-print-directory setup
 	@echo "== 4/4 starting the assistant"
 	@$(PY) -m bot.run
 

@@ -1,1 +1,1 @@
-"""Custom actions run by the Rasa action server (`rasa run actions --actions actions`)."""
+"""Custom actions run by the Rasa action server (`python -m bot.action_server`)."""

@@ -187,7 +187,7 @@ def catalogue_section(scale: int = SCALE) -> list[str]:
     ]
     lines += [
         "",
-        "Catalogue search through the real action server (`rasa run actions`): "
+        "Catalogue search through the real action server (`python -m bot.action_server`): "
         f"`POST /webhook` running `{ACTION}`, one client, sequential requests, "
         f"after {WARM_UP_QUERIES} warm-up requests. Latency includes HTTP, jieba "
         "segmentation, the full-text query, the capped match count and per-branch "

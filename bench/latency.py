@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
+import rasa_sdk
+
 from bench.messages import MESSAGE_MIX
 from bench.stats import percentile
 from bot.action_request import run_action
@@ -63,12 +65,13 @@ def under_load(rasa_url: str, mix: list[str]) -> dict[int, list[float]]:
 
 
 def _reference_model() -> Path:
-    """Rasa's starter project, trained once for this Rasa version."""
+    """Rasa's starter project (copied to models/reference/project), trained once for this
+    Rasa version."""
     from rasa import __version__ as rasa_version
 
     # No dots in the name: Rasa cuts a fixed model name at its first dot.
     model = REFERENCE_MODELS / f"reference-{rasa_version.replace('.', '_')}.tar.gz"
-    if not model.exists():
+    if not model.exists() or not (REFERENCE_MODELS / "project").is_dir():
         print("Training the reference assistant (Rasa's starter project) ...", file=sys.stderr)
         project = REFERENCE_MODELS / "project"
         shutil.rmtree(project, ignore_errors=True)
@@ -90,8 +93,9 @@ def reference_assistant() -> Iterator[str]:
     model, port = _reference_model(), free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1",
-         "--port", str(port)],
-        cwd=REFERENCE_MODELS, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--port", str(port), "--credentials", "credentials.yml"],
+        cwd=REFERENCE_MODELS / "project", stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**OFFLINE_RASA, "PATH": "/usr/bin:/bin"},
     )
     try:
@@ -151,7 +155,7 @@ def turn_breakdown(settings: Settings, message: str = "明天开门吗") -> dict
             settings.rasa_api_url(conversation + "/tracker")),
         "action server (`action_opening_hours`)": lambda: run_action(
             settings, {"next_action": "action_opening_hours", "sender_id": tracker["sender_id"],
-                       "tracker": tracker, "domain": domain}),
+                       "tracker": tracker, "domain": domain, "version": rasa_sdk.__version__}),
     }
     return {stage: _median_ms(call) for stage, call in stages.items()}
 
@@ -185,7 +189,8 @@ def latency_section(ours: dict[int, list[float]], reference: dict[int, list[floa
         "the sticky router (PostgreSQL tracker store and library, Redis locks), same machine.",
         "",
         "Where one turn's time goes (\"明天开门吗\", one conversation at a time, median of 20; "
-        "each stage measured alone, so they need not add up exactly):",
+        "the whole turn is a new conversation's first turn; each stage is measured alone, so "
+        "they need not add up):",
         "",
         "| stage | median ms |",
         "|---|---|",

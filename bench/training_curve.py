@@ -135,7 +135,8 @@ def curve_block(rows: list[dict[str, Any]]) -> str:
         "config.yml's pipeline with DIETClassifier's size and epochs replaced, trained "
         "NLU-only from scratch (`rasa train nlu`, no cache) and evaluated on both held-out "
         "splits; `nlu_fallback` counts as wrong. default = 2 transformer layers of 256 "
-        "units (DIET's defaults); small = 1 layer of 128; light = no transformer, one "
+        "units (DIET's defaults); small = 1 layer of 128 after a 256-unit feed-forward layer; "
+        "light = no transformer, one "
         "256-unit feed-forward layer over the sparse features; linear = no DIET: logistic "
         "regression for intents and a CRF for entities.",
         "",

@@ -23,6 +23,8 @@ from bot.training import ensure_model
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in this terminal")
+    parser.add_argument("--check-ports", action="store_true",
+                        help="only check that the ports are free (make run does, before set-up)")
     args = parser.parse_args()
 
     settings = load_settings()
@@ -31,6 +33,8 @@ def main() -> int:
               f"— is the assistant already running (make run)? Stop it, or choose other "
               f"ports (RASA_PORT, ACTION_PORT, CHAT_PORT, ADMIN_PORT).", file=sys.stderr)
         return 1
+    if args.check_ports:
+        return 0
     model = ensure_model(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
