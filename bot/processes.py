@@ -130,8 +130,8 @@ class AssistantProcesses:
         if self.settings.telegram_staff_bot_token:
             self._spawn([sys.executable, "-m", "bot.staff_telegram"])
 
-    def start_admin_console(self) -> None:
-        self._start([sys.executable, "-m", "bot.admin"], self.settings.admin_url + "login", True)
+    def start_admin_console(self, wait: bool = True) -> None:
+        self._start([sys.executable, "-m", "bot.admin"], self.settings.admin_url + "login", wait)
 
     def start_router(self, replica_urls: list[str]) -> None:
         """The sticky router on this deployment's Rasa port (scale-out)."""

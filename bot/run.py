@@ -46,11 +46,12 @@ def main() -> int:
               f"minute; their log is in {log_path}) ...", file=sys.stderr, flush=True)
         processes.start_action_server(wait=False)
         processes.start_rasa_server(wait=False)
+        if not args.shell:
+            processes.start_admin_console(wait=False)
         processes.wait_until_ready()
         if args.shell:
             chat_in_terminal(settings)
             return 0
-        processes.start_admin_console()
         processes.start_relay()
         processes.start_staff_telegram()
         with demo_page_served(settings):
