@@ -140,24 +140,26 @@ def train(settings: Settings, target: Path) -> None:
 def _report_progress(process: subprocess.Popen, log_path: Path, started: float,
                      expected: float) -> None:
     """Until the process ends: one line per component trained, and every
-    PROGRESS_EVERY_SECONDS the epoch reached and an estimate of the time left."""
-    component, last_report = "", started
-    while process.poll() is None:
-        time.sleep(1)
-        text = log_path.read_text(encoding="utf-8", errors="replace")
-        components = _COMPONENT.findall(text)
-        if components and components[-1] != component:
-            component = components[-1]
-            print(f"  training {component} ...", file=sys.stderr, flush=True)
-        now = time.monotonic()
-        if now - last_report >= PROGRESS_EVERY_SECONDS:
-            last_report = now
-            epochs = _EPOCHS.findall(text[text.rfind("Starting to train"):])
-            where = f"epoch {epochs[-1][0]}/{epochs[-1][1]}, " if epochs else ""
-            left = expected - (now - started)
-            eta = f"about {_minutes(left)} left" if left >= 15 else "nearly done"
-            print(f"  {component or 'preparing'}: {where}{_minutes(now - started)} elapsed,"
-                  f" {eta}", file=sys.stderr, flush=True)
+    PROGRESS_EVERY_SECONDS the epoch reached and an estimate of the time left. Reads
+    only what the log gained since the last look."""
+    component, epoch, last_report = "", "", started
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        while process.poll() is None:
+            time.sleep(1)
+            new_text = log.read()
+            for component in _COMPONENT.findall(new_text):
+                epoch = ""
+                print(f"  training {component} ...", file=sys.stderr, flush=True)
+            since_component = new_text[max(new_text.rfind("Starting to train"), 0):]
+            if epochs := _EPOCHS.findall(since_component):
+                epoch = "epoch {}/{}, ".format(*epochs[-1])
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_EVERY_SECONDS:
+                last_report = now
+                left = expected - (now - started)
+                eta = f"about {_minutes(left)} left" if left >= 15 else "nearly done"
+                print(f"  {component or 'preparing'}: {epoch}{_minutes(now - started)} "
+                      f"elapsed, {eta}", file=sys.stderr, flush=True)
 
 
 def _expected_seconds(model_dir: Path) -> float:
