@@ -10,6 +10,8 @@ PY := $(BIN)/python
 .PHONY: run shell test bench scale-out setup venv db model browser lint lock clean
 REPLICAS ?= 2
 
+# Demo mode: an empty database gets the demo staff accounts of README.md (bot/settings.py).
+run bench: export LIBRARY_DEMO_MODE ?= 1
 run: venv ## set up, then start the assistant (demo page with the chat widget on localhost)
 	@$(PY) -m bot.run --check-ports
 	@$(MAKE) --no-print-directory setup

@@ -17,18 +17,26 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
+from bot.outcome import outcome
 from bot.services.interface import ServiceUnavailableError, Verification
 
 CARD_PATTERN = re.compile(r"JL\d{8}", re.IGNORECASE)
 LOGIN_SLOTS = ("card_number", "verification")
-RETRY = {
-    Verification.WRONG_PASSWORD.value: "密码不正确，请重新输入（连续输错 5 次将锁定 15 分钟）。",
-    Verification.UNKNOWN_CARD.value: "没有找到这个读者证号，请核对后重新输入。",
+# One answer for an unknown card and a wrong password (bot/services/sql/reader_login.py).
+RETRY_TEXT = "读者证号或密码不正确，请重新输入读者证号（输入“取消”可退出）。"
+TOO_MANY_TEXT = (
+    "尝试次数过多，为保护读者账户，验证已暂停，请稍后（15 分钟至 1 小时）再试，"
+    "或到馆咨询服务台。"
+)
+REASONS = {
+    Verification.LOCKED.value: "locked",
+    Verification.THROTTLED.value: "locked",
+    Verification.CARD_BLOCKED.value: "blocked",
+    Verification.CARD_EXPIRED.value: "expired",
 }
 FINAL = {
-    Verification.LOCKED.value: (
-        "密码错误次数过多，该读者证已暂时锁定，请 15 分钟后再试，或到馆咨询。"
-    ),
+    Verification.LOCKED.value: TOO_MANY_TEXT,
+    Verification.THROTTLED.value: TOO_MANY_TEXT,
     Verification.CARD_BLOCKED.value: "该读者证目前处于停用状态，暂时不能办理，请到馆服务台咨询。",
     Verification.CARD_EXPIRED.value: "该读者证已过有效期，请到馆服务台办理续期后再预约。",
 }
@@ -54,7 +62,9 @@ class ValidateLoginForm(FormValidationAction):
     def validate_card_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        match = CARD_PATTERN.search(str(value or ""))
+        if value is None:  # cleared when verification starts: nothing typed yet
+            return {"card_number": None}
+        match = CARD_PATTERN.search(str(value))
         if not match:
             dispatcher.utter_message(
                 text="读者证号的格式不对，请输入类似 JL00000001 的证号；输入“取消”可退出。"
@@ -65,15 +75,16 @@ class ValidateLoginForm(FormValidationAction):
     def validate_verification(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"verification": None}
         if value == Verification.VERIFIED.value and verified_reader(tracker):
             return {"verification": value}
         if value in FINAL:
-            dispatcher.utter_message(text=FINAL[value])
+            dispatcher.utter_message(text=FINAL[value],
+                                     **outcome("login_failed", reason=REASONS[value]))
             return {"verification": value}
-        dispatcher.utter_message(text=RETRY.get(value, RETRY[Verification.WRONG_PASSWORD.value]))
-        if value == Verification.UNKNOWN_CARD.value:
-            return {"verification": None, "card_number": None}
-        return {"verification": None}
+        dispatcher.utter_message(text=RETRY_TEXT, **outcome("login_failed", reason="failed"))
+        return {"verification": None, "card_number": None}
 
 
 class ActionAskVerification(Action):
@@ -93,7 +104,8 @@ class ActionAskVerification(Action):
             dispatcher.utter_message(text=UNAVAILABLE_TEXT)
             return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]
         dispatcher.utter_message(
-            text="请输入读者证密码。密码只用于这次验证，不会出现在对话记录里；输入“取消”可退出。"
+            text="请输入读者证密码。密码只用于这次验证，不会出现在对话记录里；输入“取消”可退出。",
+            **outcome("login_password"),
         )
         return []
 
@@ -105,5 +117,6 @@ class ActionCancelLogin(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text="好的，已取消。还有其他可以帮您的吗？")
+        dispatcher.utter_message(text="好的，已取消。还有其他可以帮您的吗？",
+                                 **outcome("cancelled"))
         return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]

@@ -1,7 +1,8 @@
 """FAQ knowledge from the command line: ``python -m bot.knowledge_cli COMMAND``.
 
-  setup                 load knowledge/faq/ into an empty database (published) and
-                        create the demo staff accounts if there are none
+  setup                 load knowledge/faq/ into an empty database (published); in demo
+                        mode (LIBRARY_DEMO_MODE) create the demo staff accounts if there
+                        are none, otherwise say how to create the first one
   import FILE --user U  import a .yml/.xlsx file as drafts in review, by staff user U
   export FILE           write the published entries to a .yml/.xlsx file
 
@@ -26,7 +27,7 @@ from bot.services.sql.staff import SqlStaff
 from bot.settings import PROJECT_ROOT, load_settings
 
 FAQ_DIR = PROJECT_ROOT / "knowledge" / "faq"
-# Demo accounts for a local installation (README.md); change them before going live.
+# Demo accounts (README.md), created only in demo mode (LIBRARY_DEMO_MODE).
 DEMO_STAFF = [
     ("editor", "编辑小王", "editor", "editor123"),
     ("reviewer", "审核员老李", "reviewer", "reviewer123"),
@@ -38,7 +39,8 @@ def knowledge_files() -> list[Path]:
     return sorted(p for p in FAQ_DIR.glob("*.yml") if p.name != "synonyms.yml")
 
 
-def setup(url: str) -> None:
+def setup(url: str, demo_mode: bool | None = None) -> None:
+    """demo_mode None: as LIBRARY_DEMO_MODE says."""
     store = SqlStore(url)
     knowledge = SqlKnowledge(store)
     if knowledge.is_empty():
@@ -49,11 +51,17 @@ def setup(url: str) -> None:
         print(f"Loaded {report.imported} FAQ entries.", file=sys.stderr)
     with session_factory(url).begin() as session:
         has_staff = session.execute(select(func.count(StaffUser.id))).scalar_one()
-    if not has_staff:
-        staff = SqlStaff(store)
-        for username, name, role, password in DEMO_STAFF:
-            staff.create_user(username, name, role, password)
-        print("Created demo staff accounts (see README.md).", file=sys.stderr)
+    if has_staff:
+        return
+    if not (load_settings().demo_mode if demo_mode is None else demo_mode):
+        print("还没有馆员账号。请创建第一个管理员账号：python -m bot.staff_accounts create "
+              "用户名 --name 显示名 --role admin", file=sys.stderr)
+        return
+    staff = SqlStaff(store)
+    for username, name, role, password in DEMO_STAFF:
+        staff.create_user(username, name, role, password)
+    print("演示模式：已创建演示馆员账号 admin/editor/reviewer（见 README），上线前请用 "
+          "python -m bot.staff_accounts 修改或停用", file=sys.stderr)
 
 
 def staff_user(url: str, username: str) -> StaffRef:

@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from bot.private_files import PRIVATE_UMASK
 from bot.settings import PROJECT_ROOT, Settings
 
 VENV_BIN = Path(sys.executable).parent
@@ -98,6 +99,7 @@ class AssistantProcesses:
             # Own process group: a terminal's Ctrl-C reaches only us, and we stop
             # the children in order.
             start_new_session=True,
+            umask=PRIVATE_UMASK,  # the tracker store, logs and databases are private
         )
         self.children.append(process)
         return process
@@ -152,9 +154,8 @@ class AssistantProcesses:
     def start_rasa_server(self, wait: bool = True) -> None:
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self._start(
-            [str(VENV_BIN / "rasa"), "run", *self.rasa_arguments(),
-             "--enable-api", "--auth-token", self.settings.rasa_api_token,
-             "--interface", self.settings.host,
+            [sys.executable, "-m", "bot.rasa_server", *self.rasa_arguments(),
+             "--enable-api", "--interface", self.settings.host,
              "--port", str(self.settings.rasa_port)],
             self.settings.rasa_url + "/", wait,
         )

@@ -14,6 +14,7 @@ import sys
 import threading
 
 from bot.chat_page import demo_page_served
+from bot.private_files import make_private
 from bot.processes import AssistantProcesses, ports_in_use
 from bot.settings import Settings, load_settings
 from bot.terminal_chat import chat_in_terminal
@@ -35,11 +36,11 @@ def main() -> int:
         return 1
     if args.check_ports:
         return 0
+    make_private(settings.var_dir)
     model = ensure_model(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.var_dir / "servers.log"
     with log_path.open("a") as log, AssistantProcesses(settings, model, log) as processes:
         print(f"Starting the servers (the Rasa server loads the model in about half a "

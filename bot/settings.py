@@ -5,6 +5,12 @@
 - ACTION_PORT (5055): Rasa action server
 - CHAT_PORT (8080): the demo page of the library with the chat widget
 - ADMIN_PORT (8090): staff console (FAQ editing and review, unanswered questions)
+- ADMIN_PUBLIC_URL (empty: http://LIBRARY_HOST:ADMIN_PORT/): the address staff open the
+  console at; when it starts with https:// (a TLS proxy in front of the console), the
+  console's cookies are marked Secure (sent over HTTPS only)
+- LIBRARY_DEMO_MODE (false; `make run` and the tests set 1): `bot.knowledge_cli setup`
+  creates the demo staff accounts of README.md in a database that has no staff account;
+  never set it on a live server (create accounts with `python -m bot.staff_accounts`)
 - LIBRARY_VAR_DIR (var): where embedded databases and logs live
 - RASA_TRACKER_DB (<LIBRARY_VAR_DIR>/rasa_tracker.db): SQLite file of Rasa's tracker store
 - LIBRARY_MODEL_DIR (models): trained Rasa models
@@ -28,6 +34,11 @@ Reader channels (a channel whose credentials are empty refuses requests):
   session ids; every Rasa process of one deployment needs the same value
 - WIDGET_ALLOWED_ORIGINS (the demo page's origin): comma-separated origins of the pages
   that may embed the widget (the library's website)
+- WIDGET_IDLE_MINUTES (15): a reader verified in the widget is signed out after this
+  many minutes without a message (shared computers in the library)
+- REST_CHANNEL_TOKEN (empty): the REST channel (/webhooks/rest/webhook) requires
+  "Authorization: Bearer <token>"; without a token it answers only direct callers
+  from this machine (no proxy headers), which is what `make run`, tools and tests use
 - WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY (empty): the
   official account's server settings (AES "safe mode" when the key is set)
 - WECHAT_API_BASE (https://api.weixin.qq.com): access tokens and customer-service messages
@@ -59,6 +70,7 @@ from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLOCK_OFFSET_VARIABLE = "LIBRARY_CLOCK_OFFSET_SECONDS"
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ class Settings:
     action_port: int
     chat_port: int
     admin_port: int
+    admin_public_url: str
+    demo_mode: bool
     var_dir: Path
     tracker_db: Path
     model_dir: Path
@@ -80,6 +94,8 @@ class Settings:
     redis_url: str
     widget_secret: str = field(repr=False)
     widget_origins: tuple[str, ...]
+    widget_idle_minutes: int
+    rest_token: str = field(repr=False)
     wechat_token: str = field(repr=False)
     wechat_app_id: str
     wechat_app_secret: str = field(repr=False)
@@ -100,6 +116,11 @@ class Settings:
     def rasa_api_url(self, path: str) -> str:
         """A URL of Rasa's HTTP API, with its token (e.g. "/model/parse")."""
         return f"{self.rasa_url}{path}?{urlencode({'token': self.rasa_api_token})}"
+
+    @property
+    def rest_headers(self) -> dict[str, str]:
+        """What a REST channel client sends to be let in (the token, if configured)."""
+        return {"Authorization": f"Bearer {self.rest_token}"} if self.rest_token else {}
 
     @property
     def action_server_url(self) -> str:
@@ -152,6 +173,8 @@ class Settings:
             "ACTION_PORT": str(self.action_port),
             "CHAT_PORT": str(self.chat_port),
             "ADMIN_PORT": str(self.admin_port),
+            "ADMIN_PUBLIC_URL": self.admin_public_url,
+            "LIBRARY_DEMO_MODE": "1" if self.demo_mode else "0",
             "LIBRARY_VAR_DIR": str(self.var_dir),
             "RASA_TRACKER_DB": str(self.tracker_db),
             "LIBRARY_MODEL_DIR": str(self.model_dir),
@@ -164,6 +187,8 @@ class Settings:
             "ACTION_SERVER_URL": self.action_server_url,
             "WIDGET_SECRET": self.widget_secret,
             "WIDGET_ALLOWED_ORIGINS": ",".join(self.widget_origins),
+            "WIDGET_IDLE_MINUTES": str(self.widget_idle_minutes),
+            "REST_CHANNEL_TOKEN": self.rest_token,
             "WECHAT_TOKEN": self.wechat_token,
             "WECHAT_APP_ID": self.wechat_app_id,
             "WECHAT_APP_SECRET": self.wechat_app_secret,
@@ -229,6 +254,8 @@ def load_settings() -> Settings:
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         chat_port=chat_port,
         admin_port=int(os.environ.get("ADMIN_PORT", "8090")),
+        admin_public_url=os.environ.get("ADMIN_PUBLIC_URL", ""),
+        demo_mode=os.environ.get("LIBRARY_DEMO_MODE", "").strip().lower() in TRUE_WORDS,
         var_dir=var_dir,
         tracker_db=_path("RASA_TRACKER_DB", var_dir / "rasa_tracker.db"),
         model_dir=_path("LIBRARY_MODEL_DIR", Path("models")),
@@ -242,6 +269,8 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
         widget_secret=_kept_secret("WIDGET_SECRET", var_dir / "widget_secret"),
         widget_origins=_list("WIDGET_ALLOWED_ORIGINS", f"http://{host}:{chat_port}"),
+        widget_idle_minutes=int(os.environ.get("WIDGET_IDLE_MINUTES", "15")),
+        rest_token=os.environ.get("REST_CHANNEL_TOKEN", ""),
         wechat_token=os.environ.get("WECHAT_TOKEN", ""),
         wechat_app_id=os.environ.get("WECHAT_APP_ID", ""),
         wechat_app_secret=os.environ.get("WECHAT_APP_SECRET", ""),

@@ -9,6 +9,7 @@ import sys
 from bot.db.migrate import upgrade
 from bot.demo.load import load_demo, load_desk
 from bot.knowledge_cli import setup as load_knowledge
+from bot.private_files import make_private
 from bot.settings import load_settings
 
 
@@ -20,4 +21,5 @@ def prepare_library(database_url: str) -> None:
 
 
 if __name__ == "__main__":
+    make_private(load_settings().var_dir)
     prepare_library(sys.argv[1] if len(sys.argv) > 1 else load_settings().database_url)

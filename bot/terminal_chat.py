@@ -36,7 +36,8 @@ def chat_in_terminal(settings: Settings, read: Callable[[str], str] = input) -> 
             break
         if text.isdigit() and 1 <= int(text) <= len(buttons):
             text = buttons[int(text) - 1]["payload"]
-        replies = post_json(url, {"sender": sender, "message": text})
+        replies = post_json(url, {"sender": sender, "message": text},
+                            headers=settings.rest_headers)
         buttons = [button for reply in replies for button in reply.get("buttons", [])]
         for reply in replies:
             show(reply)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.settings import Settings, load_settings
 from bot.setup_library import prepare_library
 from bot.training import ensure_model
 from tests.channel_credentials import (
+    REST_TOKEN,
     TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
     WECHAT_AES_KEY,
@@ -49,9 +51,11 @@ PINNED_NOW = datetime(2026, 10, 28, 10, 0)
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Pins the library's clock (clock.set_offset moves this process's clock, and
-    load_settings() carries it to every server started); stops at once, in one sentence,
+    load_settings() carries it to every server started), turns demo mode on (demo staff
+    accounts in every database set up); stops at once, in one sentence,
     when a server the tests need is not running."""
     clock.set_offset(clock.offset_until(PINNED_NOW))
+    os.environ["LIBRARY_DEMO_MODE"] = "1"  # databases set up here get the demo staff
     for name, url in REQUIRED_SERVICES.items():
         try:
             if name == "Redis":
@@ -128,6 +132,7 @@ def assistant(test_settings: Settings, model: Path, telegram_api: TelegramApiSta
         wechat_token=WECHAT_TOKEN, wechat_app_id=WECHAT_APP_ID,
         wechat_app_secret=WECHAT_SECRET, wechat_aes_key=WECHAT_AES_KEY,
         wechat_api_base=wechat_api.url,
+        rest_token=REST_TOKEN,
     )
     log_path = settings.var_dir / "servers.log"
     with log_path.open("w") as log, AssistantProcesses(settings, model, log) as processes:
@@ -142,7 +147,8 @@ def chat(assistant: AssistantProcesses) -> Chat:
     url = assistant.settings.rasa_url + "/webhooks/rest/webhook"
 
     def send(sender: str, message: str) -> list[dict]:
-        replies = post_json(url, {"sender": sender, "message": message})
+        replies = post_json(url, {"sender": sender, "message": message},
+                            headers=assistant.settings.rest_headers)
         assert isinstance(replies, list)
         return replies
 

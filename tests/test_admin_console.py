@@ -1,6 +1,7 @@
 """The staff console (bot.admin) in a real headless Chromium against a real server process:
-sign-in, CSRF, the edit → submit → review → publish workflow, edit conflicts, history and
-rollback, escaping, import/export and the unanswered-questions inbox."""
+sign-in, CSRF, changing one's password, the edit → submit → review → publish workflow,
+edit conflicts, history and rollback, escaping, import/export and the unanswered-questions
+inbox."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ import yaml
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from bot.admin.auth import LOGIN_REFUSED
 from bot.db.migrate import upgrade
 from bot.http_json import free_port
 from bot.knowledge_cli import setup
@@ -68,29 +71,20 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the console did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    """A fresh database (knowledge/faq, demo staff, test entries) and `python -m bot.admin`."""
-    var_dir = tmp_path_factory.mktemp("admin")
-    database_url = f"sqlite:///{var_dir / 'library.db'}"
-    upgrade(database_url)
-    setup(database_url)
-    store = SqlStore(database_url)
-    knowledge, staff = SqlKnowledge(store), SqlStaff(store)
-    report = knowledge.import_rows(TEST_ROWS, user=None, publish=True)
-    assert not report.errors, report.errors
-    staff.create_user("editor2", "编辑小张", "editor", PASSWORDS["editor2"])
+@contextmanager
+def running_console(database_url: str, log: Path, **variables: str) -> Iterator[str]:
+    """`python -m bot.admin` on a free port (with these extra environment variables);
+    yields its URL."""
     port = free_port()
     env = {**os.environ, "ADMIN_PORT": str(port), "LIBRARY_HOST": "127.0.0.1",
-           "LIBRARY_DATABASE_URL": database_url}
-    log = var_dir / "console.log"
+           "LIBRARY_DATABASE_URL": database_url, **variables}
     with log.open("w") as output:
         process = subprocess.Popen([sys.executable, "-m", "bot.admin"], cwd=PROJECT_ROOT,
                                    env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield Console(url, knowledge, staff)
+        yield url
     finally:
         process.terminate()
         try:
@@ -100,12 +94,29 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
             process.wait()
 
 
-def signed_in(browser: Browser, console: Console, username: str) -> tuple[BrowserContext, Page]:
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """A fresh database (knowledge/faq, demo staff, test entries) and `python -m bot.admin`."""
+    var_dir = tmp_path_factory.mktemp("admin")
+    database_url = f"sqlite:///{var_dir / 'library.db'}"
+    upgrade(database_url)
+    setup(database_url, demo_mode=True)
+    store = SqlStore(database_url)
+    knowledge, staff = SqlKnowledge(store), SqlStaff(store)
+    report = knowledge.import_rows(TEST_ROWS, user=None, publish=True)
+    assert not report.errors, report.errors
+    staff.create_user("editor2", "编辑小张", "editor", PASSWORDS["editor2"])
+    with running_console(database_url, var_dir / "console.log") as url:
+        yield Console(url, knowledge, staff)
+
+
+def signed_in(browser: Browser, console: Console, username: str,
+              password: str = "") -> tuple[BrowserContext, Page]:
     context = browser.new_context(base_url=console.url, accept_downloads=True)
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORDS[username])
+    page.get_by_label("密码").fill(password or PASSWORDS[username])
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", name="条目列表")).to_be_visible()
     return context, page
@@ -135,7 +146,7 @@ def test_login_failure_success_and_logout(browser: Browser, console: Console) ->
     page.get_by_label("用户名").fill("editor")
     page.get_by_label("密码").fill("wrong password")
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("alert")).to_have_text("用户名或密码错误。")
+    expect(page.get_by_role("alert")).to_have_text(LOGIN_REFUSED)
     expect(page.get_by_label("用户名")).to_have_value("editor")
 
     page.get_by_label("密码").fill("editor123")
@@ -149,6 +160,45 @@ def test_login_failure_success_and_logout(browser: Browser, console: Console) ->
     expect(page).to_have_url(f"{console.url}/login")
     page.goto("/review")
     expect(page).to_have_url(f"{console.url}/login")
+    context.close()
+
+
+def test_change_own_password_ends_other_sessions(browser: Browser, console: Console) -> None:
+    first, second = "first-password-1", "second-password-2"
+    console.staff.create_user("changer", "换密码的馆员", "editor", first)
+    other, other_page = signed_in(browser, console, "changer", first)
+    context, page = signed_in(browser, console, "changer", first)
+    page.get_by_role("link", name="修改密码").click()
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+
+    def change(current: str, new: str, again: str) -> None:
+        page.get_by_label("当前密码").fill(current)
+        page.get_by_label("新密码", exact=True).fill(new)
+        page.get_by_label("再次输入新密码").fill(again)
+        page.get_by_role("button", name="修改密码").click()
+
+    change("wrong-password", second, second)
+    expect(page.get_by_role("alert")).to_have_text("当前密码不正确，或尝试次数过多，请稍后再试。")
+    change(first, second, "second-password-3")
+    expect(page.get_by_role("alert")).to_have_text("两次输入的新密码不一致。")
+    # The browser stops a short password (minlength); the server refuses it too.
+    form = {"current": first, "new": "short", "again": "short"}
+    response = context.request.post("/account/password",
+                                    form={**form, "csrf_token": csrf_token(page)})
+    assert response.status == 400 and "密码至少需要 10 个字符。" in response.text()
+    response = context.request.post("/account/password",
+                                    form={"current": first, "new": second, "again": second})
+    assert response.status == 403 and "请求被拒绝" in response.text()
+
+    change(first, second, second)
+    expect(page.get_by_role("status")).to_contain_text("密码已修改")
+    page.goto("/entries")
+    expect(page.get_by_role("heading", name="条目列表")).to_be_visible()
+    other_page.goto("/entries")
+    expect(other_page).to_have_url(f"{console.url}/login")
+    assert console.staff.authenticate("changer", first) is None
+    assert console.staff.authenticate("changer", second) is not None
+    other.close()
     context.close()
 
 

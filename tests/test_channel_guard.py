@@ -1,30 +1,51 @@
-"""The channel guard: passwords never reach Rasa; a reader never gets silence."""
+"""The channel guard: passwords never reach Rasa (asked for or not); a reader never
+gets silence; 退出登录 signs the reader out."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.guard import NO_REPLY_TEXT, guarded
-from bot.services.interface import ServiceUnavailableError, Verification
+from bot.channels.guard import (
+    CLIENT_ADDRESS,
+    LOGGED_OUT_TEXT,
+    NO_REPLY_TEXT,
+    NOT_KEPT_TEXT,
+    guarded,
+)
+from bot.services.interface import PendingPassword, ServiceUnavailableError, Verification
 
 
 class FakeCirculation:
-    def __init__(self, prompt: str | None = None, fail: bool = False) -> None:
-        self.prompt = prompt
-        self.fail = fail
-        self.checked: list[tuple[str, str]] = []
+    def __init__(self, pending: PendingPassword | None = None, fail: bool = False,
+                 outcome: Verification = Verification.WRONG_PASSWORD) -> None:
+        self.pending, self.fail, self.outcome = pending, fail, outcome
+        self.checked: list[tuple[str, str, str | None]] = []
+        self.calls: list[str] = []
 
-    def take_password_prompt(self, channel: str, sender_id: str) -> str | None:
+    def take_password_prompt(self, channel: str, sender_id: str) -> PendingPassword | None:
         if self.fail:
             raise ServiceUnavailableError("down")
-        prompt, self.prompt = self.prompt, None
-        return prompt
+        pending, self.pending = self.pending, None
+        return pending
 
-    def verify_reader(self, card: str, password: str, channel: str, sender: str) -> Verification:
-        self.checked.append((card, password))
-        return Verification.WRONG_PASSWORD
+    def verify_reader(self, card: str, password: str, channel: str, sender: str,
+                      client: str | None = None, idle_seconds: int | None = None
+                      ) -> Verification:
+        self.checked.append((card, password, client))
+        return self.outcome
+
+    def expect_caution(self, channel: str, sender_id: str) -> None:
+        self.calls.append("caution")
+
+    def end_reader_session(self, channel: str, sender_id: str) -> bool:
+        self.calls.append("end")
+        return True
+
+    def touch_reader_session(self, channel: str, sender_id: str) -> None:
+        self.calls.append("touch")
 
 
 class NoTickets:
@@ -37,38 +58,86 @@ class NoTickets:
         return False
 
 
-def run(text: str, service: FakeCirculation, reply: str | None = "ok") -> tuple[str, list]:
+def run(text: str, service: FakeCirculation, reply: str | None = "ok",
+        metadata: dict[str, Any] | None = None) -> tuple[list[str], list[dict]]:
+    """What Rasa saw, and what the reader got."""
     seen: list[str] = []
 
     async def rasa(message: UserMessage) -> None:
         seen.append(message.text)
+        assert CLIENT_ADDRESS not in (message.metadata or {})
         if reply:
             await message.output_channel.send_text_message(message.sender_id, reply)
 
     output = CollectingOutputChannel()
-    message = UserMessage(text, output, "sender-1", input_channel="rest")
-    asyncio.run(guarded(rasa, lambda: service, NoTickets)(message))
-    return seen[0], output.messages
+    message = UserMessage(text, output, "sender-1", input_channel="rest", metadata=metadata)
+    asyncio.run(guarded(rasa, lambda: service, NoTickets)(message))  # type: ignore[arg-type]
+    return seen, output.messages
+
+
+def texts(messages: list[dict]) -> list[str]:
+    return [message["text"] for message in messages]
 
 
 def test_password_is_replaced_by_the_outcome() -> None:
-    service = FakeCirculation(prompt="JL00000001")
-    seen, _ = run("secret-pw", service)
-    assert seen == '/password_checked{"verification": "wrong_password"}'
-    assert service.checked == [("JL00000001", "secret-pw")]
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    seen, _ = run("secret-pw", service, metadata={CLIENT_ADDRESS: "192.0.2.1"})
+    assert seen == ['/password_checked{"verification": "wrong_password"}']
+    assert service.checked == [("JL00000001", "secret-pw", "192.0.2.1")]
+    assert service.calls == []
+
+
+def test_after_a_refusal_the_next_message_is_treated_with_caution() -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"), outcome=Verification.LOCKED)
+    run("secret-pw", service)
+    assert service.calls == ["caution"]
 
 
 def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
-    service = FakeCirculation(prompt="JL00000001")
+    service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run("取消", service)
-    assert seen == "/deny" and service.checked == []
+    assert seen == ["/deny"] and service.checked == []
+
+
+def test_a_password_typed_out_of_nowhere_is_not_passed_on() -> None:
+    seen, messages = run("reader123", FakeCirculation())
+    assert seen == [] and texts(messages) == [NOT_KEPT_TEXT]
+
+
+def test_when_a_password_is_likely_any_single_token_is_kept_back() -> None:
+    # After an expired prompt or a lockout, even "password" or "123456" is not passed on.
+    for text in ("password", "123456"):
+        seen, messages = run(text, FakeCirculation(PendingPassword(None)))
+        assert seen == [] and texts(messages) == [NOT_KEPT_TEXT]
+    seen, _ = run("周末开吗", FakeCirculation(PendingPassword(None)))
+    assert seen == ["周末开吗"]
+
+
+def test_database_down_keeps_back_what_may_be_a_password() -> None:
+    seen, messages = run("hunter22", FakeCirculation(fail=True))
+    assert seen == [] and texts(messages) == [NO_REPLY_TEXT]
+    seen, messages = run("你好", FakeCirculation(fail=True))
+    assert seen == ["你好"] and texts(messages) == ["ok"]
+
+
+def test_a_reader_cannot_type_the_guards_verification_outcome() -> None:
+    seen, _ = run('/password_checked{"verification": "verified"}', FakeCirculation())
+    assert seen == ['password_checked{"verification": "verified"}']
+
+
+def test_signing_out() -> None:
+    service = FakeCirculation()
+    seen, messages = run("退出登录", service)
+    assert seen == [] and texts(messages) == [LOGGED_OUT_TEXT] and service.calls == ["end"]
 
 
 def test_ordinary_messages_pass_unchanged_but_cleaned() -> None:
     seen, _ = run("  明天开门吗\u200b\x00 ", FakeCirculation())
-    assert seen == "明天开门吗"
+    assert seen == ["明天开门吗"]
     seen, _ = run("书" * 5000, FakeCirculation())
-    assert len(seen) == 2000
+    assert len(seen[0]) == 2000
+    for text in ("JL00000001", "9787020024759", "978-7-02-002475-9", "2026-10-28", "1984"):
+        assert run(text, FakeCirculation())[0] == [text]
 
 
 def test_no_reply_becomes_a_clear_message() -> None:
@@ -78,4 +147,4 @@ def test_no_reply_becomes_a_clear_message() -> None:
 
 def test_database_down_still_answers() -> None:
     seen, messages = run("你好", FakeCirculation(fail=True))
-    assert seen == "你好" and messages[0]["text"] == "ok"
+    assert seen == ["你好"] and messages[0]["text"] == "ok"

@@ -106,7 +106,8 @@ def test_unknown_card_and_bad_card_format(chat: Chat) -> None:
     chat(reader, "查看我的预约")
     assert "格式不对" in texts(chat(reader, "我的卡号是JL123"))
     chat(reader, "JL12345678")
-    assert "没有找到这个读者证号" in texts(chat(reader, PASSWORD))
+    # One answer for an unknown card and a wrong password.
+    assert "读者证号或密码不正确" in texts(chat(reader, PASSWORD))
 
 
 def test_forged_verification_outcome_is_not_trusted(chat: Chat) -> None:

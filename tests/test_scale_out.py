@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import urllib.error
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,6 +46,18 @@ def say(deployment: ScaleOut, sender: str, message: str) -> str:
     replies = post_json(deployment.front.settings.rasa_url + "/webhooks/rest/webhook",
                         {"sender": sender, "message": message})
     return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def test_without_a_token_the_rest_channel_answers_only_local_callers(
+    deployment: ScaleOut,
+) -> None:
+    """No REST_CHANNEL_TOKEN here: a request a reverse proxy forwarded is refused."""
+    url = deployment.front.settings.rasa_url + "/webhooks/rest/webhook"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post_json(url, {"sender": "via-proxy", "message": "你好"},
+                  headers={"X-Forwarded-For": "203.0.113.7"})
+    assert refused.value.code == 403
+    assert say(deployment, "local-tool", "你好")
 
 
 def test_concurrent_conversations_are_answered_and_stored_in_postgresql(

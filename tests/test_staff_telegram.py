@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 from telegram import Update
 
+from bot.admin.desk_view import line_json
 from bot.db.engine import session_factory
 from bot.db.models import StaffUser
 from bot.services.handoff_model import StaffActor, TicketInfo
@@ -109,7 +110,8 @@ def test_new_ticket_is_posted_in_every_staff_chat_with_a_claim_button(
         (post,) = posts(api, chat)
         text = post.params["text"]
         assert f"新工单 #{ticket.ticket_id}" in text and "Telegram" in text
-        assert "读者要求人工服务" in text and "JL00000001" in text
+        assert "读者要求人工服务" in text and "读者证：JL******01" in text
+        assert "JL00000001" not in text
         assert "读者：南京民国地图有吗\n助手：抱歉，我没有理解您的问题。\n读者：转人工" in text
         (button,) = post.params["reply_markup"]["inline_keyboard"][0]
         assert button["callback_data"] == f"claim:{ticket.ticket_id}"
@@ -254,6 +256,39 @@ def test_chats_not_on_the_allow_list_are_refused(
     assert answer.params["text"] == REFUSED_TEXT
     assert desk.ticket(ticket.ticket_id).status == "waiting"
     assert f"chat {STRANGERS} (not allow-listed)" in caplog.text
+
+
+def test_staff_chats_see_readers_personal_data_masked_the_web_desk_in_full(
+    settings: Settings, desk: SqlHandoff, api: TelegramApiStandIn,
+) -> None:
+    """A verified reader (JL00000002, 李雨桐) typed their card, phone, ID and e-mail."""
+    history = ["读者：我叫李雨桐，读者证 jl 0000 0002", "助手：李雨桐，您目前没有进行中的预约。",
+               "读者：手机 138-1234-5678，身份证 320102199001011234"]
+    ticket = desk.open_ticket("telegram", "9801", "request_human", "请回电 13812345678",
+                              history, reader_card="JL00000002")
+    desk.add_reader_message(ticket.ticket_id, "邮箱 liyutong@example.com，或 +86 139 1234 5678")
+    desk.reply(ticket.ticket_id, StaffActor(None, "赵老师"), "是 138-1234-5678 吗？")  # web desk
+
+    async def scenario() -> None:
+        bot = StaffBot(settings)
+        await bot.feed.post_new()
+        await deliver(api, bot, text_update(GROUP, "/queue", COLLEAGUE))
+
+    asyncio.run(scenario())
+    posted = "\n".join(c.params["text"] for c in posts(api, GROUP))
+    assert "读者要求人工服务：请回电 138****5678" in posts(api, GROUP)[-1].params["text"]
+    full = ["李雨桐", "jl 0000 0002", "JL00000002", "138-1234-5678", "13812345678",
+            "320102199001011234", "liyutong@example.com", "139 1234 5678"]
+    assert [value for value in full if value in posted] == []
+    for masked in ("我叫**，读者证 JL******02", "助手：**，", "读者证：JL******02",
+                   "手机 138****5678，身份证 320*************34", "请回电 138****5678",
+                   "读者：邮箱 l***@example.com，或 +86 139****5678",
+                   "馆员 赵老师：是 138****5678 吗？"):
+        assert masked in posted
+    # the web desk: the ticket's card and summary, and its transcript as desk.js gets it
+    shown = "\n".join([desk.ticket(ticket.ticket_id).reader_card, ticket.summary]
+                      + [line_json(line)["text"] for line in desk.transcript(ticket.ticket_id)])
+    assert [value for value in full if value not in shown] == []
 
 
 def test_a_restarted_bot_resumes_from_the_cursor(

@@ -193,6 +193,34 @@ def test_reload_keeps_the_conversation(page: Page) -> None:
     assert transcript(page) == before  # no second welcome either
 
 
+STORED_STATE = ("() => JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+                ".find(k => k.startsWith('jl-widget:'))))")
+
+
+def test_sign_out_forgets_the_conversation_on_this_computer(page: Page) -> None:
+    open_widget(page)
+    say(page, "怎么办读者证")
+    page.click(".jl-logout")
+    expect(page.locator(MESSAGES)).to_have_count(1)
+    expect(page.locator(".jl-msg-system")).to_contain_text("已退出登录")
+    stored = page.evaluate(STORED_STATE)
+    assert stored["session"] is None and stored["entries"] == []
+
+
+def test_an_idle_conversation_is_forgotten(page: Page) -> None:
+    open_widget(page)
+    say(page, "怎么办读者证")
+    page.evaluate("""() => {
+        const key = Object.keys(localStorage).find(k => k.startsWith('jl-widget:'));
+        const state = JSON.parse(localStorage.getItem(key));
+        state.lastActive = Date.now() - (state.session.idle_seconds + 60) * 1000;
+        localStorage.setItem(key, JSON.stringify(state));
+    }""")
+    page.reload()
+    open_widget(page)
+    assert not any("怎么办读者证" in line for line in transcript(page))
+
+
 def test_staff_replies_arrive_live_and_once(page: Page, demo_page: Settings) -> None:
     open_widget(page)
     say(page, "转人工")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sanic import Request, Sanic
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
-from bot.admin import auth, desk, entries, inbox, review, transfer
-from bot.admin.views import HERE, message
+from bot.admin import account, auth, desk, entries, guard, inbox, review, transfer
+from bot.admin.throttle import AddressThrottle
+from bot.admin.views import message
 from bot.services.faq_files import FaqFileError
 from bot.services.faq_model import FaqError
 from bot.services.handoff_model import HandoffError
@@ -30,15 +33,21 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(database_url: str, name: str = "library_admin") -> Sanic:
+def create_app(database_url: str, name: str = "library_admin",
+               secure_cookies: bool = False) -> Sanic:
+    """secure_cookies: the console is served over HTTPS (cookies marked Secure)."""
     app = Sanic(name)
     store = SqlStore(database_url)
     app.ctx.knowledge = SqlKnowledge(store)
     app.ctx.staff = SqlStaff(store)
     app.ctx.desk = handoff_desk(database_url)
-    app.static("/static", str(HERE / "static"), name="static")
-    for blueprint in (auth.bp, entries.bp, review.bp, transfer.bp, inbox.bp, desk.bp):
+    app.ctx.secure_cookies = secure_cookies
+    app.ctx.login_throttle = AddressThrottle()
+    app.ctx.hashing_slots = asyncio.Semaphore(auth.HASHING_SLOTS)
+    for blueprint in (guard.bp, auth.bp, account.bp, entries.bp, review.bp, transfer.bp,
+                      inbox.bp, desk.bp):
         app.blueprint(blueprint)
+    app.register_middleware(guard.refuse_odd_paths, "request")
     app.register_middleware(auth.require_session, "request")
 
     @app.on_response

@@ -28,6 +28,7 @@ NOTICES = {
     "approved": "已审核通过并发布。", "rejected": "已驳回，编辑会看到你的意见。",
     "rolled_back": "已回滚并发布该版本的内容。", "dismissed": "已忽略该问题。",
     "drafted": "已根据读者的问题创建草稿。",
+    "password_changed": "密码已修改；你在其他浏览器或设备上的登录已退出。",
 }
 
 templates = Environment(

@@ -6,7 +6,10 @@
 - after a ticket is closed, the reader's rating (1-5, 满意/不满意) is taken here;
 - a reader-card password typed after the assistant asked for it is checked here and
   replaced by the outcome (`/password_checked{"verification": ...}`), so the password
-  never reaches Rasa's conversation store or logs;
+  never reaches Rasa's conversation store or logs; a message that looks like a password
+  where none was asked for (bot/channels/password_screen.py) is not passed on either;
+- "退出登录" signs the reader out of the conversation; on channels with an idle
+  timeout (the widget), every message keeps the reader's session alive;
 - incoming text is cleaned (control characters) and bounded in length;
 - a turn that produced no reply at all (the action server or Rasa's tracker store is
   down) gets a clear "please try again" instead of silence.
@@ -15,15 +18,18 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
-from bot.services.interface import Circulation, ServiceUnavailableError
+from bot.channels.password_screen import looks_like_password
+from bot.outcome import outcome
+from bot.services.interface import Circulation, ServiceUnavailableError, Verification
 from bot.services.sql import handoff_desk, sql_services
 from bot.services.sql.handoff import SqlHandoff
 from bot.settings import load_settings
@@ -32,8 +38,21 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如需帮助，也可以到馆咨询服务台。"
-# Words that abandon the password prompt instead of being tried as a password.
+# Words that abandon the current step (a form, the password prompt): sent as /deny.
 CANCEL_WORDS = {"取消", "算了", "不要了", "不用了", "退出", "不预约了", "cancel", "/deny"}
+# Outcomes after which the reader may well type the password again.
+REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKED,
+           Verification.CARD_EXPIRED}
+RESERVED_INTENT = "/password_checked"
+NOT_KEPT_TEXT = (
+    "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
+    "如需验证读者证，请先发送“我的预约”等请求，再按提示输入密码。"
+)
+LOGOUT_WORDS = {"退出登录", "注销登录", "退出账号", "登出", "注销"}
+LOGGED_OUT_TEXT = "已退出登录。下次查看预约等个人信息时需要重新验证读者证。"
+NOT_LOGGED_IN_TEXT = "您当前没有登录读者证，无需退出。"
+#: metadata key under which a channel passes the client's address (taken out here)
+CLIENT_ADDRESS = "client_address"
 # Words that end a handoff while a librarian has the conversation.
 LEAVE_WORDS = {"结束人工", "退出人工", "结束人工服务", "不用人工了", "返回机器人", "返回助手"}
 LEFT_TEXT = "已结束人工服务，您可以继续向我（智能助手）提问。"
@@ -53,30 +72,67 @@ def circulation() -> Circulation:
     return sql_services(load_settings().database_url).circulation
 
 
+@cache
+def idle_seconds() -> dict[str, int]:
+    """Channels whose verified sessions end after so many seconds without a message."""
+    return {"widget": load_settings().widget_idle_minutes * 60}
+
+
 def desk() -> SqlHandoff:
     return handoff_desk(load_settings().database_url)
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def throttled_address(address: str | None) -> str | None:
+    """The client address that login throttling counts: not this machine's own (tools,
+    tests, or a local reverse proxy that was not configured to pass the reader's)."""
+    return None if address is None or is_loopback(address) else address
 
 
 def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text or "").strip()[:MAX_MESSAGE_CHARS]
 
 
-async def replace_password(message: UserMessage, service: Circulation) -> str:
-    """The text Rasa should see for this message."""
-    text = message.text or ""
-    card = await asyncio.to_thread(
-        service.take_password_prompt, message.input_channel, message.sender_id
-    )
-    if card is None:
-        return text
-    if text.strip().casefold() in CANCEL_WORDS:
+def _reserved(text: str) -> str:
+    """A reader may not type what only the guard sends (the password check's outcome)."""
+    return text.lstrip("/") if text.startswith(RESERVED_INTENT) else text
+
+
+async def screen_password(message: UserMessage, service: Circulation,
+                          client: str | None) -> str | None:
+    """The text Rasa should see for this message; None if it must not see it at all
+    (the reader was answered here)."""
+    text = _reserved(message.text or "")
+    channel, sender = message.input_channel, message.sender_id
+    pending = await asyncio.to_thread(service.take_password_prompt, channel, sender)
+    if text.strip().casefold() in CANCEL_WORDS:  # at any step of a form, or a password
         return "/deny"
-    outcome = await asyncio.to_thread(
-        service.verify_reader, card, text, message.input_channel, message.sender_id
-    )
-    logger.info("Reader card %s verification on %s: %s", card, message.input_channel,
-                outcome.value)
-    return "/password_checked" + json.dumps({"verification": outcome.value})
+    if pending is not None and pending.card_number is not None:
+        verification = await asyncio.to_thread(
+            service.verify_reader, pending.card_number, text, channel, sender, client,
+            idle_seconds().get(channel))
+        logger.info("Reader card verification on %s: %s", channel, verification.value)
+        if verification in REFUSED:
+            await asyncio.to_thread(service.expect_caution, channel, sender)
+        return "/password_checked" + json.dumps({"verification": verification.value})
+    if looks_like_password(text, likely=pending is not None):
+        await message.output_channel.send_text_message(
+            sender, NOT_KEPT_TEXT, **outcome("clarify", password_kept_back=True))
+        return None
+    if text.strip() in LOGOUT_WORDS:
+        ended = await asyncio.to_thread(service.end_reader_session, channel, sender)
+        await message.output_channel.send_text_message(
+            sender, LOGGED_OUT_TEXT if ended else NOT_LOGGED_IN_TEXT, **outcome("signed_out"))
+        return None
+    if channel in idle_seconds():
+        await asyncio.to_thread(service.touch_reader_session, channel, sender)
+    return text
 
 
 async def answered_by_desk(message: UserMessage, desk: SqlHandoff) -> bool:
@@ -87,17 +143,27 @@ async def answered_by_desk(message: UserMessage, desk: SqlHandoff) -> bool:
     if ticket is not None:
         if text.strip() in LEAVE_WORDS:
             await asyncio.to_thread(desk.reader_leaves, ticket.ticket_id)
-            await output.send_text_message(sender, LEFT_TEXT)
+            await output.send_text_message(sender, LEFT_TEXT, **outcome("handoff_ended"))
+            return True
+        if looks_like_password(text):
+            await output.send_text_message(sender, NOT_KEPT_TEXT,
+                                           **outcome("clarify", password_kept_back=True))
             return True
         quiet = await asyncio.to_thread(desk.seconds_since_reader_wrote, ticket.ticket_id)
         await asyncio.to_thread(desk.add_reader_message, ticket.ticket_id, text)
         if quiet is None or quiet >= ACK_QUIET_SECONDS:
-            await output.send_text_message(sender, FORWARDED_TEXT.format(ticket=ticket.ticket_id))
+            await output.send_text_message(sender, FORWARDED_TEXT.format(ticket=ticket.ticket_id),
+                                           **outcome("handoff"))
         return True
     if await asyncio.to_thread(desk.record_rating, channel, sender, text):
-        await output.send_text_message(sender, RATED_TEXT)
+        await output.send_text_message(sender, RATED_TEXT, **outcome("rated"))
         return True
     return False
+
+
+def _answered(output: OutputChannel) -> bool:
+    """False if the reader got nothing (only known for channels that collect replies)."""
+    return not isinstance(output, CollectingOutputChannel) or bool(output.messages)
 
 
 def guarded(
@@ -112,16 +178,25 @@ def guarded(
                 return
         except ServiceUnavailableError:
             logger.warning("Library database unavailable while checking for a handoff")
+        client = throttled_address((message.metadata or {}).pop(CLIENT_ADDRESS, None))
         try:
-            message.text = await replace_password(message, service())
+            text = await screen_password(message, service(), client)
         except ServiceUnavailableError:
             logger.warning("Library database unavailable while checking for a password prompt")
+            # A password prompt may be active: what may be a password is not passed on.
+            text = None if looks_like_password(message.text or "", likely=True) else message.text
+        if text is None:
+            if not _answered(message.output_channel):
+                await message.output_channel.send_text_message(message.sender_id, NO_REPLY_TEXT,
+                                                               **outcome("error"))
+            return
+        message.text = text
         try:
             await on_new_message(message)
         except Exception:  # e.g. the tracker store's database is down: answer anyway
             logger.exception("Rasa could not process a message on %s", message.input_channel)
-        output = message.output_channel
-        if isinstance(output, CollectingOutputChannel) and not output.messages:
-            await output.send_text_message(message.sender_id, NO_REPLY_TEXT)
+        if not _answered(message.output_channel):
+            await message.output_channel.send_text_message(message.sender_id, NO_REPLY_TEXT,
+                                                           **outcome("error"))
 
     return handle

@@ -2,8 +2,11 @@
 input channel with the library's guard. Routes under /webhooks/widget/:
 
 - GET  widget.js, widget.css: the widget itself (bot/web/widget/), no CDN;
-- POST session: a new conversation, {"session_id", "token"} (token = HMAC of the id);
+- POST session: a new conversation, {"session_id", "token", "idle_seconds"} (token =
+  HMAC of the id; after idle_seconds without a message the widget starts afresh);
 - POST message {"session_id", "token", "text"}: {"messages": [Rasa replies]};
+- POST logout {"session_id", "token"}: signs the reader out of the conversation (the
+  widget's 退出登录, and what it does itself after WIDGET_IDLE_MINUTES without use);
 - GET  updates?session_id&token&after=N: messages queued since (staff replies, the rating
   prompt, late assistant replies), {"messages": [{"id", ...}], "last_id": M}; asking with
   after=M acknowledges everything up to M.
@@ -26,7 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import desk, guarded
+from bot.channels.guard import CLIENT_ADDRESS, circulation, desk, guarded
 from bot.channels.widget_cors import OriginPolicy
 from bot.channels.widget_session import SessionRefusedError, checked_session, new_session
 from bot.services.handoff_model import OutboxItem
@@ -87,6 +90,7 @@ class WidgetInput(InputChannel):
     def __init__(self) -> None:
         settings = load_settings()
         self.secret = settings.widget_secret
+        self.idle_seconds = settings.widget_idle_minutes * 60
         self.policy = OriginPolicy(settings.widget_origins, BLUEPRINT)
 
     def session_of(self, session_id: object, token: object) -> str:
@@ -136,7 +140,7 @@ class WidgetInput(InputChannel):
         async def session(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
                 raise RefusedError(413, f"body of {len(request.body)} bytes")
-            return response.json(new_session(self.secret))
+            return response.json({**new_session(self.secret), "idle_seconds": self.idle_seconds})
 
         async def message(request: Request) -> HTTPResponse:
             body = json_body(request)
@@ -145,9 +149,16 @@ class WidgetInput(InputChannel):
             if not isinstance(text, str):
                 raise RefusedError(400, "text is not a string")
             collector = CollectingOutputChannel()
-            await handle(UserMessage(text, collector, sender, input_channel=CHANNEL))
+            await handle(UserMessage(text, collector, sender, input_channel=CHANNEL,
+                                     metadata={CLIENT_ADDRESS: request.remote_addr or request.ip}))
             return response.json({"messages": [reply_of(m) for m in collector.messages]},
                                  ensure_ascii=False)
+
+        async def logout(request: Request) -> HTTPResponse:
+            body = json_body(request)
+            sender = self.session_of(body.get("session_id"), body.get("token"))
+            ended = await asyncio.to_thread(circulation().end_reader_session, CHANNEL, sender)
+            return response.json({"signed_out": ended})
 
         async def updates(request: Request) -> HTTPResponse:
             args = request.args
@@ -163,7 +174,8 @@ class WidgetInput(InputChannel):
             )
 
         widget.add_route(self.answering(static), "/<filename:str>", methods=["GET", "OPTIONS"])
-        for handler, method in ((session, "POST"), (message, "POST"), (updates, "GET")):
+        for handler, method in ((session, "POST"), (message, "POST"), (logout, "POST"),
+                                (updates, "GET")):
             widget.add_route(self.answering(handler), f"/{handler.__name__}",
                              methods=[method, "OPTIONS"])
         return widget

@@ -118,8 +118,8 @@ class Reader(Base):
     card_type_code = Column(ForeignKey("card_type.code"), nullable=False)
     status = Column(String(16), nullable=False, default="active")  # active | blocked
     expires_on = Column(Date, nullable=False)
-    password_hash = Column(String(200), nullable=False)  # pbkdf2_sha256$iterations$salt$hash
-    failed_logins = Column(Integer, nullable=False, default=0)
+    password_hash = Column(String(200), nullable=False)  # bot/services/passwords.py
+    # Locked after too many failed verifications (bot/services/sql/reader_login.py).
     locked_until = Column(DateTime)
 
     card_type = relationship("CardType")
@@ -134,12 +134,22 @@ class ReaderSession(Base):
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False)
     expires_at = Column(DateTime, nullable=False)
+    # A digest of the reader's password hash when verified: a changed password ends it.
+    credential_stamp = Column(String(64))
+    # Idle timeout (e.g. the widget on a shared library computer): the session ends
+    # idle_seconds after last_seen_at. NULL: no idle timeout.
+    idle_seconds = Column(Integer)
+    last_seen_at = Column(DateTime)
     __table_args__ = (UniqueConstraint("channel", "sender_id"),)
 
 
 class PasswordPrompt(Base):
     """The assistant has asked this conversation for a reader-card password: the
-    channel checks the next message against the card and never passes it to Rasa."""
+    channel checks the next message against the card and never passes it to Rasa.
+
+    kind "caution": no password is expected, but the conversation's next message may
+    well be one (after a lockout or a refused card), so it is not passed on if it looks
+    like a password."""
 
     __tablename__ = "password_prompt"
     id = Column(Integer, primary_key=True)
@@ -147,7 +157,26 @@ class PasswordPrompt(Base):
     sender_id = Column(String(128), nullable=False)
     card_number = Column(String(32), nullable=False)
     expires_at = Column(DateTime, nullable=False)
+    kind = Column(String(16), nullable=False, server_default="prompt")
     __table_args__ = (UniqueConstraint("channel", "sender_id"),)
+
+
+class LoginFailure(Base):
+    """A failed reader-card verification, for throttling per card, per conversation
+    and per client address (bot/services/sql/reader_login.py)."""
+
+    __tablename__ = "login_failure"
+    id = Column(Integer, primary_key=True)
+    card_number = Column(String(32), nullable=False)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    client = Column(String(64))
+    failed_at = Column(DateTime, nullable=False)
+    __table_args__ = (
+        Index("ix_login_failure_card", "card_number", "failed_at"),
+        Index("ix_login_failure_conversation", "channel", "sender_id", "failed_at"),
+        Index("ix_login_failure_client", "client", "failed_at"),
+    )
 
 
 class Reservation(Base):
@@ -245,6 +274,10 @@ class StaffUser(Base):
     department = Column(String(40), nullable=False, server_default="咨询部")
     # Telegram user id of the librarian, to name them when they answer from Telegram.
     telegram_user_id = Column(String(40), unique=True)
+    # Wrong passwords since the last successful sign-in; at the limit the account is
+    # locked until locked_until (bot/services/sql/staff.py).
+    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
+    locked_until = Column(DateTime)
 
 
 class StaffSession(Base):

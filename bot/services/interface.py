@@ -91,9 +91,18 @@ class Verification(Enum):
     VERIFIED = "verified"
     UNKNOWN_CARD = "unknown_card"
     WRONG_PASSWORD = "wrong_password"
-    LOCKED = "locked"  # too many wrong passwords; try again later
+    LOCKED = "locked"  # too many wrong passwords for this card; try again later
+    THROTTLED = "throttled"  # too many failures from this conversation or address
     CARD_BLOCKED = "card_blocked"
     CARD_EXPIRED = "card_expired"
+
+
+@dataclass(frozen=True)
+class PendingPassword:
+    """A conversation's next message is a password for card_number (to be checked), or,
+    with card_number None, probably one (an expired prompt, right after a refusal)."""
+
+    card_number: str | None
 
 
 @dataclass(frozen=True)
@@ -132,11 +141,15 @@ class HoldResult:
 
 class Circulation(Protocol):
     def verify_reader(
-        self, card_number: str, password: str, channel: str, sender_id: str
+        self, card_number: str, password: str, channel: str, sender_id: str,
+        client: str | None = None, idle_seconds: int | None = None,
     ) -> Verification: ...
     def expect_password(self, channel: str, sender_id: str, card_number: str) -> None: ...
-    def take_password_prompt(self, channel: str, sender_id: str) -> str | None: ...
+    def expect_caution(self, channel: str, sender_id: str) -> None: ...
+    def take_password_prompt(self, channel: str, sender_id: str) -> PendingPassword | None: ...
     def verified_reader(self, channel: str, sender_id: str) -> ReaderRef | None: ...
+    def touch_reader_session(self, channel: str, sender_id: str) -> None: ...
+    def end_reader_session(self, channel: str, sender_id: str) -> bool: ...
     def place_hold(self, reader: ReaderRef, bib_id: int, pickup_branch_code: str) -> HoldResult: ...
     def holds(self, reader: ReaderRef) -> list[Hold]: ...
     def cancel_hold(self, reader: ReaderRef, hold_id: int) -> bool: ...

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.services.handoff_model import HandoffError, StaffActor
 from bot.services.sql.handoff import SqlHandoff
-from bot.staff_telegram.lookup import staff_actor
+from bot.staff_telegram.lookup import reader_names, staff_actor
 from bot.staff_telegram.texts import (
     CLAIM_PREFIX,
     CLOSE_OUTCOMES,
@@ -126,7 +126,9 @@ class Commands:
 
     async def _queue(self, message: Message, chat_id: str, _: str) -> None:
         tickets = await asyncio.to_thread(self.desk.queue)
-        await self._say(chat_id, queue_text(tickets), message)
+        names = await asyncio.to_thread(reader_names, self.desk.store,
+                                        [ticket.ticket_id for ticket in tickets])
+        await self._say(chat_id, queue_text(tickets, names), message)
 
     async def _help(self, message: Message, chat_id: str, _: str) -> None:
         await self._say(chat_id, HELP_TEXT, message)

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.services.handoff_model import TicketLine
 from bot.services.sql.handoff import SqlHandoff
-from bot.staff_telegram.lookup import first_post
+from bot.staff_telegram.lookup import first_post, reader_names
 from bot.staff_telegram.texts import CLAIM_PREFIX, line_post, ticket_post
 
 logger = logging.getLogger(__name__)
@@ -37,24 +37,35 @@ class Feed:
         cursor = await asyncio.to_thread(self.desk.cursor, CURSOR)
         lines = await asyncio.to_thread(self.desk.feed, cursor, BATCH)
         for line in lines:
-            if line.author != "history":  # shown with the new ticket
-                for chat in self.chats:
-                    if self.written_in.get(line.line_id) != chat:
-                        await self._post(chat, line)
+            chats = [chat for chat in self.chats if self.written_in.get(line.line_id) != chat]
+            if line.author != "history" and chats:  # history is shown with the new ticket
+                text, markup = await self._compose(line)
+                for chat in chats:
+                    await self._post(chat, line, text, markup)
             await asyncio.to_thread(self.desk.advance_cursor, CURSOR, line.line_id)
             self.written_in.pop(line.line_id, None)
         return len(lines)
 
-    async def _post(self, chat: str, line: TicketLine) -> None:
+    async def _compose(self, line: TicketLine) -> tuple[str, InlineKeyboardMarkup | None]:
+        """The post of a line: a new ticket (with the claim button), else the line."""
+        names = await asyncio.to_thread(reader_names, self.desk.store, [line.ticket_id])
+        name = names.get(line.ticket_id)
         ticket = None
         if line.author == "system" and line.text.startswith(NEW_TICKET_PREFIX):
             ticket = await asyncio.to_thread(self.desk.ticket, line.ticket_id)
-        if ticket is not None:
-            lines = await asyncio.to_thread(self.desk.transcript, line.ticket_id)
-            text, markup, reply_to = ticket_post(ticket, lines), _claim(line), None
-        else:
-            text, markup = line_post(line), None
-            reply_to = await asyncio.to_thread(first_post, self.desk.store, chat, line.ticket_id)
+        if ticket is None:
+            return line_post(line, name), None
+        lines = await asyncio.to_thread(self.desk.transcript, line.ticket_id)
+        return ticket_post(ticket, lines, name), _claim(line)
+
+    async def _post(self, chat: str, line: TicketLine, text: str,
+                    markup: InlineKeyboardMarkup | None) -> None:
+        """Posts into the chat; a line that is not a new ticket replies to its ticket's
+        first post there."""
+        reply_to = None
+        if markup is None:
+            reply_to = await asyncio.to_thread(first_post, self.desk.store, chat,
+                                               line.ticket_id)
         replying = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
             sent = await self.bot.send_message(chat, text, reply_markup=markup,

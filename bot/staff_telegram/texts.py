@@ -1,7 +1,13 @@
-"""What the staff bot writes in the staff groups (plain text, Chinese)."""
+"""What the staff bot writes in the staff groups (plain text, Chinese).
+
+The groups are outside the library's systems: every text that may carry what a reader
+typed (summaries, transcript lines, notes, staff answers quoting the reader) goes out
+with personal data masked (bot.privacy); the web desk shows it in full.
+"""
 
 from __future__ import annotations
 
+from bot.privacy import mask_card_number, mask_personal_data
 from bot.services.handoff_model import (
     CHANNEL_LABELS,
     OUTCOMES,
@@ -33,49 +39,58 @@ def _channel(channel: str) -> str:
     return CHANNEL_LABELS.get(channel, channel)
 
 
-def _history(lines: list[TicketLine]) -> list[str]:
+def _masked(text: str, reader_name: str | None) -> str:
+    return mask_personal_data(text, [reader_name] if reader_name else ())
+
+
+def _history(lines: list[TicketLine], reader_name: str | None) -> list[str]:
     """The latest lines of the conversation before the handoff that fit the message."""
     kept: list[str] = []
     room = HISTORY_CHARS
     for line in reversed([line for line in lines if line.author == "history"]):
-        room -= len(line.text) + 1
+        text = _masked(line.text, reader_name)
+        room -= len(text) + 1
         if room < 0:
             kept.append("……")
             break
-        kept.append(line.text)
+        kept.append(text)
     return kept[::-1]
 
 
-def ticket_post(ticket: TicketInfo, lines: list[TicketLine]) -> str:
-    """A new ticket: number, channel, topic, reader card, the conversation so far."""
+def ticket_post(ticket: TicketInfo, lines: list[TicketLine], reader_name: str | None) -> str:
+    """A new ticket: number, channel, topic, masked reader card, the conversation so
+    far (masked; reader_name: the verified reader's name, masked as well)."""
     head = [f"新工单 #{ticket.ticket_id}（{_channel(ticket.channel)}）"
             f"：{ticket.topic_label}",
-            f"问题：{ticket.summary}"]
+            f"问题：{_masked(ticket.summary, reader_name)}"]
     if ticket.reader_card:
-        head.append(f"读者证：{ticket.reader_card}")
-    history = _history(lines)
+        head.append(f"读者证：{mask_card_number(ticket.reader_card)}")
+    history = _history(lines, reader_name)
     body = ["", "—— 此前的对话 ——", *history] if history else []
     tail = ["", "点“接单”接待；回复本消息即答复读者。"]
     return "\n".join(head + body + tail)
 
 
-def line_post(line: TicketLine) -> str:
-    """A later line of a ticket, e.g. "工单 #3 读者：…"."""
-    ticket = f"工单 #{line.ticket_id}"
+def line_post(line: TicketLine, reader_name: str | None) -> str:
+    """A later line of a ticket, masked, e.g. "工单 #3 读者：…"."""
+    ticket, text = f"工单 #{line.ticket_id}", _masked(line.text, reader_name)
     if line.author == "reader":
-        return f"{ticket} 读者：{line.text}"
+        return f"{ticket} 读者：{text}"
     if line.author == "staff":
-        return f"{ticket} 馆员 {line.staff_name}：{line.text}"
+        return f"{ticket} 馆员 {line.staff_name}：{text}"
     if line.author == "note":
-        return f"{ticket} 内部备注（{line.staff_name}）：{line.text}"
-    return f"{ticket}：{line.text}"
+        return f"{ticket} 内部备注（{line.staff_name}）：{text}"
+    return f"{ticket}：{text}"
 
 
-def queue_text(tickets: list[TicketInfo]) -> str:
+def queue_text(tickets: list[TicketInfo], reader_names: dict[int, str]) -> str:
+    """The open tickets with masked summaries (reader_names: ticket id -> the verified
+    reader's name)."""
     if not tickets:
         return "目前没有未关闭的工单。"
     rows = [f"#{t.ticket_id} {STATUS_LABELS.get(t.status, t.status)}"
             + (f"（{t.staff_name}）" if t.staff_name else "")
-            + f" · {_channel(t.channel)} · {t.topic_label}：{t.summary[:40]}"
+            + f" · {_channel(t.channel)} · {t.topic_label}："
+            + _masked(t.summary, reader_names.get(t.ticket_id))[:40]
             for t in tickets]
     return "未关闭的工单：\n" + "\n".join(rows)

@@ -1,4 +1,4 @@
-"""Reader verification and holds.
+"""Holds.
 
 Races are settled by the database, not by reading first: an available copy is taken
 with a conditional UPDATE (`... WHERE status = 'on_shelf'`), and a reader's duplicate
@@ -8,117 +8,23 @@ get exactly one hold on SQLite and on PostgreSQL alike.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import (
-    BibRecord,
-    Branch,
-    Item,
-    PasswordPrompt,
-    Reader,
-    ReaderSession,
-    Reservation,
-)
-from bot.services.interface import Hold, HoldOutcome, HoldResult, ReaderRef, Verification
-from bot.services.passwords import check_password
-from bot.services.sql.session import SqlStore
+from bot.db.models import BibRecord, Branch, Item, Reader, Reservation
+from bot.services.interface import Hold, HoldOutcome, HoldResult, ReaderRef
+from bot.services.sql.reader_login import SqlReaderLogin
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-SESSION_LIFETIME = timedelta(hours=12)
-PASSWORD_PROMPT_LIFETIME = timedelta(minutes=5)
 PICKUP_DAYS = 7
 ACTIVE = ("waiting", "ready")
 
 
-class SqlCirculation:
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-
-    # --- verification -------------------------------------------------------
-
-    def verify_reader(
-        self, card_number: str, password: str, channel: str, sender_id: str
-    ) -> Verification:
-        now = clock.now()
-        with self.store.session() as session:
-            reader = session.execute(
-                select(Reader).where(Reader.card_number == card_number.strip().upper())
-                .with_for_update()
-            ).scalar_one_or_none()
-            if reader is None:
-                return Verification.UNKNOWN_CARD
-            if reader.locked_until and reader.locked_until > now:
-                return Verification.LOCKED
-            if not check_password(password, reader.password_hash):
-                reader.failed_logins += 1
-                if reader.failed_logins >= MAX_FAILED_LOGINS:
-                    reader.failed_logins = 0
-                    reader.locked_until = now + LOCKOUT
-                    return Verification.LOCKED
-                return Verification.WRONG_PASSWORD
-            reader.failed_logins = 0
-            reader.locked_until = None
-            if reader.status != "active":
-                return Verification.CARD_BLOCKED
-            if reader.expires_on < now.date():
-                return Verification.CARD_EXPIRED
-            self._remember(session, reader.id, channel, sender_id, now)
-            return Verification.VERIFIED
-
-    @staticmethod
-    def _remember(
-        session: Session, reader_id: int, channel: str, sender: str, now: datetime
-    ) -> None:
-        existing = session.execute(
-            select(ReaderSession).where(
-                ReaderSession.channel == channel, ReaderSession.sender_id == sender
-            )
-        ).scalar_one_or_none()
-        if existing is None:
-            existing = ReaderSession(channel=channel, sender_id=sender)
-            session.add(existing)
-        existing.reader_id = reader_id
-        existing.expires_at = now + SESSION_LIFETIME
-
-    def expect_password(self, channel: str, sender_id: str, card_number: str) -> None:
-        """Remembers that the next message of this conversation is a password."""
-        with self.store.session() as session:
-            session.execute(delete(PasswordPrompt).where(
-                PasswordPrompt.channel == channel, PasswordPrompt.sender_id == sender_id))
-            session.add(PasswordPrompt(
-                channel=channel, sender_id=sender_id, card_number=card_number,
-                expires_at=clock.now() + PASSWORD_PROMPT_LIFETIME,
-            ))
-
-    def take_password_prompt(self, channel: str, sender_id: str) -> str | None:
-        """The card number awaiting a password in this conversation, if any (once)."""
-        with self.store.session() as session:
-            prompt = session.execute(select(PasswordPrompt).where(
-                PasswordPrompt.channel == channel, PasswordPrompt.sender_id == sender_id
-            )).scalar_one_or_none()
-            if prompt is None:
-                return None
-            session.delete(prompt)
-            return prompt.card_number if prompt.expires_at > clock.now() else None
-
-    def verified_reader(self, channel: str, sender_id: str) -> ReaderRef | None:
-        with self.store.session() as session:
-            row = session.execute(
-                select(Reader.id, Reader.card_number, Reader.name)
-                .join(ReaderSession, ReaderSession.reader_id == Reader.id)
-                .where(
-                    ReaderSession.channel == channel,
-                    ReaderSession.sender_id == sender_id,
-                    ReaderSession.expires_at > clock.now(),
-                )
-            ).first()
-        return ReaderRef(*row) if row else None
+class SqlCirculation(SqlReaderLogin):
+    """Holds, for readers verified as in SqlReaderLogin."""
 
     # --- holds --------------------------------------------------------------
 

@@ -18,6 +18,9 @@
   var PASSWORD_ASK = /输入/;
   var MASKED = "••••••";
   var AUTHOR = { bot: "助手", user: "我", staff: "馆员", system: "系统消息" };
+  var SIGNED_OUT = "已退出登录，本机上的对话记录已清除。";
+  var IDLE_CHECK_MS = 30000;
+  var DEFAULT_IDLE_SECONDS = 900;
 
   // --- state kept across page loads (localStorage) ------------------------------------
   var state = restore();
@@ -27,7 +30,14 @@
       var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
       if (saved && Array.isArray(saved.entries)) { return saved; }
     } catch (ignored) { /* storage unavailable or corrupt: start afresh */ }
-    return { session: null, lastId: 0, entries: [] };
+    return { session: null, lastId: 0, entries: [], lastActive: 0 };
+  }
+
+  /** On a shared computer the next person must not see (or use) the last reader's
+   * conversation: after the server's idle time without a message it is dropped. */
+  function idleTooLong() {
+    var idle = (state.session && state.session.idle_seconds) || DEFAULT_IDLE_SECONDS;
+    return Boolean(state.lastActive) && Date.now() - state.lastActive > idle * 1000;
   }
 
   function save() {
@@ -88,7 +98,11 @@
   var closeButton = el("button", "jl-close", "×");
   closeButton.type = "button";
   closeButton.setAttribute("aria-label", "关闭咨询窗口");
+  var logoutButton = el("button", "jl-logout", "退出登录");
+  logoutButton.type = "button";
+  logoutButton.setAttribute("aria-label", "退出登录并清除本机对话记录");
   header.appendChild(titles);
+  header.appendChild(logoutButton);
   header.appendChild(closeButton);
 
   var list = el("ol", "jl-messages");
@@ -273,10 +287,30 @@
     });
   }
 
+  /** Forgets the conversation here; the server signs the reader out of it. */
+  function forget(notice) {
+    var s = state.session;
+    if (s) {
+      request("POST", "logout", { session_id: s.session_id, token: s.token })
+        .catch(function () { /* the server's idle timeout ends it anyway */ });
+    }
+    state = { session: null, lastId: 0, entries: [], lastActive: 0 };
+    save();
+    list.textContent = "";
+    updatePasswordMode();
+    if (notice) { add({ kind: "system", text: notice }, false); }
+  }
+
+  function forgetIfIdle() {
+    if (idleTooLong()) { forget(null); }
+  }
+
   var pending = 0;
 
   function send(text, shown) {
     if (!text) { return; }
+    forgetIfIdle();
+    state.lastActive = Date.now();
     if (shown !== null) { add({ kind: "user", text: shown || text }); }
     pending += 1;
     typing.hidden = false;
@@ -320,6 +354,7 @@
   // --- opening and closing ----------------------------------------------------------------
   function open() {
     if (!panel.hidden) { return; }
+    forgetIfIdle();
     panel.hidden = false;
     root.classList.add("jl-open");
     launcher.setAttribute("aria-expanded", "true");
@@ -343,6 +378,10 @@
     if (panel.hidden) { open(); } else { close(); }
   });
   closeButton.addEventListener("click", close);
+  logoutButton.addEventListener("click", function () {
+    forget(SIGNED_OUT);
+    input.focus();
+  });
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       event.preventDefault();
@@ -366,6 +405,8 @@
   document.head.appendChild(css);
 
   function mount() {
+    forgetIfIdle();
+    window.setInterval(forgetIfIdle, IDLE_CHECK_MS);
     document.body.appendChild(root);
     state.entries.forEach(render);
     updatePasswordMode();
