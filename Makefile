@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench scale-out setup venv db model browser lint lock clean
+.PHONY: run shell test bench eval scale-out setup venv db model browser lint lock clean
 REPLICAS ?= 2
 
 # Demo mode: an empty database gets the demo staff accounts of README.md (bot/settings.py).
@@ -54,6 +54,11 @@ scale-out: setup ## several Rasa/action servers on PostgreSQL + Redis (needs RAS
 bench: setup browser ## measure and write docs/benchmarks.md (about an hour)
 	$(PY) -m bench.run
 	$(PY) -m bench.training_curve --write
+	$(PY) -m bench.catalogue_relevance --write
+	$(PY) -m bench.reader_eval --write
+
+eval: setup ## the independent reader evaluation, graded on what readers get (docs/benchmarks.md)
+	$(PY) -m bench.reader_eval --write
 
 setup: db model
 

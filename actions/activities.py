@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.faq_answers import FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from bot import clock
+from bot.outcome import outcome
 from bot.services.interface import BookingOutcome
 
 # Words that narrow the list down (a series, an audience, a kind of space).
@@ -26,10 +30,17 @@ OUTCOME_TEXT = {
 }
 
 
-def booking_text(done: str, outcome: BookingOutcome) -> str:
+def booking_text(done: str, result: BookingOutcome) -> str:
     """'报名成功！…' / '预约成功！…', or why it did not work."""
-    text = OUTCOME_TEXT[outcome]
-    return done + text if outcome is BookingOutcome.BOOKED else text
+    text = OUTCOME_TEXT[result]
+    return done + text if result is BookingOutcome.BOOKED else text
+
+
+def booked(kind: str, result: BookingOutcome, **fields: Any) -> dict[str, Any]:
+    """The outcome: kind when booked, "booking_refused" (with the reason) when not."""
+    if result is BookingOutcome.BOOKED:
+        return outcome(kind, **fields)
+    return outcome("booking_refused", reason=result.value)
 
 
 def keyword_in(tracker: Tracker, keywords: tuple[str, ...]) -> str:
@@ -37,16 +48,39 @@ def keyword_in(tracker: Tracker, keywords: tuple[str, ...]) -> str:
     return next((word for word in keywords if word in text), "")
 
 
-class ActionListEvents(LibraryAction):
-    action_name = "action_list_events"
+def event_chosen(tracker: Tracker) -> int | None:
+    """The event of "报名第一个" among those the previous answer listed."""
+    text = tracker.latest_message.get("text", "")
+    position = chosen_position(text) if len(text) <= SHORT_REPLY else None
+    ids = (previous(tracker, "events") or {}).get("event_ids") or []
+    return ids[position] if position is not None and position < len(ids) else None
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+
+def event_named(tracker: Tracker) -> int | None:
+    """The one upcoming event the reader named by (a part of) its title: "报名冬日诗会"."""
+    text = tracker.latest_message.get("text", "")
+    if "报名" not in text:
+        return None
+    named = [e.event_id for e in services().activities.upcoming_events(clock.now())
+             if any(len(part) >= 3 and part[:4] in text for part in e.title.split("·"))]
+    return named[0] if len(named) == 1 else None
+
+
+class ActionListEvents(FaqFirst):
+    action_name = "action_list_events"
+    requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|最近|近期|这周|本周|下周|周末|"
+                          r"明天|后天|活动列表|看看活动")
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if event_named(tracker) is not None:  # "我要报名冬日诗会" is a sign-up
+            return ActionSignUpEvent().request(dispatcher, tracker)
         keyword = keyword_in(tracker, EVENT_KEYWORDS)
         events = services().activities.upcoming_events(clock.now(), keyword)
         if not events and keyword:
             events = services().activities.upcoming_events(clock.now())
         if not events:
-            dispatcher.utter_message(text="近期暂时没有可报名的活动，请关注图书馆公众号的活动预告。")
+            dispatcher.utter_message(text="近期暂时没有可报名的活动，请关注图书馆公众号的活动预告。",
+                                     **outcome("events", titles=[]))
             return []
         dispatcher.utter_message(
             text="近期活动：\n" + "\n".join(
@@ -55,36 +89,45 @@ class ActionListEvents(LibraryAction):
             buttons=[{"title": f"报名：{e.title}",
                       "payload": payload("sign_up_event", event_id=str(e.event_id))}
                      for e in events if e.places_left > 0],
+            **outcome("events", titles=[e.title for e in events],
+                      event_ids=[e.event_id for e in events]),
         )
         return []
 
 
-class ActionSignUpEvent(LibraryAction):
+class ActionSignUpEvent(FaqFirst):
     action_name = "action_sign_up_event"
+    requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        event_id = as_id(entity_or_slot(tracker, "event_id"))
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        event_id = (as_id(entity_or_slot(tracker, "event_id")) or event_chosen(tracker)
+                    or event_named(tracker))
         if event_id is None:
-            return ActionListEvents().act(dispatcher, tracker)
+            return ActionListEvents().request(dispatcher, tracker)
         reader = verified_reader(tracker)
         if reader is None:
             dispatcher.utter_message(text="报名活动需要先验证您的读者证。")
-            return [SlotSet("event_id", str(event_id)), *ask_login("sign_up")]
-        outcome = services().activities.sign_up(reader, event_id)
-        dispatcher.utter_message(text=booking_text("报名", outcome))
+            return [SlotSet("event_id", str(event_id)), *ask_login("sign_up", tracker)]
+        result = services().activities.sign_up(reader, event_id)
+        title = next((e.title for e in services().activities.upcoming_events(clock.now())
+                      if e.event_id == event_id), "")
+        dispatcher.utter_message(text=booking_text("报名", result),
+                                 **booked("event_signup", result, title=title))
         return [SlotSet("event_id", None)]
 
 
-class ActionBookSpace(LibraryAction):
+class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
+    requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         slot_id = as_id(entity_or_slot(tracker, "slot_id"))
         if slot_id is None:
             keyword = keyword_in(tracker, SPACE_KEYWORDS)
             slots = services().activities.open_slots(clock.now(), keyword, limit=6)
             if not slots:
-                dispatcher.utter_message(text="近期没有可预约的空闲时段。")
+                dispatcher.utter_message(text="近期没有可预约的空闲时段。",
+                                         **outcome("space_slots"))
                 return []
             dispatcher.utter_message(
                 text="可以预约的空闲时段（选一个即可）：",
@@ -92,14 +135,16 @@ class ActionBookSpace(LibraryAction):
                                    f"–{s.ends_at:%H:%M}",
                           "payload": payload("book_space", slot_id=str(s.slot_id))}
                          for s in slots],
+                **outcome("space_slots"),
             )
             return []
         reader = verified_reader(tracker)
         if reader is None:
             dispatcher.utter_message(text="预约场地需要先验证您的读者证。")
-            return [SlotSet("slot_id", str(slot_id)), *ask_login("book_slot")]
-        outcome = services().activities.book_slot(reader, slot_id)
-        dispatcher.utter_message(text=booking_text("预约", outcome))
+            return [SlotSet("slot_id", str(slot_id)), *ask_login("book_slot", tracker)]
+        result = services().activities.book_slot(reader, slot_id)
+        dispatcher.utter_message(text=booking_text("预约", result),
+                                 **booked("space_booked", result))
         return [SlotSet("slot_id", None)]
 
 
@@ -112,13 +157,17 @@ class ActionCancelBooking(LibraryAction):
         if reader is None:
             dispatcher.utter_message(text="取消报名或场地预约需要先验证您的读者证。")
             keep = [SlotSet("booking_id", str(booking_id))] if booking_id else []
-            return keep + ask_login("cancel_booking")
+            return keep + ask_login("cancel_booking", tracker)
         if booking_id is None:
             return ActionListReservations().act(dispatcher, tracker)
         if services().activities.cancel_booking(reader, booking_id):
-            dispatcher.utter_message(text="已为您取消。")
+            dispatcher.utter_message(text="已为您取消。", **outcome("booking_cancelled"))
         else:
             dispatcher.utter_message(
                 text="没有找到这条报名或预约，它可能已经取消，或不属于您的读者证。"
             )
         return [SlotSet("booking_id", None)]
+
+
+LibraryAction.answers_choice.append(
+    (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent))

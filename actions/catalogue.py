@@ -11,19 +11,30 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import describe_day
-from actions.faq import answer_if_certain
+from actions.faq_answers import answer_if_certain
 from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
+from bot.outcome import outcome
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, looks_like_isbn
+from bot.services.search_text import isbn13, looks_like_isbn, title_key
 
 PAGE_SIZE = 3
 # Words around a search that are not part of what is searched for.
+# Longer phrases first: "哪个馆能借到" goes as a whole.
 FILLER = re.compile(
+    r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|能借到|借得到|在不在架上?|"
+    r"在架吗|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|作品|的小说|写的|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|搜一下|"
     r"搜索|找一下|找找|我想|我要|想借|借阅|借|这本书|这本|一本|本书|的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
 )
+
+
+MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
+#: a bare message names a title when it is at least this share of its main title (the
+#: title without subtitle or edition: 置身事内 of 置身事内：中国政府与经济发展)
+TITLE_SHARE = 0.5
+MAIN_TITLE = re.compile(r"[（(：:—]")
 
 
 def search_query(tracker: Tracker) -> str:
@@ -96,11 +107,14 @@ def show_results(
             "或向图书馆荐购这本书，也可以转人工咨询。",
             buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"},
                      {"title": "转人工", "payload": "/request_human"}],
+            **outcome("search", no_match=True, titles=[]),
         )
         return [SlotSet("search_query", None), SlotSet("search_offset", None)]
     shown_to = offset + len(result.hits)
     total = f"超过 {result.total}" if result.total >= 1000 else str(result.total)
-    dispatcher.utter_message(text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：")
+    dispatcher.utter_message(text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
+                             **outcome("search", titles=[hit.title for hit in result.hits],
+                                       bib_ids=[hit.bib_id for hit in result.hits]))
     # Cards for the widget (text-only channels ignore custom payloads); the widget skips
     # the text replies below whose only button is a card's hold button.
     dispatcher.utter_message(json_message={"type": "books",
@@ -115,6 +129,23 @@ def show_results(
     return [SlotSet("search_query", query), SlotSet("search_offset", float(shown_to))]
 
 
+def held_title(text: str) -> SearchResult | None:
+    """The search for what the reader typed if it names a title the catalogue holds
+    (most of it: "明朝那些事" for 明朝那些事儿（1-9）) or its author — a high-precision signal for
+    a bare title the NLU did not recognise ("红楼梦", "置身事内"); None otherwise."""
+    query = FILLER.sub(" ", text).strip()
+    key = title_key(query)
+    if not MIN_TITLE_KEY <= len(key) <= MAX_TITLE_KEY:
+        return None
+    result = services().catalogue.search(query, limit=PAGE_SIZE)
+    for hit in result.hits:
+        title, author = title_key(MAIN_TITLE.split(hit.title)[0]), title_key(hit.author)
+        if ((key in title and len(key) >= TITLE_SHARE * len(title))
+                or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
+            return result
+    return None
+
+
 def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
@@ -126,18 +157,21 @@ class ActionSearchCatalogue(LibraryAction):
         query = search_query(tracker)
         if not re.search(r"\w", query):
             dispatcher.utter_message(
-                text="请告诉我书名、作者、ISBN 或主题，例如：查《活着》、余华的书。"
+                text="请告诉我书名、作者、ISBN 或主题，例如：查《活着》、余华的书。",
+                **outcome("clarify"),
             )
             return []
         if invalid_isbn(query):
             dispatcher.utter_message(
                 text=f"“{quote(query)}”不是有效的 ISBN（应为 10 位或 13 位，校验位正确）。"
-                "请核对后再发，或者直接告诉我书名。"
+                "请核对后再发，或者直接告诉我书名。",
+                **outcome("search", no_match=True, invalid_isbn=True, titles=[]),
             )
             return []
         result = services().catalogue.search(query, limit=PAGE_SIZE)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better.
-        if not result.hits and answer_if_certain(dispatcher, tracker.latest_message["text"]):
+        if not result.hits and answer_if_certain(dispatcher, tracker,
+                                                     tracker.latest_message["text"]):
             return []
         return show_results(dispatcher, query, result, offset=0)
 

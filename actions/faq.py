@@ -9,32 +9,16 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalogue import FILLER, held_title, show_results
+from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, related
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, payload, services
-from bot.services.faq_model import FaqAnswer
+from bot.outcome import outcome
 
-PLACEHOLDER_NOTE = "（本条信息待图书馆确认，请以官网公告或服务台答复为准。）"
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
     "您可以换个说法，或者说“转人工”请馆员帮忙。"
 )
-
-
-def answer_text(answer: FaqAnswer) -> str:
-    text = answer.answer
-    if answer.placeholder:
-        text += "\n" + PLACEHOLDER_NOTE
-    if answer.link:
-        text += f"\n详情：{answer.link}"
-    return text
-
-
-def answer_if_certain(dispatcher: CollectingDispatcher, question: str) -> bool:
-    """Gives the FAQ's answer if retrieval is confident; says whether it did."""
-    answer = services().knowledge.answer(question)
-    if answer.kind == "answer":
-        dispatcher.utter_message(text=answer_text(answer))
-    return answer.kind == "answer"
 
 
 class ActionAnswerPolicy(LibraryAction):
@@ -46,12 +30,16 @@ class ActionAnswerPolicy(LibraryAction):
             "entities", []) if e.get("entity") == "faq_id"), None))
         if chosen:
             answer = knowledge.published_answer(chosen)
-            dispatcher.utter_message(text=answer_text(answer) if answer else NO_ANSWER)
+            if answer:
+                dispatcher.utter_message(text=answer_text(answer), **answered(answer))
+            else:
+                dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
             return []
         question = tracker.latest_message.get("text", "")
-        answer = knowledge.answer(question)
+        answer = answer_in_context(tracker, question)
         if answer.kind == "answer":
-            dispatcher.utter_message(text=answer_text(answer))
+            dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
+                                     **answered(answer))
         elif answer.kind == "suggest":
             knowledge.record_unanswered(question, channel_of(tracker), "unsure")
             dispatcher.utter_message(
@@ -59,10 +47,11 @@ class ActionAnswerPolicy(LibraryAction):
                 buttons=[{"title": title, "payload": payload("ask_policy", faq_id=str(entry))}
                          for entry, title in answer.suggestions]
                 + [{"title": "都不是，转人工", "payload": "/request_human"}],
+                **outcome("faq_menu", ids=[code for code, _title in answer.suggestions]),
             )
         else:
             knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
-            dispatcher.utter_message(text=NO_ANSWER)
+            dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
         return []
 
 
@@ -85,14 +74,16 @@ class ActionRephrase(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "").strip()
         if not text or text.startswith("/"):
-            dispatcher.utter_message(response="utter_please_rephrase")
+            dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
-        if answer_if_certain(dispatcher, text):
+        if found := held_title(text):
+            return show_results(dispatcher, FILLER.sub(" ", text).strip(), found, offset=0)
+        if answer_if_certain(dispatcher, tracker, text):
             return []
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
         if previous_turn_was_unclear(tracker):
             dispatcher.utter_message(text="抱歉，我还是没能理解您的问题，我请馆员来帮您。")
             hand_over(dispatcher, tracker, topic="fallback")
             return []
-        dispatcher.utter_message(response="utter_please_rephrase")
+        dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
         return []

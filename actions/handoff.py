@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.library import LibraryAction, channel_of, desk, verified_reader
+from bot.outcome import outcome
 from bot.services.handoff_model import weekday_and_time
 
 HISTORY_LINES = 20
@@ -80,7 +81,8 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | N
         dispatcher.utter_message(
             text=f"好的，已为您转接人工馆员（工单 #{ticket.ticket_id}）。"
             f"馆员通常会在 {duty.typical_wait_minutes} 分钟内回复，请在这里稍候，"
-            "您也可以继续补充问题。发送“结束人工”可返回智能助手。"
+            "您也可以继续补充问题。发送“结束人工”可返回智能助手。",
+            **outcome("handoff", ticket=ticket.ticket_id),
         )
         return
     when = "近期"
@@ -89,7 +91,8 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | N
     dispatcher.utter_message(
         text=f"现在不是人工服务时间（{duty.schedule_text}）。您的问题已记录"
         f"（工单 #{ticket.ticket_id}），馆员将在{when}上班后尽快回复，回复会发送到这里。"
-        "急事请在开馆时间到馆咨询服务台。"
+        "急事请在开馆时间到馆咨询服务台。",
+        **outcome("handoff", ticket=ticket.ticket_id),
     )
 
 

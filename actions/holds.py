@@ -3,6 +3,7 @@ list with status and queue position, cancel."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,15 +11,22 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import invalid_isbn, search_query
+from actions.context import SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
+from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values, quote
+from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
+from bot.outcome import outcome
 from bot.services.interface import Hold, HoldOutcome, HoldResult, TitleHit
 from bot.services.search_text import title_key
 
 CHOICES = 5
+CANCELLING = re.compile(r"取消|不要|删")
+QUESTION = re.compile(r"吗|呢|有没有|[?？]")
+CONFIRM_WORDS = {"确认", "确定", "好的", "好", "可以", "是的", "对", "嗯", "行", "没问题", "预约吧"}
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 
 
@@ -37,11 +45,52 @@ def hold_text(hold: Hold) -> str:
     )
 
 
+def result_chosen(tracker: Tracker) -> int | None:
+    """The bib id of "就要第一本" / "第二个" among the results of the previous answer."""
+    text = tracker.latest_message.get("text", "")
+    position = chosen_position(text) if len(text) <= SHORT_REPLY else None
+    found = previous(tracker, "search")
+    ids = (found or {}).get("bib_ids") or []
+    return ids[position] if position is not None and position < len(ids) else None
+
+
+def pickup_chosen(tracker: Tracker) -> bool:
+    """A branch named in reply to "请选择取书的馆" (and not a question about it)."""
+    text = tracker.latest_message.get("text", "")
+    asks = QUESTION.search(text) or latest_entity_values(tracker, "title") \
+        or latest_entity_values(tracker, "isbn")
+    return (previous(tracker, "hold_confirm") is not None and len(text) <= SHORT_REPLY
+            and bool(latest_entity_values(tracker, "branch")) and not asks
+            and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
+
+
+def confirmed_default(tracker: Tracker) -> str | None:
+    """"确认" / "好的" to "确认预约…吗？请选择取书的馆": the first branch offered."""
+    offered = previous(tracker, "hold_confirm")
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    text = tracker.latest_message.get("text", "").strip(" 。！!，,")
+    if offered and offered.get("branches") and (intent == "affirm" or text in CONFIRM_WORDS):
+        return offered["branches"][0]
+    return None
+
+
+def hold_chosen(tracker: Tracker) -> int | None:
+    """The hold of "把第一个取消" among those the previous answer listed."""
+    text = tracker.latest_message.get("text", "")
+    if len(text) > SHORT_REPLY or not CANCELLING.search(text):
+        return None
+    position = chosen_position(text)
+    ids = (previous(tracker, "holds_list") or {}).get("hold_ids") or []
+    return ids[position] if position is not None and position < len(ids) else None
+
+
 def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit | None:
-    """The title to hold: from a button, or by searching what the reader said.
-    None when there is none yet (the reader has been told, or asked to choose)."""
+    """The title to hold: from a button, a result of the previous answer, or by searching
+    what the reader said. None when there is none yet (the reader has been told, or
+    asked to choose)."""
     named = latest_entity_values(tracker, "title")
-    bib_id = None if named else as_id(entity_or_slot(tracker, "bib_id"))
+    bib_id = None if named else (result_chosen(tracker)
+                                 or as_id(entity_or_slot(tracker, "bib_id")))
     if bib_id:
         chosen = services().catalogue.title(bib_id)
         if chosen is None:
@@ -77,27 +126,54 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     return None
 
 
-class ActionPlaceReservation(LibraryAction):
+class ActionPlaceReservation(FaqFirst):
     action_name = "action_place_reservation"
+    requests = re.compile(r"帮我|给我|替我|我想|我要|预约一下|想借|借一本|就要|第.本|预约这")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)
         if chosen is None:
             return clear_hold_slots()
         info = services().info
-        branch_name = entity_or_slot(tracker, "pickup_branch") or entity_or_slot(tracker, "branch")
+        named = latest_entity_values(tracker, "branch")
+        branch_name = (named[0] if named else tracker.get_slot("pickup_branch")
+                       or confirmed_default(tracker))
         pickup = info.find_branch(branch_name) if branch_name else None
-        if pickup is None:
-            shelf = next((b.branch for b in chosen.availability if b.on_shelf), None)
-            pickup = info.find_branch(shelf or "金陵图书馆")
-        remembered = [SlotSet("bib_id", str(chosen.bib_id)), SlotSet("pickup_branch", pickup.name)]
+        remembered = [SlotSet("bib_id", str(chosen.bib_id)),
+                      SlotSet("pickup_branch", pickup.name if pickup else None)]
         reader = verified_reader(tracker)
         if reader is None:
             dispatcher.utter_message(text=f"预约《{chosen.title}》需要先验证您的读者证。")
-            return remembered + ask_login("place_hold")
+            return remembered + ask_login("place_hold", tracker)
+        if pickup is None:  # the reader confirms the title and chooses where to collect it
+            self.confirm(dispatcher, chosen)
+            return remembered
         result = services().circulation.place_hold(reader, chosen.bib_id, pickup.code)
-        dispatcher.utter_message(text=self.outcome_text(chosen, result))
+        placed = (outcome("hold_placed", title=chosen.title, branch=pickup.code)
+                  if result.hold is not None
+                  else outcome("hold_refused", reason=result.outcome.value))
+        dispatcher.utter_message(text=self.outcome_text(chosen, result), **placed)
         return clear_hold_slots()
+
+    @staticmethod
+    def confirm(dispatcher: CollectingDispatcher, chosen: TitleHit) -> None:
+        """Asks to confirm the title and choose the pickup branch (those with a copy on
+        the shelf first)."""
+        branches = [b.name for b in services().info.branches()]
+        shelves = [a.branch for a in sorted(chosen.availability, key=lambda a: not a.on_shelf)]
+        order = list(dict.fromkeys([*shelves, *branches[:1]]))
+        where = "；".join(f"{a.branch}{'有书在架' if a.on_shelf else '暂无在架'}"
+                         for a in chosen.availability) or "目前各馆都没有在架复本，将为您排队"
+        dispatcher.utter_message(
+            text=f"确认预约《{chosen.title}》（{chosen.author}）吗？{where}。"
+                 "请选择取书的馆（也可以直接回复馆名）：",
+            buttons=[{"title": f"在{name}取书",
+                      "payload": payload("place_reservation", bib_id=str(chosen.bib_id),
+                                         branch=name)} for name in order[:4]]
+            + [{"title": "不预约了", "payload": "/deny"}],
+            **outcome("hold_confirm", title=chosen.title, bib_id=chosen.bib_id,
+                      branches=order[:4]),
+        )
 
     @staticmethod
     def outcome_text(title: TitleHit, result: HoldResult) -> str:
@@ -114,18 +190,20 @@ class ActionPlaceReservation(LibraryAction):
         }[outcome]
 
 
-class ActionListReservations(LibraryAction):
+class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
+    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我预约了|我约了")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
         if reader is None:
             dispatcher.utter_message(text="查看预约需要先验证您的读者证。")
-            return ask_login("list_holds")
+            return ask_login("list_holds", tracker)
         holds = services().circulation.holds(reader)
         bookings = services().activities.bookings(reader, since=clock.today())
         if not holds and not bookings:
-            dispatcher.utter_message(text=f"{reader.name}，您目前没有进行中的预约或活动报名。")
+            dispatcher.utter_message(text=f"{reader.name}，您目前没有进行中的预约或活动报名。",
+                                     **outcome("holds_list", count=0))
             return []
         if holds:
             dispatcher.utter_message(
@@ -134,6 +212,7 @@ class ActionListReservations(LibraryAction):
                 buttons=[{"title": f"取消《{h.title}》",
                           "payload": payload("cancel_reservation", hold_id=str(h.hold_id))}
                          for h in holds],
+                **outcome("holds_list", count=len(holds), hold_ids=[h.hold_id for h in holds]),
             )
         if bookings:
             dispatcher.utter_message(
@@ -143,21 +222,23 @@ class ActionListReservations(LibraryAction):
                 buttons=[{"title": f"取消 {b.what} {b.starts_at:%m-%d %H:%M}",
                           "payload": payload("cancel_booking", booking_id=str(b.booking_id))}
                          for b in bookings],
+                **outcome("bookings_list", count=len(bookings)),
             )
         return []
 
 
-class ActionCancelReservation(LibraryAction):
+class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
+    requests = re.compile(r"帮我|给我|我要|我想|取消我的|第.个|这个")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        hold_id = as_id(entity_or_slot(tracker, "hold_id"))
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        hold_id = as_id(entity_or_slot(tracker, "hold_id")) or hold_chosen(tracker)
         titles = latest_entity_values(tracker, "title")
         reader = verified_reader(tracker)
         if reader is None:
             dispatcher.utter_message(text="取消预约需要先验证您的读者证。")
             keep = [SlotSet("hold_id", str(hold_id))] if hold_id else []
-            return keep + ask_login("cancel_hold")
+            return keep + ask_login("cancel_hold", tracker)
         holds = services().circulation.holds(reader)
         if hold_id is None and titles:
             wanted = title_key(titles[0])
@@ -175,9 +256,17 @@ class ActionCancelReservation(LibraryAction):
             )
             return clear_hold_slots()
         if services().circulation.cancel_hold(reader, hold_id):
-            dispatcher.utter_message(text="已为您取消这条预约。")
+            dispatcher.utter_message(text="已为您取消这条预约。", **outcome("hold_cancelled"))
         else:
             dispatcher.utter_message(
                 text="没有找到这条预约：它可能已经取消、已取书，或不属于您的读者证。"
             )
         return clear_hold_slots()
+
+
+LibraryAction.answers_choice += [
+    (pickup_chosen, ActionPlaceReservation),
+    (lambda tracker: confirmed_default(tracker) is not None, ActionPlaceReservation),
+    (lambda tracker: result_chosen(tracker) is not None, ActionPlaceReservation),
+    (lambda tracker: hold_chosen(tracker) is not None, ActionCancelReservation),
+]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -48,9 +49,15 @@ def verified_reader(tracker: Tracker) -> ReaderRef | None:
 
 
 class LibraryAction(Action):
-    """Runs `act`; if the library system is down, tells the reader so (and changes nothing)."""
+    """Runs `act`; if the library system is down, tells the reader so (and changes nothing).
+
+    A reply to a choice the previous answer offered ("在河西分馆取" after "请选择取书的
+    馆", "就要第一本" after search results) is taken by the action that offered it, whatever
+    the NLU made of the words: `answers_choice` lists (is it such a reply?, action).
+    """
 
     action_name = ""
+    answers_choice: ClassVar[list[tuple[Callable[[Tracker], bool], type[LibraryAction]]]] = []
 
     def name(self) -> str:
         return self.action_name
@@ -61,8 +68,10 @@ class LibraryAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        chosen = next((action for applies, action in self.answers_choice
+                       if not isinstance(self, action) and applies(tracker)), None)
         try:
-            return self.act(dispatcher, tracker)
+            return (chosen() if chosen else self).act(dispatcher, tracker)
         except ServiceUnavailableError as error:
             logger.warning("%s: library system unavailable: %s", self.action_name, error)
             dispatcher.utter_message(text=UNAVAILABLE_TEXT)

@@ -20,10 +20,17 @@ from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_rea
 from bot.outcome import outcome
 from bot.services.interface import ServiceUnavailableError, Verification
 
-CARD_PATTERN = re.compile(r"JL\d{8}", re.IGNORECASE)
+#: a card number as readers type it: any case, spaces or hyphens between the digits
+TYPED_CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
+
+
+def card_in(text: str) -> str | None:
+    """The card number in what the reader typed ("jl 0000 0001" → JL00000001)."""
+    match = TYPED_CARD.search(text or "")
+    return re.sub(r"[\s-]", "", match.group()).upper() if match else None
 LOGIN_SLOTS = ("card_number", "verification")
 # One answer for an unknown card and a wrong password (bot/services/sql/reader_login.py).
-RETRY_TEXT = "读者证号或密码不正确，请重新输入读者证号（输入“取消”可退出）。"
+RETRY_TEXT = "读者证号或密码不正确。"
 TOO_MANY_TEXT = (
     "尝试次数过多，为保护读者账户，验证已暂停，请稍后（15 分钟至 1 小时）再试，"
     "或到馆咨询服务台。"
@@ -42,11 +49,14 @@ FINAL = {
 }
 
 
-def ask_login(pending_request: str) -> list[dict[str, Any]]:
-    """Events that start verification and resume `pending_request` afterwards."""
+def ask_login(pending_request: str, tracker: Tracker) -> list[dict[str, Any]]:
+    """Events that start verification and resume `pending_request` afterwards; a card
+    number in the reader's message ("我的预约，证号JL00000002") is taken at once."""
+    card = card_in(tracker.latest_message.get("text", ""))
     return [
         SlotSet("pending_request", pending_request),
-        *(SlotSet(slot, None) for slot in LOGIN_SLOTS),
+        SlotSet("verification", None),
+        SlotSet("card_number", card),
         FollowupAction("login_form"),
     ]
 
@@ -64,13 +74,13 @@ class ValidateLoginForm(FormValidationAction):
     ) -> dict[str, Any]:
         if value is None:  # cleared when verification starts: nothing typed yet
             return {"card_number": None}
-        match = CARD_PATTERN.search(str(value))
-        if not match:
+        card = card_in(str(value))
+        if not card:
             dispatcher.utter_message(
                 text="读者证号的格式不对，请输入类似 JL00000001 的证号；输入“取消”可退出。"
             )
             return {"card_number": None}
-        return {"card_number": match.group().upper()}
+        return {"card_number": card}
 
     def validate_verification(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -84,7 +94,7 @@ class ValidateLoginForm(FormValidationAction):
                                      **outcome("login_failed", reason=REASONS[value]))
             return {"verification": value}
         dispatcher.utter_message(text=RETRY_TEXT, **outcome("login_failed", reason="failed"))
-        return {"verification": None, "card_number": None}
+        return {"verification": None}
 
 
 class ActionAskVerification(Action):
@@ -104,7 +114,8 @@ class ActionAskVerification(Action):
             dispatcher.utter_message(text=UNAVAILABLE_TEXT)
             return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]
         dispatcher.utter_message(
-            text="请输入读者证密码。密码只用于这次验证，不会出现在对话记录里；输入“取消”可退出。",
+            text=f"请输入读者证 {tracker.get_slot('card_number')} 的密码。密码只用于这次验证，"
+                 "不会出现在对话记录里；证号输错了请输入“取消”后重新开始。",
             **outcome("login_password"),
         )
         return []

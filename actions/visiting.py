@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import is_follow_up, previous
 from actions.dates import describe_day, parse_day
+from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
+from bot.outcome import outcome
 from bot.services.interface import BranchInfo, DayHours
 
 MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
+HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
+VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
+PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
+
+
 def requested_branch(dispatcher: CollectingDispatcher, tracker: Tracker) -> BranchInfo | None:
-    """The branch the reader named (or the main library); None, after telling the
-    reader which branches there are, if the name is unknown."""
+    """The branch the reader named, else the one the previous answer was about, else the
+    main library; None, after telling the reader which branches there are, if the name
+    is unknown."""
     info = services().info
     for name in latest_entity_values(tracker, "branch"):
         branch = info.find_branch(name)
         if branch is None:
             names = "、".join(b.name for b in info.branches())
             dispatcher.utter_message(
-                text=f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。"
+                text=f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。",
+                **outcome("unknown_branch"),
             )
         return branch
-    return info.find_branch(MAIN_BRANCH) or info.branches()[0]
+    about = previous(tracker, "hours", "location")
+    code = about["branch"] if about else MAIN_BRANCH
+    return info.find_branch(code) or info.find_branch(MAIN_BRANCH) or info.branches()[0]
+
+
+def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: str) -> bool:
+    """A follow-up ("那分馆呢") to an answer of the other kind only (hours ↔ location)
+    that does not itself ask about this one."""
+    text = tracker.latest_message.get("text", "")
+    asks_this = words.search(text) or (this == "hours" and parse_day(text, clock.today()))
+    return (is_follow_up(text) and not asks_this
+            and previous(tracker, other) is not None and previous(tracker, this) is None)
 
 
 def hours_text(hours: DayHours, today: date) -> str:
@@ -41,10 +63,13 @@ def hours_text(hours: DayHours, today: date) -> str:
     return f"{hours.branch}{when}开放{reason}，时间 {hours.opens:%H:%M}–{hours.closes:%H:%M}。"
 
 
-class ActionOpeningHours(LibraryAction):
+class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
+    requests = HOURS_WORDS
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if switched_topic(tracker, HOURS_WORDS, "hours", "location"):
+            return ActionLocation().request(dispatcher, tracker)
         branch = requested_branch(dispatcher, tracker)
         if branch is None:
             return []
@@ -59,6 +84,10 @@ class ActionOpeningHours(LibraryAction):
             spoken = " ".join(latest_entity_values(tracker, "date"))
             text = tracker.latest_message.get("text", "")
             day = parse_day(spoken, today) or parse_day(text, today)
+        earlier = previous(tracker, "hours")
+        if day is None and earlier and earlier.get("date") and \
+                is_follow_up(tracker.latest_message.get("text", "")):
+            day = date.fromisoformat(earlier["date"])  # "那分馆呢" after "明天开门吗"
         if day is None:
             day = today
         if day < today:
@@ -67,14 +96,19 @@ class ActionOpeningHours(LibraryAction):
         lines.append(hours_text(services().info.hours_on(branch.code, day), today))
         if not branch.confirmed:
             lines.append(UNCONFIRMED_NOTE)
-        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(text="\n".join(lines),
+                                 **outcome("hours", branch=branch.code, date=day.isoformat()))
         return []
 
 
-class ActionLocation(LibraryAction):
+class ActionLocation(FaqFirst):
     action_name = "action_location"
+    requests = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|坐.{0,3}(地铁|公交|车)|几号线|"
+                          r"位置|导航")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if switched_topic(tracker, PLACE_WORDS, "location", "hours"):
+            return ActionOpeningHours().request(dispatcher, tracker)
         branch = requested_branch(dispatcher, tracker)
         if branch is None:
             return []
@@ -83,5 +117,18 @@ class ActionLocation(LibraryAction):
             lines.append(f"电话：{branch.phone}")
         if not branch.confirmed:
             lines.append(UNCONFIRMED_NOTE)
-        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(text="\n".join(lines), **outcome("location", branch=branch.code))
         return []
+
+
+def follows_a_visit_answer(tracker: Tracker) -> bool:
+    """"后天呢", "那分馆呢", "平时呢" after an answer about opening hours or a location
+    (a question with its own place words goes to the location instead)."""
+    text = tracker.latest_message.get("text", "")
+    names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
+                     or latest_entity_values(tracker, "branch"))
+    return (is_follow_up(text) and bool(names_a_visit) and not PLACE_WORDS.search(text)
+            and previous(tracker, "hours", "location") is not None)
+
+
+LibraryAction.answers_choice.append((follows_a_visit_answer, ActionOpeningHours))

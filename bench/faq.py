@@ -52,8 +52,11 @@ def faq_section() -> list[str]:
         "- trivial baseline (character-bigram overlap with the indexed questions and "
         f"paraphrases, bot/baselines.py): top-1 {baseline.share(baseline.top1):.3f}; "
         f"top-3 {baseline.share(baseline.top3):.3f}",
-        f"- routed to a person (no answer, no suggestion): {report.share(report.to_person):.3f}",
-        f"- answered confidently with the wrong entry: {report.share(report.wrong_answers):.3f}",
+        "- what a reader gets (the answer policy of bot/services/sql/faq.py): the right "
+        f"answer directly **{report.share(report.direct_correct):.3f}**, a "
+        f"\"您是不是想问\" menu {report.share(report.menus):.3f}, offered a person (no "
+        f"answer, no suggestion) {report.share(report.to_person):.3f}, answered "
+        f"confidently with the wrong entry {report.share(report.wrong_answers):.3f}",
         f"- index build: {build_ms:.0f} ms; answer latency p50 "
         f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
         " (in process, SQLite)",

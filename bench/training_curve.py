@@ -25,11 +25,11 @@ from typing import Any
 
 import yaml
 
+from bench.sections import replace_section
 from bot.evaluation import NluReport, evaluate, load_examples
 from bot.processes import OFFLINE_RASA
 from bot.settings import PROJECT_ROOT
 
-BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"
 CURVE_BEGIN = "<!-- training curve: bench/training_curve.py -->"
 CURVE_END = "<!-- end of training curve -->"
 SPLITS = {
@@ -153,14 +153,7 @@ def curve_block(rows: list[dict[str, Any]]) -> str:
 
 
 def write_block(rows: list[dict[str, Any]]) -> None:
-    text = BENCHMARKS.read_text(encoding="utf-8")
-    start, end = text.find(CURVE_BEGIN), text.find(CURVE_END)
-    block = curve_block(rows)
-    if start < 0 or end < 0:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = text[:start] + block + text[end + len(CURVE_END):]
-    BENCHMARKS.write_text(text, encoding="utf-8")
+    replace_section(CURVE_BEGIN, CURVE_END, curve_block(rows))
 
 
 def main(arguments: list[str]) -> None:

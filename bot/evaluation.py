@@ -128,6 +128,8 @@ class RankingReport:
 @dataclass
 class FaqReport(RankingReport):
     to_person: int = 0  # no answer and no suggestion: the reader is offered a person
+    menus: int = 0  # "您是不是想问" with choices
+    direct_correct: int = 0  # the right entry's answer, given directly
     wrong_answers: int = 0  # answered confidently with the wrong entry
 
 
@@ -141,5 +143,8 @@ def evaluate_faq(knowledge: SqlKnowledge, cases: list[dict]) -> FaqReport:
         report.count(case["question"], case["expected"], [keys[i] for i in ranked])
         answer = knowledge.answer(case["question"])
         report.to_person += answer.kind == "none"
-        report.wrong_answers += answer.kind == "answer" and answer.entry_id != ids[case["expected"]]
+        report.menus += answer.kind == "suggest"
+        right = answer.entry_id == ids[case["expected"]]
+        report.direct_correct += answer.kind == "answer" and right
+        report.wrong_answers += answer.kind == "answer" and not right
     return report

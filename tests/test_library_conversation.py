@@ -74,8 +74,12 @@ def test_reservation_with_verification_then_list_and_cancel(
     asked = texts(chat(reader, "帮我预约《活着》"))
     assert "验证" in asked and "读者证号" in asked
     assert "密码" in texts(chat(reader, "JL00000002"))
-    done = texts(chat(reader, PASSWORD))
-    assert "验证成功" in done and "预约成功" in done and "《活着》" in done
+    confirm = chat(reader, PASSWORD)
+    # Nothing is placed before the reader confirms the title and the pickup branch.
+    assert "验证成功" in texts(confirm) and "确认预约《活着》" in texts(confirm)
+    pickup = next(b for b in buttons(confirm) if b["title"].startswith("在"))
+    done = texts(chat(reader, pickup["payload"]))
+    assert "预约成功" in done and "《活着》" in done
     listed = chat(reader, "我的预约")
     assert "《活着》" in texts(listed)
     cancel = next(b for b in buttons(listed) if b["title"] == "取消《活着》")
@@ -89,6 +93,35 @@ def test_reservation_with_verification_then_list_and_cancel(
     assert "password_checked" in tracker
     log = (assistant.settings.var_dir / "servers.log").read_text()
     assert PASSWORD not in log
+
+
+def test_a_typed_pickup_branch_and_a_chosen_result(chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "我的预约")
+    chat(reader, "JL00000002")
+    chat(reader, PASSWORD)
+    results = chat(reader, "有没有《平凡的世界》")
+    assert "确认预约" not in texts(results)  # a search, not a hold
+    assert "确认预约《平凡的世界" in texts(chat(reader, "就要第一本"))
+    done = texts(chat(reader, "在河西分馆取"))
+    assert "预约成功" in done and "河西分馆" in done
+
+
+def test_questions_in_the_middle_of_verification_are_answered(chat: Chat) -> None:
+    reader = new_reader()
+    assert "读者证号" in texts(chat(reader, "我的预约"))
+    at_card = texts(chat(reader, "周六开门吗"))
+    assert "金陵图书馆" in at_card and "开放" in at_card and "格式不对" not in at_card
+    assert "密码" in texts(chat(reader, "JL00000002"))
+    at_password = texts(chat(reader, "少儿馆在哪里"))  # not tried as a password
+    assert "少儿" in at_password and "不正确" not in at_password
+    assert "验证成功" in texts(chat(reader, PASSWORD))
+
+
+def test_the_card_number_in_the_first_message_is_taken(chat: Chat) -> None:
+    reader = new_reader()
+    asked = texts(chat(reader, "我的预约，证号 jl 0000 0002"))
+    assert "JL00000002 的密码" in asked and "格式不对" not in asked
 
 
 def test_wrong_password_and_giving_up(chat: Chat) -> None:

@@ -36,7 +36,8 @@ def test_a_card_verified_on_each_channel_shows_the_same_reservations(
     rest_reader = "two-channels-reader"
     chat(rest_reader, "帮我预约《围城》")
     chat(rest_reader, "JL00000002")
-    assert "预约成功" in texts(chat(rest_reader, PASSWORD))
+    assert "确认预约《围城》" in texts(chat(rest_reader, PASSWORD))
+    assert "预约成功" in texts(chat(rest_reader, "在金陵图书馆取"))
 
     # The widget is another conversation: verified on REST is not verified here.
     asked = texts(widget_chat("我的预约"))

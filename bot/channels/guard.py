@@ -10,7 +10,8 @@
   where none was asked for (bot/channels/password_screen.py) is not passed on either;
 - "退出登录" signs the reader out of the conversation; on channels with an idle
   timeout (the widget), every message keeps the reader's session alive;
-- incoming text is cleaned (control characters) and bounded in length;
+- incoming text is cleaned (control characters) and bounded in length; a message with
+  several questions goes to Rasa as one turn per question (bot/channels/questions.py);
 - a turn that produced no reply at all (the action server or Rasa's tracker store is
   down) gets a clear "please try again" instead of silence.
 """
@@ -28,6 +29,7 @@ from functools import cache
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.channels.password_screen import looks_like_password
+from bot.channels.questions import split_questions
 from bot.outcome import outcome
 from bot.services.interface import Circulation, ServiceUnavailableError, Verification
 from bot.services.sql import handoff_desk, sql_services
@@ -62,6 +64,9 @@ FORWARDED_TEXT = (
 RATED_TEXT = "感谢您的评价！还有其他问题可以随时问我。"
 # While a reader writes in quick succession, acknowledge only the first message.
 ACK_QUIET_SECONDS = 30
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: what separates the words of a mixed message ("周末开吗 我的密码abc12345")
+_WORDS = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。？！、,.?!:;]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
 Handler = Callable[[UserMessage], Awaitable[None]]
@@ -114,6 +119,15 @@ async def screen_password(message: UserMessage, service: Circulation,
     if text.strip().casefold() in CANCEL_WORDS:  # at any step of a form, or a password
         return "/deny"
     if pending is not None and pending.card_number is not None:
+        if len(_CJK.findall(text)) >= 2:  # a question in the middle ("周末开吗"), not a
+            # password: Rasa answers it and asks for the password again (which arms the
+            # prompt again); until then, what looks like a password is kept back
+            await asyncio.to_thread(service.expect_caution, channel, sender)
+            if any(looks_like_password(token, likely=True) for token in _WORDS.split(text)):
+                await message.output_channel.send_text_message(
+                    sender, NOT_KEPT_TEXT, **outcome("clarify", password_kept_back=True))
+                return None
+            return text
         verification = await asyncio.to_thread(
             service.verify_reader, pending.card_number, text, channel, sender, client,
             idle_seconds().get(channel))
@@ -190,9 +204,12 @@ def guarded(
                 await message.output_channel.send_text_message(message.sender_id, NO_REPLY_TEXT,
                                                                **outcome("error"))
             return
-        message.text = text
         try:
-            await on_new_message(message)
+            first, *others = split_questions(text)  # two questions get two answers
+            for question in [first, *map(_reserved, others)]:
+                await on_new_message(UserMessage(
+                    question, message.output_channel, message.sender_id,
+                    input_channel=message.input_channel, metadata=message.metadata))
         except Exception:  # e.g. the tracker store's database is down: answer anyway
             logger.exception("Rasa could not process a message on %s", message.input_channel)
         if not _answered(message.output_channel):

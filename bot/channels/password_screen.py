@@ -15,7 +15,7 @@ import re
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _CARD = re.compile(r"^JL\d{8}$", re.IGNORECASE)
-_ISBN = re.compile(r"^(?:ISBN)?[0-9][0-9-]{8,16}[0-9Xx]$", re.IGNORECASE)
+_ISBN = re.compile(r"^(?:ISBN[:：]?)?[0-9][0-9-]{8,16}[0-9Xx]$", re.IGNORECASE)
 _NOT_PASSWORDS = re.compile(r"^(?:/|https?:|www\.)|@.+\.", re.IGNORECASE)
 _LETTER = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")

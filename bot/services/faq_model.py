@@ -115,11 +115,13 @@ class FaqAnswer:
 
     kind: str  # answer | suggest | none
     entry_id: int | None = None
+    key: str = ""  # the entry's stable id, e.g. reader_card-001
     question: str = ""
     answer: str = ""
     link: str = ""
     placeholder: bool = False
-    suggestions: list[tuple[int, str]] = field(default_factory=list)  # (entry id, question)
+    # (entry id, question): the choices of a "suggest", or related questions of an answer
+    suggestions: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

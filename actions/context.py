@@ -1,0 +1,58 @@
+"""What the assistant answered the reader's previous message, read from the outcomes
+its replies carried (bot/outcome.py, kept by Rasa as each reply's metadata): follow-ups
+such as "后天呢", "那分馆呢", "就要第一本" or "要押金吗" are answered in that context."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+
+#: a follow-up that only changes one detail of the previous question
+FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何)[？?。.!！]*$")
+#: replies to a choice ("就要第一本", "在河西分馆取", "报名第一个") are short
+SHORT_REPLY = 12
+ORDINALS = {"一": 0, "1": 0, "二": 1, "2": 1, "两": 1, "三": 2, "3": 2, "四": 3, "4": 3,
+            "五": 4, "5": 4}
+ORDINAL = re.compile(
+    r"第\s*([一二两三四五12345])(?![\d一二三四五六七八九十])\s*(本|个|条|种|场|项)")
+
+
+def previous_outcomes(tracker: Tracker) -> list[dict[str, Any]]:
+    """The outcomes of the replies to the reader's previous message, in order."""
+    found: list[dict[str, Any]] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot":
+            outcome = (event.get("metadata") or {}).get("outcome")
+            if outcome:
+                found.insert(0, outcome)
+    return found
+
+
+def previous_text(tracker: Tracker) -> str:
+    """The reader's previous message ("" if none)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    text = (users[-2].get("text") or "") if len(users) >= 2 else ""
+    return "" if text.startswith("/") else text  # a button's payload is no question
+
+
+def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:
+    """The last outcome of one of these kinds in the previous answer, if any."""
+    return next((o for o in reversed(previous_outcomes(tracker)) if o.get("kind") in kinds),
+                None)
+
+
+def is_follow_up(text: str) -> bool:
+    return bool(FOLLOW_UP.match(text.strip()))
+
+
+def chosen_position(text: str) -> int | None:
+    """0 for "第一本", 1 for "第二个" …"""
+    match = ORDINAL.search(text)
+    return ORDINALS[match.group(1)] if match else None

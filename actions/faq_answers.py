@@ -1,0 +1,88 @@
+"""FAQ answers as the reader gets them (the answer, a note for unconfirmed entries, the
+link, related questions as buttons), and the FAQ as a second opinion: a question about
+the library's rules that the NLU took for a request ("参加活动要交钱吗" for the events
+list, "预约的书到了去哪取" for a hold) gets the FAQ's answer when the FAQ is sure."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import is_follow_up, previous, previous_text
+from actions.library import LibraryAction, payload, services
+from bot.outcome import outcome
+from bot.services.faq_model import FaqAnswer
+
+#: words that ask about a rule or a fact rather than for something to be done
+RULE_QUESTION = re.compile(
+    r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
+    r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
+
+PLACEHOLDER_NOTE = "（本条信息待图书馆确认，请以官网公告或服务台答复为准。）"
+
+
+def answered(answer: FaqAnswer) -> dict[str, Any]:
+    return outcome("faq", id=answer.key)
+
+
+def related(answer: FaqAnswer) -> list[dict[str, str]]:
+    """Buttons for the questions readers often ask next (offered after an answer)."""
+    return [{"title": f"相关：{title}", "payload": payload("ask_policy", faq_id=str(entry))}
+            for entry, title in answer.suggestions]
+
+
+def answer_text(answer: FaqAnswer) -> str:
+    text = answer.answer
+    if answer.placeholder:
+        text += "\n" + PLACEHOLDER_NOTE
+    if answer.link:
+        text += f"\n详情：{answer.link}"
+    return text
+
+
+def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
+    """The FAQ's answer to the question; if it is unclear on its own and the previous
+    answer came from the FAQ ("要押金吗" after an answer about the reader card), the
+    answer to it read together with the reader's previous message."""
+    knowledge = services().knowledge
+    answer = knowledge.answer(question)
+    if answer.kind != "answer" and previous(tracker, "faq") is not None:
+        in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
+        if in_context.kind == "answer":
+            return in_context
+    return answer
+
+
+def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
+                      question: str) -> bool:
+    """Gives the FAQ's answer if retrieval is confident; says whether it did."""
+    answer = answer_in_context(tracker, question)
+    if answer.kind == "answer":
+        dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
+                                 **answered(answer))
+    return answer.kind == "answer"
+
+
+class FaqFirst(LibraryAction):
+    """A request action that lets the FAQ answer rule questions first. `requests`: the
+    words that make a message a request for this action after all."""
+
+    requests: re.Pattern[str] = re.compile(r"$^")
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text", "")
+        entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if (not text.startswith("/") and RULE_QUESTION.search(text)
+                and not self.requests.search(text) and not is_follow_up(text)
+                and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
+                                    "slot_id", "booking_id"}
+                and answer_if_certain(dispatcher, tracker, text)):
+            return []
+        return self.request(dispatcher, tracker)
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                ) -> list[dict[str, Any]]:
+        raise NotImplementedError

@@ -1,0 +1,37 @@
+"""Greetings, "are you a bot?" and requests outside the library's work get their
+canned answer — unless the message names a title the library holds, or is really a
+question the FAQ is sure about ("老听人说金图，金图指的是哪个馆" reads like a question
+about the bot to the NLU)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.catalogue import FILLER, held_title, show_results
+from actions.faq_answers import RULE_QUESTION, answer_if_certain
+from actions.library import LibraryAction
+from bot.outcome import UTTERED, outcome
+
+RESPONSES = {"greet": "utter_greet", "bot_challenge": "utter_iamabot",
+             "out_of_scope": "utter_out_of_scope"}
+#: shorter messages ("你好", "你是机器人吗") are what they seem
+QUESTION_LENGTH = 8
+
+
+class ActionSmallTalk(LibraryAction):
+    action_name = "action_small_talk"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text", "")
+        if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
+            return show_results(dispatcher, FILLER.sub(" ", text).strip(), found, offset=0)
+        if (len(text) >= QUESTION_LENGTH and RULE_QUESTION.search(text)
+                and answer_if_certain(dispatcher, tracker, text)):
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        response = RESPONSES.get(intent, "utter_out_of_scope")
+        dispatcher.utter_message(response=response, **outcome(UTTERED[response]))
+        return []

@@ -1,0 +1,95 @@
+"""Is the reader evaluation (tests/data/reader_eval/) disjoint from what the assistant
+learns from (nlu_data/ examples, the FAQ's questions and paraphrases)? Compared after
+normalisation — the retriever's own (繁體 → 简体, full-width → half-width, volume
+numbers), lower case, without punctuation, whitespace and emoji — exactly, and by
+character-bigram Jaccard similarity for near-duplicates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from bot.evaluation import load_examples
+from bot.knowledge_cli import knowledge_files
+from bot.services.search_text import normalise
+from bot.settings import PROJECT_ROOT
+
+EVAL_DIR = PROJECT_ROOT / "tests" / "data" / "reader_eval"
+TRAINING_FILES = ("nlu.yml", "faq_questions.yml")
+NEAR = 0.8
+#: texts this short ("你好", "谢谢") are everyone's words, not copied phrasings
+SHORTEST_PHRASING = 5
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def plain(text: str) -> str:
+    return _NOT_TEXT.sub("", normalise(text))
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+@cache
+def training_texts() -> tuple[str, ...]:
+    texts = [e.text for name in TRAINING_FILES
+             for e in load_examples(PROJECT_ROOT / "nlu_data" / name)]
+    for path in knowledge_files():
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            texts += [entry["question"], *(entry.get("paraphrases") or [])]
+    return tuple(texts)
+
+
+def evaluation_texts() -> list[str]:
+    load = lambda name: yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))  # noqa: E731
+    return ([case["text"] for case in load("messages.yml")]
+            + [turn["text"] for talk in load("conversations.yml") for turn in talk["turns"]])
+
+
+@dataclass(frozen=True)
+class Overlap:
+    evaluation: str
+    training: str
+    similarity: float
+
+
+def overlaps() -> list[Overlap]:
+    """Evaluation phrasings (of SHORTEST_PHRASING characters or more) that equal or
+    nearly equal a training text after normalisation."""
+    known = {plain(text): text for text in training_texts()}
+    grams = [(_bigrams(p), text) for p, text in known.items()]
+    found = []
+    for text in dict.fromkeys(evaluation_texts()):
+        mine = plain(text)
+        if len(mine) < SHORTEST_PHRASING:
+            continue
+        if mine in known:
+            found.append(Overlap(text, known[mine], 1.0))
+            continue
+        query = _bigrams(mine)
+        best = max(((len(query & g) / len(query | g), t) for g, t in grams if query | g),
+                   default=(0.0, ""))
+        if best[0] >= NEAR:
+            found.append(Overlap(text, best[1], round(best[0], 2)))
+    return found
+
+
+def overlap_report() -> str:
+    found = overlaps()
+    exact = [o for o in found if o.similarity == 1.0]
+    lines = [
+        f"Disjointness (bench/eval_overlap.py): of {len(set(evaluation_texts()))} distinct "
+        f"evaluation texts, {len(exact)} equal a training text or FAQ paraphrase after "
+        f"normalisation and {len(found) - len(exact)} more are near-duplicates "
+        f"(character-bigram Jaccard ≥ {NEAR}); texts under {SHORTEST_PHRASING} characters "
+        f"(你好, 谢谢 …) are not counted."
+    ]
+    lines += [f"- “{o.evaluation}” ~ “{o.training}” ({o.similarity})" for o in found]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(overlap_report())

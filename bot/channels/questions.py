@@ -1,0 +1,66 @@
+"""Several questions in one message ("几点关门？坐几号线", "办证多少钱，一次能借几本")
+are answered one by one: the guard passes each to Rasa as its own turn.
+
+A message is cut after sentence-ending punctuation (？！。；) and at a comma between two
+clauses that both ask something (a question word or particle on each side). A clause
+that asks nothing ("我第一次来南京。") stays with the question after it, so rambling
+context does not become a turn of its own. Titles in 《》 are never cut (they may hold
+any punctuation). Buttons' payloads ("/…") and messages with more than MAX_QUESTIONS
+questions are left whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_QUESTIONS = 3
+ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎么|怎样|什么|啥|哪|如何|能不能|"
+                  r"可不可以|可以不|是否|有没有|要不要|是不是|行不行|开不开|借不借")
+_SENTENCES = re.compile(r"(?<=[？?！!。；;])")
+_CLAUSES = re.compile(r"(?<=[，,])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TITLE = re.compile(r"《[^》]*》")
+_HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
+
+
+def _asks(clause: str) -> bool:
+    return bool(ASKS.search(clause)) and len(_CJK.findall(clause)) >= 2
+
+
+def _pieces(text: str) -> list[str]:
+    pieces = []
+    for sentence in _SENTENCES.split(text):
+        clauses = [c for c in _CLAUSES.split(sentence) if c.strip()]
+        current = ""
+        for clause in clauses:
+            if current and _asks(current) and _asks(clause):
+                pieces.append(current)
+                current = ""
+            current += clause
+        if current.strip():
+            pieces.append(current)
+    return pieces
+
+
+def split_questions(text: str) -> list[str]:
+    """The questions of a message, in order (the message itself if it has one)."""
+    if text.startswith("/"):
+        return [text]
+    titles = _TITLE.findall(text)
+    questions: list[str] = []
+    context = ""
+    for piece in _pieces(_TITLE.sub(_HIDDEN, text)):
+        if _asks(piece):
+            questions.append((context + piece).strip())
+            context = ""
+        else:
+            context += piece
+    if context.strip():
+        if not questions:
+            return [text]
+        questions[-1] += context
+    if not 1 < len(questions) <= MAX_QUESTIONS:
+        return [text]
+    shown = iter(titles)
+    return [re.sub(_HIDDEN, lambda _match: next(shown), q.strip(" ，,。；;") or q)
+            for q in questions]

@@ -1,0 +1,33 @@
+"""High-precision signals after DIET (bot/nlu_signals.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu_signals import signals
+
+
+@pytest.mark.parametrize(("text", "intent", "entities"), [
+    ("9787020024759", "search_catalogue", {"isbn": "9787020024759"}),
+    ("978-7-02-002475-9 有吗", "search_catalogue", {"isbn": "9787020024759"}),
+    ("ISBN 7-02-002475-X", "search_catalogue", {"isbn": "702002475X"}),
+    ("请问有《活着》吗", "search_catalogue", {"title": "活着"}),
+    ("帮我预约《活着》", "place_reservation", {"title": "活着"}),
+    ("有真人吗", "request_human", {}),
+    ("少儿馆礼拜一开门吗", None, {"branch": "金陵图书馆少儿馆"}),
+    ("金陵图书馆少儿馆在哪", None, {"branch": "金陵图书馆少儿馆"}),
+    # not signals: a phone number, a card number, a date, asking about AI
+    ("我的电话13812345678", None, {}),
+    ("JL00000001", "list_reservations", {}),
+    ("2026-10-28开门吗", None, {}),
+    ("你是人工智能吗", None, {}),
+    # the reader's own holds and sign-ups stay with DIET; a phone number is no handoff
+    ("取消预约《活着》", None, {"title": "活着"}),
+    ("我预约的《活着》到了吗", None, {"title": "活着"}),
+    ("客服电话是多少", None, {}),
+    ("我的预约，证号 jl 0000 0002", "list_reservations", {}),
+])
+def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> None:
+    found, tagged = signals(text)
+    assert found == intent
+    assert {e["entity"]: e["value"] for e in tagged} == entities

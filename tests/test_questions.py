@@ -1,0 +1,25 @@
+"""Cutting a message into its questions (bot/channels/questions.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.questions import split_questions
+
+
+@pytest.mark.parametrize(("text", "questions"), [
+    ("图书馆几点关门？怎么坐地铁去", ["图书馆几点关门？", "怎么坐地铁去"]),
+    ("办证要多少钱，一次能借几本书", ["办证要多少钱", "一次能借几本书"]),
+    ("有没有《三体》？周日开门吗", ["有没有《三体》？", "周日开门吗"]),
+    # one question, however it is punctuated
+    ("你好，请问几点开门？", ["你好，请问几点开门？"]),
+    ("我第一次来南京。想问一下图书馆在哪里？", ["我第一次来南京。想问一下图书馆在哪里？"]),
+    ("我想借书，怎么办证", ["我想借书，怎么办证"]),
+    ("有《你好，旧时光》吗", ["有《你好，旧时光》吗"]),
+    ("谢谢你！再见", ["谢谢你！再见"]),
+    ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
+    # more than three questions: answered as one message
+    ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),
+])
+def test_questions_of_a_message(text: str, questions: list[str]) -> None:
+    assert split_questions(text) == questions
