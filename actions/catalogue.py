@@ -129,10 +129,11 @@ def show_results(
     return [SlotSet("search_query", query), SlotSet("search_offset", float(shown_to))]
 
 
-def held_title(text: str) -> SearchResult | None:
+def held_title(text: str) -> tuple[str, SearchResult] | None:
     """The search for what the reader typed if it names a title the catalogue holds
     (most of it: "明朝那些事" for 明朝那些事儿（1-9）) or its author — a high-precision signal for
-    a bare title the NLU did not recognise ("红楼梦", "置身事内"); None otherwise."""
+    a bare title the NLU did not recognise ("红楼梦", "置身事内"): (the query, its
+    results); None otherwise."""
     query = FILLER.sub(" ", text).strip()
     key = title_key(query)
     if not MIN_TITLE_KEY <= len(key) <= MAX_TITLE_KEY:
@@ -142,7 +143,7 @@ def held_title(text: str) -> SearchResult | None:
         title, author = title_key(MAIN_TITLE.split(hit.title)[0]), title_key(hit.author)
         if ((key in title and len(key) >= TITLE_SHARE * len(title))
                 or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
-            return result
+            return query, result
     return None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import FILLER, held_title, show_results
+from actions.catalogue import held_title, show_results
 from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, related
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, payload, services
@@ -77,7 +77,7 @@ class ActionRephrase(LibraryAction):
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
         if found := held_title(text):
-            return show_results(dispatcher, FILLER.sub(" ", text).strip(), found, offset=0)
+            return show_results(dispatcher, *found, offset=0)
         if answer_if_certain(dispatcher, tracker, text):
             return []
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")

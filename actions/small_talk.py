@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import FILLER, held_title, show_results
+from actions.catalogue import held_title, show_results
 from actions.faq_answers import RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction
 from bot.outcome import UTTERED, outcome
@@ -27,7 +27,7 @@ class ActionSmallTalk(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
         if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
-            return show_results(dispatcher, FILLER.sub(" ", text).strip(), found, offset=0)
+            return show_results(dispatcher, *found, offset=0)
         if (len(text) >= QUESTION_LENGTH and RULE_QUESTION.search(text)
                 and answer_if_certain(dispatcher, tracker, text)):
             return []

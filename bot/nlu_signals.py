@@ -30,13 +30,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.services.search_text import normalise
+from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
-ISBN = re.compile(r"(?<![\dA-Za-z])(?:ISBN[:：\s-]*)?"
-                  r"((?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx])(?![\dA-Za-z])",
-                  re.IGNORECASE)
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|帮我留|给我留|想约")
 CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
@@ -64,7 +61,7 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     """The intent a signal decides (or None) and the entities it adds."""
     entities = []
     intent = None
-    if isbn := ISBN.search(text):
+    if isbn := ISBN_IN_TEXT.search(text):
         entities.append(_entity("isbn", re.sub(r"[\s-]", "", isbn.group(1)), isbn, 1))
         intent = "place_reservation" if RESERVE.search(text) else "search_catalogue"
     if title := TITLE.search(text):

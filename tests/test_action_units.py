@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.catalogue
-import actions.faq
+import actions.faq_answers
 from actions.catalogue import ActionSearchCatalogue
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
@@ -75,6 +75,6 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
         knowledge = KnowsSmoking()
 
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
-    monkeypatch.setattr(actions.faq, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with("馆里禁烟吗", []))
     assert reply == "馆内全面禁烟。"

@@ -63,6 +63,26 @@ def test_opening_hours_are_date_aware(chat: Chat) -> None:
     assert f"金陵图书馆{describe_day(clock.today(), clock.today())}开放" in today, today
 
 
+def outcomes(replies: list[dict]) -> list[dict]:
+    return [reply["outcome"] for reply in replies if reply.get("outcome")]
+
+
+def test_follow_ups_keep_the_branch_and_day(chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "河西分馆在哪")
+    assert {"kind": "hours", "branch": "JL-HEXI", "date": "2026-11-02"} in \
+        outcomes(chat(reader, "周一开吗"))
+    assert {"kind": "hours", "branch": "JL-HEXI", "date": "2026-11-03"} in \
+        outcomes(chat(reader, "那周二呢"))
+    assert {"kind": "hours", "branch": "JL-CHILD", "date": "2026-11-03"} in \
+        outcomes(chat(reader, "少儿馆呢"))
+
+
+def test_two_questions_get_two_answers(chat: Chat) -> None:
+    kinds = [o["kind"] for o in outcomes(chat(new_reader(), "今天几点关门？怎么坐地铁过去"))]
+    assert kinds == ["hours", "location"]
+
+
 def test_location(chat: Chat) -> None:
     assert "乐山路158号" in texts(chat(new_reader(), "金陵图书馆在哪里"))
 

@@ -88,6 +88,10 @@ def add_reader(url: str, card: str, card_type: str = "adult") -> None:
         ("9787506365437", "活着"),
         ("978-7-5063-6543-7", "活着"),
         ("平凡的世界", "平凡的世界（全三部）"),
+        # the title in 《》 or the ISBN inside a sentence; middle dots typed or not
+        ("请问你们馆有《活着》吗", "活着"),
+        ("ISBN 978-7-5063-6543-7 有吗", "活着"),
+        ("哈利波特与魔法石", "哈利·波特与魔法石"),
     ],
 )
 def test_search_finds_titles_as_readers_type_them(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu_signals import signals
+from bot.services.search_text import isbn_in
 
 
 @pytest.mark.parametrize(("text", "intent", "entities"), [
@@ -31,3 +32,14 @@ def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> Non
     found, tagged = signals(text)
     assert found == intent
     assert {e["entity"]: e["value"] for e in tagged} == entities
+
+
+@pytest.mark.parametrize(("text", "isbn"), [
+    ("ISBN 978-7-02-002475-9 有吗", "9787020024759"),
+    ("书号7020024768", "7020024768"),
+    ("ISBN-10: 702000220X", "702000220X"),
+    ("我的电话13812345678", None),
+    ("JL00000001", None),
+])
+def test_an_isbn_is_found_inside_a_message(text: str, isbn: str | None) -> None:
+    assert isbn_in(text) == isbn

@@ -31,10 +31,15 @@ def _segmenter() -> jieba.Tokenizer:
     return tokenizer
 
 
+_MIDDLE_DOTS = re.compile(r"[·•・‧∙⋅]")
+
+
 def normalise(text: str) -> str:
     text = _ROMAN_PATTERN.sub(lambda m: _ROMAN[m.group()], text)
     text = unicodedata.normalize("NFKC", text)
     text = zhconv.convert(text, "zh-cn")
+    # Middle dots of translated names are typed or not: 哈利·波特 ≡ 哈利波特.
+    text = _MIDDLE_DOTS.sub("", text)
     # "三体第二部" / "三体2册" → volume number as a digit
     text = _VOLUME.sub(lambda m: " " + _CHINESE_DIGITS.get(m.group(1), m.group(1)) + " ", text)
     return text.casefold()
@@ -80,6 +85,18 @@ def isbn13(candidate: str) -> str | None:
         total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(digits))
         return digits if total % 10 == 0 else None
     return None
+
+
+#: an ISBN-10 or -13 inside a text ("ISBN 978-7-02-002475-9 有吗", "书号7020024768")
+ISBN_IN_TEXT = re.compile(r"(?<![\dA-Za-z])(?:ISBN(?:-?1[03])?[:：\s-]*)?"
+                          r"((?:97[89][\s-]?)?\d(?:[\s-]?\d){8}[\s-]?[\dXx])(?![\dA-Za-z])",
+                          re.IGNORECASE)
+
+
+def isbn_in(text: str) -> str | None:
+    """The ISBN-like number in text (valid or not), without separators."""
+    match = ISBN_IN_TEXT.search(text)
+    return re.sub(r"[\s-]", "", match.group(1)).upper() if match else None
 
 
 def looks_like_isbn(text: str) -> bool:

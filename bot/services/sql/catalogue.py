@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from sqlalchemy import func, select, text
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import BibRecord, Branch, Item
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, title_key, tokens
+from bot.services.search_text import isbn13, isbn_in, title_key, tokens
 from bot.services.sql.session import SqlStore
 
 # How many matches are counted at most (the reader sees "超过 N 条").
@@ -29,6 +30,9 @@ _POSTGRES_COUNT = """
     SELECT count(*) FROM (SELECT 1 FROM bib_record
     WHERE search_vector @@ to_tsquery('simple', :match) LIMIT :cap) AS capped
 """
+
+
+BRACKETED_TITLE = re.compile(r"《([^》]+)》")
 
 
 class SqlCatalogue:
@@ -59,8 +63,10 @@ class SqlCatalogue:
         return list(ids), total
 
     def search(self, query: str, limit: int = 5, offset: int = 0) -> SearchResult:
-        if isbn13(query):
-            return self.by_isbn(query)
+        if (isbn := isbn_in(query)) and isbn13(isbn):  # also inside "ISBN 978… 有吗"
+            return self.by_isbn(isbn)
+        if bracketed := BRACKETED_TITLE.search(query):  # "请问你们馆有《边城》吗"
+            query = bracketed.group(1)
         words = list(dict.fromkeys(tokens(query)))
         if not words:
             return SearchResult(hits=[], total=0)
