@@ -8,7 +8,6 @@ The outcome is trusted only if the database agrees that this conversation is ver
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,17 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
+from bot.card_numbers import card_in
 from bot.outcome import outcome
 from bot.services.interface import ServiceUnavailableError, Verification
 
-#: a card number as readers type it: any case, spaces or hyphens between the digits
-TYPED_CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
-
-
-def card_in(text: str) -> str | None:
-    """The card number in what the reader typed ("jl 0000 0001" → JL00000001)."""
-    match = TYPED_CARD.search(text or "")
-    return re.sub(r"[\s-]", "", match.group()).upper() if match else None
 LOGIN_SLOTS = ("card_number", "verification")
 # One answer for an unknown card and a wrong password (bot/services/sql/reader_login.py).
 RETRY_TEXT = "读者证号或密码不正确。"

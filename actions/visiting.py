@@ -42,10 +42,8 @@ def requested_branch(dispatcher: CollectingDispatcher, tracker: Tracker) -> Bran
             )
         return branch
     about = previous(tracker, "hours", "location")
-    code = about["branch"] if about else MAIN_BRANCH
-    branches = info.branches()
-    return next((b for b in branches if b.code == code),
-                next((b for b in branches if b.code == MAIN_BRANCH), branches[0]))
+    return (info.find_branch(about["branch"] if about else MAIN_BRANCH)
+            or info.find_branch(MAIN_BRANCH) or info.branches()[0])
 
 
 def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: str) -> bool:

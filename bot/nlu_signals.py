@@ -30,13 +30,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.card_numbers import CARD
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|帮我留|给我留|想约")
-CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
 PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活人")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|我的|我预约的|我约的|报名|续借")

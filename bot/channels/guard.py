@@ -29,7 +29,7 @@ from functools import cache
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.channels.password_screen import looks_like_password
-from bot.channels.questions import split_questions
+from bot.channels.questions import CJK, split_questions
 from bot.outcome import outcome
 from bot.services.interface import Circulation, ServiceUnavailableError, Verification
 from bot.services.sql import handoff_desk, sql_services
@@ -64,7 +64,6 @@ FORWARDED_TEXT = (
 RATED_TEXT = "感谢您的评价！还有其他问题可以随时问我。"
 # While a reader writes in quick succession, acknowledge only the first message.
 ACK_QUIET_SECONDS = 30
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 #: what separates the words of a mixed message ("周末开吗 我的密码abc12345")
 _WORDS = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。？！、,.?!:;]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -119,7 +118,7 @@ async def screen_password(message: UserMessage, service: Circulation,
     if text.strip().casefold() in CANCEL_WORDS:  # at any step of a form, or a password
         return "/deny"
     if pending is not None and pending.card_number is not None:
-        if len(_CJK.findall(text)) >= 2:  # a question in the middle ("周末开吗"), not a
+        if len(CJK.findall(text)) >= 2:  # a question in the middle ("周末开吗"), not a
             # password: Rasa answers it and asks for the password again (which arms the
             # prompt again); until then, what looks like a password is kept back
             await asyncio.to_thread(service.expect_caution, channel, sender)

@@ -18,13 +18,13 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎么|怎�
                   r"可不可以|可以不|是否|有没有|要不要|是不是|行不行|开不开|借不借")
 _SENTENCES = re.compile(r"(?<=[？?！!。；;])")
 _CLAUSES = re.compile(r"(?<=[，,])")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE = re.compile(r"《[^》]*》")
 _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 
 
 def _asks(clause: str) -> bool:
-    return bool(ASKS.search(clause)) and len(_CJK.findall(clause)) >= 2
+    return bool(ASKS.search(clause)) and len(CJK.findall(clause)) >= 2
 
 
 def _pieces(text: str) -> list[str]:

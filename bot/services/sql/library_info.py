@@ -28,7 +28,7 @@ class SqlLibraryInfo:
             return [_info(b) for b in session.execute(select(Branch).order_by(Branch.id)).scalars()]
 
     def find_branch(self, name: str) -> BranchInfo | None:
-        """By name or alias, 繁體 and full-width tolerated."""
+        """By code, name or alias, 繁體 and full-width tolerated."""
         wanted = normalise(name).strip()
         for branch in self.branches_with_aliases():
             if wanted in branch[1]:
@@ -39,7 +39,7 @@ class SqlLibraryInfo:
         with self.store.session() as session:
             rows = session.execute(select(Branch).order_by(Branch.id)).scalars().all()
             return [
-                (_info(b), {normalise(n) for n in [b.name, *b.aliases.split("、")] if n})
+                (_info(b), {normalise(n) for n in [b.code, b.name, *b.aliases.split("、")] if n})
                 for b in rows
             ]
 

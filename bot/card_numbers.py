@@ -1,0 +1,14 @@
+"""Reader-card numbers as readers type them: any case, spaces or hyphens between the
+digits ("jl 0000 0001" is JL00000001). Shared by the NLU signals and the login form."""
+
+from __future__ import annotations
+
+import re
+
+CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
+
+
+def card_in(text: str) -> str | None:
+    """The card number in text, written the library's way, or None."""
+    match = CARD.search(text or "")
+    return re.sub(r"[\s-]", "", match.group()).upper() if match else None
