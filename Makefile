@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench eval scale-out setup venv db model browser lint lock clean
+.PHONY: run shell test bench eval scale-out setup venv db model browser lint typecheck lock clean
 REPLICAS ?= 2
 
 # Demo mode: an empty database gets the demo staff accounts of README.md (bot/settings.py).
@@ -23,6 +23,7 @@ shell: setup ## set up, then chat in this terminal
 
 test: setup browser faketime ## set up, then run every check
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(PY) -m pytest
 	$(DATED_TESTS)
 
@@ -55,12 +56,26 @@ bench: setup browser ## measure and write docs/benchmarks.md (about an hour)
 	$(PY) -m bench.run
 	$(PY) -m bench.training_curve --write
 	$(PY) -m bench.catalogue_relevance --write
+	$(PY) -m bench.statistics --write
+	$(PY) -m bench.account --write
 	$(PY) -m bench.reader_eval --write
 
 eval: setup ## the independent reader evaluation, graded on what readers get (docs/benchmarks.md)
 	$(PY) -m bench.reader_eval --write
 
-setup: db model
+setup: assets db model
+
+.PHONY: assets
+assets: node_modules/.installed ## the console's browser assets (ECharts), as locked in package-lock.json
+
+node_modules/.installed: package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required for the console's charts (apt-get install npm)"; exit 1; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: stats-report
+stats-report: db ## consultation statistics: make stats-report FROM=2026-01-01 TO=2026-10-27 OUT=report.xlsx (or .csv, SHEET=summary|days|topics|unanswered)
+	@$(PY) -m bot.statistics.export --from "$(FROM)" --to "$(TO)" --out "$(OUT)" $(if $(SHEET),--sheet "$(SHEET)")
 
 db: venv ## migrate the library database; load demo data and FAQ into an empty one
 	@echo "== 2/4 library database (migrations; demo library and FAQ when empty)"
@@ -91,6 +106,9 @@ model: venv ## train only if training data or config changed
 
 lint: venv
 	$(BIN)/ruff check .
+
+typecheck: venv ## every service implementation against its protocols (files: pyproject.toml)
+	$(BIN)/mypy
 
 lock: venv ## after editing requirements.in
 	$(BIN)/pip install --quiet -r requirements.in

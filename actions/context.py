@@ -11,6 +11,10 @@ from rasa_sdk import Tracker
 
 #: a follow-up that only changes one detail of the previous question
 FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何)[？?。.!！]*$")
+#: what readers say to say yes (to a confirmation, to "还有其他问题吗")
+AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀", "可以", "是的", "是",
+                          "对", "对的", "嗯", "嗯嗯", "行", "没问题", "预约吧", "有", "要",
+                          "ok", "OK", "好滴", "当然", "需要"})
 #: replies to a choice ("就要第一本", "在河西分馆取", "报名第一个") are short
 SHORT_REPLY = 12
 ORDINALS = {"一": 0, "1": 0, "二": 1, "2": 1, "两": 1, "三": 2, "3": 2, "四": 3, "4": 3,

@@ -1,5 +1,6 @@
 """Policy questions answered from the published FAQ (no retraining: the knowledge base
-is read live); unclear questions get suggestions; unknown ones go to the unanswered
+is read live), with the digital resources of the kind the question names; unclear
+questions get suggestions; unknown ones go to the unanswered
 inbox and the reader is offered a person, never a wrong answer stated confidently."""
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
+from actions.digital_resources import show_resources
 from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, related
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, payload, services
 from bot.outcome import outcome
+from bot.services.resource_model import ResourceCard
+from bot.services.resource_query import read_request
 
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
@@ -37,9 +41,14 @@ class ActionAnswerPolicy(LibraryAction):
             return []
         question = tracker.latest_message.get("text", "")
         answer = answer_in_context(tracker, question)
+        resources = resources_named(question)
         if answer.kind == "answer":
             dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
                                      **answered(answer))
+            if resources:
+                show_resources(dispatcher, *resources)
+        elif resources:  # "在家能看电子书吗": the directory knows what the FAQ does not
+            show_resources(dispatcher, *resources)
         elif answer.kind == "suggest":
             knowledge.record_unanswered(question, channel_of(tracker), "unsure")
             dispatcher.utter_message(
@@ -53,6 +62,16 @@ class ActionAnswerPolicy(LibraryAction):
             knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
             dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
         return []
+
+
+def resources_named(text: str) -> tuple[list[ResourceCard], str | None] | None:
+    """The directory's resources of the kind a question names (电子书, 有声书, 数据库 …)
+    and where the reader wants to use them, if there are any."""
+    request = read_request(text)
+    if not request.kinds:
+        return None
+    cards = services().resources.find(text)
+    return (cards, request.where) if cards else None
 
 
 def previous_turn_was_unclear(tracker: Tracker) -> bool:

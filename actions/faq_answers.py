@@ -68,14 +68,17 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 class FaqFirst(LibraryAction):
     """A request action that lets the FAQ answer rule questions first. `requests`: the
-    words that make a message a request for this action after all."""
+    words that make a message a request for this action after all; `personal`: the
+    action is about the reader's own account, so anything short of such a request
+    ("借的书丢了", "哪些书是不外借的") is the FAQ's if the FAQ is sure."""
 
     requests: re.Pattern[str] = re.compile(r"$^")
+    personal = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if (not text.startswith("/") and RULE_QUESTION.search(text)
+        if (not text.startswith("/") and (self.personal or RULE_QUESTION.search(text))
                 and not self.requests.search(text) and not is_follow_up(text)
                 and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
                                     "slot_id", "booking_id"}

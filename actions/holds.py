@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import invalid_isbn, search_query
-from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -26,7 +26,6 @@ from bot.services.search_text import title_key
 CHOICES = 5
 CANCELLING = re.compile(r"取消|不要|删")
 QUESTION = re.compile(r"吗|呢|有没有|[?？]")
-CONFIRM_WORDS = {"确认", "确定", "好的", "好", "可以", "是的", "对", "嗯", "行", "没问题", "预约吧"}
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 
 
@@ -69,7 +68,7 @@ def confirmed_default(tracker: Tracker) -> str | None:
     offered = previous(tracker, "hold_confirm")
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     text = tracker.latest_message.get("text", "").strip(" 。！!，,")
-    if offered and offered.get("branches") and (intent == "affirm" or text in CONFIRM_WORDS):
+    if offered and offered.get("branches") and (intent == "affirm" or text in AFFIRM_WORDS):
         return offered["branches"][0]
     return None
 

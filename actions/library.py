@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any, ClassVar
@@ -12,9 +11,15 @@ from typing import Any, ClassVar
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.services.interface import LibraryServices, ReaderRef, ServiceUnavailableError
-from bot.services.sql import handoff_desk, sql_services
-from bot.services.sql.handoff import SqlHandoff
+from bot import wiring
+from bot.services.desk_roles import ReaderDesk
+from bot.services.interface import (
+    LibraryServices,
+    Notices,
+    OutcomeUnknownError,
+    ReaderRef,
+    ServiceUnavailableError,
+)
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -22,21 +27,26 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE_TEXT = (
     "抱歉，图书馆系统暂时无法连接，请稍后再试。您的请求没有被处理，也没有任何数据被改动。"
 )
-
-
-def _database_url() -> str:
-    return os.environ.get("LIBRARY_DATABASE_URL") or load_settings().database_url
+OUTCOME_UNKNOWN_TEXT = (
+    "抱歉，图书馆系统没有及时答复，暂时无法确认刚才的操作是否已经完成。"
+    "请过几分钟查看“我的借阅”或“我的预约”确认结果。"
+)
 
 
 @cache
 def services() -> LibraryServices:
-    """The library services of this action server (the SQL database by default)."""
-    return sql_services(_database_url())
+    """The library services of this action server (bot/wiring.py)."""
+    return wiring.library_services(load_settings())
 
 
-def desk() -> SqlHandoff:
+def desk() -> ReaderDesk:
     """Tickets and the duty schedule of the online reference desk."""
-    return handoff_desk(_database_url())
+    return wiring.reader_desk(load_settings())
+
+
+def notices() -> Notices:
+    """The reader's notice subscription (hold ready, loan due, overdue)."""
+    return wiring.notices(load_settings())
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -74,7 +84,8 @@ class LibraryAction(Action):
             return (chosen() if chosen else self).act(dispatcher, tracker)
         except ServiceUnavailableError as error:
             logger.warning("%s: library system unavailable: %s", self.action_name, error)
-            dispatcher.utter_message(text=UNAVAILABLE_TEXT)
+            unknown = isinstance(error, OutcomeUnknownError)
+            dispatcher.utter_message(text=OUTCOME_UNKNOWN_TEXT if unknown else UNAVAILABLE_TEXT)
             return []
 
 

@@ -21,6 +21,8 @@ from bot.outcome import outcome
 from bot.services.interface import ServiceUnavailableError, Verification
 
 LOGIN_SLOTS = ("card_number", "verification")
+#: what a request remembers while the reader verifies (holds, renewals)
+PENDING_REQUEST_SLOTS = ("bib_id", "pickup_branch", "hold_id", "loan_id", "loan_title")
 # One answer for an unknown card and a wrong password (bot/services/sql/reader_login.py).
 RETRY_TEXT = "读者证号或密码不正确。"
 TOO_MANY_TEXT = (
@@ -55,6 +57,11 @@ def ask_login(pending_request: str, tracker: Tracker) -> list[dict[str, Any]]:
 
 def login_reset() -> list[dict[str, Any]]:
     return [SlotSet("pending_request", None), *(SlotSet(slot, None) for slot in LOGIN_SLOTS)]
+
+
+def request_forgotten() -> list[dict[str, Any]]:
+    """The reader gave up verifying: what they asked for is forgotten too."""
+    return [*login_reset(), *(SlotSet(slot, None) for slot in PENDING_REQUEST_SLOTS)]
 
 
 class ValidateLoginForm(FormValidationAction):
@@ -104,7 +111,7 @@ class ActionAskVerification(Action):
             )
         except ServiceUnavailableError:
             dispatcher.utter_message(text=UNAVAILABLE_TEXT)
-            return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]
+            return [ActiveLoop(None), SlotSet("requested_slot", None), *request_forgotten()]
         dispatcher.utter_message(
             text=f"请输入读者证 {tracker.get_slot('card_number')} 的密码。密码只用于这次验证，"
                  "不会出现在对话记录里；证号输错了请输入“取消”后重新开始。",
@@ -122,4 +129,4 @@ class ActionCancelLogin(Action):
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text="好的，已取消。还有其他可以帮您的吗？",
                                  **outcome("cancelled"))
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *login_reset()]
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *request_forgotten()]

@@ -10,7 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.activities import ActionBookSpace, ActionCancelBooking, ActionSignUpEvent
 from actions.holds import ActionCancelReservation, ActionListReservations, ActionPlaceReservation
 from actions.library import LibraryAction
-from actions.login import login_reset
+from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
+from actions.login import login_reset, request_forgotten
+from actions.notices import OFF, ON, ActionNoticeSettings
 from bot.services.interface import Verification
 
 PENDING_ACTIONS: dict[str, type[LibraryAction]] = {
@@ -20,6 +22,11 @@ PENDING_ACTIONS: dict[str, type[LibraryAction]] = {
     "sign_up": ActionSignUpEvent,
     "book_slot": ActionBookSpace,
     "cancel_booking": ActionCancelBooking,
+    "list_loans": ActionListLoans,
+    "renew": ActionRenewLoan,
+    "account": ActionAccountStatus,
+    ON: ActionNoticeSettings,
+    OFF: ActionNoticeSettings,
 }
 
 
@@ -29,6 +36,6 @@ class ActionResumeRequest(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         pending = PENDING_ACTIONS.get(tracker.get_slot("pending_request") or "")
         if tracker.get_slot("verification") != Verification.VERIFIED.value or pending is None:
-            return login_reset()  # the form already told the reader why
+            return request_forgotten()  # the form already told the reader why
         dispatcher.utter_message(text="验证成功。")
         return login_reset() + pending().act(dispatcher, tracker)

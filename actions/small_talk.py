@@ -11,12 +11,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
+from actions.context import AFFIRM_WORDS
 from actions.faq_answers import RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction
 from bot.outcome import UTTERED, outcome
 
 RESPONSES = {"greet": "utter_greet", "bot_challenge": "utter_iamabot",
-             "out_of_scope": "utter_out_of_scope"}
+             "out_of_scope": "utter_out_of_scope", "affirm": "utter_ask_what_else"}
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 
@@ -32,6 +33,12 @@ class ActionSmallTalk(LibraryAction):
                 and answer_if_certain(dispatcher, tracker, text)):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
+            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure
+            if not answer_if_certain(dispatcher, tracker, text):
+                dispatcher.utter_message(response="utter_please_rephrase",
+                                         **outcome("clarify"))
+            return []
         response = RESPONSES.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=response, **outcome(UTTERED[response]))
         return []

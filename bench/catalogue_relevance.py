@@ -20,11 +20,11 @@ import yaml
 
 from actions.catalogue import FILLER
 from bench.sections import replace_section
+from bot import wiring
 from bot.db.migrate import upgrade
 from bot.demo.load import load_demo
-from bot.services.sql.catalogue import SqlCatalogue
-from bot.services.sql.session import SqlStore
-from bot.settings import PROJECT_ROOT
+from bot.services.interface import Catalogue
+from bot.settings import PROJECT_ROOT, load_settings
 
 JUDGEMENTS = PROJECT_ROOT / "tests" / "data" / "catalogue_relevance.yml"
 BEGIN = "<!-- catalogue relevance: bench/catalogue_relevance.py -->"
@@ -54,7 +54,7 @@ def isbn_of(record_isbn: str | None) -> str:
     return (record_isbn or "").replace("-", "")
 
 
-def measure(catalogue: SqlCatalogue, cases: list[dict]) -> Scores:
+def measure(catalogue: Catalogue, cases: list[dict]) -> Scores:
     scores = Scores()
     for case in cases:
         query = FILLER.sub(" ", case["query"]).strip()
@@ -69,11 +69,11 @@ def measure(catalogue: SqlCatalogue, cases: list[dict]) -> Scores:
     return scores
 
 
-def demo_catalogue(directory: Path) -> SqlCatalogue:
+def demo_catalogue(directory: Path) -> Catalogue:
     url = f"sqlite:///{directory / 'catalogue.db'}"
     upgrade(url)
     load_demo(url)
-    return SqlCatalogue(SqlStore(url))
+    return wiring.library_services(load_settings().with_database(url)).catalogue
 
 
 def section(scores: Scores) -> str:

@@ -13,13 +13,12 @@ from pathlib import Path
 import yaml
 
 from bench.stats import percentile
+from bot import wiring
 from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
-from bot.services.sql.faq import SqlKnowledge
-from bot.services.sql.session import SqlStore
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, load_settings
 
 HOLDOUT = PROJECT_ROOT / "tests" / "data" / "faq_holdout.yml"
 
@@ -30,7 +29,7 @@ def faq_section() -> list[str]:
         url = f"sqlite:///{Path(directory) / 'faq.db'}"
         upgrade(url)
         knowledge_setup(url)
-        knowledge = SqlKnowledge(SqlStore(url))
+        knowledge = wiring.knowledge_admin(load_settings().with_database(url))
         started = time.perf_counter()
         knowledge.answer("预热")  # builds the index
         build_ms = (time.perf_counter() - started) * 1000

@@ -17,13 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot import wiring
 from bot.db.engine import session_factory
 from bot.db.models import StaffUser
 from bot.services.faq_files import read_rows, write_rows
 from bot.services.faq_model import StaffRef
-from bot.services.sql.faq import SqlKnowledge
-from bot.services.sql.session import SqlStore
-from bot.services.sql.staff import SqlStaff
 from bot.settings import PROJECT_ROOT, load_settings
 
 FAQ_DIR = PROJECT_ROOT / "knowledge" / "faq"
@@ -41,8 +39,8 @@ def knowledge_files() -> list[Path]:
 
 def setup(url: str, demo_mode: bool | None = None) -> None:
     """demo_mode None: as LIBRARY_DEMO_MODE says."""
-    store = SqlStore(url)
-    knowledge = SqlKnowledge(store)
+    settings = load_settings().with_database(url)
+    knowledge = wiring.knowledge_admin(settings)
     if knowledge.is_empty():
         rows = [row for path in knowledge_files() for row in read_rows(path.read_bytes(), "yml")]
         report = knowledge.import_rows(rows, user=None, publish=True)
@@ -53,11 +51,11 @@ def setup(url: str, demo_mode: bool | None = None) -> None:
         has_staff = session.execute(select(func.count(StaffUser.id))).scalar_one()
     if has_staff:
         return
-    if not (load_settings().demo_mode if demo_mode is None else demo_mode):
+    if not (settings.demo_mode if demo_mode is None else demo_mode):
         print("还没有馆员账号。请创建第一个管理员账号：python -m bot.staff_accounts create "
               "用户名 --name 显示名 --role admin", file=sys.stderr)
         return
-    staff = SqlStaff(store)
+    staff = wiring.staff_accounts(settings)
     for username, name, role, password in DEMO_STAFF:
         staff.create_user(username, name, role, password)
     print("演示模式：已创建演示馆员账号 admin/editor/reviewer（见 README），上线前请用 "
@@ -89,7 +87,7 @@ def main() -> None:
     if args.file is None:
         parser.error("FILE is required")
     kind = args.file.suffix.lstrip(".").lower()
-    knowledge = SqlKnowledge(SqlStore(url))
+    knowledge = wiring.knowledge_admin(load_settings().with_database(url))
     if args.command == "export":
         args.file.write_bytes(write_rows(knowledge.export_rows(), kind))
         print(f"Exported to {args.file}", file=sys.stderr)

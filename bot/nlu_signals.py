@@ -36,11 +36,13 @@ from bot.settings import PROJECT_ROOT
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
-RESERVE = re.compile(r"预约|预定|预订|帮我留|给我留|想约")
+RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约")
 PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活人")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
-OWN_REQUEST = re.compile(r"取消|我的|我预约的|我约的|报名|续借")
-NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗")
+OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
+#: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
+NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|"
+                           r"对面是活人|是活人吗|跟真人说话|和真人说话")
 
 
 @cache
@@ -61,20 +63,20 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     """The intent a signal decides (or None) and the entities it adds."""
     entities = []
     intent = None
+    plain = normalise(text)  # the words in simplified characters (幫我預約 as 帮我预约)
     if isbn := ISBN_IN_TEXT.search(text):
         entities.append(_entity("isbn", re.sub(r"[\s-]", "", isbn.group(1)), isbn, 1))
-        intent = "place_reservation" if RESERVE.search(text) else "search_catalogue"
+        intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
     if title := TITLE.search(text):
         entities.append(_entity("title", title.group(1).strip(), title, 1))
-        intent = "place_reservation" if RESERVE.search(text) else "search_catalogue"
-    if OWN_REQUEST.search(text):
+        intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
+    if OWN_REQUEST.search(plain):
         intent = None
-    if intent is None and PERSON.search(text) and not NOT_A_HANDOFF.search(text):
+    if intent is None and PERSON.search(plain) and not NOT_A_HANDOFF.search(plain):
         intent = "request_human"
-    own = OWN_REQUEST.search(text.replace("我的预约", ""))
+    own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own:
         intent = "list_reservations"  # "我的预约，证号JL…": the reader's own account
-    plain = normalise(text)
     for alias, name in branch_aliases():
         if (start := plain.find(alias)) >= 0:
             entities.append({"entity": "branch", "value": name, "start": start,

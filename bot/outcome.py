@@ -19,6 +19,7 @@ UTTERED = {
     "utter_iamabot": "bot_identity",
     "utter_out_of_scope": "out_of_scope",
     "utter_please_rephrase": "clarify",
+    "utter_ask_what_else": "ask_what_else",
     "utter_default": "clarify",
     "utter_ask_card_number": "login_card",
 }

@@ -75,8 +75,8 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float) ->
 
 
 class AssistantProcesses:
-    """The action server, the Rasa server, the staff console, the relay and the staff
-    Telegram bot.
+    """The action server, the Rasa server, the staff console, the relay, the notice
+    scheduler and the staff Telegram bot.
 
     Use as a context manager; leaving it stops every child, also on Ctrl-C.
     """
@@ -126,6 +126,10 @@ class AssistantProcesses:
         configured (the widget fetches its messages itself)."""
         if self.settings.push_channels:
             self._spawn([sys.executable, "-m", "bot.relay"])
+
+    def start_notices(self) -> None:
+        """The scheduler of reader notices (hold ready, loan due, overdue)."""
+        self._spawn([sys.executable, "-m", "bot.notices"])
 
     def start_staff_telegram(self) -> None:
         """The staff bot in the allow-listed Telegram groups (if a token is set)."""

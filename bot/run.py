@@ -54,6 +54,7 @@ def main() -> int:
             chat_in_terminal(settings)
             return 0
         processes.start_relay()
+        processes.start_notices()
         processes.start_staff_telegram()
         with demo_page_served(settings):
             return _serve_until_stopped(settings, processes, stop)

@@ -79,6 +79,7 @@ def main() -> int:
         deployment.start()
         deployment.front.start_admin_console()
         deployment.front.start_relay()
+        deployment.front.start_notices()
         deployment.front.start_staff_telegram()
         print(f"Scale-out running: router {settings.rasa_url}, staff console "
               f"{settings.admin_url}. Press Ctrl-C to stop.", flush=True)

@@ -16,6 +16,19 @@
 - LIBRARY_MODEL_DIR (models): trained Rasa models
 - LIBRARY_DATABASE_URL (sqlite:///<LIBRARY_VAR_DIR>/library.db): the library's data
   (SQLAlchemy URL; e.g. postgresql://user@127.0.0.1:5432/library)
+- LIBRARY_BACKEND (sql): where circulation (reader cards, holds, loans) comes from: `sql`,
+  the library database above, or `sip2`, the library's own system over SIP2; chosen in
+  bot/wiring.py (docs/ils-integration.md)
+- SIP2_HOST (127.0.0.1), SIP2_PORT (6001): the ILS's SIP2 server (LIBRARY_BACKEND=sip2)
+- SIP2_USER, SIP2_PASSWORD (empty): the assistant's SIP login (93) at the ILS; the
+  password is passed through the environment only and never logged
+- SIP2_INSTITUTION (JLTSG): the institution id (AO); SIP2_LOCATION (assistant): the
+  assistant's own location code (CP of the login)
+- SIP2_LOCATIONS (empty: a branch's code is its SIP2 location): the ILS's location ids
+  of the branches, e.g. "JL-MAIN=01,JL-HEXI=02" (bot/services/sip2/profile.py)
+- SIP2_ENCODING (utf-8): the ILS's character set (many Chinese systems use gb18030)
+- SIP2_TIMEOUT_SECONDS (5): limit on connecting and on each answer
+- SIP2_POOL_SIZE (4): connections kept open to the ILS per process
 
 - RASA_API_TOKEN (random, kept in <LIBRARY_VAR_DIR>/rasa_api_token): required by Rasa's
   HTTP API (conversations, model parsing); the reader channels do not need it
@@ -62,7 +75,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -88,6 +101,17 @@ class Settings:
     tracker_db: Path
     model_dir: Path
     database_url: str
+    library_backend: str
+    sip2_host: str
+    sip2_port: int
+    sip2_user: str
+    sip2_password: str = field(repr=False)
+    sip2_institution: str
+    sip2_location: str
+    sip2_locations: str
+    sip2_encoding: str
+    sip2_timeout_seconds: float
+    sip2_pool_size: int
     rasa_api_token: str = field(repr=False)
     action_server_token: str = field(repr=False)
     tracker_url: str
@@ -101,6 +125,9 @@ class Settings:
     wechat_app_secret: str = field(repr=False)
     wechat_aes_key: str = field(repr=False)
     wechat_api_base: str
+    #: WeChat template for notices outside the 48-hour customer-service window ("": none)
+    wechat_notice_template_id: str
+    notice_interval_seconds: float
     telegram_bot_token: str = field(repr=False)
     telegram_webhook_secret: str = field(repr=False)
     telegram_api_base: str
@@ -108,6 +135,10 @@ class Settings:
     telegram_staff_chat_ids: tuple[str, ...]
     library_timezone: str
     clock_offset_seconds: float
+
+    def with_database(self, database_url: str) -> Settings:
+        """These settings with another library database (tools given a database URL)."""
+        return replace(self, database_url=database_url)
 
     @property
     def rasa_url(self) -> str:
@@ -179,6 +210,17 @@ class Settings:
             "RASA_TRACKER_DB": str(self.tracker_db),
             "LIBRARY_MODEL_DIR": str(self.model_dir),
             "LIBRARY_DATABASE_URL": self.database_url,
+            "LIBRARY_BACKEND": self.library_backend,
+            "SIP2_HOST": self.sip2_host,
+            "SIP2_PORT": str(self.sip2_port),
+            "SIP2_USER": self.sip2_user,
+            "SIP2_PASSWORD": self.sip2_password,
+            "SIP2_INSTITUTION": self.sip2_institution,
+            "SIP2_LOCATION": self.sip2_location,
+            "SIP2_LOCATIONS": self.sip2_locations,
+            "SIP2_ENCODING": self.sip2_encoding,
+            "SIP2_TIMEOUT_SECONDS": str(self.sip2_timeout_seconds),
+            "SIP2_POOL_SIZE": str(self.sip2_pool_size),
             "RASA_API_TOKEN": self.rasa_api_token,
             "ACTION_SERVER_TOKEN": self.action_server_token,
             "RASA_TRACKER_URL": self.tracker_url,
@@ -194,6 +236,8 @@ class Settings:
             "WECHAT_APP_SECRET": self.wechat_app_secret,
             "WECHAT_ENCODING_AES_KEY": self.wechat_aes_key,
             "WECHAT_API_BASE": self.wechat_api_base,
+            "WECHAT_NOTICE_TEMPLATE_ID": self.wechat_notice_template_id,
+            "NOTICE_INTERVAL_SECONDS": str(self.notice_interval_seconds),
             "TELEGRAM_BOT_TOKEN": self.telegram_bot_token,
             "TELEGRAM_WEBHOOK_SECRET": self.telegram_webhook_secret,
             "TELEGRAM_API_BASE": self.telegram_api_base,
@@ -262,6 +306,17 @@ def load_settings() -> Settings:
         database_url=os.environ.get(
             "LIBRARY_DATABASE_URL", f"sqlite:///{var_dir / 'library.db'}"
         ),
+        library_backend=os.environ.get("LIBRARY_BACKEND", "sql").strip().lower(),
+        sip2_host=os.environ.get("SIP2_HOST", "127.0.0.1"),
+        sip2_port=int(os.environ.get("SIP2_PORT", "6001")),
+        sip2_user=os.environ.get("SIP2_USER", ""),
+        sip2_password=os.environ.get("SIP2_PASSWORD", ""),
+        sip2_institution=os.environ.get("SIP2_INSTITUTION", "JLTSG"),
+        sip2_location=os.environ.get("SIP2_LOCATION", "assistant"),
+        sip2_locations=os.environ.get("SIP2_LOCATIONS", ""),
+        sip2_encoding=os.environ.get("SIP2_ENCODING", "utf-8"),
+        sip2_timeout_seconds=float(os.environ.get("SIP2_TIMEOUT_SECONDS", "5")),
+        sip2_pool_size=int(os.environ.get("SIP2_POOL_SIZE", "4")),
         rasa_api_token=_kept_secret("RASA_API_TOKEN", var_dir / "rasa_api_token"),
         action_server_token=_kept_secret("ACTION_SERVER_TOKEN",
                                          var_dir / "action_server_token"),
@@ -276,6 +331,8 @@ def load_settings() -> Settings:
         wechat_app_secret=os.environ.get("WECHAT_APP_SECRET", ""),
         wechat_aes_key=os.environ.get("WECHAT_ENCODING_AES_KEY", ""),
         wechat_api_base=os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        wechat_notice_template_id=os.environ.get("WECHAT_NOTICE_TEMPLATE_ID", ""),
+        notice_interval_seconds=float(os.environ.get("NOTICE_INTERVAL_SECONDS", "60")),
         telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
         telegram_webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
         telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org/bot"),

@@ -1,6 +1,6 @@
-"""Prepare a library database: migrate it, then load the demo library and the FAQ
-into it if they are not there yet. ``python -m bot.setup_library [URL]`` (what
-`make run` does; default LIBRARY_DATABASE_URL)."""
+"""Prepare a library database: migrate it, then load the demo library, the FAQ and the
+digital-resource directory into it if they are not there yet.
+``python -m bot.setup_library [URL]`` (what `make run` does; default LIBRARY_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.db.migrate import upgrade
 from bot.demo.load import load_demo, load_desk
 from bot.knowledge_cli import setup as load_knowledge
 from bot.private_files import make_private
+from bot.resource_setup import load_resources
 from bot.settings import load_settings
 
 
@@ -18,6 +19,7 @@ def prepare_library(database_url: str) -> None:
     load_demo(database_url)
     load_desk(database_url)
     load_knowledge(database_url)
+    load_resources(database_url)
 
 
 if __name__ == "__main__":

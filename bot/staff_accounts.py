@@ -18,10 +18,10 @@ import argparse
 import getpass
 import sys
 
+from bot import wiring
 from bot.services.faq_model import ROLES, FaqError
 from bot.services.interface import ServiceUnavailableError
 from bot.services.passwords import password_problem
-from bot.services.sql.session import SqlStore
 from bot.services.sql.staff import SqlStaff
 from bot.settings import load_settings
 
@@ -100,7 +100,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    staff = SqlStaff(SqlStore(args.database_url or load_settings().database_url))
+    settings = load_settings()
+    if args.database_url:
+        settings = settings.with_database(args.database_url)
+    staff = wiring.staff_accounts(settings)
     try:
         print(run(staff, args))
     except FaqError as error:

@@ -17,8 +17,14 @@ PROMPT = "您> "
 
 def show(reply: dict) -> None:
     print(f"助手> {reply.get('text', '')}")
-    for number, button in enumerate(reply.get("buttons", []), start=1):
+    for number, button in enumerate(choices([reply]), start=1):
         print(f"      [{number}] {button['title']}")
+
+
+def choices(replies: list[dict]) -> list[dict]:
+    """The buttons a bare number picks (link buttons' addresses are in the text)."""
+    return [button for reply in replies for button in reply.get("buttons", [])
+            if "payload" in button]
 
 
 def chat_in_terminal(settings: Settings, read: Callable[[str], str] = input) -> None:
@@ -38,6 +44,6 @@ def chat_in_terminal(settings: Settings, read: Callable[[str], str] = input) -> 
             text = buttons[int(text) - 1]["payload"]
         replies = post_json(url, {"sender": sender, "message": text},
                             headers=settings.rest_headers)
-        buttons = [button for reply in replies for button in reply.get("buttons", [])]
+        buttons = choices(replies)
         for reply in replies:
             show(reply)

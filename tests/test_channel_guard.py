@@ -74,7 +74,8 @@ def run(text: str, service: FakeCirculation, reply: str | None = "ok",
 
     output = CollectingOutputChannel()
     message = UserMessage(text, output, "sender-1", input_channel="rest", metadata=metadata)
-    asyncio.run(guarded(rasa, lambda: service, NoTickets)(message))  # type: ignore[arg-type]
+    asyncio.run(guarded(rasa, lambda: service, NoTickets,  # type: ignore[arg-type]
+                        lambda: None)(message))
     return seen, output.messages
 
 

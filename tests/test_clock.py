@@ -12,8 +12,7 @@ import pytest
 
 import actions.visiting
 from actions.visiting import ActionOpeningHours
-from bot import clock
-from bot.services.sql import sql_services
+from bot import clock, wiring
 from bot.settings import CLOCK_OFFSET_VARIABLE, clock_offset_seconds, load_settings
 from tests.library_db import fresh_database
 from tests.test_action_units import run_action, tracker_with
@@ -47,7 +46,7 @@ def test_opening_hours_follow_the_clock(
     pin: Pin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with fresh_database("sqlite", tmp_path) as url:
-        library = sql_services(url)
+        library = wiring.library_services(load_settings().with_database(url))
         monkeypatch.setattr(actions.visiting, "services", lambda: library)
 
         def answer(text: str, holiday: str = "") -> str:

@@ -9,8 +9,8 @@ import pytest
 from bot.channels.guard import FORWARDED_TEXT, LEFT_TEXT, RATED_TEXT
 from bot.processes import AssistantProcesses
 from bot.services.handoff_model import StaffActor
-from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import SqlHandoff
+from bot.services.sql.session import SqlStore
 from tests.conftest import Chat
 
 LIBRARIAN = StaffActor(None, "王馆员")
@@ -19,7 +19,7 @@ HANDED_OVER = ("转接人工馆员", "不是人工服务时间")  # on duty or n
 
 @pytest.fixture(scope="module")
 def desk(assistant: AssistantProcesses) -> SqlHandoff:
-    return handoff_desk(assistant.settings.database_url)
+    return SqlHandoff(SqlStore(assistant.settings.database_url))
 
 
 def text_of(replies: list[dict]) -> str:

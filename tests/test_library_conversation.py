@@ -187,3 +187,15 @@ def test_events_sign_up(chat: Chat) -> None:
 def test_space_booking_lists_open_slots(chat: Chat) -> None:
     replies = chat(new_reader(), "我想预约研讨间")
     assert any(b["payload"].startswith("/book_space") for b in buttons(replies))
+
+
+def test_digital_resources_with_how_to_get_in(chat: Chat) -> None:
+    at_home = outcomes(chat(new_reader(), "在家能看电子书吗"))
+    found = next(o for o in at_home if o["kind"] == "digital_resources")
+    assert "res-ebooks" in found["keys"] and found["where"] == "remote"
+    foreign = next(o for o in outcomes(chat(new_reader(), "有没有外文期刊数据库"))
+                   if o["kind"] == "digital_resources")
+    assert foreign["keys"][0] == "res-foreign-journals"
+    children = next(o for o in outcomes(chat(new_reader(), "适合孩子的有声书"))
+                    if o["kind"] == "digital_resources")
+    assert {"res-children", "res-audio"} <= set(children["keys"])

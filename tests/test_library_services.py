@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, update
 
-from bot import clock
+from bot import clock, wiring
 from bot.db.engine import session_factory
 from bot.db.models import BibRecord, Branch, Event, Item, Reader
 from bot.services.interface import (
@@ -23,7 +23,7 @@ from bot.services.interface import (
 )
 from bot.services.passwords import hash_password
 from bot.services.search_text import index_text
-from bot.services.sql import sql_services
+from bot.settings import load_settings
 from tests.library_db import BACKENDS, fresh_database
 
 pytestmark = pytest.mark.dates  # demo data and expectations relative to today
@@ -41,7 +41,7 @@ def url(
 
 @pytest.fixture(scope="module")
 def library(url: str) -> LibraryServices:
-    return sql_services(url)
+    return wiring.library_services(load_settings().with_database(url))
 
 
 def login(library: LibraryServices, card: str, sender: str) -> ReaderRef:
@@ -291,6 +291,7 @@ def test_space_slots(library: LibraryServices) -> None:
 def test_database_gone_is_reported_as_unavailable(tmp_path: Path) -> None:
     from bot.services.interface import ServiceUnavailableError
 
-    gone = sql_services("postgresql://postgres@127.0.0.1:9/nowhere")
+    nowhere = load_settings().with_database("postgresql://postgres@127.0.0.1:9/nowhere")
+    gone = wiring.library_services(nowhere)
     with pytest.raises(ServiceUnavailableError):
         gone.catalogue.search("三体")

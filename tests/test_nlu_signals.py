@@ -43,3 +43,15 @@ def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> Non
 ])
 def test_an_isbn_is_found_inside_a_message(text: str, isbn: str | None) -> None:
     assert isbn_in(text) == isbn
+
+
+def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words() -> None:
+    assert signals("你是真人客服还是机器？")[0] is None
+    assert signals("有真人吗")[0] == "request_human"
+    assert signals("麻烦预留一本《活着》给我")[0] == "place_reservation"
+    assert signals("撤掉《围城》")[0] is None  # the reader's own hold: DIET decides
+
+
+def test_signals_read_traditional_characters() -> None:
+    assert signals("幫我預約《紅樓夢》")[0] == "place_reservation"
+    assert signals("我现在是在跟真人说话吗？")[0] is None

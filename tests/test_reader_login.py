@@ -14,14 +14,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot import clock
+from bot import clock, wiring
 from bot.db.engine import session_factory
 from bot.db.models import Reader
 from bot.services.interface import LibraryServices, PendingPassword, Verification
 from bot.services.passwords import hash_password
-from bot.services.sql import sql_services
 from bot.services.sql.reader_login import CARD_LIMIT, CLIENT_LIMIT, CONVERSATION_LIMIT
-from bot.settings import clock_offset_seconds
+from bot.settings import clock_offset_seconds, load_settings
 from tests.library_db import BACKENDS, fresh_database
 
 PASSWORD = "reader123"
@@ -37,7 +36,7 @@ def url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def library(url: str) -> LibraryServices:
-    return sql_services(url)
+    return wiring.library_services(load_settings().with_database(url))
 
 
 @contextmanager

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from bot.chat_page import demo_page_served
 from bot.processes import AssistantProcesses
-from bot.services.sql import handoff_desk
+from bot.services.sql.handoff import SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import Settings
 from tests.handoff_pages import (
     LIVE_MS,
@@ -60,7 +61,7 @@ def test_a_reader_and_a_librarian_talk_through_widget_and_desk(
     reader.get_by_role("button", name="满意", exact=True).last.click(timeout=LIVE_MS)
     expect(reader.locator(".jl-msg-bot").filter(has_text="感谢您的评价")).to_be_visible(
         timeout=LIVE_MS)
-    assert handoff_desk(deployment.database_url).ticket(ticket_id).rating == 5
+    assert SqlHandoff(SqlStore(deployment.database_url)).ticket(ticket_id).rating == 5
 
     reader.reload()  # the conversation survives, the librarian's answer shown once
     reader.locator("#jl-widget-button").click()

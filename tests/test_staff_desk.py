@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from bot.admin.desk_view import duty_json, waited_text
 from bot.demo.load import load_desk
 from bot.services.handoff_model import DutyStatus, StaffActor, TicketInfo
-from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import RATING_PROMPT, SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import PROJECT_ROOT
 from tests.test_admin_console import Console, console, csrf_token, signed_in
 
@@ -34,7 +34,7 @@ def desk(console: Console) -> SqlHandoff:
     replies."""
     url = console.knowledge.store.database_url
     load_desk(url)
-    return handoff_desk(url)
+    return SqlHandoff(SqlStore(url))
 
 
 def new_ticket(desk: SqlHandoff, summary: str, channel: str = "rest",

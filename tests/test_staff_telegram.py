@@ -18,8 +18,8 @@ from bot.admin.desk_view import line_json
 from bot.db.engine import session_factory
 from bot.db.models import StaffUser
 from bot.services.handoff_model import StaffActor, TicketInfo
-from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import RATING_BUTTONS, RATING_PROMPT, SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import Settings
 from bot.setup_library import prepare_library
 from bot.staff_telegram.bot import StaffBot
@@ -66,7 +66,7 @@ def settings(test_settings: Settings, template: Path, tmp_path: Path,
 
 @pytest.fixture
 def desk(settings: Settings) -> SqlHandoff:
-    return handoff_desk(settings.database_url)
+    return SqlHandoff(SqlStore(settings.database_url))
 
 
 def editor_account(settings: Settings) -> tuple[int, str]:

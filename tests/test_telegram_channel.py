@@ -36,7 +36,8 @@ from bot.relay import DeliveryError, Sender
 from bot.relay.dispatcher import answer_stalled, deliver
 from bot.relay.telegram import TelegramSender
 from bot.services.handoff_model import OutboxItem, StaffActor
-from bot.services.sql import handoff_desk
+from bot.services.sql.handoff import SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import Settings
 from bot.setup_library import prepare_library
 from tests.channel_credentials import TELEGRAM_SECRET as SECRET
@@ -282,7 +283,7 @@ def test_other_update_types_get_a_text_only_reply(
 def test_while_a_librarian_has_the_chat_messages_go_to_the_ticket(
     server: ChannelServer, rasa: FakeRasa, api: TelegramApiStandIn, settings: Settings,
 ) -> None:
-    desk = handoff_desk(settings.database_url)
+    desk = SqlHandoff(SqlStore(settings.database_url))
     ticket = desk.open_ticket("telegram", "4949", "request_human", "想查家谱", [])
     server.post(text_update(4949, "我姓王，祖籍南京"))
     (ack,) = api.wait_for("sendMessage")
@@ -338,7 +339,7 @@ def test_sender_network_failure_is_retried(settings: Settings) -> None:
 def test_relay_delivers_desk_replies_and_records_what_could_not_be_delivered(
     settings: Settings, api: TelegramApiStandIn,
 ) -> None:
-    desk = handoff_desk(settings.database_url)
+    desk = SqlHandoff(SqlStore(settings.database_url))
     ticket = desk.open_ticket("telegram", "5151", "request_human", "想借古籍", [])
     librarian = StaffActor(None, "王老师")
 
@@ -360,7 +361,7 @@ def test_relay_delivers_desk_replies_and_records_what_could_not_be_delivered(
 def test_an_update_whose_process_died_gets_an_apology_and_answered_ones_do_not(
     server: ChannelServer, settings: Settings, api: TelegramApiStandIn,
 ) -> None:
-    desk = handoff_desk(settings.database_url)
+    desk = SqlHandoff(SqlStore(settings.database_url))
     start = text_update(5252, "/start")  # answered by the channel itself
     server.post(start)
     api.wait_for("sendMessage")

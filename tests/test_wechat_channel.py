@@ -38,8 +38,8 @@ from bot.relay import DeliveryError
 from bot.relay.dispatcher import answer_stalled, deliver
 from bot.relay.wechat import WeChatCustomerService
 from bot.services.handoff_model import OutboxItem, StaffActor
-from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import RATING_PROMPT, SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import Settings, load_settings
 from tests.channel_credentials import WECHAT_AES_KEY as AES_KEY
 from tests.channel_credentials import WECHAT_APP_ID as APP_ID
@@ -152,7 +152,7 @@ async def ask(push: WeChatPush, client: httpx.AsyncClient, xml: str) -> str | No
 
 
 def desk_of(settings: Settings) -> SqlHandoff:
-    return handoff_desk(settings.database_url)
+    return SqlHandoff(SqlStore(settings.database_url))
 
 
 LIBRARIAN = StaffActor(None, "王老师")

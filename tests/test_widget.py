@@ -20,14 +20,14 @@ from bot.chat_page import demo_page_served
 from bot.http_json import post_json
 from bot.processes import AssistantProcesses
 from bot.services.handoff_model import StaffActor
-from bot.services.sql import handoff_desk
 from bot.services.sql.handoff import SqlHandoff
+from bot.services.sql.session import SqlStore
 from bot.settings import PROJECT_ROOT, Settings
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-QUICK_REPLIES = ["开放时间", "查书", "我的预约", "办证", "转人工"]
+QUICK_REPLIES = ["开放时间", "查书", "我的预约", "我的借阅", "办证", "转人工"]
 MESSAGES = "#jl-widget-messages .jl-msg"
 LIVE_TIMEOUT_MS = 15_000
 
@@ -173,6 +173,19 @@ def test_search_shows_book_cards_and_hold_starts_the_form(page: Page) -> None:
     expect(page.locator("#jl-widget-input")).to_have_attribute("type", "text")
 
 
+def test_digital_resources_show_as_cards(page: Page) -> None:
+    open_widget(page)
+    say(page, "有没有外文期刊数据库")
+    card = page.locator(".jl-resource-card").first
+    expect(card).to_be_visible()
+    expect(card.locator(".jl-resource-name")).to_contain_text("外文期刊")
+    expect(card).to_contain_text("待图书馆确认")
+    # Only checked http(s) addresses become links, opened apart from the chat.
+    for link in card.locator("a").all():
+        assert re.match(r"https?://", link.get_attribute("href") or "")
+        assert "noopener" in (link.get_attribute("rel") or "")
+
+
 def test_markup_in_messages_is_shown_as_text(page: Page) -> None:
     attack = '<img src=x onerror="window.jlPwned=1"><b>粗体</b>'
     open_widget(page)
@@ -225,7 +238,7 @@ def test_staff_replies_arrive_live_and_once(page: Page, demo_page: Settings) -> 
     open_widget(page)
     say(page, "转人工")
     expect(page.locator(".jl-msg-bot").last).to_contain_text("工单")
-    desk = handoff_desk(demo_page.database_url)
+    desk = SqlHandoff(SqlStore(demo_page.database_url))
     ticket = desk.open_ticket_for("widget", session_of(page))
     assert ticket is not None
     staff = StaffActor(None, "王老师")

@@ -15,7 +15,7 @@ def main() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
     logging.getLogger("bot").addHandler(handler)
     settings = load_settings()
-    app = create_app(settings.database_url,
+    app = create_app(settings,
                      secure_cookies=settings.admin_public_url.startswith("https://"))
     print(f"Staff console on {settings.admin_url}", flush=True)
     app.run(host=settings.host, port=settings.admin_port, access_log=False, motd=False,

@@ -8,17 +8,26 @@ from sanic import Request, Sanic
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
-from bot.admin import account, auth, desk, entries, guard, inbox, review, transfer
+from bot import wiring
+from bot.admin import (
+    account,
+    auth,
+    desk,
+    entries,
+    guard,
+    inbox,
+    resources,
+    review,
+    statistics,
+    transfer,
+)
 from bot.admin.throttle import AddressThrottle
 from bot.admin.views import message
 from bot.services.faq_files import FaqFileError
 from bot.services.faq_model import FaqError
 from bot.services.handoff_model import HandoffError
 from bot.services.interface import ServiceUnavailableError
-from bot.services.sql import handoff_desk
-from bot.services.sql.faq import SqlKnowledge
-from bot.services.sql.session import SqlStore
-from bot.services.sql.staff import SqlStaff
+from bot.settings import Settings
 
 SECURITY_HEADERS = {
     # Same-origin files only: no inline script or style, no other hosts (the desk's
@@ -33,19 +42,20 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(database_url: str, name: str = "library_admin",
+def create_app(settings: Settings, name: str = "library_admin",
                secure_cookies: bool = False) -> Sanic:
     """secure_cookies: the console is served over HTTPS (cookies marked Secure)."""
     app = Sanic(name)
-    store = SqlStore(database_url)
-    app.ctx.knowledge = SqlKnowledge(store)
-    app.ctx.staff = SqlStaff(store)
-    app.ctx.desk = handoff_desk(database_url)
+    app.ctx.knowledge = wiring.knowledge_admin(settings)
+    app.ctx.resources = wiring.resources_admin(settings)
+    app.ctx.staff = wiring.staff_accounts(settings)
+    app.ctx.desk = wiring.staff_desk(settings)
+    app.ctx.statistics = wiring.statistics_store(settings)
     app.ctx.secure_cookies = secure_cookies
     app.ctx.login_throttle = AddressThrottle()
     app.ctx.hashing_slots = asyncio.Semaphore(auth.HASHING_SLOTS)
     for blueprint in (guard.bp, auth.bp, account.bp, entries.bp, review.bp, transfer.bp,
-                      inbox.bp, desk.bp):
+                      inbox.bp, desk.bp, statistics.bp, resources.bp):
         app.blueprint(blueprint)
     app.register_middleware(guard.refuse_odd_paths, "request")
     app.register_middleware(auth.require_session, "request")

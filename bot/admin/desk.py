@@ -16,8 +16,10 @@ from sanic.response import json as json_response
 
 from bot import clock
 from bot.admin.desk_view import duty_json, line_json, ticket_json
-from bot.admin.entries import as_int, editor_page, form_values
+from bot.admin.entries import editor_page, form_values
 from bot.admin.views import message, render
+from bot.admin.workflow_views import as_int
+from bot.services.desk_roles import StaffDesk
 from bot.services.faq_model import CATEGORIES, MAX_QUESTION_CHARS, FaqContent, FaqError
 from bot.services.handoff_model import (
     DEPARTMENTS,
@@ -26,7 +28,6 @@ from bot.services.handoff_model import (
     StaffActor,
     TicketInfo,
 )
-from bot.services.sql.handoff import SqlHandoff
 
 bp = Blueprint("desk")
 MAX_TEXT_CHARS = 2000
@@ -44,7 +45,7 @@ DRAFT_HINT = ("已用读者的问题和馆员的回答预填，请检查措辞�
               "再“保存并提交审核”；审核通过后才会对读者生效。")
 
 
-def _desk(request: Request) -> SqlHandoff:
+def _desk(request: Request) -> StaffDesk:
     return request.app.ctx.desk
 
 

@@ -14,6 +14,7 @@ from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, raw
 
 from bot.admin.views import HERE, message
+from bot.settings import PROJECT_ROOT
 
 MAX_PATH_CHARS = 1024
 bp = Blueprint("static_files")
@@ -28,7 +29,11 @@ def _load(directory: Path) -> dict[str, tuple[bytes, str]]:
     return files
 
 
-STATIC_FILES = _load(HERE / "static")
+#: files installed by npm (package.json, `make setup`), served like the console's own
+VENDOR_FILES = {"echarts.min.js": PROJECT_ROOT / "node_modules/echarts/dist/echarts.min.js"}
+STATIC_FILES = {**_load(HERE / "static"),
+                **{name: (path.read_bytes(), "application/javascript; charset=utf-8")
+                   for name, path in VENDOR_FILES.items() if path.is_file()}}
 
 
 async def refuse_odd_paths(request: Request) -> HTTPResponse | None:

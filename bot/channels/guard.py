@@ -28,13 +28,14 @@ from functools import cache
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
+from bot import wiring
 from bot.channels.password_screen import looks_like_password
 from bot.channels.questions import CJK, split_questions
 from bot.outcome import outcome
-from bot.services.interface import Circulation, ServiceUnavailableError, Verification
-from bot.services.sql import handoff_desk, sql_services
-from bot.services.sql.handoff import SqlHandoff
+from bot.services.desk_roles import ReaderDesk
+from bot.services.interface import ReaderLogin, ServiceUnavailableError, Verification
 from bot.settings import load_settings
+from bot.statistics.capture import Recorder, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,8 @@ Handler = Callable[[UserMessage], Awaitable[None]]
 
 
 @cache
-def circulation() -> Circulation:
-    return sql_services(load_settings().database_url).circulation
+def reader_login() -> ReaderLogin:
+    return wiring.reader_login(load_settings())
 
 
 @cache
@@ -82,8 +83,8 @@ def idle_seconds() -> dict[str, int]:
     return {"widget": load_settings().widget_idle_minutes * 60}
 
 
-def desk() -> SqlHandoff:
-    return handoff_desk(load_settings().database_url)
+def desk() -> ReaderDesk:
+    return wiring.reader_desk(load_settings())
 
 
 def is_loopback(address: str) -> bool:
@@ -108,7 +109,7 @@ def _reserved(text: str) -> str:
     return text.lstrip("/") if text.startswith(RESERVED_INTENT) else text
 
 
-async def screen_password(message: UserMessage, service: Circulation,
+async def screen_password(message: UserMessage, service: ReaderLogin,
                           client: str | None) -> str | None:
     """The text Rasa should see for this message; None if it must not see it at all
     (the reader was answered here)."""
@@ -148,7 +149,7 @@ async def screen_password(message: UserMessage, service: Circulation,
     return text
 
 
-async def answered_by_desk(message: UserMessage, desk: SqlHandoff) -> bool:
+async def answered_by_desk(message: UserMessage, desk: ReaderDesk) -> bool:
     """Routes the message to an open ticket or takes it as a rating; True if so."""
     channel, sender, text = message.input_channel, message.sender_id, message.text or ""
     ticket = await asyncio.to_thread(desk.open_ticket_for, channel, sender)
@@ -179,15 +180,31 @@ def _answered(output: OutputChannel) -> bool:
     return not isinstance(output, CollectingOutputChannel) or bool(output.messages)
 
 
+def recorder() -> Recorder:
+    return wiring.consultation_recorder(load_settings())
+
+
 def guarded(
     on_new_message: Handler,
-    service: Callable[[], Circulation] = circulation,
-    handoff: Callable[[], SqlHandoff] = desk,
+    service: Callable[[], ReaderLogin] = reader_login,
+    handoff: Callable[[], ReaderDesk] = desk,
+    statistics: Callable[[], Recorder | None] = recorder,
 ) -> Handler:
     async def handle(message: UserMessage) -> None:
         message.text = clean_text(message.text)
+        desk = handoff()
+        turn = Turn(message, statistics())  # consultation statistics
         try:
-            if await answered_by_desk(message, handoff()):
+            await handle_turn(message, turn, desk)
+        finally:
+            await turn.record()
+
+    async def handle_turn(message: UserMessage, turn: Turn, desk: ReaderDesk) -> None:
+        try:
+            if await answered_by_desk(message, desk):
+                turn.went_to_desk()
+                return
+            if await turn.took_feedback():
                 return
         except ServiceUnavailableError:
             logger.warning("Library database unavailable while checking for a handoff")
@@ -199,19 +216,21 @@ def guarded(
             # A password prompt may be active: what may be a password is not passed on.
             text = None if looks_like_password(message.text or "", likely=True) else message.text
         if text is None:
-            if not _answered(message.output_channel):
+            if not _answered(turn.output):
                 await message.output_channel.send_text_message(message.sender_id, NO_REPLY_TEXT,
                                                                **outcome("error"))
             return
         try:
             first, *others = split_questions(text)  # two questions get two answers
-            for question in [first, *map(_reserved, others)]:
+            for index, question in enumerate([first, *map(_reserved, others)]):
+                if index:
+                    turn.end_question()
                 await on_new_message(UserMessage(
                     question, message.output_channel, message.sender_id,
                     input_channel=message.input_channel, metadata=message.metadata))
         except Exception:  # e.g. the tracker store's database is down: answer anyway
             logger.exception("Rasa could not process a message on %s", message.input_channel)
-        if not _answered(message.output_channel):
+        if not _answered(turn.output):
             await message.output_channel.send_text_message(message.sender_id, NO_REPLY_TEXT,
                                                            **outcome("error"))
 

@@ -5,9 +5,9 @@ and the secret_token TELEGRAM_WEBHOOK_SECRET). Without both TELEGRAM_BOT_TOKEN a
 TELEGRAM_WEBHOOK_SECRET the channel answers 503: it never runs without the secret.
 The webhook is answered at once; the conversation turn runs in the background and its
 replies go out with sendMessage (plain text; buttons as an inline keyboard). Each
-update_id is taken in once (desk.take_in), so an update Telegram redelivers is never
+update_id is taken in once (inbound.take_in), so an update Telegram redelivers is never
 processed twice; an update whose processing dies with its process gets an apology from
-the relay instead of silence (desk.answer_stalled).
+the relay instead of silence (outbox.answer_stalled).
 
 What readers can send: text (to the assistant, sender id = the chat id), inline button
 presses (their payload goes to the assistant), /start or /help (the welcome menu).
@@ -38,11 +38,11 @@ from sanic.response import HTTPResponse
 from telegram import Bot, Update
 from telegram.error import TelegramError
 
+from bot import wiring
 from bot.channels.guard import Handler, guarded
 from bot.relay.telegram import Button, fits_callback, new_bot, send_text
-from bot.services.interface import Circulation, ServiceUnavailableError
-from bot.services.sql import handoff_desk, sql_services
-from bot.services.sql.handoff import SqlHandoff
+from bot.services.desk_roles import InboundLog, ReaderDesk
+from bot.services.interface import ReaderLogin, ServiceUnavailableError
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -134,15 +134,19 @@ class TelegramInput(InputChannel):
         return new_bot(self.settings.telegram_bot_token, self.settings.telegram_api_base)
 
     @cached_property
-    def desk(self) -> SqlHandoff:
-        return handoff_desk(self.settings.database_url)
+    def desk(self) -> ReaderDesk:
+        return wiring.reader_desk(self.settings)
 
     @cached_property
-    def circulation(self) -> Circulation:
-        return sql_services(self.settings.database_url).circulation
+    def inbound(self) -> InboundLog:
+        return wiring.inbound_log(self.settings)
+
+    @cached_property
+    def reader_login(self) -> ReaderLogin:
+        return wiring.reader_login(self.settings)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        handle = guarded(on_new_message, lambda: self.circulation, lambda: self.desk)
+        handle = guarded(on_new_message, lambda: self.reader_login, lambda: self.desk)
         webhook = Blueprint("telegram_webhook", __name__)
 
         @webhook.get("/")
@@ -178,7 +182,7 @@ class TelegramInput(InputChannel):
         for_us = self._for_us(update)
         owed = str(update.effective_chat.id) if for_us else None  # who gets an answer
         try:
-            state = await asyncio.to_thread(self.desk.take_in, self.name(),
+            state = await asyncio.to_thread(self.inbound.take_in, self.name(),
                                             str(update.update_id), owed)
             first = state.first_delivery
         except ServiceUnavailableError:
@@ -214,7 +218,7 @@ class TelegramInput(InputChannel):
                 replies = collector.messages
             for reply in replies:
                 await self._send(chat_id, reply_text(reply), reply.get("buttons") or [])
-            await asyncio.to_thread(self.desk.store_replies, self.name(),
+            await asyncio.to_thread(self.inbound.store_replies, self.name(),
                                     str(update.update_id), replies)
         except (TelegramError, ServiceUnavailableError) as error:
             logger.warning("Telegram update %s for chat %s: %s", update.update_id, chat_id,

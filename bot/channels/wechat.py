@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from functools import cache
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -28,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy.replies import TextReply
 
+from bot import wiring
 from bot.channels.guard import guarded
 from bot.channels.wechat_delivery import CHANNEL, PASSIVE_SECONDS, WeChatDelivery
 from bot.channels.wechat_messages import delivery_key, reaction_to
@@ -39,9 +39,6 @@ from bot.channels.wechat_security import (
     check_request,
     parse_xml,
 )
-from bot.services.interface import Circulation
-from bot.services.sql import handoff_desk, sql_services
-from bot.services.sql.handoff import SqlHandoff
 from bot.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -159,15 +156,13 @@ class WeChatInput(InputChannel):
     def name(cls) -> str:
         return CHANNEL
 
-    def desk(self) -> SqlHandoff:
-        return handoff_desk(self.settings.database_url)
-
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        circulation: Callable[[], Circulation] = cache(
-            lambda: sql_services(self.settings.database_url).circulation)
-        delivery = WeChatDelivery(self.desk, self.passive_seconds)
-        endpoint = WeChatEndpoint(self.settings,
-                                  guarded(on_new_message, circulation, self.desk), delivery)
+        settings = self.settings
+        delivery = WeChatDelivery(wiring.inbound_log(settings), wiring.outbox(settings),
+                                  self.passive_seconds)
+        handle = guarded(on_new_message, lambda: wiring.reader_login(settings),
+                         lambda: wiring.reader_desk(settings))
+        endpoint = WeChatEndpoint(settings, handle, delivery)
         hook = Blueprint("wechat_webhook", __name__)
 
         @hook.route("/", methods=["GET"])

@@ -3,14 +3,14 @@ reply reaches the reader once.
 
 WeChat waits 5 s for the answer to a message and, getting none, sends the same message
 again (3 tries in all); it shows only the answer to the try it is still waiting for.
-Each message is recorded with desk.take_in("wechat", key) and its outcome stored on
-that record (desk.store_replies), which gives these states:
+Each message is recorded with inbound.take_in("wechat", key) and its outcome stored on
+that record (inbound.store_replies), which gives these states:
 
 - no record: first delivery → recorded as *in progress*, processed; if the replies are
   ready within PASSIVE_SECONDS of taking the message in, they are the passive answer
   (a text that does not fit into one WeChat message continues through the
   customer-service queue), else the answer is "success" and the replies go to the
-  customer-service queue (desk.queue_reply, sent by the relay) when they are ready;
+  customer-service queue (outbox.queue_reply, sent by the relay) when they are ready;
   either way the outcome below is recorded right after answering;
 - *in progress* (record without outcome): a retry never processes the message again;
   it waits up to PASSIVE_SECONDS for the outcome of the first delivery and answers as
@@ -22,7 +22,7 @@ that record (desk.store_replies), which gives these states:
   queue → "success", so nothing is delivered twice;
 - *silent* ([]): nothing to say (e.g. unsubscribe) → "success";
 - *stalled* ([{"stalled": true}]): the process taking the message stopped before any
-  outcome was recorded; the relay has sent the reader an apology (desk.answer_stalled).
+  outcome was recorded; the relay has sent the reader an apology (outbox.answer_stalled).
 
 If the database is down, messages are processed without deduplication and late replies
 are lost (logged).
@@ -36,8 +36,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.channels.guard import NO_REPLY_TEXT
 from bot.channels.wechat_text import render, split_text
+from bot.services.desk_roles import InboundLog, Outbox
 from bot.services.interface import ServiceUnavailableError
-from bot.services.sql.handoff import SqlHandoff
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,9 @@ def _passive_text(outcome: list[dict]) -> str | None:
 
 
 class WeChatDelivery:
-    def __init__(self, desk: Callable[[], SqlHandoff],
+    def __init__(self, inbound: InboundLog, outbox: Outbox,
                  passive_seconds: float = PASSIVE_SECONDS) -> None:
-        self._desk = desk
+        self.inbound, self.outbox = inbound, outbox
         self.passive_seconds = passive_seconds
         self._tasks: set[asyncio.Task] = set()
 
@@ -77,7 +77,7 @@ class WeChatDelivery:
     async def _answer(self, key: str, openid: str, produce: Produce) -> str | None:
         deadline = asyncio.get_running_loop().time() + self.passive_seconds
         try:
-            state = await asyncio.to_thread(self._desk().take_in, CHANNEL, key, openid)
+            state = await asyncio.to_thread(self.inbound.take_in, CHANNEL, key, openid)
         except ServiceUnavailableError as error:
             logger.warning("WeChat message processed without deduplication: %s", error)
             return await self._process(None, openid, produce, deadline)
@@ -122,7 +122,7 @@ class WeChatDelivery:
     async def _queue(self, openid: str, chunks: list[str]) -> None:
         for chunk in chunks:
             try:
-                await asyncio.to_thread(self._desk().queue_reply, CHANNEL, openid, chunk)
+                await asyncio.to_thread(self.outbox.queue_reply, CHANNEL, openid, chunk)
             except ServiceUnavailableError as error:
                 logger.error("WeChat reply lost, database unavailable: %s", error)
                 return
@@ -131,7 +131,7 @@ class WeChatDelivery:
         if key is None:
             return
         try:
-            await asyncio.to_thread(self._desk().store_replies, CHANNEL, key, outcome)
+            await asyncio.to_thread(self.inbound.store_replies, CHANNEL, key, outcome)
         except ServiceUnavailableError as error:
             logger.warning("WeChat outcome not recorded (a retry may get no answer): %s",
                            error)
@@ -139,7 +139,7 @@ class WeChatDelivery:
     async def _redelivered(self, key: str, deadline: float) -> str | None:
         while True:
             try:
-                outcome = (await asyncio.to_thread(self._desk().take_in, CHANNEL, key)).replies
+                outcome = (await asyncio.to_thread(self.inbound.take_in, CHANNEL, key)).replies
             except ServiceUnavailableError:
                 return None
             if outcome is not None:

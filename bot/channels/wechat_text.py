@@ -1,8 +1,9 @@
 """Text-only rendering of assistant replies for WeChat, within WeChat's size limit.
 
-WeChat shows plain text only (no buttons): buttons become options the reader can type,
-and a text longer than WeChat's limit (2048 bytes of UTF-8) is split into several
-messages, at a paragraph or line break where possible.
+WeChat shows plain text only (no buttons): buttons become options the reader can type
+(a link button is left out: its address is in the reply's text already), and a text
+longer than WeChat's limit (2048 bytes of UTF-8) is split into several messages, at a
+paragraph or line break where possible.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ OPTIONS_PREFIX = "您可以回复："
 
 def options_line(buttons: Iterable[dict]) -> str:
     """"您可以回复：开放时间 / 查书" (the titles a reader can type), or ""."""
-    titles = [str(b.get("title") or b.get("payload") or "").strip() for b in buttons]
+    titles = [str(b.get("title") or b.get("payload") or "").strip() for b in buttons
+              if not b.get("url")]
     titles = [title for title in titles if title]
     return OPTIONS_PREFIX + " / ".join(titles) if titles else ""
 

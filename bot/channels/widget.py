@@ -29,7 +29,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import CLIENT_ADDRESS, circulation, desk, guarded
+from bot import wiring
+from bot.channels.guard import CLIENT_ADDRESS, guarded, reader_login
 from bot.channels.widget_cors import OriginPolicy
 from bot.channels.widget_session import SessionRefusedError, checked_session, new_session
 from bot.services.handoff_model import OutboxItem
@@ -92,6 +93,7 @@ class WidgetInput(InputChannel):
         self.secret = settings.widget_secret
         self.idle_seconds = settings.widget_idle_minutes * 60
         self.policy = OriginPolicy(settings.widget_origins, BLUEPRINT)
+        self.outbox = wiring.outbox(settings)
 
     def session_of(self, session_id: object, token: object) -> str:
         try:
@@ -157,7 +159,7 @@ class WidgetInput(InputChannel):
         async def logout(request: Request) -> HTTPResponse:
             body = json_body(request)
             sender = self.session_of(body.get("session_id"), body.get("token"))
-            ended = await asyncio.to_thread(circulation().end_reader_session, CHANNEL, sender)
+            ended = await asyncio.to_thread(reader_login().end_reader_session, CHANNEL, sender)
             return response.json({"signed_out": ended})
 
         async def updates(request: Request) -> HTTPResponse:
@@ -166,7 +168,7 @@ class WidgetInput(InputChannel):
             after = args.get("after", "0")
             if not after.isdigit() or len(after) > 18:
                 raise RefusedError(400, "after is not a message id")
-            items = await asyncio.to_thread(desk().pull, CHANNEL, sender, int(after))
+            items = await asyncio.to_thread(self.outbox.pull, CHANNEL, sender, int(after))
             return response.json(
                 {"messages": [update_of(item) for item in items],
                  "last_id": max([int(after), *(item.outbox_id for item in items)])},

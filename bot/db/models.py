@@ -108,6 +108,12 @@ class CardType(Base):
     name = Column(String(40), nullable=False)
     max_active_holds = Column(Integer, nullable=False)
     max_loans = Column(Integer, nullable=False)
+    loan_days = Column(Integer, nullable=False, server_default="30")
+    max_renewals = Column(Integer, nullable=False, server_default="1")
+    renewal_days = Column(Integer, nullable=False, server_default="30")
+    #: a loan overdue by more days than this can no longer be renewed
+    max_overdue_days_to_renew = Column(Integer, nullable=False, server_default="0")
+    fine_cents_per_day = Column(Integer, nullable=False, server_default="10")
 
 
 class Reader(Base):
@@ -199,6 +205,74 @@ class Reservation(Base):
         ),
         Index("ix_reservation_queue", "bib_id", "status", "created_at"),
     )
+
+
+class Loan(Base):
+    """A copy lent to a reader; returned_at is set when it comes back."""
+
+    __tablename__ = "loan"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False)
+    item_id = Column(ForeignKey("item.id"), nullable=False)
+    loaned_on = Column(Date, nullable=False)
+    due_date = Column(Date, nullable=False)
+    renewals = Column(Integer, nullable=False, default=0)
+    returned_at = Column(DateTime)
+    __table_args__ = (
+        Index("ix_loan_reader", "reader_id", "returned_at"),
+        Index("ix_loan_due", "returned_at", "due_date"),
+        # one open loan per copy
+        Index("uq_loan_open_item", "item_id", unique=True,
+              sqlite_where=text("returned_at IS NULL"),
+              postgresql_where=text("returned_at IS NULL")),
+    )
+
+
+class Fee(Base):
+    """Money a reader owes (a returned overdue loan's fine, a damaged or lost copy).
+    Fines of loans still out accrue and are computed, not stored."""
+
+    __tablename__ = "fee"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False, index=True)
+    amount_cents = Column(Integer, nullable=False)
+    reason = Column(String(40), nullable=False)
+    title = Column(String(500), nullable=False, default="")
+    created_on = Column(Date, nullable=False)
+    paid_on = Column(Date)
+
+
+class ReaderNotice(Base):
+    """A notice the assistant sent a reader unasked (hold ready, loan due, overdue).
+    The unique key makes it one row per event, so two schedulers never send it twice;
+    a renewal changes the due date and so allows a new due-soon notice."""
+
+    __tablename__ = "reader_notice"
+    id = Column(Integer, primary_key=True)
+    reader_id = Column(ForeignKey("reader.id"), nullable=False)
+    kind = Column(String(16), nullable=False)  # hold_ready | due_soon | overdue
+    subject_id = Column(Integer, nullable=False)  # the hold or loan
+    subject_key = Column(String(20), nullable=False)  # e.g. the due date it is about
+    # queued (to the outbox) | waiting (no channel now: shown at the next visit)
+    # | shown | skipped (unsubscribed, no verified channel)
+    status = Column(String(10), nullable=False)
+    channel = Column(String(32))
+    recipient = Column(String(128))
+    text = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False)
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id", "subject_key"),
+        Index("ix_reader_notice_waiting", "reader_id", "status"),
+    )
+
+
+class NoticeSubscription(Base):
+    """A reader's choice about unasked notices (no row: subscribed)."""
+
+    __tablename__ = "notice_subscription"
+    reader_id = Column(ForeignKey("reader.id"), primary_key=True)
+    enabled = Column(Boolean, nullable=False)
+    changed_at = Column(DateTime, nullable=False)
 
 
 class Space(Base):
@@ -474,3 +548,136 @@ class CannedReply(Base):
     id = Column(Integer, primary_key=True)
     title = Column(String(60), nullable=False)
     text = Column(Text, nullable=False)
+
+
+# --- Digital-resource directory (数字资源导航): the FAQ's editorial workflow -------------
+
+
+class ResourceEntry(Base):
+    """One e-resource of the directory; what readers get is its published version."""
+
+    __tablename__ = "resource_entry"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(60), nullable=False, unique=True)  # stable id, e.g. res-ebooks
+    published_version_id = Column(Integer)  # resource_version.id; NULL: not (or no longer) live
+    revision = Column(Integer, nullable=False, default=0)  # bumped on every change
+    updated_at = Column(DateTime, nullable=False)
+
+
+class ResourceVersion(Base):
+    """A version of a resource, with the FAQ's states (draft → in_review → published …)."""
+
+    __tablename__ = "resource_version"
+    id = Column(Integer, primary_key=True)
+    entry_id = Column(ForeignKey("resource_entry.id"), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    name = Column(String(100), nullable=False)
+    kind = Column(String(16), nullable=False)  # ebook | journal | newspaper | audio | ...
+    subjects = Column(Text, nullable=False, default="")  # one per line
+    audience = Column(String(60), nullable=False, default="")  # codes, one per line
+    access = Column(String(60), nullable=False, default="")  # onsite | remote | app, per line
+    access_note = Column(Text, nullable=False, default="")
+    url = Column(String(300), nullable=False, default="")
+    description = Column(Text, nullable=False)
+    placeholder = Column(Boolean, nullable=False, default=False)
+    source = Column(Text, nullable=False, default="")
+    state = Column(String(16), nullable=False)
+    author_id = Column(ForeignKey("staff_user.id"))
+    reviewer_id = Column(ForeignKey("staff_user.id"))
+    review_comment = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False)
+    reviewed_at = Column(DateTime)
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+
+class ResourceAuditLog(Base):
+    """Who did what to which directory entry, when (append-only)."""
+
+    __tablename__ = "resource_audit_log"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    user_id = Column(ForeignKey("staff_user.id"))  # NULL: the system (setup import)
+    action = Column(String(30), nullable=False)
+    entry_id = Column(ForeignKey("resource_entry.id"))
+    version_id = Column(ForeignKey("resource_version.id"))
+    detail = Column(Text, nullable=False, default="")
+
+
+# --- Consultation statistics (bot/statistics/): no text, no sender id, no card ----------
+
+
+class ConsultationEvent(Base):
+    """One question a reader asked, as statistics: when, on which channel, what they got
+    (a message with several questions is several rows, `part` 0, 1 …). `conversation`
+    is a keyed hash of the channel's conversation that changes every day
+    (bot/statistics/capture.py); no text, sender id or card number is kept."""
+
+    __tablename__ = "consultation_event"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False)
+    day = Column(Date, nullable=False, index=True)
+    hour = Column(Integer, nullable=False)
+    channel = Column(String(16), nullable=False)  # widget | wechat | telegram | rest
+    conversation = Column(String(24), nullable=False)
+    new_conversation = Column(Boolean, nullable=False)
+    part = Column(Integer, nullable=False, default=0)
+    kind = Column(String(24), nullable=False)  # the reply's outcome kind (bot/outcome.py)
+    # the FAQ entry answered; on a handoff, the entry answered just before it
+    faq_key = Column(String(60), nullable=False, default="")
+    # answered | unanswered | handoff | staff (sent to a librarian's ticket) | feedback
+    outcome = Column(String(10), nullable=False)
+    done = Column(Integer, nullable=False, default=0)  # holds placed, loans renewed …
+    reply_ms = Column(Integer)  # until the assistant's reply was ready (NULL: no reply)
+    rating = Column(Integer)  # reader feedback on an FAQ answer: 1 helpful, -1 not
+    __table_args__ = (Index("ix_consultation_event_conversation", "conversation", "id"),)
+
+
+class ConsultationDaily(Base):
+    """Consultation events of one closed day counted by channel and outcome."""
+
+    __tablename__ = "consultation_daily"
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False, index=True)
+    channel = Column(String(16), nullable=False)
+    outcome = Column(String(10), nullable=False)
+    questions = Column(Integer, nullable=False)  # events
+    messages = Column(Integer, nullable=False)  # events with part 0
+    conversations = Column(Integer, nullable=False)  # events that began a conversation
+    reply_ms = Column(Integer, nullable=False)  # sum over the events with a reply time
+    replies = Column(Integer, nullable=False)  # events with a reply time
+    __table_args__ = (UniqueConstraint("day", "channel", "outcome"),)
+
+
+class ConsultationHourly(Base):
+    """Reader messages of one closed day by hour (the busiest hours of the week)."""
+
+    __tablename__ = "consultation_hourly"
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False, index=True)
+    hour = Column(Integer, nullable=False)
+    messages = Column(Integer, nullable=False)
+    __table_args__ = (UniqueConstraint("day", "hour"),)
+
+
+class ConsultationDailyTopic(Base):
+    """Consultation events of one closed day counted by outcome kind and FAQ entry."""
+
+    __tablename__ = "consultation_daily_topic"
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, nullable=False, index=True)
+    kind = Column(String(24), nullable=False)
+    faq_key = Column(String(60), nullable=False)
+    outcome = Column(String(10), nullable=False)
+    questions = Column(Integer, nullable=False)
+    done = Column(Integer, nullable=False)
+    rated_up = Column(Integer, nullable=False)
+    rated_down = Column(Integer, nullable=False)
+    __table_args__ = (UniqueConstraint("day", "kind", "faq_key", "outcome"),)
+
+
+class ConsultationAggregatedDay(Base):
+    """A closed day whose events are counted in the daily tables."""
+
+    __tablename__ = "consultation_aggregated_day"
+    day = Column(Date, primary_key=True)
+    aggregated_at = Column(DateTime, nullable=False)

@@ -14,12 +14,15 @@ POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 
 @contextmanager
-def scratch_postgres_database(prefix: str, server: str = POSTGRES_SERVER) -> Iterator[str]:
-    """Yields the URL of a new, empty database on `server`; drops it afterwards."""
+def scratch_postgres_database(prefix: str, server: str = POSTGRES_SERVER,
+                              template: str | None = None) -> Iterator[str]:
+    """Yields the URL of a new database on `server` (empty, or a copy of the database
+    named `template`, which nobody may be connected to); drops it afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT", future=True)
+    copied = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     url = f"{server}/{name}"
     try:
         yield url

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot import clock
@@ -25,8 +25,11 @@ from bot.db.models import (
     CardType,
     DutyShift,
     Event,
+    Fee,
     Item,
+    Loan,
     Reader,
+    Reservation,
     Space,
     SpaceSlot,
     SpecialDay,
@@ -178,6 +181,36 @@ def load_people_and_places(session: Session, branches: dict[str, int], today: da
         ))
 
 
+def load_loans(session: Session, today: date) -> None:
+    """The demo readers' loans (each on the first copy of its title), fees and the
+    waiting hold that keeps one loan from being renewed."""
+    data = read_yaml(DEMO_DATA / "people_and_places.yml")
+    readers = dict(session.execute(select(Reader.card_number, Reader.id)).all())
+    now = datetime.combine(today, time(9, 0))
+    for loan in data["loans"]:
+        bib_id, item_id = session.execute(
+            select(Item.bib_id, Item.id).join(BibRecord, BibRecord.id == Item.bib_id)
+            .where(BibRecord.title == loan["title"]).order_by(Item.id).limit(1)).one()
+        due = today + timedelta(days=loan["due_in_days"])
+        session.execute(update(Item).where(Item.id == item_id)
+                        .values(status="on_loan", due_date=due))
+        session.add(Loan(reader_id=readers[loan["card_number"]], item_id=item_id,
+                         loaned_on=due - timedelta(days=30), due_date=due,
+                         renewals=loan.get("renewals", 0)))
+        if "reserved_by" in loan:
+            session.execute(update(Item).where(Item.bib_id == bib_id,
+                                               Item.status == "on_shelf")
+                            .values(status="on_loan", due_date=due))
+            session.add(Reservation(reader_id=readers[loan["reserved_by"]], bib_id=bib_id,
+                                    pickup_branch_id=session.execute(select(Item.branch_id)
+                                    .where(Item.id == item_id)).scalar_one(),
+                                    status="waiting", created_at=now))
+    for fee in data["fees"]:
+        session.add(Fee(reader_id=readers[fee["card_number"]], amount_cents=fee["amount_cents"],
+                        reason=fee["reason"], title=fee["title"],
+                        created_on=today - timedelta(days=fee["days_ago"])))
+
+
 def load_desk(database_url: str) -> bool:
     """The online desk's duty schedule and canned replies, into a database without them."""
     with session_factory(database_url).begin() as session:
@@ -202,6 +235,7 @@ def load_demo(database_url: str, today: date | None = None) -> bool:
         load_people_and_places(session, branches, today)
         books = read_yaml(DEMO_DATA / "books.yml")
         records, items = insert_titles(session, books, branches, today)
+        load_loans(session, today)
     print(f"Loaded demo data: {records} titles, {items} copies.", file=sys.stderr)
     return True
 

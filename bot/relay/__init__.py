@@ -1,8 +1,8 @@
 """The relay: sends what staff wrote (stored in the outbox) to readers on push channels
 (WeChat customer-service messages, Telegram), retrying until delivered or given up.
 
-Pull channels (the web widget) fetch their messages themselves; see
-bot.services.sql.handoff.SqlHandoff.pull.
+Pull channels (the web widget) fetch their messages themselves (Outbox.pull in
+bot.services.desk_roles).
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ import logging
 import signal
 from collections.abc import Callable
 
+from bot import wiring
 from bot.relay import Sender
 from bot.relay.dispatcher import relay_forever
 from bot.relay.telegram import TelegramSender
 from bot.relay.wechat import WeChatCustomerService
-from bot.services.sql import handoff_desk
 from bot.settings import Settings, load_settings
 
 SENDERS: dict[str, Callable[[Settings], Sender]] = {
@@ -35,7 +35,7 @@ async def main() -> None:
         loop.add_signal_handler(signum, stop.set)
     senders = configured_senders(settings)
     logging.getLogger(__name__).info("Relay started for: %s", ", ".join(senders) or "nothing")
-    await relay_forever(handoff_desk(settings.database_url), senders, stop)
+    await relay_forever(wiring.outbox(settings), senders, stop)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ import logging
 from datetime import timedelta
 
 from bot.relay import DeliveryError, Sender
+from bot.services.desk_roles import Outbox
 from bot.services.interface import ServiceUnavailableError
-from bot.services.sql.handoff import SqlHandoff
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
@@ -20,36 +20,36 @@ STALLED_AFTER = timedelta(seconds=60)
 STALLED_CHECK_SECONDS = 10.0
 
 
-async def deliver(desk: SqlHandoff, senders: dict[str, Sender], limit: int = 20) -> int:
+async def deliver(outbox: Outbox, senders: dict[str, Sender], limit: int = 20) -> int:
     """Sends the messages that are due now; returns how many were attempted."""
-    items = await asyncio.to_thread(desk.take_due, tuple(senders), limit)
+    items = await asyncio.to_thread(outbox.take_due, tuple(senders), limit)
     for item in items:
         try:
             await senders[item.channel].send(item)
         except DeliveryError as error:
             logger.warning("Outbox %s to %s failed (attempt %s): %s", item.outbox_id,
                            item.channel, item.attempts, error)
-            await asyncio.to_thread(desk.mark_failed, item.outbox_id, str(error),
+            await asyncio.to_thread(outbox.mark_failed, item.outbox_id, str(error),
                                     error.permanent)
         except Exception as error:  # an unexpected sender bug must not stop the relay
             logger.exception("Outbox %s: unexpected error", item.outbox_id)
-            await asyncio.to_thread(desk.mark_failed, item.outbox_id, repr(error))
+            await asyncio.to_thread(outbox.mark_failed, item.outbox_id, repr(error))
         else:
-            await asyncio.to_thread(desk.mark_sent, item.outbox_id)
+            await asyncio.to_thread(outbox.mark_sent, item.outbox_id)
     return len(items)
 
 
-async def answer_stalled(desk: SqlHandoff, senders: dict[str, Sender],
+async def answer_stalled(outbox: Outbox, senders: dict[str, Sender],
                          older_than: timedelta = STALLED_AFTER) -> int:
     """Queues an apology for each stalled message on these channels (sent like any
     outbox message); returns how many."""
-    count = await asyncio.to_thread(desk.answer_stalled, tuple(senders), older_than)
+    count = await asyncio.to_thread(outbox.answer_stalled, tuple(senders), older_than)
     if count:
         logger.warning("%s reader message(s) lost their process; apology queued", count)
     return count
 
 
-async def relay_forever(desk: SqlHandoff, senders: dict[str, Sender],
+async def relay_forever(outbox: Outbox, senders: dict[str, Sender],
                         stop: asyncio.Event) -> None:
     """Delivers until stop is set; a database outage only pauses it."""
     loop = asyncio.get_running_loop()
@@ -58,8 +58,8 @@ async def relay_forever(desk: SqlHandoff, senders: dict[str, Sender],
         try:
             if loop.time() >= next_stall_check:
                 next_stall_check = loop.time() + STALLED_CHECK_SECONDS
-                await answer_stalled(desk, senders)
-            busy = await deliver(desk, senders)
+                await answer_stalled(outbox, senders)
+            busy = await deliver(outbox, senders)
         except ServiceUnavailableError as error:
             logger.warning("Relay paused, database unavailable: %s", error)
             busy = 0

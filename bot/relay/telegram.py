@@ -1,8 +1,9 @@
 """Sending to readers' Telegram chats with the Bot API (python-telegram-bot, plain text,
 no parse_mode): the relay's sender, and the helpers the reader channel sends with.
 
-Buttons become an inline keyboard whose callback_data is the button's payload. Telegram
-limits callback_data to 64 bytes: a longer payload is replaced by the button's title (a
+Buttons become an inline keyboard whose callback_data is the button's payload (a button
+with a "url" instead, e.g. a digital resource's address, opens it). Telegram limits
+callback_data to 64 bytes: a longer payload is replaced by the button's title (a
 click then reads as if the reader had typed the title) unless the caller maps it to a
 short key it can resolve (the reader channel does).
 """
@@ -53,14 +54,19 @@ def payload_or_title(button: Button) -> str:
     return payload if fits_callback(payload) else _clip_utf8(button.get("title", ""), 64)
 
 
+def keyboard_button(button: Button, callback_data: CallbackData) -> InlineKeyboardButton:
+    title = button.get("title") or button.get("payload", "")
+    if button.get("url"):
+        return InlineKeyboardButton(title, url=button["url"])
+    return InlineKeyboardButton(title, callback_data=callback_data(button))
+
+
 def inline_keyboard(buttons: list[Button],
                     callback_data: CallbackData = payload_or_title) -> InlineKeyboardMarkup | None:
     """One button per row (titles can be long, e.g. FAQ questions)."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.get("title") or b.get("payload", ""),
-                                                       callback_data=callback_data(b))]
-                                 for b in buttons])
+    return InlineKeyboardMarkup([[keyboard_button(b, callback_data)] for b in buttons])
 
 
 def text_parts(text: str) -> list[str]:

@@ -1,4 +1,6 @@
-"""Sends outbox messages to WeChat readers as customer-service messages (客服消息).
+"""Sends outbox messages to WeChat readers as customer-service messages (客服消息), and
+notices outside the 48-hour window as template messages (模板消息, POST
+/cgi-bin/message/template/send with WECHAT_NOTICE_TEMPLATE_ID).
 
 POST {WECHAT_API_BASE}/cgi-bin/message/custom/send?access_token=… with
 {"touser": openid, "msgtype": "text", "text": {"content": …}}. The access token comes
@@ -44,33 +46,48 @@ class WeChatCustomerService:
         self.base = settings.wechat_api_base.rstrip("/")
         self.app_id = settings.wechat_app_id
         self.secret = settings.wechat_app_secret
+        self.template_id = settings.wechat_notice_template_id
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self._token = ""
         self._expires_at = 0.0
         self._token_lock = asyncio.Lock()
 
     async def send(self, item: OutboxItem) -> None:
+        if item.template:
+            await self._send_template(item.recipient, item.text)
+            return
         # A text too long for one message goes as several; a retry after a failure in
         # the middle repeats the pieces already sent.
         for piece in split_text(message_text(item.signed_text, item.buttons)):
             await self._send_text(item.recipient, piece)
 
+    async def _send_template(self, openid: str, content: str) -> None:
+        """A template (subscription) message: allowed outside the 48-hour window."""
+        if not self.template_id:
+            raise DeliveryError("没有配置微信模板消息（WECHAT_NOTICE_TEMPLATE_ID）",
+                                permanent=True)
+        await self._post("/cgi-bin/message/template/send", {
+            "touser": openid, "template_id": self.template_id,
+            "data": {"content": {"value": content}}})
+
     async def _send_text(self, openid: str, content: str) -> None:
-        payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}
+        await self._post("/cgi-bin/message/custom/send", {
+            "touser": openid, "msgtype": "text", "text": {"content": content}})
+
+    async def _post(self, path: str, payload: dict) -> None:
         token = await self._access_token()
-        errcode, errmsg = await self._post_message(token, payload)
+        errcode, errmsg = await self._post_message(path, token, payload)
         if errcode in TOKEN_ERRORS:
             token = await self._access_token(stale=token)
-            errcode, errmsg = await self._post_message(token, payload)
+            errcode, errmsg = await self._post_message(path, token, payload)
         if errcode == 0:
             return
         if errcode in PERMANENT_ERRORS:
             raise DeliveryError(f"微信 {errcode}：{PERMANENT_ERRORS[errcode]}", permanent=True)
         raise DeliveryError(f"微信 {errcode}：{errmsg}")
 
-    async def _post_message(self, token: str, payload: dict) -> tuple[int, str]:
-        answer = await self._call("POST", "/cgi-bin/message/custom/send",
-                                  {"access_token": token}, payload)
+    async def _post_message(self, path: str, token: str, payload: dict) -> tuple[int, str]:
+        answer = await self._call("POST", path, {"access_token": token}, payload)
         return int(answer.get("errcode", 0)), str(answer.get("errmsg", ""))
 
     async def _access_token(self, stale: str = "") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeVar
 
 CATEGORIES = {
     "reader_card": "读者证", "borrowing": "借阅", "reservations": "预约", "hours": "开放时间",
@@ -17,7 +18,8 @@ MAX_ANSWER_CHARS = 5000
 
 
 class FaqError(Exception):
-    """A request the workflow refuses; the message is shown to the staff member."""
+    """A request the editorial workflow (FAQ or digital-resource directory) refuses; the
+    message is shown to the staff member."""
 
 
 class ConflictError(FaqError):
@@ -62,14 +64,20 @@ class FaqContent:
         return found
 
 
+ContentT = TypeVar("ContentT")
+
+
 @dataclass(frozen=True)
-class VersionInfo:
+class VersionInfo(Generic[ContentT]):
+    """A version of a FAQ entry (content: FaqContent) or of a directory resource
+    (content: ResourceContent)."""
+
     version_id: int
     entry_id: int
     entry_key: str
     number: int
     state: str
-    content: FaqContent
+    content: ContentT
     author: str
     reviewer: str
     review_comment: str

@@ -90,13 +90,15 @@ class Bm25Index:
 
     def __init__(self, documents: list[Document]) -> None:
         self.entry_ids = [document.entry_id for document in documents]
-        self.term_counts: list[Counter] = []
+        #: per document: term -> weighted count (a term of the answer counts less)
+        self.term_counts: list[dict[str, float]] = []
         frequency: Counter = Counter()
         for document in documents:
-            counts = Counter(terms(document.asked))
-            frequency.update(counts.keys())
+            asked = Counter(terms(document.asked))
+            frequency.update(asked.keys())
+            counts: dict[str, float] = dict(asked)
             for term, count in Counter(terms(document.answer)).items():
-                counts[term] += ANSWER_WEIGHT * count
+                counts[term] = counts.get(term, 0) + ANSWER_WEIGHT * count
             self.term_counts.append(counts)
         self.lengths = [sum(counts.values()) for counts in self.term_counts]
         self.average_length = sum(self.lengths) / len(self.lengths) if documents else 1.0

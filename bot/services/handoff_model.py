@@ -103,6 +103,8 @@ class OutboxItem:
     sender: str = "system"
     staff_name: str = ""
     attempts: int = 0
+    #: a notice for a WeChat reader outside the 48-hour window: a template message
+    template: bool = False
 
     @property
     def signed_text(self) -> str:

@@ -8,10 +8,16 @@ from enum import Enum
 from typing import Protocol
 
 from bot.services.faq_model import FaqAnswer
+from bot.services.resource_model import ResourceCard
 
 
 class ServiceUnavailableError(Exception):
     """The library system cannot be reached (database down, ILS timeout ...)."""
+
+
+class OutcomeUnknownError(ServiceUnavailableError):
+    """A change (a renewal, a hold) was sent to the library system, which did not answer
+    usably: it may or may not have been made. It is not sent again by itself."""
 
 
 # --- branches and opening hours -------------------------------------------------
@@ -139,7 +145,65 @@ class HoldResult:
     limit: int | None = None
 
 
-class Circulation(Protocol):
+@dataclass(frozen=True)
+class Loan:
+    loan_id: int
+    title: str
+    branch: str  # where the copy was lent
+    due_date: date
+    renewals: int  # times renewed so far
+    reserved_by_others: bool  # another reader waits for this title
+
+    def days_left(self, today: date) -> int:
+        """Days until due; negative when overdue."""
+        return (self.due_date - today).days
+
+
+class RenewalOutcome(Enum):
+    RENEWED = "renewed"
+    NOT_YOUR_LOAN = "not_your_loan"  # not on loan to this reader (returned, someone else's)
+    MAX_RENEWALS = "max_renewals"
+    RESERVED = "reserved"  # another reader has reserved the title
+    TOO_OVERDUE = "too_overdue"
+    CARD_NOT_USABLE = "card_not_usable"  # blocked or expired card
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    outcome: RenewalOutcome
+    title: str = ""
+    due_date: date | None = None  # the new due date, or the unchanged one when refused
+    limit: int | None = None  # the card's maximum renewals (MAX_RENEWALS)
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount_cents: int
+    reason: str  # e.g. 逾期, 图书损坏
+    title: str
+    since: date
+    accruing: bool = False  # an overdue loan's fine, still growing until it is returned
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    card_type: str
+    card_status: str  # active | blocked | expired
+    expires_on: date
+    loans: int
+    max_loans: int
+    holds: int
+    max_holds: int
+    fees: list[Fee] = field(default_factory=list)
+
+    @property
+    def owed_cents(self) -> int:
+        return sum(fee.amount_cents for fee in self.fees)
+
+
+class ReaderLogin(Protocol):
+    """Verifying a reader's card in a conversation, and remembering it there."""
+
     def verify_reader(
         self, card_number: str, password: str, channel: str, sender_id: str,
         client: str | None = None, idle_seconds: int | None = None,
@@ -150,9 +214,55 @@ class Circulation(Protocol):
     def verified_reader(self, channel: str, sender_id: str) -> ReaderRef | None: ...
     def touch_reader_session(self, channel: str, sender_id: str) -> None: ...
     def end_reader_session(self, channel: str, sender_id: str) -> bool: ...
+
+
+class Circulation(ReaderLogin, Protocol):
+    """A verified reader's holds, loans, renewals and account."""
+
     def place_hold(self, reader: ReaderRef, bib_id: int, pickup_branch_code: str) -> HoldResult: ...
     def holds(self, reader: ReaderRef) -> list[Hold]: ...
     def cancel_hold(self, reader: ReaderRef, hold_id: int) -> bool: ...
+    def loans(self, reader: ReaderRef) -> list[Loan]: ...
+    def renew(self, reader: ReaderRef, loan_id: int) -> RenewalResult: ...
+    def renew_all(self, reader: ReaderRef) -> list[RenewalResult]: ...
+    def account(self, reader: ReaderRef) -> AccountStatus: ...
+
+
+# --- notices the reader did not ask for ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """Something a reader should be told: a hold ready for pickup, a loan due soon, an
+    overdue loan. (kind, subject_id, subject_key) names it: it is sent once."""
+
+    kind: str  # hold_ready | due_soon | overdue
+    subject_id: int  # the hold or the loan
+    subject_key: str  # the date it is about (a renewal makes a new due date)
+    reader_id: int
+    title: str
+    branch: str
+    day: date  # the pickup deadline or the due date
+
+
+@dataclass(frozen=True)
+class NoticeMessage:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+class NoticeStatus(Enum):
+    QUEUED = "queued"  # in the outbox for the reader's channel
+    WAITING = "waiting"  # no way to reach the reader now: sent when they next write
+    SKIPPED = "skipped"  # unsubscribed, or never verified on any channel
+    ALREADY = "already"  # another scheduler recorded it first
+
+
+class Notices(Protocol):
+    def due_notices(self, today: date, limit: int = 500) -> list[DueNotice]: ...
+    def send_notice(self, notice: DueNotice, message: NoticeMessage) -> NoticeStatus: ...
+    def send_waiting(self) -> int: ...
+    def set_subscribed(self, reader: ReaderRef, enabled: bool) -> None: ...
 
 
 # --- spaces and events ----------------------------------------------------------
@@ -217,6 +327,15 @@ class KnowledgeBase(Protocol):
     def record_unanswered(self, text: str, channel: str, reason: str) -> None: ...
 
 
+# --- digital-resource directory (数字资源导航) ------------------------------------------
+
+
+class ResourceDirectory(Protocol):
+    def find(self, query: str, audience: str | None = None,
+             where: str | None = None) -> list[ResourceCard]: ...
+    def kind_counts(self) -> dict[str, int]: ...
+
+
 @dataclass(frozen=True)
 class LibraryServices:
     """Everything the actions may use."""
@@ -226,3 +345,4 @@ class LibraryServices:
     circulation: Circulation
     activities: Activities
     knowledge: KnowledgeBase
+    resources: ResourceDirectory

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 from telegram.error import RetryAfter, TelegramError
 
+from bot import wiring
 from bot.relay.telegram import new_bot
 from bot.services.interface import ServiceUnavailableError
-from bot.services.sql import handoff_desk
 from bot.settings import Settings
 from bot.staff_telegram.commands import Commands
 from bot.staff_telegram.feed import Feed
@@ -28,10 +28,11 @@ INBOUND = "staff_telegram"
 class StaffBot:
     def __init__(self, settings: Settings) -> None:
         self.bot = new_bot(settings.telegram_staff_bot_token, settings.telegram_api_base)
-        self.desk = handoff_desk(settings.database_url)
+        self.inbound = wiring.inbound_log(settings)
+        desk, book = wiring.staff_desk(settings), wiring.staff_chat_book(settings)
         chats = settings.telegram_staff_chat_ids
-        self.feed = Feed(self.bot, self.desk, chats)
-        self.commands = Commands(self.bot, self.desk, chats, self.feed.written_in)
+        self.feed = Feed(self.bot, desk, book, chats)
+        self.commands = Commands(self.bot, desk, book, chats, self.feed.written_in)
         self.offset: int | None = None
 
     async def poll_once(self, timeout: float = POLL_SECONDS) -> int:
@@ -40,7 +41,7 @@ class StaffBot:
                                              allowed_updates=["message", "callback_query"])
         for update in updates:
             self.offset = update.update_id + 1
-            taken = await asyncio.to_thread(self.desk.take_in, INBOUND, str(update.update_id))
+            taken = await asyncio.to_thread(self.inbound.take_in, INBOUND, str(update.update_id))
             if not taken.first_delivery:
                 continue
             try:

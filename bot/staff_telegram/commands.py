@@ -9,9 +9,8 @@ import logging
 from telegram import Bot, CallbackQuery, Message, ReplyParameters, Update
 from telegram.error import TelegramError
 
+from bot.services.desk_roles import StaffChatBook, StaffDesk
 from bot.services.handoff_model import HandoffError, StaffActor
-from bot.services.sql.handoff import SqlHandoff
-from bot.staff_telegram.lookup import reader_names, staff_actor
 from bot.staff_telegram.texts import (
     CLAIM_PREFIX,
     CLOSE_OUTCOMES,
@@ -27,9 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 class Commands:
-    def __init__(self, bot: Bot, desk: SqlHandoff, chats: tuple[str, ...],
-                 written_in: dict[int, str]) -> None:
-        self.bot, self.desk, self.chats = bot, desk, chats
+    def __init__(self, bot: Bot, desk: StaffDesk, book: StaffChatBook,
+                 chats: tuple[str, ...], written_in: dict[int, str]) -> None:
+        self.bot, self.desk, self.book, self.chats = bot, desk, book, chats
         #: shared with the feed: lines written here are not echoed back here
         self.written_in = written_in
 
@@ -55,8 +54,8 @@ class Commands:
             await self.bot.send_message(chat_id, REFUSED_TEXT)
 
     async def _actor(self, query_or_message: CallbackQuery | Message) -> StaffActor:
-        return await asyncio.to_thread(staff_actor, self.desk.store,
-                                       query_or_message.from_user)
+        user = query_or_message.from_user
+        return await asyncio.to_thread(self.book.staff_actor, str(user.id), user.full_name)
 
     async def _on_button(self, query: CallbackQuery, chat_id: str) -> None:
         number = (query.data or "").removeprefix(CLAIM_PREFIX)
@@ -87,7 +86,7 @@ class Commands:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or not replied.from_user.is_bot:
             return  # librarians talking among themselves
-        ticket = await asyncio.to_thread(self.desk.ticket_of_staff_post, chat_id,
+        ticket = await asyncio.to_thread(self.book.ticket_of_staff_post, chat_id,
                                          replied.message_id)
         if ticket is None:
             await self._say(chat_id, NOT_A_TICKET_TEXT, message)
@@ -126,7 +125,7 @@ class Commands:
 
     async def _queue(self, message: Message, chat_id: str, _: str) -> None:
         tickets = await asyncio.to_thread(self.desk.queue)
-        names = await asyncio.to_thread(reader_names, self.desk.store,
+        names = await asyncio.to_thread(self.book.reader_names,
                                         [ticket.ticket_id for ticket in tickets])
         await self._say(chat_id, queue_text(tickets, names), message)
 
@@ -140,5 +139,5 @@ class Commands:
             chat_id, text, reply_parameters=ReplyParameters(to.message_id,
                                                             allow_sending_without_reply=True))
         if ticket is not None:
-            await asyncio.to_thread(self.desk.record_staff_post, chat_id, sent.message_id,
+            await asyncio.to_thread(self.book.record_staff_post, chat_id, sent.message_id,
                                     ticket)

@@ -2,7 +2,7 @@
 
 Lines are read after the "staff_telegram" cursor, which advances only after a line was
 posted, so a restarted bot neither skips nor reposts lines (a crash between posting
-and advancing may repeat one line). Each post is recorded (desk.record_staff_post), so
+and advancing may repeat one line). Each post is recorded (book.record_staff_post), so
 replying to it answers the ticket's reader.
 """
 
@@ -14,9 +14,8 @@ import logging
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 
+from bot.services.desk_roles import StaffChatBook, StaffDesk
 from bot.services.handoff_model import TicketLine
-from bot.services.sql.handoff import SqlHandoff
-from bot.staff_telegram.lookup import first_post, reader_names
 from bot.staff_telegram.texts import CLAIM_PREFIX, line_post, ticket_post
 
 logger = logging.getLogger(__name__)
@@ -27,14 +26,15 @@ NEW_TICKET_PREFIX = "新工单："
 
 
 class Feed:
-    def __init__(self, bot: Bot, desk: SqlHandoff, chats: tuple[str, ...]) -> None:
-        self.bot, self.desk, self.chats = bot, desk, chats
+    def __init__(self, bot: Bot, desk: StaffDesk, book: StaffChatBook,
+                 chats: tuple[str, ...]) -> None:
+        self.bot, self.desk, self.book, self.chats = bot, desk, book, chats
         #: lines librarians wrote on Telegram -> their chat (not echoed back there)
         self.written_in: dict[int, str] = {}
 
     async def post_new(self) -> int:
         """Posts the lines after the cursor; returns how many lines were read."""
-        cursor = await asyncio.to_thread(self.desk.cursor, CURSOR)
+        cursor = await asyncio.to_thread(self.book.cursor, CURSOR)
         lines = await asyncio.to_thread(self.desk.feed, cursor, BATCH)
         for line in lines:
             chats = [chat for chat in self.chats if self.written_in.get(line.line_id) != chat]
@@ -42,13 +42,13 @@ class Feed:
                 text, markup = await self._compose(line)
                 for chat in chats:
                     await self._post(chat, line, text, markup)
-            await asyncio.to_thread(self.desk.advance_cursor, CURSOR, line.line_id)
+            await asyncio.to_thread(self.book.advance_cursor, CURSOR, line.line_id)
             self.written_in.pop(line.line_id, None)
         return len(lines)
 
     async def _compose(self, line: TicketLine) -> tuple[str, InlineKeyboardMarkup | None]:
         """The post of a line: a new ticket (with the claim button), else the line."""
-        names = await asyncio.to_thread(reader_names, self.desk.store, [line.ticket_id])
+        names = await asyncio.to_thread(self.book.reader_names, [line.ticket_id])
         name = names.get(line.ticket_id)
         ticket = None
         if line.author == "system" and line.text.startswith(NEW_TICKET_PREFIX):
@@ -64,8 +64,7 @@ class Feed:
         first post there."""
         reply_to = None
         if markup is None:
-            reply_to = await asyncio.to_thread(first_post, self.desk.store, chat,
-                                               line.ticket_id)
+            reply_to = await asyncio.to_thread(self.book.first_post, chat, line.ticket_id)
         replying = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
             sent = await self.bot.send_message(chat, text, reply_markup=markup,
@@ -74,7 +73,7 @@ class Feed:
             logger.warning("Cannot post ticket %s line %s in chat %s: %s", line.ticket_id,
                            line.line_id, chat, error)
             return
-        await asyncio.to_thread(self.desk.record_staff_post, chat, sent.message_id,
+        await asyncio.to_thread(self.book.record_staff_post, chat, sent.message_id,
                                 line.ticket_id)
 
 

@@ -4,7 +4,8 @@
   XML, signed query (signature, timestamp, nonce, openid; in safe mode encrypt_type=aes
   and msg_signature over the encrypted envelope), and the reading of passive replies
   (checking their signature and decrypting them). Deliveries can be replayed or forged.
-- FakeWeChatApi: api.weixin.qq.com's /cgi-bin/token and /cgi-bin/message/custom/send on
+- FakeWeChatApi: api.weixin.qq.com's /cgi-bin/token, /cgi-bin/message/custom/send and
+  /cgi-bin/message/template/send on
   a local port (a thread), recording what was sent; it can be told to fail.
 """
 
@@ -162,8 +163,11 @@ class FakeWeChatApi:
             self._valid_tokens.clear()
 
     def texts_to(self, openid: str) -> list[str]:
+        """Customer-service texts and template messages' content, in order."""
         with self._lock:
-            return [m["text"]["content"] for m in self.messages if m["touser"] == openid]
+            return [m["text"]["content"] if m.get("msgtype") == "text"
+                    else m["data"]["content"]["value"]
+                    for m in self.messages if m["touser"] == openid]
 
     def _token(self, query: dict[str, str]) -> tuple[int, dict]:
         if query.get("grant_type") != "client_credential" or (
@@ -175,7 +179,8 @@ class FakeWeChatApi:
             self.tokens_issued += 1
         return 200, {"access_token": token, "expires_in": 7200}
 
-    def _send(self, query: dict[str, str], body: bytes) -> tuple[int, dict]:
+    def _send(self, query: dict[str, str], body: bytes,
+              template: bool = False) -> tuple[int, dict]:
         with self._lock:
             if query.get("access_token") not in self._valid_tokens:
                 return 200, {"errcode": 40001, "errmsg": "invalid credential"}
@@ -185,7 +190,10 @@ class FakeWeChatApi:
             if b"\\u" in body:  # WeChat refuses JSON with \uXXXX escapes
                 return 200, {"errcode": 40033, "errmsg": "invalid charset, include \\uxxxx"}
             message = json.loads(body.decode("utf-8"))
-            if message.get("msgtype") != "text" or not message.get("touser") or not (
+            if template:
+                if not message.get("template_id") or not message.get("touser"):
+                    return 200, {"errcode": 40037, "errmsg": "invalid template_id"}
+            elif message.get("msgtype") != "text" or not message.get("touser") or not (
                     message.get("text") or {}).get("content"):
                 return 200, {"errcode": 40008, "errmsg": "invalid message type"}
             self.messages.append(message)
@@ -215,8 +223,9 @@ class FakeWeChatApi:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if urlsplit(self.path).path == "/cgi-bin/message/custom/send":
-                    self._answer(*api._send(self._query(), body))
+                path = urlsplit(self.path).path
+                if path in ("/cgi-bin/message/custom/send", "/cgi-bin/message/template/send"):
+                    self._answer(*api._send(self._query(), body, template="template" in path))
                 else:
                     self._answer(404, {"errcode": -1, "errmsg": "not found"})
 

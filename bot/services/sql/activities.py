@@ -64,7 +64,7 @@ class SqlActivities:
                           "slot_id", slot_id)
 
     def _book(
-        self, reader: ReaderRef, model: type, taken: Column, capacity: Column,
+        self, reader: ReaderRef, model: type[Event | SpaceSlot], taken: Column, capacity: Column,
         column: str, target_id: int,
     ) -> BookingOutcome:
         """Takes one place of `model` row `target_id` (an event or a slot) for the reader."""

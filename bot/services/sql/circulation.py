@@ -17,14 +17,15 @@ from sqlalchemy.orm import Session
 from bot import clock
 from bot.db.models import BibRecord, Branch, Item, Reader, Reservation
 from bot.services.interface import Hold, HoldOutcome, HoldResult, ReaderRef
+from bot.services.sql.loans import SqlLoans
 from bot.services.sql.reader_login import SqlReaderLogin
 
 PICKUP_DAYS = 7
 ACTIVE = ("waiting", "ready")
 
 
-class SqlCirculation(SqlReaderLogin):
-    """Holds, for readers verified as in SqlReaderLogin."""
+class SqlCirculation(SqlLoans, SqlReaderLogin):
+    """Holds (and, from SqlLoans, loans), for readers verified as in SqlReaderLogin."""
 
     # --- holds --------------------------------------------------------------
 

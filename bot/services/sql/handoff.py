@@ -1,5 +1,6 @@
 """Tickets for readers handed to staff and the duty schedule; staff replies go out
-through the outbox (bot/services/sql/outbox.py)."""
+through the outbox (bot/services/sql/outbox.py). SqlHandoff plays every role of
+bot/services/desk_roles.py."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.services.handoff_model import (
 )
 from bot.services.sql.outbox import SqlOutbox, add_outbox, system_line
 from bot.services.sql.session import SqlStore
+from bot.services.sql.staff_chat import SqlStaffChat
 
 DEFAULT_WAIT_MINUTES = 5
 RATING_PROMPT = (
@@ -57,9 +59,10 @@ def _line(row: TicketMessage) -> TicketLine:
                       row.created_at)
 
 
-class SqlHandoff(SqlOutbox):
-    """The staff desk's data: duty schedule, tickets and their transcripts (the outbox,
-    channel deliveries and staff-group bookkeeping come from SqlOutbox)."""
+class SqlHandoff(SqlOutbox, SqlStaffChat):
+    """The staff desk's data: duty schedule, tickets and their transcripts (the outbox
+    and channel deliveries come from SqlOutbox, the staff chats' bookkeeping from
+    SqlStaffChat)."""
 
     def __init__(self, store: SqlStore) -> None:
         self.store = store

@@ -1,6 +1,5 @@
 """The outbox that carries replies to each reader's channel (stored before sending,
-leased to one relay, retried), the channel messages taken in (each processed once),
-and the staff Telegram group's bookkeeping."""
+leased to one relay, retried) and the channel messages taken in (each processed once)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import InboundMessage, OutboxMessage, RelayCursor, StaffChatPost, TicketMessage
+from bot.db.models import InboundMessage, OutboxMessage, TicketMessage
 from bot.services.handoff_model import PULL_CHANNELS, InboundState, OutboxItem
 from bot.services.sql.session import SqlStore
 
@@ -47,7 +46,8 @@ def _outbox_item(row: OutboxMessage) -> OutboxItem:
     payload = json.loads(row.payload)
     return OutboxItem(row.id, row.ticket_id, row.channel, row.recipient, payload["text"],
                       payload.get("buttons", []), payload.get("sender", "system"),
-                      payload.get("staff_name", ""), row.attempts)
+                      payload.get("staff_name", ""), row.attempts,
+                      bool(payload.get("template")))
 
 
 class SqlOutbox:
@@ -198,30 +198,3 @@ class SqlOutbox:
                                {"text": text, "buttons": [], "sender": "assistant"})
                     answered += 1
             return answered
-
-    # --- the staff Telegram group ----------------------------------------------------
-
-    def record_staff_post(self, chat_id: str, message_id: int, ticket_id: int) -> None:
-        with self.store.session() as session:
-            session.add(StaffChatPost(chat_id=chat_id, message_id=message_id,
-                                      ticket_id=ticket_id))
-
-    def ticket_of_staff_post(self, chat_id: str, message_id: int) -> int | None:
-        with self.store.session() as session:
-            return session.execute(
-                select(StaffChatPost.ticket_id).where(StaffChatPost.chat_id == chat_id,
-                                                      StaffChatPost.message_id == message_id)
-            ).scalar_one_or_none()
-
-    def cursor(self, name: str) -> int:
-        with self.store.session() as session:
-            row = session.get(RelayCursor, name)
-            return row.last_id if row else 0
-
-    def advance_cursor(self, name: str, last_id: int) -> None:
-        with self.store.session() as session:
-            row = session.get(RelayCursor, name)
-            if row is None:
-                session.add(RelayCursor(name=name, last_id=last_id))
-            else:
-                row.last_id = max(row.last_id, last_id)

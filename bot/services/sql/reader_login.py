@@ -68,28 +68,39 @@ class SqlReaderLogin:
             reader = session.execute(
                 select(Reader).where(Reader.card_number == card).with_for_update()
             ).scalar_one_or_none()
-            if reader is None:
-                check_password_of_nobody(password)
-                self._fail(session, card, channel, sender_id, client, now)
-                return Verification.UNKNOWN_CARD
-            if (reader.locked_until and reader.locked_until > now
+            if (reader is not None and reader.locked_until and reader.locked_until > now
                     and not self._trusted(session, reader.id, channel, sender_id)):
                 return Verification.LOCKED
-            if reader.status != "active":
-                return Verification.CARD_BLOCKED
-            if reader.expires_on < now.date():
-                return Verification.CARD_EXPIRED
-            if not check_password(password, reader.password_hash):
+            reader, refused = self._check_card(session, reader, card, password, now)
+            if refused in (Verification.UNKNOWN_CARD, Verification.WRONG_PASSWORD):
                 self._fail(session, card, channel, sender_id, client, now)
-                self._lock_if_attacked(session, reader, now)
-                return Verification.WRONG_PASSWORD
-            if needs_rehash(reader.password_hash):  # e.g. a PBKDF2 hash from before Argon2
-                reader.password_hash = hash_password(password)
+                if reader is not None:
+                    self._lock_if_attacked(session, reader, now)
+            if refused is not None or reader is None:
+                return refused or Verification.UNKNOWN_CARD
             session.execute(delete(LoginFailure).where(
                 (LoginFailure.card_number == card)
                 | ((LoginFailure.channel == channel) & (LoginFailure.sender_id == sender_id))))
             self._remember(session, reader, channel, sender_id, idle_seconds, now)
             return Verification.VERIFIED
+
+    def _check_card(self, session: Session, reader: Reader | None, card: str, password: str,
+                    now: datetime) -> tuple[Reader | None, Verification | None]:
+        """The card's reader row and why the card or the password is refused (None: the
+        password is right). Here the reader table decides; an ILS adapter asks the ILS
+        and keeps its patron in the reader table (the row sessions and locks refer to)."""
+        if reader is None:
+            check_password_of_nobody(password)
+            return None, Verification.UNKNOWN_CARD
+        if reader.status != "active":
+            return reader, Verification.CARD_BLOCKED
+        if reader.expires_on < now.date():
+            return reader, Verification.CARD_EXPIRED
+        if not check_password(password, reader.password_hash):
+            return reader, Verification.WRONG_PASSWORD
+        if needs_rehash(reader.password_hash):  # e.g. a PBKDF2 hash from before Argon2
+            reader.password_hash = hash_password(password)
+        return reader, None
 
     @staticmethod
     def _throttled(session: Session, channel: str, sender: str, client: str | None,

@@ -138,9 +138,28 @@
   root.appendChild(panel);
 
   // --- rendering messages -----------------------------------------------------------------
+  /** Only complete http(s) addresses become links (the server checks them too). */
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url) ? url : "";
+  }
+
+  function link(url, text, label) {
+    var a = el("a", "jl-link", text);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.setAttribute("aria-label", label + "（在新窗口打开）");
+    return a;
+  }
+
   function quickReplies(buttons) {
     var box = el("div", "jl-quick-replies");
     buttons.forEach(function (button) {
+      if (button.url !== undefined) {
+        var url = safeUrl(button.url);
+        if (url) { box.appendChild(link(url, button.title, button.title)); }
+        return;
+      }
       var b = el("button", "jl-quick-reply", button.title);
       b.type = "button";
       b.addEventListener("click", function () { send(button.payload, button.title); });
@@ -175,7 +194,21 @@
     return card;
   }
 
-  /** One transcript entry: {kind: bot|user|staff|system, text, buttons, staffName, books}. */
+  function resourceCard(resource) {
+    var card = el("article", "jl-resource-card");
+    card.appendChild(el("h3", "jl-resource-name", resource.name));
+    var meta = [resource.kind, resource.audience].filter(Boolean).join(" · ");
+    if (meta) { card.appendChild(el("p", "jl-resource-meta", meta)); }
+    ["description", "access", "note"].forEach(function (field) {
+      if (resource[field]) { card.appendChild(el("p", "jl-resource-" + field, resource[field])); }
+    });
+    var url = safeUrl(resource.url);
+    if (url) { card.appendChild(link(url, "打开网站", "打开“" + resource.name + "”")); }
+    return card;
+  }
+
+  /** One transcript entry: {kind: bot|user|staff|system, text, buttons, staffName, books,
+   * resources}. */
   function render(entry) {
     var item = el("li", "jl-msg jl-msg-" + entry.kind);
     var author = entry.kind === "staff" ? "馆员 " + (entry.staffName || "") : AUTHOR[entry.kind];
@@ -190,6 +223,12 @@
       var cards = el("div", "jl-book-cards");
       entry.books.forEach(function (book) { cards.appendChild(bookCard(book)); });
       item.appendChild(cards);
+    }
+    if (entry.resources && entry.resources.length) {
+      item.classList.add("jl-msg-books");
+      var resources = el("div", "jl-resource-cards");
+      entry.resources.forEach(function (resource) { resources.appendChild(resourceCard(resource)); });
+      item.appendChild(resources);
     }
     if (entry.buttons && entry.buttons.length) { item.appendChild(quickReplies(entry.buttons)); }
     list.appendChild(item);
@@ -221,9 +260,11 @@
   }
 
   /** Shows the assistant's replies to one message. A books card stands for the text replies
-   * whose only button holds one of its books (the text version for text-only channels). */
+   * whose only button holds one of its books, a resource card for the text reply it
+   * carries (the text versions are for text-only channels). */
   function showReplies(messages) {
     var carded = {};
+    var cardedTexts = {};
     messages.forEach(function (message) {
       var custom = message.custom;
       if (custom && custom.type === "books" && Array.isArray(custom.books)) {
@@ -231,7 +272,13 @@
         add({ kind: "bot", books: custom.books });
         return;
       }
+      if (custom && custom.type === "resources" && Array.isArray(custom.resources)) {
+        custom.resources.forEach(function (resource) { cardedTexts[resource.text] = true; });
+        add({ kind: "bot", resources: custom.resources });
+        return;
+      }
       var buttons = message.buttons || [];
+      if (message.text && cardedTexts[message.text]) { return; }
       if (buttons.length && buttons.every(function (b) { return carded[b.payload]; })) { return; }
       if (message.text || buttons.length) { add({ kind: "bot", text: message.text, buttons: buttons }); }
     });

@@ -1,0 +1,251 @@
+"""The reader's own account: loans with their due dates, renewals (one, by title or
+position, or all) with the library's rules explained when they refuse, and what the
+reader owes and may still borrow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.dates import describe_day
+from actions.faq_answers import FaqFirst
+from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
+from actions.login import ask_login
+from actions.reader_text import latest_entity_values
+from bot import clock
+from bot.outcome import outcome
+from bot.privacy import mask_card_number
+from bot.services.interface import AccountStatus, Loan, ReaderRef, RenewalOutcome, RenewalResult
+from bot.services.search_text import title_key
+
+ALL_LOANS = "all"
+RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
+RENEW_WORD = re.compile(r"续借|续期|续一下|续上|延期|延长")
+CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
+
+
+def yuan(cents: int) -> str:
+    return f"{cents / 100:.2f} 元"
+
+
+def loan_line(loan: Loan) -> str:
+    today = clock.today()
+    left = loan.days_left(today)
+    due = describe_day(loan.due_date, today)
+    line = f"《{loan.title}》（{loan.branch}）"
+    if left < 0:
+        line += f"已逾期 {-left} 天（应还日期 {due}），请尽快归还"
+    elif left == 0:
+        line += "今天到期"
+    else:
+        line += f"{due}到期，还有 {left} 天"
+    if loan.reserved_by_others:
+        line += "；已有其他读者预约，不能续借"
+    return line
+
+
+def renew_button(loan: Loan) -> dict[str, str]:
+    return {"title": f"续借《{loan.title}》",
+            "payload": payload("renew_loan", loan_id=str(loan.loan_id))}
+
+
+def renew_all_button() -> dict[str, str]:
+    return {"title": "全部续借", "payload": payload("renew_loan", loan_id=ALL_LOANS)}
+
+
+def renewal_text(result: RenewalResult) -> str:
+    """What a renewal did, or which rule refused it."""
+    title = f"《{result.title}》" if result.title else "这本书"
+    due = describe_day(result.due_date, clock.today()) if result.due_date else ""
+    return {
+        RenewalOutcome.RENEWED: f"{title}已续借，新的应还日期是{due}。",
+        RenewalOutcome.NOT_YOUR_LOAN:
+            "没有找到这条借阅：书可能已经归还，或不在您的读者证上。",
+        RenewalOutcome.MAX_RENEWALS:
+            f"{title}已达到续借次数上限（您的读者证每本最多续借 {result.limit} 次），"
+            f"请在{due}前归还。" if result.limit else f"{title}已经续借过，不能再续借。",
+        RenewalOutcome.RESERVED:
+            f"{title}已有其他读者预约，不能续借，请在{due}前归还。",
+        RenewalOutcome.TOO_OVERDUE:
+            f"{title}已逾期（应还日期 {due}），逾期的图书不能续借，请尽快归还到任一分馆。",
+        RenewalOutcome.CARD_NOT_USABLE:
+            "您的读者证目前不能续借（已停用或过期），请到馆服务台咨询。",
+    }[result.outcome]
+
+
+def loan_chosen(tracker: Tracker) -> int | None:
+    """The loan of "续借第二本" / "第一本续一下" among those the previous answer listed
+    ("第三本已经还了" is no request to renew)."""
+    text = tracker.latest_message.get("text", "")
+    listed = (previous(tracker, "loans") or {}).get("loan_ids") or []
+    position = chosen_position(text) if len(text) <= SHORT_REPLY else None
+    if position is None or position >= len(listed) or not RENEW_WORD.search(text):
+        return None
+    return listed[position]
+
+
+def wants_all(tracker: Tracker) -> bool:
+    text = tracker.latest_message.get("text", "")
+    return entity_or_slot(tracker, "loan_id") == ALL_LOANS or bool(
+        RENEW_WORD.search(text) and RENEW_ALL.search(text) and not quoted_title(tracker))
+
+
+def quoted_title(tracker: Tracker) -> str | None:
+    """A title named in the latest message, or remembered from before verification."""
+    titles = latest_entity_values(tracker, "title")
+    return titles[0] if titles else tracker.get_slot("loan_title")
+
+
+class ActionListLoans(FaqFirst):
+    action_name = "action_list_loans"
+    personal = True
+    requests = re.compile(r"我的|我借|我还有|我手上|我名下|我在借|帮我|给我|借了哪些|借了什么|"
+                          r"借了几本|借了多少|借阅查询|查借阅|当前借阅|my loans")
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text="查看借阅需要先验证您的读者证。")
+            return ask_login("list_loans", tracker)
+        self.show(dispatcher, reader)
+        return []
+
+    @staticmethod
+    def show(dispatcher: CollectingDispatcher, reader: ReaderRef) -> None:
+        loans = services().circulation.loans(reader)
+        if not loans:
+            dispatcher.utter_message(text=f"{reader.name}，您目前没有未归还的借阅。",
+                                     **outcome("loans", count=0))
+            return
+        renewable = [loan for loan in loans if not loan.reserved_by_others and loan.loan_id > 0]
+        buttons = [renew_button(loan) for loan in renewable[:4]]
+        if len(renewable) > 1:
+            buttons.append(renew_all_button())
+        dispatcher.utter_message(
+            text=f"{reader.name}，您目前借了 {len(loans)} 本书：\n"
+            + "\n".join(f"{n}. {loan_line(loan)}" for n, loan in enumerate(loans, start=1)),
+            buttons=buttons,
+            **outcome("loans", count=len(loans), loan_ids=[loan.loan_id for loan in loans]),
+        )
+
+
+class ActionRenewLoan(FaqFirst):
+    action_name = "action_renew_loan"
+    personal = True
+    requests = re.compile(r"帮我|给我|我要|我想|续借一下|续一下|续上|第.本|全部|都续|一键|《|"
+                          r"^\W*(续借|续期|延期|續借)\W*$|renew")
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        named = latest_entity_values(tracker, "title")
+        chosen = None if named else (entity_or_slot(tracker, "loan_id") or loan_chosen(tracker))
+        wanted = ALL_LOANS if wants_all(tracker) else chosen
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text="续借需要先验证您的读者证。")
+            return [SlotSet("loan_id", str(wanted) if wanted else None),
+                    SlotSet("loan_title", named[0] if named else None),
+                    *ask_login("renew", tracker)]
+        circulation = services().circulation
+        if wanted == ALL_LOANS:
+            self.report(dispatcher, circulation.renew_all(reader))
+            return [SlotSet("loan_id", None), SlotSet("loan_title", None)]
+        loan_id = pick_loan(dispatcher, tracker, reader) if wanted is None else as_id(wanted)
+        if loan_id is not None:
+            self.report(dispatcher, [circulation.renew(reader, loan_id)])
+        elif wanted is not None:  # a button or payload with no usable loan id
+            self.report(dispatcher, [RenewalResult(RenewalOutcome.NOT_YOUR_LOAN)])
+        return [SlotSet("loan_id", None), SlotSet("loan_title", None)]
+
+    @staticmethod
+    def report(dispatcher: CollectingDispatcher, results: list[RenewalResult]) -> None:
+        if not results:
+            dispatcher.utter_message(text="您目前没有未归还的借阅，不需要续借。",
+                                     **outcome("renewal", renewed=0, refused=0))
+            return
+        renewed = [r for r in results if r.outcome is RenewalOutcome.RENEWED]
+        dispatcher.utter_message(
+            text="\n".join(renewal_text(result) for result in results),
+            **outcome("renewal", renewed=len(renewed), refused=len(results) - len(renewed),
+                      reasons=sorted({r.outcome.value for r in results} - {"renewed"})),
+        )
+
+
+def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
+              reader: ReaderRef) -> int | None:
+    """The loan of "续借《X》" (by title), or the reader's only loan; else asks which."""
+    loans = services().circulation.loans(reader)
+    title = quoted_title(tracker)
+    titles = [title] if title else []
+    if titles:
+        wanted = title_key(titles[0])
+        matching = [loan for loan in loans if wanted and (
+            wanted in title_key(loan.title) or title_key(loan.title) in wanted)]
+        if len(matching) == 1:
+            return matching[0].loan_id
+        if not matching:
+            dispatcher.utter_message(
+                text=f"您的借阅里没有《{titles[0]}》，无法续借。",
+                **outcome("renewal", renewed=0, refused=1, reasons=["not_your_loan"]))
+            ActionListLoans.show(dispatcher, reader)
+            return None
+    elif len(loans) == 1:
+        return loans[0].loan_id
+    if not loans:
+        dispatcher.utter_message(text="您目前没有未归还的借阅，不需要续借。",
+                                 **outcome("renewal", renewed=0, refused=0))
+        return None
+    dispatcher.utter_message(
+        text="请选择要续借的书：",
+        buttons=[renew_button(loan) for loan in loans[:5] if loan.loan_id > 0]
+        + [renew_all_button()],
+        **outcome("loans", count=len(loans), loan_ids=[loan.loan_id for loan in loans]),
+    )
+    return None
+
+
+class ActionAccountStatus(FaqFirst):
+    action_name = "action_account_status"
+    personal = True
+    requests = re.compile(r"我的|我有没有|我欠|我还能|我还可以|我要交|帮我查|查一下我|查下我|"
+                          r"账户|欠费查询")
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        reader = verified_reader(tracker)
+        if reader is None:
+            dispatcher.utter_message(text="查询读者证状态和欠费需要先验证您的读者证。")
+            return ask_login("account", tracker)
+        status = services().circulation.account(reader)
+        dispatcher.utter_message(text=account_text(reader, status),
+                                 **outcome("account_status", owed_cents=status.owed_cents,
+                                           card_status=status.card_status))
+        return []
+
+
+def account_text(reader: ReaderRef, status: AccountStatus) -> str:
+    today = clock.today()
+    lines = [
+        f"{reader.name}，您的{status.card_type}（{mask_card_number(reader.card_number)}）"
+        f"状态{CARD_STATES.get(status.card_status, status.card_status)}，"
+        f"有效期至 {describe_day(status.expires_on, today)}。",
+        f"在借 {status.loans} 本，还可借 {max(status.max_loans - status.loans, 0)} 本；"
+        f"预约 {status.holds} 本，还可预约 {max(status.max_holds - status.holds, 0)} 本。",
+    ]
+    if not status.fees:
+        lines.append("您目前没有欠费。")
+        return "\n".join(lines)
+    lines.append(f"您目前共欠费 {yuan(status.owed_cents)}：")
+    for fee in status.fees:
+        note = "（逾期费每天累计，还书时结算）" if fee.accruing else ""
+        lines.append(f"· {fee.reason}《{fee.title}》{yuan(fee.amount_cents)}{note}")
+    lines.append("欠费可到任一分馆服务台缴纳。")
+    return "\n".join(lines)
+
+
+LibraryAction.answers_choice += [
+    (lambda tracker: loan_chosen(tracker) is not None, ActionRenewLoan),
+]
