@@ -72,13 +72,14 @@ def _serve_until_stopped(settings: Settings, processes: AssistantProcesses,
         f"Press Ctrl-C to stop.",
         flush=True,
     )
+    # Ctrl-C stops it, also when it was started from a background job (`make run &`
+    # starts with SIGINT ignored).
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         while not stop.wait(1):
             if any(child.poll() is not None for child in processes.children):
                 print("A server process exited; stopping.", file=sys.stderr)
                 return 1
-    except KeyboardInterrupt:
-        pass
     finally:
         print("\nStopping ...", file=sys.stderr)
     return 0
