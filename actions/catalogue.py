@@ -16,20 +16,11 @@ from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
+from bot.services.catalogue_query import FILLER
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, title_key
 
 PAGE_SIZE = 3
-# Words around a search that are not part of what is searched for.
-# Longer phrases first: "哪个馆能借到" goes as a whole.
-FILLER = re.compile(
-    r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|能借到|借得到|在不在架上?|"
-    r"在架吗|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|作品|的小说|写的|"
-    r"请问|请|帮我|帮忙|麻烦|你们|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|搜一下|"
-    r"搜索|找一下|找找|我想|我要|想借|借阅|借|这本书|这本|一本|本书|的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
-)
-
-
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
 #: a bare message names a title when it is at least this share of its main title (the
 #: title without subtitle or edition: 置身事内 of 置身事内：中国政府与经济发展)
@@ -112,9 +103,13 @@ def show_results(
         return [SlotSet("search_query", None), SlotSet("search_offset", None)]
     shown_to = offset + len(result.hits)
     total = f"超过 {result.total}" if result.total >= 1000 else str(result.total)
-    dispatcher.utter_message(text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
+    heading = (f"没有找到与“{quote(query)}”完全一致的馆藏。您要找的是不是下面这些？"
+               if result.near and not offset
+               else f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：")
+    dispatcher.utter_message(text=heading,
                              **outcome("search", titles=[hit.title for hit in result.hits],
-                                       bib_ids=[hit.bib_id for hit in result.hits]))
+                                       bib_ids=[hit.bib_id for hit in result.hits],
+                                       near=result.near))
     # Cards for the widget (text-only channels ignore custom payloads); the widget skips
     # the text replies below whose only button is a card's hold button.
     dispatcher.utter_message(json_message={"type": "books",
@@ -139,6 +134,8 @@ def held_title(text: str) -> tuple[str, SearchResult] | None:
     if not MIN_TITLE_KEY <= len(key) <= MAX_TITLE_KEY:
         return None
     result = services().catalogue.search(query, limit=PAGE_SIZE)
+    if result.near:  # a misremembered title is for the search to offer, not a signal
+        return None
     for hit in result.hits:
         title, author = title_key(MAIN_TITLE.split(hit.title)[0]), title_key(hit.author)
         if ((key in title and len(key) >= TITLE_SHARE * len(title))
@@ -170,9 +167,10 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         result = services().catalogue.search(query, limit=PAGE_SIZE)
-        # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better.
-        if not result.hits and answer_if_certain(dispatcher, tracker,
-                                                     tracker.latest_message["text"]):
+        # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
+        # books that only share a word with it.
+        if (not result.hits or result.near) and answer_if_certain(
+                dispatcher, tracker, tracker.latest_message["text"]):
             return []
         return show_results(dispatcher, query, result, offset=0)
 

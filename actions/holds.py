@@ -112,10 +112,11 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         )
         return None
     first = result.hits[0]
-    if result.total == 1 or title_key(first.title) == title_key(query):
+    if not result.near and (result.total == 1 or title_key(first.title) == title_key(query)):
         return first
     dispatcher.utter_message(
-        text="找到了好几本，请选择要预约的是哪一本：",
+        text=(f"没有找到“{quote(query)}”，您要预约的是不是下面其中一本？" if result.near
+              else "找到了好几本，请选择要预约的是哪一本："),
         buttons=[
             {"title": f"《{hit.title}》{hit.author}",
              "payload": payload("place_reservation", bib_id=str(hit.bib_id))}

@@ -68,8 +68,15 @@ class BackendRun:
         return [t for values in self.timings.values() for t in values]
 
 
+def misspelt(title: str, rng: random.Random) -> str:
+    """The title with one of its characters replaced by a common other one."""
+    position = rng.randrange(len(title))
+    return title[:position] + rng.choice("的一是在不了有和人这中大为上个国") + title[position + 1:]
+
+
 def query_mix(database_url: str, scale: int) -> list[Query]:
-    """About 200 queries: words, two words, titles, authors, ISBNs and misses."""
+    """About 220 queries: words, two words, titles, misspelt titles (one character
+    wrong: the near-match search), authors, ISBNs and misses."""
     rng = random.Random(SEED)
     ids = rng.sample(range(1, scale + 1), min(scale, 60))
     with session_factory(database_url)() as session:
@@ -86,6 +93,8 @@ def query_mix(database_url: str, scale: int) -> list[Query]:
         words = f"{rng.choice(TOPICS)} {rng.choice(ENDINGS).removeprefix('的')}"
         queries.append(Query("two words", "title", words, f"查查{words}"))
     queries += [Query("exact title", "title", title, f"有没有《{title}》") for title in titles]
+    queries += [Query("misspelt title", "title", typo, f"有没有{typo}")
+                for typo in (misspelt(title, rng) for title in titles[:20])]
     queries += [Query("author", "author", name, f"{name}的书") for name in authors]
     queries += [Query("ISBN", "isbn", isbn, f"ISBN {isbn}")
                 for isbn in (isbn_for(rng.randint(1, scale)) for _ in range(30))]

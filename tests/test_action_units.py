@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.catalogue
 import actions.faq_answers
+import actions.holds
 from actions.catalogue import ActionSearchCatalogue
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import SearchResult, ServiceUnavailableError
+from bot.services.interface import SearchResult, ServiceUnavailableError, TitleHit
 
 
 def tracker_with(text: str, entities: list[dict]) -> Tracker:
@@ -78,3 +79,25 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with("馆里禁烟吗", []))
     assert reply == "馆内全面禁烟。"
+
+
+def test_a_near_match_is_offered_by_id_and_never_held_unasked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    near = TitleHit(bib_id=42, title="解忧杂货店", author="东野圭吾", publisher="", year=None,
+                    isbn=None, call_number="I313.45/1")
+
+    class NearOnly:
+        def search(self, *args: object, **kwargs: object) -> SearchResult:
+            return SearchResult(hits=[near], total=1, near=True)
+
+    class Services:
+        catalogue = NearOnly()
+
+    monkeypatch.setattr(actions.holds, "services", lambda: Services())
+    dispatcher = CollectingDispatcher()
+    chosen = actions.holds.choose_title(dispatcher, tracker_with("预约解忧杂货铺", []))
+    assert chosen is None  # the reader chooses: nothing is held for a title they did not name
+    (message,) = dispatcher.messages
+    assert "是不是" in message["text"]
+    assert "42" in message["buttons"][0]["payload"]

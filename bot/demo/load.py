@@ -35,6 +35,7 @@ from bot.db.models import (
     SpecialDay,
     WeeklyHours,
 )
+from bot.services.catalogue_query import CHILDREN_SUBJECTS
 from bot.services.passwords import hash_password
 from bot.services.search_text import index_text
 from bot.settings import PROJECT_ROOT, load_settings
@@ -98,7 +99,7 @@ def copies_for(rng: random.Random, branch_ids: list[int], count: int,
 def is_for_children(book: dict[str, Any]) -> bool:
     """Children's books are shelved at the 少儿馆 (and some at the main library)."""
     subjects = "".join(book.get("subjects", []))
-    return any(word in subjects for word in ("儿童", "绘本", "童话", "少儿"))
+    return any(word in subjects for word in CHILDREN_SUBJECTS)
 
 
 def record_row(book: dict[str, Any], number: int) -> dict[str, Any]:
@@ -111,7 +112,7 @@ def record_row(book: dict[str, Any], number: int) -> dict[str, Any]:
         "call_number": f"{book.get('clc', '')}/{number}", "subjects": subjects,
         "summary": book.get("summary", ""),
         "search_text": index_text(book["title"], book.get("author", ""),
-                                  book.get("publisher", ""), subjects),
+                                  book.get("publisher", ""), subjects, book.get("summary", "")),
     }
 
 

@@ -82,6 +82,9 @@ class TitleHit:
 class SearchResult:
     hits: list[TitleHit]
     total: int  # all matches; hits holds one page of them
+    # The hits are near matches (a misremembered title, books on some of the reader's
+    # words), not what the reader typed: offered as "您要找的是不是", never held unasked.
+    near: bool = False
 
 
 class Catalogue(Protocol):

@@ -1,15 +1,21 @@
 """Text normalisation and jieba segmentation shared by indexing and querying, so a
 query and a record meet on the same tokens: 繁體 → 简体, full-width → half-width,
-Roman volume numerals → digits (三体Ⅱ ≡ 三体2), case folded, punctuation dropped."""
+Roman volume numerals → digits (三体Ⅱ ≡ 三体2), case folded, punctuation dropped.
+
+Besides words, a record's index holds near-match keys of its title and author: their
+character pairs (解忧杂货店 → 解忧 忧杂 杂货 货店) and the pinyin of those pairs (jieyou
+…), so a title remembered with a wrong character or a homophone (杂货铺, 白夜形) still
+meets the record; catalogue_ranking decides whether it is near enough to offer."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 import zhconv
+from pypinyin import lazy_pinyin
 
 from bot.settings import PROJECT_ROOT
 
@@ -19,7 +25,7 @@ _ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4", "Ⅴ": "5", "Ⅵ": "6"
 _ROMAN_PATTERN = re.compile("|".join(_ROMAN))
 # Anything that is not a letter, digit or CJK ideograph separates words.
 _SEPARATORS = re.compile(r"[^\w]+|_")
-_VOLUME = re.compile(r"第?([一二三四五六七八九十\d]+)[部卷册集]")
+_VOLUME = re.compile(r"第?([一二三四五六七八九十\d]+)[部卷册集版]")
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
@@ -58,17 +64,36 @@ def tokens(text: str, for_index: bool = False) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)
 def title_key(text: str) -> str:
     """Two titles are the same for a reader when their words are: 《三體》 ≡ 三体."""
     return "".join(tokens(text))
 
 
-def index_text(*fields: str) -> str:
-    """The search_text stored with a record."""
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+@lru_cache(maxsize=65536)
+def near_keys(text: str) -> tuple[str, ...]:
+    """Character pairs of the Chinese runs in text and their pinyin (one token each):
+    what two spellings of a title share when a character is wrong or a homophone."""
+    keys: list[str] = []
+    for run in _CJK_RUN.findall(normalise(text)):
+        syllables = lazy_pinyin(run)
+        keys.extend(run[i:i + 2] for i in range(len(run) - 1))
+        keys.extend(syllables[i] + syllables[i + 1] for i in range(len(run) - 1))
+    return tuple(keys)
+
+
+def index_text(title: str, author: str = "", *fields: str) -> str:
+    """The search_text stored with a record: the words of every field, then the
+    near-match keys of its title and author."""
     seen: dict[str, None] = {}
-    for field in fields:
+    for field in (title, author, *fields):
         for word in tokens(field, for_index=True):
             seen.setdefault(word)
+    for key in (*near_keys(title), *near_keys(author)):
+        seen.setdefault(key)
     return " ".join(seen)
 
 

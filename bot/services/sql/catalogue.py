@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import BibRecord, Branch, Item
+from bot.services.catalogue_query import STOPWORDS, CatalogueQuery, understand
+from bot.services.catalogue_ranking import AUTHOR, NEAR_MATCH, Candidate, Relevance, ranked
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, isbn_in, title_key, tokens
+from bot.services.search_text import isbn13, near_keys, tokens
 from bot.services.sql.session import SqlStore
 
 # How many matches are counted at most (the reader sees "超过 N 条").
@@ -32,7 +33,8 @@ _POSTGRES_COUNT = """
 """
 
 
-BRACKETED_TITLE = re.compile(r"《([^》]+)》")
+#: how many of the index's best matches are ranked in Python (catalogue_ranking)
+CANDIDATES = 50
 
 
 class SqlCatalogue:
@@ -49,8 +51,10 @@ class SqlCatalogue:
         return " | ".join("(" + " & ".join(group) + ")" for group in groups)
 
     def _matching_ids(
-        self, session: Session, groups: list[list[str]], limit: int, offset: int
+        self, session: Session, groups: list[list[str]], limit: int, offset: int = 0,
+        count: bool = True,
     ) -> tuple[list[int], int]:
+        """The best matches by the engine's rank, and (when asked) how many match."""
         match = self._match_expression(groups)
         sqlite = self.store.dialect == "sqlite"
         ids = session.execute(
@@ -59,25 +63,60 @@ class SqlCatalogue:
         ).scalars().all()
         total = session.execute(
             text(_SQLITE_COUNT if sqlite else _POSTGRES_COUNT), {"match": match, "cap": COUNT_CAP}
-        ).scalar_one()
+        ).scalar_one() if ids and count else len(ids)
         return list(ids), total
 
     def search(self, query: str, limit: int = 5, offset: int = 0) -> SearchResult:
-        if (isbn := isbn_in(query)) and isbn13(isbn):  # also inside "ISBN 978… 有吗"
-            return self.by_isbn(isbn)
-        if bracketed := BRACKETED_TITLE.search(query):  # "请问你们馆有《边城》吗"
-            query = bracketed.group(1)
-        words = list(dict.fromkeys(tokens(query)))
-        if not words:
+        understood = understand(query)
+        if understood.isbn:  # also inside "ISBN 978… 有吗"
+            return self.by_isbn(understood.isbn)
+        near_words = near_keys(understood.phrase)
+        if not understood.words and not near_words:
             return SearchResult(hits=[], total=0)
         with self.store.session() as session:
-            ids, total = self._matching_ids(session, [words], limit, offset)
-            if not total and len(words) >= 3:
-                # A wrong or differently segmented word: all words but one must match.
-                groups = [words[:i] + words[i + 1:] for i in range(len(words))]
-                ids, total = self._matching_ids(session, groups, limit, offset)
-            hits = self._hits(session, ids, exact_title=title_key(query))
-        return SearchResult(hits=hits, total=total)
+            ids, total = (self._matching_ids(session, [list(understood.words)], CANDIDATES)
+                          if understood.words else ([], 0))
+            if ids and offset >= CANDIDATES:  # past the ranked window: the index's order
+                ids, total = self._matching_ids(session, [list(understood.words)], limit, offset)
+                return SearchResult(hits=self._hits(session, ids), total=total)
+            if ids:
+                window = ranked(understood, self._candidates(session, ids), keep_all=True)
+                near = window[0][0].tier == NEAR_MATCH
+            else:
+                window = self._nearest(session, understood, near_words)
+                total = len(window)
+                # Near unless the best of them is the title or author the reader named.
+                near = bool(window) and window[0][0].tier < AUTHOR
+            page = [candidate.bib_id for _, candidate in window[offset:offset + limit]]
+            hits = self._hits(session, page)
+        return SearchResult(hits=hits, total=total, near=near)
+
+    def _nearest(self, session: Session, understood: CatalogueQuery,
+                 near_words: tuple[str, ...]) -> list[tuple[Relevance, Candidate]]:
+        """Nothing has every word: the index's best matches for any of the words or
+        near-match keys, kept only when near enough (catalogue_ranking)."""
+        loose = [*(word for word in tokens(understood.phrase, for_index=True)
+                   if word not in STOPWORDS), *near_words]
+        ids, _ = self._matching_ids(session, [[word] for word in dict.fromkeys(loose)],
+                                    CANDIDATES, count=False)
+        return ranked(understood, self._candidates(session, ids), keep_all=False)
+
+    def _candidates(self, session: Session, ids: list[int]) -> list[Candidate]:
+        records = {record.id: record for record in session.execute(
+            select(BibRecord).where(BibRecord.id.in_(ids))).scalars()}
+        on_shelf = self._on_shelf(session, ids)
+        return [Candidate(bib_id=record.id, title=record.title, author=record.author,
+                          publisher=record.publisher, subjects=record.subjects or "",
+                          summary=record.summary or "", on_shelf=on_shelf.get(record.id, 0))
+                for record in (records[i] for i in ids if i in records)]
+
+    @staticmethod
+    def _on_shelf(session: Session, ids: list[int]) -> dict[int, int]:
+        rows = session.execute(
+            select(Item.bib_id, func.count(Item.id))
+            .where(Item.bib_id.in_(ids), Item.status == "on_shelf").group_by(Item.bib_id)
+        ).all()
+        return {bib_id: count for bib_id, count in rows}
 
     def by_isbn(self, isbn: str) -> SearchResult:
         normalised = isbn13(isbn)
@@ -95,7 +134,7 @@ class SqlCatalogue:
             hits = self._hits(session, [bib_id])
         return hits[0] if hits else None
 
-    def _hits(self, session: Session, ids: list[int], exact_title: str = "") -> list[TitleHit]:
+    def _hits(self, session: Session, ids: list[int]) -> list[TitleHit]:
         if not ids:
             return []
         records = {
@@ -111,8 +150,6 @@ class SqlCatalogue:
             )
             for record in (records[i] for i in ids if i in records)
         ]
-        # An exact title match goes first, whatever the full-text rank says.
-        hits.sort(key=lambda hit: title_key(hit.title) != exact_title)
         return hits
 
     @staticmethod

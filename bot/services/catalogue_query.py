@@ -1,0 +1,68 @@
+"""What a reader's catalogue request asks for, before the index sees it: an ISBN, a
+title in 《》, the words that matter (question and filler words stripped), whether the
+reader asked for an author's works or for children's books."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.services.search_text import isbn13, isbn_in, normalise, tokens
+
+# Words around a search that are not part of what is searched for (on normalised text).
+# Longer phrases first: "哪个馆能借到" goes as a whole.
+FILLER = re.compile(
+    r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|能借到|借得到|在不在架上?|"
+    r"在架吗|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
+    r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
+    r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
+    r"的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
+)
+#: a request for an author's works: "余华写的", "路遥的作品", "钱穆的著作"
+AUTHOR_MARKER = re.compile(r"(?:写的|的作品|作品|的著作|著作|的小说|作者)")
+#: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
+CHILDREN_SUBJECTS = ("儿童", "绘本", "童话", "少儿")
+#: words that say the reader wants a book for a child (not words of the book itself)
+CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿")
+# Function words that never decide which book is meant.
+STOPWORDS = frozenset((
+    "的", "了", "和", "与", "及", "或", "是", "在", "有", "我", "你", "他", "她", "它", "们",
+    "这", "那", "个", "本", "些", "讲", "写", "关于", "方面", "相关", "类", "之类", "一类",
+    "几本", "一些", "适合", "给", "找", "想", "学", "看", "读", "一下", "什么", "用", "怎么",
+    "如何", "书", "的书", "一", "点", "类的",
+))
+
+
+#: a title, a name or a topic is shorter than this; a longer message is cut here so a
+#: pasted paragraph cannot become a query of hundreds of words
+MAX_PHRASE = 40
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    phrase: str          # the reader's words without filler (a title, a name, a topic)
+    words: tuple[str, ...]  # the words that must match, function words left out
+    isbn: str | None     # a valid ISBN-13 the reader typed
+    wants_author: bool   # "某某写的", "某某的作品"
+    for_children: bool   # 孩子, 绘本, 宝宝 …
+
+    @property
+    def segments(self) -> list[str]:
+        """The parts the reader separated (a title and an author: "百年孤独 马尔克斯")."""
+        return [part for part in re.split(r"[\s，,、。；;：:！!？?]+", self.phrase) if part]
+
+
+def understand(text: str) -> CatalogueQuery:
+    normalised = normalise(text)
+    typed_isbn = isbn_in(normalised)
+    bracketed = re.search(r"《([^》]+)》", normalised)
+    phrase = bracketed.group(1) if bracketed else FILLER.sub(" ", normalised)
+    wants_author = bool(AUTHOR_MARKER.search(phrase))
+    phrase = " ".join(AUTHOR_MARKER.sub(" ", phrase).split())[:MAX_PHRASE]
+    words = tuple(dict.fromkeys(w for w in tokens(phrase)
+                                if w not in STOPWORDS and w not in CHILD_MARKERS))
+    return CatalogueQuery(
+        phrase=phrase, words=words, isbn=isbn13(typed_isbn) if typed_isbn else None,
+        wants_author=wants_author,
+        for_children=any(word in normalised for word in (*CHILDREN_SUBJECTS, *CHILD_MARKERS)),
+    )

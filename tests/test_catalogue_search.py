@@ -1,0 +1,94 @@
+"""Catalogue search as readers type (issue 14): misremembered titles offered as near
+matches, the exact title first, authors' works, volumes and editions, and bad input
+answered without an error, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot import wiring
+from bot.services.catalogue_query import MAX_PHRASE, understand
+from bot.services.catalogue_ranking import Candidate, ranked
+from bot.services.interface import Catalogue
+from bot.settings import load_settings
+from tests.library_db import BACKENDS, fresh_database
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def catalogue(request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield wiring.library_services(load_settings().with_database(url)).catalogue
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("解忧杂货铺", "解忧杂货店"),      # a wrong character
+    ("白夜形", "白夜行"),              # a homophone
+    ("基度山伯爵", "基督山伯爵"),      # same pinyin, other characters
+])
+def test_a_misremembered_title_is_offered_not_substituted(
+    catalogue: Catalogue, typed: str, meant: str
+) -> None:
+    result = catalogue.search(typed, limit=3)
+    assert result.near, typed
+    assert result.hits[0].title == meant
+
+
+def test_the_exact_title_goes_before_longer_titles_that_hold_it(catalogue: Catalogue) -> None:
+    result = catalogue.search("人生", limit=5)
+    assert not result.near
+    assert result.hits[0].title == "人生"
+    assert {hit.title for hit in result.hits} >= {"人生海海"}
+
+
+@pytest.mark.parametrize("query", ["路遥的作品", "路遥写的书", "有没有路遥的小说"])
+def test_author_queries_find_the_authors_works(catalogue: Catalogue, query: str) -> None:
+    result = catalogue.search(query, limit=5)
+    assert not result.near and result.hits, query
+    assert all("路遥" in hit.author for hit in result.hits)
+
+
+@pytest.mark.parametrize(("query", "volume"), [
+    ("三体第二部", "三体Ⅱ：黑暗森林"), ("算法第四版", "算法（第4版）"),
+])
+def test_volumes_and_editions(catalogue: Catalogue, query: str, volume: str) -> None:
+    assert catalogue.search(query, limit=3).hits[0].title == volume
+
+
+@pytest.mark.parametrize("query", [
+    "！？。，", "书" * 500, '"', "*", "三体 NEAR 活着", "三体 AND", "title:三体", "-三体",
+    '三体" OR "', "活着*", "NOT", "()", "9787506365438",  # the last: a wrong check digit
+])
+def test_bad_input_gets_no_error(catalogue: Catalogue, query: str) -> None:
+    result = catalogue.search(query, limit=3)
+    assert result.total >= len(result.hits)
+
+
+def test_a_title_the_library_lacks_gets_no_confident_answer(catalogue: Catalogue) -> None:
+    result = catalogue.search("量子纠缠烹饪大全")
+    assert result.near or not result.hits
+
+
+def test_a_long_message_is_cut_to_a_query() -> None:
+    assert len(understand("我想找" + "书" * 500).phrase) <= MAX_PHRASE
+
+
+def book(bib_id: int, title: str, subjects: str = "", on_shelf: int = 1) -> Candidate:
+    return Candidate(bib_id=bib_id, title=title, author="某作者", publisher="",
+                     subjects=subjects, summary="", on_shelf=on_shelf)
+
+
+def test_children_s_books_first_when_the_reader_asks_for_a_child() -> None:
+    adult, child = book(1, "恐龙的世界"), book(2, "恐龙的故事", subjects="绘本、儿童")
+    order = [c.bib_id for _, c in ranked(understand("给孩子找恐龙的书"), [adult, child],
+                                         keep_all=False)]
+    assert order == [2, 1]
+    order = [c.bib_id for _, c in ranked(understand("恐龙"), [adult, child], keep_all=False)]
+    assert order[0] == 1  # otherwise the index's order stands
+
+
+def test_ties_go_to_the_title_with_more_copies_on_the_shelf() -> None:
+    few, many = book(1, "活着", on_shelf=0), book(2, "活着", on_shelf=3)
+    assert [c.bib_id for _, c in ranked(understand("活着"), [few, many], keep_all=True)] == [2, 1]
