@@ -124,7 +124,7 @@ def measure_search(run: BackendRun, database_url: str, queries: list[Query]) -> 
             elapsed = (time.perf_counter() - started) * 1000
             run.timings.setdefault(query.kind, []).append(elapsed)
             first = answer["responses"][0]["text"]  # type: ignore[index]
-            if first.startswith("找到"):
+            if first.startswith("找到") or "您要找的是不是" in first:  # near matches too
                 run.found += 1
             elif first.startswith("没有找到"):
                 run.misses[query.kind] = run.misses.get(query.kind, 0) + 1

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import combinations
 
-from bot.services.search_text import isbn13, isbn_in, normalise, tokens
+from bot.services.search_text import isbn13, isbn_in, near_keys, normalise, tokens
 
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.
@@ -36,6 +37,9 @@ STOPWORDS = frozenset((
 #: a title, a name or a topic is shorter than this; a longer message is cut here so a
 #: pasted paragraph cannot become a query of hundreds of words
 MAX_PHRASE = 40
+#: near-match groups use at most this many pairs of a part and words of the query, so
+#: the groups stay few (at most C(8, 4) = 70 for the words)
+MAX_PAIRS, MAX_WORDS = 10, 8
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,36 @@ class CatalogueQuery:
     def segments(self) -> list[str]:
         """The parts the reader separated (a title and an author: "百年孤独 马尔克斯")."""
         return [part for part in re.split(r"[\s，,、。；;：:！!？?]+", self.phrase) if part]
+
+    def near_titles(self) -> list[list[str]]:
+        """Groups of index tokens, each all required, any group enough: what a title or
+        name near the reader's must hold. Per part the reader typed: all its character
+        pairs but one or two (one wrong character breaks two pairs), or all its pinyin
+        pairs but one (a homophone keeps them all). Selective groups keep the index from
+        ranking every record that shares one common pair."""
+        groups: list[list[str]] = []
+        for part in self.segments[:3]:
+            keys = near_keys(part)
+            chars = list(dict.fromkeys(k for k in keys if not k.isascii()))[:MAX_PAIRS]
+            sounds = list(dict.fromkeys(k for k in keys if k.isascii()))[:MAX_PAIRS]
+            groups += _all_but(chars, 1 if len(chars) <= 3 else 2) + _all_but(sounds, 1)
+        return _unique(groups)
+
+    def on_topic(self) -> list[list[str]]:
+        """Groups of at least half of the query's words: a book on the topic."""
+        words = list(self.words[:MAX_WORDS])
+        return _unique(_all_but(words, len(words) // 2))
+
+
+def _unique(groups: list[list[str]]) -> list[list[str]]:
+    return [list(group) for group in dict.fromkeys(map(tuple, groups))]
+
+
+def _all_but(keys: list[str], missing: int) -> list[list[str]]:
+    """Every choice of all the keys but `missing` of them (all of them when too few)."""
+    if len(keys) <= missing:
+        return [keys] if keys else []
+    return [list(chosen) for chosen in combinations(keys, len(keys) - missing)]
 
 
 def understand(text: str) -> CatalogueQuery:

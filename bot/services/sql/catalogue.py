@@ -8,10 +8,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import BibRecord, Branch, Item
-from bot.services.catalogue_query import STOPWORDS, CatalogueQuery, understand
+from bot.services.catalogue_query import CatalogueQuery, understand
 from bot.services.catalogue_ranking import AUTHOR, NEAR_MATCH, Candidate, Relevance, ranked
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, near_keys, tokens
+from bot.services.search_text import isbn13, near_keys
 from bot.services.sql.session import SqlStore
 
 # How many matches are counted at most (the reader sees "超过 N 条").
@@ -22,8 +22,15 @@ _SQLITE_SEARCH = """
     ORDER BY bm25(bib_fts) LIMIT :limit OFFSET :offset
 """
 _SQLITE_COUNT = "SELECT count(*) FROM (SELECT 1 FROM bib_fts WHERE bib_fts MATCH :match LIMIT :cap)"
+# ts_rank reads every match's vector: a very broad query (one common word, 100,000
+# matches) is ranked among its first RANK_CAP matches in storage order, which keeps it
+# inside the latency aim (docs/catalogue-search.md); narrower queries are ranked in full.
+RANK_CAP = 2000
 _POSTGRES_SEARCH = """
-    SELECT id FROM bib_record WHERE search_vector @@ to_tsquery('simple', :match)
+    SELECT id FROM (
+        SELECT id, search_vector FROM bib_record
+        WHERE search_vector @@ to_tsquery('simple', :match) LIMIT :rank_cap
+    ) AS matching
     ORDER BY ts_rank(search_vector, to_tsquery('simple', :match)) DESC, id
     LIMIT :limit OFFSET :offset
 """
@@ -35,6 +42,8 @@ _POSTGRES_COUNT = """
 
 #: how many of the index's best matches are ranked in Python (catalogue_ranking)
 CANDIDATES = 50
+#: how many near matches are ranked: a misremembered title is among the first few
+NEAR_CANDIDATES = 20
 
 
 class SqlCatalogue:
@@ -59,7 +68,7 @@ class SqlCatalogue:
         sqlite = self.store.dialect == "sqlite"
         ids = session.execute(
             text(_SQLITE_SEARCH if sqlite else _POSTGRES_SEARCH),
-            {"match": match, "limit": limit, "offset": offset},
+            {"match": match, "limit": limit, "offset": offset, "rank_cap": RANK_CAP},
         ).scalars().all()
         total = session.execute(
             text(_SQLITE_COUNT if sqlite else _POSTGRES_COUNT), {"match": match, "cap": COUNT_CAP}
@@ -70,8 +79,7 @@ class SqlCatalogue:
         understood = understand(query)
         if understood.isbn:  # also inside "ISBN 978… 有吗"
             return self.by_isbn(understood.isbn)
-        near_words = near_keys(understood.phrase)
-        if not understood.words and not near_words:
+        if not understood.words and not near_keys(understood.phrase):
             return SearchResult(hits=[], total=0)
         with self.store.session() as session:
             ids, total = (self._matching_ids(session, [list(understood.words)], CANDIDATES)
@@ -83,7 +91,7 @@ class SqlCatalogue:
                 window = ranked(understood, self._candidates(session, ids), keep_all=True)
                 near = window[0][0].tier == NEAR_MATCH
             else:
-                window = self._nearest(session, understood, near_words)
+                window = self._nearest(session, understood)
                 total = len(window)
                 # Near unless the best of them is the title or author the reader named.
                 near = bool(window) and window[0][0].tier < AUTHOR
@@ -91,15 +99,16 @@ class SqlCatalogue:
             hits = self._hits(session, page)
         return SearchResult(hits=hits, total=total, near=near)
 
-    def _nearest(self, session: Session, understood: CatalogueQuery,
-                 near_words: tuple[str, ...]) -> list[tuple[Relevance, Candidate]]:
-        """Nothing has every word: the index's best matches for any of the words or
-        near-match keys, kept only when near enough (catalogue_ranking)."""
-        loose = [*(word for word in tokens(understood.phrase, for_index=True)
-                   if word not in STOPWORDS), *near_words]
-        ids, _ = self._matching_ids(session, [[word] for word in dict.fromkeys(loose)],
-                                    CANDIDATES, count=False)
-        return ranked(understood, self._candidates(session, ids), keep_all=False)
+    def _nearest(self, session: Session,
+                 understood: CatalogueQuery) -> list[tuple[Relevance, Candidate]]:
+        """Nothing has every word: titles and names near the reader's, else books on
+        most of the words; each kept only when near enough (catalogue_ranking)."""
+        for groups in (understood.near_titles(), understood.on_topic()):
+            ids = (self._matching_ids(session, groups, NEAR_CANDIDATES, count=False)[0]
+                   if groups else [])
+            if window := ranked(understood, self._candidates(session, ids), keep_all=False):
+                return window
+        return []
 
     def _candidates(self, session: Session, ids: list[int]) -> list[Candidate]:
         records = {record.id: record for record in session.execute(
