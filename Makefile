@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run shell test bench eval scale-out setup venv db model browser lint typecheck lock clean
+.PHONY: run shell test bench eval scale-out setup venv db model browser haproxy lint typecheck lock clean
 REPLICAS ?= 2
 
 # Demo mode: an empty database gets the demo staff accounts of README.md (bot/settings.py).
@@ -21,7 +21,7 @@ run: venv ## set up, then start the assistant (demo page with the chat widget on
 shell: setup ## set up, then chat in this terminal
 	$(PY) -m bot.run --shell
 
-test: setup browser faketime ## set up, then run every check
+test: setup browser faketime haproxy ## set up, then run every check
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(PY) -m pytest
@@ -49,10 +49,10 @@ test-dates: setup faketime ## the date-dependent tests on faked dates (PAST_THUR
 faketime: ## Debian's faketime for test-dates (installs as root)
 	dpkg -s faketime >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends faketime; }
 
-scale-out: setup ## several Rasa/action servers on PostgreSQL + Redis (needs RASA_TRACKER_URL)
+scale-out: setup haproxy ## several Rasa/action servers behind HAProxy on PostgreSQL + Redis (needs RASA_TRACKER_URL)
 	$(PY) -m bot.scale_out --replicas $(REPLICAS)
 
-bench: setup browser ## measure and write docs/benchmarks.md (about an hour)
+bench: setup browser haproxy ## measure and write docs/benchmarks.md (about an hour)
 	$(PY) -m bench.run
 	$(PY) -m bench.training_curve --write
 	$(PY) -m bench.catalogue_relevance --write
@@ -99,6 +99,9 @@ $(VENV)/.installed: requirements.lock
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 browser: ## Debian's headless Chromium and CJK fonts for the browser tests (installs as root)
 	dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); }
+
+haproxy: ## Debian's HAProxy, the scale-out front (installs as root; deploy/haproxy/)
+	dpkg -s haproxy >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends haproxy; }
 
 model: venv ## train only if training data or config changed
 	@echo "== 3/4 model (trained only when the training data, config or packages changed)"

@@ -107,13 +107,14 @@ def reference_assistant() -> Iterator[str]:
 
 
 def scaled_out_under_load(settings: Settings, model: Path) -> dict[int, list[float]]:
-    """The same load on two Rasa servers and two action servers behind the sticky router
+    """The same load on two Rasa servers and two action servers behind HAProxy
     (bot.scale_out: conversations in PostgreSQL, locks in Redis, library on PostgreSQL)."""
     with scratch_postgres_database("bench_library") as library_url, \
             scratch_postgres_database("bench_tracker") as tracker_url:
         prepare_library(library_url)
-        scaled = dataclasses.replace(settings, rasa_port=free_port(), database_url=library_url,
-                                     tracker_url=tracker_url, redis_url=SCALE_OUT_REDIS)
+        scaled = dataclasses.replace(settings, rasa_port=free_port(), action_port=free_port(),
+                                     database_url=library_url, tracker_url=tracker_url,
+                                     redis_url=SCALE_OUT_REDIS)
         with open(os.devnull, "w") as log, ScaleOut(scaled, model, replicas=2,
                                                     log=log) as deployment:
             deployment.start()
@@ -186,7 +187,7 @@ def latency_section(ours: dict[int, list[float]], reference: dict[int, list[floa
         "",
         f"Our message mix: {', '.join(MESSAGE_MIX)}. Reference mix: {', '.join(REFERENCE_MIX)}. "
         "\"2 processes\": `bot.scale_out` with two Rasa servers and two action servers behind "
-        "the sticky router (PostgreSQL tracker store and library, Redis locks), same machine.",
+        "HAProxy (PostgreSQL tracker store and library, Redis locks), same machine.",
         "",
         "Where one turn's time goes (\"明天开门吗\", one conversation at a time, median of 20; "
         "the whole turn is a new conversation's first turn; each stage is measured alone, so "

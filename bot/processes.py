@@ -7,6 +7,7 @@ three run the assistant exactly the same way.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -40,6 +41,15 @@ def child_environment(settings: Settings) -> dict[str, str]:
         **OFFLINE_RASA,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
+
+
+def haproxy_binary() -> str:
+    """Debian's HAProxy (in /usr/sbin, which a user's PATH may lack)."""
+    found = shutil.which("haproxy", path=os.pathsep.join(
+        [os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    if found is None:
+        raise RuntimeError("HAProxy is not installed: `make haproxy` (apt-get install haproxy)")
+    return found
 
 
 def ports_in_use(settings: Settings) -> list[str]:
@@ -139,14 +149,11 @@ class AssistantProcesses:
     def start_admin_console(self, wait: bool = True) -> None:
         self._start([sys.executable, "-m", "bot.admin"], self.settings.admin_url + "login", wait)
 
-    def start_router(self, replica_urls: list[str]) -> None:
-        """The sticky router on this deployment's Rasa port (scale-out)."""
-        self._start(
-            [sys.executable, "-m", "bot.router", "--host", self.settings.host,
-             "--port", str(self.settings.rasa_port),
-             *(arg for url in replica_urls for arg in ("--replica", url))],
-            self.settings.rasa_url + "/", True,
-        )
+    def start_haproxy(self, config: Path) -> None:
+        """HAProxy in the foreground with this configuration (the scale-out front on this
+        deployment's Rasa and action ports); ready when it answers on the Rasa port."""
+        self._start([haproxy_binary(), "-f", str(config), "-db"],
+                    self.settings.rasa_url + "/", True)
 
     def rasa_arguments(self) -> list[str]:
         return [

@@ -36,7 +36,7 @@
   the Rasa server sends the action server (X-Action-Token); the action server refuses
   every request without it
 
-Scale-out (several Rasa and action-server processes behind bot.router):
+Scale-out (several Rasa and action-server processes behind HAProxy, bot/scale_out.py):
 - RASA_TRACKER_URL (empty: the SQLite file above): Rasa's tracker store on PostgreSQL,
   e.g. postgresql://postgres@127.0.0.1:5432/rasa_tracker; setting it selects
   endpoints.scale-out.yml, which also uses the Redis lock store

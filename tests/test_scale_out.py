@@ -1,15 +1,22 @@
 """The scale-out configuration against this machine's PostgreSQL and Redis: two action
 servers and two Rasa servers (tracker store on PostgreSQL, Redis lock store, library data
-on PostgreSQL) behind the sticky router."""
+on PostgreSQL) behind HAProxy (bot/scale_out.py). How HAProxy spreads and keeps the
+conversations of every channel is tested faster against stand-ins in
+tests/test_haproxy_front.py."""
 
 from __future__ import annotations
 
 import dataclasses
+import http.client
+import json
+import re
 import threading
+import time
 import urllib.error
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -17,12 +24,17 @@ from sqlalchemy import create_engine, text
 
 from bot.db.scratch import scratch_postgres_database
 from bot.http_json import free_port, post_json
-from bot.router import StickyRouter, sender_of
 from bot.scale_out import ScaleOut
 from bot.settings import Settings
 from bot.setup_library import prepare_library
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
+#: HAProxy's log line of a request: client port, Rasa server, method and path
+#: (deploy/haproxy/haproxy.cfg.in: log-format)
+LOGGED = r"^\S*127\.0\.0\.1:{port} .* readers rasa/rasa(\d+) .* POST /webhooks/rest/webhook$"
+
+# Starting two action servers and two Rasa servers counts towards the first test.
+pytestmark = pytest.mark.timeout(300)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +46,7 @@ def deployment(test_settings: Settings, model: Path,
         prepare_library(library_url)
         settings = dataclasses.replace(
             test_settings, rasa_port=free_port(), var_dir=var_dir, database_url=library_url,
-            tracker_url=tracker_url, redis_url=REDIS_URL,
+            action_port=free_port(), tracker_url=tracker_url, redis_url=REDIS_URL,
         )
         with (var_dir / "servers.log").open("w") as log, \
                 ScaleOut(settings, model, replicas=2, log=log) as scale_out:
@@ -99,35 +111,38 @@ def test_each_turn_takes_the_conversations_lock_in_redis(deployment: ScaleOut) -
     assert commands[-1] == f"DEL {key}"
 
 
+def turn_on_server(deployment: ScaleOut, sender: str, message: str) -> tuple[int, str]:
+    """A REST turn and the index of the Rasa server HAProxy sent it to, found in HAProxy's
+    log by this connection's port (the line is written when the turn is over)."""
+    front = urlsplit(deployment.front.settings.rasa_url)
+    connection = http.client.HTTPConnection(front.hostname, front.port, timeout=60)
+    connection.connect()
+    logged = re.compile(LOGGED.format(port=connection.sock.getsockname()[1]), re.M)
+    connection.request("POST", "/webhooks/rest/webhook",
+                       json.dumps({"sender": sender, "message": message}),
+                       {"Content-Type": "application/json"})
+    replies = json.load(connection.getresponse())
+    connection.close()
+    log = deployment.front.settings.var_dir / "servers.log"
+    deadline = time.monotonic() + 10
+    while not (found := logged.findall(log.read_text())):
+        assert time.monotonic() < deadline, "HAProxy did not log the turn"
+        time.sleep(0.1)
+    return int(found[-1]) - 1, "\n".join(reply.get("text", "") for reply in replies)
+
+
 def test_a_conversation_continues_when_its_process_goes_down(deployment: ScaleOut) -> None:
     sender = "scale-failover-reader"
-    assert "读者证" in say(deployment, sender, "我想预约《三体》")
-    replicas = {replica.settings.rasa_url: replica for replica in deployment.replicas}
-    preferred = StickyRouter(list(replicas)).order(sender)[0]
-    replicas[preferred].stop()  # the process that had this conversation
-    # The other process picks the conversation up from PostgreSQL: the form goes on.
+    server, _ = turn_on_server(deployment, sender, "你好")
+    again, answer = turn_on_server(deployment, sender, "我想预约《三体》")
+    assert again == server  # sticky
+    assert "读者证" in answer
+    deployment.rasa_servers[server].stop()  # the process that had this conversation
+    # Another process picks the conversation up from PostgreSQL: the form goes on.
     assert "密码" in say(deployment, sender, "JL00000001")
 
 
-def test_the_router_keeps_a_conversation_on_one_replica() -> None:
-    urls = ["http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"]
-    router = StickyRouter(urls)
-    chosen = {router.order(f"reader-{n}")[0] for n in range(30)}
-    assert chosen == set(urls)  # conversations are spread
-    assert all(router.order("reader-7")[0] == router.order("reader-7")[0] for _ in range(5))
-
-
-@pytest.mark.parametrize("path, query, body, sender", [
-    ("/webhooks/rest/webhook", "", b'{"sender": "a1", "message": "hi"}', "a1"),
-    ("/webhooks/widget/message", "", b'{"session_id": "b2", "text": "hi"}', "b2"),
-    ("/webhooks/wechat/webhook", "signature=x&openid=oC3", b"<xml></xml>", "oC3"),
-    ("/webhooks/widget/updates", "session_id=e5&token=t&after=0", b"", "e5"),
-    ("/webhooks/telegram/webhook", "", b'{"update_id": 1, "message": {"chat": {"id": 42}}}',
-     "42"),
-    ("/conversations/d4/tracker", "", b"", "d4"),
-    ("/webhooks/rest/webhook", "", b"not json", ""),
-])
-def test_the_router_finds_the_conversation_of_each_channel(
-    path: str, query: str, body: bytes, sender: str,
-) -> None:
-    assert sender_of(path, query, body) == sender
+def test_turns_go_on_when_an_action_server_stops(deployment: ScaleOut) -> None:
+    deployment.action_servers[0].stop()
+    for number in range(4):  # the remaining action server runs every action
+        assert "金陵图书馆明天" in say(deployment, f"scale-action-{number}", "明天开门吗")

@@ -15,9 +15,9 @@ Anything else in a private chat (photos, stickers, voice, edited messages …) g
 clear "text only" reply.
 
 Button payloads longer than Telegram's 64-byte callback_data are replaced by short keys
-kept per chat in this process (the latest KEYS_PER_CHAT of each chat); the sticky
-router sends a chat to the same process. After a restart such an old button answers
-that it has expired.
+kept per chat in this process (the latest KEYS_PER_CHAT of each chat); in the
+scale-out setup HAProxy sends a chat to the same process (deploy/haproxy/). After a
+restart such an old button answers that it has expired.
 """
 
 from __future__ import annotations
