@@ -15,7 +15,7 @@ from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
-from actions.login import ask_login
+from actions.login import login_first
 from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
@@ -143,8 +143,8 @@ class ActionPlaceReservation(FaqFirst):
                       SlotSet("pickup_branch", pickup.name if pickup else None)]
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text=f"预约《{chosen.title}》需要先验证您的读者证。")
-            return remembered + ask_login("place_hold", tracker)
+            return remembered + login_first(dispatcher, tracker, f"预约《{chosen.title}》",
+                                            "place_hold")
         if pickup is None:  # the reader confirms the title and chooses where to collect it
             self.confirm(dispatcher, chosen)
             return remembered
@@ -197,8 +197,7 @@ class ActionListReservations(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="查看预约需要先验证您的读者证。")
-            return ask_login("list_holds", tracker)
+            return login_first(dispatcher, tracker, "查看预约", "list_holds")
         holds = services().circulation.holds(reader)
         bookings = services().activities.bookings(reader, since=clock.today())
         if not holds and not bookings:
@@ -236,9 +235,8 @@ class ActionCancelReservation(FaqFirst):
         titles = latest_entity_values(tracker, "title")
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="取消预约需要先验证您的读者证。")
             keep = [SlotSet("hold_id", str(hold_id))] if hold_id else []
-            return keep + ask_login("cancel_hold", tracker)
+            return keep + login_first(dispatcher, tracker, "取消预约", "cancel_hold")
         holds = services().circulation.holds(reader)
         if hold_id is None and titles:
             wanted = title_key(titles[0])

@@ -15,7 +15,7 @@ from actions.context import SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
-from actions.login import ask_login
+from actions.login import login_first
 from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
@@ -110,8 +110,7 @@ class ActionListLoans(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="查看借阅需要先验证您的读者证。")
-            return ask_login("list_loans", tracker)
+            return login_first(dispatcher, tracker, "查看借阅", "list_loans")
         self.show(dispatcher, reader)
         return []
 
@@ -146,10 +145,9 @@ class ActionRenewLoan(FaqFirst):
         wanted = ALL_LOANS if wants_all(tracker) else chosen
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="续借需要先验证您的读者证。")
             return [SlotSet("loan_id", str(wanted) if wanted else None),
                     SlotSet("loan_title", named[0] if named else None),
-                    *ask_login("renew", tracker)]
+                    *login_first(dispatcher, tracker, "续借", "renew")]
         circulation = services().circulation
         if wanted == ALL_LOANS:
             self.report(dispatcher, circulation.renew_all(reader))
@@ -217,8 +215,7 @@ class ActionAccountStatus(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="查询读者证状态和欠费需要先验证您的读者证。")
-            return ask_login("account", tracker)
+            return login_first(dispatcher, tracker, "查询读者证状态和欠费", "account")
         status = services().circulation.account(reader)
         dispatcher.utter_message(text=account_text(reader, status),
                                  **outcome("account_status", owed_cents=status.owed_cents,

@@ -55,6 +55,14 @@ def ask_login(pending_request: str, tracker: Tracker) -> list[dict[str, Any]]:
     ]
 
 
+def login_first(dispatcher: CollectingDispatcher, tracker: Tracker, request: str,
+                pending_request: str) -> list[dict[str, Any]]:
+    """Tells the reader that `request` ("续借", "查看预约" ...) needs a verified card, and
+    returns the events of ask_login(pending_request)."""
+    dispatcher.utter_message(text=f"{request}需要先验证您的读者证。")
+    return ask_login(pending_request, tracker)
+
+
 def login_reset() -> list[dict[str, Any]]:
     return [SlotSet("pending_request", None), *(SlotSet(slot, None) for slot in LOGIN_SLOTS)]
 

@@ -21,7 +21,9 @@ from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
-ACTIVE_HOLD = "status IN ('waiting', 'ready')"
+#: a hold that still counts (queued, or a copy kept for pickup)
+ACTIVE_HOLD_STATUSES = ("waiting", "ready")
+ACTIVE_HOLD = f"status IN ({', '.join(repr(status) for status in ACTIVE_HOLD_STATUSES)})"
 ACTIVE_SIGNUP = "status = 'active'"
 
 

@@ -204,6 +204,14 @@ class AccountStatus:
         return sum(fee.amount_cents for fee in self.fees)
 
 
+def card_status(blocked: bool, expires_on: date | None, today: date) -> str:
+    """A card's AccountStatus.card_status: a blocked card is "blocked" even when it has
+    expired too; a card without an expiry date does not expire."""
+    if blocked:
+        return "blocked"
+    return "expired" if expires_on is not None and expires_on < today else "active"
+
+
 class ReaderLogin(Protocol):
     """Verifying a reader's card in a conversation, and remembering it there."""
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
-from bot.services.interface import Fee, HoldOutcome, RenewalOutcome
+from bot.services.interface import Fee, HoldOutcome, RenewalOutcome, card_status
 from bot.services.sip2.codec import FrameError, Message, sip_date
 
 Outcome = TypeVar("Outcome", HoldOutcome, RenewalOutcome)
@@ -77,9 +77,7 @@ class Patron:
     items: list[str]  # the list asked for in the summary
 
     def state(self, today: date) -> str:
-        if self.blocked:
-            return "blocked"
-        return "expired" if self.expires_on and self.expires_on < today else "active"
+        return card_status(self.blocked, self.expires_on, today)
 
 
 def _count(text: str) -> int:

@@ -15,13 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import BibRecord, Branch, Item, Reader, Reservation
+from bot.db.models import ACTIVE_HOLD_STATUSES, BibRecord, Branch, Item, Reader, Reservation
 from bot.services.interface import Hold, HoldOutcome, HoldResult, ReaderRef
 from bot.services.sql.loans import SqlLoans
 from bot.services.sql.reader_login import SqlReaderLogin
 
 PICKUP_DAYS = 7
-ACTIVE = ("waiting", "ready")
 
 
 class SqlCirculation(SqlLoans, SqlReaderLogin):
@@ -49,7 +48,8 @@ class SqlCirculation(SqlLoans, SqlReaderLogin):
             limit = record.card_type.max_active_holds
             active = session.execute(
                 select(func.count()).select_from(Reservation).where(
-                    Reservation.reader_id == reader.reader_id, Reservation.status.in_(ACTIVE)
+                    Reservation.reader_id == reader.reader_id,
+                    Reservation.status.in_(ACTIVE_HOLD_STATUSES),
                 )
             ).scalar_one()
             if active >= limit:
@@ -57,7 +57,7 @@ class SqlCirculation(SqlLoans, SqlReaderLogin):
             if session.execute(
                 select(Reservation.id).where(
                     Reservation.reader_id == reader.reader_id, Reservation.bib_id == bib_id,
-                    Reservation.status.in_(ACTIVE),
+                    Reservation.status.in_(ACTIVE_HOLD_STATUSES),
                 )
             ).first():
                 return HoldResult(HoldOutcome.DUPLICATE)
@@ -114,7 +114,8 @@ class SqlCirculation(SqlLoans, SqlReaderLogin):
         with self.store.session() as session:
             rows = session.execute(
                 select(Reservation).where(
-                    Reservation.reader_id == reader.reader_id, Reservation.status.in_(ACTIVE)
+                    Reservation.reader_id == reader.reader_id,
+                    Reservation.status.in_(ACTIVE_HOLD_STATUSES),
                 ).order_by(Reservation.created_at, Reservation.id)
             ).scalars().all()
             return [self._describe(session, hold) for hold in rows]
@@ -126,7 +127,7 @@ class SqlCirculation(SqlLoans, SqlReaderLogin):
                 select(Reservation).where(
                     Reservation.id == hold_id,
                     Reservation.reader_id == reader.reader_id,
-                    Reservation.status.in_(ACTIVE),
+                    Reservation.status.in_(ACTIVE_HOLD_STATUSES),
                 ).with_for_update()
             ).scalar_one_or_none()
             if hold is None:

@@ -15,12 +15,22 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot import clock
-from bot.db.models import BibRecord, Branch, Fee, Item, Loan, Reader, Reservation
+from bot.db.models import (
+    ACTIVE_HOLD_STATUSES,
+    BibRecord,
+    Branch,
+    Fee,
+    Item,
+    Loan,
+    Reader,
+    Reservation,
+)
 from bot.services.interface import (
     AccountStatus,
     ReaderRef,
     RenewalOutcome,
     RenewalResult,
+    card_status,
 )
 from bot.services.interface import (
     Fee as FeeInfo,
@@ -30,13 +40,9 @@ from bot.services.interface import (
 )
 from bot.services.sql.session import SqlStore
 
-ACTIVE_HOLD = ("waiting", "ready")
-
 
 def card_state(reader: Reader, today: date) -> str:
-    if reader.status != "active":
-        return "blocked"
-    return "expired" if reader.expires_on < today else "active"
+    return card_status(reader.status != "active", reader.expires_on, today)
 
 
 class SqlLoans:
@@ -144,7 +150,7 @@ class SqlLoans:
                                         loan.due_date, accruing=True))
             holds = session.execute(select(func.count()).select_from(Reservation).where(
                 Reservation.reader_id == reader.reader_id,
-                Reservation.status.in_(ACTIVE_HOLD))).scalar_one()
+                Reservation.status.in_(ACTIVE_HOLD_STATUSES))).scalar_one()
             return AccountStatus(
                 card_type=rules.name, card_status=card_state(record, today),
                 expires_on=record.expires_on, loans=len(loans), max_loans=rules.max_loans,
