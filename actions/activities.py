@@ -70,6 +70,7 @@ class ActionListEvents(FaqFirst):
     action_name = "action_list_events"
     requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|最近|近期|这周|本周|下周|周末|"
                           r"明天|后天|活动列表|看看活动")
+    answers_live = frozenset({"events-001"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if event_named(tracker) is not None:  # "我要报名冬日诗会" is a sign-up

@@ -11,6 +11,9 @@ _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6
 _WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+#: any of the days above, as a pattern to find them by
+DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _WEEK_PATTERN.pattern,
+                                 _MONTH_DAY.pattern, _ISO.pattern]))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

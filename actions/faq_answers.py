@@ -15,11 +15,16 @@ from actions.context import is_follow_up, previous, previous_text
 from actions.library import LibraryAction, payload, services
 from bot.outcome import outcome
 from bot.services.faq_model import FaqAnswer
+from bot.services.faq_retrieval import STOPWORDS
+from bot.services.search_text import normalise, tokens
 
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
+
+#: the library's own names say nothing about which question is meant
+LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
 
 PLACEHOLDER_NOTE = "（本条信息待图书馆确认，请以官网公告或服务台答复为准。）"
 
@@ -70,21 +75,49 @@ class FaqFirst(LibraryAction):
     """A request action that lets the FAQ answer rule questions first. `requests`: the
     words that make a message a request for this action after all; `personal`: the
     action is about the reader's own account, so anything short of such a request
-    ("借的书丢了", "哪些书是不外借的") is the FAQ's if the FAQ is sure."""
+    ("借的书丢了", "哪些书是不外借的") is the FAQ's if the FAQ is sure. A question to a
+    library-wide action that holds a request word and more ("闭馆前多久停止借还",
+    "2020年初为什么闭馆了") is the FAQ's too when the FAQ's sure answer is about that
+    more (see `words_beyond_request`)."""
 
     requests: re.Pattern[str] = re.compile(r"$^")
+    #: words the action itself answers (its requests when not set)
+    own_words: re.Pattern[str] | None = None
+    #: FAQ entries this action answers better from live data (today's hours, not the
+    #: weekly timetable): never given instead of the action
+    answers_live: frozenset[str] = frozenset()
     personal = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if (not text.startswith("/") and (self.personal or RULE_QUESTION.search(text))
-                and not self.requests.search(text) and not is_follow_up(text)
+        if (not text.startswith("/") and not is_follow_up(text)
                 and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
                                     "slot_id", "booking_id"}
-                and answer_if_certain(dispatcher, tracker, text)):
-            return []
+                and (self.personal or RULE_QUESTION.search(text))):
+            if not self.requests.search(text):
+                answer = answer_in_context(tracker, text)
+            elif not self.personal and (words := self.words_beyond_request(tracker)):
+                answer = answer_in_context(tracker, text)
+                if not any(word in normalise(answer.question) for word in words):
+                    answer = FaqAnswer(kind="none")
+            else:
+                answer = FaqAnswer(kind="none")
+            if answer.kind == "answer" and answer.key not in self.answers_live:
+                dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
+                                         **answered(answer))
+                return []
         return self.request(dispatcher, tracker)
+
+    def words_beyond_request(self, tracker: Tracker) -> list[str]:
+        """The message's words without the action's own words, the entities it uses
+        (branch, day …) and words that name no topic: if the FAQ's sure answer is about
+        one of them, the reader asks about that, not for the action."""
+        rest = (self.own_words or self.requests).sub(" ", tracker.latest_message.get("text", ""))
+        for entity in tracker.latest_message.get("entities", []):
+            rest = rest.replace(str(entity.get("value", "")), " ")
+        return [word for word in tokens(rest)
+                if len(word) >= 2 and word not in STOPWORDS | LIBRARY_NAMES]
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker
                 ) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous
-from actions.dates import describe_day, parse_day
+from actions.dates import DAY_WORDS, describe_day, parse_day
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
@@ -66,6 +66,9 @@ def hours_text(hours: DayHours, today: date) -> str:
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     requests = HOURS_WORDS
+    own_words = re.compile(f"{HOURS_WORDS.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
+    answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
+                              "hours-013"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if switched_topic(tracker, HOURS_WORDS, "hours", "location"):
@@ -105,6 +108,8 @@ class ActionLocation(FaqFirst):
     action_name = "action_location"
     requests = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|坐.{0,3}(地铁|公交|车)|几号线|"
                           r"位置|导航")
+    own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
+    answers_live = frozenset({"location-001", "location-002", "location-003"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if switched_topic(tracker, PLACE_WORDS, "location", "hours"):

@@ -12,9 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.catalogue
 import actions.faq_answers
 import actions.holds
+from actions.activities import ActionListEvents
 from actions.catalogue import ActionSearchCatalogue
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
+from actions.visiting import ActionOpeningHours
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import SearchResult, ServiceUnavailableError, TitleHit
 
@@ -101,3 +103,46 @@ def test_a_near_match_is_offered_by_id_and_never_held_unasked(
     (message,) = dispatcher.messages
     assert "是不是" in message["text"]
     assert "42" in message["buttons"][0]["payload"]
+
+
+class KnowsOneEntry:
+    """The FAQ, sure of one entry whatever is asked."""
+
+    def __init__(self, key: str, question: str) -> None:
+        self.entry = FaqAnswer(kind="answer", key=key, question=question, answer="（答案）")
+
+    def answer(self, question: str) -> FaqAnswer:
+        return self.entry
+
+
+def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
+                    knowledge: KnowsOneEntry) -> str:
+    """What the action says: the FAQ's answer, or "REQUEST" when it does its own work."""
+    services = type("Services", (), {"knowledge": knowledge})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    monkeypatch.setattr(type(action), "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="REQUEST"), [])[1])
+    return run_action(action, tracker_with(text, []))[0]
+
+
+@pytest.mark.parametrize(("text", "key", "question", "expected"), [
+    # more than an hours request, and the FAQ's sure answer is about that more
+    ("闭馆前多久停止借还", "hours-016", "闭馆前多久停止入馆和借还？", "（答案）"),
+    ("2020年初为什么闭馆了", "hours-008", "2020 年初金陵图书馆为什么闭馆？", "（答案）"),
+    # an hours request and nothing more: today's hours, live
+    ("今天开门吗", "hours-013", "今天图书馆开门吗？", "REQUEST"),
+    ("下周一几点开门呢", "hours-016", "闭馆前多久停止入馆和借还？", "REQUEST"),
+])
+def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
+    monkeypatch: pytest.MonkeyPatch, text: str, key: str, question: str, expected: str,
+) -> None:
+    reply = faq_first_reply(monkeypatch, ActionOpeningHours(), text, KnowsOneEntry(key, question))
+    assert reply == expected
+
+
+def test_the_faq_never_stands_in_for_what_an_action_answers_live(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    knowledge = KnowsOneEntry("events-001", "图书馆最近有什么活动？")
+    assert faq_first_reply(monkeypatch, ActionListEvents(), "最近有什么活动吗",
+                           knowledge) == "REQUEST"
