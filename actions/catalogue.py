@@ -17,6 +17,7 @@ from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
 from bot.services.catalogue_query import FILLER
+from bot.services.catalogue_ranking import NEAR, similarity
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, title_key
 
@@ -124,18 +125,22 @@ def show_results(
     return [SlotSet("search_query", query), SlotSet("search_offset", float(shown_to))]
 
 
-def held_title(text: str) -> tuple[str, SearchResult] | None:
+def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | None:
     """The search for what the reader typed if it names a title the catalogue holds
     (most of it: "明朝那些事" for 明朝那些事儿（1-9）) or its author — a high-precision signal for
     a bare title the NLU did not recognise ("红楼梦", "置身事内"): (the query, its
-    results); None otherwise."""
+    results); None otherwise. With near_too, also a misremembered title ("百年孤读"):
+    near matches whose best is as near to all the reader typed as the search requires,
+    offered as "您要找的是不是"."""
     query = FILLER.sub(" ", text).strip()
     key = title_key(query)
     if not MIN_TITLE_KEY <= len(key) <= MAX_TITLE_KEY:
         return None
     result = services().catalogue.search(query, limit=PAGE_SIZE)
-    if result.near:  # a misremembered title is for the search to offer, not a signal
-        return None
+    if result.near:
+        best = result.hits[0] if result.hits else None
+        near = best is not None and similarity(query, MAIN_TITLE.split(best.title)[0]) >= NEAR
+        return (query, result) if near_too and near else None
     for hit in result.hits:
         title, author = title_key(MAIN_TITLE.split(hit.title)[0]), title_key(hit.author)
         if ((key in title and len(key) >= TITLE_SHARE * len(title))

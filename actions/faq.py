@@ -99,6 +99,8 @@ class ActionRephrase(LibraryAction):
             return show_results(dispatcher, *found, offset=0)
         if answer_if_certain(dispatcher, tracker, text):
             return []
+        if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
+            return show_results(dispatcher, *found, offset=0)
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
         if previous_turn_was_unclear(tracker):
             dispatcher.utter_message(text="抱歉，我还是没能理解您的问题，我请馆员来帮您。")

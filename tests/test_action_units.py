@@ -14,6 +14,7 @@ import actions.faq_answers
 import actions.holds
 from actions.activities import ActionListEvents
 from actions.catalogue import ActionSearchCatalogue
+from actions.faq import ActionRephrase
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
 from actions.visiting import ActionOpeningHours
@@ -32,7 +33,7 @@ def tracker_with(text: str, entities: list[dict]) -> Tracker:
 def run_action(action: Action, tracker: Tracker) -> tuple[str, list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return "\n".join(message["text"] for message in dispatcher.messages), events
+    return "\n".join(m["text"] for m in dispatcher.messages if m.get("text")), events
 
 
 
@@ -146,3 +147,20 @@ def test_the_faq_never_stands_in_for_what_an_action_answers_live(
     knowledge = KnowsOneEntry("events-001", "图书馆最近有什么活动？")
     assert faq_first_reply(monkeypatch, ActionListEvents(), "最近有什么活动吗",
                            knowledge) == "REQUEST"
+
+
+def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    meant = TitleHit(bib_id=7, title="百年孤独", author="加西亚·马尔克斯", publisher="",
+                     year=None, isbn=None, call_number="I775.45/1")
+
+    class Services:
+        catalogue = type("NearOnly", (), {"search": lambda self, *a, **k: SearchResult(
+            hits=[meant], total=1, near=True)})()
+        knowledge = type("Unsure", (), {"answer": lambda self, q: FaqAnswer(kind="none")})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
+    reply, _ = run_action(ActionRephrase(), tracker_with("百年孤读", []))
+    assert "您要找的是不是" in reply and "百年孤独" in reply
