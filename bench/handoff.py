@@ -1,6 +1,7 @@
 """A reader and a librarian in two browser contexts: how long a reader's message takes
 to appear on the staff desk, and a librarian's answer to appear in the reader's widget
-(both pages poll the server, so this includes the polling interval)."""
+(both pages get new messages pushed as Server-Sent Events; the server checks its
+database every 0.2 s, so this includes up to that much waiting)."""
 
 from __future__ import annotations
 

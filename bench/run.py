@@ -127,8 +127,8 @@ def channel_section(widget: dict, wechat: dict, handoff: dict) -> list[str]:
         f"{wechat['passive_within_5s']:.1%} (the rest answer \"success\" and are sent through "
         f"the customer-service API); errors: {wechat['errors']}",
         "",
-        f"Handoff, reader widget ↔ staff desk ({handoff['rounds']} rounds; both pages poll "
-        "every 2 s):",
+        f"Handoff, reader widget ↔ staff desk ({handoff['rounds']} rounds; both pages get "
+        "new messages pushed by Server-Sent Events):",
         "",
         "| direction | p50 ms | p95 ms | max ms |",
         "|---|---|---|---|",

@@ -5,9 +5,16 @@ who may act on a ticket.
 
 Forms work as plain POSTs (redirect afterwards); desk.js sends the same forms with
 ``Accept: application/json`` and gets ``{"redirect": url}`` or ``{"error": text}``.
+
+The queue and the ticket page get what changes as Server-Sent Events (queue/events,
+tickets/N/events; see bot/live_stream.py), with the same sign-in as every desk page; the
+JSON endpoints they replace stay for desk.js's fallback when a stream fails.
 """
 
 from __future__ import annotations
+
+import asyncio
+import json
 
 from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
@@ -15,10 +22,20 @@ from sanic.response import HTTPResponse, redirect
 from sanic.response import json as json_response
 
 from bot import clock
+from bot.admin.auth import SESSION_COOKIE
 from bot.admin.desk_view import duty_json, line_json, ticket_json
 from bot.admin.entries import editor_page, form_values
 from bot.admin.views import message, render
 from bot.admin.workflow_views import as_int
+from bot.live_stream import (
+    CHECK_SECONDS,
+    Event,
+    Fetch,
+    StreamSlots,
+    TooManyStreamsError,
+    resume_point,
+    serve_events,
+)
 from bot.services.desk_roles import StaffDesk
 from bot.services.faq_model import CATEGORIES, MAX_QUESTION_CHARS, FaqContent, FaqError
 from bot.services.handoff_model import (
@@ -41,6 +58,10 @@ NOTICES = {
     "closed": "工单已关闭；如适用，系统已请读者为本次服务评分。",
     "resent": "未送达的消息已重新排队发送。",
 }
+#: open event streams per staff member (a few tabs of the desk)
+MAX_STREAMS = 8
+#: the queue is rebuilt (a few queries) at most this often
+QUEUE_CHECK_SECONDS = 0.5
 DRAFT_HINT = ("已用读者的问题和馆员的回答预填，请检查措辞、选择分类，"
               "再“保存并提交审核”；审核通过后才会对读者生效。")
 
@@ -101,6 +122,83 @@ async def queue_json(request: Request) -> HTTPResponse:
     tickets = [ticket_json(t, now, request.ctx.user.user_id)
                for t in desk.queue()]
     return json_response({"duty": duty_json(desk.duty_status()), "tickets": tickets})
+
+
+def _streams(request: Request) -> StreamSlots:
+    ctx = request.app.ctx
+    if not hasattr(ctx, "desk_streams"):
+        ctx.desk_streams = StreamSlots(MAX_STREAMS)
+    return ctx.desk_streams
+
+
+async def _stream(request: Request, fetch: Fetch, cursor: int,
+                  check_seconds: float | None = None) -> HTTPResponse | None:
+    """Streams fetch's events while the staff member stays signed in."""
+    token = request.cookies.get(SESSION_COOKIE)
+    staff = request.app.ctx.staff
+
+    async def still_signed_in() -> bool:
+        return await asyncio.to_thread(staff.session_user, token) is not None
+
+    user_key = str(request.ctx.user.user_id)
+    try:
+        async with _streams(request).slot(user_key):
+            await serve_events(request, fetch, cursor, still_allowed=still_signed_in,
+                               check_seconds=check_seconds or CHECK_SECONDS)
+    except TooManyStreamsError:
+        return json_response({"error": "too many open streams"}, status=429)
+    return None
+
+
+@bp.get("/desk/queue/events")
+async def queue_events(request: Request) -> HTTPResponse | None:
+    """The queue (as queue.json) whenever it changes; event ids count the versions."""
+    desk, me = _desk(request), request.ctx.user.user_id
+    shown = ""
+
+    def queue_now() -> dict:
+        now = clock.now()
+        return {"duty": duty_json(desk.duty_status()),
+                "tickets": [ticket_json(t, now, me) for t in desk.queue()]}
+
+    async def fetch(version: int) -> tuple[list[Event], int]:
+        nonlocal shown
+        queue = await asyncio.to_thread(queue_now)
+        text = json.dumps(queue, sort_keys=True)
+        if text == shown:
+            return [], version
+        shown = text
+        return [(version + 1, "queue", queue)], version + 1
+
+    return await _stream(request, fetch, resume_point(request) or 0, QUEUE_CHECK_SECONDS)
+
+
+@bp.get("/desk/tickets/<ticket_id:int>/events")
+async def ticket_events(request: Request, ticket_id: int) -> HTTPResponse | None:
+    """New transcript lines ("line", id = the line id) and the ticket's state when it
+    changes ("ticket", id = the last line id, so Last-Event-ID resumes the lines)."""
+    desk, me = _desk(request), request.ctx.user.user_id
+    after = resume_point(request, request.args.get("after"))
+    if after is None:
+        raise HandoffError("after is not a line id")
+    _ticket(request, ticket_id)
+    shown: dict = {}
+
+    def changes(cursor: int) -> tuple[TicketInfo | None, list]:
+        return desk.ticket(ticket_id), desk.transcript(ticket_id, cursor)
+
+    async def fetch(cursor: int) -> tuple[list[Event], int]:
+        ticket, lines = await asyncio.to_thread(changes, cursor)
+        events: list[Event] = [(line.line_id, "line", line_json(line)) for line in lines]
+        cursor = max([cursor, *(line.line_id for line in lines)])
+        state = ticket_json(ticket, clock.now(), me) if ticket else {}
+        if state != shown:
+            shown.clear()
+            shown.update(state)
+            events.append((cursor, "ticket", state))
+        return events, cursor
+
+    return await _stream(request, fetch, after)
 
 
 @bp.post("/desk/tickets/<ticket_id:int>/claim")

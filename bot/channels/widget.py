@@ -9,7 +9,11 @@ input channel with the library's guard. Routes under /webhooks/widget/:
   widget's 退出登录, and what it does itself after WIDGET_IDLE_MINUTES without use);
 - GET  updates?session_id&token&after=N: messages queued since (staff replies, the rating
   prompt, late assistant replies), {"messages": [{"id", ...}], "last_id": M}; asking with
-  after=M acknowledges everything up to M.
+  after=M acknowledges everything up to M;
+- GET  events?session_id&token&after=N: the same messages as Server-Sent Events
+  ("message", id = the message id), pushed within CHECK_SECONDS; a reconnecting browser's
+  Last-Event-ID (or after) acknowledges what it has; at most MAX_STREAMS per session
+  (429 beyond). The widget polls updates only when the stream fails.
 
 Refusals: a missing, malformed or forged session → 403, a page of another origin → 403,
 bad JSON → 400, a body over 16 KB → 413; each is logged with its reason.
@@ -20,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ from bot import wiring
 from bot.channels.guard import CLIENT_ADDRESS, guarded, reader_login
 from bot.channels.widget_cors import OriginPolicy
 from bot.channels.widget_session import SessionRefusedError, checked_session, new_session
+from bot.live_stream import Event, StreamSlots, TooManyStreamsError, resume_point, serve_events
 from bot.services.handoff_model import OutboxItem
 from bot.services.interface import ServiceUnavailableError
 from bot.settings import load_settings
@@ -49,8 +54,10 @@ STATIC_TYPES = {
 STATIC_MAX_AGE_SECONDS = 300
 MAX_BODY_BYTES = 16 * 1024
 REPLY_FIELDS = ("text", "buttons", "custom")
+#: open event streams per widget session (a few tabs of the same page)
+MAX_STREAMS = 4
 
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse | None]]
 
 
 class RefusedError(Exception):
@@ -94,6 +101,7 @@ class WidgetInput(InputChannel):
         self.idle_seconds = settings.widget_idle_minutes * 60
         self.policy = OriginPolicy(settings.widget_origins, BLUEPRINT)
         self.outbox = wiring.outbox(settings)
+        self.streams = StreamSlots(MAX_STREAMS)
 
     def session_of(self, session_id: object, token: object) -> str:
         try:
@@ -103,12 +111,14 @@ class WidgetInput(InputChannel):
 
     def answering(self, handler: Handler) -> Handler:
         """Runs a route: origin check, refusals as logged JSON errors, CORS headers."""
-        async def route(request: Request, **path: str) -> HTTPResponse:
+        async def route(request: Request, **path: str) -> HTTPResponse | None:
             try:
                 refused = self.policy.refusal(request)
                 if refused:
                     raise RefusedError(403, refused)
                 answer = await handler(request, **path)
+                if answer is None:  # streamed, with its headers
+                    return None
             except RefusedError as refusal:
                 logger.warning("Widget request refused with %d: %s (%s %s)", refusal.status,
                                refusal, request.method, request.path)
@@ -175,9 +185,31 @@ class WidgetInput(InputChannel):
                 ensure_ascii=False,
             )
 
+        async def events(request: Request) -> None:
+            args = request.args
+            sender = self.session_of(args.get("session_id"), args.get("token"))
+            after = resume_point(request, args.get("after"))
+            if after is None:
+                raise RefusedError(400, "after is not a message id")
+            await asyncio.to_thread(self.outbox.pull, CHANNEL, sender, after)  # acknowledged
+
+            async def fetch(cursor: int) -> tuple[list[Event], int]:
+                try:
+                    items = await asyncio.to_thread(self.outbox.waiting, CHANNEL, sender, cursor)
+                except ServiceUnavailableError:
+                    return [], cursor  # the next check tries again
+                return ([(item.outbox_id, "message", update_of(item)) for item in items],
+                        max([cursor, *(item.outbox_id for item in items)]))
+
+            try:
+                async with self.streams.slot(sender):
+                    await serve_events(request, fetch, after, self.policy.headers(request))
+            except TooManyStreamsError:
+                raise RefusedError(429, "too many open streams") from None
+
         widget.add_route(self.answering(static), "/<filename:str>", methods=["GET", "OPTIONS"])
         for handler, method in ((session, "POST"), (message, "POST"), (logout, "POST"),
-                                (updates, "GET")):
+                                (updates, "GET"), (events, "GET")):
             widget.add_route(self.answering(handler), f"/{handler.__name__}",
                              methods=[method, "OPTIONS"])
         return widget

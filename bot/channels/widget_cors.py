@@ -21,7 +21,7 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 logger = logging.getLogger(__name__)
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
-ALLOWED_HEADERS = "Content-Type"
+ALLOWED_HEADERS = "Content-Type, Last-Event-ID"
 PREFLIGHT_MAX_AGE_SECONDS = "600"
 
 

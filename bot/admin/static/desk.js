@@ -1,11 +1,14 @@
 // Staff desk: the live ticket queue (/desk) and the ticket page (/desk/tickets/N).
-// Polls this server's JSON endpoints every 2 s. Every text from the server is inserted
+// New data is pushed by this server as Server-Sent Events (queue/events, tickets/N/events);
+// only when a stream fails does it poll the JSON endpoints every 2 s (and try the stream
+// again later). Every text from the server is inserted
 // with textContent, never as HTML. Forms marked data-async are sent with fetch (same
 // form fields, so the CSRF token travels as the csrf_token field); without this script
 // they still work as plain forms.
 (function () {
   "use strict";
   var POLL_MS = 2000;
+  var STREAM_RETRY_MS = 15000;
   var SIGNED_OUT = "登录已过期，请刷新页面后重新登录。";
   var FAILED = "操作没有完成，请稍后再试。";
 
@@ -63,6 +66,36 @@
   }
 
   var refresh = function () {};
+
+  // Listens to a stream of events (name → handler(data)); while it cannot be opened
+  // (refused, signed out, no EventSource) runs fallback() — the poller — and tries
+  // again after STREAM_RETRY_MS. The browser itself reconnects a stream that drops,
+  // with Last-Event-ID, so nothing is missed or shown twice.
+  function live(url, handlers, fallback) {
+    var polling = null;
+    function connect() {
+      if (!window.EventSource) { polling = polling || fallback(); return; }
+      var source = new window.EventSource(url());
+      Object.keys(handlers).forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          handlers[name](JSON.parse(event.data));
+          byId("desk-offline").hidden = true;
+        });
+      });
+      source.addEventListener("error", function () {
+        if (source.readyState !== window.EventSource.CLOSED) {
+          byId("desk-offline").hidden = false;
+          return;
+        }
+        polling = polling || fallback();
+        setTimeout(connect, STREAM_RETRY_MS);
+      });
+      source.addEventListener("open", function () {
+        byId("desk-offline").hidden = true;
+      });
+    }
+    connect();
+  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -126,28 +159,36 @@
   function startQueue(table) {
     var body = table.tBodies[0], csrf = table.getAttribute("data-csrf");
     var shown = {};  // ticket id → JSON of the row on screen (rebuilt only when changed)
-    refresh = poller(function () {
-      return request("/desk/queue.json", { method: "GET" }).then(function (result) {
-        var duty = byId("desk-duty");
-        duty.textContent = result.data.duty.text;
-        duty.className = "desk-duty " + (result.data.duty.on_duty ? "on" : "off");
-        duty.hidden = false;
-        var rows = [], next = {};
-        result.data.tickets.forEach(function (ticket) {
-          var key = JSON.stringify(ticket), old = shown[ticket.id];
-          var row = old && old.key === key ? old.row : queueRow(ticket, csrf);
-          next[ticket.id] = { key: key, row: row };
-          rows.push(row);
-        });
-        if (!rows.length) {
-          var cell = element("td", "", "目前没有待处理的工单。");
-          cell.colSpan = 8;
-          rows.push(element("tr", "desk-empty"));
-          rows[0].append(cell);
-        }
-        body.replaceChildren.apply(body, rows);
-        shown = next;
+    function showQueue(data) {
+      var duty = byId("desk-duty");
+      duty.textContent = data.duty.text;
+      duty.className = "desk-duty " + (data.duty.on_duty ? "on" : "off");
+      duty.hidden = false;
+      var rows = [], next = {};
+      data.tickets.forEach(function (ticket) {
+        var key = JSON.stringify(ticket), old = shown[ticket.id];
+        var row = old && old.key === key ? old.row : queueRow(ticket, csrf);
+        next[ticket.id] = { key: key, row: row };
+        rows.push(row);
       });
+      if (!rows.length) {
+        var cell = element("td", "", "目前没有待处理的工单。");
+        cell.colSpan = 8;
+        rows.push(element("tr", "desk-empty"));
+        rows[0].append(cell);
+      }
+      body.replaceChildren.apply(body, rows);
+      shown = next;
+    }
+    function load() {
+      return request("/desk/queue.json", { method: "GET" }).then(function (result) {
+        showQueue(result.data);
+      });
+    }
+    refresh = function () { load().catch(function () { /* the stream or poller goes on */ }); };
+    live(function () { return "/desk/queue/events"; }, { queue: showQueue }, function () {
+      refresh = poller(load);
+      return true;
     });
   }
 
@@ -181,17 +222,32 @@
 
   function startTicket(transcript) {
     var lastId = 0, url = transcript.getAttribute("data-lines");
-    refresh = poller(function () {
+    // Lines come from the stream or a poll; each is shown once (ids only grow).
+    function showLines(lines) {
+      var atEnd = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+      var added = false;
+      lines.forEach(function (line) {
+        if (line.id <= lastId) { return; }
+        transcript.append(transcriptLine(line));
+        lastId = line.id;
+        added = true;
+      });
+      if (added && atEnd) { transcript.scrollTop = transcript.scrollHeight; }
+    }
+    function load() {
       return request(url + "?after=" + lastId, { method: "GET" }).then(function (result) {
         showTicket(result.data.ticket);
-        var atEnd = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
-        result.data.lines.forEach(function (line) {
-          if (line.id <= lastId) { return; }
-          transcript.append(transcriptLine(line));
-          lastId = line.id;
-        });
-        if (result.data.lines.length && atEnd) { transcript.scrollTop = transcript.scrollHeight; }
+        showLines(result.data.lines);
       });
+    }
+    refresh = function () { load().catch(function () { /* the stream or poller goes on */ }); };
+    var events = url.replace(/lines\.json$/, "events");
+    live(function () { return events + "?after=" + lastId; }, {
+      line: function (line) { showLines([line]); },
+      ticket: showTicket,
+    }, function () {
+      refresh = poller(load);
+      return true;
     });
 
     var reply = byId("desk-reply");

@@ -139,6 +139,21 @@ class SqlOutbox:
             ).scalars().all()
             return [_outbox_item(row) for row in rows]
 
+    def waiting(self, channel: str, recipient: str, after_outbox_id: int,
+                limit: int = 50) -> list[OutboxItem]:
+        """What pull would return, without acknowledging anything (for a live stream,
+        which cannot know what reached the client before it reconnects)."""
+        if channel not in PULL_CHANNELS:
+            raise ValueError(f"{channel} is not a pull channel")
+        with self.store.session() as session:
+            rows = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.channel == channel, OutboxMessage.recipient == recipient,
+                       OutboxMessage.id > after_outbox_id, OutboxMessage.status == "pending")
+                .order_by(OutboxMessage.id).limit(limit)
+            ).scalars().all()
+            return [_outbox_item(row) for row in rows]
+
     # --- channel deliveries taken in -------------------------------------------------
 
     def take_in(self, channel: str, message_key: str,

@@ -10,7 +10,8 @@
     document.querySelector("script[src*='/webhooks/widget/widget.js']");
   var API = new URL(".", script.src).href;
   var STORE_KEY = "jl-widget:" + API;
-  var POLL_MS = 2000;
+  var POLL_MS = 2000; // only while the live stream (Server-Sent Events) is unavailable
+  var STREAM_RETRY_MS = 15000;
   var KEEP_ENTRIES = 150;
   var GREETING = "/greet";
   var NETWORK_ERROR = "网络异常，消息没有发出，请稍后再试。";
@@ -285,8 +286,11 @@
     updatePasswordMode();
   }
 
+  /** Messages from the server (stream or poll), each shown once: ids only grow. */
   function showUpdates(messages) {
+    messages = messages.filter(function (message) { return message.id > state.lastId; });
     messages.forEach(function (message) {
+      state.lastId = message.id;
       var kind = { staff: "staff", system: "system" }[message.sender] || "bot";
       add({ kind: kind, text: message.text, buttons: message.buttons || [],
             staffName: message.staff_name || "" });
@@ -320,6 +324,7 @@
       state.session = created;
       state.lastId = 0;
       save();
+      if (!panel.hidden) { listen(); }
       return created;
     });
   }
@@ -341,6 +346,7 @@
       request("POST", "logout", { session_id: s.session_id, token: s.token })
         .catch(function () { /* the server's idle timeout ends it anyway */ });
     }
+    stopListening();
     state = { session: null, lastId: 0, entries: [], lastActive: 0 };
     save();
     list.textContent = "";
@@ -384,8 +390,8 @@
       "&token=" + encodeURIComponent(s.token) + "&after=" + state.lastId;
     return request("GET", query).then(function (answer) {
       if (state.session !== s) { return; }
-      state.lastId = answer.last_id;
       showUpdates(answer.messages || []);
+      state.lastId = Math.max(state.lastId, answer.last_id);
       save();
     }).catch(function () { /* try again on the next tick */ }).then(function () {
       polling = false;
@@ -394,8 +400,43 @@
 
   function schedulePolls() {
     window.clearTimeout(pollTimer);
-    if (panel.hidden) { return; }
+    if (panel.hidden || stream) { return; }
     pollTimer = window.setTimeout(function () { poll().then(schedulePolls); }, POLL_MS);
+  }
+
+  // Staff answers are pushed by the server (Server-Sent Events, each with its message id,
+  // so a reconnecting browser resumes after the last one it got); if the stream cannot
+  // be opened, the widget polls instead and tries the stream again later.
+  var stream = null;
+  var streamTimer = null;
+
+  function stopListening() {
+    window.clearTimeout(streamTimer);
+    if (stream) { stream.close(); stream = null; }
+  }
+
+  function listen() {
+    var s = state.session;
+    if (stream || !s || panel.hidden || !window.EventSource) { return; }
+    window.clearTimeout(streamTimer);
+    var source = new window.EventSource(API + "events?session_id=" +
+      encodeURIComponent(s.session_id) + "&token=" + encodeURIComponent(s.token) +
+      "&after=" + state.lastId);
+    stream = source;
+    source.addEventListener("message", function (event) {
+      if (state.session !== s) { return; }
+      try {
+        showUpdates([JSON.parse(event.data)]);
+      } catch (ignored) { return; /* not ours */ }
+      save();
+    });
+    source.addEventListener("error", function () {
+      if (source.readyState !== window.EventSource.CLOSED || stream !== source) { return; }
+      stream = null; // refused or not a stream: poll, and try the stream again later
+      poll().then(schedulePolls);
+      streamTimer = window.setTimeout(listen, STREAM_RETRY_MS);
+    });
+    window.clearTimeout(pollTimer);
   }
 
   // --- opening and closing ----------------------------------------------------------------
@@ -409,7 +450,10 @@
     list.scrollTop = list.scrollHeight;
     input.focus();
     if (!state.entries.length) { send(GREETING, null); }
-    poll().then(schedulePolls);
+    poll().then(function () {
+      listen();
+      schedulePolls();
+    });
   }
 
   function close() {
@@ -418,6 +462,7 @@
     root.classList.remove("jl-open");
     launcher.setAttribute("aria-expanded", "false");
     window.clearTimeout(pollTimer);
+    stopListening();
     launcher.focus();
   }
 
