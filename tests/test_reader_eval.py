@@ -21,8 +21,9 @@ from bench.reader_eval import (
 from bot.processes import AssistantProcesses
 from tests.conftest import Chat
 
-# make eval measured 0.68 on the assistant, 0.41 for the baseline (docs/benchmarks.md).
-FLOOR = 0.60
+# make eval measured 0.74 on the assistant, 0.41 for the baseline (docs/benchmarks.md);
+# the floor leaves room for retraining noise.
+FLOOR = 0.68
 pytestmark = pytest.mark.timeout(900)
 
 
