@@ -17,16 +17,14 @@ from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
 from bot.services.catalogue_query import FILLER
-from bot.services.catalogue_ranking import NEAR, similarity
+from bot.services.catalogue_ranking import NEAR, main_title, similarity
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, title_key
 
 PAGE_SIZE = 3
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
-#: a bare message names a title when it is at least this share of its main title (the
-#: title without subtitle or edition: 置身事内 of 置身事内：中国政府与经济发展)
+#: a bare message names a title when it is at least this share of its main title
 TITLE_SHARE = 0.5
-MAIN_TITLE = re.compile(r"[（(：:—]")
 
 
 def search_query(tracker: Tracker) -> str:
@@ -139,10 +137,10 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
     result = services().catalogue.search(query, limit=PAGE_SIZE)
     if result.near:
         best = result.hits[0] if result.hits else None
-        near = best is not None and similarity(query, MAIN_TITLE.split(best.title)[0]) >= NEAR
+        near = best is not None and similarity(query, main_title(best.title)) >= NEAR
         return (query, result) if near_too and near else None
     for hit in result.hits:
-        title, author = title_key(MAIN_TITLE.split(hit.title)[0]), title_key(hit.author)
+        title, author = title_key(main_title(hit.title)), title_key(hit.author)
         if ((key in title and len(key) >= TITLE_SHARE * len(title))
                 or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
             return query, result

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.digital_resources import show_resources
-from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, related
+from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, say
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, payload, services
 from bot.outcome import outcome
@@ -43,8 +43,7 @@ class ActionAnswerPolicy(LibraryAction):
         answer = answer_in_context(tracker, question)
         resources = resources_named(question)
         if answer.kind == "answer":
-            dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
-                                     **answered(answer))
+            say(dispatcher, answer)
             if resources:
                 show_resources(dispatcher, *resources)
         elif resources:  # "在家能看电子书吗": the directory knows what the FAQ does not

@@ -48,6 +48,12 @@ def answer_text(answer: FaqAnswer) -> str:
     return text
 
 
+def say(dispatcher: CollectingDispatcher, answer: FaqAnswer) -> None:
+    """The answer as the reader gets it, with related questions after it."""
+    dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
+                             **answered(answer))
+
+
 def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     """The FAQ's answer to the question; if it is unclear on its own and the previous
     answer came from the FAQ ("要押金吗" after an answer about the reader card), the
@@ -66,8 +72,7 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
     """Gives the FAQ's answer if retrieval is confident; says whether it did."""
     answer = answer_in_context(tracker, question)
     if answer.kind == "answer":
-        dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
-                                 **answered(answer))
+        say(dispatcher, answer)
     return answer.kind == "answer"
 
 
@@ -104,8 +109,7 @@ class FaqFirst(LibraryAction):
             else:
                 answer = FaqAnswer(kind="none")
             if answer.kind == "answer" and answer.key not in self.answers_live:
-                dispatcher.utter_message(text=answer_text(answer), buttons=related(answer),
-                                         **answered(answer))
+                say(dispatcher, answer)
                 return []
         return self.request(dispatcher, tracker)
 

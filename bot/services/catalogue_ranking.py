@@ -23,6 +23,11 @@ EXACT, PREFIX, INSIDE, AUTHOR, NEAR_MATCH, ON_TOPIC, NONE = 6, 5, 4, 3, 2, 1, 0
 _MAIN_TITLE = re.compile(r"[（(：:—]")
 
 
+def main_title(title: str) -> str:
+    """The title without subtitle or edition: 置身事内 of 置身事内：中国政府与经济发展."""
+    return _MAIN_TITLE.split(title)[0]
+
+
 @dataclass(frozen=True)
 class Candidate:
     bib_id: int
@@ -66,7 +71,7 @@ class Relevance(NamedTuple):
 
 
 def _title_tier(query: CatalogueQuery, title: str) -> int:
-    full, main = title_key(title), title_key(_MAIN_TITLE.split(title)[0])
+    full, main = title_key(title), title_key(main_title(title))
     keys = {title_key(part) for part in [query.phrase, *query.segments]} - {""}
     if main in keys or full in keys:
         return EXACT
@@ -99,7 +104,7 @@ def relevance(query: CatalogueQuery, candidate: Candidate) -> tuple[Relevance, f
         return Relevance(tier), coverage
     names = _names(candidate.author)
     near = max((similarity(part, text) for part in query.segments
-                for text in [candidate.title, _MAIN_TITLE.split(candidate.title)[0], *names]),
+                for text in [candidate.title, main_title(candidate.title), *names]),
                default=0.0)
     best = max(_by_author(query, names),
                Relevance(NEAR_MATCH, near) if near >= NEAR else Relevance(NONE))

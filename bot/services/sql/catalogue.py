@@ -87,32 +87,41 @@ class SqlCatalogue:
             if ids and offset >= CANDIDATES:  # past the ranked window: the index's order
                 ids, total = self._matching_ids(session, [list(understood.words)], limit, offset)
                 return SearchResult(hits=self._hits(session, ids), total=total)
+            records: dict[int, BibRecord] = {}
             if ids:
-                window = ranked(understood, self._candidates(session, ids), keep_all=True)
+                window = ranked(understood, self._candidates(session, ids, records),
+                                keep_all=True)
                 near = window[0][0].tier == NEAR_MATCH
             else:
-                window = self._nearest(session, understood)
+                window = self._nearest(session, understood, records)
                 total = len(window)
                 # Near unless the best of them is the title or author the reader named.
                 near = bool(window) and window[0][0].tier < AUTHOR
             page = [candidate.bib_id for _, candidate in window[offset:offset + limit]]
-            hits = self._hits(session, page)
+            hits = self._hits(session, page, records)
         return SearchResult(hits=hits, total=total, near=near)
 
-    def _nearest(self, session: Session,
-                 understood: CatalogueQuery) -> list[tuple[Relevance, Candidate]]:
+    def _nearest(self, session: Session, understood: CatalogueQuery,
+                 records: dict[int, BibRecord]) -> list[tuple[Relevance, Candidate]]:
         """Nothing has every word: titles and names near the reader's, else books on
         most of the words; each kept only when near enough (catalogue_ranking)."""
         for groups in (understood.near_titles(), understood.on_topic()):
             ids = (self._matching_ids(session, groups, NEAR_CANDIDATES, count=False)[0]
                    if groups else [])
-            if window := ranked(understood, self._candidates(session, ids), keep_all=False):
+            candidates = self._candidates(session, ids, records)
+            if window := ranked(understood, candidates, keep_all=False):
                 return window
         return []
 
-    def _candidates(self, session: Session, ids: list[int]) -> list[Candidate]:
-        records = {record.id: record for record in session.execute(
-            select(BibRecord).where(BibRecord.id.in_(ids))).scalars()}
+    @staticmethod
+    def _records(session: Session, ids: list[int]) -> dict[int, BibRecord]:
+        return {record.id: record for record in session.execute(
+            select(BibRecord).where(BibRecord.id.in_(ids))).scalars()} if ids else {}
+
+    def _candidates(self, session: Session, ids: list[int],
+                    records: dict[int, BibRecord]) -> list[Candidate]:
+        """The records to rank; `records` keeps them for the page's hits."""
+        records.update(self._records(session, ids))
         on_shelf = self._on_shelf(session, ids)
         return [Candidate(bib_id=record.id, title=record.title, author=record.author,
                           publisher=record.publisher, subjects=record.subjects or "",
@@ -143,13 +152,12 @@ class SqlCatalogue:
             hits = self._hits(session, [bib_id])
         return hits[0] if hits else None
 
-    def _hits(self, session: Session, ids: list[int]) -> list[TitleHit]:
+    def _hits(self, session: Session, ids: list[int],
+              loaded: dict[int, BibRecord] | None = None) -> list[TitleHit]:
+        """The titles with their availability, from records already `loaded` if given."""
         if not ids:
             return []
-        records = {
-            record.id: record
-            for record in session.execute(select(BibRecord).where(BibRecord.id.in_(ids))).scalars()
-        }
+        records = loaded if loaded is not None else self._records(session, ids)
         availability = self._availability(session, ids)
         hits = [
             TitleHit(
