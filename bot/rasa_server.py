@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 import rasa.__main__ as rasa_cli
+import rasa.core.tracker_store as rasa_tracker_store
 
 from bot.settings import load_settings
 
@@ -36,6 +37,29 @@ def _parser_adding_token(create_parser: Any, token: str) -> Any:
     return create
 
 
+def _tracker_store_errors_are_not_hidden() -> None:
+    """Rasa wraps the tracker store in a FailSafeTrackerStore that, when the database
+    fails, carries on with an empty in-memory conversation: the reader's form is
+    forgotten and the message is answered as if the conversation had just begun (a
+    wrong answer instead of an apology). Here the error is raised instead, so that the
+    channel guard tells the reader to try again (bot/channels/guard.py) and the stored
+    conversation goes on once the database is back. Connections are also checked
+    before use (pool_pre_ping): after a database restart the next turn is answered
+    instead of failing on a connection the server closed."""
+    def raise_error(_store: Any, error: Exception) -> None:
+        raise error
+
+    original_kwargs = rasa_tracker_store.create_engine_kwargs
+
+    def with_pre_ping(url: Any) -> dict[str, Any]:
+        return {**original_kwargs(url), "pool_pre_ping": True}
+
+    rasa_tracker_store.create_engine_kwargs = with_pre_ping
+    store = rasa_tracker_store.FailSafeTrackerStore
+    store.on_tracker_store_error = raise_error  # type: ignore[method-assign]
+    store.on_tracker_store_retrieve_error = raise_error  # type: ignore[method-assign]
+
+
 def main() -> None:
     if any(arg.startswith("--auth-token") for arg in sys.argv[1:]):
         sys.exit("bot.rasa_server takes the API token from RASA_API_TOKEN, not an option")
@@ -45,6 +69,7 @@ def main() -> None:
             os.environ[name] = value
     rasa_cli.create_argument_parser = _parser_adding_token(  # type: ignore[assignment]
         rasa_cli.create_argument_parser, settings.rasa_api_token)
+    _tracker_store_errors_are_not_hidden()
     sys.argv = ["rasa", "run", *sys.argv[1:]]
     rasa_cli.main()
 
