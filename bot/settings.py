@@ -193,6 +193,10 @@ class Settings:
             "REDIS_HOST": redis.hostname or "localhost",
             "REDIS_PORT": str(redis.port or 6379),
             "REDIS_DB": redis.path.strip("/") or "1",
+            # Rasa's tracker-store pool (its defaults: 50 + 100 overflow per server); a
+            # Rasa server stores one turn at a time (docs/deployment.md, PostgreSQL)
+            "SQL_POOL_SIZE": "5",
+            "SQL_MAX_OVERFLOW": "10",
         }
 
     def environment(self) -> dict[str, str]:
