@@ -52,12 +52,13 @@ faketime: ## Debian's faketime for test-dates (installs as root)
 scale-out: setup haproxy ## several Rasa/action servers behind HAProxy on PostgreSQL + Redis (needs RASA_TRACKER_URL)
 	$(PY) -m bot.scale_out --replicas $(REPLICAS)
 
-bench: setup browser haproxy ## measure and write docs/benchmarks.md (about an hour)
+bench: setup browser haproxy ## measure and write docs/benchmarks.md (about two hours)
 	$(PY) -m bench.run
 	$(PY) -m bench.training_curve --write
 	$(PY) -m bench.catalogue_relevance --write
 	$(PY) -m bench.statistics --write
 	$(PY) -m bench.account --write
+	$(PY) -m bench.load --write
 	$(PY) -m bench.reader_eval --write
 
 eval: setup ## the independent reader evaluation, graded on what readers get (docs/benchmarks.md)
