@@ -49,6 +49,22 @@ def _run_as(user: str) -> str:
     return f"    user {user}\n    group {user}"
 
 
+def _error_watch(servers: int) -> str:
+    """With several Rasa servers, one whose GET / answers but whose requests fail is
+    taken out; a lone server never is (there would be none left, and an overloaded one
+    would turn slow answers into none)."""
+    if servers < 2:
+        return "    # One Rasa server: never taken out for failed requests, only by its checks."
+    return (
+        "    # A process whose GET / answers but whose requests fail (5xx, no answer within\n"
+        "    # `timeout server`) is taken out after 5 such answers in a row and checked again\n"
+        "    # after 10 s (then `rise 2`): its conversations move meanwhile. A failed request\n"
+        "    # is not sent again (it may have been handled), so the reader gets the error once.\n"
+        "    default-server check inter 2s downinter 10s fall 2 rise 2 observe layer7 "
+        "error-limit 5 on-error mark-down"
+    )
+
+
 def render(reader_bind: str, action_bind: str, rasa_servers: Sequence[str],
            action_servers: Sequence[str], user: str = "") -> str:
     """The configuration: readers on reader_bind, the action servers' front on
@@ -57,6 +73,7 @@ def render(reader_bind: str, action_bind: str, rasa_servers: Sequence[str],
     for marker, value in (("@RUN_AS@", _run_as(user)),
                           ("@READER_BIND@", _bind(reader_bind)),
                           ("@ACTION_BIND@", _bind(action_bind)),
+                          ("@RASA_ERROR_WATCH@", _error_watch(len(rasa_servers))),
                           ("@RASA_SERVERS@", _servers("rasa", rasa_servers)),
                           ("@ACTION_SERVERS@", _servers("action", action_servers))):
         text = text.replace(marker, value)

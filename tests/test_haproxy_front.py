@@ -108,6 +108,16 @@ def test_the_rendered_configuration_passes_haproxy_check(tmp_path: Path, user: s
     assert text.count("    server rasa") == 3 and text.count("    server action") == 2
 
 
+def test_a_lone_rasa_server_is_never_taken_out_for_failed_requests() -> None:
+    """Under overload its slow answers would become none at all (503 for everyone)."""
+    def watched(servers: list[str]) -> bool:
+        return "on-error mark-down" in render("127.0.0.1:5005", "127.0.0.1:5055", servers,
+                                              ["127.0.0.1:5151"])
+
+    assert not watched(["127.0.0.1:5101"])
+    assert watched(["127.0.0.1:5101", "127.0.0.1:5102"])
+
+
 @pytest.mark.parametrize("bind", ["127.0.0.1:5005\n    bind 0.0.0.0:80", " ", "x # y"])
 def test_a_bind_line_cannot_smuggle_in_configuration(bind: str) -> None:
     with pytest.raises(ValueError):
