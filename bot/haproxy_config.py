@@ -51,10 +51,11 @@ def _run_as(user: str) -> str:
 
 def _error_watch(servers: int) -> str:
     """With several Rasa servers, one whose GET / answers but whose requests fail is
-    taken out; a lone server never is (there would be none left, and an overloaded one
-    would turn slow answers into none)."""
+    taken out; a lone server never is, not even by its checks (there would be none
+    left: an overloaded one, late with its checks, would turn slow answers into 503s)."""
     if servers < 2:
-        return "    # One Rasa server: never taken out for failed requests, only by its checks."
+        return ("    # One Rasa server: never taken out (a slow answer beats none).\n"
+                "    default-server no-check")
     return (
         "    # A process whose GET / answers but whose requests fail (5xx, no answer within\n"
         "    # `timeout server`) is taken out after 5 such answers in a row and checked again\n"

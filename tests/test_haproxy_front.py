@@ -115,6 +115,8 @@ def test_a_lone_rasa_server_is_never_taken_out_for_failed_requests() -> None:
                                               ["127.0.0.1:5151"])
 
     assert not watched(["127.0.0.1:5101"])
+    assert "default-server no-check" in render("127.0.0.1:5005", "127.0.0.1:5055",
+                                               ["127.0.0.1:5101"], ["127.0.0.1:5151"])
     assert watched(["127.0.0.1:5101", "127.0.0.1:5102"])
 
 
