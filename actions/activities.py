@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,13 +11,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.dates import parse_day, parse_hour
 from actions.faq_answers import FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
+from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
-from bot.services.interface import BookingOutcome
+from bot.services.interface import BookingOutcome, BranchInfo
 
 # Words that narrow the list down (a series, an audience, a kind of space).
 EVENT_KEYWORDS = ("阅美四季", "金图讲坛", "绘本", "亲子", "讲座", "培训", "诗", "手工")
@@ -56,6 +59,26 @@ def event_chosen(tracker: Tracker) -> int | None:
     return ids[position] if position is not None and position < len(ids) else None
 
 
+def slot_chosen(tracker: Tracker) -> int | None:
+    """The free time slot of "后天下午两点" or "第二个" among those the previous answer
+    offered: the only one on that day (if named) at that hour (if named)."""
+    text = tracker.latest_message.get("text", "")
+    offered = previous(tracker, "space_slots") or {}
+    ids, starts = offered.get("slot_ids") or [], offered.get("starts") or []
+    if len(text) > SHORT_REPLY or not ids:
+        return None
+    position = chosen_position(text)
+    if position is not None:
+        return ids[position] if position < len(ids) else None
+    day, hour = parse_day(text, clock.today()), parse_hour(text)
+    if day is None and hour is None:
+        return None
+    matching = [slot for slot, start in zip(ids, map(datetime.fromisoformat, starts),
+                                            strict=True)
+                if (day is None or start.date() == day) and (hour is None or start.hour == hour)]
+    return matching[0] if len(matching) == 1 else None
+
+
 def event_named(tracker: Tracker) -> int | None:
     """The one upcoming event the reader named by (a part of) its title: "报名冬日诗会"."""
     text = tracker.latest_message.get("text", "")
@@ -64,6 +87,12 @@ def event_named(tracker: Tracker) -> int | None:
     named = [e.event_id for e in services().activities.upcoming_events(clock.now())
              if any(len(part) >= 3 and part[:4] in text for part in e.title.split("·"))]
     return named[0] if len(named) == 1 else None
+
+
+def named_branch(tracker: Tracker) -> BranchInfo | None:
+    """The branch the reader's message names, if the library has it."""
+    names = latest_entity_values(tracker, "branch")
+    return services().info.find_branch(names[0]) if names else None
 
 
 class ActionListEvents(FaqFirst):
@@ -79,6 +108,10 @@ class ActionListEvents(FaqFirst):
         events = services().activities.upcoming_events(clock.now(), keyword)
         if not events and keyword:
             events = services().activities.upcoming_events(clock.now())
+        branch = named_branch(tracker)
+        if branch is not None:  # "少儿馆有什么活动": that branch's, if it has any
+            events = [e for e in events if e.branch == branch.name] or events
+            branch = branch if events and events[0].branch == branch.name else None
         if not events:
             dispatcher.utter_message(text="近期暂时没有可报名的活动，请关注图书馆公众号的活动预告。",
                                      **outcome("events", titles=[]))
@@ -91,7 +124,8 @@ class ActionListEvents(FaqFirst):
                       "payload": payload("sign_up_event", event_id=str(e.event_id))}
                      for e in events if e.places_left > 0],
             **outcome("events", titles=[e.title for e in events],
-                      event_ids=[e.event_id for e in events]),
+                      event_ids=[e.event_id for e in events],
+                      branch=branch.code if branch else None),
         )
         return []
 
@@ -122,7 +156,7 @@ class ActionBookSpace(FaqFirst):
     requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        slot_id = as_id(entity_or_slot(tracker, "slot_id"))
+        slot_id = as_id(entity_or_slot(tracker, "slot_id")) or slot_chosen(tracker)
         if slot_id is None:
             keyword = keyword_in(tracker, SPACE_KEYWORDS)
             slots = services().activities.open_slots(clock.now(), keyword, limit=6)
@@ -136,7 +170,8 @@ class ActionBookSpace(FaqFirst):
                                    f"–{s.ends_at:%H:%M}",
                           "payload": payload("book_space", slot_id=str(s.slot_id))}
                          for s in slots],
-                **outcome("space_slots"),
+                **outcome("space_slots", slot_ids=[s.slot_id for s in slots],
+                          starts=[s.starts_at.isoformat() for s in slots]),
             )
             return []
         reader = verified_reader(tracker)
@@ -149,10 +184,12 @@ class ActionBookSpace(FaqFirst):
         return [SlotSet("slot_id", None)]
 
 
-class ActionCancelBooking(LibraryAction):
+class ActionCancelBooking(FaqFirst):
     action_name = "action_cancel_booking"
+    personal = True
+    requests = re.compile(r"^\W*取消|帮我|给我|我要|我想|我的|第.个|这个|不去了")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         booking_id = as_id(entity_or_slot(tracker, "booking_id"))
         reader = verified_reader(tracker)
         if reader is None:
@@ -170,5 +207,7 @@ class ActionCancelBooking(LibraryAction):
         return [SlotSet("booking_id", None)]
 
 
-LibraryAction.answers_choice.append(
-    (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent))
+LibraryAction.answers_choice += [
+    (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent),
+    (lambda tracker: slot_chosen(tracker) is not None, ActionBookSpace),
+]

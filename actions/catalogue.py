@@ -25,10 +25,20 @@ PAGE_SIZE = 3
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
 #: a bare message names a title when it is at least this share of its main title
 TITLE_SHARE = 0.5
+#: a volume and nothing else ("第二部呢", "帮我预约第二部"): of the previous search
+VOLUME_ONLY = re.compile(r"(?:那|那么|预约|预定)?\s*(第\s*[一二三四五六七八九十\d]+\s*[部卷册集]|"
+                         r"[上中下]册|[上中下]部)")
+#: a bare phrase (looks_like_a_title): Chinese words, digits, Latin letters, a separator
+BARE_PHRASE = re.compile(r"[\u4e00-\u9fff·0-9A-Za-z：:，,\s]{2,15}")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+#: ... that neither asks, nor speaks of the reader or the assistant, nor hesitates
+NOT_A_TITLE = re.compile(r"吗|呢|吧|么|哪|谁|几|什么|怎|如何|有没有|是不是|能不能|可以|我|你|您|"
+                         r"啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有")
 
 
 def search_query(tracker: Tracker) -> str:
-    """What to search for: the entities the NLU found, else the reader's words."""
+    """What to search for: the entities the NLU found, else the reader's words (a volume
+    alone, of the title searched before)."""
     parts = [
         value
         for entity in ("isbn", "title", "author", "subject")
@@ -39,7 +49,12 @@ def search_query(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text", "")
     if text.startswith("/"):
         return ""
-    return FILLER.sub(" ", text).strip()
+    query = FILLER.sub(" ", text).strip()
+    earlier = tracker.get_slot("search_query")
+    if earlier and (volume := VOLUME_ONLY.fullmatch(query)):
+        # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's)
+        return earlier if volume.group(1) in earlier else f"{earlier} {volume.group(1)}"
+    return query
 
 
 def imprint_of(hit: TitleHit) -> str:
@@ -145,6 +160,13 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
                 or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
             return query, result
     return None
+
+
+def looks_like_a_title(text: str) -> bool:
+    """A short phrase of Chinese words that asks nothing and says nothing of the reader
+    ("穷查理宝典", "红岩 罗广斌"): what a reader types to find a book."""
+    return (BARE_PHRASE.fullmatch(text.strip()) is not None
+            and len(CJK_CHAR.findall(text)) >= 2 and not NOT_A_TITLE.search(text))
 
 
 def invalid_isbn(query: str) -> bool:

@@ -60,3 +60,26 @@ def describe_day(day: date, today: date) -> str:
     if day.year != today.year:
         label = f"{day.year}年" + label
     return f"{relative}（{label}）" if relative else label
+
+
+_CLOCK = re.compile(r"(上午|早上|中午|下午|晚上)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})"
+                    r"\s*[点:：]")
+_NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
+
+
+def parse_hour(text: str) -> int | None:
+    """The hour of the day named in text ("下午两点" → 14, "9点" → 9), or None."""
+    match = _CLOCK.search(text)
+    if match is None:
+        return None
+    part, number = match.groups()
+    if number.isdigit():
+        hour = int(number)
+    elif "十" in number:  # 十, 十一, 二十
+        tens, _, ones = number.partition("十")
+        hour = _NUMBERS.get(tens, 1) * 10 + _NUMBERS.get(ones, 0)
+    else:
+        hour = _NUMBERS[number[0]]
+    if part in ("下午", "晚上") and hour < 12:
+        hour += 12
+    return hour if 0 <= hour <= 23 else None

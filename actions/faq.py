@@ -5,16 +5,32 @@ inbox and the reader is offered a person, never a wrong answer stated confidentl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import held_title, show_results
+from actions.catalogue import (
+    PAGE_SIZE,
+    held_title,
+    looks_like_a_title,
+    search_query,
+    show_results,
+)
+from actions.context import previous
 from actions.digital_resources import show_resources
-from actions.faq_answers import answer_if_certain, answer_in_context, answer_text, answered, say
+from actions.faq_answers import (
+    answer_if_certain,
+    answer_in_context,
+    answer_text,
+    answered,
+    offer_menu,
+    say,
+)
 from actions.handoff import hand_over
-from actions.library import LibraryAction, as_id, channel_of, payload, services
+from actions.library import LibraryAction, as_id, channel_of, services
 from bot.outcome import outcome
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
@@ -40,6 +56,9 @@ class ActionAnswerPolicy(LibraryAction):
                 dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
             return []
         question = tracker.latest_message.get("text", "")
+        if not re.search(r"\w", question):  # "？？？": nothing to answer or to record
+            dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
+            return []
         answer = answer_in_context(tracker, question)
         resources = resources_named(question)
         if answer.kind == "answer":
@@ -48,15 +67,10 @@ class ActionAnswerPolicy(LibraryAction):
                 show_resources(dispatcher, *resources)
         elif resources:  # "在家能看电子书吗": the directory knows what the FAQ does not
             show_resources(dispatcher, *resources)
+        elif found := held_title(question):  # "有夏洛的网吗": a title, not a rule
+            return show_results(dispatcher, *found, offset=0)
         elif answer.kind == "suggest":
-            knowledge.record_unanswered(question, channel_of(tracker), "unsure")
-            dispatcher.utter_message(
-                text="您是不是想问：",
-                buttons=[{"title": title, "payload": payload("ask_policy", faq_id=str(entry))}
-                         for entry, title in answer.suggestions]
-                + [{"title": "都不是，转人工", "payload": "/request_human"}],
-                **outcome("faq_menu", ids=[code for code, _title in answer.suggestions]),
-            )
+            offer_menu(dispatcher, tracker, answer)
         else:
             knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
             dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
@@ -74,12 +88,13 @@ def resources_named(text: str) -> tuple[list[ResourceCard], str | None] | None:
 
 
 def previous_turn_was_unclear(tracker: Tracker) -> bool:
-    """Whether the reader's message before the latest one was also not understood."""
+    """Whether the reader's message before the latest one was also not understood (the
+    NLU was unsure, or the reader was asked to rephrase)."""
     user_events = [e for e in tracker.events if e.get("event") == "user"]
     if len(user_events) < 2:
         return False
     intent = ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
-    return intent == "nlu_fallback"
+    return intent == "nlu_fallback" or previous(tracker, "clarify") is not None
 
 
 class ActionRephrase(LibraryAction):
@@ -90,6 +105,11 @@ class ActionRephrase(LibraryAction):
     action_name = "action_rephrase"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        # As the dialogue policies' fallback it would otherwise be predicted again after
+        # itself, up to ten replies to one message.
+        return [*self.reply(dispatcher, tracker), FollowupAction("action_listen")]
+
+    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "").strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
@@ -100,6 +120,10 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
+        if looks_like_a_title(text):  # "穷查理宝典": a book the library may not have
+            query = search_query(tracker)
+            return show_results(dispatcher, query,
+                                services().catalogue.search(query, limit=PAGE_SIZE), offset=0)
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
         if previous_turn_was_unclear(tracker):
             dispatcher.utter_message(text="抱歉，我还是没能理解您的问题，我请馆员来帮您。")

@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous, previous_text
-from actions.library import LibraryAction, payload, services
+from actions.library import LibraryAction, channel_of, payload, services
 from bot.outcome import outcome
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS
@@ -22,6 +22,9 @@ from bot.services.search_text import normalise, tokens
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
+#: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
+QUESTION = re.compile(f"{RULE_QUESTION.pattern}|哪|谁|几|什么|怎|如何|有没有|是不是|对吧|是吧|"
+                      r"对不对|吧[？?。！!]*$")
 
 #: the library's own names say nothing about which question is meant
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
@@ -54,6 +57,20 @@ def say(dispatcher: CollectingDispatcher, answer: FaqAnswer) -> None:
                              **answered(answer))
 
 
+def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) -> None:
+    """"您是不是想问" with the FAQ's candidates (the question goes to the unanswered
+    inbox: the FAQ was unsure)."""
+    services().knowledge.record_unanswered(tracker.latest_message.get("text", ""),
+                                           channel_of(tracker), "unsure")
+    dispatcher.utter_message(
+        text="您是不是想问：",
+        buttons=[{"title": title, "payload": payload("ask_policy", faq_id=str(entry))}
+                 for entry, title in answer.suggestions]
+        + [{"title": "都不是，转人工", "payload": "/request_human"}],
+        **outcome("faq_menu", ids=[code for code, _title in answer.suggestions]),
+    )
+
+
 def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     """The FAQ's answer to the question; if it is unclear on its own and the previous
     answer came from the FAQ ("要押金吗" after an answer about the reader card), the
@@ -76,6 +93,13 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
     return answer.kind == "answer"
 
 
+def about(question: str, word: str) -> bool:
+    """Whether an FAQ question is about this word: it holds the word or two characters of
+    it in a row ("自习区" for "24小时自习室")."""
+    question = normalise(question)
+    return any(word[i:i + 2] in question for i in range(max(1, len(word) - 1)))
+
+
 class FaqFirst(LibraryAction):
     """A request action that lets the FAQ answer rule questions first. `requests`: the
     words that make a message a request for this action after all; `personal`: the
@@ -92,19 +116,27 @@ class FaqFirst(LibraryAction):
     #: weekly timetable): never given instead of the action
     answers_live: frozenset[str] = frozenset()
     personal = False
+    #: the FAQ is asked only when the message is a question ("咨询电话" is asked too
+    #: when this is False)
+    questions_only = True
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        text = tracker.latest_message.get("text", "")
+        raw = tracker.latest_message.get("text", "")
+        text = normalise(raw)  # "書服到家借的書要怎麼還" asks as its simplified words do
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if (not text.startswith("/") and not is_follow_up(text)
+        if (not raw.startswith("/") and not is_follow_up(raw)
                 and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
                                     "slot_id", "booking_id"}
-                and (self.personal or RULE_QUESTION.search(text))):
+                and (self.personal or not self.questions_only or QUESTION.search(text))):
             if not self.requests.search(text):
-                answer = answer_in_context(tracker, text)
+                answer = answer_in_context(tracker, raw)
+                if (self.personal and answer.kind == "suggest"
+                        and RULE_QUESTION.search(text)):  # "我用我老公的证借书可以吗"
+                    offer_menu(dispatcher, tracker, answer)
+                    return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):
-                answer = answer_in_context(tracker, text)
-                if not any(word in normalise(answer.question) for word in words):
+                answer = answer_in_context(tracker, raw)
+                if not any(about(answer.question, word) for word in words):
                     answer = FaqAnswer(kind="none")
             else:
                 answer = FaqAnswer(kind="none")
@@ -117,9 +149,14 @@ class FaqFirst(LibraryAction):
         """The message's words without the action's own words, the entities it uses
         (branch, day …) and words that name no topic: if the FAQ's sure answer is about
         one of them, the reader asks about that, not for the action."""
-        rest = (self.own_words or self.requests).sub(" ", tracker.latest_message.get("text", ""))
+        raw = tracker.latest_message.get("text", "")
+        rest = (self.own_words or self.requests).sub(" ", normalise(raw))
         for entity in tracker.latest_message.get("entities", []):
-            rest = rest.replace(str(entity.get("value", "")), " ")
+            # the words as typed ("少儿馆") and as the entity's value (金陵图书馆少儿馆)
+            span = slice(entity.get("start", 0), entity.get("end", 0))
+            for words in (raw[span], normalise(raw)[span], str(entity.get("value", ""))):
+                if words.strip():
+                    rest = rest.replace(normalise(words), " ")
         return [word for word in tokens(rest)
                 if len(word) >= 2 and word not in STOPWORDS | LIBRARY_NAMES]
 

@@ -7,12 +7,14 @@ While the ticket is open the channel guard routes the reader's messages to it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.library import LibraryAction, channel_of, desk, verified_reader
+from actions.faq_answers import FaqFirst
+from actions.library import channel_of, desk, verified_reader
 from bot.outcome import outcome
 from bot.services.handoff_model import weekday_and_time
 
@@ -96,9 +98,21 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | N
     )
 
 
-class ActionHandoffToStaff(LibraryAction):
+class ActionHandoffToStaff(FaqFirst):
+    """A person, unless the reader asked a question the FAQ is sure about ("咨询电话",
+    "人工咨询几点到几点有人"). Reference questions (request_research_help) always go to
+    a person."""
+
     action_name = "action_handoff_to_staff"
+    requests = re.compile(r"人工|真人|活人|馆员|工作人员|客服|转接|有人吗|我要(投诉|反映|举报)|"
+                          r"找.{0,4}(负责人|领导)")
+    questions_only = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if (tracker.latest_message.get("intent") or {}).get("name") == "request_research_help":
+            return self.request(dispatcher, tracker)
+        return super().act(dispatcher, tracker)
+
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         hand_over(dispatcher, tracker)
         return []

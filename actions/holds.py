@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import invalid_isbn, search_query
 from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
-from actions.faq_answers import FaqFirst
+from actions.faq_answers import FaqFirst, answer_if_certain
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
 from actions.reader_text import latest_entity_values, quote
@@ -26,6 +26,8 @@ from bot.services.search_text import title_key
 CHOICES = 5
 CANCELLING = re.compile(r"取消|不要|删")
 QUESTION = re.compile(r"吗|呢|有没有|[?？]")
+#: "就要这本": the one title the previous answer found
+THIS_ONE = re.compile(r"这本|这一本|这个|就它|就要它")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 
 
@@ -45,11 +47,16 @@ def hold_text(hold: Hold) -> str:
 
 
 def result_chosen(tracker: Tracker) -> int | None:
-    """The bib id of "就要第一本" / "第二个" among the results of the previous answer."""
+    """The bib id of "就要第一本" / "第二个" among the results of the previous answer, or
+    of "就要这本" when they are copies of one title."""
     text = tracker.latest_message.get("text", "")
-    position = chosen_position(text) if len(text) <= SHORT_REPLY else None
-    found = previous(tracker, "search")
-    ids = (found or {}).get("bib_ids") or []
+    if len(text) > SHORT_REPLY:
+        return None
+    found = previous(tracker, "search") or {}
+    ids = found.get("bib_ids") or []
+    position = chosen_position(text)
+    if position is None and THIS_ONE.search(text) and len(set(found.get("titles") or [])) == 1:
+        position = 0
     return ids[position] if position is not None and position < len(ids) else None
 
 
@@ -105,10 +112,14 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         )
         return None
     result = services().catalogue.search(query, limit=CHOICES)
+    if not result.hits and not named and answer_if_certain(
+            dispatcher, tracker, tracker.latest_message.get("text", "")):
+        return None  # "能帮我预约一下进馆吗": not a book, a question the FAQ answers
     if not result.hits:
         dispatcher.utter_message(
             text=f"本馆没有找到“{quote(query)}”，无法预约。您可以向图书馆荐购这本书。",
             buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"}],
+            **outcome("search", no_match=True, titles=[]),
         )
         return None
     first = result.hits[0]
@@ -122,6 +133,8 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
              "payload": payload("place_reservation", bib_id=str(hit.bib_id))}
             for hit in result.hits
         ],
+        **outcome("search", titles=[hit.title for hit in result.hits],
+                  bib_ids=[hit.bib_id for hit in result.hits], near=result.near),
     )
     return None
 
@@ -244,13 +257,15 @@ class ActionCancelReservation(FaqFirst):
             hold_id = matching[0].hold_id if len(matching) == 1 else None
         if hold_id is None:
             if not holds:
-                dispatcher.utter_message(text="您目前没有进行中的图书预约。")
+                dispatcher.utter_message(text="您目前没有进行中的图书预约。",
+                                         **outcome("holds_list", count=0))
                 return clear_hold_slots()
             dispatcher.utter_message(
                 text="请选择要取消的预约：",
                 buttons=[{"title": f"取消《{h.title}》",
                           "payload": payload("cancel_reservation", hold_id=str(h.hold_id))}
                          for h in holds],
+                **outcome("holds_list", count=len(holds), hold_ids=[h.hold_id for h in holds]),
             )
             return clear_hold_slots()
         if services().circulation.cancel_hold(reader, hold_id):

@@ -104,7 +104,7 @@ def quoted_title(tracker: Tracker) -> str | None:
 class ActionListLoans(FaqFirst):
     action_name = "action_list_loans"
     personal = True
-    requests = re.compile(r"我的|我借|我还有|我手上|我名下|我在借|帮我|给我|借了哪些|借了什么|"
+    requests = re.compile(r"我的|我借|我有|我还有|我手上|我名下|我在借|帮我|给我|借了哪些|借了什么|"
                           r"借了几本|借了多少|借阅查询|查借阅|当前借阅|my loans")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -209,8 +209,8 @@ def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
 class ActionAccountStatus(FaqFirst):
     action_name = "action_account_status"
     personal = True
-    requests = re.compile(r"我的|我有没有|我欠|我还能|我还可以|我要交|帮我查|查一下我|查下我|"
-                          r"账户|欠费查询")
+    requests = re.compile(r"我的|我有没有|我欠|还欠|我还能|我还可以|我要交|帮我查|帮我看|"
+                          r"查一下我|查下我|账户|欠费查询")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

@@ -5,6 +5,7 @@ about the bot to the NLU)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,12 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import AFFIRM_WORDS
+from actions.faq import ActionRephrase
 from actions.faq_answers import RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction
 from bot.outcome import UTTERED, outcome
 
-RESPONSES = {"greet": "utter_greet", "bot_challenge": "utter_iamabot",
-             "out_of_scope": "utter_out_of_scope", "affirm": "utter_ask_what_else"}
+RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
+             "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
+             "affirm": "utter_ask_what_else"}
+#: what a greeting or a goodbye says ("1", "奥威尔的1984" are neither, whatever the NLU
+#: made of their digits)
+SAYS = {"greet": re.compile(r"你好|您好|嗨|哈喽|hello|hi\b|早上好|下午好|晚上好|在吗|在不在|有人吗",
+                            re.I),
+        "goodbye": re.compile(r"再见|拜|88|886|bye|走了|下次|先这样|就这样|没事了|晚安|回头见|"
+                              r"结束", re.I)}
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 
@@ -33,6 +42,8 @@ class ActionSmallTalk(LibraryAction):
                 and answer_if_certain(dispatcher, tracker, text)):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        if intent in SAYS and not text.startswith("/") and not SAYS[intent].search(text):
+            return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
             # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure
             if not answer_if_certain(dispatcher, tracker, text):

@@ -27,23 +27,26 @@ VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚�
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 
 
-def requested_branch(dispatcher: CollectingDispatcher, tracker: Tracker) -> BranchInfo | None:
-    """The branch the reader named, else the one the previous answer was about, else the
-    main library; None, after telling the reader which branches there are, if the name
-    is unknown."""
+def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
+    """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
+    was about, else the main library; none, after telling the reader which branches
+    there are, if a name is unknown."""
     info = services().info
-    for name in latest_entity_values(tracker, "branch"):
-        branch = info.find_branch(name)
-        if branch is None:
-            names = "、".join(b.name for b in info.branches())
-            dispatcher.utter_message(
-                text=f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。",
-                **outcome("unknown_branch"),
-            )
-        return branch
+    named = latest_entity_values(tracker, "branch")
+    if named:
+        found = [info.find_branch(name) for name in named]
+        for name, branch in zip(named, found, strict=True):
+            if branch is None:
+                names = "、".join(b.name for b in info.branches())
+                dispatcher.utter_message(
+                    text=f"抱歉，没有找到“{quote(name)}”。目前可以查询的馆有：{names}。",
+                    **outcome("unknown_branch"),
+                )
+                return []
+        return list({branch.code: branch for branch in found if branch}.values())
     about = previous(tracker, "hours", "location")
-    return (info.find_branch(about["branch"] if about else MAIN_BRANCH)
-            or info.find_branch(MAIN_BRANCH) or info.branches()[0])
+    return [info.find_branch(about["branch"] if about else MAIN_BRANCH)
+            or info.find_branch(MAIN_BRANCH) or info.branches()[0]]
 
 
 def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: str) -> bool:
@@ -73,9 +76,7 @@ class ActionOpeningHours(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if switched_topic(tracker, HOURS_WORDS, "hours", "location"):
             return ActionLocation().request(dispatcher, tracker)
-        branch = requested_branch(dispatcher, tracker)
-        if branch is None:
-            return []
+        branches = requested_branches(dispatcher, tracker)
         today = clock.today()
         lines = []
         day = None
@@ -96,11 +97,13 @@ class ActionOpeningHours(FaqFirst):
         if day < today:
             lines.append("这个日期已经过去了，下面是今天的开放情况。")
             day = today
-        lines.append(hours_text(services().info.hours_on(branch.code, day), today))
-        if not branch.confirmed:
-            lines.append(UNCONFIRMED_NOTE)
-        dispatcher.utter_message(text="\n".join(lines),
-                                 **outcome("hours", branch=branch.code, date=day.isoformat()))
+        for branch in branches:
+            lines.append(hours_text(services().info.hours_on(branch.code, day), today))
+            if not branch.confirmed:
+                lines.append(UNCONFIRMED_NOTE)
+            dispatcher.utter_message(text="\n".join(lines),
+                                     **outcome("hours", branch=branch.code, date=day.isoformat()))
+            lines = []
         return []
 
 
@@ -114,26 +117,28 @@ class ActionLocation(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if switched_topic(tracker, PLACE_WORDS, "location", "hours"):
             return ActionOpeningHours().request(dispatcher, tracker)
-        branch = requested_branch(dispatcher, tracker)
-        if branch is None:
-            return []
-        lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
-        if branch.phone:
-            lines.append(f"电话：{branch.phone}")
-        if not branch.confirmed:
-            lines.append(UNCONFIRMED_NOTE)
-        dispatcher.utter_message(text="\n".join(lines), **outcome("location", branch=branch.code))
+        for branch in requested_branches(dispatcher, tracker):
+            lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
+            if branch.phone:
+                lines.append(f"电话：{branch.phone}")
+            if not branch.confirmed:
+                lines.append(UNCONFIRMED_NOTE)
+            dispatcher.utter_message(text="\n".join(lines),
+                                     **outcome("location", branch=branch.code))
         return []
 
 
 def follows_a_visit_answer(tracker: Tracker) -> bool:
-    """"后天呢", "那分馆呢", "平时呢" after an answer about opening hours or a location
-    (a question with its own place words goes to the location instead)."""
+    """"后天呢", "那分馆呢", "平时呢", "那元旦呢" after an answer about opening hours (the
+    FAQ's too: "国庆节闭馆吗") or a location (a question with its own place words goes to
+    the location instead)."""
     text = tracker.latest_message.get("text", "")
     names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
-                     or latest_entity_values(tracker, "branch"))
+                     or latest_entity_values(tracker, "branch")
+                     or latest_entity_values(tracker, "holiday"))
+    about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     return (is_follow_up(text) and bool(names_a_visit) and not PLACE_WORDS.search(text)
-            and previous(tracker, "hours", "location") is not None)
+            and (about_hours or previous(tracker, "hours", "location") is not None))
 
 
 LibraryAction.answers_choice.append((follows_a_visit_answer, ActionOpeningHours))

@@ -9,6 +9,13 @@ statistical model missed.
 - asking for a person ("有真人吗", "转人工") is a handoff;
 - a reader-card number in the message asks for the reader's own holds (unless it asks
   to cancel, sign up or renew, which DIET decides);
+- DIET's book intents follow the reserve words: a hold without them is a search
+  ("挪威森林"), a search with them a hold ("预定一下人间失格");
+- a rule question that asks about the reader's own account ("我有逾期没还的书吗") is
+  that account request;
+- hours or places of a branch the message names, and a visit at a time of day
+  ("晚上十点还能去看书吧"), where DIET was unsure;
+- cancelling a space or an event ("取消我的场地预约") cancels a booking, not a hold;
 - a branch named by any alias in knowledge/library/branches.yml becomes the `branch`
   entity (replacing DIET's, whose spans are often off by a character or two).
 
@@ -36,10 +43,43 @@ from bot.settings import PROJECT_ROOT
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
-RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约")
+RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
+                     r"(帮我|给我|我要|我想|想)订(?!阅)")
+#: a space or an event, not a book: "取消我的场地预约" cancels a booking
+BOOKED = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|活动|讲座|报名")
+CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
+#: a question about a cancellation ("活动为什么都取消了"), not a request
+ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活人")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
+#: the reader asks about their own account ...
+OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下|查查|我有(没有)?.{0,6}(吗|没)|"
+                         r"我的(读者)?证|我借的|我(还)?欠")
+#: ... not how a rule works
+HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以吗|为什么")
+#: what they ask about, and the intent that shows it
+ACCOUNT_TOPICS = [
+    (re.compile(r"续借|续一下|续期"), "renew_loan"),
+    (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
+    (re.compile(r"逾期|借的书|借了|在借|到期"), "list_loans"),
+    (re.compile(r"预约"), "list_reservations"),
+]
+#: DIET's intents for what may be a request in words it did not learn
+NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
+                 "out_of_scope"}
+SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
+#: a question, not a request
+ASKS = re.compile(r"吗|么|呢|[?？]|哪|谁|几|什么|怎|如何|能不能|可不可以|可以|是否|有没有")
+#: DIET's intents that a named branch and hours or place words override
+UNSURE_OF_BRANCH = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
+                    "out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
+                    "ask_opening_hours"}
+BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开不开|开着|开放|营业|下班|休息|闭馆|能去|还开")
+BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|怎么去|怎么走|路线|几号线|"
+                          r"坐.{0,3}(地铁|公交|车)")
+CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
+VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习")
 #: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
 NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
@@ -47,16 +87,73 @@ NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真
 
 @cache
 def branch_aliases() -> list[tuple[str, str]]:
-    """(normalised alias, branch name), longest first."""
+    """(normalised alias, branch name)."""
     branches = yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
     pairs = {(normalise(alias), branch["name"])
              for branch in branches for alias in [branch["name"], *branch.get("aliases", [])]}
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+    return sorted(pairs)
+
+
+@cache
+def district_libraries() -> list[tuple[re.Pattern[str], str]]:
+    """"鼓楼那边的区图书馆", "建邺的图书馆": a district's name shortly before 图书馆 or 馆
+    names that district's library (a branch named "<district>区图书馆")."""
+    branches = yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
+    found = []
+    for branch in branches:
+        if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
+            found.append((re.compile(district.group(1) + r"[^，。？?！!、]{0,5}?(图书馆|馆)"),
+                          branch["name"]))
+    return found
 
 
 def _entity(name: str, value: str, match: re.Match[str], group: int = 0) -> dict[str, Any]:
     return {"entity": name, "value": value, "start": match.start(group),
             "end": match.end(group), "extractor": "ReaderSignals"}
+
+
+def about_a_visit(intent: str | None, plain: str) -> str | None:
+    """The hours, for a visit at a time of day ("晚上十点还能去看书吧") that DIET was
+    unsure about."""
+    if (intent in UNSURE_OF_BRANCH and CLOCK_TIME.search(plain) and VISIT.search(plain)
+            and not BRANCH_PLACE.search(plain)):
+        return "ask_opening_hours"
+    return None
+
+
+def about_a_branch(intent: str | None, plain: str) -> str | None:
+    """Hours or the way to a branch the message names ("江宁馆下礼拜一下午能去吗",
+    "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked."""
+    if intent not in UNSURE_OF_BRANCH:
+        return None
+    hours, place = BRANCH_HOURS.search(plain), BRANCH_PLACE.search(plain)
+    if hours and not place:
+        return "ask_opening_hours"
+    if place and not hours:
+        return "ask_location"
+    return None
+
+
+def corrected(intent: str | None, text: str) -> str | None:
+    """DIET's intent corrected where the words are clear: a book intent by whether the
+    reader asks to reserve ("挪威森林" is a search, "预定一下人间失格" a hold); a question
+    about the rules that asks about the reader's own account ("我有逾期没还的书吗",
+    "帮我看看还欠多少滞纳金") by what it asks about."""
+    plain = normalise(text)
+    reserves = RESERVE.search(plain) is not None
+    if intent == "place_reservation" and not reserves:
+        return "search_catalogue"
+    if intent == "search_catalogue" and reserves:
+        return "place_reservation"
+    if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
+            and not HOW_TO.search(plain):
+        return next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), None)
+    if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
+        return "sign_up_event"  # "我要报名数字资源使用培训"
+    if (intent in NOT_A_REQUEST and reserves and not ASKS.search(plain)
+            and not BOOKED.search(plain)):
+        return "place_reservation"  # "预定一下人间失格"
+    return None
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -72,17 +169,31 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
     if OWN_REQUEST.search(plain):
         intent = None
+    if CANCEL.search(plain) and BOOKED.search(plain) and not ASKS_WHY.search(plain):
+        intent = "cancel_booking"
     if intent is None and PERSON.search(plain) and not NOT_A_HANDOFF.search(plain):
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own:
-        intent = "list_reservations"  # "我的预约，证号JL…": the reader's own account
-    for alias, name in branch_aliases():
-        if (start := plain.find(alias)) >= 0:
-            entities.append({"entity": "branch", "value": name, "start": start,
-                             "end": start + len(alias), "extractor": "ReaderSignals"})
-            break
-    return intent, entities
+        # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account
+        intent = next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)),
+                      "list_reservations")
+    return intent, entities + branches_named(plain)
+
+
+def branches_named(plain: str) -> list[dict[str, Any]]:
+    """The branches a message names, in order ("建邺那边的区图书馆跟金图一样…" is about 建邺
+    first; "鼓楼馆和江宁馆"), each by its longest alias there."""
+    named = [(start, start + len(alias), name) for alias, name in branch_aliases()
+             if (start := plain.find(alias)) >= 0]
+    named += [(found.start(), found.end(), name)
+              for pattern, name in district_libraries() if (found := pattern.search(plain))]
+    chosen: list[dict[str, Any]] = []
+    for start, end, name in sorted(named, key=lambda span: (span[0], span[0] - span[1])):
+        if all(start >= e["end"] for e in chosen) and name not in {e["value"] for e in chosen}:
+            chosen.append({"entity": "branch", "value": name, "start": start, "end": end,
+                           "extractor": "ReaderSignals"})
+    return chosen
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
@@ -99,6 +210,11 @@ class ReaderSignals(GraphComponent):
             if text.startswith("/"):
                 continue
             intent, found = signals(text)
+            guessed = (message.get(INTENT) or {}).get("name")
+            intent = intent or corrected(guessed, text)
+            if intent is None and any(entity["entity"] == "branch" for entity in found):
+                intent = about_a_branch(guessed, normalise(text))
+            intent = intent or about_a_visit(guessed, normalise(text))
             # Where a signal found an entity, it replaces what DIET tagged (DIET's spans
             # are often a character or two off: "江宁区馆五一").
             signalled = {entity["entity"] for entity in found}

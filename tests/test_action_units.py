@@ -12,8 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.catalogue
 import actions.faq_answers
 import actions.holds
-from actions.activities import ActionListEvents
-from actions.catalogue import ActionSearchCatalogue
+from actions.activities import ActionListEvents, slot_chosen
+from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_query
+from actions.dates import parse_hour
+from actions.decline import ActionDecline
 from actions.faq import ActionRephrase
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
@@ -164,3 +166,64 @@ def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
     monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionRephrase(), tracker_with("百年孤读", []))
     assert "您要找的是不是" in reply and "百年孤独" in reply
+
+
+def test_asking_to_rephrase_ends_the_turn() -> None:
+    """As the dialogue policies' fallback it must not be predicted again after itself."""
+    _, events = run_action(ActionRephrase(), tracker_with("zxcvbnm", []))
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+
+
+def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
+    tracker = Tracker(
+        sender_id="unit-test", slots={"bib_id": "45"}, events=[], paused=False,
+        followup_action=None, active_loop={}, latest_action_name=None,
+        latest_message={"text": "/deny", "intent": {"name": "deny"}, "entities": []},
+    )
+    reply, events = run_action(ActionDecline(), tracker)
+    assert reply.startswith("好的，不预约了")
+    assert {"event": "slot", "name": "bib_id", "value": None, "timestamp": None} in events
+
+
+def conversation(*turns: tuple[str, list[dict[str, Any]]], slots: dict | None = None) -> Tracker:
+    """A tracker whose earlier turns each got replies with these outcomes; the last
+    turn's text is the latest message."""
+    events: list[dict[str, Any]] = []
+    for text, outcomes in turns:
+        events.append({"event": "user", "text": text})
+        events += [{"event": "bot", "metadata": {"outcome": o}} for o in outcomes]
+    return Tracker(
+        sender_id="unit-test", slots=slots or {}, events=events, paused=False,
+        followup_action=None, active_loop={}, latest_action_name=None,
+        latest_message={"text": turns[-1][0], "intent": {"name": "x"}, "entities": []},
+    )
+
+
+def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
+    offered = {"kind": "space_slots", "slot_ids": [7, 8, 9],
+               "starts": ["2026-10-30T10:00:00", "2026-10-30T14:00:00",
+                          "2026-10-31T14:00:00"]}
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天下午两点", []))) == 8
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("下午两点", []))) is None
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个", []))) == 9
+    assert slot_chosen(conversation(("你好", []), ("后天下午两点", []))) is None
+
+
+def test_a_volume_alone_is_of_the_title_searched_before() -> None:
+    tracker = conversation(("三体有吗", []), ("第二部呢", []), slots={"search_query": "三体"})
+    assert search_query(tracker) == "三体 第二部"
+    assert search_query(conversation(("第二部呢", []))) == "第二部"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("穷查理宝典", True), ("红岩 罗广斌", True), ("zxcvbnm", False), ("呃……这个……", False),
+    ("我想问问", False), ("？？？", False),
+])
+def test_a_bare_phrase_is_taken_for_a_title(text: str, title: bool) -> None:
+    assert looks_like_a_title(text) is title
+
+
+@pytest.mark.parametrize(("text", "hour"), [
+    ("后天下午两点", 14), ("晚上十点", 22), ("9点", 9), ("二十点", 20), ("明天", None)])
+def test_the_hour_a_reader_names(text: str, hour: int | None) -> None:
+    assert parse_hour(text) == hour

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.channels.guard import (
@@ -101,6 +102,23 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run("取消", service)
     assert seen == ["/deny"] and service.checked == []
+
+
+@pytest.mark.parametrize("text", ["算了，不预约了", "我再想想，先取消吧", "那先不预约了", "不要了"])
+def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    seen, _ = run(text, service)
+    assert seen == ["/deny"] and service.checked == []
+
+
+@pytest.mark.parametrize("text", ["第二个不要了，取消掉", "算了，周末开门吗", "取消我的预约"])
+def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
+    assert run(text, FakeCirculation())[0] == [text]
+
+
+def test_traditional_characters_reach_the_assistant_simplified_and_cut() -> None:
+    seen, _ = run("有沒有《白夜行》？你們週四開門嗎", FakeCirculation())
+    assert seen == ["有没有《白夜行》？", "你们周四开门吗"]
 
 
 def test_a_password_typed_out_of_nowhere_is_not_passed_on() -> None:

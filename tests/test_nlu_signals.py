@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu_signals import signals
+from bot.nlu_signals import corrected, signals
 from bot.services.search_text import isbn_in
 
 
@@ -27,6 +27,11 @@ from bot.services.search_text import isbn_in
     ("我预约的《活着》到了吗", None, {"title": "活着"}),
     ("客服电话是多少", None, {}),
     ("我的预约，证号 jl 0000 0002", "list_reservations", {}),
+    # a district's library in other words; the branch named first
+    ("今天鼓楼那边的区图书馆几点下班", None, {"branch": "鼓楼区图书馆"}),
+    # cancelling a space or an event, not asking why one was cancelled
+    ("取消我的场地预约", "cancel_booking", {}),
+    ("2020年那会儿的活动为什么都取消了", None, {}),
 ])
 def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> None:
     found, tagged = signals(text)
@@ -55,3 +60,28 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
 def test_signals_read_traditional_characters() -> None:
     assert signals("幫我預約《紅樓夢》")[0] == "place_reservation"
     assert signals("我现在是在跟真人说话吗？")[0] is None
+
+
+@pytest.mark.parametrize(("diet", "text", "intent"), [
+    ("place_reservation", "挪威森林", "search_catalogue"),
+    ("search_catalogue", "预定一下人间失格", "place_reservation"),
+    ("search_catalogue", "帮我订一本乡土中国", "place_reservation"),
+    ("search_catalogue", "有没有关于订阅的书", None),
+    ("ask_policy", "我有逾期没还的书吗", "list_loans"),
+    ("ask_policy", "帮我看看还欠多少滞纳金", "ask_account"),
+    ("ask_policy", "我借的书快到期了，帮我续借", "renew_loan"),
+    ("ask_policy", "我的证过期了怎么办", None),
+    ("ask_policy", "书丢了怎么办", None),
+])
+def test_diets_intent_is_corrected_where_the_words_are_clear(
+        diet: str, text: str, intent: str | None) -> None:
+    assert corrected(diet, text) == intent
+
+
+def test_every_branch_named_is_found_in_order() -> None:
+    def branches(text: str) -> list[str]:
+        return [e["value"] for e in signals(text)[1] if e["entity"] == "branch"]
+
+    assert branches("建邺那边的区图书馆跟金图一样礼拜四休息吧") == ["建邺区图书馆", "金陵图书馆"]
+    assert branches("鼓楼馆和江宁馆今天都开到几点") == ["鼓楼区图书馆", "江宁区图书馆"]
+    assert branches("金陵图书馆少儿馆在哪") == ["金陵图书馆少儿馆"]

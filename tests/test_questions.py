@@ -23,3 +23,15 @@ from bot.channels.questions import split_questions
 ])
 def test_questions_of_a_message(text: str, questions: list[str]) -> None:
     assert split_questions(text) == questions
+
+
+def test_several_titles_are_asked_about_one_by_one() -> None:
+    assert split_questions("有没有《草房子》和《城南旧事》") == [
+        "有没有《草房子》", "有没有《城南旧事》"]
+    assert split_questions("《三体》和《活着》哪本好看") == ["《三体》和《活着》哪本好看"]
+
+
+def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
+    assert split_questions("帮我预约《平凡的世界》，另外今天开到几点") == [
+        "帮我预约《平凡的世界》", "另外今天开到几点"]
+    assert split_questions("有wifi吗 座位能充电吗") == ["有wifi吗", "座位能充电吗"]

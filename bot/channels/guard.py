@@ -26,6 +26,7 @@ import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 
+import zhconv
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot import wiring
@@ -41,8 +42,16 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如需帮助，也可以到馆咨询服务台。"
-# Words that abandon the current step (a form, the password prompt): sent as /deny.
+# Words that abandon the current step (a form, the password prompt, a confirmation):
+# sent as /deny.
 CANCEL_WORDS = {"取消", "算了", "不要了", "不用了", "退出", "不预约了", "cancel", "/deny"}
+#: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
+GIVING_UP = re.compile(r"算了|算啦|不要了|不用了|不需要了|再想想|先取消|取消吧|放弃|"
+                       r"先不[要用约借订办报]|不(?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名)了")
+#: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
+#: asks a question)
+GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|"
+                              r"这本|这个|书|预约")
 # Outcomes after which the reader may well type the password again.
 REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKED,
            Verification.CARD_EXPIRED}
@@ -104,6 +113,14 @@ def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text or "").strip()[:MAX_MESSAGE_CHARS]
 
 
+def gives_up(text: str) -> bool:
+    """Whether the message only abandons the current step."""
+    plain = text.strip().casefold()
+    return plain in CANCEL_WORDS or (
+        GIVING_UP.search(plain) is not None
+        and len(GIVING_UP_FILLER.sub("", GIVING_UP.sub("", plain))) <= 1)
+
+
 def _reserved(text: str) -> str:
     """A reader may not type what only the guard sends (the password check's outcome)."""
     return text.lstrip("/") if text.startswith(RESERVED_INTENT) else text
@@ -116,7 +133,7 @@ async def screen_password(message: UserMessage, service: ReaderLogin,
     text = _reserved(message.text or "")
     channel, sender = message.input_channel, message.sender_id
     pending = await asyncio.to_thread(service.take_password_prompt, channel, sender)
-    if text.strip().casefold() in CANCEL_WORDS:  # at any step of a form, or a password
+    if gives_up(text):  # at any step of a form, or a password
         return "/deny"
     if pending is not None and pending.card_number is not None:
         if len(CJK.findall(text)) >= 2:  # a question in the middle ("周末开吗"), not a
@@ -221,7 +238,10 @@ def guarded(
                                                                **outcome("error"))
             return
         try:
-            first, *others = split_questions(text)  # two questions get two answers
+            # In simplified characters, as the NLU was trained and the questions are cut
+            # ("有沒有《白夜行》？你們週四開門嗎"); two questions get two answers.
+            first, *others = split_questions(
+                text if text.startswith("/") else zhconv.convert(text, "zh-cn"))
             for index, question in enumerate([first, *map(_reserved, others)]):
                 if index:
                     turn.end_question()

@@ -1,11 +1,13 @@
 """Several questions in one message ("几点关门？坐几号线", "办证多少钱，一次能借几本")
 are answered one by one: the guard passes each to Rasa as its own turn.
 
-A message is cut after sentence-ending punctuation (？！。；) and at a comma between two
-clauses that both ask something (a question word or particle on each side). A clause
+A message is cut after sentence-ending punctuation (？！。；) and at a comma or a space
+between two clauses that both ask something (a question word or particle on each side). A clause
 that asks nothing ("我第一次来南京。") stays with the question after it, so rambling
 context does not become a turn of its own. Titles in 《》 are never cut (they may hold
-any punctuation). Buttons' payloads ("/…") and messages with more than MAX_QUESTIONS
+any punctuation). A question about several titles ("有没有《草房子》和《城南旧事》") is asked
+once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
+counts as a question. Buttons' payloads ("/…") and messages with more than MAX_QUESTIONS
 questions are left whole.
 """
 
@@ -17,14 +19,34 @@ MAX_QUESTIONS = 3
 ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎么|怎样|什么|啥|哪|如何|能不能|"
                   r"可不可以|可以不|是否|有没有|要不要|是不是|行不行|开不开|借不借")
 _SENTENCES = re.compile(r"(?<=[？?！!。；;])")
-_CLAUSES = re.compile(r"(?<=[，,])")
+_CLAUSES = re.compile(r"(?<=[，,\s])")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE = re.compile(r"《[^》]*》")
 _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 
 
+#: a request for a book ("帮我预约《平凡的世界》") is a question of its own too
+REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|麻烦|预约|预定|查一下|查查")
+#: what is asked of each title alike (not "哪本好看")
+_FOR_EACH_TITLE = re.compile(r"有没有|有吗|有么|还有|在架|借|预约|预定|查")
+#: several titles asked about together ("有没有《草房子》和《城南旧事》")
+_TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
+
+
 def _asks(clause: str) -> bool:
-    return bool(ASKS.search(clause)) and len(CJK.findall(clause)) >= 2
+    return (bool(ASKS.search(clause)) or (_HIDDEN in clause and bool(REQUESTS.search(clause)))
+            ) and len(CJK.findall(clause)) >= 2
+
+
+def _one_per_title(question: str) -> list[str]:
+    """"有没有□和□" as "有没有□", "有没有□" (□: a title in 《》, hidden while cutting)."""
+    together = _TITLES_TOGETHER.search(question)
+    if together is None or not _FOR_EACH_TITLE.search(question):
+        return [question]
+    count = together.group().count(_HIDDEN)
+    if question.count(_HIDDEN) != count:  # another title elsewhere: left whole
+        return [question]
+    return [question[:together.start()] + _HIDDEN + question[together.end():]] * count
 
 
 def _pieces(text: str) -> list[str]:
@@ -59,6 +81,7 @@ def split_questions(text: str) -> list[str]:
         if not questions:
             return [text]
         questions[-1] += context
+    questions = [one for question in questions for one in _one_per_title(question)]
     if not 1 < len(questions) <= MAX_QUESTIONS:
         return [text]
     shown = iter(titles)
