@@ -62,8 +62,9 @@ def describe_day(day: date, today: date) -> str:
     return f"{relative}（{label}）" if relative else label
 
 
-_CLOCK = re.compile(r"(上午|早上|中午|下午|晚上)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})"
-                    r"\s*[点:：]")
+_EVENING = ("下午", "晚上", "今晚", "明晚", "傍晚", "夜里")
+_CLOCK = re.compile(r"(上午|早上|中午|下午|晚上|今晚|明晚|傍晚|夜里)?\s*"
+                    r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点:：]")
 _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 
 
@@ -80,6 +81,6 @@ def parse_hour(text: str) -> int | None:
         hour = _NUMBERS.get(tens, 1) * 10 + _NUMBERS.get(ones, 0)
     else:
         hour = _NUMBERS[number[0]]
-    if part in ("下午", "晚上") and hour < 12:
+    if part in _EVENING and hour < 12:
         hour += 12
     return hour if 0 <= hour <= 23 else None

@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.activities import SPACE_KEYWORDS, ActionBookSpace, keyword_in
 from actions.catalogue import (
     PAGE_SIZE,
     held_title,
@@ -35,6 +36,8 @@ from bot.outcome import outcome
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
 
+#: asking whether a space can be booked
+BOOKING = re.compile(r"预约|预定|预订|约|订")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
     "您可以换个说法，或者说“转人工”请馆员帮忙。"
@@ -69,6 +72,9 @@ class ActionAnswerPolicy(LibraryAction):
             show_resources(dispatcher, *resources)
         elif found := held_title(question):  # "有夏洛的网吗": a title, not a rule
             return show_results(dispatcher, *found, offset=0)
+        elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
+            # "河西分馆的自习室可以预约吗": yes, and these are its free times
+            return ActionBookSpace().request(dispatcher, tracker)
         elif answer.kind == "suggest":
             offer_menu(dispatcher, tracker, answer)
         else:

@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous
-from actions.dates import DAY_WORDS, describe_day, parse_day
+from actions.dates import DAY_WORDS, describe_day, parse_day, parse_hour
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
@@ -97,8 +97,14 @@ class ActionOpeningHours(FaqFirst):
         if day < today:
             lines.append("这个日期已经过去了，下面是今天的开放情况。")
             day = today
+        hour = parse_hour(tracker.latest_message.get("text", ""))
         for branch in branches:
-            lines.append(hours_text(services().info.hours_on(branch.code, day), today))
+            hours = services().info.hours_on(branch.code, day)
+            lines.append(hours_text(hours, today))
+            if hour is not None and hours.opens is not None and hours.closes is not None:
+                # "晚上十点还能去看书吧": the premise, checked
+                open_then = hours.opens.hour <= hour < hours.closes.hour
+                lines.append(f"{hour}点时{'正在开放' if open_then else '不开放'}。")
             if not branch.confirmed:
                 lines.append(UNCONFIRMED_NOTE)
             dispatcher.utter_message(text="\n".join(lines),
