@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SHORT_REPLY, chosen_position, previous
 from actions.dates import parse_day, parse_hour
-from actions.faq_answers import FaqFirst
+from actions.faq_answers import QUESTION, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
@@ -65,7 +65,7 @@ def slot_chosen(tracker: Tracker) -> int | None:
     text = tracker.latest_message.get("text", "")
     offered = previous(tracker, "space_slots") or {}
     ids, starts = offered.get("slot_ids") or [], offered.get("starts") or []
-    if len(text) > SHORT_REPLY or not ids:
+    if len(text) > SHORT_REPLY or not ids or QUESTION.search(text):  # "明天开门吗"
         return None
     position = chosen_position(text)
     if position is not None:
@@ -109,9 +109,12 @@ class ActionListEvents(FaqFirst):
         if not events and keyword:
             events = services().activities.upcoming_events(clock.now())
         branch = named_branch(tracker)
-        if branch is not None:  # "少儿馆有什么活动": that branch's, if it has any
-            events = [e for e in events if e.branch == branch.name] or events
-            branch = branch if events and events[0].branch == branch.name else None
+        if branch is not None:  # "少儿馆有什么活动": that branch's
+            at_branch = [e for e in events if e.branch == branch.name]
+            if not at_branch and events:
+                dispatcher.utter_message(text=f"{branch.name}近期没有活动，以下是其他馆的活动。")
+                branch = None
+            events = at_branch or events
         if not events:
             dispatcher.utter_message(text="近期暂时没有可报名的活动，请关注图书馆公众号的活动预告。",
                                      **outcome("events", titles=[]))
@@ -151,6 +154,24 @@ class ActionSignUpEvent(FaqFirst):
         return [SlotSet("event_id", None)]
 
 
+def offer_free_slots(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The free time slots of the space the reader named (of any space if none)."""
+    keyword = keyword_in(tracker, SPACE_KEYWORDS)
+    slots = services().activities.open_slots(clock.now(), keyword, limit=6)
+    if not slots:
+        dispatcher.utter_message(text="近期没有可预约的空闲时段。", **outcome("space_slots"))
+        return
+    dispatcher.utter_message(
+        text="可以预约的空闲时段（选一个即可）：",
+        buttons=[{"title": f"{s.space}（{s.branch}）{s.starts_at:%m月%d日 %H:%M}"
+                           f"–{s.ends_at:%H:%M}",
+                  "payload": payload("book_space", slot_id=str(s.slot_id))}
+                 for s in slots],
+        **outcome("space_slots", slot_ids=[s.slot_id for s in slots],
+                  starts=[s.starts_at.isoformat() for s in slots]),
+    )
+
+
 class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
     requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
@@ -158,21 +179,7 @@ class ActionBookSpace(FaqFirst):
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         slot_id = as_id(entity_or_slot(tracker, "slot_id")) or slot_chosen(tracker)
         if slot_id is None:
-            keyword = keyword_in(tracker, SPACE_KEYWORDS)
-            slots = services().activities.open_slots(clock.now(), keyword, limit=6)
-            if not slots:
-                dispatcher.utter_message(text="近期没有可预约的空闲时段。",
-                                         **outcome("space_slots"))
-                return []
-            dispatcher.utter_message(
-                text="可以预约的空闲时段（选一个即可）：",
-                buttons=[{"title": f"{s.space}（{s.branch}）{s.starts_at:%m月%d日 %H:%M}"
-                                   f"–{s.ends_at:%H:%M}",
-                          "payload": payload("book_space", slot_id=str(s.slot_id))}
-                         for s in slots],
-                **outcome("space_slots", slot_ids=[s.slot_id for s in slots],
-                          starts=[s.starts_at.isoformat() for s in slots]),
-            )
+            offer_free_slots(dispatcher, tracker)
             return []
         reader = verified_reader(tracker)
         if reader is None:

@@ -65,12 +65,14 @@ def describe_day(day: date, today: date) -> str:
 _EVENING = ("下午", "晚上", "今晚", "明晚", "傍晚", "夜里")
 _CLOCK = re.compile(r"(上午|早上|中午|下午|晚上|今晚|明晚|傍晚|夜里)?\s*"
                     r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点:：]")
+#: "一点" that is no time: "晚一点去", "一点点", "快一点"
+_NOT_A_TIME = re.compile(r"[早晚快多慢]一点|一点[点儿]")
 _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 
 
 def parse_hour(text: str) -> int | None:
     """The hour of the day named in text ("下午两点" → 14, "9点" → 9), or None."""
-    match = _CLOCK.search(text)
+    match = _CLOCK.search(_NOT_A_TIME.sub(" ", text))
     if match is None:
         return None
     part, number = match.groups()
@@ -81,6 +83,6 @@ def parse_hour(text: str) -> int | None:
         hour = _NUMBERS.get(tens, 1) * 10 + _NUMBERS.get(ones, 0)
     else:
         hour = _NUMBERS[number[0]]
-    if part in _EVENING and hour < 12:
+    if (part in _EVENING and hour < 12) or (part == "中午" and hour < 6):
         hour += 12
     return hour if 0 <= hour <= 23 else None

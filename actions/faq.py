@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.activities import SPACE_KEYWORDS, ActionBookSpace, keyword_in
+from actions.activities import SPACE_KEYWORDS, keyword_in, offer_free_slots
 from actions.catalogue import (
     PAGE_SIZE,
     held_title,
@@ -23,7 +23,6 @@ from actions.catalogue import (
 from actions.context import previous
 from actions.digital_resources import show_resources
 from actions.faq_answers import (
-    answer_if_certain,
     answer_in_context,
     answer_text,
     answered,
@@ -37,7 +36,7 @@ from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
 
 #: asking whether a space can be booked
-BOOKING = re.compile(r"预约|预定|预订|约|订")
+BOOKING = re.compile(r"预约|预定|预订|能约|可以约|约一?个|能订|可以订|订一?个")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
     "您可以换个说法，或者说“转人工”请馆员帮忙。"
@@ -74,7 +73,7 @@ class ActionAnswerPolicy(LibraryAction):
             return show_results(dispatcher, *found, offset=0)
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
-            return ActionBookSpace().request(dispatcher, tracker)
+            offer_free_slots(dispatcher, tracker)
         elif answer.kind == "suggest":
             offer_menu(dispatcher, tracker, answer)
         else:
@@ -110,23 +109,28 @@ class ActionRephrase(LibraryAction):
 
     action_name = "action_rephrase"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         # As the dialogue policies' fallback it would otherwise be predicted again after
-        # itself, up to ten replies to one message.
-        return [*self.reply(dispatcher, tracker), FollowupAction("action_listen")]
+        # itself (also when another action takes a reply to its choice): up to ten
+        # replies to one message.
+        return [*await super().run(dispatcher, tracker, domain), FollowupAction("action_listen")]
 
-    def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "").strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
         if found := held_title(text):
             return show_results(dispatcher, *found, offset=0)
-        if answer_if_certain(dispatcher, tracker, text):
+        answer = answer_in_context(tracker, text)
+        if answer.kind == "answer":
+            say(dispatcher, answer)
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
-        if looks_like_a_title(text):  # "穷查理宝典": a book the library may not have
+        if answer.kind == "none" and looks_like_a_title(text):
+            # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have
             query = search_query(tracker)
             return show_results(dispatcher, query,
                                 services().catalogue.search(query, limit=PAGE_SIZE), offset=0)

@@ -23,8 +23,12 @@ RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
-QUESTION = re.compile(f"{RULE_QUESTION.pattern}|哪|谁|几|什么|怎|如何|有没有|是不是|对吧|是吧|"
-                      r"对不对|吧[？?。！!]*$")
+QUESTION = re.compile(f"{RULE_QUESTION.pattern}|哪|谁|几|什么|怎|如何|有没有|是不是")
+#: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
+ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
+                         r"需不需要")
+#: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧")
+PREMISE = re.compile(r"对吧|是吧|对不对|吧[？?。！!]*$")
 
 #: the library's own names say nothing about which question is meant
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
@@ -127,11 +131,12 @@ class FaqFirst(LibraryAction):
         if (not raw.startswith("/") and not is_follow_up(raw)
                 and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
                                     "slot_id", "booking_id"}
-                and (self.personal or not self.questions_only or QUESTION.search(text))):
+                and (self.personal or not self.questions_only or QUESTION.search(text)
+                     or PREMISE.search(text))):
             if not self.requests.search(text):
                 answer = answer_in_context(tracker, raw)
                 if (self.personal and answer.kind == "suggest"
-                        and RULE_QUESTION.search(text)):  # "我用我老公的证借书可以吗"
+                        and ASKS_A_RULE.search(text)):  # "我用我老公的证借书可以吗"
                     offer_menu(dispatcher, tracker, answer)
                     return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):

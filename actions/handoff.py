@@ -17,6 +17,7 @@ from actions.faq_answers import FaqFirst
 from actions.library import channel_of, desk, verified_reader
 from bot.outcome import outcome
 from bot.services.handoff_model import weekday_and_time
+from bot.services.search_text import normalise
 
 HISTORY_LINES = 20
 TOPIC_WORDS = {
@@ -106,10 +107,15 @@ class ActionHandoffToStaff(FaqFirst):
     action_name = "action_handoff_to_staff"
     requests = re.compile(r"人工|真人|活人|馆员|工作人员|客服|转接|有人吗|我要(投诉|反映|举报)|"
                           r"找.{0,4}(负责人|领导)")
+    #: asking for a person in so many words: never the FAQ's
+    explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|找.{0,2}馆员|"
+                          r"找.{0,2}工作人员|转接|我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
     questions_only = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        if (tracker.latest_message.get("intent") or {}).get("name") == "request_research_help":
+        text = normalise(tracker.latest_message.get("text", ""))
+        if ((tracker.latest_message.get("intent") or {}).get("name") == "request_research_help"
+                or self.explicit.search(text)):
             return self.request(dispatcher, tracker)
         return super().act(dispatcher, tracker)
 

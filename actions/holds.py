@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import invalid_isbn, search_query
 from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
-from actions.faq_answers import FaqFirst, answer_if_certain
+from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
 from actions.reader_text import latest_entity_values, quote
@@ -25,7 +25,6 @@ from bot.services.search_text import title_key
 
 CHOICES = 5
 CANCELLING = re.compile(r"取消|不要|删")
-QUESTION = re.compile(r"吗|呢|有没有|[?？]")
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这个|就它|就要它")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
@@ -55,7 +54,8 @@ def result_chosen(tracker: Tracker) -> int | None:
     found = previous(tracker, "search") or {}
     ids = found.get("bib_ids") or []
     position = chosen_position(text)
-    if position is None and THIS_ONE.search(text) and len(set(found.get("titles") or [])) == 1:
+    if (position is None and THIS_ONE.search(text) and not QUESTION.search(text)  # "这本有电子版吗"
+            and len(set(found.get("titles") or [])) == 1):
         position = 0
     return ids[position] if position is not None and position < len(ids) else None
 

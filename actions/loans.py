@@ -104,8 +104,9 @@ def quoted_title(tracker: Tracker) -> str | None:
 class ActionListLoans(FaqFirst):
     action_name = "action_list_loans"
     personal = True
-    requests = re.compile(r"我的|我借|我有|我还有|我手上|我名下|我在借|帮我|给我|借了哪些|借了什么|"
-                          r"借了几本|借了多少|借阅查询|查借阅|当前借阅|my loans")
+    requests = re.compile(r"我的|我借|我有没有|我有.{0,6}(吗|没)|我还有|我手上|我名下|我在借|"
+                          r"帮我|给我|借了哪些|借了什么|借了几本|借了多少|借阅查询|查借阅|当前借阅|"
+                          r"my loans")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

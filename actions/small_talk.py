@@ -21,12 +21,9 @@ from bot.outcome import UTTERED, outcome
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
              "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
              "affirm": "utter_ask_what_else"}
-#: what a greeting or a goodbye says ("1", "奥威尔的1984" are neither, whatever the NLU
-#: made of their digits)
-SAYS = {"greet": re.compile(r"你好|您好|嗨|哈喽|hello|hi\b|早上好|下午好|晚上好|在吗|在不在|有人吗",
-                            re.I),
-        "goodbye": re.compile(r"再见|拜|88|886|bye|走了|下次|先这样|就这样|没事了|晚安|回头见|"
-                              r"结束", re.I)}
+#: what a greeting or a goodbye is not, whatever the NLU made of it: digits alone ("1";
+#: "88" and "886" say goodbye), or asking for something ("有斗罗大陆吗")
+NOT_SMALL_TALK = re.compile(r"^(?!88$|886$)[\W\d_]*\d[\W\d_]*$|有.{2,}[吗么]")
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 
@@ -42,7 +39,7 @@ class ActionSmallTalk(LibraryAction):
                 and answer_if_certain(dispatcher, tracker, text)):
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        if intent in SAYS and not text.startswith("/") and not SAYS[intent].search(text):
+        if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
             # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure

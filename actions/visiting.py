@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -103,7 +103,7 @@ class ActionOpeningHours(FaqFirst):
             lines.append(hours_text(hours, today))
             if hour is not None and hours.opens is not None and hours.closes is not None:
                 # "晚上十点还能去看书吧": the premise, checked
-                open_then = hours.opens.hour <= hour < hours.closes.hour
+                open_then = hours.opens <= time(hour) < hours.closes
                 lines.append(f"{hour}点时{'正在开放' if open_then else '不开放'}。")
             if not branch.confirmed:
                 lines.append(UNCONFIRMED_NOTE)

@@ -54,16 +54,17 @@ PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活�
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
-OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下|查查|我有(没有)?.{0,6}(吗|没)|"
+OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
                          r"我的(读者)?证|我借的|我(还)?欠")
-#: ... not how a rule works
-HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以吗|为什么")
+#: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
+HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
+                    r"必要|可能")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
+    (re.compile(r"预约"), "list_reservations"),
     (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
     (re.compile(r"逾期|借的书|借了|在借|到期"), "list_loans"),
-    (re.compile(r"预约"), "list_reservations"),
 ]
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
@@ -86,23 +87,26 @@ NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真
 
 
 @cache
+def _branches() -> list[dict[str, Any]]:
+    return yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
+
+
+@cache
 def branch_aliases() -> list[tuple[str, str]]:
     """(normalised alias, branch name)."""
-    branches = yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
     pairs = {(normalise(alias), branch["name"])
-             for branch in branches for alias in [branch["name"], *branch.get("aliases", [])]}
+             for branch in _branches() for alias in [branch["name"], *branch.get("aliases", [])]}
     return sorted(pairs)
 
 
 @cache
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
-    """"鼓楼那边的区图书馆", "建邺的图书馆": a district's name shortly before 图书馆 or 馆
+    """"鼓楼那边的区图书馆", "建邺的图书馆": a district's name just before 图书馆 or 馆
     names that district's library (a branch named "<district>区图书馆")."""
-    branches = yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
     found = []
-    for branch in branches:
+    for branch in _branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
-            found.append((re.compile(district.group(1) + r"[^，。？?！!、]{0,5}?(图书馆|馆)"),
+            found.append((re.compile(district.group(1) + r"(?:那边|这边|那儿)?的?区?(?:图书馆|馆)"),
                           branch["name"]))
     return found
 
@@ -169,7 +173,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
     if OWN_REQUEST.search(plain):
         intent = None
-    if CANCEL.search(plain) and BOOKED.search(plain) and not ASKS_WHY.search(plain):
+    untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
+    if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"
     if intent is None and PERSON.search(plain) and not NOT_A_HANDOFF.search(plain):
         intent = "request_human"

@@ -44,14 +44,14 @@ MAX_MESSAGE_CHARS = 2000
 NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如需帮助，也可以到馆咨询服务台。"
 # Words that abandon the current step (a form, the password prompt, a confirmation):
 # sent as /deny.
-CANCEL_WORDS = {"取消", "算了", "不要了", "不用了", "退出", "不预约了", "cancel", "/deny"}
+CANCEL_WORDS = {"取消", "退出", "cancel", "/deny"}
 #: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
-GIVING_UP = re.compile(r"算了|算啦|不要了|不用了|不需要了|再想想|先取消|取消吧|放弃|"
-                       r"先不[要用约借订办报]|不(?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名)了")
+GIVING_UP = re.compile(r"算了|算啦|不要了|不用了|不需要了|再想想|先取消(吧|了)?$|取消吧$|"
+                       r"放弃(预约)?|先不[要用约借订办报]|"
+                       r"不(?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名)了")
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
-#: asks a question)
-GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|"
-                              r"这本|这个|书|预约")
+#: and "不用预约了吗" ask something)
+GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|这本|这个")
 # Outcomes after which the reader may well type the password again.
 REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKED,
            Verification.CARD_EXPIRED}
@@ -114,11 +114,11 @@ def clean_text(text: str | None) -> str:
 
 
 def gives_up(text: str) -> bool:
-    """Whether the message only abandons the current step."""
-    plain = text.strip().casefold()
+    """Whether the message only abandons the current step (in 繁體 too)."""
+    plain = zhconv.convert(text.strip().casefold(), "zh-cn")
     return plain in CANCEL_WORDS or (
         GIVING_UP.search(plain) is not None
-        and len(GIVING_UP_FILLER.sub("", GIVING_UP.sub("", plain))) <= 1)
+        and not GIVING_UP_FILLER.sub("", GIVING_UP.sub("", plain)))
 
 
 def _reserved(text: str) -> str:

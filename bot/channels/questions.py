@@ -25,17 +25,29 @@ _TITLE = re.compile(r"《[^》]*》")
 _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 
 
-#: a request for a book ("帮我预约《平凡的世界》") is a question of its own too
+#: a request for a book ("帮我预约《平凡的世界》") is a question of its own too, when
+#: what follows turns to something else ("另外今天开到几点", not "可以在江宁馆取吗")
 REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|麻烦|预约|预定|查一下|查查")
+_TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对了|另)")
 #: what is asked of each title alike (not "哪本好看")
-_FOR_EACH_TITLE = re.compile(r"有没有|有吗|有么|还有|在架|借|预约|预定|查")
+_FOR_EACH_TITLE = re.compile(r"有没有|有吗|有么|在架|借|预约|预定|查")
 #: several titles asked about together ("有没有《草房子》和《城南旧事》")
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
 
 def _asks(clause: str) -> bool:
-    return (bool(ASKS.search(clause)) or (_HIDDEN in clause and bool(REQUESTS.search(clause)))
-            ) and len(CJK.findall(clause)) >= 2
+    return (bool(ASKS.search(clause)) or _requests_a_title(clause)) \
+        and len(CJK.findall(clause)) >= 2
+
+
+def _requests_a_title(clause: str) -> bool:
+    return _HIDDEN in clause and bool(REQUESTS.search(clause))
+
+
+def _cut_between(earlier: str, later: str) -> bool:
+    """Whether two clauses are two questions."""
+    return _asks(earlier) and _asks(later) and (
+        bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later)))
 
 
 def _one_per_title(question: str) -> list[str]:
@@ -55,7 +67,7 @@ def _pieces(text: str) -> list[str]:
         clauses = [c for c in _CLAUSES.split(sentence) if c.strip()]
         current = ""
         for clause in clauses:
-            if current and _asks(current) and _asks(clause):
+            if current and _cut_between(current, clause):
                 pieces.append(current)
                 current = ""
             current += clause
