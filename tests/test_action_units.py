@@ -207,6 +207,7 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("下午两点", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个", []))) == 9
     assert slot_chosen(conversation(("你好", []), ("后天下午两点", []))) is None
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天还开吗", []))) is None
 
 
 def test_a_volume_alone_is_of_the_title_searched_before() -> None:
@@ -224,6 +225,7 @@ def test_a_bare_phrase_is_taken_for_a_title(text: str, title: bool) -> None:
 
 
 @pytest.mark.parametrize(("text", "hour"), [
-    ("后天下午两点", 14), ("晚上十点", 22), ("9点", 9), ("二十点", 20), ("明天", None)])
+    ("后天下午两点", 14), ("晚上十点", 22), ("9点", 9), ("二十点", 20), ("明天", None),
+    ("今天晚一点去还开着吗", None), ("中午一点开门吗", 13)])
 def test_the_hour_a_reader_names(text: str, hour: int | None) -> None:
     assert parse_hour(text) == hour

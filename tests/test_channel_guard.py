@@ -111,7 +111,8 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     assert seen == ["/deny"] and service.checked == []
 
 
-@pytest.mark.parametrize("text", ["第二个不要了，取消掉", "算了，周末开门吗", "取消我的预约"])
+@pytest.mark.parametrize("text", ["第二个不要了，取消掉", "算了，周末开门吗", "取消我的预约",
+                                  "先取消我的预约", "不用预约了吗", "不用了吗"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 

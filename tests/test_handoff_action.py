@@ -12,6 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.faq
+import actions.faq_answers
 import actions.handoff
 from actions.faq import ActionRephrase
 from actions.handoff import ActionHandoffToStaff
@@ -113,3 +114,19 @@ def test_a_second_unclear_message_in_a_row_goes_to_a_librarian(
     run(ActionRephrase(), [*first, {"event": "bot", "text": "换个说法？"},
                            user("就是那个啊", "nlu_fallback")])
     assert desk.opened[0]["topic"] == "fallback"
+
+
+def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
+    desk: FakeDesk, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class SureKnowledge:
+        def answer(self, question: str) -> FaqAnswer:
+            return FaqAnswer(kind="answer", entry_id=2, key="contact-002",
+                             question="人工咨询电话是多少", answer="咨询电话见官网。")
+
+    monkeypatch.setattr(actions.faq_answers, "services",
+                        lambda: type("Services", (), {"knowledge": SureKnowledge()})())
+    assert run(ActionHandoffToStaff(), [user("咨询电话", "request_human")]) == "咨询电话见官网。"
+    assert desk.opened == []
+    run(ActionHandoffToStaff(), [user("转人工，我想问一下咨询电话", "request_human")])
+    assert len(desk.opened) == 1

@@ -32,6 +32,8 @@ from bot.services.search_text import isbn_in
     # cancelling a space or an event, not asking why one was cancelled
     ("取消我的场地预约", "cancel_booking", {}),
     ("2020年那会儿的活动为什么都取消了", None, {}),
+    ("取消《房间》的预约", None, {"title": "房间"}),
+    ("从江宁到金陵图书馆怎么走", None, {"branch": "金陵图书馆"}),
 ])
 def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> None:
     found, tagged = signals(text)
@@ -72,6 +74,10 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我借的书快到期了，帮我续借", "renew_loan"),
     ("ask_policy", "我的证过期了怎么办", None),
     ("ask_policy", "书丢了怎么办", None),
+    ("ask_policy", "查一下办证的费用", None),
+    ("ask_policy", "我的证过期了还能借书吗", None),
+    ("ask_policy", "我借的书可以续借几次", None),
+    ("ask_policy", "帮我查一下预约状态", "list_reservations"),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
