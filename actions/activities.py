@@ -59,6 +59,11 @@ def event_chosen(tracker: Tracker) -> int | None:
     return ids[position] if position is not None and position < len(ids) else None
 
 
+#: "这周六上午": the hours a part of the day starts in
+PARTS_OF_DAY = {"上午": range(6, 12), "中午": range(11, 14), "下午": range(12, 18),
+                "晚上": range(18, 24)}
+
+
 def slot_chosen(tracker: Tracker) -> int | None:
     """The free time slot of "后天下午两点" or "第二个" among those the previous answer
     offered: the only one on that day (if named) at that hour (if named)."""
@@ -71,11 +76,13 @@ def slot_chosen(tracker: Tracker) -> int | None:
     if position is not None:
         return ids[position] if position < len(ids) else None
     day, hour = parse_day(text, clock.today()), parse_hour(text)
-    if day is None and hour is None:
+    hours = (range(hour, hour + 1) if hour is not None
+             else next((span for word, span in PARTS_OF_DAY.items() if word in text), None))
+    if day is None and hours is None:
         return None
     matching = [slot for slot, start in zip(ids, map(datetime.fromisoformat, starts),
                                             strict=True)
-                if (day is None or start.date() == day) and (hour is None or start.hour == hour)]
+                if (day is None or start.date() == day) and (hours is None or start.hour in hours)]
     return matching[0] if len(matching) == 1 else None
 
 

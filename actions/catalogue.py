@@ -44,12 +44,10 @@ def search_query(tracker: Tracker) -> str:
         for entity in ("isbn", "title", "author", "subject")
         for value in latest_entity_values(tracker, entity)
     ]
-    if parts:
-        return " ".join(parts)
     text = tracker.latest_message.get("text", "")
-    if text.startswith("/"):
+    if text.startswith("/") and not parts:
         return ""
-    query = FILLER.sub(" ", text).strip()
+    query = " ".join(parts) if parts else FILLER.sub(" ", text).strip()
     earlier = tracker.get_slot("search_query")
     if earlier and (volume := VOLUME_ONLY.fullmatch(query)):
         # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's)

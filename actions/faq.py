@@ -114,7 +114,10 @@ class ActionRephrase(LibraryAction):
         # As the dialogue policies' fallback it would otherwise be predicted again after
         # itself (also when another action takes a reply to its choice): up to ten
         # replies to one message.
-        return [*await super().run(dispatcher, tracker, domain), FollowupAction("action_listen")]
+        events = await super().run(dispatcher, tracker, domain)
+        if any(event.get("event") == "followup" for event in events):
+            return events  # e.g. verification, started by the action that took a choice
+        return [*events, FollowupAction("action_listen")]
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "").strip()

@@ -28,10 +28,14 @@ QUESTION = re.compile(f"{RULE_QUESTION.pattern}|哪|谁|几|什么|怎|如何|�
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
                          r"需不需要")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧")
-PREMISE = re.compile(r"对吧|是吧|对不对|吧[？?。！!]*$")
+PREMISE = re.compile(r"对吧|是吧|对不对|[的了是]吧[？?。！!]*$")
 
 #: the library's own names say nothing about which question is meant
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
+
+#: a question this short leaves its subject to the previous one ("要押金吗", "要交钱吗")
+ELLIPTICAL = 5
+CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 
 PLACEHOLDER_NOTE = "（本条信息待图书馆确认，请以官网公告或服务台答复为准。）"
 
@@ -80,6 +84,11 @@ def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     answer came from the FAQ ("要押金吗" after an answer about the reader card), the
     answer to it read together with the reader's previous message."""
     knowledge = services().knowledge
+    if previous(tracker, "faq") is not None and len(CJK_CHARS.findall(question)) <= ELLIPTICAL:
+        # "要押金吗" after an answer about the reader card: about the card
+        in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
+        if in_context.kind == "answer":
+            return in_context
     answer = knowledge.answer(question)
     if answer.kind != "answer" and previous(tracker, "faq") is not None:
         in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
@@ -148,6 +157,11 @@ class FaqFirst(LibraryAction):
             if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
                 return []
+        return self.request(dispatcher, tracker)
+
+    def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                    ) -> list[dict[str, Any]]:
+        """"在总馆取吧" to "请选择取书的馆" is the choice, never a question for the FAQ."""
         return self.request(dispatcher, tracker)
 
     def words_beyond_request(self, tracker: Tracker) -> list[str]:

@@ -75,13 +75,20 @@ class LibraryAction(Action):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                    ) -> list[dict[str, Any]]:
+        """Handles a reply to the choice this action offered."""
+        return self.act(dispatcher, tracker)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         chosen = next((action for applies, action in self.answers_choice
                        if not isinstance(self, action) and applies(tracker)), None)
         try:
-            return (chosen() if chosen else self).act(dispatcher, tracker)
+            if chosen is not None:
+                return chosen().take_choice(dispatcher, tracker)
+            return self.act(dispatcher, tracker)
         except ServiceUnavailableError as error:
             logger.warning("%s: library system unavailable: %s", self.action_name, error)
             unknown = isinstance(error, OutcomeUnknownError)

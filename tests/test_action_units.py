@@ -208,12 +208,16 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个", []))) == 9
     assert slot_chosen(conversation(("你好", []), ("后天下午两点", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天还开吗", []))) is None
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
 
 
 def test_a_volume_alone_is_of_the_title_searched_before() -> None:
     tracker = conversation(("三体有吗", []), ("第二部呢", []), slots={"search_query": "三体"})
     assert search_query(tracker) == "三体 第二部"
     assert search_query(conversation(("第二部呢", []))) == "第二部"
+    tagged = conversation(("三体有吗", []), ("第二部呢", []), slots={"search_query": "三体"})
+    tagged.latest_message["entities"] = [{"entity": "title", "value": "第二部"}]
+    assert search_query(tagged) == "三体 第二部"
 
 
 @pytest.mark.parametrize(("text", "title"), [
