@@ -16,6 +16,7 @@ from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
+from bot.question_words import ASKS
 from bot.services.catalogue_query import FILLER
 from bot.services.catalogue_ranking import NEAR, main_title, similarity
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -32,8 +33,7 @@ VOLUME_ONLY = re.compile(r"(?:那|那么|预约|预定)?\s*(第\s*[一二三四�
 BARE_PHRASE = re.compile(r"[\u4e00-\u9fff·0-9A-Za-z：:，,\s]{2,15}")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 #: ... that neither asks, nor speaks of the reader or the assistant, nor hesitates
-NOT_A_TITLE = re.compile(r"吗|呢|吧|么|哪|谁|几|什么|怎|如何|有没有|是不是|能不能|可以|我|你|您|"
-                         r"啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有")
+NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|我|你|您|啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有")
 
 
 def search_query(tracker: Tracker) -> str:

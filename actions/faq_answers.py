@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
 from bot.outcome import outcome
+from bot.question_words import ASKS
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS
 from bot.services.search_text import normalise, tokens
@@ -23,7 +24,7 @@ RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
-QUESTION = re.compile(f"{RULE_QUESTION.pattern}|哪|谁|几|什么|怎|如何|有没有|是不是")
+QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
                          r"需不需要")

@@ -38,6 +38,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.card_numbers import CARD
+from bot.question_words import ASKS
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
@@ -70,8 +71,6 @@ ACCOUNT_TOPICS = [
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
 SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
-#: a question, not a request
-ASKS = re.compile(r"吗|么|呢|[?？]|哪|谁|几|什么|怎|如何|能不能|可不可以|可以|是否|有没有")
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
                     "out_of_scope", "nlu_fallback", "ask_policy", "ask_location",

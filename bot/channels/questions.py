@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
+from bot.question_words import ASKS
+
 MAX_QUESTIONS = 3
-ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎么|怎样|什么|啥|哪|如何|能不能|"
-                  r"可不可以|可以不|是否|有没有|要不要|是不是|行不行|开不开|借不借")
 _SENTENCES = re.compile(r"(?<=[？?！!。；;])")
 _CLAUSES = re.compile(r"(?<=[，,\s])")
 CJK = re.compile(r"[\u4e00-\u9fff]")

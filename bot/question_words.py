@@ -1,0 +1,11 @@
+"""The words that make a reader's message ask something (吗, 几, 哪, 怎么, 有没有 …), as
+opposed to a request or a name: one definition for the channel guard (cutting two
+questions apart), the NLU signals (a request, not a question) and the actions (a rule
+question for the FAQ, a bare title)."""
+
+from __future__ import annotations
+
+import re
+
+ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|啥|哪|谁|如何|能不能|可不可以|"
+                  r"可以|是否|有没有|要不要|是不是|行不行|开不开|借不借")
