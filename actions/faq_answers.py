@@ -81,21 +81,20 @@ def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAn
 
 
 def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
-    """The FAQ's answer to the question; if it is unclear on its own and the previous
-    answer came from the FAQ ("要押金吗" after an answer about the reader card), the
-    answer to it read together with the reader's previous message."""
+    """The FAQ's answer to the question, read together with the reader's previous
+    message when the previous answer came from the FAQ and the question is short
+    ("要押金吗" after an answer about the reader card) or unclear on its own."""
     knowledge = services().knowledge
-    if previous(tracker, "faq") is not None and len(CJK_CHARS.findall(question)) <= ELLIPTICAL:
-        # "要押金吗" after an answer about the reader card: about the card
-        in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
-        if in_context.kind == "answer":
-            return in_context
-    answer = knowledge.answer(question)
-    if answer.kind != "answer" and previous(tracker, "faq") is not None:
-        in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
-        if in_context.kind == "answer":
-            return in_context
-    return answer
+    if previous(tracker, "faq") is None:
+        return knowledge.answer(question)
+    short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
+    alone = None if short else knowledge.answer(question)
+    if alone is not None and alone.kind == "answer":
+        return alone
+    in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
+    if in_context.kind == "answer":
+        return in_context
+    return alone if alone is not None else knowledge.answer(question)
 
 
 def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -216,9 +216,10 @@ class ReaderSignals(GraphComponent):
             intent, found = signals(text)
             guessed = (message.get(INTENT) or {}).get("name")
             intent = intent or corrected(guessed, text)
+            plain = normalise(text)
             if intent is None and any(entity["entity"] == "branch" for entity in found):
-                intent = about_a_branch(guessed, normalise(text))
-            intent = intent or about_a_visit(guessed, normalise(text))
+                intent = about_a_branch(guessed, plain)
+            intent = intent or about_a_visit(guessed, plain)
             # Where a signal found an entity, it replaces what DIET tagged (DIET's spans
             # are often a character or two off: "江宁区馆五一").
             signalled = {entity["entity"] for entity in found}

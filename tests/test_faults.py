@@ -204,6 +204,16 @@ def hold_dialogue_until_confirmation(faults: Faults, sender: str, card: str,
     return confirm
 
 
+def placed_once(faults: Faults, sender: str, card: str, title: str, pickup: str,
+                sent: list[str]) -> None:
+    """Choosing the pickup branch places the hold: exactly one for this card and title,
+    and every message of the dialogue (sent, then pickup) processed once."""
+    done = turn(faults, sender, pickup)
+    assert "预约成功" in done.text, done.text
+    assert holds(faults, card, title) == 1
+    assert without_outcomes(user_messages(faults, sender)) == processed([*sent, pickup])
+
+
 def kill(process: subprocess.Popen) -> None:
     """SIGKILL to the process and its group (nothing is cleaned up, as in a crash)."""
     os.killpg(process.pid, signal.SIGKILL)
@@ -227,12 +237,9 @@ def test_redis_restarted_between_turns(faults: Faults) -> None:
     assert "密码" in turn(faults, sender, card).text  # the form still waits for the card
     confirm = turn(faults, sender, PASSWORD)
     assert f"确认预约《{title}" in confirm.text
-    done = turn(faults, sender, confirm.button("在"))
-    assert "预约成功" in done.text
-    assert holds(faults, card, title) == 1
     # The message refused while Redis was down never reached the conversation.
-    assert without_outcomes(user_messages(faults, sender)) == processed(
-        [f"帮我预约《{title}》", card, PASSWORD, confirm.button("在")])
+    placed_once(faults, sender, card, title, confirm.button("在"),
+                [f"帮我预约《{title}》", card, PASSWORD])
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -258,11 +265,7 @@ def test_postgresql_restarted_between_turns_and_down_for_one(faults: Faults) -> 
     finally:
         faults.postgres.start()
     assert holds(faults, card, title) == 0
-    done = turn(faults, sender, pickup)
-    assert "预约成功" in done.text, done.text
-    assert holds(faults, card, title) == 1
-    assert without_outcomes(user_messages(faults, sender)) == processed(
-        [f"帮我预约《{title}》", card, PASSWORD, pickup])
+    placed_once(faults, sender, card, title, pickup, [f"帮我预约《{title}》", card, PASSWORD])
 
 
 # --- a full disk -------------------------------------------------------------------------------
@@ -313,11 +316,8 @@ def test_action_server_killed_in_the_middle_of_a_hold(faults: Faults) -> None:
     kill(killed.children[-1])
     confirm = turn(faults, sender, PASSWORD)
     assert f"确认预约《{title}" in confirm.text
-    done = turn(faults, sender, confirm.button("在"))
-    assert "预约成功" in done.text
-    assert holds(faults, card, title) == 1
-    assert without_outcomes(user_messages(faults, sender)) == processed(
-        [f"帮我预约《{title}》", card, PASSWORD, confirm.button("在")])
+    placed_once(faults, sender, card, title, confirm.button("在"),
+                [f"帮我预约《{title}》", card, PASSWORD])
     killed.start_action_server()  # what systemd's Restart=on-failure does
 
 
@@ -335,11 +335,8 @@ def test_rasa_replica_killed_in_the_middle_of_a_hold(faults: Faults) -> None:
     confirm = turn(faults, sender, PASSWORD)
     assert confirm.server != first.server
     assert "验证成功" in confirm.text and f"确认预约《{title}" in confirm.text, confirm.text
-    done = turn(faults, sender, confirm.button("在"))
-    assert "预约成功" in done.text
-    assert holds(faults, card, title) == 1
-    assert without_outcomes(user_messages(faults, sender)) == processed(
-        [f"我想预约《{title}》", card, PASSWORD, confirm.button("在")])
+    placed_once(faults, sender, card, title, confirm.button("在"),
+                [f"我想预约《{title}》", card, PASSWORD])
     # The survivor answers the conversations of both (a restarted process is taken back
     # by HAProxy: tests/test_haproxy_front.py).
     listed = turn(faults, sender, "我的预约")

@@ -18,15 +18,13 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import httpx
 import pytest
-from aiohttp import web
 
 from bot.channels.guard import NO_REPLY_TEXT
 from bot.db.scratch import scratch_postgres_database
@@ -36,6 +34,7 @@ from bot.processes import AssistantProcesses, haproxy_binary, wait_until_answeri
 from bot.settings import load_settings
 from bot.setup_library import prepare_library
 from bot.training import ensure_model
+from tests.standins.replicas import Replicas
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -46,65 +45,9 @@ PROMPT_SECONDS = 1.0
 FLOOD_LIMIT = 20  # messages per conversation in 10 s (the template's `flooding`)
 
 
-class Backends:
-    """Stand-in Rasa and action servers (aiohttp, one loop on a thread). Each answers
-    ``{"replica": name}``; GET / and /health (HAProxy's checks) always answer 200.
-    Modes per replica: "ok"; "busy" (one request at a time, 20 ms each, like a Rasa
-    process's CPU-bound turn); "error" (every other request answers 500)."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.ports = {name: free_port() for name in names}
-        self.mode = {name: "ok" for name in names}
-        self.served: dict[str, list[str]] = {name: [] for name in names}
-        self.runners: list[web.AppRunner] = []
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-
-    def address(self, name: str) -> str:
-        return f"127.0.0.1:{self.ports[name]}"
-
-    async def _start(self, name: str) -> None:
-        busy = asyncio.Lock()
-
-        async def answer(request: web.Request) -> web.Response:
-            body = await request.read()
-            if request.path in ("/", "/health"):
-                return web.json_response({"replica": name})
-            if self.mode[name] == "error":
-                return web.json_response({"error": "broken"}, status=500)
-            if self.mode[name] == "busy":
-                async with busy:
-                    await asyncio.sleep(0.02)
-            self.served[name].append(body.decode("utf-8", "replace"))
-            return web.json_response({"replica": name})
-
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", answer)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", self.ports[name]).start()
-        self.runners.append(runner)
-
-    def _run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)
-
-    def __enter__(self) -> Backends:
-        self.thread.start()
-        for name in self.ports:
-            self._run(self._start(name))
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for runner in self.runners:
-            self._run(runner.cleanup())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
-        self.loop.close()
-
-
 @dataclasses.dataclass
 class Front:
-    rasa: Backends
+    rasa: Replicas
     port: int
     log: Path
 
@@ -119,7 +62,7 @@ def running_front(directory: Path, rasa_names: list[str],
     """HAProxy on the rendered template before stand-in Rasa servers (and one action
     server); stopped on exit."""
     reader_port, action_port = free_port(), free_port()
-    with Backends(rasa_names) as rasa, Backends(["action"]) as actions:
+    with Replicas(rasa_names) as rasa, Replicas(["action"]) as actions:
         config = write_private(render(
             f"127.0.0.1:{reader_port} {reader_options}".strip(), f"127.0.0.1:{action_port}",
             [rasa.address(name) for name in rasa_names], [actions.address("action")]),
@@ -224,8 +167,8 @@ def test_a_slowloris_client_neither_blocks_others_nor_stays(tmp_path: Path) -> N
             {answer[:40] for answer in answers}
         assert cut_after < 10 + 5
         # Nothing of the slow requests reached a replica.
-        assert all("reader-" in body for bodies in front.rasa.served.values()
-                   for body in bodies)
+        assert all("reader-" in body for name in front.rasa.ports
+                   for body in front.rasa.bodies(name))
 
 
 def refused(connection: socket.socket) -> bool:
@@ -328,7 +271,7 @@ def test_a_burst_from_one_sender_is_cut_and_the_others_are_answered(
     with running_front(tmp_path, ["rasa-a"]) as front:
         front.rasa.mode["rasa-a"] = "busy"
         asyncio.run(burst(front))
-        passed = [body for body in front.rasa.served["rasa-a"] if "other-" not in body]
+        passed = [body for body in front.rasa.bodies("rasa-a") if "other-" not in body]
 
     assert len(statuses) == 1000
     assert len(passed) == FLOOD_LIMIT, len(passed)
