@@ -66,9 +66,11 @@ def conversation() -> str:
 def test_one_conversation_is_throttled_after_a_few_failures(
         url: str, library: LibraryServices) -> None:
     verify, card, talk = library.circulation.verify_reader, new_card(url), conversation()
-    for _ in range(CONVERSATION_LIMIT):
+    for _ in range(CONVERSATION_LIMIT - 1):
         assert verify(card, "wrong", "test", talk) is Verification.WRONG_PASSWORD
-    # Even the right password is not checked now, from this conversation ...
+    # The failure that uses up the last try says so ...
+    assert verify(card, "wrong", "test", talk) is Verification.THROTTLED
+    # ... and even the right password is not checked now, from this conversation ...
     assert verify(card, PASSWORD, "test", talk) is Verification.THROTTLED
     # ... nor for another card (43 cards × one password from one sender).
     assert verify(new_card(url), PASSWORD, "test", talk) is Verification.THROTTLED
@@ -80,8 +82,9 @@ def test_one_conversation_is_throttled_after_a_few_failures(
 
 def test_unknown_cards_count_as_failures_too(url: str, library: LibraryServices) -> None:
     verify, talk = library.circulation.verify_reader, conversation()
-    for number in range(CONVERSATION_LIMIT):
+    for number in range(CONVERSATION_LIMIT - 1):
         assert verify(f"JL9{number:07d}", PASSWORD, "test", talk) is Verification.UNKNOWN_CARD
+    assert verify("JL98888888", PASSWORD, "test", talk) is Verification.THROTTLED
     assert verify(new_card(url), PASSWORD, "test", talk) is Verification.THROTTLED
 
 
@@ -89,9 +92,11 @@ def test_one_client_address_is_throttled_across_conversations(
         url: str, library: LibraryServices) -> None:
     verify, card = library.circulation.verify_reader, new_card(url)
     address = f"198.51.100.{secrets.randbelow(250)}"
-    for _ in range(CLIENT_LIMIT):  # a new widget session and card for every try
+    for _ in range(CLIENT_LIMIT - 1):  # a new widget session and card for every try
         assert verify(new_card(url), "wrong", "widget", conversation(), address) \
             is Verification.WRONG_PASSWORD
+    assert verify(new_card(url), "wrong", "widget", conversation(), address) \
+        is Verification.THROTTLED
     assert verify(card, PASSWORD, "widget", conversation(), address) is Verification.THROTTLED
     assert verify(card, PASSWORD, "widget", conversation(), "203.0.113.9") \
         is Verification.VERIFIED

@@ -3,10 +3,12 @@
 - Throttling: failures are recorded (login_failure) and counted per conversation
   (5 in 15 minutes), per client address (10 in 15 minutes; the widget's and the REST
   channel's callers) and per card (10 in an hour from anywhere locks the card for an
-  hour). A card lock does not apply to conversations in which the reader verified this
-  card before, so nobody can keep a reader out of their own WeChat or Telegram by
-  typing wrong passwords for their card elsewhere; those conversations still have
-  their own limit. A person at a counter who mistypes twice never notices any of it.
+  hour). The failure that reaches a conversation's or an address's limit is itself
+  answered as throttled (no password is asked for that could not be checked). A card
+  lock does not apply to conversations in which the reader verified this card before,
+  so nobody can keep a reader out of their own WeChat or Telegram by typing wrong
+  passwords for their card elsewhere; those conversations still have their own limit.
+  A person at a counter who mistypes twice never notices any of it.
 - One answer for an unknown card and a wrong password (the same work is done for
   both: an unknown card is checked against a dummy hash). Old hashes are replaced by
   Argon2id ones on the next successful verification. A blocked or expired card
@@ -76,6 +78,10 @@ class SqlReaderLogin:
                 self._fail(session, card, channel, sender_id, client, now)
                 if reader is not None:
                     self._lock_if_attacked(session, reader, now)
+                # The failure that uses up the last try says so, rather than inviting
+                # a password the next message would not be allowed to check.
+                if self._throttled(session, channel, sender_id, client, now):
+                    return Verification.THROTTLED
             if refused is not None or reader is None:
                 return refused or Verification.UNKNOWN_CARD
             session.execute(delete(LoginFailure).where(
