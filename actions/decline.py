@@ -1,9 +1,12 @@
 """"不要了", "算了", the "不预约了" button: the reader declines what the previous answer
 offered. Inside verification the form's own rule leaves it (actions/login.py); after
-"还有其他问题吗" the reader is saying goodbye (nlu_data/rules.yml)."""
+"还有其他问题吗" the reader is saying goodbye (nlu_data/rules.yml). When nothing was
+offered, a message that asks something or refuses nothing ("藏书量多少", "退证流程"
+read like a no to the NLU) gets the FAQ's answer if the FAQ is sure."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -11,9 +14,25 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import previous
+from actions.faq_answers import answer_if_certain
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction
 from bot.outcome import outcome
+from bot.question_words import ASKS
+
+#: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
+REFUSES = re.compile(r"不|没|别|算|免|取消|no", re.IGNORECASE)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: characters besides the refusal that make a subject of their own
+SUBJECT = 3
+
+
+def asks_something(text: str) -> bool:
+    """Whether a message the NLU took for a no says more than no: a question or a
+    subject of its own ("藏书量多少", "退证流程"; not "不用了谢谢", "不是不是")."""
+    rest = CJK.findall(REFUSES.sub("", text))
+    return (not text.startswith("/") and len(rest) >= SUBJECT
+            and bool(ASKS.search(text) or not REFUSES.search(text)))
 
 
 class ActionDecline(LibraryAction):
@@ -28,5 +47,7 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
+        if asks_something(text) and answer_if_certain(dispatcher, tracker, text):
+            return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []

@@ -15,7 +15,7 @@ import actions.holds
 from actions.activities import ActionListEvents, slot_chosen
 from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_query
 from actions.dates import parse_hour
-from actions.decline import ActionDecline
+from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
@@ -183,6 +183,15 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
     reply, events = run_action(ActionDecline(), tracker)
     assert reply.startswith("好的，不预约了")
     assert {"event": "slot", "name": "bib_id", "value": None, "timestamp": None} in events
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("藏书量多少", True), ("退证流程", True), ("不用预约吗", True),
+    ("不用了谢谢", False), ("不是不是", False), ("算了吧", False), ("我不要这本了", False),
+    ("/deny", False),
+])
+def test_a_no_that_says_more_goes_to_the_faq(text: str, asks: bool) -> None:
+    assert asks_something(text) is asks
 
 
 def conversation(*turns: tuple[str, list[dict[str, Any]]], slots: dict | None = None) -> Tracker:
