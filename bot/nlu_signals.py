@@ -44,8 +44,13 @@ from bot.settings import PROJECT_ROOT
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
-RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
+RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)")
+#: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
+HOLD_STATUS = re.compile(r"(预约|预定|约)(的|了|过).{0,12}(到了|到馆|能取|可以取|了没|了吗|排到)|"
+                         r"预约.{0,3}(在排队|排到)")
+#: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
+HOLD_RULE = re.compile(r"几天|多久|多长|怎么|如何|规定|会不会|通知|一般")
 #: a space or an event, not a book: "取消我的场地预约" cancels a booking
 BOOKED = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|活动|讲座|报名")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
@@ -141,9 +146,13 @@ def corrected(intent: str | None, text: str) -> str | None:
     """DIET's intent corrected where the words are clear: a book intent by whether the
     reader asks to reserve ("挪威森林" is a search, "预定一下人间失格" a hold); a question
     about the rules that asks about the reader's own account ("我有逾期没还的书吗",
-    "帮我看看还欠多少滞纳金") by what it asks about."""
+    "帮我看看还欠多少滞纳金") by what it asks about; a book request that asks after a hold
+    already placed is the reader's holds."""
     plain = normalise(text)
     reserves = RESERVE.search(plain) is not None
+    if (intent in {"place_reservation", "search_catalogue"} and HOLD_STATUS.search(plain)
+            and not HOLD_RULE.search(plain)):
+        return "list_reservations"
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
     if intent == "search_catalogue" and reserves:

@@ -78,6 +78,12 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我的证过期了还能借书吗", None),
     ("ask_policy", "我借的书可以续借几次", None),
     ("ask_policy", "帮我查一下预约状态", "list_reservations"),
+    ("search_catalogue", "可以帮我约活着吗，到河西取", "place_reservation"),
+    ("place_reservation", "我有预约在排队吗", "list_reservations"),
+    ("place_reservation", "上个月预约的《平凡的世界》到了没", "list_reservations"),
+    ("place_reservation", "帮我预约平凡的世界", None),
+    ("place_reservation", "预约的书到了能保留几天", None),
+    ("place_reservation", "预约的书到了会通知我吗", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
