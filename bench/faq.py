@@ -21,6 +21,7 @@ from bot.knowledge_cli import setup as knowledge_setup
 from bot.settings import PROJECT_ROOT, load_settings
 
 HOLDOUT = PROJECT_ROOT / "tests" / "data" / "faq_holdout.yml"
+LONG_DEV = PROJECT_ROOT / "tests" / "data" / "faq_long_dev.yml"
 
 
 def faq_section() -> list[str]:
@@ -41,6 +42,12 @@ def faq_section() -> list[str]:
             timings.append((time.perf_counter() - started) * 1000)
         rows = knowledge.export_rows()
         baseline = faq_baseline(rows, cases)
+        long_messages = yaml.safe_load(LONG_DEV.read_text(encoding="utf-8"))
+        long_report = evaluate_faq(knowledge, [c for c in long_messages if c["expected"]])
+        unanswerable = [c for c in long_messages if not c["expected"]]
+        long_baseline = faq_baseline(rows, [c for c in long_messages if c["expected"]])
+        wrongly_answered = sum(knowledge.answer(c["question"]).kind == "answer"
+                               for c in unanswerable)
     return [
         "## FAQ answering (`make bench` → bench/faq.py)",
         "",
@@ -56,6 +63,15 @@ def faq_section() -> list[str]:
         f"\"您是不是想问\" menu {report.share(report.menus):.3f}, offered a person (no "
         f"answer, no suggestion) {report.share(report.to_person):.3f}, answered "
         f"confidently with the wrong entry {report.share(report.wrong_answers):.3f}",
+        f"- long messages (`tests/data/faq_long_dev.yml`, {long_report.total} that one "
+        "entry answers, the development set of the long-message rule): right answer "
+        f"directly {long_report.share(long_report.direct_correct):.3f}, menu "
+        f"{long_report.share(long_report.menus):.3f}, offered a person "
+        f"{long_report.share(long_report.to_person):.3f}, wrong entry "
+        f"{long_report.share(long_report.wrong_answers):.3f}; of {len(unanswerable)} that "
+        f"no entry answers, {wrongly_answered} answered (the bigram baseline, which always "
+        f"answers: right {long_baseline.share(long_baseline.top1):.3f}, wrong "
+        f"{1 - long_baseline.share(long_baseline.top1):.3f}, all {len(unanswerable)} answered)",
         f"- index build: {build_ms:.0f} ms; answer latency p50 "
         f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
         " (in process, SQLite)",

@@ -73,6 +73,21 @@ def terms(text: str) -> tuple[str, ...]:
     return (*words, *bigrams)
 
 
+_CLAUSE_END = re.compile(r"[，。！？,.!?；;…~～\s]+")
+
+
+def cjk_length(text: str) -> int:
+    return sum(len(run) for run in _CJK.findall(text))
+
+
+def clause_pairs(text: str) -> list[str]:
+    """Each two neighbouring clauses of a message ("我家孩子五年级了，想让他自己去，不知道
+    允不允许小学生单独入馆" → three pairs): a long message's question usually lies in
+    one clause and its subject in the one before or after it."""
+    clauses = [c for c in _CLAUSE_END.split(text) if cjk_length(c) >= 2]
+    return [clauses[i] + "，" + clauses[i + 1] for i in range(len(clauses) - 1)]
+
+
 @dataclass(frozen=True)
 class Document:
     entry_id: int
