@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.guard import FORWARDED_TEXT, LEFT_TEXT, RATED_TEXT
+from bot.channels.guard import FORWARDED_TEXT, LEFT_TEXT, RATED_TEXT, RECEIPT_TEXT
 from bot.processes import AssistantProcesses
 from bot.services.handoff_model import StaffActor
 from bot.services.sql.handoff import SqlHandoff
@@ -42,7 +42,8 @@ def test_a_reader_is_handed_over_with_the_conversation_so_far(chat: Chat,
     # While the librarian has the conversation, the bot stays out of it.
     forwarded = text_of(chat(sender, "我想找民国时期的南京地图"))
     assert forwarded == FORWARDED_TEXT.format(ticket=ticket.ticket_id)
-    assert chat(sender, "最好是1930年代的") == []  # acknowledged once, not every line
+    # the whole acknowledgement once, then a short receipt for each line (never silence)
+    assert text_of(chat(sender, "最好是1930年代的")) == RECEIPT_TEXT
     readers_lines = [line.text for line in desk.transcript(ticket.ticket_id)
                      if line.author == "reader"]
     assert readers_lines == ["我想找民国时期的南京地图", "最好是1930年代的"]
@@ -78,7 +79,8 @@ def test_a_hundred_messages_while_waiting_are_all_kept_once(chat: Chat,
     sender = "handoff-reader-4"
     chat(sender, "转人工")
     replies = [chat(sender, f"补充说明第 {number} 条") for number in range(100)]
-    assert sum(1 for reply in replies if reply) == 1  # one acknowledgement, no flood
+    # one whole acknowledgement, then a short receipt each (never silence, no flood)
+    assert [text_of(reply) == RECEIPT_TEXT for reply in replies] == [False] + [True] * 99
     ticket = desk.open_ticket_for("rest", f"rest:{sender}")
     lines = [line.text for line in desk.transcript(ticket.ticket_id) if line.author == "reader"]
     assert lines == [f"补充说明第 {number} 条" for number in range(100)]

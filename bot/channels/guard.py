@@ -72,8 +72,10 @@ FORWARDED_TEXT = (
     "您的消息已转给馆员（工单 #{ticket}），请稍候。如需结束人工服务，请发送“结束人工”。"
 )
 RATED_TEXT = "感谢您的评价！还有其他问题可以随时问我。"
-# While a reader writes in quick succession, acknowledge only the first message.
+# While a reader writes in quick succession, the first message gets the whole
+# acknowledgement and the next ones a short receipt (never silence).
 ACK_QUIET_SECONDS = 30
+RECEIPT_TEXT = "（已转给馆员）"
 #: what separates the words of a mixed message ("周末开吗 我的密码abc12345")
 _WORDS = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。？！、,.?!:;]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -182,9 +184,9 @@ async def answered_by_desk(message: UserMessage, desk: ReaderDesk) -> bool:
             return True
         quiet = await asyncio.to_thread(desk.seconds_since_reader_wrote, ticket.ticket_id)
         await asyncio.to_thread(desk.add_reader_message, ticket.ticket_id, text)
-        if quiet is None or quiet >= ACK_QUIET_SECONDS:
-            await output.send_text_message(sender, FORWARDED_TEXT.format(ticket=ticket.ticket_id),
-                                           **outcome("handoff"))
+        acknowledgement = (FORWARDED_TEXT.format(ticket=ticket.ticket_id)
+                           if quiet is None or quiet >= ACK_QUIET_SECONDS else RECEIPT_TEXT)
+        await output.send_text_message(sender, acknowledgement, **outcome("handoff"))
         return True
     if await asyncio.to_thread(desk.record_rating, channel, sender, text):
         await output.send_text_message(sender, RATED_TEXT, **outcome("rated"))
