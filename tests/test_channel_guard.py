@@ -104,7 +104,8 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
     assert seen == ["/deny"] and service.checked == []
 
 
-@pytest.mark.parametrize("text", ["算了，不预约了", "我再想想，先取消吧", "那先不预约了", "不要了"])
+@pytest.mark.parametrize("text", ["算了，不预约了", "我再想想，先取消吧", "那先不预约了", "不要了",
+                                  "取消吧，不订了"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)

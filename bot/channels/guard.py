@@ -46,7 +46,7 @@ NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试
 # sent as /deny.
 CANCEL_WORDS = {"取消", "退出", "cancel", "/deny"}
 #: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
-GIVING_UP = re.compile(r"算了|算啦|不要了|不用了|不需要了|再想想|先取消(吧|了)?$|取消吧$|"
+GIVING_UP = re.compile(r"算了|算啦|不要了|不用了|不需要了|再想想|先取消(吧|了)?$|取消吧|"
                        r"放弃(预约)?|先不[要用约借订办报]|"
                        r"不(?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名)了")
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
