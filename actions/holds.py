@@ -20,7 +20,7 @@ from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.outcome import outcome
-from bot.services.interface import Hold, HoldOutcome, HoldResult, TitleHit
+from bot.services.interface import BranchInfo, Hold, HoldOutcome, HoldResult, TitleHit
 from bot.services.search_text import title_key
 
 CHOICES = 5
@@ -78,6 +78,14 @@ def confirmed_default(tracker: Tracker) -> str | None:
     if offered and offered.get("branches") and (intent == "affirm" or text in AFFIRM_WORDS):
         return offered["branches"][0]
     return None
+
+
+def confirmed(tracker: Tracker) -> bool:
+    """The reader confirmed the title and the pickup branch: a reply to "确认预约…吗", or
+    one of its buttons (they carry the branch) pressed later."""
+    text = tracker.latest_message.get("text", "")
+    return previous(tracker, "hold_confirm") is not None or (
+        text.startswith("/") and bool(latest_entity_values(tracker, "branch")))
 
 
 def hold_chosen(tracker: Tracker) -> int | None:
@@ -158,8 +166,9 @@ class ActionPlaceReservation(FaqFirst):
         if reader is None:
             return remembered + login_first(dispatcher, tracker, f"预约《{chosen.title}》",
                                             "place_hold")
-        if pickup is None:  # the reader confirms the title and chooses where to collect it
-            self.confirm(dispatcher, chosen)
+        if pickup is None or not confirmed(tracker):
+            # the reader confirms the title and the branch named, or chooses one
+            self.confirm(dispatcher, chosen, pickup)
             return remembered
         result = services().circulation.place_hold(reader, chosen.bib_id, pickup.code)
         placed = (outcome("hold_placed", title=chosen.title, branch=pickup.code)
@@ -169,17 +178,20 @@ class ActionPlaceReservation(FaqFirst):
         return clear_hold_slots()
 
     @staticmethod
-    def confirm(dispatcher: CollectingDispatcher, chosen: TitleHit) -> None:
-        """Asks to confirm the title and choose the pickup branch (those with a copy on
-        the shelf first)."""
+    def confirm(dispatcher: CollectingDispatcher, chosen: TitleHit,
+                pickup: BranchInfo | None = None) -> None:
+        """Asks to confirm the title and the pickup branch: the one the reader named
+        first ("确认" takes it), then those with a copy on the shelf."""
         branches = [b.name for b in services().info.branches()]
         shelves = [a.branch for a in sorted(chosen.availability, key=lambda a: not a.on_shelf)]
-        order = list(dict.fromkeys([*shelves, *branches[:1]]))
+        named = [pickup.name] if pickup else []
+        order = list(dict.fromkeys([*named, *shelves, *branches[:1]]))
         where = "；".join(f"{a.branch}{'有书在架' if a.on_shelf else '暂无在架'}"
                          for a in chosen.availability) or "目前各馆都没有在架复本，将为您排队"
+        ask = (f"在{pickup.name}取书。回复“确认”即可，或选择其他取书的馆："
+               if pickup else "请选择取书的馆（也可以直接回复馆名）：")
         dispatcher.utter_message(
-            text=f"确认预约《{chosen.title}》（{chosen.author}）吗？{where}。"
-                 "请选择取书的馆（也可以直接回复馆名）：",
+            text=f"确认预约《{chosen.title}》（{chosen.author}）吗？{where}。{ask}",
             buttons=[{"title": f"在{name}取书",
                       "payload": payload("place_reservation", bib_id=str(chosen.bib_id),
                                          branch=name)} for name in order[:4]]
