@@ -217,7 +217,8 @@ class ActionPlaceReservation(FaqFirst):
 
 class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
-    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我预约了|我约了")
+    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我预约了|我约了|"
+                          r"我(预约|约)的.{0,12}(到了|到馆|能取|可以取|了没)")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

@@ -138,7 +138,7 @@ class ActionRenewLoan(FaqFirst):
     action_name = "action_renew_loan"
     personal = True
     requests = re.compile(r"帮我|给我|我要|我想|续借一下|续一下|续上|第.本|全部|都续|一键|《|"
-                          r"^\W*(续借|续期|延期|續借)\W*$|renew")
+                          r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|renew")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         named = latest_entity_values(tracker, "title")
@@ -210,8 +210,8 @@ def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
 class ActionAccountStatus(FaqFirst):
     action_name = "action_account_status"
     personal = True
-    requests = re.compile(r"我的|我有没有|我欠|还欠|我还能|我还可以|我要交|帮我查|帮我看|"
-                          r"查一下我|查下我|账户|欠费查询")
+    requests = re.compile(r"我的|我有没有|我是不是有|我是不是欠|我欠|还欠|我还能|我还可以|我要交|"
+                          r"帮我查|帮我看|查一下我|查下我|账户|欠费查询")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
