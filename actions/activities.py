@@ -96,9 +96,18 @@ def event_named(tracker: Tracker) -> int | None:
     return named[0] if len(named) == 1 else None
 
 
+#: pointing back at the branch the previous answer was about ("那边有什么活动")
+POINTS_BACK = re.compile(r"那边|那里|那儿|那个馆|这个馆|该馆|那个分馆")
+
+
 def named_branch(tracker: Tracker) -> BranchInfo | None:
-    """The branch the reader's message names, if the library has it."""
+    """The branch the reader's message names, if the library has it, or the one the
+    previous answer (hours, a location) was about when the message points back to it."""
     names = latest_entity_values(tracker, "branch")
+    about = previous(tracker, "hours", "location", "events")
+    if not names and about and about.get("branch") and \
+            POINTS_BACK.search(tracker.latest_message.get("text", "")):
+        names = [about["branch"]]
     return services().info.find_branch(names[0]) if names else None
 
 
@@ -116,7 +125,7 @@ class ActionListEvents(FaqFirst):
         if not events and keyword:
             events = services().activities.upcoming_events(clock.now())
         branch = named_branch(tracker)
-        if branch is not None:  # "少儿馆有什么活动": that branch's
+        if branch is not None:  # "少儿馆有什么活动", "那边呢": that branch's
             at_branch = [e for e in events if e.branch == branch.name]
             if not at_branch and events:
                 dispatcher.utter_message(text=f"{branch.name}近期没有活动，以下是其他馆的活动。")
