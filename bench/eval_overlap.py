@@ -1,8 +1,8 @@
-"""Is the reader evaluation (tests/data/reader_eval/) disjoint from what the assistant
-learns from (nlu_data/ examples, the FAQ's questions and paraphrases)? Compared after
-normalisation — the retriever's own (繁體 → 简体, full-width → half-width, volume
-numbers), lower case, without punctuation, whitespace and emoji — exactly, and by
-character-bigram Jaccard similarity for near-duplicates."""
+"""Are the reader evaluations (tests/data/reader_eval/, reader_eval_fresh/) disjoint
+from what the assistant learns from (nlu_data/ examples, the FAQ's questions and
+paraphrases)? Compared after normalisation — the retriever's own (繁體 → 简体,
+full-width → half-width, volume numbers), lower case, without punctuation, whitespace
+and emoji — exactly, and by character-bigram Jaccard similarity for near-duplicates."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from bot.knowledge_cli import knowledge_files
 from bot.services.search_text import normalise
 from bot.settings import PROJECT_ROOT
 
-EVAL_DIR = PROJECT_ROOT / "tests" / "data" / "reader_eval"
+EVAL_DIRS = (PROJECT_ROOT / "tests" / "data" / "reader_eval",
+             PROJECT_ROOT / "tests" / "data" / "reader_eval_fresh")
 TRAINING_FILES = ("nlu.yml", "faq_questions.yml")
 NEAR = 0.8
 #: texts this short ("你好", "谢谢") are everyone's words, not copied phrasings
@@ -44,9 +45,13 @@ def training_texts() -> tuple[str, ...]:
 
 
 def evaluation_texts() -> list[str]:
-    load = lambda name: yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))  # noqa: E731
-    return ([case["text"] for case in load("messages.yml")]
-            + [turn["text"] for talk in load("conversations.yml") for turn in talk["turns"]])
+    texts = []
+    for directory in EVAL_DIRS:
+        messages, talks = (yaml.safe_load((directory / name).read_text(encoding="utf-8"))
+                           for name in ("messages.yml", "conversations.yml"))
+        texts += [case["text"] for case in messages]
+        texts += [turn["text"] for talk in talks for turn in talk["turns"]]
+    return texts
 
 
 @dataclass(frozen=True)
