@@ -142,6 +142,17 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
     return None
 
 
+def asks_after_a_hold(plain: str) -> bool:
+    return HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
+
+
+def book_intent(plain: str) -> str:
+    """What a message naming a book (a 《title》, an ISBN) asks for."""
+    if asks_after_a_hold(plain):  # "上周预约的《人世间》到了吗"
+        return "list_reservations"
+    return "place_reservation" if RESERVE.search(plain) else "search_catalogue"
+
+
 def corrected(intent: str | None, text: str) -> str | None:
     """DIET's intent corrected where the words are clear: a book intent by whether the
     reader asks to reserve ("挪威森林" is a search, "预定一下人间失格" a hold); a question
@@ -150,8 +161,8 @@ def corrected(intent: str | None, text: str) -> str | None:
     already placed is the reader's holds."""
     plain = normalise(text)
     reserves = RESERVE.search(plain) is not None
-    if (intent in {"place_reservation", "search_catalogue"} and HOLD_STATUS.search(plain)
-            and not HOLD_RULE.search(plain)):
+    if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST and \
+            asks_after_a_hold(plain):
         return "list_reservations"
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
@@ -175,10 +186,10 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     plain = normalise(text)  # the words in simplified characters (幫我預約 as 帮我预约)
     if isbn := ISBN_IN_TEXT.search(text):
         entities.append(_entity("isbn", re.sub(r"[\s-]", "", isbn.group(1)), isbn, 1))
-        intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
+        intent = book_intent(plain)
     if title := TITLE.search(text):
         entities.append(_entity("title", title.group(1).strip(), title, 1))
-        intent = "place_reservation" if RESERVE.search(plain) else "search_catalogue"
+        intent = book_intent(plain)
     if OWN_REQUEST.search(plain):
         intent = None
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold

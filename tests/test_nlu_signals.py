@@ -25,6 +25,7 @@ from bot.services.search_text import isbn_in
     # the reader's own holds and sign-ups stay with DIET; a phone number is no handoff
     ("取消预约《活着》", None, {"title": "活着"}),
     ("我预约的《活着》到了吗", None, {"title": "活着"}),
+    ("上周预约的《人世间》到了没", "list_reservations", {"title": "人世间"}),
     ("客服电话是多少", None, {}),
     ("我的预约，证号 jl 0000 0002", "list_reservations", {}),
     # a district's library in other words; the branch named first
@@ -80,6 +81,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "帮我查一下预约状态", "list_reservations"),
     ("search_catalogue", "可以帮我约活着吗，到河西取", "place_reservation"),
     ("place_reservation", "我有预约在排队吗", "list_reservations"),
+    ("nlu_fallback", "之前预约的三体能取了没", "list_reservations"),
     ("place_reservation", "上个月预约的《平凡的世界》到了没", "list_reservations"),
     ("place_reservation", "帮我预约平凡的世界", None),
     ("place_reservation", "预约的书到了能保留几天", None),
