@@ -9,10 +9,11 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.activities
 import actions.catalogue
 import actions.faq_answers
 import actions.holds
-from actions.activities import ActionListEvents, slot_chosen
+from actions.activities import ActionListEvents, named_branch, slot_chosen
 from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_query
 from actions.dates import parse_hour
 from actions.decline import ActionDecline, asks_something
@@ -242,3 +243,33 @@ def test_a_bare_phrase_is_taken_for_a_title(text: str, title: bool) -> None:
     ("今天晚一点去还开着吗", None), ("中午一点开门吗", 13)])
 def test_the_hour_a_reader_names(text: str, hour: int | None) -> None:
     assert parse_hour(text) == hour
+
+
+def test_pointing_back_means_the_branch_of_the_previous_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class Info:
+        @staticmethod
+        def find_branch(name: str) -> str:
+            return f"branch {name}"
+
+    class Services:
+        info = Info()
+
+    monkeypatch.setattr(actions.activities, "services", lambda: Services())
+    about_children = {"kind": "hours", "branch": "JL-CHILD", "date": "2026-10-28"}
+    there = conversation(("少儿馆几点关门", [about_children]), ("最近那边有什么活动", []))
+    assert named_branch(there) == "branch JL-CHILD"
+    anywhere = conversation(("少儿馆几点关门", [about_children]), ("最近有什么活动", []))
+    assert named_branch(anywhere) is None
+
+
+def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
+    offered = {"kind": "hold_confirm", "title": "活着", "bib_id": 1, "branches": ["河西分馆"]}
+    assert actions.holds.confirmed(conversation(("预约活着，河西取", [offered]), ("确认", [])))
+    after_login = conversation(("JL00000002", [{"kind": "login_password"}]),
+                               ("/password_checked", []))
+    # the branch named with the request is asked about again after verification
+    assert not actions.holds.confirmed(after_login)
+    pressed = conversation(("你好", []), ('/place_reservation{"bib_id": "1"}', []))
+    pressed.latest_message["entities"] = [{"entity": "branch", "value": "河西分馆"}]
+    assert actions.holds.confirmed(pressed)  # a confirmation's button, pressed later
