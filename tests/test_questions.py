@@ -28,7 +28,9 @@ def test_questions_of_a_message(text: str, questions: list[str]) -> None:
 def test_several_titles_are_asked_about_one_by_one() -> None:
     assert split_questions("有没有《草房子》和《城南旧事》") == [
         "有没有《草房子》", "有没有《城南旧事》"]
+    assert split_questions("有《乡土中国》和《江城》吗") == ["有《乡土中国》吗", "有《江城》吗"]
     assert split_questions("《三体》和《活着》哪本好看") == ["《三体》和《活着》哪本好看"]
+    assert split_questions("《活着》和《兄弟》有什么区别") == ["《活着》和《兄弟》有什么区别"]
 
 
 def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
