@@ -1,17 +1,20 @@
 """FAQ retrieval quality on held-out reader phrasings, and its speed.
 
-``python -m bench.faq`` prints the markdown section; bench/run.py includes it.
+``python -m bench.faq`` prints the markdown section (``--write``: puts it in
+docs/benchmarks.md); bench/run.py includes it.
 """
 
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
+from bench.sections import replace_section
 from bench.stats import percentile
 from bot import wiring
 from bot.baselines import faq_baseline
@@ -22,6 +25,8 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 HOLDOUT = PROJECT_ROOT / "tests" / "data" / "faq_holdout.yml"
 LONG_DEV = PROJECT_ROOT / "tests" / "data" / "faq_long_dev.yml"
+BEGIN = "<!-- FAQ answering: bench/faq.py -->"
+END = "<!-- end of FAQ answering -->"
 
 
 def faq_section() -> list[str]:
@@ -49,6 +54,7 @@ def faq_section() -> list[str]:
         wrongly_answered = sum(knowledge.answer(c["question"]).kind == "answer"
                                for c in unanswerable)
     return [
+        BEGIN,
         "## FAQ answering (`make bench` → bench/faq.py)",
         "",
         f"- published entries: {len(rows)}; held-out reader phrasings: {report.total} "
@@ -75,8 +81,12 @@ def faq_section() -> list[str]:
         f"- index build: {build_ms:.0f} ms; answer latency p50 "
         f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
         " (in process, SQLite)",
+        END,
     ]
 
 
 if __name__ == "__main__":
-    print("\n".join(faq_section()))
+    section = "\n".join(faq_section())
+    print(section)
+    if "--write" in sys.argv[1:]:
+        replace_section(BEGIN, END, section)
