@@ -13,6 +13,7 @@ import actions.activities
 import actions.catalogue
 import actions.faq_answers
 import actions.holds
+import actions.visiting
 from actions.activities import ActionListEvents, named_branch, slot_chosen
 from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_query
 from actions.dates import parse_hour
@@ -273,3 +274,27 @@ def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
     pressed = conversation(("你好", []), ('/place_reservation{"bib_id": "1"}', []))
     pressed.latest_message["entities"] = [{"entity": "branch", "value": "河西分馆"}]
     assert actions.holds.confirmed(pressed)  # a confirmation's button, pressed later
+
+
+def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = FaqAnswer(kind="answer", entry_id=1, key="hours-001", question="开放时间是？",
+                     answer="总馆 9:00–21:00")
+    theirs = FaqAnswer(kind="answer", entry_id=2, key="location-008",
+                       question="南京图书馆在哪里？", answer="南京图书馆（省馆）在中山东路189号。")
+
+    class Knowledge:
+        @staticmethod
+        def answer(_text: str) -> FaqAnswer:
+            return FaqAnswer(kind="suggest", suggestions=[(1, ours.question),
+                                                          (2, theirs.question)])
+
+        @staticmethod
+        def published_answer(entry: int) -> FaqAnswer:
+            return {1: ours, 2: theirs}[entry]
+
+    class Services:
+        knowledge = Knowledge()
+
+    monkeypatch.setattr(actions.visiting, "services", lambda: Services())
+    reply, _ = run_action(ActionOpeningHours(), tracker_with("南京图书馆几点关门", []))
+    assert reply.startswith("南京图书馆（省馆）在中山东路189号")
