@@ -80,7 +80,8 @@ SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
 UNSURE_OF_BRANCH = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
                     "out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                     "ask_opening_hours"}
-BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开不开|开着|开放|营业|下班|休息|闭馆|能去|还开")
+BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|"
+                          r"能去|还开")
 BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|怎么去|怎么走|路线|几号线|"
                           r"坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu_signals import corrected, signals
+from bot.nlu_signals import about_a_branch, corrected, signals
 from bot.services.search_text import isbn_in
 
 
@@ -99,3 +99,13 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("建邺那边的区图书馆跟金图一样礼拜四休息吧") == ["建邺区图书馆", "金陵图书馆"]
     assert branches("鼓楼馆和江宁馆今天都开到几点") == ["鼓楼区图书馆", "江宁区图书馆"]
     assert branches("金陵图书馆少儿馆在哪") == ["金陵图书馆少儿馆"]
+
+
+@pytest.mark.parametrize(("diet", "text", "intent"), [
+    ("nlu_fallback", "河西分馆12月10号正常开吧", "ask_opening_hours"),
+    ("nlu_fallback", "江宁馆怎么走", "ask_location"),
+    ("search_catalogue", "河西分馆有三体吗", None),
+])
+def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
+                                                 intent: str | None) -> None:
+    assert about_a_branch(diet, text) == intent
