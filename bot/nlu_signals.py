@@ -86,6 +86,7 @@ BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地�
                           r"坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
 VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习")
+BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|空位|空闲|有位|研讨|直播间|场地|房间")
 #: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
 NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
@@ -123,8 +124,11 @@ def _entity(name: str, value: str, match: re.Match[str], group: int = 0) -> dict
 
 def about_a_visit(intent: str | None, plain: str) -> str | None:
     """The hours, for a visit at a time of day ("晚上十点还能去看书吧") that DIET was
-    unsure about."""
-    if (intent in UNSURE_OF_BRANCH and CLOCK_TIME.search(plain) and VISIT.search(plain)
+    unsure about, or took for booking a space without any booking words ("今晚八点去
+    自习还来得及吧")."""
+    unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
+                                            and not BOOKS_A_SPACE.search(plain))
+    if (unsure and CLOCK_TIME.search(plain) and VISIT.search(plain)
             and not BRANCH_PLACE.search(plain)):
         return "ask_opening_hours"
     return None

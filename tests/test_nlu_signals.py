@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu_signals import about_a_branch, corrected, signals
+from bot.nlu_signals import about_a_branch, about_a_visit, corrected, signals
 from bot.services.search_text import isbn_in
 
 
@@ -109,3 +109,14 @@ def test_every_branch_named_is_found_in_order() -> None:
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:
     assert about_a_branch(diet, text) == intent
+
+
+@pytest.mark.parametrize(("diet", "text", "intent"), [
+    ("nlu_fallback", "晚上十点还能去看书吧", "ask_opening_hours"),
+    ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
+    ("book_space", "帮我约明天下午两点的自习座位", None),
+    ("book_space", "今晚八点自习室还有空位吗", None),
+])
+def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
+                                                  intent: str | None) -> None:
+    assert about_a_visit(diet, text) == intent
