@@ -171,6 +171,22 @@ def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
 
+def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE
+             ) -> tuple[str, SearchResult]:
+    """The search for the query, or for the whole title the message names when the NLU
+    tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间")."""
+    catalogue = services().catalogue
+    result = catalogue.search(query, limit=limit)
+    tagged = latest_entity_values(tracker, "title")
+    exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
+    if tagged and not exact and (whole := held_title(tracker.latest_message.get("text", ""))):
+        named = [main_title(hit.title) for hit in whole[1].hits
+                 if title_key(query) in title_key(hit.title)]
+        if named:
+            return named[0], catalogue.search(named[0], limit=limit)
+    return query, result
+
+
 class ActionSearchCatalogue(LibraryAction):
     action_name = "action_search_catalogue"
 
@@ -189,7 +205,7 @@ class ActionSearchCatalogue(LibraryAction):
                 **outcome("search", no_match=True, invalid_isbn=True, titles=[]),
             )
             return []
-        result = services().catalogue.search(query, limit=PAGE_SIZE)
+        query, result = searched(tracker, query)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it.
         if (not result.hits or result.near) and answer_if_certain(
@@ -203,8 +219,11 @@ class ActionShowMore(LibraryAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         query = tracker.get_slot("search_query")
-        if not query:
-            dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。")
+        if not query:  # "人间失格还有吗" with no results before: a search, not a next page
+            if not tracker.latest_message.get("text", "").startswith("/"):
+                return ActionSearchCatalogue().act(dispatcher, tracker)
+            dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。",
+                                     **outcome("clarify"))
             return []
         offset = int(tracker.get_slot("search_offset") or 0)
         result = services().catalogue.search(query, limit=PAGE_SIZE, offset=offset)

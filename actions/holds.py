@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import invalid_isbn, search_query
+from actions.catalogue import invalid_isbn, search_query, searched
 from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
 from actions.dates import describe_day
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain
@@ -119,7 +119,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
             text=f"“{quote(query)}”不是有效的 ISBN，请核对后再发，或告诉我书名。"
         )
         return None
-    result = services().catalogue.search(query, limit=CHOICES)
+    query, result = searched(tracker, query, CHOICES)
     if not result.hits and not named and answer_if_certain(
             dispatcher, tracker, tracker.latest_message.get("text", "")):
         return None  # "能帮我预约一下进馆吗": not a book, a question the FAQ answers

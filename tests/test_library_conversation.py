@@ -50,6 +50,12 @@ def test_search_pages_and_handles_no_hits(chat: Chat) -> None:
     assert "没有找到" in nothing and "荐购" in nothing
 
 
+def test_a_title_the_nlu_tagged_only_in_part_is_searched_whole(chat: Chat) -> None:
+    # DIET reads "还有吗" as "more results" and tags "人间" of 人间失格
+    assert "《人间失格》" in texts(chat(new_reader(), "人间失格还有吗"))
+    assert "预约《人间失格》" in texts(chat(new_reader(), "预定一下人间失格"))
+
+
 def test_bad_isbn_gets_a_clear_answer(chat: Chat) -> None:
     assert "不是有效的 ISBN" in texts(chat(new_reader(), "ISBN 978-7-5366-9293-1 有吗"))
 
@@ -124,6 +130,18 @@ def test_a_typed_pickup_branch_and_a_chosen_result(chat: Chat) -> None:
     assert "确认预约" not in texts(results)  # a search, not a hold
     assert "确认预约《平凡的世界" in texts(chat(reader, "就要第一本"))
     done = texts(chat(reader, "在河西分馆取"))
+    assert "预约成功" in done and "河西分馆" in done
+
+
+def test_a_pickup_branch_named_with_the_request_is_confirmed_before_the_hold(
+        chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "帮我预约《活着》，到河西分馆取")
+    chat(reader, "JL00000006")
+    confirm = texts(chat(reader, PASSWORD))
+    assert "确认预约《活着》" in confirm and "在河西分馆取书" in confirm
+    assert "预约成功" not in confirm
+    done = texts(chat(reader, "确认"))
     assert "预约成功" in done and "河西分馆" in done
 
 
