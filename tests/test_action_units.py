@@ -102,6 +102,7 @@ def test_a_near_match_is_offered_by_id_and_never_held_unasked(
         catalogue = NearOnly()
 
     monkeypatch.setattr(actions.holds, "services", lambda: Services())
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
     dispatcher = CollectingDispatcher()
     chosen = actions.holds.choose_title(dispatcher, tracker_with("预约解忧杂货铺", []))
     assert chosen is None  # the reader chooses: nothing is held for a title they did not name

@@ -139,7 +139,7 @@ def test_a_pickup_branch_named_with_the_request_is_confirmed_before_the_hold(
     chat(reader, "帮我预约《活着》，到河西分馆取")
     chat(reader, "JL00000006")
     confirm = texts(chat(reader, PASSWORD))
-    assert "确认预约《活着》" in confirm and "在河西分馆取书" in confirm
+    assert "确认预约《活着》" in confirm and "河西分馆取书" in confirm
     assert "预约成功" not in confirm
     done = texts(chat(reader, "确认"))
     assert "预约成功" in done and "河西分馆" in done
