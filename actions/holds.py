@@ -80,11 +80,13 @@ def confirmed_default(tracker: Tracker) -> str | None:
     return None
 
 
-def confirmed(tracker: Tracker) -> bool:
-    """The reader confirmed the title and the pickup branch: a reply to "确认预约…吗", or
-    one of its buttons (they carry the branch) pressed later."""
+def confirmed(tracker: Tracker, bib_id: int) -> bool:
+    """The reader confirmed this title and the pickup branch: a reply to "确认预约…吗"
+    about it (not a request for another title), or one of its buttons (they carry the
+    branch) pressed later."""
     text = tracker.latest_message.get("text", "")
-    return previous(tracker, "hold_confirm") is not None or (
+    offered = previous(tracker, "hold_confirm")
+    return (offered is not None and offered.get("bib_id") == bib_id) or (
         text.startswith("/") and bool(latest_entity_values(tracker, "branch")))
 
 
@@ -166,7 +168,7 @@ class ActionPlaceReservation(FaqFirst):
         if reader is None:
             return remembered + login_first(dispatcher, tracker, f"预约《{chosen.title}》",
                                             "place_hold")
-        if pickup is None or not confirmed(tracker):
+        if pickup is None or not confirmed(tracker, chosen.bib_id):
             # the reader confirms the title and the branch named, or chooses one
             self.confirm(dispatcher, chosen, pickup)
             return remembered
