@@ -26,8 +26,10 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
-#: the province's library, which readers mix up with this one ("南图几点关门")
-OTHER_LIBRARY = re.compile(r"南京图书馆|南图|省图|江苏省图书馆|中山东路")
+#: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
+OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
+#: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
+THIS_LIBRARY = re.compile(r"金陵|金图")
 
 
 def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -35,7 +37,8 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     other library (its answer or one of its candidates), not this library's hours or
     address. Says whether it answered."""
     text = normalise(tracker.latest_message.get("text", ""))
-    if not OTHER_LIBRARY.search(text):
+    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(text)
+            or latest_entity_values(tracker, "branch")):
         return False
     knowledge = services().knowledge
     answer = knowledge.answer(text)
