@@ -179,11 +179,14 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
-    if tagged and not exact and (whole := held_title(tracker.latest_message.get("text", ""))):
-        named = [main_title(hit.title) for hit in whole[1].hits
-                 if title_key(query) in title_key(hit.title)]
-        if named:
-            return named[0], catalogue.search(named[0], limit=limit)
+    text = tracker.latest_message.get("text", "")
+    if tagged and not exact and (whole := held_title(text)):
+        named = {main_title(hit.title) for hit in whole[1].hits
+                 if title_key(query) in title_key(hit.title)
+                 and title_key(main_title(hit.title)) in title_key(text)}
+        if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
+            title = named.pop()
+            return title, catalogue.search(title, limit=limit)
     return query, result
 
 
@@ -219,8 +222,10 @@ class ActionShowMore(LibraryAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         query = tracker.get_slot("search_query")
+        text = tracker.latest_message.get("text", "")
         if not query:  # "人间失格还有吗" with no results before: a search, not a next page
-            if not tracker.latest_message.get("text", "").startswith("/"):
+            if not text.startswith("/") and (latest_entity_values(tracker, "title")
+                                             or held_title(text)):
                 return ActionSearchCatalogue().act(dispatcher, tracker)
             dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。",
                                      **outcome("clarify"))
