@@ -97,7 +97,7 @@ def event_named(tracker: Tracker) -> int | None:
 
 
 #: pointing back at the branch the previous answer was about ("那边有什么活动")
-POINTS_BACK = re.compile(r"那边|那里|那儿|那个馆|这个馆|该馆|那个分馆")
+POINTS_BACK = re.compile(r"(?<!你们)(那边|那里|那儿)|那个馆|这个馆|该馆|那个分馆")
 
 
 def named_branch(tracker: Tracker) -> BranchInfo | None:
