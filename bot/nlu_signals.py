@@ -47,10 +47,12 @@ TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
-HOLD_STATUS = re.compile(r"(预约|预定|约)(的|了|过).{0,12}(到了|到馆|能取|可以取|了没|了吗|排到)|"
+HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
+                         r"了没|了吗|排到)|"
                          r"预约.{0,3}(在排队|排到)")
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
-HOLD_RULE = re.compile(r"几天|多久|多长|怎么|如何|规定|会不会|通知|一般")
+HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
+                       r"不去|带")
 #: a space or an event, not a book: "取消我的场地预约" cancels a booking
 BOOKED = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|活动|讲座|报名")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
@@ -86,7 +88,8 @@ BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地�
                           r"坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
 VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习")
-BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|空位|空闲|有位|研讨|直播间|场地|房间")
+BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
+                           r"房间")
 #: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
 NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
