@@ -30,7 +30,7 @@ _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|麻烦|预约|预定|查一下|查查")
 _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对了|另)")
 #: what is asked of each title alike (not "哪本好看")
-_FOR_EACH_TITLE = re.compile(r"有没有|有[^什]{0,40}[吗么]|在架|借|预约|预定|查")
+_FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|借|预约|预定|查")
 #: several titles asked about together ("有没有《草房子》和《城南旧事》")
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
