@@ -14,14 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import previous
-from actions.faq_answers import answer_if_certain
+from actions.faq_answers import say
 from actions.holds import clear_hold_slots
-from actions.library import LibraryAction
+from actions.library import LibraryAction, services
 from bot.outcome import outcome
 from bot.question_words import ASKS
 
 #: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
-REFUSES = re.compile(r"不|没|别|算|免|取消|no", re.IGNORECASE)
+REFUSES = re.compile(r"不|没|别|算|免|取消|以后|再说|考虑|改天|下次|no", re.IGNORECASE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters besides the refusal that make a subject of their own
 SUBJECT = 3
@@ -47,7 +47,10 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
-        if asks_something(text) and answer_if_certain(dispatcher, tracker, text):
-            return []
+        if asks_something(text):  # read alone: "我考虑一下" is no question about the last one
+            answer = services().knowledge.answer(text)
+            if answer.kind == "answer":
+                say(dispatcher, answer)
+                return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []
