@@ -191,6 +191,7 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
 @pytest.mark.parametrize(("text", "asks"), [
     ("藏书量多少", True), ("退证流程", True), ("不用预约吗", True),
     ("不用了谢谢", False), ("不是不是", False), ("算了吧", False), ("我不要这本了", False),
+    ("我考虑一下", False), ("以后再说", False),
     ("/deny", False),
 ])
 def test_a_no_that_says_more_goes_to_the_faq(text: str, asks: bool) -> None:
@@ -263,18 +264,23 @@ def test_pointing_back_means_the_branch_of_the_previous_answer(
     assert named_branch(there) == "branch JL-CHILD"
     anywhere = conversation(("少儿馆几点关门", [about_children]), ("最近有什么活动", []))
     assert named_branch(anywhere) is None
+    library = conversation(("少儿馆几点关门", [about_children]), ("你们那边最近有什么活动", []))
+    assert named_branch(library) is None  # 你们那边: the library, not the branch
 
 
 def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
     offered = {"kind": "hold_confirm", "title": "活着", "bib_id": 1, "branches": ["河西分馆"]}
-    assert actions.holds.confirmed(conversation(("预约活着，河西取", [offered]), ("确认", [])))
+    assert actions.holds.confirmed(conversation(("预约活着，河西取", [offered]), ("确认", [])), 1)
+    # another title asked for after the confirmation is confirmed on its own
+    assert not actions.holds.confirmed(
+        conversation(("预约活着，河西取", [offered]), ("帮我预约《许三观卖血记》", [])), 2)
     after_login = conversation(("JL00000002", [{"kind": "login_password"}]),
                                ("/password_checked", []))
     # the branch named with the request is asked about again after verification
-    assert not actions.holds.confirmed(after_login)
+    assert not actions.holds.confirmed(after_login, 1)
     pressed = conversation(("你好", []), ('/place_reservation{"bib_id": "1"}', []))
     pressed.latest_message["entities"] = [{"entity": "branch", "value": "河西分馆"}]
-    assert actions.holds.confirmed(pressed)  # a confirmation's button, pressed later
+    assert actions.holds.confirmed(pressed, 1)  # a confirmation's button, pressed later
 
 
 def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,3 +305,5 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(actions.visiting, "services", lambda: Services())
     reply, _ = run_action(ActionOpeningHours(), tracker_with("南京图书馆几点关门", []))
     assert reply.startswith("南京图书馆（省馆）在中山东路189号")
+    assert not actions.visiting.OTHER_LIBRARY.search("河南图书馆几点开门")
+    assert actions.visiting.THIS_LIBRARY.search("我刚从南京图书馆出来，金陵图书馆几点关门")

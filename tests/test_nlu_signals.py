@@ -86,6 +86,8 @@ def test_signals_read_traditional_characters() -> None:
     ("place_reservation", "帮我预约平凡的世界", None),
     ("place_reservation", "预约的书到了能保留几天", None),
     ("place_reservation", "预约的书到了会通知我吗", None),
+    ("place_reservation", "预约了可以取消吗", None),
+    ("place_reservation", "预约的书到了可以让别人代取吗", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -116,6 +118,8 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
     ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
     ("book_space", "帮我约明天下午两点的自习座位", None),
     ("book_space", "今晚八点自习室还有空位吗", None),
+    ("book_space", "我要明天上午9点的自习座位", None),
+    ("book_space", "申请明天下午的自习室", None),
 ])
 def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
                                                   intent: str | None) -> None:

@@ -31,6 +31,7 @@ def test_several_titles_are_asked_about_one_by_one() -> None:
     assert split_questions("有《乡土中国》和《江城》吗") == ["有《乡土中国》吗", "有《江城》吗"]
     assert split_questions("《三体》和《活着》哪本好看") == ["《三体》和《活着》哪本好看"]
     assert split_questions("《活着》和《兄弟》有什么区别") == ["《活着》和《兄弟》有什么区别"]
+    assert split_questions("《活着》和《兄弟》有区别吗") == ["《活着》和《兄弟》有区别吗"]
 
 
 def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
