@@ -142,12 +142,14 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
         top, runner_up = ranked[0].score, ranked[1].score if len(ranked) > 1 else 0.0
         if top >= LONG_ANSWER_SCORE and top >= LONG_CLEAR_RATIO * runner_up:
             return self._answer_with_related(ranked, published, LONG_SUGGEST_SCORE)
-        by_pairs = [(pair_ranked[0].score, answer) for pair in clause_pairs(question)
-                    if (answer := self._decide(
-                        pair_ranked := index.rank(pair, limit=SUGGESTIONS + 1), published)
-                        ).kind == "answer"]
-        if by_pairs:
-            return max(by_pairs, key=lambda scored: scored[0])[1]
+        best: tuple[float, FaqAnswer] | None = None
+        for pair in clause_pairs(question):
+            pair_ranked = index.rank(pair, limit=SUGGESTIONS + 1)
+            answer = self._decide(pair_ranked, published)
+            if answer.kind == "answer" and (best is None or pair_ranked[0].score > best[0]):
+                best = (pair_ranked[0].score, answer)
+        if best is not None:
+            return best[1]
         return self._menu(ranked, published, LONG_SUGGEST_SCORE) if top >= LONG_SUGGEST_SCORE \
             else None
 
