@@ -124,7 +124,7 @@ def test_renew_all_reports_each_loan(url: str) -> None:
 def test_the_account_shows_fees_limits_and_expiry(url: str) -> None:
     status = SqlCirculation(SqlStore(url)).account(reader(url, "JL00000001"))
     assert (status.card_status, status.loans, status.max_loans, status.holds,
-            status.max_holds) == ("active", 3, 10, 0, 5)
+            status.max_holds) == ("active", 3, 10, 2, 5)
     assert [(f.reason, f.title, f.amount_cents, f.accruing) for f in status.fees] == [
         ("图书污损", "围城", 300, False), ("逾期", "呼兰河传", 50, True)]
     assert status.owed_cents == 350

@@ -20,6 +20,7 @@ from bot import clock
 from bot.db.engine import session_factory
 from bot.db.models import (
     BibRecord,
+    Booking,
     Branch,
     CannedReply,
     CardType,
@@ -212,6 +213,29 @@ def load_loans(session: Session, today: date) -> None:
                         created_on=today - timedelta(days=fee["days_ago"])))
 
 
+def load_reservations(session: Session, today: date) -> None:
+    """The demo readers' own waiting holds and room bookings (people_and_places.yml)."""
+    data = read_yaml(DEMO_DATA / "people_and_places.yml")
+    readers = dict(session.execute(select(Reader.card_number, Reader.id)).all())
+    branches = dict(session.execute(select(Branch.code, Branch.id)).all())
+    now = datetime.combine(today, time(9, 0))
+    for hold in data["holds"]:
+        bib_id = session.execute(
+            select(BibRecord.id).where(BibRecord.title == hold["title"])).scalar_one()
+        session.add(Reservation(reader_id=readers[hold["card_number"]], bib_id=bib_id,
+                                pickup_branch_id=branches[hold["pickup"]], status="waiting",
+                                created_at=now - timedelta(days=3)))
+    for booking in data["bookings"]:
+        day = datetime.combine(today + timedelta(days=booking["days_from_today"]), time.min)
+        slot = session.execute(
+            select(SpaceSlot).join(Space, Space.id == SpaceSlot.space_id)
+            .where(Space.name == booking["space"], SpaceSlot.starts_at >= day)
+            .order_by(SpaceSlot.starts_at).limit(1)).scalar_one()
+        slot.booked += 1
+        session.add(Booking(reader_id=readers[booking["card_number"]], slot_id=slot.id,
+                            status="active", created_at=now))
+
+
 def load_desk(database_url: str) -> bool:
     """The online desk's duty schedule and canned replies, into a database without them."""
     with session_factory(database_url).begin() as session:
@@ -237,6 +261,7 @@ def load_demo(database_url: str, today: date | None = None) -> bool:
         books = read_yaml(DEMO_DATA / "books.yml")
         records, items = insert_titles(session, books, branches, today)
         load_loans(session, today)
+        load_reservations(session, today)
     print(f"Loaded demo data: {records} titles, {items} copies.", file=sys.stderr)
     return True
 
