@@ -113,6 +113,7 @@ def named_branch(tracker: Tracker) -> BranchInfo | None:
 
 class ActionListEvents(FaqFirst):
     action_name = "action_list_events"
+    menu_when_unasked = True
     requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|最近|近期|这周|本周|下周|周末|"
                           r"明天|后天|活动列表|看看活动")
     answers_live = frozenset({"events-001"})
@@ -151,6 +152,7 @@ class ActionListEvents(FaqFirst):
 
 class ActionSignUpEvent(FaqFirst):
     action_name = "action_sign_up_event"
+    menu_when_unasked = True
     requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -190,6 +192,7 @@ def offer_free_slots(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
 
 class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
+    menu_when_unasked = True
     requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -219,10 +222,16 @@ class ActionCancelBooking(FaqFirst):
             dispatcher.utter_message(text="取消报名或场地预约需要先验证您的读者证。")
             keep = [SlotSet("booking_id", str(booking_id))] if booking_id else []
             return keep + ask_login("cancel_booking", tracker)
+        what = ""
         if booking_id is None:
-            return ActionListReservations().act(dispatcher, tracker)
+            bookings = services().activities.bookings(reader, since=clock.now())
+            if len(bookings) != 1:  # none, or which one: the list, with a button for each
+                return ActionListReservations().act(dispatcher, tracker)
+            # "取消我的场地预约" with one booking: that one, named in the answer
+            booking_id, when = bookings[0].booking_id, bookings[0].starts_at
+            what = f"{bookings[0].what}（{bookings[0].branch}，{when:%m月%d日 %H:%M}）"
         if services().activities.cancel_booking(reader, booking_id):
-            dispatcher.utter_message(text="已为您取消。", **outcome("booking_cancelled"))
+            dispatcher.utter_message(text=f"已为您取消{what}。", **outcome("booking_cancelled"))
         else:
             dispatcher.utter_message(
                 text="没有找到这条报名或预约，它可能已经取消，或不属于您的读者证。"

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import describe_day
-from actions.faq_answers import answer_if_certain
+from actions.faq_answers import FaqFirst, answer_if_certain
 from actions.library import LibraryAction, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
@@ -160,6 +160,17 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
     return None
 
 
+def search_held_title(dispatcher: CollectingDispatcher, text: str
+                      ) -> list[dict[str, Any]] | None:
+    """The results for a message naming a title or author the catalogue holds, or a
+    title misremembered (see held_title); None if it names none."""
+    found = held_title(text, near_too=True)
+    return show_results(dispatcher, *found, offset=0) if found else None
+
+
+FaqFirst.title_searches.append(search_held_title)
+
+
 def looks_like_a_title(text: str) -> bool:
     """A short phrase of Chinese words that asks nothing and says nothing of the reader
     ("穷查理宝典", "红岩 罗广斌"): what a reader types to find a book."""
@@ -227,6 +238,8 @@ class ActionShowMore(LibraryAction):
             if not text.startswith("/") and (latest_entity_values(tracker, "title")
                                              or held_title(text)):
                 return ActionSearchCatalogue().act(dispatcher, tracker)
+            if not text.startswith("/") and answer_if_certain(dispatcher, tracker, text):
+                return []  # "要是弄坏了呢" after an answer about a lost book
             dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。",
                                      **outcome("clarify"))
             return []

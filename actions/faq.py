@@ -23,6 +23,7 @@ from actions.catalogue import (
 from actions.context import previous
 from actions.digital_resources import show_resources
 from actions.faq_answers import (
+    CJK_CHARS,
     answer_in_context,
     answer_text,
     answered,
@@ -37,6 +38,8 @@ from bot.services.resource_query import read_request
 
 #: asking whether a space can be booked
 BOOKING = re.compile(r"预约|预定|预订|能约|可以约|约一?个|能订|可以订|订一?个")
+#: an unclear message gets the FAQ's candidates only if it says this much (not "1")
+MENU_WORDS = 4
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
     "您可以换个说法，或者说“转人工”请馆员帮忙。"
@@ -137,6 +140,9 @@ class ActionRephrase(LibraryAction):
             query = search_query(tracker)
             return show_results(dispatcher, query,
                                 services().catalogue.search(query, limit=PAGE_SIZE), offset=0)
+        if answer.kind == "suggest" and len(CJK_CHARS.findall(text)) >= MENU_WORDS:
+            offer_menu(dispatcher, tracker, answer)  # unclear, but the FAQ has candidates
+            return []
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
         if previous_turn_was_unclear(tracker):
             dispatcher.utter_message(text="抱歉，我还是没能理解您的问题，我请馆员来帮您。")

@@ -6,7 +6,8 @@ list, "预约的书到了去哪取" for a hold) gets the FAQ's answer when the F
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,8 +29,8 @@ QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
                          r"需不需要")
-#: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧")
-PREMISE = re.compile(r"对吧|是吧|对不对|[的了是]吧[？?。！!]*$")
+#: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
+PREMISE = re.compile(r"对吧|是吧|对不对|([的了是]|(就是|还是|还在|不是).{1,20})吧[？?。！!]*$")
 
 #: the library's own names say nothing about which question is meant
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
@@ -83,16 +84,20 @@ def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAn
 def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     """The FAQ's answer to the question, read together with the reader's previous
     message when the previous answer came from the FAQ and the question is short
-    ("要押金吗" after an answer about the reader card) or unclear on its own."""
+    ("要押金吗" after an answer about the reader card) or unclear on its own. A question
+    long enough to stand alone that the previous message would only turn back to the
+    previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
+    candidates."""
     knowledge = services().knowledge
-    if previous(tracker, "faq") is None:
+    earlier = previous(tracker, "faq")
+    if earlier is None:
         return knowledge.answer(question)
     short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
     alone = None if short else knowledge.answer(question)
     if alone is not None and alone.kind == "answer":
         return alone
     in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
-    if in_context.kind == "answer":
+    if in_context.kind == "answer" and (short or in_context.key != earlier.get("id")):
         return in_context
     return alone if alone is not None else knowledge.answer(question)
 
@@ -113,6 +118,14 @@ def about(question: str, word: str) -> bool:
     return any(word[i:i + 2] in question for i in range(max(1, len(word) - 1)))
 
 
+#: a message's search when it names a title or an author the catalogue holds
+#: ("黄仁宇的书你们有哪些", "霍乱时期的爱清"): the reply's events, or None if it names none.
+#: Set by actions.catalogue, which builds on this module.
+TitleSearch = Callable[[CollectingDispatcher, str], "list[dict[str, Any]] | None"]
+BOOK_ENTITIES = frozenset({"title", "isbn", "bib_id", "hold_id", "event_id", "slot_id",
+                           "booking_id"})
+
+
 class FaqFirst(LibraryAction):
     """A request action that lets the FAQ answer rule questions first. `requests`: the
     words that make a message a request for this action after all; `personal`: the
@@ -129,23 +142,33 @@ class FaqFirst(LibraryAction):
     #: weekly timetable): never given instead of the action
     answers_live: frozenset[str] = frozenset()
     personal = False
+    #: a question with none of this action's words and nothing the NLU found in it
+    #: ("金图有微博吗？官网又是哪个" to the address) gets the FAQ's candidates, not an
+    #: answer to what was not asked
+    menu_when_unasked = False
     #: the FAQ is asked only when the message is a question ("咨询电话" is asked too
     #: when this is False)
     questions_only = True
+    #: words by which a message asks this action about a title ("万历十五年什么时候到期"
+    #: to the loans); a message naming a held title without them or the request words
+    #: is a search (see TitleSearch)
+    about_a_title: re.Pattern[str] = re.compile(r"$^")
+    title_searches: ClassVar[list[TitleSearch]] = []
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         raw = tracker.latest_message.get("text", "")
         text = normalise(raw)  # "書服到家借的書要怎麼還" asks as its simplified words do
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if (not raw.startswith("/") and not is_follow_up(raw)
-                and not entities & {"title", "isbn", "bib_id", "hold_id", "event_id",
-                                    "slot_id", "booking_id"}
-                and (self.personal or not self.questions_only or QUESTION.search(text)
-                     or PREMISE.search(text))):
+        typed = (not raw.startswith("/") and not is_follow_up(raw)
+                 and not entities & BOOK_ENTITIES)  # words of its own, not about a result
+        if typed and (self.personal or not self.questions_only or QUESTION.search(text)
+                      or PREMISE.search(text)):
             if not self.requests.search(text):
                 answer = answer_in_context(tracker, raw)
-                if (self.personal and answer.kind == "suggest"
-                        and ASKS_A_RULE.search(text)):  # "我用我老公的证借书可以吗"
+                if answer.kind == "suggest" and (
+                        (self.personal and ASKS_A_RULE.search(text))  # "我用我老公的证借书可以吗"
+                        or (self.menu_when_unasked and not entities
+                            and not (self.own_words or self.requests).search(text))):
                     offer_menu(dispatcher, tracker, answer)
                     return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):
@@ -157,6 +180,11 @@ class FaqFirst(LibraryAction):
             if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
                 return []
+        if typed and not self.requests.search(text) and not self.about_a_title.search(text):
+            # none of this action's words, but a book the library holds: a search
+            for search in self.title_searches:
+                if (events := search(dispatcher, raw)) is not None:
+                    return events
         return self.request(dispatcher, tracker)
 
     def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -25,6 +25,8 @@ from bot.services.search_text import title_key
 
 CHOICES = 5
 CANCELLING = re.compile(r"取消|不要|删")
+#: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
+HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这个|就它|就要它")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
@@ -151,6 +153,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
 
 class ActionPlaceReservation(FaqFirst):
     action_name = "action_place_reservation"
+    about_a_title = HOLD_WORDS
     requests = re.compile(r"帮我|给我|替我|我想|我要|预约一下|想借|借一本|就要|第.本|预约这")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -219,6 +222,7 @@ class ActionPlaceReservation(FaqFirst):
 
 class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
+    about_a_title = HOLD_WORDS
     requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我预约了|我约了|"
                           r"我(预约|约)的.{0,12}(到了|到馆|能取|可以取|了没)")
 
@@ -256,6 +260,7 @@ class ActionListReservations(FaqFirst):
 
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
+    about_a_title = HOLD_WORDS
     requests = re.compile(r"帮我|给我|我要|我想|取消我的|第.个|这个")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

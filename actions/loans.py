@@ -24,6 +24,8 @@ from bot.services.interface import AccountStatus, Loan, ReaderRef, RenewalOutcom
 from bot.services.search_text import title_key
 
 ALL_LOANS = "all"
+#: a message about a loan of a title ("万历十五年什么时候到期", "续借活着")
+LOAN_WORDS = re.compile(r"借|到期|还|续|延|超期|逾期")
 RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续上|延期|延长")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
@@ -103,6 +105,7 @@ def quoted_title(tracker: Tracker) -> str | None:
 
 class ActionListLoans(FaqFirst):
     action_name = "action_list_loans"
+    about_a_title = LOAN_WORDS
     personal = True
     requests = re.compile(r"我的|我借|我有没有|我有.{0,6}(吗|没)|我还有|我手上|我名下|我在借|"
                           r"帮我|给我|借了哪些|借了什么|借了几本|借了多少|借阅查询|查借阅|当前借阅|"
@@ -136,6 +139,7 @@ class ActionListLoans(FaqFirst):
 
 class ActionRenewLoan(FaqFirst):
     action_name = "action_renew_loan"
+    about_a_title = LOAN_WORDS
     personal = True
     requests = re.compile(r"帮我|给我|我要|我想|续借一下|续一下|续上|第.本|全部|都续|一键|《|"
                           r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|renew")

@@ -92,6 +92,7 @@ def hours_text(hours: DayHours, today: date) -> str:
 
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
+    menu_when_unasked = True
     requests = HOURS_WORDS
     own_words = re.compile(f"{HOURS_WORDS.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
@@ -141,6 +142,7 @@ class ActionOpeningHours(FaqFirst):
 
 class ActionLocation(FaqFirst):
     action_name = "action_location"
+    menu_when_unasked = True
     requests = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|坐.{0,3}(地铁|公交|车)|几号线|"
                           r"位置|导航")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")

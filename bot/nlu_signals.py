@@ -72,7 +72,7 @@ ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
     (re.compile(r"预约"), "list_reservations"),
     (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
-    (re.compile(r"逾期|借的书|借了|在借|到期"), "list_loans"),
+    (re.compile(r"逾期|超期|借的书|借了|在借|到期"), "list_loans"),
 ]
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
@@ -249,8 +249,9 @@ class ReaderSignals(GraphComponent):
                 intent = about_a_branch(guessed, plain)
             intent = intent or about_a_visit(guessed, plain)
             # Where a signal found an entity, it replaces what DIET tagged (DIET's spans
-            # are often a character or two off: "江宁区馆五一").
-            signalled = {entity["entity"] for entity in found}
+            # are often a character or two off: "江宁区馆五一"); ISBNs are the pattern's
+            # alone (DIET tags "24" of "24小时开放的自习区" as one).
+            signalled = {entity["entity"] for entity in found} | {"isbn"}
             entities = [entity for entity in message.get(ENTITIES) or []
                         if entity["entity"] not in signalled] + found
             message.set(ENTITIES, entities, add_to_output=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu_signals import about_a_branch, about_a_visit, corrected, signals
+from bot.nlu_signals import ReaderSignals, about_a_branch, about_a_visit, corrected, signals
 from bot.services.search_text import isbn_in
 
 
@@ -88,6 +89,7 @@ def test_signals_read_traditional_characters() -> None:
     ("place_reservation", "预约的书到了会通知我吗", None),
     ("place_reservation", "预约了可以取消吗", None),
     ("place_reservation", "预约的书到了可以让别人代取吗", None),
+    ("nlu_fallback", "我有本书好像超期了，帮我查查", "list_loans"),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -124,3 +126,12 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
 def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
                                                   intent: str | None) -> None:
     assert about_a_visit(diet, text) == intent
+
+
+def test_only_a_real_isbn_is_an_isbn() -> None:
+    """DIET tags "24" of "24小时开放的自习区" as an ISBN; the pattern decides."""
+    message = Message(data={"text": "金图有24小时开放的自习区吗",
+                            "intent": {"name": "ask_opening_hours", "confidence": 0.9},
+                            "entities": [{"entity": "isbn", "value": "24", "start": 2, "end": 4}]})
+    ReaderSignals().process([message])
+    assert [e["entity"] for e in message.get("entities")] == ["branch"]

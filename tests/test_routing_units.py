@@ -1,0 +1,140 @@
+"""Which answer a message gets when the NLU's intent and the message's words disagree:
+the FAQ's candidates for a question an action was not asked, a search for a book the
+library holds, a new question in a two-question message (actions/faq_answers.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+import actions.activities
+import actions.catalogue
+import actions.faq
+import actions.faq_answers
+import actions.library
+from actions.activities import ActionCancelBooking
+from actions.faq import ActionRephrase
+from actions.faq_answers import answer_in_context
+from actions.loans import ActionListLoans
+from actions.visiting import ActionLocation
+from bot.services.faq_model import FaqAnswer
+from bot.services.interface import MyBooking, ReaderRef, SearchResult, TitleHit
+from tests.test_action_units import conversation, run_action, tracker_with
+
+UNSURE = FaqAnswer(kind="suggest", suggestions=[(4, "金陵图书馆的官网是什么？"),
+                                                (10, "“金图”是什么意思？")])
+WEIBO = FaqAnswer(kind="answer", key="contact-005", question="金陵图书馆有官方微博吗？",
+                  answer="有。")
+
+
+class Knowledge:
+    """The FAQ: sure of the answers given, unsure (two candidates) of anything else."""
+
+    def __init__(self, sure: dict[str, FaqAnswer] | None = None) -> None:
+        self.sure = sure or {}
+        self.recorded: list[str] = []
+
+    def answer(self, question: str) -> FaqAnswer:
+        return self.sure.get(question, UNSURE)
+
+    def record_unanswered(self, text: str, channel: str, reason: str) -> None:
+        self.recorded.append(text)
+
+
+class Catalogue:
+    """Holds one book, 《万历十五年》 by 黄仁宇."""
+
+    book = TitleHit(bib_id=73, title="万历十五年", author="黄仁宇", publisher="", year=None,
+                    isbn=None, call_number="K248.306/73")
+
+    def search(self, query: str, *args: object, **kwargs: object) -> SearchResult:
+        found = "黄仁宇" in query or "万历" in query
+        return SearchResult(hits=[self.book] if found else [], total=int(found), near=False)
+
+
+def use_services(monkeypatch: pytest.MonkeyPatch, **services: Any) -> None:
+    fake = type("Services", (), services)()
+    for module in (actions.faq_answers, actions.faq, actions.catalogue, actions.activities,
+                   actions.library):
+        monkeypatch.setattr(module, "services", lambda: fake)
+
+
+def test_a_second_question_is_not_answered_with_the_first_ones_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"金图有微博吗？官网又是哪个": the second question read with the first only turns
+    back to the first's entry, so it gets its own candidates."""
+    use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 官网又是哪个": WEIBO,
+                                                   "金图有微博吗 要钱吗": WEIBO}))
+    asked = [("金图有微博吗", [{"kind": "faq", "id": "contact-005"}])]
+    assert answer_in_context(conversation(*asked, ("官网又是哪个", [])), "官网又是哪个") == UNSURE
+    # too short to stand alone: read with the previous question, whatever it gives
+    assert answer_in_context(conversation(*asked, ("要钱吗", [])), "要钱吗") == WEIBO
+
+
+def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
+    monkeypatch.setattr(type(action), "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="REQUEST"), [])[1])
+
+
+@pytest.mark.parametrize(("text", "entities", "expected"), [
+    ("金图的官网是哪个呀", [], "您是不是想问"),  # nothing of an address asked
+    ("金图在哪个位置呀", [], "REQUEST"),  # the action's own words
+    ("金陵图书馆官网是哪个呀", [{"entity": "branch", "value": "金陵图书馆"}], "REQUEST"),
+])
+def test_a_question_an_action_was_not_asked_gets_the_faqs_candidates(
+    monkeypatch: pytest.MonkeyPatch, text: str, entities: list[dict], expected: str,
+) -> None:
+    use_services(monkeypatch, knowledge=Knowledge(), catalogue=Catalogue())
+    request_marker(monkeypatch, ActionLocation())
+    assert expected in run_action(ActionLocation(), tracker_with(text, entities))[0]
+
+
+@pytest.mark.parametrize(("text", "search"), [
+    ("黄仁宇的书你们有哪些", True),
+    ("万历十五年什么时候到期", False),  # a loan's words: the reader's loans
+])
+def test_a_book_the_library_holds_is_searched_for_whatever_the_nlu_thought(
+    monkeypatch: pytest.MonkeyPatch, text: str, search: bool,
+) -> None:
+    use_services(monkeypatch, knowledge=Knowledge({text: FaqAnswer(kind="none")}),
+                 catalogue=Catalogue())
+    request_marker(monkeypatch, ActionListLoans())
+    shown: list[str] = []
+    monkeypatch.setattr(actions.catalogue, "show_results", lambda dispatcher, query, result,
+                        offset: shown.append(result.hits[0].title) or [])
+    reply = run_action(ActionListLoans(), tracker_with(text, []))[0]
+    assert (shown, reply) == ((["万历十五年"], "") if search else ([], "REQUEST"))
+
+
+@pytest.mark.parametrize(("text", "menu"), [("少儿馆什么时候能建好", True), ("1", False)])
+def test_an_unclear_message_gets_the_faqs_candidates_if_it_says_enough(
+    monkeypatch: pytest.MonkeyPatch, text: str, menu: bool,
+) -> None:
+    use_services(monkeypatch, knowledge=Knowledge(), catalogue=Catalogue())
+    reply = run_action(ActionRephrase(), tracker_with(text, []))[0]
+    assert ("您是不是想问" in reply) is menu  # else the rephrase response (no text here)
+
+
+def test_cancelling_the_only_booking_cancels_it_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Activities:
+        def __init__(self) -> None:
+            self.cancelled: list[int] = []
+
+        def bookings(self, reader: ReaderRef, since: datetime) -> list[MyBooking]:
+            return [MyBooking(9, "研讨间A", "金陵图书馆", datetime(2026, 10, 30, 9))]
+
+        def cancel_booking(self, reader: ReaderRef, booking_id: int) -> bool:
+            self.cancelled.append(booking_id)
+            return True
+
+    reader = ReaderRef(reader_id=1, card_number="JL00000001", name="张晓明")
+    circulation = type("Circulation", (), {"verified_reader": lambda self, c, s: reader})()
+    activities = Activities()
+    use_services(monkeypatch, knowledge=Knowledge(), activities=activities,
+                 circulation=circulation)
+    reply = run_action(ActionCancelBooking(), tracker_with("取消我的场地预约", []))[0]
+    assert reply == "已为您取消研讨间A（金陵图书馆，10月30日 09:00）。"
+    assert activities.cancelled == [9]
