@@ -116,9 +116,11 @@ class ActionOpeningHours(FaqFirst):
             text = tracker.latest_message.get("text", "")
             day = parse_day(spoken, today) or parse_day(text, today)
         earlier = previous(tracker, "hours")
-        if day is None and earlier and earlier.get("date") and \
-                is_follow_up(tracker.latest_message.get("text", "")):
-            day = date.fromisoformat(earlier["date"])  # "那分馆呢" after "明天开门吗"
+        if day is None and earlier and earlier.get("date") and (
+                is_follow_up(tracker.latest_message.get("text", ""))
+                or latest_entity_values(tracker, "branch")):
+            # "那分馆呢", "不开的话江北馆开不开" after "明天开门吗": that day
+            day = date.fromisoformat(earlier["date"])
         if day is None:
             day = today
         if day < today:

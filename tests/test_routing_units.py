@@ -4,7 +4,7 @@ library holds, a new question in a two-question message (actions/faq_answers.py)
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -14,13 +14,22 @@ import actions.catalogue
 import actions.faq
 import actions.faq_answers
 import actions.library
+import actions.visiting
 from actions.activities import ActionCancelBooking
 from actions.faq import ActionRephrase
 from actions.faq_answers import answer_in_context
 from actions.loans import ActionListLoans
-from actions.visiting import ActionLocation
+from actions.visiting import ActionLocation, ActionOpeningHours
+from bot import clock
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import MyBooking, ReaderRef, SearchResult, TitleHit
+from bot.services.interface import (
+    BranchInfo,
+    DayHours,
+    MyBooking,
+    ReaderRef,
+    SearchResult,
+    TitleHit,
+)
 from tests.test_action_units import conversation, run_action, tracker_with
 
 UNSURE = FaqAnswer(kind="suggest", suggestions=[(4, "金陵图书馆的官网是什么？"),
@@ -57,7 +66,7 @@ class Catalogue:
 def use_services(monkeypatch: pytest.MonkeyPatch, **services: Any) -> None:
     fake = type("Services", (), services)()
     for module in (actions.faq_answers, actions.faq, actions.catalogue, actions.activities,
-                   actions.library):
+                   actions.library, actions.visiting):
         monkeypatch.setattr(module, "services", lambda: fake)
 
 
@@ -138,3 +147,26 @@ def test_cancelling_the_only_booking_cancels_it_by_name(monkeypatch: pytest.Monk
     reply = run_action(ActionCancelBooking(), tracker_with("取消我的场地预约", []))[0]
     assert reply == "已为您取消研讨间A（金陵图书馆，10月30日 09:00）。"
     assert activities.cancelled == [9]
+
+
+def test_a_branch_asked_about_after_an_answer_for_a_day_is_asked_about_that_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"明天金图开吗？不开的话江北馆开不开": the second question is about tomorrow too."""
+    class Info:
+        @staticmethod
+        def find_branch(name: str) -> BranchInfo:
+            return BranchInfo(code="NJ-JIANGBEI", name="江北新区图书馆", kind="network",
+                              address="", transport="", phone="", confirmed=True)
+
+        @staticmethod
+        def hours_on(code: str, day: date) -> DayHours:
+            return DayHours(branch="江北新区图书馆", day=day, opens=time(9), closes=time(17))
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 10, 28))
+    use_services(monkeypatch, knowledge=Knowledge(), info=Info())
+    tomorrow = {"kind": "hours", "branch": "JL-MAIN", "date": "2026-10-29"}
+    tracker = conversation(("明天金图开吗？", [tomorrow]), ("不开的话江北馆开不开", []))
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江北新区图书馆"}]
+    reply = run_action(ActionOpeningHours(), tracker)[0]
+    assert "明天" in reply and "10月29日" in reply
