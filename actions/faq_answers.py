@@ -30,9 +30,11 @@ QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
                          r"需不需要")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
-PREMISE = re.compile(r"对吧|是吧|对不对|([的了是]|(就是|还是|还在|不是).{1,20})吧[？?。！!]*$")
+PREMISE = re.compile(r"对吧|是吧|对不对|"
+                     r"([的了是]|(就是|还是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
 
-#: the library's own names say nothing about which question is meant
+#: the library's own names say nothing about which question is meant (the NLU's
+#: branch 金陵图书馆 neither: "金陵图书馆是私人开的吧" asks no address)
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
 
 #: a question this short leaves its subject to the previous one ("要押金吗", "要交钱吗")
@@ -158,7 +160,8 @@ class FaqFirst(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         raw = tracker.latest_message.get("text", "")
         text = normalise(raw)  # "書服到家借的書要怎麼還" asks as its simplified words do
-        entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])
+                    if not (e.get("entity") == "branch" and e.get("value") in LIBRARY_NAMES)}
         typed = (not raw.startswith("/") and not is_follow_up(raw)
                  and not entities & BOOK_ENTITIES)  # words of its own, not about a result
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)

@@ -1,4 +1,5 @@
-"""A reader turns the notices they did not ask for off ("退订提醒") or on ("开启提醒")."""
+"""A reader turns the notices they did not ask for off ("退订提醒") or on ("开启提醒");
+a question about notices ("到了会通知我吗") is the FAQ's."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.library import LibraryAction, notices, verified_reader
+from actions.faq_answers import FaqFirst
+from actions.library import notices, verified_reader
 from actions.login import ask_login
 from bot.outcome import outcome
 from bot.services.search_text import normalise
@@ -19,10 +21,13 @@ TURN_OFF = re.compile(r"退订|关闭|关掉|取消|停止|不要|别再|不想|
 ON, OFF = "notices_on", "notices_off"
 
 
-class ActionNoticeSettings(LibraryAction):
+class ActionNoticeSettings(FaqFirst):
     action_name = "action_notice_settings"
+    personal = True
+    requests = re.compile(f"{TURN_ON.pattern}|{TURN_OFF.pattern}")
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    def request(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                ) -> list[dict[str, Any]]:
         text = normalise(tracker.latest_message.get("text", ""))  # 關閉提醒 as 关闭提醒
         pending = tracker.get_slot("pending_request")
         turned_off = TURN_OFF.search(text) and not TURN_ON.search(text)

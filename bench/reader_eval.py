@@ -291,7 +291,11 @@ def section(first: SetResult, fresh: SetResult) -> str:
         "in the design (a hold placed without confirmation when the request named the "
         "pickup branch, silence for a reader's second line to a librarian, 取消吧 at the "
         "password step, 那边 after a branch answer, the reader's own account in other "
-        "words), so the figures below are no longer untuned)",
+        "words); a second look on 2026-12-02 led to six more (an information action "
+        "answering what it was not asked, a held title or author taken for another "
+        "request, a second question answered with the first one's entry, the demo "
+        "readers' holds to list and cancel, a branch asked about after an answer for a "
+        "day, premises with 还在/就是…吧), so the figures below are no longer untuned)",
         "",
         *fresh.lines(),
         "",

@@ -36,5 +36,16 @@ def test_several_titles_are_asked_about_one_by_one() -> None:
 
 def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
     assert split_questions("帮我预约《平凡的世界》，另外今天开到几点") == [
-        "帮我预约《平凡的世界》", "另外今天开到几点"]
+        "帮我预约《平凡的世界》", "今天开到几点"]
     assert split_questions("有wifi吗 座位能充电吗") == ["有wifi吗", "座位能充电吗"]
+
+
+@pytest.mark.parametrize(("text", "questions"), [
+    ("有没有《小王子》？另外馆里能拍照吗", ["有没有《小王子》？", "馆里能拍照吗"]),
+    ("对了，书服到家是干嘛的", ["书服到家是干嘛的"]),
+    ("顺便问一下今天开门吗", ["今天开门吗"]),
+    ("对了", ["对了"]),  # nothing after it: the reader's word stays
+    ("还有三体吗", ["还有三体吗"]),  # 还有 may ask
+])
+def test_words_that_only_turn_to_a_question_are_left_out(text: str, questions: list[str]) -> None:
+    assert split_questions(text) == questions

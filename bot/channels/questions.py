@@ -29,6 +29,10 @@ _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 #: what follows turns to something else ("另外今天开到几点", not "可以在江宁馆取吗")
 REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|麻烦|预约|预定|查一下|查查")
 _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对了|另)")
+#: words that only turn to the question after them ("另外馆里能拍照吗", "对了，书服到家是
+#:干嘛的"): left out of what Rasa reads (not 还有, which may ask: "还有三体吗")
+_CONNECTIVE = re.compile(r"^\s*(另外|顺便(问一下|问问|问下)?|再问一下|还想问(一下|问)?|对了)"
+                         r"[，,、:：\s]*(?=\S{2})")
 #: what is asked of each title alike (not "哪本好看")
 _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|借|预约|预定|查")
 #: several titles asked about together ("有没有《草房子》和《城南旧事》")
@@ -77,9 +81,14 @@ def _pieces(text: str) -> list[str]:
 
 
 def split_questions(text: str) -> list[str]:
-    """The questions of a message, in order (the message itself if it has one)."""
+    """The questions of a message, in order (the message itself if it has one), each
+    without the words that turn to it."""
     if text.startswith("/"):
         return [text]
+    return [_CONNECTIVE.sub("", question) for question in _questions(text)]
+
+
+def _questions(text: str) -> list[str]:
     titles = _TITLE.findall(text)
     questions: list[str] = []
     context = ""

@@ -60,13 +60,16 @@ def _variant_pattern() -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=65536)
 def terms(text: str) -> tuple[str, ...]:
-    """Words (without stopwords) and CJK character bigrams of a normalised text, each
-    variant replaced by its canonical term in one pass: a canonical term is not rewritten
-    again (金图讲座 → 金图讲坛, not on to 金陵图书馆讲坛 through the variant 金图)."""
+    """Words (without stopwords) and CJK character bigrams of a normalised text (none if
+    it holds only stopwords), each variant replaced by its canonical term in one pass: a
+    canonical term is not rewritten again (金图讲座 → 金图讲坛, not on to 金陵图书馆讲坛
+    through the variant 金图)."""
     text = normalise(text)
     if pattern := _variant_pattern():
         text = pattern.sub(lambda match: synonym_table()[match.group()], text)
     words = [word for word in tokens(text) if word not in STOPWORDS]
+    if not words:  # "呃……这个……": nothing asked, whatever its characters share
+        return ()
     bigrams = [
         "#" + run[i:i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)
     ]
