@@ -24,6 +24,7 @@ from actions.context import previous
 from actions.digital_resources import show_resources
 from actions.faq_answers import (
     CJK_CHARS,
+    about_the_other_library,
     answer_in_context,
     answer_text,
     answered,
@@ -40,6 +41,9 @@ from bot.services.resource_query import read_request
 BOOKING = re.compile(r"预约|预定|预订|能约|可以约|约一?个|能订|可以订|订一?个")
 #: an unclear message gets the FAQ's candidates only if it says this much (not "1")
 MENU_WORDS = 4
+#: whether the library has something ("有斗罗大陆吗"): a title, unless the FAQ is sure
+HAS_IT = re.compile(r"^(请问)?(你们|馆里)?(有没有|有)(?P<thing>.{2,15}?)(吗|么|没有|没)?"
+                    r"[？?！!。]*$")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
     "您可以换个说法，或者说“转人工”请馆员帮忙。"
@@ -77,8 +81,9 @@ class ActionAnswerPolicy(LibraryAction):
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
             offer_free_slots(dispatcher, tracker)
-        elif answer.kind == "suggest":
-            offer_menu(dispatcher, tracker, answer)
+        elif answer.kind == "suggest":  # the other library's entry if it is asked about
+            if not about_the_other_library(dispatcher, tracker):
+                offer_menu(dispatcher, tracker, answer)
         else:
             knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
             dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
@@ -135,9 +140,12 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
-        if answer.kind == "none" and looks_like_a_title(text):
-            # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have
-            query = search_query(tracker)
+        asked_for = HAS_IT.match(text)
+        if looks_like_a_title(asked_for.group("thing") if asked_for else text) and (
+                answer.kind == "none" or asked_for):
+            # "穷查理宝典" (nothing like it in the FAQ), "有斗罗大陆吗": a book the
+            # library may not have
+            query = asked_for.group("thing") if asked_for else search_query(tracker)
             return show_results(dispatcher, query,
                                 services().catalogue.search(query, limit=PAGE_SIZE), offset=0)
         if answer.kind == "suggest" and len(CJK_CHARS.findall(text)) >= MENU_WORDS:

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
+from actions.reader_text import latest_entity_values
 from bot.outcome import outcome
 from bot.question_words import ASKS
 from bot.services.faq_model import FaqAnswer
@@ -28,7 +29,7 @@ RULE_QUESTION = re.compile(
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
-                         r"需不需要")
+                         r"需不需要|要紧|有关系|没关系吧|有影响|会怎样")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|"
                      r"([的了是]|(就是|还是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
@@ -113,6 +114,31 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
     return answer.kind == "answer"
 
 
+#: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
+OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
+#: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
+THIS_LIBRARY = re.compile(r"金陵|金图")
+
+
+def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"南京图书馆几点关门", "你们能帮我借南京图书馆的书吗": the FAQ's entry on the other
+    library (its answer or one of its candidates), not this library's hours, address or
+    the reader's account. Says whether it answered."""
+    text = normalise(tracker.latest_message.get("text", ""))
+    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(text)
+            or latest_entity_values(tracker, "branch")):
+        return False
+    knowledge = services().knowledge
+    answer = knowledge.answer(text)
+    candidates = [answer] if answer.kind == "answer" else [
+        knowledge.published_answer(entry) for entry, _question in answer.suggestions]
+    found = next((c for c in candidates
+                  if c is not None and OTHER_LIBRARY.search(normalise(c.question))), None)
+    if found is not None:
+        say(dispatcher, found)
+    return found is not None
+
+
 def about(question: str, word: str) -> bool:
     """Whether an FAQ question is about this word: it holds the word or two characters of
     it in a row ("自习区" for "24小时自习室")."""
@@ -164,6 +190,8 @@ class FaqFirst(LibraryAction):
                     if not (e.get("entity") == "branch" and e.get("value") in LIBRARY_NAMES)}
         typed = (not raw.startswith("/") and not is_follow_up(raw)
                  and not entities & BOOK_ENTITIES)  # words of its own, not about a result
+        if typed and about_the_other_library(dispatcher, tracker):
+            return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
             if not self.requests.search(text):

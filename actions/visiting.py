@@ -11,13 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous
 from actions.dates import DAY_WORDS, describe_day, parse_day, parse_hour
-from actions.faq_answers import FaqFirst, say
+from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
 from bot.services.interface import BranchInfo, DayHours
-from bot.services.search_text import normalise
 
 MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
@@ -26,31 +25,6 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
-#: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
-OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
-#: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
-THIS_LIBRARY = re.compile(r"金陵|金图")
-
-
-def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """"南京图书馆几点关门", "金陵图书馆就是中山东路那个省图吧": the FAQ's entry on the
-    other library (its answer or one of its candidates), not this library's hours or
-    address. Says whether it answered."""
-    text = normalise(tracker.latest_message.get("text", ""))
-    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(text)
-            or latest_entity_values(tracker, "branch")):
-        return False
-    knowledge = services().knowledge
-    answer = knowledge.answer(text)
-    candidates = [answer] if answer.kind == "answer" else [
-        knowledge.published_answer(entry) for entry, _question in answer.suggestions]
-    found = next((c for c in candidates
-                  if c is not None and OTHER_LIBRARY.search(normalise(c.question))), None)
-    if found is not None:
-        say(dispatcher, found)
-    return found is not None
-
-
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
     was about, else the main library; none, after telling the reader which branches
@@ -99,8 +73,6 @@ class ActionOpeningHours(FaqFirst):
                               "hours-013"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        if about_the_other_library(dispatcher, tracker):
-            return []
         if switched_topic(tracker, HOURS_WORDS, "hours", "location"):
             return ActionLocation().request(dispatcher, tracker)
         branches = requested_branches(dispatcher, tracker)
@@ -151,8 +123,6 @@ class ActionLocation(FaqFirst):
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        if about_the_other_library(dispatcher, tracker):
-            return []
         if switched_topic(tracker, PLACE_WORDS, "location", "hours"):
             return ActionOpeningHours().request(dispatcher, tracker)
         for branch in requested_branches(dispatcher, tracker):

@@ -302,8 +302,8 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     class Services:
         knowledge = Knowledge()
 
-    monkeypatch.setattr(actions.visiting, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionOpeningHours(), tracker_with("南京图书馆几点关门", []))
     assert reply.startswith("南京图书馆（省馆）在中山东路189号")
-    assert not actions.visiting.OTHER_LIBRARY.search("河南图书馆几点开门")
-    assert actions.visiting.THIS_LIBRARY.search("我刚从南京图书馆出来，金陵图书馆几点关门")
+    assert not actions.faq_answers.OTHER_LIBRARY.search("河南图书馆几点开门")
+    assert actions.faq_answers.THIS_LIBRARY.search("我刚从南京图书馆出来，金陵图书馆几点关门")

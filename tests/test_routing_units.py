@@ -16,7 +16,7 @@ import actions.faq_answers
 import actions.library
 import actions.visiting
 from actions.activities import ActionCancelBooking
-from actions.faq import ActionRephrase
+from actions.faq import ActionAnswerPolicy, ActionRephrase
 from actions.faq_answers import answer_in_context
 from actions.loans import ActionListLoans
 from actions.visiting import ActionLocation, ActionOpeningHours
@@ -91,7 +91,9 @@ def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
 @pytest.mark.parametrize(("text", "entities", "expected"), [
     ("金图的官网是哪个呀", [], "您是不是想问"),  # nothing of an address asked
     ("金图在哪个位置呀", [], "REQUEST"),  # the action's own words
-    ("金陵图书馆官网是哪个呀", [{"entity": "branch", "value": "金陵图书馆"}], "REQUEST"),
+    ("河西分馆官网是哪个呀", [{"entity": "branch", "value": "金陵图书馆河西分馆"}], "REQUEST"),
+    # the library's own name says nothing of an address
+    ("金陵图书馆官网是哪个呀", [{"entity": "branch", "value": "金陵图书馆"}], "您是不是想问"),
 ])
 def test_a_question_an_action_was_not_asked_gets_the_faqs_candidates(
     monkeypatch: pytest.MonkeyPatch, text: str, entities: list[dict], expected: str,
@@ -170,3 +172,25 @@ def test_a_branch_asked_about_after_an_answer_for_a_day_is_asked_about_that_day(
     tracker.latest_message["entities"] = [{"entity": "branch", "value": "江北新区图书馆"}]
     reply = run_action(ActionOpeningHours(), tracker)[0]
     assert "明天" in reply and "10月29日" in reply
+
+
+def test_a_menu_holding_the_other_librarys_entry_gives_that_entry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"南图的读者证能在你们这借书吗": the entry on 南京图书馆, not a menu."""
+    theirs = FaqAnswer(kind="answer", entry_id=2, key="reader_card-015",
+                       question="南京图书馆的读者证能在金陵图书馆用吗？", answer="两家不同的图书馆。")
+
+    class Knowledge:
+        @staticmethod
+        def answer(_text: str) -> FaqAnswer:
+            return FaqAnswer(kind="suggest", suggestions=[(1, "怎么办理读者证？"),
+                                                          (2, theirs.question)])
+
+        @staticmethod
+        def published_answer(entry: int) -> FaqAnswer | None:
+            return theirs if entry == 2 else None
+
+    use_services(monkeypatch, knowledge=Knowledge(), catalogue=Catalogue())
+    reply = run_action(ActionAnswerPolicy(), tracker_with("南图的读者证能在你们这借书吗", []))[0]
+    assert reply == "两家不同的图书馆。"
