@@ -33,7 +33,7 @@ ANSWER_WEIGHT = 0.5  # a term in the answer counts half as much as in a question
 # Very common words carry no meaning for matching a question.
 STOPWORDS = {"的", "了", "吗", "呢", "啊", "呀", "吧", "我", "你", "你们", "请问", "请", "一下",
              "是", "在", "有", "要", "能", "可以", "怎么", "如何", "什么", "哪里", "图书馆", "馆",
-             "呃", "嗯", "这个", "那个"}
+             "呃", "嗯", "这个", "那个", "就是"}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
