@@ -179,7 +179,8 @@ def test_a_menu_holding_the_other_librarys_entry_gives_that_entry(
 ) -> None:
     """"南图的读者证能在你们这借书吗": the entry on 南京图书馆, not a menu."""
     theirs = FaqAnswer(kind="answer", entry_id=2, key="reader_card-015",
-                       question="南京图书馆的读者证能在金陵图书馆用吗？", answer="两家不同的图书馆。")
+                       question="南京图书馆的读者证能在金陵图书馆用吗？",
+                       answer="两家不同的图书馆。")
 
     class Knowledge:
         @staticmethod
