@@ -111,6 +111,11 @@ def named_branch(tracker: Tracker) -> BranchInfo | None:
     return services().info.find_branch(names[0]) if names else None
 
 
+#: a message about an event or a space by its name ("报名南京城墙的故事"), which a
+#: catalogue title may share: not a search
+SIGN_UP_OR_BOOKING = re.compile(r"报名|参加|预约|预定|约|订|取消|不去")
+
+
 class ActionListEvents(FaqFirst):
     action_name = "action_list_events"
     menu_when_unasked = True
@@ -152,6 +157,7 @@ class ActionListEvents(FaqFirst):
 
 class ActionSignUpEvent(FaqFirst):
     action_name = "action_sign_up_event"
+    about_a_title = SIGN_UP_OR_BOOKING
     menu_when_unasked = True
     requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我")
 
@@ -192,6 +198,7 @@ def offer_free_slots(dispatcher: CollectingDispatcher, tracker: Tracker) -> None
 
 class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
+    about_a_title = SIGN_UP_OR_BOOKING
     menu_when_unasked = True
     requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
 
@@ -212,6 +219,7 @@ class ActionBookSpace(FaqFirst):
 
 class ActionCancelBooking(FaqFirst):
     action_name = "action_cancel_booking"
+    about_a_title = SIGN_UP_OR_BOOKING
     personal = True
     requests = re.compile(r"^\W*取消|帮我|给我|我要|我想|我的|第.个|这个|不去了")
 

@@ -42,9 +42,11 @@ class ActionSmallTalk(LibraryAction):
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
-            # "挂失", "金图是不是南图" or "房思琪" taken for a yes: what the fallback makes
-            # of it (a title, the FAQ's answer or candidates, else asking to rephrase)
-            return ActionRephrase().act(dispatcher, tracker)
+            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure
+            if not answer_if_certain(dispatcher, tracker, text):
+                dispatcher.utter_message(response="utter_please_rephrase",
+                                         **outcome("clarify"))
+            return []
         response = RESPONSES.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=response, **outcome(UTTERED[response]))
         return []
