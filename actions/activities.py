@@ -230,16 +230,10 @@ class ActionCancelBooking(FaqFirst):
             dispatcher.utter_message(text="取消报名或场地预约需要先验证您的读者证。")
             keep = [SlotSet("booking_id", str(booking_id))] if booking_id else []
             return keep + ask_login("cancel_booking", tracker)
-        what = ""
         if booking_id is None:
-            bookings = services().activities.bookings(reader, since=clock.now())
-            if len(bookings) != 1:  # none, or which one: the list, with a button for each
-                return ActionListReservations().act(dispatcher, tracker)
-            # "取消我的场地预约" with one booking: that one, named in the answer
-            booking_id, when = bookings[0].booking_id, bookings[0].starts_at
-            what = f"{bookings[0].what}（{bookings[0].branch}，{when:%m月%d日 %H:%M}）"
+            return ActionListReservations().act(dispatcher, tracker)
         if services().activities.cancel_booking(reader, booking_id):
-            dispatcher.utter_message(text=f"已为您取消{what}。", **outcome("booking_cancelled"))
+            dispatcher.utter_message(text="已为您取消。", **outcome("booking_cancelled"))
         else:
             dispatcher.utter_message(
                 text="没有找到这条报名或预约，它可能已经取消，或不属于您的读者证。"

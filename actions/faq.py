@@ -141,13 +141,15 @@ class ActionRephrase(LibraryAction):
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
         asked_for = HAS_IT.match(text)
-        if looks_like_a_title(asked_for.group("thing") if asked_for else text) and (
-                answer.kind == "none" or asked_for):
-            # "穷查理宝典" (nothing like it in the FAQ), "有斗罗大陆吗": a book the
-            # library may not have
-            query = asked_for.group("thing") if asked_for else search_query(tracker)
-            return show_results(dispatcher, query,
-                                services().catalogue.search(query, limit=PAGE_SIZE), offset=0)
+        thing = asked_for.group("thing") if asked_for else text
+        if looks_like_a_title(thing) and (answer.kind == "none" or asked_for):
+            # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have;
+            # "有斗罗大陆吗" too, unless the FAQ has candidates and the catalogue nothing
+            # ("有储物柜吗")
+            query = thing if asked_for else search_query(tracker)
+            result = services().catalogue.search(query, limit=PAGE_SIZE)
+            if answer.kind == "none" or (result.hits and not result.near):
+                return show_results(dispatcher, query, result, offset=0)
         if answer.kind == "suggest" and len(CJK_CHARS.findall(text)) >= MENU_WORDS:
             offer_menu(dispatcher, tracker, answer)  # unclear, but the FAQ has candidates
             return []

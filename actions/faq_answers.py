@@ -32,7 +32,7 @@ ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|"
-                     r"([的了是]|(就是|还是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
+                     r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
 
 #: the library's own names say nothing about which question is meant (the NLU's
 #: branch 金陵图书馆 neither: "金陵图书馆是私人开的吧" asks no address)
@@ -148,7 +148,7 @@ def about(question: str, word: str) -> bool:
 
 #: a message's search when it names a title or an author the catalogue holds
 #: ("黄仁宇的书你们有哪些", "霍乱时期的爱清"): the reply's events, or None if it names none.
-#: Set by actions.catalogue, which builds on this module.
+#: Filled by actions.catalogue, which builds on this module.
 TitleSearch = Callable[[CollectingDispatcher, str], "list[dict[str, Any]] | None"]
 BOOK_ENTITIES = frozenset({"title", "isbn", "bib_id", "hold_id", "event_id", "slot_id",
                            "booking_id"})
@@ -200,6 +200,9 @@ class FaqFirst(LibraryAction):
                         (self.personal and ASKS_A_RULE.search(text))  # "我用我老公的证借书可以吗"
                         or (self.menu_when_unasked and not entities
                             and not (self.own_words or self.requests).search(text))):
+                    # a book it names first ("三体在几楼" to the address), else the menu
+                    if (events := self.search_title(dispatcher, raw, text)) is not None:
+                        return events
                     offer_menu(dispatcher, tracker, answer)
                     return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):
@@ -211,12 +214,18 @@ class FaqFirst(LibraryAction):
             if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
                 return []
-        if typed and not self.requests.search(text) and not self.about_a_title.search(text):
-            # none of this action's words, but a book the library holds: a search
-            for search in self.title_searches:
-                if (events := search(dispatcher, raw)) is not None:
-                    return events
+        if typed and (events := self.search_title(dispatcher, raw, text)) is not None:
+            return events
         return self.request(dispatcher, tracker)
+
+    def search_title(self, dispatcher: CollectingDispatcher, raw: str, text: str
+                     ) -> list[dict[str, Any]] | None:
+        """The search for a book the library holds that a message without this action's
+        words names (see TitleSearch), or None."""
+        if self.requests.search(text) or self.about_a_title.search(text):
+            return None
+        return next((events for search in self.title_searches
+                     if (events := search(dispatcher, raw)) is not None), None)
 
     def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]]:

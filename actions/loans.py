@@ -25,7 +25,9 @@ from bot.services.search_text import title_key
 
 ALL_LOANS = "all"
 #: a message about a loan of a title ("万历十五年什么时候到期", "续借活着")
-LOAN_WORDS = re.compile(r"借|到期|还|续|延|超期|逾期")
+LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|超期|逾期")
+#: a message about what the reader owes for a title ("围城那笔污损费交清了没")
+FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
 RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续上|延期|延长")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
@@ -213,6 +215,7 @@ def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 class ActionAccountStatus(FaqFirst):
     action_name = "action_account_status"
+    about_a_title = FEE_WORDS
     personal = True
     requests = re.compile(r"我的|我有没有|我是不是有|我是不是欠|我欠|还欠|我还能|我还可以|我要交|"
                           r"帮我查|帮我看|查一下我|查下我|账户|欠费查询")

@@ -1,5 +1,5 @@
 """A reader turns the notices they did not ask for off ("退订提醒") or on ("开启提醒");
-a question about notices ("到了会通知我吗") is the FAQ's."""
+a question about notices that the FAQ is sure of ("到了会通知我吗") is the FAQ's."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.outcome import outcome
 from bot.services.search_text import normalise
 
 TURN_ON = re.compile(r"开启|打开|开通|恢复|重新|订阅提醒|想收到|要收到")
-TURN_OFF = re.compile(r"退订|关闭|关掉|取消|停止|不要|别再|不想|太多")
+TURN_OFF = re.compile(r"退订|关闭|关掉|取消|停止|(?<!要)不要|别再|不想|太多")
 ON, OFF = "notices_on", "notices_off"
 
 

@@ -45,6 +45,8 @@ def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
     ("对了，书服到家是干嘛的", ["书服到家是干嘛的"]),
     ("顺便问一下今天开门吗", ["今天开门吗"]),
     ("对了", ["对了"]),  # nothing after it: the reader's word stays
+    ("对了吗？", ["对了吗？"]),
+    ("另外呢？", ["另外呢？"]),
     ("还有三体吗", ["还有三体吗"]),  # 还有 may ask
 ])
 def test_words_that_only_turn_to_a_question_are_left_out(text: str, questions: list[str]) -> None:

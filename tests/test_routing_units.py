@@ -4,7 +4,7 @@ library holds, a new question in a two-question message (actions/faq_answers.py)
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -15,9 +15,8 @@ import actions.faq
 import actions.faq_answers
 import actions.library
 import actions.visiting
-from actions.activities import ActionCancelBooking
 from actions.faq import ActionAnswerPolicy, ActionRephrase
-from actions.faq_answers import answer_in_context
+from actions.faq_answers import PREMISE, answer_in_context
 from actions.loans import ActionListLoans
 from actions.visiting import ActionLocation, ActionOpeningHours
 from bot import clock
@@ -25,8 +24,6 @@ from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     BranchInfo,
     DayHours,
-    MyBooking,
-    ReaderRef,
     SearchResult,
     TitleHit,
 )
@@ -120,6 +117,11 @@ def test_a_book_the_library_holds_is_searched_for_whatever_the_nlu_thought(
     assert (shown, reply) == ((["万历十五年"], "") if search else ([], "REQUEST"))
 
 
+def test_a_premise_is_not_a_choice() -> None:
+    assert PREMISE.search("金陵图书馆还在长江路262号吧")
+    assert not PREMISE.search("那我还是报名周六那场吧")
+
+
 @pytest.mark.parametrize(("text", "menu"), [("少儿馆什么时候能建好", True), ("1", False)])
 def test_an_unclear_message_gets_the_faqs_candidates_if_it_says_enough(
     monkeypatch: pytest.MonkeyPatch, text: str, menu: bool,
@@ -127,28 +129,6 @@ def test_an_unclear_message_gets_the_faqs_candidates_if_it_says_enough(
     use_services(monkeypatch, knowledge=Knowledge(), catalogue=Catalogue())
     reply = run_action(ActionRephrase(), tracker_with(text, []))[0]
     assert ("您是不是想问" in reply) is menu  # else the rephrase response (no text here)
-
-
-def test_cancelling_the_only_booking_cancels_it_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Activities:
-        def __init__(self) -> None:
-            self.cancelled: list[int] = []
-
-        def bookings(self, reader: ReaderRef, since: datetime) -> list[MyBooking]:
-            return [MyBooking(9, "研讨间A", "金陵图书馆", datetime(2026, 10, 30, 9))]
-
-        def cancel_booking(self, reader: ReaderRef, booking_id: int) -> bool:
-            self.cancelled.append(booking_id)
-            return True
-
-    reader = ReaderRef(reader_id=1, card_number="JL00000001", name="张晓明")
-    circulation = type("Circulation", (), {"verified_reader": lambda self, c, s: reader})()
-    activities = Activities()
-    use_services(monkeypatch, knowledge=Knowledge(), activities=activities,
-                 circulation=circulation)
-    reply = run_action(ActionCancelBooking(), tracker_with("取消我的场地预约", []))[0]
-    assert reply == "已为您取消研讨间A（金陵图书馆，10月30日 09:00）。"
-    assert activities.cancelled == [9]
 
 
 def test_a_branch_asked_about_after_an_answer_for_a_day_is_asked_about_that_day(

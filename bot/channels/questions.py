@@ -32,7 +32,7 @@ _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对�
 #: words that only turn to the question after them ("另外馆里能拍照吗", "对了，书服到家是
 #:干嘛的"): left out of what Rasa reads (not 还有, which may ask: "还有三体吗")
 _CONNECTIVE = re.compile(r"^\s*(另外|顺便(问一下|问问|问下)?|再问一下|还想问(一下|问)?|对了)"
-                         r"[，,、:：\s]*(?=\S{2})")
+                         r"[，,、:：\s]*(?=[\u4e00-\u9fff\w]{2})")
 #: what is asked of each title alike (not "哪本好看")
 _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|借|预约|预定|查")
 #: several titles asked about together ("有没有《草房子》和《城南旧事》")
