@@ -23,7 +23,6 @@ from actions.catalogue import (
 from actions.context import previous
 from actions.digital_resources import show_resources
 from actions.faq_answers import (
-    CJK_CHARS,
     about_the_other_library,
     answer_in_context,
     answer_text,
@@ -34,6 +33,7 @@ from actions.faq_answers import (
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
 from bot.outcome import outcome
+from bot.services.faq_retrieval import cjk_length
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
 
@@ -150,7 +150,7 @@ class ActionRephrase(LibraryAction):
             result = services().catalogue.search(query, limit=PAGE_SIZE)
             if answer.kind == "none" or (result.hits and not result.near):
                 return show_results(dispatcher, query, result, offset=0)
-        if answer.kind == "suggest" and len(CJK_CHARS.findall(text)) >= MENU_WORDS:
+        if answer.kind == "suggest" and cjk_length(text) >= MENU_WORDS:
             offer_menu(dispatcher, tracker, answer)  # unclear, but the FAQ has candidates
             return []
         services().knowledge.record_unanswered(text, channel_of(tracker), "nlu_fallback")
