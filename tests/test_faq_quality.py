@@ -15,6 +15,7 @@ from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
+from bot.services.faq_retrieval import Bm25Index, Document
 from bot.services.sql.faq import SqlKnowledge
 from bot.services.sql.session import SqlStore
 
@@ -22,8 +23,8 @@ HOLDOUT = Path(__file__).parent / "data" / "faq_holdout.yml"
 LONG_DEV = Path(__file__).parent / "data" / "faq_long_dev.yml"
 # The bigram-overlap baseline reached 0.880 top-1; the retriever 0.891.
 MIN_TOP1 = 0.885
-# Answered directly and right 0.80, wrongly 0.011 (bot/services/sql/faq.py's policy).
-MIN_DIRECT_CORRECT, MAX_WRONG = 0.78, 0.02
+# Answered directly and right 0.84, wrongly 0.015 (bot/services/sql/faq.py's policy).
+MIN_DIRECT_CORRECT, MAX_WRONG = 0.82, 0.02
 # Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.37, wrongly
 # 0.006, 1 of the 40 that no entry answers answered (before the long-message rule: 0.01).
 LONG_MIN_DIRECT_CORRECT, LONG_MAX_WRONG, LONG_MAX_UNANSWERABLE_ANSWERED = 0.33, 0.02, 2
@@ -67,6 +68,26 @@ def test_readers_get_answers_not_menus(knowledge: SqlKnowledge) -> None:
     report = evaluate_faq(knowledge, held_out_cases())
     assert report.share(report.direct_correct) >= MIN_DIRECT_CORRECT
     assert report.share(report.wrong_answers) <= MAX_WRONG
+
+
+def test_the_literal_reading_names_one_entry_or_none() -> None:
+    index = Bm25Index([Document(1, "办证要押金吗\n办读者证收押金吗", "不收押金。"),
+                       Document(2, "活动要报名吗", "部分活动需报名。"),
+                       Document(3, "讲座要报名吗", "需要报名。")])
+    assert index.literal_leader("辦證收押金嗎？") == 1  # 繁體 and punctuation aside
+    assert index.literal_leader("要报名吗") is None  # two entries tie
+    assert index.literal_leader("停车场") is None  # no entry shares a bigram
+    # Bigrams across two paraphrases do not count: "吗办" is in neither.
+    assert index.literal_leader("押金吗办") == 1 and index.literal_leader("吗办") is None
+
+
+def test_asking_what_something_is_gets_the_entry_that_says_it(knowledge: SqlKnowledge) -> None:
+    """Three entries on 书服到家 (what it is, postage, returns): "what is it" is answered
+    by the one that says what it is, with the others offered after it; a question that
+    does not ask what it is still gets the choice."""
+    answer = knowledge.answer("书服到家是干啥的呀")
+    assert answer.kind == "answer" and answer.key == "borrowing-012" and answer.suggestions
+    assert knowledge.answer("书服到家能讲讲吗").kind == "suggest"
 
 
 def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowledge) -> None:

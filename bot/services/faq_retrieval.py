@@ -12,6 +12,11 @@ those words looked common to every entry, so the synonyms mapping readers' words
 them (真人客服 → 转人工, 网站 → 官网) lost their weight.
 Scores are normalised by the query's best possible score, so thresholds mean the
 same for short and long questions, and words no text has lower the score.
+
+A second, literal reading (`Bm25Index.literal_leader`) counts only the message's
+character bigrams found in an entry's asked texts, without jieba, synonyms, stopwords
+or weights: when it singles out the same entry as BM25, the two readings agree
+(bot/services/sql/faq.py uses that to answer instead of offering a menu).
 """
 
 from __future__ import annotations
@@ -76,6 +81,15 @@ def terms(text: str) -> tuple[str, ...]:
     return (*words, *bigrams)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def literal_bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a normalised text without punctuation or spaces."""
+    plain = _NOT_WORD.sub("", normalise(text))
+    return frozenset(plain[i:i + 2] for i in range(len(plain) - 1))
+
+
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;…~～\s]+")
 
 
@@ -109,6 +123,8 @@ class Bm25Index:
 
     def __init__(self, documents: list[Document]) -> None:
         self.entry_ids = [document.entry_id for document in documents]
+        self.literal = [frozenset().union(*map(literal_bigrams, document.asked.splitlines()))
+                        for document in documents]
         #: per document: term -> weighted count (a term of the answer counts less)
         self.term_counts: list[dict[str, float]] = []
         frequency: Counter = Counter()
@@ -148,3 +164,15 @@ class Bm25Index:
             if (score := self._score(query, index) / ceiling) > 0
         ]
         return sorted(ranked, key=lambda r: -r.score)[:limit]
+
+    def literal_leader(self, question: str) -> int | None:
+        """The entry whose asked texts share strictly more of the message's character
+        bigrams than any other's; None when none does or two tie."""
+        query = literal_bigrams(question)
+        shared = sorted(
+            ((len(query & literal), entry_id)
+             for entry_id, literal in zip(self.entry_ids, self.literal, strict=True)),
+            reverse=True)
+        if not shared or not shared[0][0] or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+            return None
+        return shared[0][1]
