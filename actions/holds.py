@@ -223,7 +223,8 @@ class ActionPlaceReservation(FaqFirst):
 class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
     about_a_title = HOLD_WORDS
-    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我预约了|我约了|"
+    personal = True  # asking for one's own holds is never a rule question, whatever it names
+    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我(在\w{1,5})?(预约|约)了|"
                           r"我(预约|约)的.{0,12}(到了|到馆|能取|可以取|了没)")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_
 from actions.dates import parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
+from actions.holds import ActionListReservations
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
 from actions.visiting import ActionOpeningHours
@@ -144,6 +145,17 @@ def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
 ) -> None:
     reply = faq_first_reply(monkeypatch, ActionOpeningHours(), text, KnowsOneEntry(key, question))
     assert reply == expected
+
+
+@pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
+                                  "我在河西分馆约了几本来着", "我的预约"])
+def test_a_request_for_ones_own_holds_is_never_a_rule_question(
+    monkeypatch: pytest.MonkeyPatch, text: str,
+) -> None:
+    """Whatever else the message names (the card number, a branch, a count), the FAQ's
+    sure answer about holds in general does not stand in for the reader's own list."""
+    knowledge = KnowsOneEntry("borrowing-021", "怎么查自己借了哪些书、什么时候到期？")
+    assert faq_first_reply(monkeypatch, ActionListReservations(), text, knowledge) == "REQUEST"
 
 
 def test_the_faq_never_stands_in_for_what_an_action_answers_live(

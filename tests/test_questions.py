@@ -17,6 +17,9 @@ from bot.channels.questions import split_questions
     ("我想借书，怎么办证", ["我想借书，怎么办证"]),
     ("有《你好，旧时光》吗", ["有《你好，旧时光》吗"]),
     ("谢谢你！再见", ["谢谢你！再见"]),
+    # questions by 多大 / a clause ending in 不 or 没
+    ("少儿馆哪年建的，面积多大", ["少儿馆哪年建的", "面积多大"]),
+    ("预约的书到了没，周日开门不", ["预约的书到了没", "周日开门不"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),
@@ -38,6 +41,15 @@ def test_a_request_for_a_title_is_a_question_of_its_own() -> None:
     assert split_questions("帮我预约《平凡的世界》，另外今天开到几点") == [
         "帮我预约《平凡的世界》", "今天开到几点"]
     assert split_questions("有wifi吗 座位能充电吗") == ["有wifi吗", "座位能充电吗"]
+
+
+def test_a_request_is_a_question_of_its_own_when_another_is_turned_to() -> None:
+    assert split_questions("想订个研讨间，顺便问下周日开不开") == ["想订个研讨间", "周日开不开"]
+    assert split_questions("帮我找找《活着》，还有停车方便吗") == [
+        "帮我找找《活着》", "还有停车方便吗"]
+    # asking to ask, or a request the question is about, stays whole
+    assert split_questions("我想问一下，另外几点关门") == ["我想问一下，另外几点关门"]
+    assert split_questions("我想借书，需要带什么") == ["我想借书，需要带什么"]
 
 
 @pytest.mark.parametrize(("text", "questions"), [

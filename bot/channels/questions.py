@@ -7,8 +7,9 @@ that asks nothing ("我第一次来南京。") stays with the question after it,
 context does not become a turn of its own. Titles in 《》 are never cut (they may hold
 any punctuation). A question about several titles ("有没有《草房子》和《城南旧事》") is asked
 once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
-counts as a question. Buttons' payloads ("/…") and messages with more than MAX_QUESTIONS
-questions are left whole.
+counts as a question, as does any request followed by a question turned to with 另外,
+顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"). Buttons' payloads ("/…") and
+messages with more than MAX_QUESTIONS questions are left whole.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 
 #: a request for a book ("帮我预约《平凡的世界》") is a question of its own too, when
 #: what follows turns to something else ("另外今天开到几点", not "可以在江宁馆取吗")
-REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|麻烦|预约|预定|查一下|查查")
+REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|想[借约订办]|麻烦|预约|预定|"
+                      r"查一下|查查|找一下|找找|搜一下")
+#: ... but asking to ask is no request ("我想问一下，另外…")
+_ASKING_TO_ASK = re.compile(r"问|请教|咨询")
 _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对了|另)")
 #: words that only turn to the question after them ("另外馆里能拍照吗", "对了，书服到家是
 #:干嘛的"): left out of what Rasa reads (not 还有, which may ask: "还有三体吗")
@@ -48,10 +52,20 @@ def _requests_a_title(clause: str) -> bool:
     return _HIDDEN in clause and bool(REQUESTS.search(clause))
 
 
+def _requests(clause: str) -> bool:
+    """A request of its own ("想预约个研讨间") when a question turned to with 另外, 顺便
+    … follows it."""
+    return bool(REQUESTS.search(clause)) and not _ASKING_TO_ASK.search(clause) \
+        and len(CJK.findall(clause)) >= 2
+
+
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
-    return _asks(earlier) and _asks(later) and (
-        bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later)))
+    if not _asks(later):
+        return False
+    if _TURNS_TO_ANOTHER.match(later):
+        return _asks(earlier) or _requests(earlier)
+    return _asks(earlier) and bool(ASKS.search(earlier))
 
 
 def _one_per_title(question: str) -> list[str]:
@@ -92,8 +106,9 @@ def _questions(text: str) -> list[str]:
     titles = _TITLE.findall(text)
     questions: list[str] = []
     context = ""
-    for piece in _pieces(_TITLE.sub(_HIDDEN, text)):
-        if _asks(piece):
+    pieces = _pieces(_TITLE.sub(_HIDDEN, text))
+    for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
+        if _asks(piece) or (_requests(piece) and _TURNS_TO_ANOTHER.match(after)):
             questions.append((context + piece).strip())
             context = ""
         else:
