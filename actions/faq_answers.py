@@ -24,7 +24,7 @@ from bot.services.search_text import normalise, tokens
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
-    r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是啥|干嘛|什么用|规定|注意")
+    r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意")
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import held_title, show_results
 from actions.context import AFFIRM_WORDS
 from actions.faq import ActionRephrase
-from actions.faq_answers import RULE_QUESTION, answer_if_certain
+from actions.faq_answers import QUESTION, RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction
 from bot.outcome import UTTERED, outcome
 
@@ -35,10 +35,12 @@ class ActionSmallTalk(LibraryAction):
         text = tracker.latest_message.get("text", "")
         if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
             return show_results(dispatcher, *found, offset=0)
-        if (len(text) >= QUESTION_LENGTH and RULE_QUESTION.search(text)
-                and answer_if_certain(dispatcher, tracker, text)):
-            return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        # a question the NLU found no intent for ("续借怎么弄") is the FAQ's if it is sure
+        asks = (RULE_QUESTION.search(text) if len(text) >= QUESTION_LENGTH
+                else intent == "out_of_scope" and QUESTION.search(text))
+        if asks and answer_if_certain(dispatcher, tracker, text):
+            return []
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:

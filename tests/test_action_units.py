@@ -22,6 +22,7 @@ from actions.faq import ActionRephrase
 from actions.holds import ActionListReservations
 from actions.library import UNAVAILABLE_TEXT
 from actions.reader_text import latest_entity_values, quote
+from actions.small_talk import ActionSmallTalk
 from actions.visiting import ActionOpeningHours
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import SearchResult, ServiceUnavailableError, TitleHit
@@ -156,6 +157,30 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     sure answer about holds in general does not stand in for the reader's own list."""
     knowledge = KnowsOneEntry("borrowing-021", "怎么查自己借了哪些书、什么时候到期？")
     assert faq_first_reply(monkeypatch, ActionListReservations(), text, knowledge) == "REQUEST"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("预约怎么弄", "（答案）"),  # a short question the NLU found no intent for
+    ("哈哈哈哈", None),  # no question: small talk's own reply
+])
+def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str | None,
+) -> None:
+    services = type("Services", (), {"knowledge": KnowsOneEntry("x-1", "？")})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    tracker = Tracker(
+        sender_id="unit-test", slots={}, events=[], paused=False, followup_action=None,
+        latest_message={"text": text, "intent": {"name": "out_of_scope"}, "entities": []},
+        active_loop={}, latest_action_name=None,
+    )
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSmallTalk().run(dispatcher, tracker, {}))
+    texts = [m.get("text") for m in dispatcher.messages]
+    responses = [m.get("response") for m in dispatcher.messages]
+    if expected is None:
+        assert responses == ["utter_out_of_scope"]
+    else:
+        assert texts[0] == expected
 
 
 def test_the_faq_never_stands_in_for_what_an_action_answers_live(

@@ -20,6 +20,8 @@ from bot.channels.questions import split_questions
     # questions by 多大 / a clause ending in 不 or 没
     ("少儿馆哪年建的，面积多大", ["少儿馆哪年建的", "面积多大"]),
     ("预约的书到了没，周日开门不", ["预约的书到了没", "周日开门不"]),
+    ("新馆建好了没有，人多不多", ["新馆建好了没有", "人多不多"]),
+    ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),
