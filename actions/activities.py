@@ -86,13 +86,19 @@ def slot_chosen(tracker: Tracker) -> int | None:
     return matching[0] if len(matching) == 1 else None
 
 
+#: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个")
+SIGNS_UP = re.compile(r"报名|报个名|报一个|报上|报一下")
+
+
 def event_named(tracker: Tracker) -> int | None:
-    """The one upcoming event the reader named by (a part of) its title: "报名冬日诗会"."""
+    """The one upcoming event the reader named by the start or the end of a part of its
+    title: "报名冬日诗会", "手工坊帮孩子报一个"."""
     text = tracker.latest_message.get("text", "")
-    if "报名" not in text:
+    if not SIGNS_UP.search(text):
         return None
     named = [e.event_id for e in services().activities.upcoming_events(clock.now())
-             if any(len(part) >= 3 and part[:4] in text for part in e.title.split("·"))]
+             if any(len(part) >= 3 and (part[:4] in text or part[-3:] in text)
+                    for part in e.title.split("·"))]
     return named[0] if len(named) == 1 else None
 
 

@@ -234,6 +234,9 @@ class ActionShowMore(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         query = tracker.get_slot("search_query")
         text = tracker.latest_message.get("text", "")
+        if query and VOLUME_ONLY.search(text) and not text.startswith("/"):
+            # "第二部呢" after 三体's results: that volume, not the next page
+            return ActionSearchCatalogue().act(dispatcher, tracker)
         if not query:  # "人间失格还有吗" with no results before: a search, not a next page
             if not text.startswith("/") and (latest_entity_values(tracker, "title")
                                              or held_title(text)):

@@ -43,6 +43,8 @@ BOOKING = re.compile(r"预约|预定|预订|能约|可以约|约一?个|能订|�
 MENU_WORDS = 4
 #: whether the library has something ("有斗罗大陆吗"): a title, unless the FAQ is sure
 HAS_IT = re.compile(r"^(请问)?(你们|馆里)?(有没有|有)(?P<thing>.{2,15}?)(吗|么|没有|没)?"
+                    r"[？?！!。]*$|"
+                    r"^(?P<named>.{2,15}?)(这本书?)?(有吗|有没有|有么|在吗|借得到吗|能借到吗)"
                     r"[？?！!。]*$")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
@@ -141,7 +143,7 @@ class ActionRephrase(LibraryAction):
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
         asked_for = HAS_IT.match(text)
-        thing = asked_for.group("thing") if asked_for else text
+        thing = (asked_for.group("thing") or asked_for.group("named")) if asked_for else text
         if looks_like_a_title(thing) and (answer.kind == "none" or asked_for):
             # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have;
             # "有斗罗大陆吗" too, unless the FAQ has candidates and the catalogue nothing

@@ -130,8 +130,10 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return False
     knowledge = services().knowledge
     answer = knowledge.answer(text)
-    candidates = [answer] if answer.kind == "answer" else [
-        knowledge.published_answer(entry) for entry, _question in answer.suggestions]
+    # the entry on the other library may be the one offered after an answer about this
+    # one's hours ("南京图书馆周末开吗": this library's hours, then 南京图书馆在哪里)
+    candidates = [answer] if answer.kind == "answer" else []
+    candidates += [knowledge.published_answer(entry) for entry, _question in answer.suggestions]
     found = next((c for c in candidates
                   if c is not None and OTHER_LIBRARY.search(normalise(c.question))), None)
     if found is not None:

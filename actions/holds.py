@@ -224,7 +224,9 @@ class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
     about_a_title = HOLD_WORDS
     personal = True  # asking for one's own holds is never a rule question, whatever it names
-    requests = re.compile(r"我的|帮我|给我|查一下|查查|看看|查看|我(在\w{1,5})?(预约|约)了|"
+    # not 帮我/给我 alone: "预约的书能给我留几天" asks a rule
+    requests = re.compile(r"我的|[帮给]我(看|查|列)|查一下|查查|看看|查看|"
+                          r"我(都|在\w{1,5}|一共|总共)?(预约|约)了|"
                           r"我(预约|约)的.{0,12}(到了|到馆|能取|可以取|了没)")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -262,7 +264,7 @@ class ActionListReservations(FaqFirst):
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
-    requests = re.compile(r"帮我|给我|我要|我想|取消我的|第.个|这个")
+    requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|取消(掉|了)?吧|第.个|这个")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         hold_id = as_id(entity_or_slot(tracker, "hold_id")) or hold_chosen(tracker)

@@ -44,11 +44,9 @@ class ActionSmallTalk(LibraryAction):
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
-            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure
-            if not answer_if_certain(dispatcher, tracker, text):
-                dispatcher.utter_message(response="utter_please_rephrase",
-                                         **outcome("clarify"))
-            return []
+            # "挂失", "金图是不是南图" or a title the library lacks taken for a yes: what
+            # an unclear message gets (the FAQ's sure answer, a search, a rephrase)
+            return ActionRephrase().act(dispatcher, tracker)
         response = RESPONSES.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=response, **outcome(UTTERED[response]))
         return []

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous
-from actions.dates import DAY_WORDS, describe_day, parse_day, parse_hour
-from actions.faq_answers import FaqFirst
+from actions.dates import DAY_WORDS, describe_day, new_year_day, parse_day, parse_hour
+from actions.faq_answers import FaqFirst, answer_in_context, offer_menu, say
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
@@ -24,6 +24,8 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 
 HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
+#: a year named in a message ("2020年", "2019 年初")
+PAST_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
@@ -72,6 +74,20 @@ class ActionOpeningHours(FaqFirst):
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
                               "hours-013"})
 
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """A year gone by ("2019年的时候几点关门") asks about the library's history: the
+        FAQ's answer or candidates, never today's hours."""
+        text = tracker.latest_message.get("text", "")
+        if any(int(year) < clock.today().year for year in PAST_YEAR.findall(text)):
+            answer = answer_in_context(tracker, text)
+            if answer.kind == "answer":
+                say(dispatcher, answer)
+                return []
+            if answer.kind == "suggest":
+                offer_menu(dispatcher, tracker, answer)
+                return []
+        return super().act(dispatcher, tracker)
+
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if switched_topic(tracker, HOURS_WORDS, "hours", "location"):
             return ActionLocation().request(dispatcher, tracker)
@@ -79,10 +95,15 @@ class ActionOpeningHours(FaqFirst):
         today = clock.today()
         lines = []
         day = None
-        for holiday in latest_entity_values(tracker, "holiday"):
+        holidays = latest_entity_values(tracker, "holiday")
+        if (offset := new_year_day(tracker.latest_message.get("text", ""))) is not None:
+            holidays = ["春节"]  # 大年初二: the second day of 春节
+        for holiday in holidays:
             day = services().info.holiday_date(holiday, today)
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
+            elif offset:
+                day += timedelta(days=offset)
         if day is None:
             spoken = " ".join(latest_entity_values(tracker, "date"))
             text = tracker.latest_message.get("text", "")

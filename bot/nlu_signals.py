@@ -7,10 +7,12 @@ statistical model missed.
 - a title in 《》 is a search unless the reader asks to reserve it ("请问有《X》吗" is
   a search, not a hold) — and a hold only when they do;
 - asking for a person ("有真人吗", "转人工") is a handoff;
+- punctuation or emoji alone says nothing: the fallback (asked to rephrase);
 - a reader-card number in the message asks for the reader's own holds (unless it asks
   to cancel, sign up or renew, which DIET decides);
 - DIET's book intents follow the reserve words: a hold without them is a search
   ("挪威森林"), a search with them a hold ("预定一下人间失格");
+- a name and its works alone ("霍金写的") is a search by author, whatever DIET made of it;
 - a rule question that asks about the reader's own account ("我有逾期没还的书吗") is
   that account request;
 - hours or places of a branch the message names, and a visit at a time of day
@@ -78,12 +80,19 @@ ACCOUNT_TOPICS = [
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
 SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
+#: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
+BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|的小说|的书)"
+                       r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
+#: ... but not "我的书", "谁写的", "图书馆的书"
+NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
+#: DIET's small-talk intents, which a message with a request's shape is not
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
                     "out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                     "ask_opening_hours"}
 BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|"
-                          r"能去|还开")
+                          r"能去|[也还]开|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|怎么去|怎么走|路线|几号线|"
                           r"坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
@@ -179,12 +188,19 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
             and not HOW_TO.search(plain):
         return next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), None)
+    if (intent in NOT_A_REQUEST | SMALL_TALK and (works := BY_AUTHOR.match(plain))
+            and not NOT_AN_AUTHOR.search(works.group("name"))):
+        return "search_catalogue"
     if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
         return "sign_up_event"  # "我要报名数字资源使用培训"
     if (intent in NOT_A_REQUEST and reserves and not ASKS.search(plain)
             and not BOOKED.search(plain)):
         return "place_reservation"  # "预定一下人间失格"
     return None
+
+
+#: a letter, digit or character of any script: a message without one says nothing
+WORD = re.compile(r"[^\W_]")
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -200,6 +216,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = book_intent(plain)
     if OWN_REQUEST.search(plain):
         intent = None
+    if not WORD.search(plain):
+        intent = "nlu_fallback"  # punctuation or emoji alone ("😅😅", "？？？"): say what?
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import datetime
 from typing import Any
 
 import pytest
@@ -11,21 +13,28 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.activities
 import actions.catalogue
+import actions.faq
 import actions.faq_answers
 import actions.holds
 import actions.visiting
-from actions.activities import ActionListEvents, named_branch, slot_chosen
-from actions.catalogue import ActionSearchCatalogue, looks_like_a_title, search_query
-from actions.dates import parse_hour
+from actions.activities import ActionListEvents, event_named, named_branch, slot_chosen
+from actions.catalogue import (
+    ActionSearchCatalogue,
+    ActionShowMore,
+    looks_like_a_title,
+    search_query,
+)
+from actions.dates import new_year_day, parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
-from actions.holds import ActionListReservations
+from actions.holds import ActionCancelReservation, ActionListReservations
 from actions.library import UNAVAILABLE_TEXT
+from actions.loans import ActionAccountStatus
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
 from actions.visiting import ActionOpeningHours
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import SearchResult, ServiceUnavailableError, TitleHit
+from bot.services.interface import EventInfo, SearchResult, ServiceUnavailableError, TitleHit
 
 
 def tracker_with(text: str, entities: list[dict]) -> Tracker:
@@ -137,6 +146,8 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     # more than an hours request, and the FAQ's sure answer is about that more
     ("闭馆前多久停止借还", "hours-016", "闭馆前多久停止入馆和借还？", "（答案）"),
     ("2020年初为什么闭馆了", "hours-008", "2020 年初金陵图书馆为什么闭馆？", "（答案）"),
+    # a year gone by: the library's history, even from an entry otherwise answered live
+    ("2019年那会儿几点关门", "hours-001", "金陵图书馆几点开门？", "（答案）"),
     # an hours request and nothing more: today's hours, live
     ("今天开门吗", "hours-013", "今天图书馆开门吗？", "REQUEST"),
     ("下周一几点开门呢", "hours-016", "闭馆前多久停止入馆和借还？", "REQUEST"),
@@ -149,7 +160,7 @@ def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
 
 
 @pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
-                                  "我在河西分馆约了几本来着", "我的预约"])
+                                  "我在河西分馆约了几本来着", "我一共约了几本", "我的预约"])
 def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     monkeypatch: pytest.MonkeyPatch, text: str,
 ) -> None:
@@ -157,6 +168,10 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     sure answer about holds in general does not stand in for the reader's own list."""
     knowledge = KnowsOneEntry("borrowing-021", "怎么查自己借了哪些书、什么时候到期？")
     assert faq_first_reply(monkeypatch, ActionListReservations(), text, knowledge) == "REQUEST"
+
+    rule = KnowsOneEntry("reservations-003", "预约的书到馆后保留几天？")
+    assert faq_first_reply(monkeypatch, ActionListReservations(), "约到的书能给我留多久",
+                           rule) == "（答案）"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -183,6 +198,17 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
         assert texts[0] == expected
 
 
+@pytest.mark.parametrize(("action", "text"), [
+    (ActionCancelReservation(), "把我约的那本活着取消了吧"),
+    (ActionAccountStatus(), "查查我账上欠没欠钱"),
+])
+def test_requests_about_ones_own_account_in_other_words(
+    monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
+) -> None:
+    knowledge = KnowsOneEntry("reservations-004", "怎么取消预约？")
+    assert faq_first_reply(monkeypatch, action, text, knowledge) == "REQUEST"
+
+
 def test_the_faq_never_stands_in_for_what_an_action_answers_live(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -206,6 +232,45 @@ def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
     monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionRephrase(), tracker_with("百年孤读", []))
     assert "您要找的是不是" in reply and "百年孤独" in reply
+
+
+@pytest.mark.parametrize("text", ["有没有盗墓笔记", "盗墓笔记有吗", "盗墓笔记这本借得到吗"])
+def test_asking_for_a_title_the_library_lacks_is_told_so(
+    monkeypatch: pytest.MonkeyPatch, text: str,
+) -> None:
+    """Whichever end of the message asks, the title is searched: the reader learns the
+    library does not hold it (and can suggest it), instead of being asked to rephrase."""
+    class Services:
+        catalogue = type("Empty", (), {"search": lambda self, *a, **k: SearchResult(
+            hits=[], total=0)})()
+        knowledge = type("Unsure", (), {"answer": lambda self, q: FaqAnswer(kind="none"),
+                                        "record_unanswered": lambda self, *a: None})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq, "services", lambda: Services())
+    reply, _ = run_action(ActionRephrase(), tracker_with(text, []))
+    assert reply.startswith("没有找到与“盗墓笔记”相关的")
+
+
+def test_a_volume_after_results_is_that_volume_not_the_next_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searches = []
+
+    class Services:
+        catalogue = type("Recording", (), {"search": lambda self, query, **k: (
+            searches.append((query, k.get("offset", 0))), SearchResult(hits=[], total=0))[1]})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    tracker = Tracker(
+        sender_id="unit-test", slots={"search_query": "三体", "search_offset": "3"},
+        events=[], paused=False, followup_action=None,
+        latest_message={"text": "第三部呢", "intent": {"name": "show_more"}, "entities": []},
+        active_loop={}, latest_action_name=None,
+    )
+    run_action(ActionShowMore(), tracker)
+    assert searches and searches[0] == ("三体 第三部", 0)
 
 
 def test_asking_to_rephrase_ends_the_turn() -> None:
@@ -320,7 +385,11 @@ def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
     assert actions.holds.confirmed(pressed, 1)  # a confirmation's button, pressed later
 
 
-def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("sure", [False, True])
+def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyPatch,
+                                                     sure: bool) -> None:
+    """Whether the FAQ offers its entry on the other library in a menu or after a sure
+    answer about this library's hours."""
     ours = FaqAnswer(kind="answer", entry_id=1, key="hours-001", question="开放时间是？",
                      answer="总馆 9:00–21:00")
     theirs = FaqAnswer(kind="answer", entry_id=2, key="location-008",
@@ -329,6 +398,8 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     class Knowledge:
         @staticmethod
         def answer(_text: str) -> FaqAnswer:
+            if sure:
+                return dataclasses.replace(ours, suggestions=[(2, theirs.question)])
             return FaqAnswer(kind="suggest", suggestions=[(1, ours.question),
                                                           (2, theirs.question)])
 
@@ -344,3 +415,29 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     assert reply.startswith("南京图书馆（省馆）在中山东路189号")
     assert not actions.faq_answers.OTHER_LIBRARY.search("河南图书馆几点开门")
     assert actions.faq_answers.THIS_LIBRARY.search("我刚从南京图书馆出来，金陵图书馆几点关门")
+
+
+def test_days_of_the_spring_festival_are_counted_from_its_first() -> None:
+    assert new_year_day("大年初二开不开") == 1
+    assert new_year_day("正月初五几点开门") == 4
+    assert new_year_day("初中生能办证吗") is None and new_year_day("明天开吗") is None
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("金图讲坛给我报个名", 3), ("手工坊帮孩子报一个", 5), ("报名冬日诗会", 1),
+    ("金图讲坛讲什么", None), ("阅美四季报个名", None),  # no sign-up; two events named
+])
+def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
+                                       named: int | None) -> None:
+    def event(event_id: int, title: str) -> EventInfo:
+        start = datetime.datetime(2026, 10, 31, 14, 0)
+        return EventInfo(event_id, title, "", "总馆", "", start, start, 10, "")
+
+    events = [event(1, "阅美四季·冬日诗会"), event(3, "金图讲坛·南京城墙的故事"),
+              event(5, "阅美四季·科普手工坊")]
+
+    class Services:
+        activities = type("Events", (), {"upcoming_events": lambda self, *a: events})()
+
+    monkeypatch.setattr(actions.activities, "services", lambda: Services())
+    assert event_named(tracker_with(text, [])) == named

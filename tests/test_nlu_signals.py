@@ -36,6 +36,9 @@ from bot.services.search_text import isbn_in
     ("2020年那会儿的活动为什么都取消了", None, {}),
     ("取消《房间》的预约", None, {"title": "房间"}),
     ("从江宁到金陵图书馆怎么走", None, {"branch": "金陵图书馆"}),
+    # nothing said: asked to rephrase
+    ("🙏🙏", "nlu_fallback", {}),
+    ("。。。？！", "nlu_fallback", {}),
 ])
 def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> None:
     found, tagged = signals(text)
@@ -90,6 +93,11 @@ def test_signals_read_traditional_characters() -> None:
     ("place_reservation", "预约了可以取消吗", None),
     ("place_reservation", "预约的书到了可以让别人代取吗", None),
     ("nlu_fallback", "我有本书好像超期了，帮我查查", "list_loans"),
+    # a name and its works: a search by author; not one's own books or a question
+    ("out_of_scope", "刘慈欣写的", "search_catalogue"),
+    ("affirm", "三毛的书有没有", "search_catalogue"),
+    ("affirm", "我的书", None),
+    ("out_of_scope", "这是谁写的", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -108,6 +116,7 @@ def test_every_branch_named_is_found_in_order() -> None:
 @pytest.mark.parametrize(("diet", "text", "intent"), [
     ("nlu_fallback", "河西分馆12月10号正常开吧", "ask_opening_hours"),
     ("nlu_fallback", "江宁馆怎么走", "ask_location"),
+    ("ask_policy", "那江北馆礼拜天也开？", "ask_opening_hours"),
     ("search_catalogue", "河西分馆有三体吗", None),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
