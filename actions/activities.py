@@ -19,7 +19,7 @@ from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
-from bot.services.interface import BookingOutcome, BranchInfo
+from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 
 # Words that narrow the list down (a series, an audience, a kind of space).
 EVENT_KEYWORDS = ("阅美四季", "金图讲坛", "绘本", "亲子", "讲座", "培训", "诗", "手工")
@@ -237,6 +237,8 @@ class ActionCancelBooking(FaqFirst):
             keep = [SlotSet("booking_id", str(booking_id))] if booking_id else []
             return keep + ask_login("cancel_booking", tracker)
         if booking_id is None:
+            booking_id = the_one_booking_named(tracker, reader)
+        if booking_id is None:
             return ActionListReservations().act(dispatcher, tracker)
         if services().activities.cancel_booking(reader, booking_id):
             dispatcher.utter_message(text="已为您取消。", **outcome("booking_cancelled"))
@@ -245,6 +247,28 @@ class ActionCancelBooking(FaqFirst):
                 text="没有找到这条报名或预约，它可能已经取消，或不属于您的读者证。"
             )
         return [SlotSet("booking_id", None)]
+
+
+#: words naming a space's booking or an event's sign-up
+SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
+EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
+
+
+def the_one_booking_named(tracker: Tracker, reader: ReaderRef) -> int | None:
+    """"取消我的场地预约" when the reader has one space booked: that booking. The request
+    is the reader's latest message the NLU read as cancelling a booking (after
+    verification the latest is the verification outcome); None when it names no kind
+    or the reader has none or several of that kind (they choose from the list)."""
+    asked = next((event.get("text") or "" for event in reversed(tracker.events)
+                  if event.get("event") == "user"
+                  and ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+                  == "cancel_booking"), "")
+    space, event = bool(SPACE_WORDS.search(asked)), bool(EVENT_WORDS.search(asked))
+    if space == event:
+        return None
+    named = [b.booking_id for b in services().activities.bookings(reader, since=clock.today())
+             if b.is_space == space]
+    return named[0] if len(named) == 1 else None
 
 
 LibraryAction.answers_choice += [

@@ -11,24 +11,27 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dates import describe_day
-from actions.faq_answers import FaqFirst, answer_if_certain
-from actions.library import LibraryAction, payload, services
+from actions.faq_answers import (
+    QUESTION,
+    FaqFirst,
+    answer_if_certain,
+    answer_in_context,
+    offer_menu,
+)
+from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
 from bot.question_words import ASKS
-from bot.services.catalogue_query import FILLER
+from bot.services.catalogue_query import FILLER, VOLUME_ONLY
 from bot.services.catalogue_ranking import NEAR, main_title, similarity
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, looks_like_isbn, title_key
+from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key
 
 PAGE_SIZE = 3
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
 #: a bare message names a title when it is at least this share of its main title
 TITLE_SHARE = 0.5
-#: a volume and nothing else ("第二部呢", "帮我预约第二部"): of the previous search
-VOLUME_ONLY = re.compile(r"(?:那|那么|预约|预定)?\s*(第\s*[一二三四五六七八九十\d]+\s*[部卷册集]|"
-                         r"[上中下]册|[上中下]部)")
 #: a bare phrase (looks_like_a_title): Chinese words, digits, Latin letters, a separator
 BARE_PHRASE = re.compile(r"[\u4e00-\u9fff·0-9A-Za-z：:，,\s]{2,15}")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
@@ -178,6 +181,20 @@ def looks_like_a_title(text: str) -> bool:
             and len(CJK_CHAR.findall(text)) >= 2 and not NOT_A_TITLE.search(text))
 
 
+#: words of a request for books ("有没有讲拖延的书"), which a search answers even when
+#: it finds none
+BOOK_WORDS = re.compile(r"书|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
+
+
+def asks_no_book(tracker: Tracker) -> bool:
+    """A question the NLU took for a search that names no title, author or ISBN and
+    asks for no books."""
+    text = tracker.latest_message.get("text", "")
+    named = any(latest_entity_values(tracker, entity)
+                for entity in ("isbn", "title", "author", "subject"))
+    return not named and not BOOK_WORDS.search(text) and bool(QUESTION.search(normalise(text)))
+
+
 def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
@@ -222,9 +239,22 @@ class ActionSearchCatalogue(LibraryAction):
         query, result = searched(tracker, query)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it.
-        if (not result.hits or result.near) and answer_if_certain(
-                dispatcher, tracker, tracker.latest_message["text"]):
+        text = tracker.latest_message["text"]
+        if (not result.hits or result.near) and answer_if_certain(dispatcher, tracker, text):
             return []
+        if not result.hits and asks_no_book(tracker):
+            # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
+            # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
+            # unless the words could be a title ("鬼吹灯有吗": the library lacks it)
+            answer = answer_in_context(tracker, text)
+            if answer.kind == "suggest":
+                offer_menu(dispatcher, tracker, answer)
+                return []
+            if not looks_like_a_title(query):
+                services().knowledge.record_unanswered(text, channel_of(tracker), "search")
+                dispatcher.utter_message(response="utter_please_rephrase",
+                                         **outcome("clarify"))
+                return []
         return show_results(dispatcher, query, result, offset=0)
 
 

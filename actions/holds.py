@@ -20,6 +20,7 @@ from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.outcome import outcome
+from bot.services.catalogue_ranking import main_title
 from bot.services.interface import BranchInfo, Hold, HoldOutcome, HoldResult, TitleHit
 from bot.services.search_text import title_key
 
@@ -261,6 +262,21 @@ class ActionListReservations(FaqFirst):
         return []
 
 
+def the_one_hold_named(holds: list[Hold], titles: list[str], text: str) -> int | None:
+    """The hold whose title the reader named: the NLU's title, else a hold's title in
+    the message's words ("罗生门那本不要了"); None unless exactly one matches."""
+    if titles:
+        wanted = title_key(titles[0])
+        matching = [h for h in holds if wanted and wanted in title_key(h.title)]
+    elif not text.startswith("/"):
+        words = title_key(text)
+        matching = [h for h in holds if (key := title_key(main_title(h.title)))
+                    and len(key) >= 2 and key in words]
+    else:
+        matching = []
+    return matching[0].hold_id if len(matching) == 1 else None
+
+
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
@@ -274,10 +290,8 @@ class ActionCancelReservation(FaqFirst):
             keep = [SlotSet("hold_id", str(hold_id))] if hold_id else []
             return keep + login_first(dispatcher, tracker, "取消预约", "cancel_hold")
         holds = services().circulation.holds(reader)
-        if hold_id is None and titles:
-            wanted = title_key(titles[0])
-            matching = [h for h in holds if wanted and wanted in title_key(h.title)]
-            hold_id = matching[0].hold_id if len(matching) == 1 else None
+        if hold_id is None:
+            hold_id = the_one_hold_named(holds, titles, tracker.latest_message.get("text", ""))
         if hold_id is None:
             if not holds:
                 dispatcher.utter_message(text="您目前没有进行中的图书预约。",

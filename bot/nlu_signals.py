@@ -4,6 +4,7 @@ statistical model missed.
 
 - an ISBN (10 or 13 digits, hyphens or spaces allowed, with or without "ISBN") is a
   catalogue search — or a hold when the reader asks to reserve it;
+- a volume alone ("第三部呢") is a search (of the previous title) or a hold;
 - a title in 《》 is a search unless the reader asks to reserve it ("请问有《X》吗" is
   a search, not a hold) — and a hold only when they do;
 - asking for a person ("有真人吗", "转人工") is a handoff;
@@ -41,6 +42,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
+from bot.services.catalogue_query import VOLUME_ONLY
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
@@ -199,6 +201,8 @@ def corrected(intent: str | None, text: str) -> str | None:
     return None
 
 
+#: what may surround a volume asked for alone ("那第三部呢？", "帮我预约第二部")
+NOT_A_VOLUME = re.compile(r"[\W_]+|[呢吧呀啊]|帮我|给我|就要")
 #: a letter, digit or character of any script: a message without one says nothing
 WORD = re.compile(r"[^\W_]")
 
@@ -214,6 +218,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     if title := TITLE.search(text):
         entities.append(_entity("title", title.group(1).strip(), title, 1))
         intent = book_intent(plain)
+    if VOLUME_ONLY.fullmatch(NOT_A_VOLUME.sub("", text)):
+        intent = book_intent(plain)  # "第三部呢": that volume of the previous search
     if OWN_REQUEST.search(plain):
         intent = None
     if not WORD.search(plain):

@@ -17,7 +17,13 @@ import actions.faq
 import actions.faq_answers
 import actions.holds
 import actions.visiting
-from actions.activities import ActionListEvents, event_named, named_branch, slot_chosen
+from actions.activities import (
+    ActionListEvents,
+    event_named,
+    named_branch,
+    slot_chosen,
+    the_one_booking_named,
+)
 from actions.catalogue import (
     ActionSearchCatalogue,
     ActionShowMore,
@@ -27,14 +33,22 @@ from actions.catalogue import (
 from actions.dates import new_year_day, parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
-from actions.holds import ActionCancelReservation, ActionListReservations
+from actions.holds import ActionCancelReservation, ActionListReservations, the_one_hold_named
 from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
 from actions.visiting import ActionOpeningHours
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import EventInfo, SearchResult, ServiceUnavailableError, TitleHit
+from bot.services.interface import (
+    EventInfo,
+    Hold,
+    MyBooking,
+    ReaderRef,
+    SearchResult,
+    ServiceUnavailableError,
+    TitleHit,
+)
 
 
 def tracker_with(text: str, entities: list[dict]) -> Tracker:
@@ -73,6 +87,38 @@ def test_entity_values_are_repeated_without_markup() -> None:
         {"entity": "title", "value": "<script>三体</script>"},
     ])
     assert latest_entity_values(tracker, "title") == ["script三体/script"]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("拿金图的证去区馆也能用吗", "faq_menu"),  # a rule question, no book: the candidates
+    ("周末带狗进去行不行", "clarify"),  # ... and nothing the FAQ knows: rephrase
+    ("有没有讲南京城墙的书", "search"),  # books asked for: the library has none
+])
+def test_a_search_that_finds_nothing_for_a_question_about_no_book(
+    monkeypatch: pytest.MonkeyPatch, text: str, kind: str,
+) -> None:
+    class Knowledge:
+        def answer(self, question: str) -> FaqAnswer:
+            if "证" in question:
+                return FaqAnswer(kind="suggest", suggestions=[(1, "读者证通用吗？"),
+                                                              (2, "怎么办证？")])
+            return FaqAnswer(kind="none")
+
+        def record_unanswered(self, *args: object) -> None:
+            pass
+
+    class Services:
+        catalogue = type("NoBooks", (), {"search": lambda self, *a, **k: SearchResult(
+            hits=[], total=0)})()
+        knowledge = Knowledge()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSearchCatalogue().run(dispatcher, tracker_with(text, []), {}))
+    kinds = [m.get("custom", {}).get("outcome", {}).get("kind")
+             or m.get("outcome", {}).get("kind") for m in dispatcher.messages]
+    assert kind in kinds, dispatcher.messages
 
 
 def test_quote_bounds_length() -> None:
@@ -441,3 +487,43 @@ def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: st
 
     monkeypatch.setattr(actions.activities, "services", lambda: Services())
     assert event_named(tracker_with(text, [])) == named
+
+
+@pytest.mark.parametrize(("asked", "chosen"), [
+    ("取消我的场地预约", 7),  # one space booked: that one
+    ("取消我的活动报名", None),  # two sign-ups: the reader chooses from the list
+    ("取消我的预约", None),  # no kind named
+])
+def test_cancelling_the_one_booking_of_the_kind_named(
+    monkeypatch: pytest.MonkeyPatch, asked: str, chosen: int | None,
+) -> None:
+    start = datetime.datetime(2026, 10, 31, 9, 0)
+    booked = [MyBooking(7, "研讨间A", "总馆", start, is_space=True),
+              MyBooking(8, "冬日诗会", "总馆", start), MyBooking(9, "科普手工坊", "总馆", start)]
+
+    class Services:
+        activities = type("Booked", (), {"bookings": lambda self, *a, **k: booked})()
+
+    monkeypatch.setattr(actions.activities, "services", lambda: Services())
+    request = {"event": "user", "text": asked,
+               "parse_data": {"intent": {"name": "cancel_booking"}}}
+    verified = {"event": "user", "text": "/password_checked",
+                "parse_data": {"intent": {"name": "password_checked"}}}
+    tracker = Tracker(
+        sender_id="unit-test", slots={}, events=[request, verified], paused=False,
+        followup_action=None, latest_message={"text": "/password_checked", "entities": []},
+        active_loop={}, latest_action_name=None,
+    )
+    reader = ReaderRef(reader_id=1, card_number="JL00000001", name="读者")
+    assert the_one_booking_named(tracker, reader) == chosen
+
+
+def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
+    created = datetime.datetime(2026, 10, 20, 9, 0)
+    holds = [Hold(2, "罗生门", "总馆", "waiting", 1, None, created),
+             Hold(3, "平凡的世界（全三册）", "总馆", "waiting", 2, None, created),
+             Hold(4, "平凡的世界（普及本）", "总馆", "waiting", 1, None, created)]
+    assert the_one_hold_named(holds, [], "罗生门那本不要了，取消掉") == 2
+    assert the_one_hold_named(holds, [], "平凡的世界不要了") is None  # two: the reader chooses
+    assert the_one_hold_named(holds, ["罗生门"], "取消") == 2
+    assert the_one_hold_named(holds, [], "/cancel_reservation") is None

@@ -273,6 +273,7 @@ def test_event_capacity_and_double_booking(url: str, library: LibraryServices) -
     assert activities.sign_up(readers[2], 999_999) is BookingOutcome.NOT_FOUND
     (booking,) = [b for b in activities.bookings(readers[1], clock.today())
                   if b.what == "数字资源使用培训"]
+    assert not booking.is_space  # an event's sign-up
     assert not activities.cancel_booking(readers[0], booking.booking_id)  # not theirs
     assert activities.cancel_booking(readers[1], booking.booking_id)
     assert activities.sign_up(readers[2], event_id) is BookingOutcome.BOOKED

@@ -36,6 +36,10 @@ from bot.services.search_text import isbn_in
     ("2020年那会儿的活动为什么都取消了", None, {}),
     ("取消《房间》的预约", None, {"title": "房间"}),
     ("从江宁到金陵图书馆怎么走", None, {"branch": "金陵图书馆"}),
+    # a volume alone: of the title searched before
+    ("那第三部呢？", "search_catalogue", {}),
+    ("帮我预约第二部", "place_reservation", {}),
+    ("第二本", None, {}),
     # nothing said: asked to rephrase
     ("🙏🙏", "nlu_fallback", {}),
     ("。。。？！", "nlu_fallback", {}),

@@ -10,6 +10,10 @@ from itertools import combinations
 
 from bot.services.search_text import isbn13, isbn_in, near_keys, normalise, tokens
 
+#: a volume and nothing else ("第二部呢", "帮我预约第二部"): of the previous search
+VOLUME_ONLY = re.compile(r"(?:那|那么|预约|预定)?\s*(第\s*[一二三四五六七八九十\d]+\s*[部卷册集]|"
+                         r"[上中下]册|[上中下]部)")
+
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.
 FILLER = re.compile(

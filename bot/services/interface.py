@@ -316,6 +316,7 @@ class MyBooking:
     what: str  # event title or space name
     branch: str
     starts_at: datetime
+    is_space: bool = False  # a space's time slot, not an event's sign-up
 
 
 class Activities(Protocol):

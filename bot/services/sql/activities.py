@@ -114,7 +114,10 @@ class SqlActivities:
                 .where(Booking.reader_id == reader.reader_id, Booking.status == "active",
                        SpaceSlot.starts_at >= since)
             ).all()
-        return sorted((MyBooking(*row) for row in [*events, *slots]), key=lambda b: b.starts_at)
+        found = [MyBooking(*row) for row in events]
+        found += [MyBooking(booking_id, space, branch, starts_at, is_space=True)
+                  for booking_id, space, branch, starts_at in slots]
+        return sorted(found, key=lambda b: b.starts_at)
 
     def cancel_booking(self, reader: ReaderRef, booking_id: int) -> bool:
         with self.store.session() as session:
