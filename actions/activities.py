@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.context import SHORT_REPLY, chosen_position, previous, request_text
 from actions.dates import parse_day, parse_hour
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.holds import ActionListReservations
@@ -18,8 +18,10 @@ from actions.library import LibraryAction, as_id, entity_or_slot, payload, servi
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from bot import clock
+from bot.booking_words import EVENT_WORDS, SPACE_WORDS
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
+from bot.services.search_text import normalise
 
 # Words that narrow the list down (a series, an audience, a kind of space).
 EVENT_KEYWORDS = ("阅美四季", "金图讲坛", "绘本", "亲子", "讲座", "培训", "诗", "手工")
@@ -249,22 +251,13 @@ class ActionCancelBooking(FaqFirst):
         return [SlotSet("booking_id", None)]
 
 
-#: words naming a space's booking or an event's sign-up
-SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
-EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
-
-
 def the_one_booking_named(tracker: Tracker, reader: ReaderRef) -> int | None:
-    """"取消我的场地预约" when the reader has one space booked: that booking. The request
-    is the reader's latest message the NLU read as cancelling a booking (after
-    verification the latest is the verification outcome); None when it names no kind
-    or the reader has none or several of that kind (they choose from the list)."""
-    asked = next((event.get("text") or "" for event in reversed(tracker.events)
-                  if event.get("event") == "user"
-                  and ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-                  == "cancel_booking"), "")
+    """"取消我的场地预约" when the reader has one space booked: that booking; None when
+    the request names no kind, asks something, or the reader has none or several of
+    that kind (they choose from the list)."""
+    asked = request_text(tracker, "cancel_booking")
     space, event = bool(SPACE_WORDS.search(asked)), bool(EVENT_WORDS.search(asked))
-    if space == event:
+    if space == event or QUESTION.search(normalise(asked)):  # "研讨间预约取消了吗" asks
         return None
     named = [b.booking_id for b in services().activities.bookings(reader, since=clock.today())
              if b.is_space == space]

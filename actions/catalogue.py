@@ -15,15 +15,14 @@ from actions.faq_answers import (
     QUESTION,
     FaqFirst,
     answer_if_certain,
-    answer_in_context,
-    offer_menu,
+    answer_or_menu,
 )
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
 from bot.question_words import ASKS
-from bot.services.catalogue_query import FILLER, VOLUME_ONLY
+from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key
@@ -181,9 +180,10 @@ def looks_like_a_title(text: str) -> bool:
             and len(CJK_CHAR.findall(text)) >= 2 and not NOT_A_TITLE.search(text))
 
 
-#: words of a request for books ("有没有讲拖延的书"), which a search answers even when
-#: it finds none
-BOOK_WORDS = re.compile(r"书|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
+#: words of a request for books ("有没有讲拖延的书"; not 借书, 还书, 图书馆), which a
+#: search answers even when it finds none
+BOOK_WORDS = re.compile(r"的书|本书|书籍|图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|"
+                        r"诗集|文集|全集|传记")
 
 
 def asks_no_book(tracker: Tracker) -> bool:
@@ -246,9 +246,7 @@ class ActionSearchCatalogue(LibraryAction):
             # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
             # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
             # unless the words could be a title ("鬼吹灯有吗": the library lacks it)
-            answer = answer_in_context(tracker, text)
-            if answer.kind == "suggest":
-                offer_menu(dispatcher, tracker, answer)
+            if answer_or_menu(dispatcher, tracker, text):
                 return []
             if not looks_like_a_title(query):
                 services().knowledge.record_unanswered(text, channel_of(tracker), "search")
@@ -264,7 +262,7 @@ class ActionShowMore(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         query = tracker.get_slot("search_query")
         text = tracker.latest_message.get("text", "")
-        if query and VOLUME_ONLY.search(text) and not text.startswith("/"):
+        if query and asks_for_a_volume(text):
             # "第二部呢" after 三体's results: that volume, not the next page
             return ActionSearchCatalogue().act(dispatcher, tracker)
         if not query:  # "人间失格还有吗" with no results before: a search, not a next page

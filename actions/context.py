@@ -46,6 +46,15 @@ def previous_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text  # a button's payload is no question
 
 
+def request_text(tracker: Tracker, intent: str) -> str:
+    """The reader's latest message the NLU read as `intent` ("" if none): the request
+    itself, also after verification, when the latest message is its outcome."""
+    return next((event.get("text") or "" for event in reversed(tracker.events)
+                 if event.get("event") == "user"
+                 and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == intent),
+                "")
+
+
 def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:
     """The last outcome of one of these kinds in the previous answer, if any."""
     return next((o for o in reversed(previous_outcomes(tracker)) if o.get("kind") in kinds),

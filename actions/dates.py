@@ -50,12 +50,14 @@ def parse_day(text: str, today: date) -> date | None:
     return None
 
 
-_NEW_YEAR_DAY = re.compile(r"(?:大年|正月)?初([一二三四五六七八九十])(?![中级])")
+_NEW_YEAR_DAY = re.compile(r"(?:大年|正月)初([一二三四五六七八九十])")
+#: the days of the Spring Festival a reader counts (to 元宵, 正月十五)
+NEW_YEAR_DAYS = 15
 
 
 def new_year_day(text: str) -> int | None:
     """Which day of the Spring Festival a message names, counted from 0 (大年初一 → 0,
-    正月初三 → 2); None when it names none (初中 and 初级 are no days)."""
+    正月初三 → 2); None when it names none (初三学生, 五月初五 are no such days)."""
     found = _NEW_YEAR_DAY.search(text)
     return None if found is None else "一二三四五六七八九十".index(found.group(1))
 

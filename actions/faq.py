@@ -44,7 +44,7 @@ MENU_WORDS = 4
 #: whether the library has something ("有斗罗大陆吗"): a title, unless the FAQ is sure
 HAS_IT = re.compile(r"^(请问)?(你们|馆里)?(有没有|有)(?P<thing>.{2,15}?)(吗|么|没有|没)?"
                     r"[？?！!。]*$|"
-                    r"^(?P<named>.{2,15}?)(这本书?)?(有吗|有没有|有么|在吗|借得到吗|能借到吗)"
+                    r"^(?P<named>.{2,15}?)(这本书?)?(有吗|有没有|有么|借得到吗|能借到吗)"
                     r"[？?！!。]*$")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"

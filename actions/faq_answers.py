@@ -105,6 +105,16 @@ def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     return alone if alone is not None else knowledge.answer(question)
 
 
+def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:
+    """The FAQ's answer, else its candidates; says whether it had either."""
+    answer = answer_in_context(tracker, question)
+    if answer.kind == "answer":
+        say(dispatcher, answer)
+    elif answer.kind == "suggest":
+        offer_menu(dispatcher, tracker, answer)
+    return answer.kind != "none"
+
+
 def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
                       question: str) -> bool:
     """Gives the FAQ's answer if retrieval is confident; says whether it did."""

@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import invalid_isbn, search_query, searched
-from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous
+from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous, request_text
 from actions.dates import describe_day
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -22,7 +22,7 @@ from bot import clock
 from bot.outcome import outcome
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import BranchInfo, Hold, HoldOutcome, HoldResult, TitleHit
-from bot.services.search_text import title_key
+from bot.services.search_text import normalise, title_key
 
 CHOICES = 5
 CANCELLING = re.compile(r"取消|不要|删")
@@ -263,17 +263,18 @@ class ActionListReservations(FaqFirst):
 
 
 def the_one_hold_named(holds: list[Hold], titles: list[str], text: str) -> int | None:
-    """The hold whose title the reader named: the NLU's title, else a hold's title in
-    the message's words ("罗生门那本不要了"); None unless exactly one matches."""
-    if titles:
+    """The hold whose title the reader's request named: the NLU's title, else a hold's
+    title in its words ("罗生门那本不要了"); None unless exactly one matches and the
+    request asks nothing ("我约的罗生门取消了吗" is a question)."""
+    if QUESTION.search(normalise(text)):
+        matching = []
+    elif titles:
         wanted = title_key(titles[0])
         matching = [h for h in holds if wanted and wanted in title_key(h.title)]
-    elif not text.startswith("/"):
+    else:
         words = title_key(text)
         matching = [h for h in holds if (key := title_key(main_title(h.title)))
                     and len(key) >= 2 and key in words]
-    else:
-        matching = []
     return matching[0].hold_id if len(matching) == 1 else None
 
 
@@ -291,7 +292,8 @@ class ActionCancelReservation(FaqFirst):
             return keep + login_first(dispatcher, tracker, "取消预约", "cancel_hold")
         holds = services().circulation.holds(reader)
         if hold_id is None:
-            hold_id = the_one_hold_named(holds, titles, tracker.latest_message.get("text", ""))
+            hold_id = the_one_hold_named(holds, titles,
+                                         request_text(tracker, "cancel_reservation"))
         if hold_id is None:
             if not holds:
                 dispatcher.utter_message(text="您目前没有进行中的图书预约。",

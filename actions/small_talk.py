@@ -11,11 +11,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import held_title, show_results
+from actions.catalogue import PAGE_SIZE, held_title, looks_like_a_title, show_results
 from actions.context import AFFIRM_WORDS
 from actions.faq import ActionRephrase
 from actions.faq_answers import QUESTION, RULE_QUESTION, answer_if_certain
-from actions.library import LibraryAction
+from actions.library import LibraryAction, services
 from bot.outcome import UTTERED, outcome
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
@@ -44,9 +44,15 @@ class ActionSmallTalk(LibraryAction):
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
-            # "挂失", "金图是不是南图" or a title the library lacks taken for a yes: what
-            # an unclear message gets (the FAQ's sure answer, a search, a rephrase)
-            return ActionRephrase().act(dispatcher, tracker)
+            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure; a
+            # title the library lacks ("海底两万里"): the search that says so
+            if answer_if_certain(dispatcher, tracker, text):
+                return []
+            if looks_like_a_title(text):
+                return show_results(dispatcher, text, services().catalogue.search(
+                    text, limit=PAGE_SIZE), offset=0)
+            dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
+            return []
         response = RESPONSES.get(intent, "utter_out_of_scope")
         dispatcher.utter_message(response=response, **outcome(UTTERED[response]))
         return []

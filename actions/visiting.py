@@ -10,8 +10,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import is_follow_up, previous
-from actions.dates import DAY_WORDS, describe_day, new_year_day, parse_day, parse_hour
-from actions.faq_answers import FaqFirst, answer_in_context, offer_menu, say
+from actions.dates import (
+    DAY_WORDS,
+    NEW_YEAR_DAYS,
+    describe_day,
+    new_year_day,
+    parse_day,
+    parse_hour,
+)
+from actions.faq_answers import FaqFirst, answer_or_menu
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
@@ -25,7 +32,7 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
-PAST_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
+YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
@@ -66,6 +73,16 @@ def hours_text(hours: DayHours, today: date) -> str:
     return f"{hours.branch}{when}开放{reason}，时间 {hours.opens:%H:%M}–{hours.closes:%H:%M}。"
 
 
+def festival_day(offset: int, today: date) -> date | None:
+    """大年初N: N-1 days after the first day of this Spring Festival, or of the next one
+    when this one's day has passed."""
+    info = services().info
+    first = info.holiday_date("春节", today - timedelta(days=NEW_YEAR_DAYS))
+    if first is not None and first + timedelta(days=offset) < today:
+        first = info.holiday_date("春节", first + timedelta(days=NEW_YEAR_DAYS))
+    return None if first is None else first + timedelta(days=offset)
+
+
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
@@ -76,16 +93,12 @@ class ActionOpeningHours(FaqFirst):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         """A year gone by ("2019年的时候几点关门") asks about the library's history: the
-        FAQ's answer or candidates, never today's hours."""
+        FAQ's answer or candidates rather than today's hours (which it gets only when
+        the FAQ knows nothing of it)."""
         text = tracker.latest_message.get("text", "")
-        if any(int(year) < clock.today().year for year in PAST_YEAR.findall(text)):
-            answer = answer_in_context(tracker, text)
-            if answer.kind == "answer":
-                say(dispatcher, answer)
-                return []
-            if answer.kind == "suggest":
-                offer_menu(dispatcher, tracker, answer)
-                return []
+        if any(int(year) < clock.today().year for year in YEAR_NAMED.findall(text)) \
+                and answer_or_menu(dispatcher, tracker, text):
+            return []
         return super().act(dispatcher, tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -96,14 +109,12 @@ class ActionOpeningHours(FaqFirst):
         lines = []
         day = None
         holidays = latest_entity_values(tracker, "holiday")
-        if (offset := new_year_day(tracker.latest_message.get("text", ""))) is not None:
-            holidays = ["春节"]  # 大年初二: the second day of 春节
-        for holiday in holidays:
-            day = services().info.holiday_date(holiday, today)
+        offset = new_year_day(tracker.latest_message.get("text", ""))
+        for holiday in ["春节"] if offset is not None else holidays:
+            day = (services().info.holiday_date(holiday, today) if offset is None
+                   else festival_day(offset, today))
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
-            elif offset:
-                day += timedelta(days=offset)
         if day is None:
             spoken = " ".join(latest_entity_values(tracker, "date"))
             text = tracker.latest_message.get("text", "")

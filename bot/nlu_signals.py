@@ -8,7 +8,8 @@ statistical model missed.
 - a title in 《》 is a search unless the reader asks to reserve it ("请问有《X》吗" is
   a search, not a hold) — and a hold only when they do;
 - asking for a person ("有真人吗", "转人工") is a handoff;
-- punctuation or emoji alone says nothing: the fallback (asked to rephrase);
+- punctuation alone, or pictures DIET does not take for small talk, say nothing: the
+  fallback (asked to rephrase);
 - a reader-card number in the message asks for the reader's own holds (unless it asks
   to cancel, sign up or renew, which DIET decides);
 - DIET's book intents follow the reserve words: a hold without them is a search
@@ -40,9 +41,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.booking_words import BOOKED
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
-from bot.services.catalogue_query import VOLUME_ONLY
+from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
@@ -57,8 +59,6 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带")
-#: a space or an event, not a book: "取消我的场地预约" cancels a booking
-BOOKED = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|活动|讲座|报名")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
@@ -78,23 +78,23 @@ ACCOUNT_TOPICS = [
     (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|到期"), "list_loans"),
 ]
+#: DIET's small-talk intents, which a message with a request's shape is not
+SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
 SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
-BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|的小说|的书)"
+BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品)"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
 #: ... but not "我的书", "谁写的", "图书馆的书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
-#: DIET's small-talk intents, which a message with a request's shape is not
-SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
+
 #: DIET's intents that a named branch and hours or place words override
-UNSURE_OF_BRANCH = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge",
-                    "out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
-                    "ask_opening_hours"}
+UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
+                                  "ask_opening_hours"}
 BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|"
-                          r"能去|[也还]开|开[？?！!。]*$")
+                          r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|怎么去|怎么走|路线|几号线|"
                           r"坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
@@ -179,6 +179,8 @@ def corrected(intent: str | None, text: str) -> str | None:
     "帮我看看还欠多少滞纳金") by what it asks about; a book request that asks after a hold
     already placed is the reader's holds."""
     plain = normalise(text)
+    if not WORD.search(plain):  # pictures alone: small talk ("👍", "🙏") or unclear ("😅")
+        return None if intent in SMALL_TALK else "nlu_fallback"
     reserves = RESERVE.search(plain) is not None
     if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST and \
             asks_after_a_hold(plain):
@@ -201,10 +203,10 @@ def corrected(intent: str | None, text: str) -> str | None:
     return None
 
 
-#: what may surround a volume asked for alone ("那第三部呢？", "帮我预约第二部")
-NOT_A_VOLUME = re.compile(r"[\W_]+|[呢吧呀啊]|帮我|给我|就要")
-#: a letter, digit or character of any script: a message without one says nothing
+#: a letter, digit or character of any script: a message without one says nothing,
+#: or only what its pictures say (👍 agrees, 🙏 thanks)
 WORD = re.compile(r"[^\W_]")
+PICTURE = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -218,12 +220,12 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     if title := TITLE.search(text):
         entities.append(_entity("title", title.group(1).strip(), title, 1))
         intent = book_intent(plain)
-    if VOLUME_ONLY.fullmatch(NOT_A_VOLUME.sub("", text)):
+    if asks_for_a_volume(text):
         intent = book_intent(plain)  # "第三部呢": that volume of the previous search
     if OWN_REQUEST.search(plain):
         intent = None
-    if not WORD.search(plain):
-        intent = "nlu_fallback"  # punctuation or emoji alone ("😅😅", "？？？"): say what?
+    if not WORD.search(plain) and not PICTURE.search(text):
+        intent = "nlu_fallback"  # punctuation alone ("？？？", "。。。"): say what?
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"

@@ -38,7 +38,7 @@ from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
-from actions.visiting import ActionOpeningHours
+from actions.visiting import ActionOpeningHours, festival_day
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     EventInfo,
@@ -466,7 +466,8 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
 def test_days_of_the_spring_festival_are_counted_from_its_first() -> None:
     assert new_year_day("大年初二开不开") == 1
     assert new_year_day("正月初五几点开门") == 4
-    assert new_year_day("初中生能办证吗") is None and new_year_day("明天开吗") is None
+    assert new_year_day("初三学生周末几点开") is None and new_year_day("五月初五开门吗") is None
+    assert new_year_day("明天开吗") is None
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -493,6 +494,7 @@ def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: st
     ("取消我的场地预约", 7),  # one space booked: that one
     ("取消我的活动报名", None),  # two sign-ups: the reader chooses from the list
     ("取消我的预约", None),  # no kind named
+    ("我的研讨间预约取消了吗", None),  # a question, not a request
 ])
 def test_cancelling_the_one_booking_of_the_kind_named(
     monkeypatch: pytest.MonkeyPatch, asked: str, chosen: int | None,
@@ -527,3 +529,26 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     assert the_one_hold_named(holds, [], "平凡的世界不要了") is None  # two: the reader chooses
     assert the_one_hold_named(holds, ["罗生门"], "取消") == 2
     assert the_one_hold_named(holds, [], "/cancel_reservation") is None
+    assert the_one_hold_named(holds, [], "我约的罗生门取消了吗") is None  # asks
+    assert the_one_hold_named(holds, ["罗生门"], "罗生门的预约取消了没有") is None
+
+
+@pytest.mark.parametrize(("today", "offset", "expected"), [
+    (datetime.date(2026, 10, 28), 1, datetime.date(2027, 2, 7)),  # the coming festival
+    (datetime.date(2027, 2, 8), 4, datetime.date(2027, 2, 10)),  # under way: its 初五
+    (datetime.date(2027, 2, 8), 1, datetime.date(2028, 1, 27)),  # its 初二 passed
+    (datetime.date(2027, 2, 20), 1, datetime.date(2028, 1, 27)),  # over: the next one
+])
+def test_the_days_of_the_spring_festival(monkeypatch: pytest.MonkeyPatch,
+                                         today: datetime.date, offset: int,
+                                         expected: datetime.date) -> None:
+    firsts = [datetime.date(2027, 2, 6), datetime.date(2028, 1, 26)]
+
+    class Info:
+        @staticmethod
+        def holiday_date(_name: str, after: datetime.date) -> datetime.date | None:
+            return next((day for day in firsts if day >= after), None)
+
+    services = type("Services", (), {"info": Info()})()
+    monkeypatch.setattr(actions.visiting, "services", lambda: services)
+    assert festival_day(offset, today) == expected

@@ -88,6 +88,7 @@ def test_asking_what_something_is_gets_the_entry_that_says_it(knowledge: SqlKnow
     answer = knowledge.answer("书服到家是干啥的呀")
     assert answer.kind == "answer" and answer.key == "borrowing-012" and answer.suggestions
     assert knowledge.answer("书服到家能讲讲吗").kind == "suggest"
+    assert knowledge.answer("那是啥").kind != "answer"  # names nothing
 
 
 def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowledge) -> None:

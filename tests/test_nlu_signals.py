@@ -41,7 +41,7 @@ from bot.services.search_text import isbn_in
     ("帮我预约第二部", "place_reservation", {}),
     ("第二本", None, {}),
     # nothing said: asked to rephrase
-    ("🙏🙏", "nlu_fallback", {}),
+    ("🙏🙏", None, {}),  # pictures: DIET decides (see corrected)
     ("。。。？！", "nlu_fallback", {}),
 ])
 def test_signals(text: str, intent: str | None, entities: dict[str, str]) -> None:
@@ -99,9 +99,13 @@ def test_signals_read_traditional_characters() -> None:
     ("nlu_fallback", "我有本书好像超期了，帮我查查", "list_loans"),
     # a name and its works: a search by author; not one's own books or a question
     ("out_of_scope", "刘慈欣写的", "search_catalogue"),
-    ("affirm", "三毛的书有没有", "search_catalogue"),
+    ("affirm", "三毛写的有没有", "search_catalogue"),
+    ("ask_policy", "推荐的书呢", None),
     ("affirm", "我的书", None),
     ("out_of_scope", "这是谁写的", None),
+    # pictures alone: small talk, or asked to rephrase
+    ("affirm", "👌", None),
+    ("ask_opening_hours", "😅😅😅", "nlu_fallback"),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -121,6 +125,7 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("nlu_fallback", "河西分馆12月10号正常开吧", "ask_opening_hours"),
     ("nlu_fallback", "江宁馆怎么走", "ask_location"),
     ("ask_policy", "那江北馆礼拜天也开？", "ask_opening_hours"),
+    ("ask_policy", "江宁馆也开展亲子活动吗", None),
     ("search_catalogue", "河西分馆有三体吗", None),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,

@@ -22,6 +22,8 @@ from bot.channels.questions import split_questions
     ("预约的书到了没，周日开门不", ["预约的书到了没", "周日开门不"]),
     ("新馆建好了没有，人多不多", ["新馆建好了没有", "人多不多"]),
     ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
+    ("读者证暂时没有，能先借书吗", ["读者证暂时没有，能先借书吗"]),
+    ("不不不，我是说怎么续借", ["不不不，我是说怎么续借"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),
@@ -52,6 +54,9 @@ def test_a_request_is_a_question_of_its_own_when_another_is_turned_to() -> None:
     # asking to ask, or a request the question is about, stays whole
     assert split_questions("我想问一下，另外几点关门") == ["我想问一下，另外几点关门"]
     assert split_questions("我想借书，需要带什么") == ["我想借书，需要带什么"]
+    # 还有 and 另 may go on with the same subject
+    assert split_questions("想借个研讨间，还有空的吗") == ["想借个研讨间，还有空的吗"]
+    assert split_questions("我想约研讨间，另一个馆有吗") == ["我想约研讨间，另一个馆有吗"]
 
 
 @pytest.mark.parametrize(("text", "questions"), [

@@ -33,6 +33,8 @@ REQUESTS = re.compile(r"帮我|给我|替我|我要|我想|想[借约订办]|麻
 #: ... but asking to ask is no request ("我想问一下，另外…")
 _ASKING_TO_ASK = re.compile(r"问|请教|咨询")
 _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对了|另)")
+#: ... of which these never go on with the same subject ("想借三体，还有吗" does)
+_TURNS_AWAY = re.compile(r"\s*(另外|顺便|再问|还想问|对了)")
 #: words that only turn to the question after them ("另外馆里能拍照吗", "对了，书服到家是
 #:干嘛的"): left out of what Rasa reads (not 还有, which may ask: "还有三体吗")
 _CONNECTIVE = re.compile(r"^\s*(另外|顺便(问一下|问问|问下)?|再问一下|还想问(一下|问)?|对了)"
@@ -63,9 +65,9 @@ def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
     if not _asks(later):
         return False
-    if _TURNS_TO_ANOTHER.match(later):
-        return _asks(earlier) or _requests(earlier)
-    return _asks(earlier) and bool(ASKS.search(earlier))
+    if _asks(earlier):
+        return bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later))
+    return _requests(earlier) and bool(_TURNS_AWAY.match(later))
 
 
 def _one_per_title(question: str) -> list[str]:
@@ -108,7 +110,7 @@ def _questions(text: str) -> list[str]:
     context = ""
     pieces = _pieces(_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
-        if _asks(piece) or (_requests(piece) and _TURNS_TO_ANOTHER.match(after)):
+        if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)):
             questions.append((context + piece).strip())
             context = ""
         else:

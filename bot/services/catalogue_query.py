@@ -13,6 +13,13 @@ from bot.services.search_text import isbn13, isbn_in, near_keys, normalise, toke
 #: a volume and nothing else ("第二部呢", "帮我预约第二部"): of the previous search
 VOLUME_ONLY = re.compile(r"(?:那|那么|预约|预定)?\s*(第\s*[一二三四五六七八九十\d]+\s*[部卷册集]|"
                          r"[上中下]册|[上中下]部)")
+#: what may surround a volume asked for alone ("那第三部呢？", "帮我预约第二部")
+_AROUND_A_VOLUME = re.compile(r"[\W_]+|[呢吧呀啊]|帮我|给我|就要")
+
+
+def asks_for_a_volume(text: str) -> bool:
+    """Whether a message asks for a volume and nothing else ("那第三部呢？")."""
+    return VOLUME_ONLY.fullmatch(_AROUND_A_VOLUME.sub("", text)) is not None
 
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.

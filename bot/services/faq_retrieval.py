@@ -82,6 +82,8 @@ def terms(text: str) -> tuple[str, ...]:
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+#: the fewest bigrams an entry must share with a message to single it out
+LITERAL_MIN_SHARED = 2
 
 
 def literal_bigrams(text: str) -> frozenset[str]:
@@ -167,12 +169,14 @@ class Bm25Index:
 
     def literal_leader(self, question: str) -> int | None:
         """The entry whose asked texts share strictly more of the message's character
-        bigrams than any other's; None when none does or two tie."""
+        bigrams than any other's, and at least LITERAL_MIN_SHARED; None when none does
+        or two tie ("那是啥" shares one bigram, 是啥, with every "…是啥" paraphrase)."""
         query = literal_bigrams(question)
         shared = sorted(
             ((len(query & literal), entry_id)
              for entry_id, literal in zip(self.entry_ids, self.literal, strict=True)),
             reverse=True)
-        if not shared or not shared[0][0] or (len(shared) > 1 and shared[1][0] == shared[0][0]):
+        if not shared or shared[0][0] < LITERAL_MIN_SHARED or (
+                len(shared) > 1 and shared[1][0] == shared[0][0]):
             return None
         return shared[0][1]

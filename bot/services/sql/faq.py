@@ -32,6 +32,7 @@ from bot.services.faq_retrieval import (
     Ranked,
     cjk_length,
     clause_pairs,
+    literal_bigrams,
 )
 from bot.services.search_text import normalise, title_key
 from bot.services.sql.session import SqlStore
@@ -157,7 +158,9 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
             return False
         defining = [position for position, (_, asked) in enumerate(menu.suggestions)
                     if DEFINES.search(normalise(asked))]
-        return defining == [0]
+        # ... and names what the entry defines ("那是啥" names nothing)
+        subject = literal_bigrams(ASKS_WHAT_IT_IS.sub(" ", normalise(question)))
+        return defining == [0] and bool(subject & literal_bigrams(menu.suggestions[0][1]))
 
     @staticmethod
     def _readings_agree(index: Bm25Index, question: str, menu: FaqAnswer,
