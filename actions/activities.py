@@ -18,7 +18,7 @@ from actions.library import LibraryAction, as_id, entity_or_slot, payload, servi
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from bot import clock
-from bot.booking_words import EVENT_WORDS, SPACE_WORDS
+from bot.booking_words import CAN_BOOK, EVENT_WORDS, SPACE_WORDS
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
@@ -208,7 +208,8 @@ class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
     about_a_title = SIGN_UP_OR_BOOKING
     menu_when_unasked = True
-    requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段")
+    requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段|"
+                          f"{CAN_BOOK.pattern}")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         slot_id = as_id(entity_or_slot(tracker, "slot_id")) or slot_chosen(tracker)

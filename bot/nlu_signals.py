@@ -14,6 +14,7 @@ statistical model missed.
   to cancel, sign up or renew, which DIET decides);
 - DIET's book intents follow the reserve words: a hold without them is a search
   ("挪威森林"), a search with them a hold ("预定一下人间失格");
+- asking whether or how a space can be booked ("自习室还能约吗") offers its free slots;
 - a name and its works alone ("霍金写的") is a search by author, whatever DIET made of it;
 - a rule question that asks about the reader's own account ("我有逾期没还的书吗") is
   that account request;
@@ -41,7 +42,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_words import BOOKED
+from bot.booking_words import BOOKED, CAN_BOOK, SPACE_WORDS
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 from bot.services.catalogue_query import asks_for_a_volume
@@ -195,6 +196,9 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | SMALL_TALK and (works := BY_AUTHOR.match(plain))
             and not NOT_AN_AUTHOR.search(works.group("name"))):
         return "search_catalogue"
+    if (intent in NOT_A_REQUEST and SPACE_WORDS.search(plain) and CAN_BOOK.search(plain)
+            and not CANCEL.search(plain)):
+        return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
     if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
         return "sign_up_event"  # "我要报名数字资源使用培训"
     if (intent in NOT_A_REQUEST and reserves and not ASKS.search(plain)

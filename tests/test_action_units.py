@@ -18,6 +18,7 @@ import actions.faq_answers
 import actions.holds
 import actions.visiting
 from actions.activities import (
+    ActionBookSpace,
     ActionListEvents,
     event_named,
     named_branch,
@@ -245,6 +246,7 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
 
 
 @pytest.mark.parametrize(("action", "text"), [
+    (ActionBookSpace(), "研讨间这周还能约吗"),  # the free slots, not the rule
     (ActionCancelReservation(), "把我约的那本活着取消了吧"),
     (ActionAccountStatus(), "查查我账上欠没欠钱"),
 ])

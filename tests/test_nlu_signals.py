@@ -103,6 +103,9 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "推荐的书呢", None),
     ("affirm", "我的书", None),
     ("out_of_scope", "这是谁写的", None),
+    # whether or how a space can be booked: its free slots; not whether it must be
+    ("ask_policy", "江北馆的研讨间能订吗", "book_space"),
+    ("ask_policy", "自习座位要提前预约吗", None),
     # pictures alone: small talk, or asked to rephrase
     ("affirm", "👌", None),
     ("ask_opening_hours", "😅😅😅", "nlu_fallback"),
