@@ -210,6 +210,9 @@ class ActionBookSpace(FaqFirst):
     menu_when_unasked = True
     requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段|"
                           f"{CAN_BOOK.pattern}")
+    #: the spaces themselves are the action's words ("自习室能订座吗" is no question about
+    #: the reading room)
+    own_words = re.compile(f"{requests.pattern}|{SPACE_WORDS.pattern}|座")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         slot_id = as_id(entity_or_slot(tracker, "slot_id")) or slot_chosen(tracker)

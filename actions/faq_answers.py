@@ -29,7 +29,8 @@ RULE_QUESTION = re.compile(
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
-                         r"需不需要|要紧|有关系|没关系吧|有影响|会怎样")
+                         r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
+                         r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|"
                      r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")

@@ -155,7 +155,9 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
 class ActionPlaceReservation(FaqFirst):
     action_name = "action_place_reservation"
     about_a_title = HOLD_WORDS
-    requests = re.compile(r"帮我|给我|替我|我想|我要|预约一下|想借|借一本|就要|第.本|预约这")
+    # not 给我 alone: "预约的书能给我留几天" asks a rule
+    requests = re.compile(r"帮我|给我(约|预约|预定|订|借)|替我|我想|我要|预约一下|想借|借一本|就要|"
+                          r"第.本|预约这")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)
@@ -228,7 +230,7 @@ class ActionListReservations(FaqFirst):
     # not 帮我/给我 alone: "预约的书能给我留几天" asks a rule
     requests = re.compile(r"我的|[帮给]我(看|查|列)|查一下|查查|看看|查看|"
                           r"我(都|在\w{1,5}|一共|总共)?(预约|约)了|"
-                          r"我(预约|约)的.{0,12}(到了|到馆|能取|可以取|了没)")
+                          r"我(预约|约)的")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

@@ -81,6 +81,9 @@ ACCOUNT_TOPICS = [
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
 SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
+#: DIET's intents that a space and a booking verb override ("自习室能预约座位吗" is no
+#: book's hold, "分馆研讨间怎么约" no branch's hours)
+NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "ask_location"}
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
@@ -196,8 +199,8 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | SMALL_TALK and (works := BY_AUTHOR.match(plain))
             and not NOT_AN_AUTHOR.search(works.group("name"))):
         return "search_catalogue"
-    if (intent in NOT_A_REQUEST and SPACE_WORDS.search(plain) and CAN_BOOK.search(plain)
-            and not CANCEL.search(plain)):
+    if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
+            and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
     if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
         return "sign_up_event"  # "我要报名数字资源使用培训"

@@ -34,9 +34,14 @@ from actions.catalogue import (
 from actions.dates import new_year_day, parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
-from actions.holds import ActionCancelReservation, ActionListReservations, the_one_hold_named
+from actions.holds import (
+    ActionCancelReservation,
+    ActionListReservations,
+    ActionPlaceReservation,
+    the_one_hold_named,
+)
 from actions.library import UNAVAILABLE_TEXT
-from actions.loans import ActionAccountStatus
+from actions.loans import ActionAccountStatus, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
 from actions.visiting import ActionOpeningHours, festival_day
@@ -207,7 +212,8 @@ def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
 
 
 @pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
-                                  "我在河西分馆约了几本来着", "我一共约了几本", "我的预约"])
+                                  "我在河西分馆约了几本来着", "我一共约了几本", "我的预约",
+                                  "我预约的书还要等多久"])
 def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     monkeypatch: pytest.MonkeyPatch, text: str,
 ) -> None:
@@ -217,8 +223,8 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     assert faq_first_reply(monkeypatch, ActionListReservations(), text, knowledge) == "REQUEST"
 
     rule = KnowsOneEntry("reservations-003", "预约的书到馆后保留几天？")
-    assert faq_first_reply(monkeypatch, ActionListReservations(), "约到的书能给我留多久",
-                           rule) == "（答案）"
+    for action in (ActionListReservations(), ActionPlaceReservation()):
+        assert faq_first_reply(monkeypatch, action, "约到的书能给我留多久", rule) == "（答案）"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -255,6 +261,15 @@ def test_requests_about_ones_own_account_in_other_words(
 ) -> None:
     knowledge = KnowsOneEntry("reservations-004", "怎么取消预约？")
     assert faq_first_reply(monkeypatch, action, text, knowledge) == "REQUEST"
+
+
+
+def test_asking_to_book_a_space_is_not_a_question_about_the_space(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    knowledge = KnowsOneEntry("facilities-004", "图书馆有自习室吗？")
+    assert faq_first_reply(monkeypatch, ActionBookSpace(), "分馆自习室能订座吗",
+                           knowledge) == "REQUEST"
 
 
 def test_the_faq_never_stands_in_for_what_an_action_answers_live(
@@ -554,3 +569,26 @@ def test_the_days_of_the_spring_festival(monkeypatch: pytest.MonkeyPatch,
     services = type("Services", (), {"info": Info()})()
     monkeypatch.setattr(actions.visiting, "services", lambda: services)
     assert festival_day(offset, today) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("续借都有哪些途径", "是不是"),  # how renewing works: the FAQ's candidates
+    ("超期了是按天算钱吗", "是不是"),
+    ("续借的书能保留几天", "是不是"),
+    ("帮我续借", "REQUEST"),  # a request: the reader's own loans
+])
+def test_rule_questions_to_a_personal_action_get_the_faqs_candidates(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str,
+) -> None:
+    class Unsure:
+        def answer(self, question: str) -> FaqAnswer:
+            return FaqAnswer(kind="suggest", suggestions=[(1, "怎么续借？"), (2, "逾期怎么收费？")])
+
+        def record_unanswered(self, *args: object) -> None:
+            pass
+
+    services = type("Services", (), {"knowledge": Unsure()})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    monkeypatch.setattr(ActionRenewLoan, "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="REQUEST"), [])[1])
+    assert expected in run_action(ActionRenewLoan(), tracker_with(text, []))[0]

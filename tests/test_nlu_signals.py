@@ -105,6 +105,7 @@ def test_signals_read_traditional_characters() -> None:
     ("out_of_scope", "这是谁写的", None),
     # whether or how a space can be booked: its free slots; not whether it must be
     ("ask_policy", "江北馆的研讨间能订吗", "book_space"),
+    ("place_reservation", "少儿馆的自习座位可以预约吗", "book_space"),
     ("ask_policy", "自习座位要提前预约吗", None),
     # pictures alone: small talk, or asked to rephrase
     ("affirm", "👌", None),
