@@ -79,6 +79,8 @@ def test_the_literal_reading_names_one_entry_or_none() -> None:
     assert index.literal_leader("停车场") is None  # no entry shares a bigram
     # Bigrams across two paraphrases do not count: "吗办" is in neither.
     assert index.literal_leader("押金吗办") == 1 and index.literal_leader("吗办") is None
+    # Bigrams of asking words alone name no subject.
+    assert Bm25Index([Document(1, "金图怎么样", "")]).literal_leader("天气怎么样吗") is None
 
 
 def test_asking_what_something_is_gets_the_entry_that_says_it(knowledge: SqlKnowledge) -> None:
@@ -89,6 +91,7 @@ def test_asking_what_something_is_gets_the_entry_that_says_it(knowledge: SqlKnow
     assert answer.kind == "answer" and answer.key == "borrowing-012" and answer.suggestions
     assert knowledge.answer("书服到家能讲讲吗").kind == "suggest"
     assert knowledge.answer("那是啥").kind != "answer"  # names nothing
+    assert knowledge.answer("今天天气怎么样").kind != "answer"  # 怎么样 is no subject
 
 
 def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowledge) -> None:

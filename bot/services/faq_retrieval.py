@@ -86,10 +86,18 @@ _NOT_WORD = re.compile(r"[\W_]+")
 LITERAL_MIN_SHARED = 2
 
 
+#: characters of asking and pointing, not of a subject: a bigram of two of them (怎么,
+#: 么样, 是不) says nothing about what is asked ("今天天气怎么样" is not "金图怎么样")
+FUNCTION_CHARS = frozenset("怎么样吗呢啊吧呀什啥哪里几是的了有没不可以能要会请问"
+                           "你我他她们这那个一下就")
+
+
 def literal_bigrams(text: str) -> frozenset[str]:
-    """The character bigrams of a normalised text without punctuation or spaces."""
+    """The character bigrams of a normalised text without punctuation or spaces, less
+    those made of function characters alone."""
     plain = _NOT_WORD.sub("", normalise(text))
-    return frozenset(plain[i:i + 2] for i in range(len(plain) - 1))
+    return frozenset(pair for i in range(len(plain) - 1)
+                     if not set(pair := plain[i:i + 2]) <= FUNCTION_CHARS)
 
 
 _CLAUSE_END = re.compile(r"[，。！？,.!?；;…~～\s]+")
