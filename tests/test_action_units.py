@@ -57,11 +57,13 @@ from bot.services.interface import (
 )
 
 
-def tracker_with(text: str, entities: list[dict]) -> Tracker:
+def tracker_with(text: str, entities: list[dict], *, intent: str = "x",
+                 slots: dict[str, Any] | None = None,
+                 events: list[dict[str, Any]] | None = None) -> Tracker:
     return Tracker(
-        sender_id="unit-test", slots={}, events=[], paused=False, followup_action=None,
-        latest_message={"text": text, "intent": {"name": "x"}, "entities": entities},
-        active_loop={}, latest_action_name=None,
+        sender_id="unit-test", slots=slots or {}, events=events or [], paused=False,
+        followup_action=None, active_loop={}, latest_action_name=None,
+        latest_message={"text": text, "intent": {"name": intent}, "entities": entities},
     )
 
 
@@ -236,11 +238,7 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
 ) -> None:
     services = type("Services", (), {"knowledge": KnowsOneEntry("x-1", "？")})()
     monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
-    tracker = Tracker(
-        sender_id="unit-test", slots={}, events=[], paused=False, followup_action=None,
-        latest_message={"text": text, "intent": {"name": "out_of_scope"}, "entities": []},
-        active_loop={}, latest_action_name=None,
-    )
+    tracker = tracker_with(text, [], intent="out_of_scope")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionSmallTalk().run(dispatcher, tracker, {}))
     texts = [m.get("text") for m in dispatcher.messages]
@@ -326,12 +324,8 @@ def test_a_volume_after_results_is_that_volume_not_the_next_page(
             searches.append((query, k.get("offset", 0))), SearchResult(hits=[], total=0))[1]})()
 
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
-    tracker = Tracker(
-        sender_id="unit-test", slots={"search_query": "三体", "search_offset": "3"},
-        events=[], paused=False, followup_action=None,
-        latest_message={"text": "第三部呢", "intent": {"name": "show_more"}, "entities": []},
-        active_loop={}, latest_action_name=None,
-    )
+    tracker = tracker_with("第三部呢", [], intent="show_more",
+                           slots={"search_query": "三体", "search_offset": "3"})
     run_action(ActionShowMore(), tracker)
     assert searches and searches[0] == ("三体 第三部", 0)
 
@@ -528,11 +522,8 @@ def test_cancelling_the_one_booking_of_the_kind_named(
                "parse_data": {"intent": {"name": "cancel_booking"}}}
     verified = {"event": "user", "text": "/password_checked",
                 "parse_data": {"intent": {"name": "password_checked"}}}
-    tracker = Tracker(
-        sender_id="unit-test", slots={}, events=[request, verified], paused=False,
-        followup_action=None, latest_message={"text": "/password_checked", "entities": []},
-        active_loop={}, latest_action_name=None,
-    )
+    tracker = tracker_with("/password_checked", [], intent="password_checked",
+                           events=[request, verified])
     reader = ReaderRef(reader_id=1, card_number="JL00000001", name="读者")
     assert the_one_booking_named(tracker, reader) == chosen
 
