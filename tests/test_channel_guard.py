@@ -123,6 +123,11 @@ def test_traditional_characters_reach_the_assistant_simplified_and_cut() -> None
     assert seen == ["有没有《白夜行》？", "你们周四开门吗"]
 
 
+def test_homophone_typos_of_key_words_reach_the_assistant_spelt_right() -> None:
+    seen, _ = run("還書余期了，壓金能退嗎", FakeCirculation())
+    assert seen == ["还书逾期了，押金能退吗"]
+
+
 def test_a_password_typed_out_of_nowhere_is_not_passed_on() -> None:
     seen, messages = run("reader123", FakeCirculation())
     assert seen == [] and texts(messages) == [NOT_KEPT_TEXT]

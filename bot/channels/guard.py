@@ -36,6 +36,7 @@ from bot.outcome import outcome
 from bot.services.desk_roles import ReaderDesk
 from bot.services.interface import ReaderLogin, ServiceUnavailableError, Verification
 from bot.settings import load_settings
+from bot.spelling import corrected
 from bot.statistics.capture import Recorder, Turn
 
 logger = logging.getLogger(__name__)
@@ -240,10 +241,11 @@ def guarded(
                                                                **outcome("error"))
             return
         try:
-            # In simplified characters, as the NLU was trained and the questions are cut
+            # In simplified characters, as the NLU was trained, with the library's key
+            # words spelt right (余期 → 逾期), and the questions are cut
             # ("有沒有《白夜行》？你們週四開門嗎"); two questions get two answers.
             first, *others = split_questions(
-                text if text.startswith("/") else zhconv.convert(text, "zh-cn"))
+                text if text.startswith("/") else corrected(zhconv.convert(text, "zh-cn")))
             for index, question in enumerate([first, *map(_reserved, others)]):
                 if index:
                     turn.end_question()

@@ -37,6 +37,21 @@ def _segmenter() -> jieba.Tokenizer:
     return tokenizer
 
 
+def dictionary_spans(text: str) -> list[tuple[str, int, int]]:
+    """The dictionary's words of text with their start and end, without guessing new
+    words (an unknown stretch stays one character at a time)."""
+    return list(_segmenter().tokenize(text, HMM=False))
+
+
+def dictionary_frequency(word: str) -> int | None:
+    """How often the dictionary (jieba's and the library's) counts word: 0 if it only
+    begins a word of it, None if not even that."""
+    segmenter = _segmenter()
+    segmenter.check_initialized()
+    frequency = segmenter.FREQ.get(word)
+    return None if frequency is None else int(frequency)
+
+
 _MIDDLE_DOTS = re.compile(r"[·•・‧∙⋅]")
 
 

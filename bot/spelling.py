@@ -1,0 +1,130 @@
+"""Homophone typos of the library's own words, put right before the NLU and the FAQ see a
+message: a pinyin input method offers 余期 for 逾期, 管藏 for 馆藏, 压金 for 押金, and
+the one wrong character is enough to hide the key word from DIET, the FAQ index and the
+rules alike.
+
+A stretch of the message is replaced by a key word only when all of this holds:
+- it reads the same in toneless pinyin, with the initials and finals Nanjing speakers
+  merge (z/zh, c/ch, s/sh, n/l, -in/-ing, -en/-eng, -an/-ang) taken as one;
+- exactly one character differs, and neither of the two characters is a function
+  character (是, 的, 了 …: "是一" is not 十一);
+- the stretch is not itself a word in jieba's dictionary, begins and ends where the
+  dictionary's segmentation does, and holds a character the dictionary left alone; a
+  character it keeps does not belong with its neighbour (哪年建的 keeps its 建);
+- the stretch is outside 《》, where a title is quoted as the reader wrote it.
+
+The key words are the library's: its dictionary's common nouns and verbs
+(knowledge/jieba/library_terms.txt; names and titles are left out, so 荷西 stays 荷西),
+the FAQ's canonical synonyms and the specialised words of its questions (those jieba
+counts at most SPECIALISED_FREQUENCY times: 押金, 打印, but not 建立 or 证明).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import cache
+
+import yaml
+from pypinyin import lazy_pinyin
+
+from bot.services.faq_retrieval import FUNCTION_CHARS, SYNONYMS_FILE
+from bot.services.search_text import DICTIONARY_DIR, dictionary_frequency, dictionary_spans
+from bot.settings import PROJECT_ROOT
+
+FAQ_DIR = PROJECT_ROOT / "knowledge" / "faq"
+LIBRARY_TERMS = DICTIONARY_DIR / "library_terms.txt"
+#: parts of speech of the library dictionary's words that are key words (not nr, ns, nt
+#: or nz: names, places, institutions and titles)
+KEY_WORD_TAGS = ("n", "v")
+SPECIALISED_FREQUENCY = 1000
+_KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_TITLE = re.compile(r"(《[^》]*》)")
+_MERGED_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_MERGED_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+
+
+def sound(text: str) -> tuple[str, ...]:
+    """The toneless pinyin of each character, with merged initials and finals as one."""
+    syllables = []
+    for syllable in lazy_pinyin(text):
+        for spelt, heard in _MERGED_INITIALS:
+            if syllable.startswith(spelt):
+                syllable = heard + syllable[len(spelt):]
+        for spelt, heard in _MERGED_FINALS:
+            if syllable.endswith(spelt):
+                syllable = syllable[:-len(spelt)] + heard
+        syllables.append(syllable)
+    return tuple(syllables)
+
+
+def _faq_questions() -> list[str]:
+    return [str(row["question"]) for path in sorted(FAQ_DIR.glob("*.yml"))
+            if path != SYNONYMS_FILE
+            for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+@cache
+def key_words() -> frozenset[str]:
+    words: set[str] = set()
+    for line in LIBRARY_TERMS.read_text(encoding="utf-8").splitlines():
+        word, *_frequency, tag = line.split() or [""]
+        if tag in KEY_WORD_TAGS:
+            words.add(word)
+    words.update(yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {})
+    words.update(word for question in _faq_questions()
+                 for word, _start, _end in dictionary_spans(question)
+                 if (dictionary_frequency(word) or 0) <= SPECIALISED_FREQUENCY)
+    return frozenset(word for word in words if _KEY_WORD.fullmatch(word))
+
+
+@cache
+def _key_words_by_sound() -> dict[tuple[int, tuple[str, ...]], frozenset[str]]:
+    index: dict[tuple[int, tuple[str, ...]], set[str]] = defaultdict(set)
+    for word in key_words():
+        index[len(word), sound(word)].add(word)
+    return {key: frozenset(words) for key, words in index.items()}
+
+
+def _one_character_off(word: str, stretch: str) -> bool:
+    differences = [(a, b) for a, b in zip(word, stretch, strict=True) if a != b]
+    return len(differences) == 1 and not set(differences[0]) & FUNCTION_CHARS
+
+
+def _corrected_run(text: str) -> str:
+    by_sound = _key_words_by_sound()
+    for length in (4, 3, 2):
+        spans = dictionary_spans(text)
+        starts = {start for _word, start, _end in spans}
+        ends = {end for _word, _start, end in spans}
+        alone = {start for word, start, _end in spans if len(word) == 1}
+        for i in range(len(text) - length + 1):
+            stretch = text[i:i + length]
+            if (i not in starts or i + length not in ends
+                    or not alone & set(range(i, i + length))
+                    or not _KEY_WORD.fullmatch(stretch) or dictionary_frequency(stretch)):
+                continue
+            candidates = [word for word in by_sound.get((length, sound(stretch)), ())
+                          if _one_character_off(word, stretch)]
+            if len(candidates) == 1 and not _bound_to_a_neighbour(text, i, candidates[0]):
+                text = text[:i] + candidates[0] + text[i + length:]
+    return text
+
+
+def _bound_to_a_neighbour(text: str, start: int, word: str) -> bool:
+    """Whether a character the correction keeps belongs with the character next to it
+    outside the stretch: the one before begins a dictionary word with it (哪年建的: 年
+    goes with 哪, so 年建 is no 年检), or the one after makes a word with it. The wrong
+    character's own neighbours prove nothing (有管藏, 打引资料)."""
+    end = start + len(word)
+    before = text[start - 1:start + 1] if start > 0 and word[0] == text[start] else ""
+    after = text[end - 1:end + 1] if end < len(text) and word[-1] == text[end - 1] else ""
+    return ((bool(before) and dictionary_frequency(before) is not None)
+            or (bool(after) and bool(dictionary_frequency(after))))
+
+
+def corrected(text: str) -> str:
+    """The message with the library's key words spelt right; titles in 《》 as written.
+    Expects simplified characters."""
+    return "".join(part if _TITLE.fullmatch(part) else _corrected_run(part)
+                   for part in _TITLE.split(text))

@@ -1,0 +1,39 @@
+"""Homophone typos of the library's key words (bot/spelling.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.spelling import corrected, sound
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("借的书余期一周了", "借的书逾期一周了"),
+    ("这本有管藏吗", "这本有馆藏吗"),
+    ("馆里可以打引资料吗", "馆里可以打印资料吗"),
+    ("退证能退压金吗", "退证能退押金吗"),
+    ("想给孩子半证", "想给孩子办证"),
+    ("有没有公总号", "有没有公众号"),  # z and zh are one initial to a Nanjing ear
+])
+def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
+    assert corrected(typed) == meant
+
+
+@pytest.mark.parametrize("text", [
+    "金图是哪年建的",  # 年建 is no word, but 哪年 is: 建 belongs to its own clause
+    "是一回事吗",  # 是 is a function character, not a typo of 十
+    "不聊了",
+    "荷西是谁",  # names are not key words: no 河西
+    "尹建莉的书",
+    "有没有《管藏》这本书",  # a title in 《》 is searched as written
+    "结束了吗",  # a word of its own
+    "借书证丢了",
+])
+def test_words_and_names_stay_as_written(text: str) -> None:
+    assert corrected(text) == text
+
+
+def test_sound_merges_what_nanjing_speakers_merge() -> None:
+    assert sound("公众") == sound("公总")
+    assert sound("老") == sound("脑")
+    assert sound("逾") != sound("雨期")
