@@ -25,9 +25,10 @@ LONG_DEV = Path(__file__).parent / "data" / "faq_long_dev.yml"
 MIN_TOP1 = 0.885
 # Answered directly and right 0.84, wrongly 0.015 (bot/services/sql/faq.py's policy).
 MIN_DIRECT_CORRECT, MAX_WRONG = 0.82, 0.02
-# Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.37, wrongly
-# 0.006, 1 of the 40 that no entry answers answered (before the long-message rule: 0.01).
-LONG_MIN_DIRECT_CORRECT, LONG_MAX_WRONG, LONG_MAX_UNANSWERABLE_ANSWERED = 0.33, 0.02, 2
+# Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.51, wrongly
+# 0.019 (3 of 160), 4 of the 40 that no entry answers answered (before the long-message
+# rule: 0.01; before its menus were answered when two readings agree: 0.37, 0.006, 1).
+LONG_MIN_DIRECT_CORRECT, LONG_MAX_WRONG, LONG_MAX_UNANSWERABLE_ANSWERED = 0.47, 0.025, 4
 
 
 def held_out_cases() -> list[dict]:
@@ -95,8 +96,8 @@ def test_asking_what_something_is_gets_the_entry_that_says_it(knowledge: SqlKnow
 
 
 def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowledge) -> None:
-    """Context first, then the question: the long-message rule answers a third of them
-    directly, almost never wrongly, and leaves those no entry answers unanswered."""
+    """Context first, then the question: the long-message rule answers half of them
+    directly, rarely wrongly, and leaves most of those no entry answers unanswered."""
     cases = yaml.safe_load(LONG_DEV.read_text(encoding="utf-8"))
     answerable = [case for case in cases if case["expected"]]
     report = evaluate_faq(knowledge, answerable)
