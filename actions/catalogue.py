@@ -34,8 +34,10 @@ TITLE_SHARE = 0.5
 #: a bare phrase (looks_like_a_title): Chinese words, digits, Latin letters, a separator
 BARE_PHRASE = re.compile(r"[\u4e00-\u9fff·0-9A-Za-z：:，,\s]{2,15}")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-#: ... that neither asks, nor speaks of the reader or the assistant, nor hesitates
-NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|我|你|您|啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有")
+#: ... that neither asks, nor speaks of the reader or the assistant, nor hesitates, nor
+#: tells what happened (a clause ending in 了: "让人拿走了")
+NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|我|你|您|啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有|"
+                         r"了(?=[，,\s]|$)")
 
 
 def search_query(tracker: Tracker) -> str:
@@ -180,19 +182,21 @@ def looks_like_a_title(text: str) -> bool:
             and len(CJK_CHAR.findall(text)) >= 2 and not NOT_A_TITLE.search(text))
 
 
-#: words of a request for books ("有没有讲拖延的书"; not 借书, 还书, 图书馆), which a
-#: search answers even when it finds none
-BOOK_WORDS = re.compile(r"的书|本书|书籍|图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|"
-                        r"诗集|文集|全集|传记")
+#: words of a request for books ("有没有讲拖延的书"; not 借书, 还书, 图书馆, nor the
+#: reader's own books: 借的书, 某本书), which a search answers even when it finds none
+BOOK_WORDS = re.compile(r"(?<![借还丢我])的书|(?<!某)本书|书籍|图书(?!馆)|绘本|小说|作品|著作|读物|"
+                        r"教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 
 def asks_no_book(tracker: Tracker) -> bool:
-    """A question the NLU took for a search that names no title, author or ISBN and
-    asks for no books."""
+    """A message the NLU took for a search that names no title, author or ISBN, asks
+    for no books, and is a question or a sentence rather than a title ("借的书落在车上
+    了，找不回来")."""
     text = tracker.latest_message.get("text", "")
     named = any(latest_entity_values(tracker, entity)
                 for entity in ("isbn", "title", "author", "subject"))
-    return not named and not BOOK_WORDS.search(text) and bool(QUESTION.search(normalise(text)))
+    return not named and not BOOK_WORDS.search(text) and (
+        bool(QUESTION.search(normalise(text))) or not looks_like_a_title(text))
 
 
 def invalid_isbn(query: str) -> bool:
@@ -242,7 +246,7 @@ class ActionSearchCatalogue(LibraryAction):
         text = tracker.latest_message["text"]
         if (not result.hits or result.near) and answer_if_certain(dispatcher, tracker, text):
             return []
-        if not result.hits and asks_no_book(tracker):
+        if (not result.hits or result.near) and asks_no_book(tracker):
             # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
             # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
             # unless the words could be a title ("鬼吹灯有吗": the library lacks it)

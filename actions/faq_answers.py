@@ -88,7 +88,8 @@ def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAn
 def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     """The FAQ's answer to the question, read together with the reader's previous
     message when the previous answer came from the FAQ and the question is short
-    ("要押金吗" after an answer about the reader card) or unclear on its own. A question
+    ("要押金吗" after an answer about the reader card) or unclear on its own, unless
+    that only repeats the previous answer and the question has its own. A question
     long enough to stand alone that the previous message would only turn back to the
     previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
     candidates."""
@@ -97,13 +98,17 @@ def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     if earlier is None:
         return knowledge.answer(question)
     short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
-    alone = None if short else knowledge.answer(question)
-    if alone is not None and alone.kind == "answer":
+    alone = knowledge.answer(question)
+    if alone.kind == "answer" and not short:
         return alone
     in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
-    if in_context.kind == "answer" and (short or in_context.key != earlier.get("id")):
+    if in_context.kind == "answer" and in_context.key != earlier.get("id"):
         return in_context
-    return alone if alone is not None else knowledge.answer(question)
+    # read together, a short question would only repeat the previous answer; on its
+    # own it may have one ("是几级馆" after the size of the collection)
+    if alone.kind == "answer" or not (short and in_context.kind == "answer"):
+        return alone
+    return in_context
 
 
 def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:

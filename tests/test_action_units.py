@@ -101,6 +101,9 @@ def test_entity_values_are_repeated_without_markup() -> None:
     ("拿金图的证去区馆也能用吗", "faq_menu"),  # a rule question, no book: the candidates
     ("周末带狗进去行不行", "clarify"),  # ... and nothing the FAQ knows: rephrase
     ("有没有讲南京城墙的书", "search"),  # books asked for: the library has none
+    ("借的证让人捡走了，一直没找到", "faq_menu"),  # what befell the reader: no question
+    ("还的书让人拿走了", "clarify"),  # the reader's own books are no books asked for
+    ("南京城墙", "search"),  # a title the library lacks
 ])
 def test_a_search_that_finds_nothing_for_a_question_about_no_book(
     monkeypatch: pytest.MonkeyPatch, text: str, kind: str,
@@ -231,7 +234,9 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("预约怎么弄", "（答案）"),  # a short question the NLU found no intent for
+    ("证让洗衣机洗了", "（答案）"),  # what befell a card or a book
     ("哈哈哈哈", None),  # no question: small talk's own reply
+    ("帮我订张机票", None),  # nothing of the library's
 ])
 def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     monkeypatch: pytest.MonkeyPatch, text: str, expected: str | None,

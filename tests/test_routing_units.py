@@ -4,6 +4,7 @@ library holds, a new question in a two-question message (actions/faq_answers.py)
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time
 from typing import Any
 
@@ -78,6 +79,18 @@ def test_a_second_question_is_not_answered_with_the_first_ones_entry(
     assert answer_in_context(conversation(*asked, ("官网又是哪个", [])), "官网又是哪个") == UNSURE
     # too short to stand alone: read with the previous question, whatever it gives
     assert answer_in_context(conversation(*asked, ("要钱吗", [])), "要钱吗") == WEIBO
+
+
+def test_a_short_question_with_its_own_answer_does_not_repeat_the_previous_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"是几级馆" after the answer on the collection: read together, the two would only
+    give the collection's answer again; alone, the question has its own."""
+    level = dataclasses.replace(WEIBO, entry_id=5, key="about-005")
+    use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 是几级馆": WEIBO,
+                                                   "是几级馆": level}))
+    asked = [("金图有微博吗", [{"kind": "faq", "id": "contact-005"}])]
+    assert answer_in_context(conversation(*asked, ("是几级馆", [])), "是几级馆") == level
 
 
 def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
