@@ -29,7 +29,8 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗")
+HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗|开着|"
+                         r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
@@ -89,7 +90,7 @@ class ActionOpeningHours(FaqFirst):
     requests = HOURS_WORDS
     own_words = re.compile(f"{HOURS_WORDS.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
-                              "hours-013"})
+                              "hours-013", "children-004"})
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         """A year gone by ("2019年的时候几点关门") asks about the library's history: the

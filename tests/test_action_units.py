@@ -208,6 +208,8 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     # an hours request and nothing more: today's hours, live
     ("今天开门吗", "hours-013", "今天图书馆开门吗？", "REQUEST"),
     ("下周一几点开门呢", "hours-016", "闭馆前多久停止入馆和借还？", "REQUEST"),
+    # a branch open on a day, asked without 吗: its hours that day, not the timetable
+    ("少儿馆周日也开？", "children-004", "少儿区的开放时间是什么？", "REQUEST"),
 ])
 def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
     monkeypatch: pytest.MonkeyPatch, text: str, key: str, question: str, expected: str,
