@@ -18,7 +18,7 @@ from actions.library import LibraryAction, as_id, entity_or_slot, payload, servi
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from bot import clock
-from bot.booking_words import CAN_BOOK, EVENT_WORDS, SPACE_WORDS
+from bot.booking_words import CAN_BOOK, EVENT_WORDS, SPACE_WORDS, UPCOMING
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
@@ -127,8 +127,10 @@ SIGN_UP_OR_BOOKING = re.compile(r"报名|参加|预约|预定|约|订|取消|不
 class ActionListEvents(FaqFirst):
     action_name = "action_list_events"
     menu_when_unasked = True
-    requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|最近|近期|这周|本周|下周|周末|"
-                          r"明天|后天|活动列表|看看活动")
+    requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|周末|明天|后天|活动列表|看看活动|"
+                          + UPCOMING.pattern)
+    #: a series named with them is what the list is filtered by ("讲坛下一期讲什么")
+    own_words = re.compile(f"{requests.pattern}|{EVENT_WORDS.pattern}")
     answers_live = frozenset({"events-001"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -9,6 +9,10 @@ import re
 SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
 EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
 BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
+#: the coming occurrences of something ("下一期金图讲坛讲什么", "这个月有讲座吗"): what the
+#: live list of events tells, not the FAQ's description of a series
+UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|本期|这个月|本月|近期|最近|这周|"
+                      r"本周|下周|(哪天|什么时候|啥时候|几号)(有|办|举办|开始)")
 #: asking whether or how a space can be booked ("还能约吗", "怎么预约"), not whether it
 #: must be ("要预约吗")
 CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网上)?(预约|预定|预订|约|订|占)")

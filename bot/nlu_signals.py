@@ -42,7 +42,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_words import BOOKED, CAN_BOOK, SPACE_WORDS
+from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SPACE_WORDS, UPCOMING
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 from bot.services.catalogue_query import asks_for_a_volume
@@ -88,6 +88,8 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
 SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
+#: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
+EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|要钱|交钱|免费|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
 BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品)"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
@@ -204,6 +206,9 @@ def corrected(intent: str | None, text: str) -> str | None:
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
     if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
         return "sign_up_event"  # "我要报名数字资源使用培训"
+    if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)
+            and not CANCEL.search(plain) and not EVENT_RULE.search(plain)):
+        return "ask_events"  # "下一期讲坛讲啥": the coming events, not the series' entry
     if (intent in NOT_A_REQUEST and reserves and not ASKS.search(plain)
             and not BOOKED.search(plain)):
         return "place_reservation"  # "预定一下人间失格"

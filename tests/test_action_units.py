@@ -285,6 +285,14 @@ def test_the_faq_never_stands_in_for_what_an_action_answers_live(
                            knowledge) == "REQUEST"
 
 
+def test_the_coming_session_of_a_series_is_the_events_list_not_its_description(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    knowledge = KnowsOneEntry("events-003", "金图讲坛是什么？")
+    assert faq_first_reply(monkeypatch, ActionListEvents(), "讲坛下一期讲的啥",
+                           knowledge) == "REQUEST"
+
+
 def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

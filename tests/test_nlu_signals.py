@@ -107,6 +107,11 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "江北馆的研讨间能订吗", "book_space"),
     ("place_reservation", "少儿馆的自习座位可以预约吗", "book_space"),
     ("ask_policy", "自习座位要提前预约吗", None),
+    # the coming events of a series: the live list; not a rule of events
+    ("ask_policy", "诗会下一场是哪天", "ask_events"),
+    ("ask_policy", "这个月还有手工课的活动没", "ask_events"),
+    ("ask_policy", "最近的讲座收费吗", None),
+    ("ask_policy", "下次活动在哪报名", None),
     # pictures alone: small talk, or asked to rephrase
     ("affirm", "👌", None),
     ("ask_opening_hours", "😅😅😅", "nlu_fallback"),
