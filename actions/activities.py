@@ -24,7 +24,7 @@ from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
 
 # Words that narrow the list down (a series, an audience, a kind of space).
-EVENT_KEYWORDS = ("阅美四季", "金图讲坛", "绘本", "亲子", "讲座", "培训", "诗", "手工")
+EVENT_KEYWORDS = ("阅美四季", "讲坛", "绘本", "亲子", "讲座", "培训", "诗", "手工")
 SPACE_KEYWORDS = ("直播间", "培训区", "研讨间", "自习室")
 OUTCOME_TEXT = {
     BookingOutcome.BOOKED: "成功！可以说“我的预约”查看或取消。",
