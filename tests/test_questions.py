@@ -24,6 +24,11 @@ from bot.channels.questions import split_questions
     ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
     ("读者证暂时没有，能先借书吗", ["读者证暂时没有，能先借书吗"]),
     ("不不不，我是说怎么续借", ["不不不，我是说怎么续借"]),
+    # one question asked of each of several things
+    ("挂失和补办分别去哪弄", ["挂失，去哪弄", "补办，去哪弄"]),
+    ("想办张电子证，还想给孩子办少儿证，各自需要啥",
+     ["想办张电子证，需要啥", "还想给孩子办少儿证，需要啥"]),
+    ("我和孩子分别能借几本", ["我和孩子分别能借几本"]),  # one thing named before it
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

@@ -8,7 +8,8 @@ context does not become a turn of its own. Titles in 《》 are never cut (they 
 any punctuation). A question about several titles ("有没有《草房子》和《城南旧事》") is asked
 once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
 counts as a question, as does any request followed by a question turned to with 另外,
-顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"). Buttons' payloads ("/…") and
+顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"). One question asked of several things
+("办证和续借分别怎么弄") is asked of each. Buttons' payloads ("/…") and
 messages with more than MAX_QUESTIONS questions are left whole.
 """
 
@@ -104,7 +105,27 @@ def split_questions(text: str) -> list[str]:
     return [_CONNECTIVE.sub("", question) for question in _questions(text)]
 
 
+#: one question asked of each of several things named before it ("想捐旧书，另外想荐购
+#:新书，分别怎么弄", "办证和续借各自要带什么")
+_ASKED_OF_EACH = re.compile(r"[，,\s]*(?:分别|各自)(?P<asked>[^，,。；;？?！!]{2,})[？?。！!]*\s*$")
+_THINGS = re.compile(r"[，,、；;]+|(?<=[\u4e00-\u9fff])(?:和|跟|与|以及|还有)(?=[\u4e00-\u9fff])")
+
+
+def _asked_of_each(text: str) -> list[str]:
+    """"A，另外B，分别怎么弄" as "A，怎么弄", "B，怎么弄" (nothing when it is not that)."""
+    each = _ASKED_OF_EACH.search(text)
+    if each is None or _TITLE.search(text):
+        return []
+    things = [thing for thing in _THINGS.split(text[:each.start()])
+              if len(CJK.findall(thing)) >= 2]
+    if not 1 < len(things) <= MAX_QUESTIONS:
+        return []
+    return [f"{thing.strip()}，{each.group('asked')}" for thing in things]
+
+
 def _questions(text: str) -> list[str]:
+    if each := _asked_of_each(text):
+        return each
     titles = _TITLE.findall(text)
     questions: list[str] = []
     context = ""
