@@ -1,19 +1,43 @@
-"""Dates as readers say them: 今天, 明天, 后天, 周六, 下周一, 这周末,
-5月1日, 12月25号, 2027-01-01."""
+"""Dates as readers say them: 今天, 明天, 大后天, 周六, 下周一, 这周末, 5月1日, 12月25号,
+2027-01-01, and festivals: 元旦, 平安夜, 双十一 by the solar calendar, 元宵, 端午, 中秋,
+除夕, 大年初三 by the lunar one (lunardate converts)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
+
+from lunardate import LunarDate
 
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+#: 下个月1号, 这个月二十号
+_MONTH_AHEAD = re.compile(r"(下|这|本)个?月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
+#: festivals on a fixed day of the solar calendar (month, day)
+_SOLAR_FESTIVALS = {"元旦": (1, 1), "情人节": (2, 14), "妇女节": (3, 8), "劳动节": (5, 1),
+                    "五一": (5, 1), "青年节": (5, 4), "儿童节": (6, 1), "六一": (6, 1),
+                    "教师节": (9, 10), "国庆": (10, 1), "万圣节": (10, 31), "双十一": (11, 11),
+                    "光棍节": (11, 11), "双十二": (12, 12), "平安夜": (12, 24), "圣诞": (12, 25)}
+#: ... and of the lunar one; 除夕 is the day before 春节
+_LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "正月十五": (1, 15), "龙抬头": (2, 2),
+                    "端午": (5, 5), "七夕": (7, 7), "中秋": (8, 15), "重阳": (9, 9),
+                    "腊八": (12, 8)}
+_EVE = ("除夕", "大年三十")
+_NUMERALS = "一二三四五六七八九十"
+#: 大年初三, 正月初五 (not 初三 alone: a school year)
+_NEW_YEAR_DAY = re.compile(f"(?:大年|正月)初([{_NUMERALS}])")
+_FESTIVAL = re.compile(
+    "|".join(sorted([*_SOLAR_FESTIVALS, *_LUNAR_FESTIVALS, *_EVE], key=len, reverse=True))
+    .replace("五一", "五一(?![点号日路])").replace("六一", "六一(?![点号日路])")
+    + "|" + _NEW_YEAR_DAY.pattern)
 #: any of the days above, as a pattern to find them by
-DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _WEEK_PATTERN.pattern,
-                                 _MONTH_DAY.pattern, _ISO.pattern]))
+DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _FESTIVAL.pattern,
+                                 _WEEK_PATTERN.pattern, _MONTH_AHEAD.pattern, _MONTH_DAY.pattern,
+                                 _ISO.pattern]))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -29,8 +53,15 @@ def parse_day(text: str, today: date) -> date | None:
     for word, offset in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
         if word in text:
             return today + timedelta(days=offset)
+    if festival := festival_day(text, today):
+        return festival
     if match := _ISO.search(text):
         return _safe_date(*map(int, match.groups()))
+    if match := _MONTH_AHEAD.search(text):
+        which, day = match.groups()
+        year, month = (today.year, today.month) if which != "下" else (
+            today.year + today.month // 12, today.month % 12 + 1)
+        return _safe_date(year, month, _number(day))
     if match := _MONTH_DAY.search(text):
         year, month, day = match.groups()
         if year:
@@ -50,16 +81,42 @@ def parse_day(text: str, today: date) -> date | None:
     return None
 
 
-_NEW_YEAR_DAY = re.compile(r"(?:大年|正月)初([一二三四五六七八九十])")
-#: the days of the Spring Festival a reader counts (to 元宵, 正月十五)
-NEW_YEAR_DAYS = 15
+def festival_day(text: str, today: date) -> date | None:
+    """The next day (from today on) of the first festival text names, or None."""
+    found = _FESTIVAL.search(text)
+    if found is None:
+        return None
+    name = found.group()
+    if name in _SOLAR_FESTIVALS:
+        month, day = _SOLAR_FESTIVALS[name]
+        return _next(lambda year: _safe_date(year, month, day), today)
+    if name in _EVE:
+        return _next(lambda year: _lunar(year, 1, 1) - timedelta(days=1), today)
+    if name in _LUNAR_FESTIVALS:
+        month, day = _LUNAR_FESTIVALS[name]
+    else:  # 大年初N
+        month, day = 1, _NUMERALS.index(found.group(1)) + 1
+    return _next(lambda year: _lunar(year, month, day), today)
 
 
-def new_year_day(text: str) -> int | None:
-    """Which day of the Spring Festival a message names, counted from 0 (大年初一 → 0,
-    正月初三 → 2); None when it names none (初三学生, 五月初五 are no such days)."""
-    found = _NEW_YEAR_DAY.search(text)
-    return None if found is None else "一二三四五六七八九十".index(found.group(1))
+def _lunar(year: int, month: int, day: int) -> date:
+    return LunarDate(year, month, day).to_solar_date()
+
+
+def _next(day_in: Callable[[int], date | None], today: date) -> date | None:
+    """The first of a yearly day, made for each year by day_in, that is not before today
+    (a lunar year's last month falls in the next solar year: the year before is tried)."""
+    return next((day for year in range(today.year - 1, today.year + 2)
+                 if (day := day_in(year)) is not None and day >= today), None)
+
+
+def day_named(spoken: list[str], text: str, today: date) -> date | None:
+    """The day a message names: the day word of the text that holds what the NLU tagged
+    (大后天, not the 后天 inside it), else the first one in the text."""
+    words = [match.group() for match in DAY_WORDS.finditer(text)]
+    tagged = [word for word in words if any(part and part in word for part in spoken)]
+    return next((day for word in [*tagged, *words, *spoken]
+                 if (day := parse_day(word, today)) is not None), None)
 
 
 WEEKDAY_NAMES = "一二三四五六日"
@@ -82,19 +139,23 @@ _NOT_A_TIME = re.compile(r"[早晚快多慢]一点|一点[点儿]")
 _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 
 
+def _number(number: str) -> int:
+    """9, 九, 十, 十一, 二十, 二十五 as numbers."""
+    if number.isdigit():
+        return int(number)
+    if "十" in number:
+        tens, _, ones = number.partition("十")
+        return _NUMBERS.get(tens, 1) * 10 + _NUMBERS.get(ones, 0)
+    return _NUMBERS[number[0]]
+
+
 def parse_hour(text: str) -> int | None:
     """The hour of the day named in text ("下午两点" → 14, "9点" → 9), or None."""
     match = _CLOCK.search(_NOT_A_TIME.sub(" ", text))
     if match is None:
         return None
     part, number = match.groups()
-    if number.isdigit():
-        hour = int(number)
-    elif "十" in number:  # 十, 十一, 二十
-        tens, _, ones = number.partition("十")
-        hour = _NUMBERS.get(tens, 1) * 10 + _NUMBERS.get(ones, 0)
-    else:
-        hour = _NUMBERS[number[0]]
+    hour = _number(number)
     if (part in _EVENING and hour < 12) or (part == "中午" and hour < 6):
         hour += 12
     return hour if 0 <= hour <= 23 else None

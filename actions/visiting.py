@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import is_follow_up, previous
 from actions.dates import (
     DAY_WORDS,
-    NEW_YEAR_DAYS,
+    day_named,
     describe_day,
-    new_year_day,
+    festival_day,
     parse_day,
     parse_hour,
 )
@@ -74,16 +74,6 @@ def hours_text(hours: DayHours, today: date) -> str:
     return f"{hours.branch}{when}开放{reason}，时间 {hours.opens:%H:%M}–{hours.closes:%H:%M}。"
 
 
-def festival_day(offset: int, today: date) -> date | None:
-    """大年初N: N-1 days after the first day of this Spring Festival, or of the next one
-    when this one's day has passed."""
-    info = services().info
-    first = info.holiday_date("春节", today - timedelta(days=NEW_YEAR_DAYS))
-    if first is not None and first + timedelta(days=offset) < today:
-        first = info.holiday_date("春节", first + timedelta(days=NEW_YEAR_DAYS))
-    return None if first is None else first + timedelta(days=offset)
-
-
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
@@ -108,18 +98,14 @@ class ActionOpeningHours(FaqFirst):
         branches = requested_branches(dispatcher, tracker)
         today = clock.today()
         lines = []
-        day = None
+        text = tracker.latest_message.get("text", "")
         holidays = latest_entity_values(tracker, "holiday")
-        offset = new_year_day(tracker.latest_message.get("text", ""))
-        for holiday in ["春节"] if offset is not None else holidays:
-            day = (services().info.holiday_date(holiday, today) if offset is None
-                   else festival_day(offset, today))
+        day = day_named(latest_entity_values(tracker, "date") + holidays, text, today)
+        for holiday in holidays if day is None else []:  # 清明节: the library's own table
+            day = services().info.holiday_date(holiday, today)
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
-        if day is None:
-            spoken = " ".join(latest_entity_values(tracker, "date"))
-            text = tracker.latest_message.get("text", "")
-            day = parse_day(spoken, today) or parse_day(text, today)
+        festival = festival_day(text, today)
         earlier = previous(tracker, "hours")
         if day is None and earlier and earlier.get("date") and (
                 is_follow_up(tracker.latest_message.get("text", ""))
@@ -134,6 +120,9 @@ class ActionOpeningHours(FaqFirst):
         hour = parse_hour(tracker.latest_message.get("text", ""))
         for branch in branches:
             hours = services().info.hours_on(branch.code, day)
+            if day == festival and not hours.reason:  # 中秋, with no schedule published
+                lines.append("图书馆还没有公布这天的节假日安排，以下是平时这一天的开放时间，"
+                             "届时请以官网公告为准。")
             lines.append(hours_text(hours, today))
             if hour is not None and hours.opens is not None and hours.closes is not None:
                 # "晚上十点还能去看书吧": the premise, checked

@@ -31,7 +31,7 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
 )
-from actions.dates import new_year_day, parse_hour
+from actions.dates import day_named, festival_day, parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
 from actions.holds import (
@@ -44,7 +44,7 @@ from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
-from actions.visiting import ActionOpeningHours, festival_day
+from actions.visiting import ActionOpeningHours
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     EventInfo,
@@ -489,11 +489,31 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     assert actions.faq_answers.THIS_LIBRARY.search("我刚从南京图书馆出来，金陵图书馆几点关门")
 
 
-def test_days_of_the_spring_festival_are_counted_from_its_first() -> None:
-    assert new_year_day("大年初二开不开") == 1
-    assert new_year_day("正月初五几点开门") == 4
-    assert new_year_day("初三学生周末几点开") is None and new_year_day("五月初五开门吗") is None
-    assert new_year_day("明天开吗") is None
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    ("大年初二开不开", datetime.date(2026, 10, 28), datetime.date(2027, 2, 7)),
+    ("正月初五几点开门", datetime.date(2027, 2, 8), datetime.date(2027, 2, 10)),  # under way
+    ("大年初二开不开", datetime.date(2027, 2, 8), datetime.date(2028, 1, 27)),  # passed
+    ("除夕开吗", datetime.date(2026, 10, 28), datetime.date(2027, 2, 5)),
+    ("中秋节开门吗", datetime.date(2026, 10, 28), datetime.date(2027, 9, 15)),
+    ("腊八那天呢", datetime.date(2026, 10, 28), datetime.date(2027, 1, 15)),  # lunar 12th month
+    ("平安夜几点关", datetime.date(2026, 10, 28), datetime.date(2026, 12, 24)),
+    ("万圣节开吗", datetime.date(2026, 11, 2), datetime.date(2027, 10, 31)),
+    # no festival: a school year, a lunar date said otherwise, a street
+    ("初三学生周末几点开", datetime.date(2026, 10, 28), None),
+    ("五月初五开门吗", datetime.date(2026, 10, 28), None),
+    ("五一路那个馆几点开", datetime.date(2026, 10, 28), None),
+])
+def test_festivals_are_their_next_day(text: str, today: datetime.date,
+                                      expected: datetime.date | None) -> None:
+    assert festival_day(text, today) == expected
+
+
+def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
+    today = datetime.date(2026, 10, 28)
+    assert day_named(["后天"], "鼓楼馆大后天几点关", today) == datetime.date(2026, 10, 31)
+    assert day_named(["周六"], "明天不去了，周六开吗", today) == datetime.date(2026, 10, 31)
+    assert day_named([], "下个月1号开门不", today) == datetime.date(2026, 11, 1)
+    assert day_named([], "几点关门", today) is None
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -554,27 +574,6 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     assert the_one_hold_named(holds, [], "/cancel_reservation") is None
     assert the_one_hold_named(holds, [], "我约的罗生门取消了吗") is None  # asks
     assert the_one_hold_named(holds, ["罗生门"], "罗生门的预约取消了没有") is None
-
-
-@pytest.mark.parametrize(("today", "offset", "expected"), [
-    (datetime.date(2026, 10, 28), 1, datetime.date(2027, 2, 7)),  # the coming festival
-    (datetime.date(2027, 2, 8), 4, datetime.date(2027, 2, 10)),  # under way: its 初五
-    (datetime.date(2027, 2, 8), 1, datetime.date(2028, 1, 27)),  # its 初二 passed
-    (datetime.date(2027, 2, 20), 1, datetime.date(2028, 1, 27)),  # over: the next one
-])
-def test_the_days_of_the_spring_festival(monkeypatch: pytest.MonkeyPatch,
-                                         today: datetime.date, offset: int,
-                                         expected: datetime.date) -> None:
-    firsts = [datetime.date(2027, 2, 6), datetime.date(2028, 1, 26)]
-
-    class Info:
-        @staticmethod
-        def holiday_date(_name: str, after: datetime.date) -> datetime.date | None:
-            return next((day for day in firsts if day >= after), None)
-
-    services = type("Services", (), {"info": Info()})()
-    monkeypatch.setattr(actions.visiting, "services", lambda: services)
-    assert festival_day(offset, today) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
