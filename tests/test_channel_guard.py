@@ -105,7 +105,7 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
 
 
 @pytest.mark.parametrize("text", ["算了，不预约了", "我再想想，先取消吧", "那先不预约了", "不要了",
-                                  "取消吧，不订了"])
+                                  "取消吧，不订了", "不用了，改天再说", "停！别查了", "先不登了"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)
@@ -113,7 +113,8 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["第二个不要了，取消掉", "算了，周末开门吗", "取消我的预约",
-                                  "先取消我的预约", "不用预约了吗", "不用了吗"])
+                                  "先取消我的预约", "不用预约了吗", "不用了吗", "停车场在哪",
+                                  "你再说一遍"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 
