@@ -52,7 +52,10 @@ from bot.settings import PROJECT_ROOT
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
-                     r"(帮我|给我|我要|我想|想)订(?!阅)")
+                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)")
+#: a book the reader has on loan ("我借的《局外人》能再续吗"), and renewing it
+OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着")
+RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
                          r"了没|了吗|排到)|"
@@ -68,7 +71,7 @@ PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我的(读者)?证|我借的|我(还)?欠")
+                         r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(还)?欠")
 #: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
 HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
                     r"必要|可能")
@@ -77,7 +80,7 @@ ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
     (re.compile(r"预约"), "list_reservations"),
     (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
-    (re.compile(r"逾期|超期|借的书|借了|在借|到期"), "list_loans"),
+    (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期"), "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
 SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
@@ -175,6 +178,10 @@ def book_intent(plain: str) -> str:
     """What a message naming a book (a 《title》, an ISBN) asks for."""
     if asks_after_a_hold(plain):  # "上周预约的《人世间》到了吗"
         return "list_reservations"
+    if RENEWS.search(plain):
+        return "renew_loan"
+    if OWN_LOAN.search(plain):  # "我借的《围城》哪天到期", "我借的《活着》被水泡了"
+        return "list_loans"
     return "place_reservation" if RESERVE.search(plain) else "search_catalogue"
 
 

@@ -36,6 +36,11 @@ from bot.services.search_text import isbn_in
     ("2020年那会儿的活动为什么都取消了", None, {}),
     ("取消《房间》的预约", None, {"title": "房间"}),
     ("从江宁到金陵图书馆怎么走", None, {"branch": "金陵图书馆"}),
+    # a hold in other words; a title the reader has on loan: renewed, or the loans
+    ("去河西约本《白鹿原》", "place_reservation", {"title": "白鹿原"}),
+    ("《白鹿原》能续到下个月吗", "renew_loan", {"title": "白鹿原"}),
+    ("我借的《白鹿原》哪天要还", "list_loans", {"title": "白鹿原"}),
+    ("下午约《白鹿原》的作者见面", "search_catalogue", {"title": "白鹿原"}),
     # a volume alone: of the title searched before
     ("那第三部呢？", "search_catalogue", {}),
     ("帮我预约第二部", "place_reservation", {}),
@@ -97,6 +102,7 @@ def test_signals_read_traditional_characters() -> None:
     ("place_reservation", "预约了可以取消吗", None),
     ("place_reservation", "预约的书到了可以让别人代取吗", None),
     ("nlu_fallback", "我有本书好像超期了，帮我查查", "list_loans"),
+    ("ask_policy", "我手上借着哪几本", "list_loans"),
     # a name and its works: a search by author; not one's own books or a question
     ("out_of_scope", "刘慈欣写的", "search_catalogue"),
     ("affirm", "三毛写的有没有", "search_catalogue"),
