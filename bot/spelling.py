@@ -10,7 +10,9 @@ A stretch of the message is replaced by a key word only when all of this holds:
   character (是, 的, 了 …: "是一" is not 十一);
 - the stretch is not itself a word in jieba's dictionary, begins and ends where the
   dictionary's segmentation does, and holds a character the dictionary left alone; a
-  character it keeps does not belong with its neighbour (哪年建的 keeps its 建);
+  character it keeps does not belong with its neighbour: the one before begins a word
+  with it (哪年建的 keeps its 建; not a function character such as 能, unless it is a
+  determiner such as 哪), or the one after makes a common word with it;
 - the stretch is outside 《》, where a title is quoted as the reader wrote it.
 
 The key words are the library's: its dictionary's common nouns and verbs
@@ -26,6 +28,7 @@ from collections import defaultdict
 from functools import cache
 
 import yaml
+import zhconv
 from pypinyin import lazy_pinyin
 
 from bot.services.faq_retrieval import FUNCTION_CHARS, SYNONYMS_FILE
@@ -38,24 +41,31 @@ LIBRARY_TERMS = DICTIONARY_DIR / "library_terms.txt"
 #: or nz: names, places, institutions and titles)
 KEY_WORD_TAGS = ("n", "v")
 SPECIALISED_FREQUENCY = 1000
+#: a word this common after the stretch claims its last character (rarer ones, such as
+#: 网网, do not)
+COMMON_WORD = 100
+#: function characters that do claim the character after them: 哪年, 几天, 这本
+DETERMINERS = frozenset("哪几这那每")
 _KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE = re.compile(r"(《[^》]*》)")
 _MERGED_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _MERGED_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
 
+def _heard(syllable: str) -> str:
+    for spelt, heard in _MERGED_INITIALS:
+        if syllable.startswith(spelt):
+            syllable = heard + syllable[len(spelt):]
+    for spelt, heard in _MERGED_FINALS:
+        if syllable.endswith(spelt):
+            syllable = syllable[:-len(spelt)] + heard
+    return syllable
+
+
 def sound(text: str) -> tuple[str, ...]:
-    """The toneless pinyin of each character, with merged initials and finals as one."""
-    syllables = []
-    for syllable in lazy_pinyin(text):
-        for spelt, heard in _MERGED_INITIALS:
-            if syllable.startswith(spelt):
-                syllable = heard + syllable[len(spelt):]
-        for spelt, heard in _MERGED_FINALS:
-            if syllable.endswith(spelt):
-                syllable = syllable[:-len(spelt)] + heard
-        syllables.append(syllable)
-    return tuple(syllables)
+    """The toneless pinyin of each character (its usual reading), with merged initials
+    and finals as one. Other readings are not tried: 期 read ji made 借寄 a 借期."""
+    return tuple(_heard(syllable) for syllable in lazy_pinyin(text))
 
 
 def _faq_questions() -> list[str]:
@@ -75,7 +85,8 @@ def key_words() -> frozenset[str]:
     words.update(word for question in _faq_questions()
                  for word, _start, _end in dictionary_spans(question)
                  if (dictionary_frequency(word) or 0) <= SPECIALISED_FREQUENCY)
-    return frozenset(word for word in words if _KEY_WORD.fullmatch(word))
+    return frozenset(simplified for word in words
+                     if _KEY_WORD.fullmatch(simplified := zhconv.convert(word, "zh-cn")))
 
 
 @cache
@@ -119,8 +130,9 @@ def _bound_to_a_neighbour(text: str, start: int, word: str) -> bool:
     end = start + len(word)
     before = text[start - 1:start + 1] if start > 0 and word[0] == text[start] else ""
     after = text[end - 1:end + 1] if end < len(text) and word[-1] == text[end - 1] else ""
-    return ((bool(before) and dictionary_frequency(before) is not None)
-            or (bool(after) and bool(dictionary_frequency(after))))
+    return ((bool(before) and dictionary_frequency(before) is not None
+             and (before[0] in DETERMINERS or before[0] not in FUNCTION_CHARS))
+            or (bool(after) and (dictionary_frequency(after) or 0) >= COMMON_WORD))
 
 
 def corrected(text: str) -> str:

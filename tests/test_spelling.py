@@ -14,6 +14,8 @@ from bot.spelling import corrected, sound
     ("退证能退压金吗", "退证能退押金吗"),
     ("想给孩子半证", "想给孩子办证"),
     ("有没有公总号", "有没有公众号"),  # z and zh are one initial to a Nanjing ear
+    ("能叙借吗", "能续借吗"),  # the dictionary's 續借 is the same word
+    ("关网地址多少", "官网地址多少"),
 ])
 def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     assert corrected(typed) == meant
@@ -28,6 +30,8 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "有没有《管藏》这本书",  # a title in 《》 is searched as written
     "结束了吗",  # a word of its own
     "借书证丢了",
+    "网借寄书的快递费谁出",  # 期 may be read ji, but 借寄 is no 借期
+    "省馆在哪",  # 省 may be read xing, but it is no 新馆
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text
