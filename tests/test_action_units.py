@@ -210,6 +210,7 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     ("下周一几点开门呢", "hours-016", "闭馆前多久停止入馆和借还？", "REQUEST"),
     # a branch open on a day, asked without 吗: its hours that day, not the timetable
     ("少儿馆周日也开？", "children-004", "少儿区的开放时间是什么？", "REQUEST"),
+    ("河西分馆周一开的吧", "hours-011", "图书馆每周有固定的闭馆日吗？", "REQUEST"),  # a premise
 ])
 def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
     monkeypatch: pytest.MonkeyPatch, text: str, key: str, question: str, expected: str,
