@@ -4,6 +4,7 @@ list with status and queue position, cancel."""
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -277,7 +278,20 @@ def the_one_hold_named(holds: list[Hold], titles: list[str], text: str) -> int |
         words = title_key(text)
         matching = [h for h in holds if (key := title_key(main_title(h.title)))
                     and len(key) >= 2 and key in words]
+        if not matching:  # "罗马帝国那本": the start of a longer title
+            matching = [h for h in holds
+                        if _shared_run(title_key(main_title(h.title)), words) >= PART_OF_A_TITLE]
     return matching[0].hold_id if len(matching) == 1 else None
+
+
+#: the fewest characters in a row a request shares with a title to name it by a part
+PART_OF_A_TITLE = 3
+
+
+def _shared_run(title: str, words: str) -> int:
+    match = SequenceMatcher(None, title, words, autojunk=False).find_longest_match(
+        0, len(title), 0, len(words))
+    return match.size
 
 
 class ActionCancelReservation(FaqFirst):

@@ -571,6 +571,9 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
              Hold(4, "平凡的世界（普及本）", "总馆", "waiting", 1, None, created)]
     assert the_one_hold_named(holds, [], "罗生门那本不要了，取消掉") == 2
     assert the_one_hold_named(holds, [], "平凡的世界不要了") is None  # two: the reader chooses
+    assert the_one_hold_named(holds, [], "罗生那本撤了吧") is None  # two characters: too few
+    holds.append(Hold(5, "额尔古纳河右岸", "总馆", "waiting", 1, None, created))
+    assert the_one_hold_named(holds, [], "额尔古纳那本不要了") == 5  # a part of the title
     assert the_one_hold_named(holds, ["罗生门"], "取消") == 2
     assert the_one_hold_named(holds, [], "/cancel_reservation") is None
     assert the_one_hold_named(holds, [], "我约的罗生门取消了吗") is None  # asks
