@@ -18,7 +18,7 @@ from actions.reader_text import latest_entity_values
 from bot.outcome import outcome
 from bot.question_words import ASKS
 from bot.services.faq_model import FaqAnswer
-from bot.services.faq_retrieval import STOPWORDS
+from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
 
 #: words that ask about a rule or a fact rather than for something to be done
@@ -105,10 +105,19 @@ def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     if in_context.kind == "answer" and in_context.key != earlier.get("id"):
         return in_context
     # read together, a short question would only repeat the previous answer; on its
-    # own it may have one ("是几级馆" after the size of the collection)
-    if alone.kind == "answer" or not (short and in_context.kind == "answer"):
+    # own it may name a subject of its own ("是几级馆" after the size of the
+    # collection, "那押金呢" after what to bring), or none ("那要花钱吗")
+    if not (short and in_context.kind == "answer") or names_its_own(question, alone):
         return alone
     return in_context
+
+
+def names_its_own(question: str, answer: FaqAnswer) -> bool:
+    """Whether the question shares words with the entry it gets alone (its answer or
+    its first candidate): a subject of its own, not an ellipsis of the previous one."""
+    asked = answer.question if answer.kind == "answer" else (
+        answer.suggestions[0][1] if answer.suggestions else "")
+    return bool(literal_bigrams(question) & literal_bigrams(asked or ""))
 
 
 def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:

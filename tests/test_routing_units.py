@@ -86,11 +86,17 @@ def test_a_short_question_with_its_own_answer_does_not_repeat_the_previous_one(
 ) -> None:
     """"是几级馆" after the answer on the collection: read together, the two would only
     give the collection's answer again; alone, the question has its own."""
-    level = dataclasses.replace(WEIBO, entry_id=5, key="about-005")
+    level = dataclasses.replace(WEIBO, entry_id=5, key="about-005",
+                                question="金陵图书馆是几级图书馆？")
     use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 是几级馆": WEIBO,
                                                    "是几级馆": level}))
     asked = [("金图有微博吗", [{"kind": "faq", "id": "contact-005"}])]
     assert answer_in_context(conversation(*asked, ("是几级馆", [])), "是几级馆") == level
+    # ... but an ellipsis of the previous question ("那要钱吗") is read with it
+    fee = dataclasses.replace(WEIBO, entry_id=6, key="events-005", question="活动要收费吗？")
+    use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 那要钱吗": WEIBO,
+                                                   "那要钱吗": fee}))
+    assert answer_in_context(conversation(*asked, ("那要钱吗", [])), "那要钱吗") == WEIBO
 
 
 def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
