@@ -102,8 +102,10 @@ class ActionOpeningHours(FaqFirst):
         text = tracker.latest_message.get("text", "")
         holidays = latest_entity_values(tracker, "holiday")
         day = day_named(latest_entity_values(tracker, "date") + holidays, text, today)
-        for holiday in holidays if day is None else []:  # 清明节: the library's own table
-            day = services().info.holiday_date(holiday, today)
+        for holiday in holidays:  # 清明节, 春节 under way: the library's own table comes first
+            if day is not None and day != festival_day(holiday, today):
+                break
+            day = services().info.holiday_date(holiday, today) or day
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)
