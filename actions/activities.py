@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, previous, request_text
+from actions.context import SHORT_REPLY, chosen_position, item_at, previous, request_text
 from actions.dates import parse_day, parse_hour
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.holds import ActionListReservations
@@ -58,7 +58,7 @@ def event_chosen(tracker: Tracker) -> int | None:
     text = tracker.latest_message.get("text", "")
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
     ids = (previous(tracker, "events") or {}).get("event_ids") or []
-    return ids[position] if position is not None and position < len(ids) else None
+    return item_at(ids, position)
 
 
 #: "这周六上午": the hours a part of the day starts in
@@ -76,7 +76,7 @@ def slot_chosen(tracker: Tracker) -> int | None:
         return None
     position = chosen_position(text)
     if position is not None:
-        return ids[position] if position < len(ids) else None
+        return item_at(ids, position)
     day, hour = parse_day(text, clock.today()), parse_hour(text)
     hours = (range(hour, hour + 1) if hour is not None
              else next((span for word, span in PARTS_OF_DAY.items() if word in text), None))

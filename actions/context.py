@@ -9,6 +9,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.channels.questions import CONTINUES_MESSAGE
+
 #: a follow-up that only changes one detail of the previous question
 FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何)[？?。.!！]*$")
 #: what readers say to say yes (to a confirmation, to "还有其他问题吗")
@@ -25,11 +27,13 @@ ORDINAL = re.compile(
 
 
 def previous_outcomes(tracker: Tracker) -> list[dict[str, Any]]:
-    """The outcomes of the replies to the reader's previous message, in order."""
+    """The outcomes of the replies to the reader's previous message, in order: to each of
+    its questions, when the channel cut it into several turns."""
     found: list[dict[str, Any]] = []
     users = 0
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
+        if event.get("event") == "user" and (
+                users == 0 or not (event.get("metadata") or {}).get(CONTINUES_MESSAGE)):
             users += 1
             if users == 2:
                 break
@@ -66,7 +70,21 @@ def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.match(text.strip()))
 
 
+#: the ends of a list ("最早的那个", "最前面那本"; "最后一个", "最晚的")
+FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?")
+LAST_OF_LIST = re.compile(r"最(后|晚|末)(的|那|一)*[个本场条项]?")
+
+
 def chosen_position(text: str) -> int | None:
-    """0 for "第一本", 1 for "第二个" …"""
-    match = ORDINAL.search(text)
-    return ORDINALS[match.group(1)] if match else None
+    """0 for "第一本" or "最早的那个", 1 for "第二个" …, -1 for "最后一个"."""
+    if match := ORDINAL.search(text):
+        return ORDINALS[match.group(1)]
+    if FIRST_OF_LIST.search(text):
+        return 0
+    return -1 if LAST_OF_LIST.search(text) else None
+
+
+def item_at(items: list[Any], position: int | None) -> Any:
+    """The item at a chosen position (see chosen_position), or None if there is none."""
+    return items[position] if position is not None and -len(items) <= position < len(items) \
+        else None

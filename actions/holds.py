@@ -12,7 +12,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import invalid_isbn, search_query, searched
-from actions.context import AFFIRM_WORDS, SHORT_REPLY, chosen_position, previous, request_text
+from actions.context import (
+    AFFIRM_WORDS,
+    SHORT_REPLY,
+    chosen_position,
+    item_at,
+    previous,
+    previous_outcomes,
+    request_text,
+)
 from actions.dates import describe_day
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -50,18 +58,20 @@ def hold_text(hold: Hold) -> str:
 
 
 def result_chosen(tracker: Tracker) -> int | None:
-    """The bib id of "就要第一本" / "第二个" among the results of the previous answer, or
-    of "就要这本" when they are copies of one title."""
+    """The bib id of "就要第一本" / "第二个" among the results of the previous answer (of
+    all its searches: "有没有《草房子》和《城南旧事》" lists two), or of "就要这本" when
+    they are copies of one title."""
     text = tracker.latest_message.get("text", "")
     if len(text) > SHORT_REPLY:
         return None
-    found = previous(tracker, "search") or {}
-    ids = found.get("bib_ids") or []
+    searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
+    ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
+    titles = {title for found in searches for title in found.get("titles") or []}
     position = chosen_position(text)
     if (position is None and THIS_ONE.search(text) and not QUESTION.search(text)  # "这本有电子版吗"
-            and len(set(found.get("titles") or [])) == 1):
+            and len(titles) == 1):
         position = 0
-    return ids[position] if position is not None and position < len(ids) else None
+    return item_at(ids, position)
 
 
 def pickup_chosen(tracker: Tracker) -> bool:
@@ -101,7 +111,7 @@ def hold_chosen(tracker: Tracker) -> int | None:
         return None
     position = chosen_position(text)
     ids = (previous(tracker, "holds_list") or {}).get("hold_ids") or []
-    return ids[position] if position is not None and position < len(ids) else None
+    return item_at(ids, position)
 
 
 def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit | None:
@@ -109,8 +119,10 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     what the reader said. None when there is none yet (the reader has been told, or
     asked to choose)."""
     named = latest_entity_values(tracker, "title")
-    bib_id = None if named else (result_chosen(tracker)
-                                 or as_id(entity_or_slot(tracker, "bib_id")))
+    chosen_result = result_chosen(tracker)
+    if chosen_result and "《" not in tracker.latest_message.get("text", ""):
+        named = []  # "那就帮我约这本" after one title: a choice, whatever the NLU tagged
+    bib_id = None if named else (chosen_result or as_id(entity_or_slot(tracker, "bib_id")))
     if bib_id:
         chosen = services().catalogue.title(bib_id)
         if chosen is None:

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, previous
+from actions.context import SHORT_REPLY, chosen_position, item_at, previous
 from actions.dates import describe_day
 from actions.faq_answers import FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -88,9 +88,7 @@ def loan_chosen(tracker: Tracker) -> int | None:
     text = tracker.latest_message.get("text", "")
     listed = (previous(tracker, "loans") or {}).get("loan_ids") or []
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
-    if position is None or position >= len(listed) or not RENEW_WORD.search(text):
-        return None
-    return listed[position]
+    return item_at(listed, position) if RENEW_WORD.search(text) else None
 
 
 def wants_all(tracker: Tracker) -> bool:

@@ -31,6 +31,7 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
 )
+from actions.context import previous_outcomes
 from actions.dates import day_named, festival_day, parse_hour
 from actions.decline import ActionDecline, asks_something
 from actions.faq import ActionRephrase
@@ -38,6 +39,7 @@ from actions.holds import (
     ActionCancelReservation,
     ActionListReservations,
     ActionPlaceReservation,
+    result_chosen,
     the_one_hold_named,
 )
 from actions.library import UNAVAILABLE_TEXT
@@ -45,6 +47,7 @@ from actions.loans import ActionAccountStatus, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import ActionSmallTalk
 from actions.visiting import ActionOpeningHours
+from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     EventInfo,
@@ -397,6 +400,18 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("你好", []), ("后天下午两点", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天还开吗", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
+
+
+def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:
+    searched = {"kind": "search", "titles": ["鼠疫"], "bib_ids": [454]}
+    tracker = conversation(("有《鼠疫》吗", [searched]), ("能续借几次", [{"kind": "faq"}]),
+                           ("那就帮我约这本", []))
+    assert previous_outcomes(tracker) == [{"kind": "faq"}]  # two messages
+    tracker.events[2]["metadata"] = {CONTINUES_MESSAGE: True}  # one message cut in two
+    assert previous_outcomes(tracker) == [searched, {"kind": "faq"}]
+    assert result_chosen(tracker) == 454
 
 
 def test_a_volume_alone_is_of_the_title_searched_before() -> None:

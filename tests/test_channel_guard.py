@@ -16,6 +16,7 @@ from bot.channels.guard import (
     NOT_KEPT_TEXT,
     guarded,
 )
+from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.interface import PendingPassword, ServiceUnavailableError, Verification
 
 
@@ -184,6 +185,20 @@ def test_database_down_still_answers() -> None:
 def test_two_questions_become_two_turns() -> None:
     seen, messages = run("办证要多少钱，一次能借几本书", FakeCirculation())
     assert seen == ["办证要多少钱", "一次能借几本书"] and texts(messages) == ["ok", "ok"]
+
+
+def test_the_second_question_is_marked_as_part_of_the_same_message() -> None:
+    marked: list[bool] = []
+
+    async def rasa(message: UserMessage) -> None:
+        marked.append(bool((message.metadata or {}).get(CONTINUES_MESSAGE)))
+        await message.output_channel.send_text_message(message.sender_id, "ok")
+
+    message = UserMessage("几点关门？坐几号线", CollectingOutputChannel(), "sender-1",
+                          input_channel="rest", metadata={"source": "widget"})
+    asyncio.run(guarded(rasa, FakeCirculation, NoTickets,  # type: ignore[arg-type]
+                        lambda: None)(message))
+    assert marked == [False, True]
 
 
 def test_a_question_at_the_password_prompt_is_not_tried_as_a_password() -> None:

@@ -133,6 +133,19 @@ def test_a_typed_pickup_branch_and_a_chosen_result(chat: Chat) -> None:
     assert "预约成功" in done and "河西分馆" in done
 
 
+def test_a_result_is_chosen_among_all_the_answers_to_the_previous_message(
+        chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "我的预约")
+    chat(reader, "JL00000002")
+    chat(reader, PASSWORD)
+    chat(reader, "有没有《草房子》和《城南旧事》")  # two searches, one per title
+    assert "确认预约《城南旧事" in texts(chat(reader, "就要第二本"))
+    chat(reader, "取消")
+    chat(reader, "有《鼠疫》吗？顺便问下能续借几次")  # a search, then an FAQ answer
+    assert "确认预约《鼠疫》" in texts(chat(reader, "那就帮我约这本"))
+
+
 def test_a_pickup_branch_named_with_the_request_is_confirmed_before_the_hold(
         chat: Chat) -> None:
     reader = new_reader()

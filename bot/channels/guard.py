@@ -31,7 +31,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 
 from bot import wiring
 from bot.channels.password_screen import looks_like_password
-from bot.channels.questions import CJK, split_questions
+from bot.channels.questions import CJK, CONTINUES_MESSAGE, split_questions
 from bot.outcome import outcome
 from bot.services.desk_roles import ReaderDesk
 from bot.services.interface import ReaderLogin, ServiceUnavailableError, Verification
@@ -252,7 +252,9 @@ def guarded(
                     turn.end_question()
                 await on_new_message(UserMessage(
                     question, message.output_channel, message.sender_id,
-                    input_channel=message.input_channel, metadata=message.metadata))
+                    input_channel=message.input_channel,
+                    metadata={**(message.metadata or {}), CONTINUES_MESSAGE: True} if index
+                    else message.metadata))
         except Exception:  # e.g. the tracker store's database is down: answer anyway
             logger.exception("Rasa could not process a message on %s", message.input_channel)
         if not _answered(turn.output):

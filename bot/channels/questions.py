@@ -20,6 +20,10 @@ import re
 from bot.question_words import ASKS
 
 MAX_QUESTIONS = 3
+#: metadata key marking a question cut from the message of the turn before (its second
+#: or third question): actions read the answers to all of a message's questions as the
+#: previous answer ("有《鼠疫》吗？能续借几次" then "那就帮我约这本")
+CONTINUES_MESSAGE = "continues_message"
 _SENTENCES = re.compile(r"(?<=[？?！!。；;])")
 _CLAUSES = re.compile(r"(?<=[，,\s])")
 CJK = re.compile(r"[\u4e00-\u9fff]")
