@@ -25,7 +25,7 @@ RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
 #: "88" and "886" say goodbye), or asking for something ("有斗罗大陆吗")
 NOT_SMALL_TALK = re.compile(r"^(?!88$|886$)[\W\d_]*\d[\W\d_]*$|有.{2,}[吗么]")
 #: what a reader borrows, holds or visits: a message about one is the library's business
-LIBRARY_THINGS = re.compile(r"书|证|馆|押金|逾期|预约|借|座位")
+LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位")
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 
@@ -38,11 +38,12 @@ class ActionSmallTalk(LibraryAction):
         if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
             return show_results(dispatcher, *found, offset=0)
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        # a question the NLU found no intent for ("续借怎么弄"), or what befell a book or a
-        # card ("书让狗咬了"), is the FAQ's if it is sure
+        # a question the NLU found no intent for ("续借怎么弄"), what befell a book or a
+        # card ("书让狗咬了"), or a question about the library, not the bot ("金图有小程序
+        # 吗"), is the FAQ's if it is sure
         asks = (RULE_QUESTION.search(text) if len(text) >= QUESTION_LENGTH
                 else intent == "out_of_scope" and QUESTION.search(text)) or (
-                    intent == "out_of_scope" and LIBRARY_THINGS.search(text))
+                    intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text))
         if asks and answer_if_certain(dispatcher, tracker, text):
             return []
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):

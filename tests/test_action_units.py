@@ -45,7 +45,7 @@ from actions.holds import (
 from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
-from actions.small_talk import ActionSmallTalk
+from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import ActionOpeningHours
 from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.faq_model import FaqAnswer
@@ -238,24 +238,26 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
         assert faq_first_reply(monkeypatch, action, "约到的书能给我留多久", rule) == "（答案）"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("预约怎么弄", "（答案）"),  # a short question the NLU found no intent for
-    ("证让洗衣机洗了", "（答案）"),  # what befell a card or a book
-    ("哈哈哈哈", None),  # no question: small talk's own reply
-    ("帮我订张机票", None),  # nothing of the library's
+@pytest.mark.parametrize(("text", "intent", "expected"), [
+    ("预约怎么弄", "out_of_scope", "（答案）"),  # a short question the NLU found no intent for
+    ("证让洗衣机洗了", "out_of_scope", "（答案）"),  # what befell a card or a book
+    ("金图有小程序吗", "bot_challenge", "（答案）"),  # about the library, not the bot
+    ("哈哈哈哈", "out_of_scope", None),  # no question: small talk's own reply
+    ("帮我订张机票", "out_of_scope", None),  # nothing of the library's
+    ("你是程序吗", "bot_challenge", None),
 ])
 def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
-    monkeypatch: pytest.MonkeyPatch, text: str, expected: str | None,
+    monkeypatch: pytest.MonkeyPatch, text: str, intent: str, expected: str | None,
 ) -> None:
     services = type("Services", (), {"knowledge": KnowsOneEntry("x-1", "？")})()
     monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
-    tracker = tracker_with(text, [], intent="out_of_scope")
+    tracker = tracker_with(text, [], intent=intent)
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionSmallTalk().run(dispatcher, tracker, {}))
     texts = [m.get("text") for m in dispatcher.messages]
     responses = [m.get("response") for m in dispatcher.messages]
     if expected is None:
-        assert responses == ["utter_out_of_scope"]
+        assert responses == [RESPONSES[intent]]
     else:
         assert texts[0] == expected
 
