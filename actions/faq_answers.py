@@ -35,6 +35,10 @@ ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定
 PREMISE = re.compile(r"对吧|是吧|对不对|"
                      r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
 
+#: the reader's own account in any words ("我名下有哪些预约", "我现在借着几本书"): a
+#: request to an account action unless a rule is asked ("我手上借着书，还能办新证吗")
+MINE = re.compile(r"我名下|我账上|我账户|我(现在|目前|手上|还)?(借着|在借|约着)")
+
 #: the library's own names say nothing about which question is meant (the NLU's
 #: branch 金陵图书馆 neither: "金陵图书馆是私人开的吧" asks no address)
 LIBRARY_NAMES = {"金陵图书馆", "金陵", "金图", "本馆", "馆里", "你们", "贵馆"}
@@ -221,7 +225,8 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if not self.requests.search(text):
+            if not (self.requests.search(text) or (
+                    self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
                 answer = answer_in_context(tracker, raw)
                 if answer.kind == "suggest" and (
                         (self.personal and ASKS_A_RULE.search(text))  # "我用我老公的证借书可以吗"

@@ -43,7 +43,7 @@ from actions.holds import (
     the_one_hold_named,
 )
 from actions.library import UNAVAILABLE_TEXT
-from actions.loans import ActionAccountStatus, ActionRenewLoan
+from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import ActionOpeningHours
@@ -266,6 +266,8 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     (ActionBookSpace(), "研讨间这周还能约吗"),  # the free slots, not the rule
     (ActionCancelReservation(), "把我约的那本活着取消了吧"),
     (ActionAccountStatus(), "查查我账上欠没欠钱"),
+    (ActionListLoans(), "我目前借着几本书"),
+    (ActionListReservations(), "我名下还有几条预约"),
 ])
 def test_requests_about_ones_own_account_in_other_words(
     monkeypatch: pytest.MonkeyPatch, action: Any, text: str,

@@ -103,6 +103,7 @@ def test_signals_read_traditional_characters() -> None:
     ("place_reservation", "预约的书到了可以让别人代取吗", None),
     ("nlu_fallback", "我有本书好像超期了，帮我查查", "list_loans"),
     ("ask_policy", "我手上借着哪几本", "list_loans"),
+    ("ask_policy", "我名下现在有几条预约", "list_reservations"),
     # a name and its works: a search by author; not one's own books or a question
     ("out_of_scope", "刘慈欣写的", "search_catalogue"),
     ("affirm", "三毛写的有没有", "search_catalogue"),
