@@ -174,4 +174,14 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
             and (about_hours or previous(tracker, "hours", "location") is not None))
 
 
-LibraryAction.answers_choice.append((follows_a_visit_answer, ActionOpeningHours))
+def follows_a_place_answer(tracker: Tracker) -> bool:
+    """"那金陵图书馆呢", "那河西分馆呢" after the FAQ's answer about a place ("南京图书馆在
+    哪儿"): where that branch is."""
+    text = tracker.latest_message.get("text", "")
+    about_a_place = str((previous(tracker, "faq") or {}).get("id", "")).startswith("location-")
+    return (is_follow_up(text) and about_a_place and not HOURS_WORDS.search(text)
+            and bool(latest_entity_values(tracker, "branch")))
+
+
+LibraryAction.answers_choice += [(follows_a_visit_answer, ActionOpeningHours),
+                                 (follows_a_place_answer, ActionLocation)]

@@ -46,7 +46,7 @@ from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
-from actions.visiting import ActionOpeningHours
+from actions.visiting import ActionOpeningHours, follows_a_place_answer
 from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
@@ -406,6 +406,18 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
+
+
+def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None:
+    def follow_up(previous_entry: str, text: str) -> bool:
+        tracker = conversation(("南京图书馆在哪儿", [{"kind": "faq", "id": previous_entry}]),
+                               (text, []))
+        tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆"}]
+        return follows_a_place_answer(tracker)
+
+    assert follow_up("location-008", "那金陵图书馆呢")
+    assert not follow_up("location-008", "那金陵图书馆几点关门呢")  # the hours
+    assert not follow_up("reader_card-002", "那金陵图书馆呢")  # not after a place
 
 
 def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:

@@ -84,6 +84,12 @@ def test_follow_ups_keep_the_branch_and_day(chat: Chat) -> None:
         outcomes(chat(reader, "少儿馆呢"))
 
 
+def test_this_library_after_the_other_ones_address(chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "南京图书馆在哪儿")
+    assert {"kind": "location", "branch": "JL-MAIN"} in outcomes(chat(reader, "那金陵图书馆呢"))
+
+
 def test_two_questions_get_two_answers(chat: Chat) -> None:
     kinds = [o["kind"] for o in outcomes(chat(new_reader(), "今天几点关门？怎么坐地铁过去"))]
     assert kinds == ["hours", "location"]
