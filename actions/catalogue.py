@@ -54,8 +54,10 @@ def search_query(tracker: Tracker) -> str:
     query = " ".join(parts) if parts else FILLER.sub(" ", text).strip()
     earlier = tracker.get_slot("search_query")
     if earlier and (volume := VOLUME_ONLY.fullmatch(query)):
-        # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's)
-        return earlier if volume.group(1) in earlier else f"{earlier} {volume.group(1)}"
+        # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's; "第三部"
+        # after them: 三体 第三部)
+        title = VOLUME_ONLY.sub(" ", earlier).strip() or earlier
+        return f"{title} {volume.group(1)}"
     return query
 
 

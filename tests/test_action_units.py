@@ -434,6 +434,9 @@ def test_a_volume_alone_is_of_the_title_searched_before() -> None:
     tracker = conversation(("三体有吗", []), ("第二部呢", []), slots={"search_query": "三体"})
     assert search_query(tracker) == "三体 第二部"
     assert search_query(conversation(("第二部呢", []))) == "第二部"
+    after_a_volume = conversation(("第二部呢", []), ("第三部", []),
+                                  slots={"search_query": "三体 第二部"})
+    assert search_query(after_a_volume) == "三体 第三部"
     tagged = conversation(("三体有吗", []), ("第二部呢", []), slots={"search_query": "三体"})
     tagged.latest_message["entities"] = [{"entity": "title", "value": "第二部"}]
     assert search_query(tagged) == "三体 第二部"
