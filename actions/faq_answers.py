@@ -31,8 +31,9 @@ QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
                          r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久")
-#: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧")
-PREMISE = re.compile(r"对吧|是吧|对不对|"
+#: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
+#: "在中山东路189号，没错吧", "直接导航过去就行吧")
+PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|"
                      r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
 
 #: the reader's own account in any words ("我名下有哪些预约", "我现在借着几本书"): a

@@ -46,7 +46,7 @@ from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
-from actions.visiting import ActionOpeningHours, follows_a_place_answer
+from actions.visiting import ActionLocation, ActionOpeningHours, follows_a_place_answer
 from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
@@ -220,6 +220,18 @@ def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
 ) -> None:
     reply = faq_first_reply(monkeypatch, ActionOpeningHours(), text, KnowsOneEntry(key, question))
     assert reply == expected
+
+
+@pytest.mark.parametrize(("text", "key", "question"), [
+    ("我记得金陵图书馆在中山东路189号，没错吧", "location-008", "南京图书馆在哪里？"),
+    ("网上说金图在鼓楼区中山路123号，我直接导航过去就行吧", "location-009",
+     "金陵图书馆是不是在鼓楼区中山路？"),
+])
+def test_an_address_the_reader_wants_confirmed_is_checked_by_the_faq(
+    monkeypatch: pytest.MonkeyPatch, text: str, key: str, question: str,
+) -> None:
+    reply = faq_first_reply(monkeypatch, ActionLocation(), text, KnowsOneEntry(key, question))
+    assert reply == "（答案）"
 
 
 @pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
