@@ -117,12 +117,19 @@ def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
     return in_context
 
 
+#: verbs of need and possibility: a pair that starts with one names no subject
+MODALS = frozenset("要能会可得需")
+
+
 def names_its_own(question: str, answer: FaqAnswer) -> bool:
     """Whether the question shares words with the entry it gets alone (its answer or
-    its first candidate): a subject of its own, not an ellipsis of the previous one."""
+    its first candidate): a subject of its own ("那押金呢": 押金), not an ellipsis of the
+    previous one ("要交钱吗" shares only 要交, a modal verb's pair, with 办证要交押金吗)."""
     asked = answer.question if answer.kind == "answer" else (
         answer.suggestions[0][1] if answer.suggestions else "")
-    return bool(literal_bigrams(question) & literal_bigrams(asked or ""))
+    shared = literal_bigrams(question) & literal_bigrams(asked or "")
+    return any(pair[0] not in MODALS for pair in shared)
+
 
 
 def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:

@@ -97,6 +97,12 @@ def test_a_short_question_with_its_own_answer_does_not_repeat_the_previous_one(
     use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 那要钱吗": WEIBO,
                                                    "那要钱吗": fee}))
     assert answer_in_context(conversation(*asked, ("那要钱吗", [])), "那要钱吗") == WEIBO
+    # ... as is one that shares only a modal verb's pair with its own entry (要交)
+    card_fee = dataclasses.replace(WEIBO, entry_id=7, key="reader_card-003",
+                                   question="办读者证要交押金或者收费吗？")
+    use_services(monkeypatch, knowledge=Knowledge({"金图有微博吗 要交钱吗": WEIBO,
+                                                   "要交钱吗": card_fee}))
+    assert answer_in_context(conversation(*asked, ("要交钱吗", [])), "要交钱吗") == WEIBO
 
 
 def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
