@@ -70,7 +70,7 @@ class ActionAnswerPolicy(LibraryAction):
         if not re.search(r"\w", question):  # "？？？": nothing to answer or to record
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
-        answer = answer_in_context(tracker, question)
+        answer = answer_in_context(tracker, question, lenient=True)
         resources = resources_named(question)
         if answer.kind == "answer":
             say(dispatcher, answer)
@@ -136,7 +136,7 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text):
             return show_results(dispatcher, *found, offset=0)
-        answer = answer_in_context(tracker, text)
+        answer = answer_in_context(tracker, text, lenient=True)
         if answer.kind == "answer":
             say(dispatcher, answer)
             return []

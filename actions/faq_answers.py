@@ -90,23 +90,23 @@ def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAn
     )
 
 
-def answer_in_context(tracker: Tracker, question: str) -> FaqAnswer:
+def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) -> FaqAnswer:
     """The FAQ's answer to the question, read together with the reader's previous
     message when the previous answer came from the FAQ and the question is short
     ("要押金吗" after an answer about the reader card) or unclear on its own, unless
     that only repeats the previous answer and the question has its own. A question
     long enough to stand alone that the previous message would only turn back to the
     previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
-    candidates."""
+    candidates. `lenient`: see SqlKnowledge.answer."""
     knowledge = services().knowledge
     earlier = previous(tracker, "faq")
     if earlier is None:
-        return knowledge.answer(question)
+        return knowledge.answer(question, lenient)
     short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
-    alone = knowledge.answer(question)
+    alone = knowledge.answer(question, lenient)
     if alone.kind == "answer" and not short:
         return alone
-    in_context = knowledge.answer(f"{previous_text(tracker)} {question}")
+    in_context = knowledge.answer(f"{previous_text(tracker)} {question}", lenient)
     if in_context.kind == "answer" and in_context.key != earlier.get("id"):
         return in_context
     # read together, a short question would only repeat the previous answer; on its

@@ -23,7 +23,9 @@ HOLDOUT = Path(__file__).parent / "data" / "faq_holdout.yml"
 LONG_DEV = Path(__file__).parent / "data" / "faq_long_dev.yml"
 # The bigram-overlap baseline reached 0.876 top-1; the retriever 0.905.
 MIN_TOP1 = 0.895
-# Answered directly and right 0.847, wrongly 0.015 (bot/services/sql/faq.py's policy).
+# Answered directly and right 0.858, wrongly 0.018 (bot/services/sql/faq.py's policy for
+# a message taken for a rule question, lenient; before the nearest wording told
+# siblings apart: 0.847, 0.015).
 MIN_DIRECT_CORRECT, MAX_WRONG = 0.83, 0.02
 # Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.556, wrongly
 # 0.013 (2 of 160), 4 of the 40 that no entry answers answered (before the long-message
@@ -105,7 +107,7 @@ def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowled
     assert report.share(report.direct_correct) >= LONG_MIN_DIRECT_CORRECT
     assert report.share(report.wrong_answers) <= LONG_MAX_WRONG
     answered = [case["question"] for case in cases if not case["expected"]
-                and knowledge.answer(case["question"]).kind == "answer"]
+                and knowledge.answer(case["question"], lenient=True).kind == "answer"]
     assert len(answered) <= LONG_MAX_UNANSWERABLE_ANSWERED, answered
 
 
@@ -114,3 +116,55 @@ def test_knowledge_files_follow_the_rules(knowledge: SqlKnowledge) -> None:
     assert len(rows) >= 150
     for row in rows:
         assert row["placeholder"] or row["source"], f"{row['id']} states a rule without a source"
+
+
+def test_the_nearest_wording_tells_candidates_apart() -> None:
+    index = Bm25Index([Document(1, "办证要押金吗\n办证押金多少", ""),
+                       Document(2, "可以免押金办证吗\n押金能免吗\n不交押金能借书吗", ""),
+                       Document(3, "讲座要报名吗", "")])
+    assert index.nearest_asked("办证收押金吗", [1, 2]) == 1
+    assert index.nearest_asked("押金能不能免", [1, 2]) == 2
+    assert index.nearest_asked("停车场在哪", [1, 2, 3]) is None  # near to none
+
+
+#: six entries, two of them siblings on the deposit: the one on deposit-free cards says
+#: 押金 in more wordings, so BM25 cannot tell them apart on 押金 alone
+SIBLINGS = [
+    {"id": "card-1", "question": "办读者证要交押金吗？",
+     "paraphrases": ["办证押金多少", "押金是多少钱", "办证要押金吗"]},
+    {"id": "card-2", "question": "有没有免押金的读者证？",
+     "paraphrases": ["可以免押金办证吗", "信用免押金", "不交押金能借书吗", "免押金借书证",
+                     "押金能免吗", "办证不想交押金", "押金可以不交吗"]},
+    {"id": "lost-1", "question": "读者证丢了怎么办？",
+     "paraphrases": ["借书证挂失", "卡丢了怎么补"]},
+    {"id": "damage-1", "question": "借的书损坏了怎么赔偿？",
+     "paraphrases": ["图书污损", "书弄坏了要赔吗"], "category": "borrowing"},
+    {"id": "renew-1", "question": "图书可以续借吗？",
+     "paraphrases": ["怎么续借", "快到期了能延期吗"], "category": "borrowing"},
+    {"id": "wifi-1", "question": "馆里有WiFi吗？", "paraphrases": ["怎么连无线网", "上网密码"],
+     "category": "facilities"},
+]
+
+
+@pytest.fixture(scope="module")
+def siblings(tmp_path_factory: pytest.TempPathFactory) -> SqlKnowledge:
+    url = f"sqlite:///{tmp_path_factory.mktemp('siblings') / 'faq.db'}"
+    upgrade(url)
+    knowledge = SqlKnowledge(SqlStore(url))
+    report = knowledge.import_rows([{"category": "reader_card", "answer": "（答案）", **row}
+                                    for row in SIBLINGS], user=None, publish=True)
+    assert report.imported == len(SIBLINGS), report.errors
+    return knowledge
+
+
+def test_a_rule_question_is_settled_by_weaker_evidence(siblings: SqlKnowledge) -> None:
+    """A message taken for a rule question ends in the FAQ: the nearest wording decides
+    between siblings, and an entry both readings single out is answered below the
+    menu's floor. Consulted before another action, the FAQ stays with its menu or
+    nothing."""
+    strict, lenient = siblings.answer("交押金吗"), siblings.answer("交押金吗", lenient=True)
+    assert strict.kind == "suggest" and (lenient.kind, lenient.key) == ("answer", "card-1")
+    story = "卡丢了，上面还借着三本书呢"
+    assert siblings.answer(story).kind == "none"
+    assert siblings.answer(story, lenient=True).key == "lost-1"
+    assert siblings.answer("停车场在哪", lenient=True).kind == "none"

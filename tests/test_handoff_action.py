@@ -101,7 +101,7 @@ def test_a_second_unclear_message_in_a_row_goes_to_a_librarian(
     desk: FakeDesk, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class UnsureKnowledge:
-        def answer(self, question: str) -> FaqAnswer:
+        def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
             return FaqAnswer(kind="none")
 
         def record_unanswered(self, text: str, channel: str, reason: str) -> None:
@@ -120,7 +120,7 @@ def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
     desk: FakeDesk, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     class SureKnowledge:
-        def answer(self, question: str) -> FaqAnswer:
+        def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
             return FaqAnswer(kind="answer", entry_id=2, key="contact-002",
                              question="人工咨询电话是多少", answer="咨询电话见官网。")
 

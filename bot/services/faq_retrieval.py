@@ -97,6 +97,9 @@ NAME_CHARS = frozenset("金陵图书馆")
 _NOT_WORD = re.compile(r"[\W_]+")
 #: the fewest bigrams an entry must share with a message to single it out
 LITERAL_MIN_SHARED = 2
+#: the nearest asked text (Bm25Index.nearest_asked): how near, and how far ahead
+NEAREST_SIMILARITY = 0.3
+NEAREST_MARGIN = 0.05
 
 
 #: characters of asking and pointing, not of a subject: a bigram of two of them (怎么,
@@ -146,8 +149,11 @@ class Bm25Index:
 
     def __init__(self, documents: list[Document]) -> None:
         self.entry_ids = [document.entry_id for document in documents]
-        self.literal = [frozenset().union(*map(literal_bigrams, document.asked.splitlines()))
-                        for document in documents]
+        #: per document: the character bigrams of each asked text (question, paraphrases)
+        self.asked_bigrams = [[bigrams for line in document.asked.splitlines()
+                               if (bigrams := literal_bigrams(line))]
+                              for document in documents]
+        self.literal = [frozenset().union(*asked) for asked in self.asked_bigrams]
         #: per document: term -> weighted count (a term of the answer counts less)
         self.term_counts: list[dict[str, float]] = []
         frequency: Counter = Counter()
@@ -205,3 +211,20 @@ class Bm25Index:
                 len(shared) > 1 and shared[1][0] == shared[0][0]):
             return None
         return shared[0][1]
+
+    def nearest_asked(self, question: str, candidates: list[int]) -> int | None:
+        """The candidate one of whose asked texts is nearest the message (Dice overlap of
+        character bigrams), at least NEAREST_SIMILARITY and NEAREST_MARGIN ahead of every
+        other candidate's nearest; None when none is. Unlike BM25, which adds up an
+        entry's words over all its paraphrases (five paraphrases that say 押金 outweigh
+        two), it compares the message with one wording at a time."""
+        query = literal_bigrams(question)
+        position = {entry_id: index for index, entry_id in enumerate(self.entry_ids)}
+        nearest = sorted(
+            (max((2 * len(query & asked) / (len(query) + len(asked))
+                  for asked in self.asked_bigrams[position[entry_id]]), default=0.0), entry_id)
+            for entry_id in candidates if query)
+        if not nearest or nearest[-1][0] < NEAREST_SIMILARITY or (
+                len(nearest) > 1 and nearest[-1][0] - nearest[-2][0] < NEAREST_MARGIN):
+            return None
+        return nearest[-1][1]
