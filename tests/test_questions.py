@@ -30,6 +30,13 @@ from bot.channels.questions import split_questions
     ("想办张电子证，还想给孩子办少儿证，各自需要啥",
      ["想办张电子证，需要啥", "还想给孩子办少儿证，需要啥"]),
     ("我和孩子分别能借几本", ["我和孩子分别能借几本"]),  # one thing named before it
+    # a request to be told something it names
+    ("几点关门？地址发我一下", ["几点关门？", "地址发我一下"]),
+    ("周日开不开，把官网告诉我", ["周日开不开", "把官网告诉我"]),
+    ("你好，麻烦告诉我一下，明天开门吗", ["你好，麻烦告诉我一下，明天开门吗"]),
+    # the other alternative, as a sentence of its own after a question
+    ("能用我的证给孩子借吗？还是得另外办一张", ["能用我的证给孩子借吗？", "还是得另外办一张"]),
+    ("孩子自己去可以吗，还是得家长陪着", ["孩子自己去可以吗，还是得家长陪着"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

@@ -8,7 +8,10 @@ context does not become a turn of its own. Titles in 《》 are never cut (they 
 any punctuation). A question about several titles ("有没有《草房子》和《城南旧事》") is asked
 once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
 counts as a question, as does any request followed by a question turned to with 另外,
-顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"). One question asked of several things
+顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"), a request to be told something
+("…？把地址发我一下") and, after a question, a sentence offering the alternative
+("能用我的证吗？还是得单独办少儿证"; within one sentence the alternative stays with its
+question: "自己去行不行，还是得大人跟着"). One question asked of several things
 ("办证和续借分别怎么弄") is asked of each. Buttons' payloads ("/…") and
 messages with more than MAX_QUESTIONS questions are left whole.
 """
@@ -50,9 +53,26 @@ _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|�
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
 
+#: asking to be told something ("把地址发我一下", "官网告诉我"): a question, when it names
+#: what ("麻烦告诉我一下" names nothing)
+_TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下")
+_TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗")
+#: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):
+#: a question of its own after a question
+_ALTERNATIVE = re.compile(r"^\s*(还是|或者)")
+
+
 def _asks(clause: str) -> bool:
-    return (bool(ASKS.search(clause)) or _requests_a_title(clause)) \
+    return (bool(ASKS.search(clause)) or _requests_a_title(clause) or _tells(clause)) \
         and len(CJK.findall(clause)) >= 2
+
+
+def _tells(clause: str) -> bool:
+    """Whether the clause asks to be told something it names."""
+    if not _TELL_ME.search(clause):
+        return False
+    named = _TELL_ME_FILLER.sub("", _TELL_ME.sub("", clause))
+    return len(CJK.findall(named)) >= 2
 
 
 def _requests_a_title(clause: str) -> bool:
@@ -135,7 +155,9 @@ def _questions(text: str) -> list[str]:
     context = ""
     pieces = _pieces(_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
-        if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)):
+        if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
+                questions and not context and _ALTERNATIVE.match(piece)
+                and len(CJK.findall(piece)) >= 4):
             questions.append((context + piece).strip())
             context = ""
         else:
