@@ -22,15 +22,20 @@ from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
 
 #: words that ask about a rule or a fact rather than for something to be done
+#: asking what to do about a mishap ("借的书被狗啃了，咋整"): the rules' answer, even
+#: about the reader's own loans or holds
+WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄")
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
-    r"多少|收费|交钱|免费|怎么办|怎么处理|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意")
+    r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"
+    + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
-ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|怎么办|怎么处理|要不要|会不会|"
+ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
-                         r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久")
+                         r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久|"
+                         + WHAT_TO_DO.pattern)
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|"
@@ -197,7 +202,8 @@ class FaqFirst(LibraryAction):
     """A request action that lets the FAQ answer rule questions first. `requests`: the
     words that make a message a request for this action after all; `personal`: the
     action is about the reader's own account, so anything short of such a request
-    ("借的书丢了", "哪些书是不外借的") is the FAQ's if the FAQ is sure. A question to a
+    ("借的书丢了", "哪些书是不外借的") is the FAQ's if the FAQ is sure, and so is a
+    request that asks what to do about a mishap ("我借的书被狗啃了，咋整"). A question to a
     library-wide action that holds a request word and more ("闭馆前多久停止借还",
     "2020年初为什么闭馆了") is the FAQ's too when the FAQ's sure answer is about that
     more (see `words_beyond_request`)."""
@@ -233,8 +239,9 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if not (self.requests.search(text) or (
-                    self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
+            if (self.personal and WHAT_TO_DO.search(text)) or not (
+                    self.requests.search(text)
+                    or (self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
                 answer = answer_in_context(tracker, raw)
                 if answer.kind == "suggest" and (
                         (self.personal and ASKS_A_RULE.search(text))  # "我用我老公的证借书可以吗"

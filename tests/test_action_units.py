@@ -279,6 +279,18 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
         assert faq_first_reply(monkeypatch, action, "约到的书能给我留多久", rule) == "（答案）"
 
 
+@pytest.mark.parametrize(("text", "action", "expected"), [
+    ("我借的那本书让猫抓烂了，咋整", ActionListLoans(), "（答案）"),
+    ("我约的书过了取书日期没去拿，怎么办", ActionListReservations(), "（答案）"),
+    ("我借的书有哪些", ActionListLoans(), "REQUEST"),  # the reader's own list
+])
+def test_what_to_do_about_a_mishap_is_a_rule_question_even_about_ones_own_books(
+    monkeypatch: pytest.MonkeyPatch, text: str, action: Any, expected: str,
+) -> None:
+    knowledge = KnowsOneEntry("borrowing-009", "借的书损坏了怎么办？")
+    assert faq_first_reply(monkeypatch, action, text, knowledge) == expected
+
+
 @pytest.mark.parametrize(("text", "intent", "expected"), [
     ("预约怎么弄", "out_of_scope", "（答案）"),  # a short question the NLU found no intent for
     ("证让洗衣机洗了", "out_of_scope", "（答案）"),  # what befell a card or a book
