@@ -121,13 +121,19 @@ def show_results(
         return [SlotSet("search_query", None), SlotSet("search_offset", None)]
     shown_to = offset + len(result.hits)
     total = f"超过 {result.total}" if result.total >= 1000 else str(result.total)
-    heading = (f"没有找到与“{quote(query)}”完全一致的馆藏。您要找的是不是下面这些？"
-               if result.near and not offset
-               else f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：")
-    dispatcher.utter_message(text=heading,
-                             **outcome("search", titles=[hit.title for hit in result.hits],
-                                       bib_ids=[hit.bib_id for hit in result.hits],
-                                       near=result.near))
+    titles, bib_ids = [hit.title for hit in result.hits], [hit.bib_id for hit in result.hits]
+    if result.near and not offset:
+        # the library lacks what was asked for, unless it was misremembered: the near
+        # matches, and 荐购 if none of them is it
+        dispatcher.utter_message(
+            text=f"没有找到与“{quote(query)}”完全一致的馆藏。您要找的是不是下面这些？"
+            "都不是的话，可以向图书馆荐购。",
+            buttons=[{"title": "都不是，我要荐购", "payload": "我想荐购一本书"}],
+            **outcome("search", no_match=True, titles=titles, bib_ids=bib_ids, near=True))
+    else:
+        dispatcher.utter_message(
+            text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
+            **outcome("search", titles=titles, bib_ids=bib_ids, near=result.near))
     # Cards for the widget (text-only channels ignore custom payloads); the widget skips
     # the text replies below whose only button is a card's hold button.
     dispatcher.utter_message(json_message={"type": "books",

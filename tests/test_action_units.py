@@ -369,6 +369,12 @@ def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
     monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionRephrase(), tracker_with("百年孤读", []))
     assert "您要找的是不是" in reply and "百年孤独" in reply
+    # ... told that nothing matches exactly, with 荐购 if none of them is the book
+    dispatcher = CollectingDispatcher()
+    actions.catalogue.show_results(dispatcher, "百年孤读", Services.catalogue.search(), 0)
+    heading = dispatcher.messages[0]
+    assert heading["outcome"]["no_match"] is True
+    assert heading["buttons"][0]["payload"] == "我想荐购一本书"
 
 
 @pytest.mark.parametrize("text", ["有没有盗墓笔记", "盗墓笔记有吗", "盗墓笔记这本借得到吗"])
