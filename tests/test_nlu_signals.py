@@ -152,6 +152,9 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
 @pytest.mark.parametrize(("diet", "text", "intent"), [
     ("nlu_fallback", "晚上十点还能去看书吧", "ask_opening_hours"),
     ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
+    ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
+    ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
+    ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours
     ("book_space", "帮我约明天下午两点的自习座位", None),
     ("book_space", "今晚八点自习室还有空位吗", None),
     ("book_space", "我要明天上午9点的自习座位", None),
