@@ -250,7 +250,12 @@ class FaqFirst(LibraryAction):
                     # a book it names first ("三体在几楼" to the address), else the menu
                     if (events := self.search_title(dispatcher, raw, text)) is not None:
                         return events
-                    offer_menu(dispatcher, tracker, answer)
+                    # the message ends in the FAQ after all: settled as a rule question
+                    settled = answer_in_context(tracker, raw, lenient=True)
+                    if settled.kind == "answer" and settled.key not in self.answers_live:
+                        say(dispatcher, settled)
+                    else:
+                        offer_menu(dispatcher, tracker, answer)
                     return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):
                 answer = answer_in_context(tracker, raw)

@@ -223,14 +223,19 @@ def test_hours_questions_about_more_than_the_hours_go_to_the_faq(
 
 
 class SureOnlyWhenLenient:
-    """The FAQ, which answers on weak evidence only when the message ends there."""
+    """The FAQ, which answers on weak evidence only when the message ends there; else
+    nothing, or (`unsure`) a menu."""
 
-    def __init__(self) -> None:
+    def __init__(self, unsure: bool = False) -> None:
         self.entry = FaqAnswer(kind="answer", key="children-009", question="少儿馆什么时候建成？",
                                answer="（答案）")
+        self.unsure = unsure
 
     def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
-        return self.entry if lenient else FaqAnswer(kind="none")
+        if lenient:
+            return self.entry
+        return FaqAnswer(kind="suggest", suggestions=[(1, self.entry.question), (2, "？")]) \
+            if self.unsure else FaqAnswer(kind="none")
 
     def record_unanswered(self, *args: object) -> None:
         pass
@@ -248,6 +253,17 @@ def test_only_a_rule_question_is_answered_on_weak_evidence(monkeypatch: pytest.M
     monkeypatch.setattr(actions.faq, "services", lambda: services)
     monkeypatch.setattr(actions.faq, "resources_named", lambda text: None)
     reply, _ = run_action(actions.faq.ActionAnswerPolicy(), tracker_with("少儿馆几时建好", []))
+    assert reply.startswith("（答案）")
+
+
+def test_a_message_with_none_of_the_actions_words_is_settled_as_a_rule_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"金陵图书馆是私人开的吧", taken for the address: none of its words, so the FAQ's
+    menu would be shown; the message ends in the FAQ, which settles it as it settles
+    a rule question."""
+    reply = faq_first_reply(monkeypatch, ActionLocation(), "少儿馆是哪年建成的吧",
+                            SureOnlyWhenLenient(unsure=True))  # type: ignore[arg-type]
     assert reply.startswith("（答案）")
 
 
