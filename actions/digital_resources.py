@@ -15,11 +15,13 @@ types and the question goes to the unanswered inbox.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalogue import held_title, show_results
 from actions.faq_answers import answer_if_certain
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
@@ -93,6 +95,10 @@ def show_resources(dispatcher: CollectingDispatcher, cards: list[ResourceCard],
         dispatcher.utter_message(text=resource_text(card, where), buttons=buttons)
 
 
+#: one book, not a kind of resource ("田鼠阿佛这本绘本", "那套书")
+THIS_BOOK = re.compile(r"[这那][本套]")
+
+
 class ActionDigitalResources(LibraryAction):
     action_name = "action_digital_resources"
 
@@ -103,6 +109,11 @@ class ActionDigitalResources(LibraryAction):
             else text
         directory = services().resources
         request = read_request(query)
+        # a book the catalogue holds, named without a kind of digital resource or as
+        # "this book" ("有没有田鼠阿佛这本绘本": 绘本 is a kind too): its copies
+        if not text.startswith("/") and (not request.kinds or THIS_BOOK.search(text)) \
+                and (found := held_title(text)):
+            return show_results(dispatcher, *found, offset=0)
         cards = [] if request.empty else directory.find(query)
         # The FAQ's answer first when it is sure ("在家能用数据库吗", "数字资源要收费吗");
         # then the resources, if the question names a kind of them or the FAQ had none.

@@ -12,6 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.catalogue
 import actions.digital_resources
 import actions.faq_answers
 from actions.digital_resources import PLACEHOLDER_NOTE, ActionDigitalResources
@@ -19,7 +20,7 @@ from actions.library import UNAVAILABLE_TEXT
 from bot.channels import wechat_text
 from bot.relay.telegram import inline_keyboard
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import ServiceUnavailableError
+from bot.services.interface import SearchResult, ServiceUnavailableError, TitleHit
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import rank, read_request
 from bot.terminal_chat import choices
@@ -65,21 +66,49 @@ class Knowledge:
         self.unanswered.append((text, reason))
 
 
+PICTURE_BOOK = TitleHit(bib_id=9, title="田鼠阿佛", author="李欧·李奥尼", publisher="",
+                        year=None, isbn=None, call_number="I561.85/9")
+
+
+class Catalogue:
+    """Holds one picture book."""
+
+    def search(self, query: str, limit: int = 5, offset: int = 0) -> SearchResult:
+        found = PICTURE_BOOK.title in query
+        return SearchResult(hits=[PICTURE_BOOK] if found else [], total=int(found))
+
+
 class Services:
     def __init__(self, cards: list[ResourceCard], faq: FaqAnswer | None = None) -> None:
         self.resources = Directory(cards)
         self.knowledge = Knowledge(faq or FaqAnswer(kind="none"))
+        self.catalogue = Catalogue()
 
 
 @pytest.fixture
 def library(monkeypatch: pytest.MonkeyPatch) -> Services:
     services = Services([HOME, ONSITE, UNSURE])
-    monkeypatch.setattr(actions.digital_resources, "services", lambda: services)
-    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    for module in (actions.digital_resources, actions.faq_answers, actions.catalogue):
+        monkeypatch.setattr(module, "services", lambda: services)
     return services
 
 
-def run(text: str, entities: list[dict] | None = None) -> list[dict[str, Any]]:
+@pytest.mark.parametrize("text", ["田鼠阿佛有吗", "有没有田鼠阿佛那本绘本"])
+def test_a_book_the_catalogue_holds_is_its_copies(library: Services, text: str) -> None:
+    """Named without a kind of digital resource, or as "that book" (绘本 is a kind
+    too), a held title is searched in the catalogue."""
+    messages, events = run_with_events(text)
+    assert messages[0]["outcome"]["titles"] == ["田鼠阿佛"]
+    assert "田鼠阿佛" in events[0]["value"]  # the search, for 更多 and 约这本
+
+
+def test_a_digital_kind_of_a_held_title_is_the_directorys(library: Services) -> None:
+    assert run("田鼠阿佛有电子书吗")[0]["outcome"]["kind"] == "digital_resources"
+
+
+def run_with_events(text: str, entities: list[dict] | None = None
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The action's messages and the events it returns."""
     tracker = Tracker(
         sender_id="unit-test", slots={}, events=[], paused=False, followup_action=None,
         latest_message={"text": text, "intent": {"name": "ask_digital_resource"},
@@ -87,8 +116,14 @@ def run(text: str, entities: list[dict] | None = None) -> list[dict[str, Any]]:
         active_loop={}, latest_action_name=None,
     )
     dispatcher = CollectingDispatcher()
-    assert asyncio.run(ActionDigitalResources().run(dispatcher, tracker, {})) == []
-    return dispatcher.messages
+    events = asyncio.run(ActionDigitalResources().run(dispatcher, tracker, {}))
+    return dispatcher.messages, events
+
+
+def run(text: str, entities: list[dict] | None = None) -> list[dict[str, Any]]:
+    messages, events = run_with_events(text, entities)
+    assert events == []
+    return messages
 
 
 def test_resources_from_home_come_first_with_how_to_get_in(library: Services) -> None:
