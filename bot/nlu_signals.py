@@ -108,6 +108,11 @@ BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|
 BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|从哪|哪个门|什么地方|什么位置|地址|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
+#: a time gone by: a visit told of, not one to make
+PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
+#: a question about a visit says no more than this many Chinese characters
+VISIT_LENGTH = 25
+CJK = re.compile(r"[\u4e00-\u9fff]")
 VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习|能进|进得去|进馆|入馆|"
                    r"没问题")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
@@ -150,11 +155,13 @@ def _entity(name: str, value: str, match: re.Match[str], group: int = 0) -> dict
 def about_a_visit(intent: str | None, plain: str) -> str | None:
     """The hours, for a visit at a time of day ("晚上十点还能去看书吧", "周六上午九点去
     没问题吧", "九点到门口就能进吧") that DIET was unsure about, or took for booking a
-    space without any booking words ("今晚八点去自习还来得及吧")."""
+    space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
+    ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
                                             and not BOOKS_A_SPACE.search(plain))
     if (unsure and CLOCK_TIME.search(plain) and VISIT.search(plain)
-            and not BRANCH_PLACE.search(plain)):
+            and not BRANCH_PLACE.search(plain) and not PAST.search(plain)
+            and len(CJK.findall(plain)) <= VISIT_LENGTH):
         return "ask_opening_hours"
     return None
 

@@ -155,6 +155,10 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
     ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
     ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
     ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours
+    # a visit told of: in the past, or a long story
+    ("nlu_fallback", "前天晚上在自习区看书，手机充电线忘拿了", None),
+    ("ask_policy", "我每周六下午都带孩子去少儿馆看书，已经坚持两年了，孩子特别喜欢那里的绘本区",
+     None),
     ("book_space", "帮我约明天下午两点的自习座位", None),
     ("book_space", "今晚八点自习室还有空位吗", None),
     ("book_space", "我要明天上午9点的自习座位", None),
