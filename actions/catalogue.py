@@ -250,9 +250,11 @@ class ActionSearchCatalogue(LibraryAction):
             return []
         query, result = searched(tracker, query)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
-        # books that only share a word with it.
+        # books that only share a word with it — unless the reader named a title in 《》
+        # ("河西有没有《河西走廊》这本书": the library lacks it, whatever else it says).
         text = tracker.latest_message["text"]
-        if (not result.hits or result.near) and answer_if_certain(dispatcher, tracker, text):
+        if (not result.hits or result.near) and "《" not in text \
+                and answer_if_certain(dispatcher, tracker, text):
             return []
         if (not result.hits or result.near) and asks_no_book(tracker):
             # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的

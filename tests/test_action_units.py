@@ -157,6 +157,11 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with("馆里禁烟吗", []))
     assert reply == "馆内全面禁烟。"
+    # ... but not a title the reader named in 《》: the library lacks it
+    text = "河西有没有《河西走廊》这本书"
+    reply, _ = run_action(ActionSearchCatalogue(), tracker_with(
+        text, [{"entity": "title", "value": "河西走廊", "start": 5, "end": 9}]))
+    assert reply.startswith("没有找到与“河西走廊”相关的馆藏")
 
 
 def test_a_near_match_is_offered_by_id_and_never_held_unasked(
