@@ -64,7 +64,8 @@ def faq_section() -> list[str]:
         "- trivial baseline (character-bigram overlap with the indexed questions and "
         f"paraphrases, bot/baselines.py): top-1 {baseline.share(baseline.top1):.3f}; "
         f"top-3 {baseline.share(baseline.top3):.3f}",
-        "- what a reader gets (the answer policy of bot/services/sql/faq.py): the right "
+        "- what a reader gets (the answer policy of bot/services/sql/faq.py for a message "
+        "taken for a rule question): the right "
         f"answer directly **{report.share(report.direct_correct):.3f}**, a "
         f"\"您是不是想问\" menu {report.share(report.menus):.3f}, offered a person (no "
         f"answer, no suggestion) {report.share(report.to_person):.3f}, answered "

@@ -111,6 +111,16 @@ def test_long_messages_get_answers_when_one_entry_is_clear(knowledge: SqlKnowled
     assert len(answered) <= LONG_MAX_UNANSWERABLE_ANSWERED, answered
 
 
+@pytest.mark.parametrize(("question", "key"), [
+    ("家里的柯基能带进馆吗", "facilities-019"),  # a dog by its breed is a pet
+    ("金图跟外地哪些馆结对", "services-013"),  # a pairing is a partnership
+])
+def test_readers_words_for_the_librarys_terms(knowledge: SqlKnowledge, question: str,
+                                              key: str) -> None:
+    """knowledge/faq/synonyms.yml maps readers' everyday words onto the entries' terms."""
+    assert knowledge.answer(question).key == key
+
+
 def test_knowledge_files_follow_the_rules(knowledge: SqlKnowledge) -> None:
     rows = knowledge.export_rows()
     assert len(rows) >= 150
