@@ -251,7 +251,7 @@ class ActionSearchCatalogue(LibraryAction):
         query, result = searched(tracker, query)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it — unless the reader named a title in 《》
-        # ("河西有没有《河西走廊》这本书": the library lacks it, whatever else it says).
+        # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says).
         text = tracker.latest_message["text"]
         if (not result.hits or result.near) and "《" not in text \
                 and answer_if_certain(dispatcher, tracker, text):

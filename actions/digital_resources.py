@@ -95,7 +95,7 @@ def show_resources(dispatcher: CollectingDispatcher, cards: list[ResourceCard],
         dispatcher.utter_message(text=resource_text(card, where), buttons=buttons)
 
 
-#: one book, not a kind of resource ("田鼠阿佛这本绘本", "那套书")
+#: one book, not a kind of resource ("让路给小鸭子那本绘本", "那套书")
 THIS_BOOK = re.compile(r"[这那][本套]")
 
 
@@ -110,7 +110,7 @@ class ActionDigitalResources(LibraryAction):
         directory = services().resources
         request = read_request(query)
         # a book the catalogue holds, named without a kind of digital resource or as
-        # "this book" ("有没有田鼠阿佛这本绘本": 绘本 is a kind too): its copies
+        # "this book" ("有让路给小鸭子那本绘本吗": 绘本 is a kind too): its copies
         if not text.startswith("/") and (not request.kinds or THIS_BOOK.search(text)) \
                 and (found := held_title(text)):
             return show_results(dispatcher, *found, offset=0)

@@ -21,10 +21,10 @@ from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
 
-#: words that ask about a rule or a fact rather than for something to be done
 #: asking what to do about a mishap ("借的书被狗啃了，咋整"): the rules' answer, even
 #: about the reader's own loans or holds
 WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄")
+#: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"

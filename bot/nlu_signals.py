@@ -154,7 +154,7 @@ def _entity(name: str, value: str, match: re.Match[str], group: int = 0) -> dict
 
 def about_a_visit(intent: str | None, plain: str) -> str | None:
     """The hours, for a visit at a time of day ("晚上十点还能去看书吧", "周六上午九点去
-    没问题吧", "九点到门口就能进吧") that DIET was unsure about, or took for booking a
+    没问题吧", "十点到了就能进吧") that DIET was unsure about, or took for booking a
     space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"

@@ -158,10 +158,10 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with("馆里禁烟吗", []))
     assert reply == "馆内全面禁烟。"
     # ... but not a title the reader named in 《》: the library lacks it
-    text = "河西有没有《河西走廊》这本书"
+    text = "鼓楼有没有《鼓楼往事》这本书"
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with(
-        text, [{"entity": "title", "value": "河西走廊", "start": 5, "end": 9}]))
-    assert reply.startswith("没有找到与“河西走廊”相关的馆藏")
+        text, [{"entity": "title", "value": "鼓楼往事", "start": 5, "end": 9}]))
+    assert reply.startswith("没有找到与“鼓楼往事”相关的馆藏")
 
 
 def test_a_near_match_is_offered_by_id_and_never_held_unasked(
@@ -247,12 +247,12 @@ class SureOnlyWhenLenient:
 
 
 def test_only_a_rule_question_is_answered_on_weak_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
-    """"少儿馆怎么过去", taken for a location request: the FAQ, asked first, is not sure
+    """"儿童馆坐几路车过去", taken for a location request: the FAQ, asked first, is not sure
     enough to answer instead (weak evidence is for messages that end in the FAQ), so
     the branch's address is given; the same FAQ answers a message taken for a rule
     question."""
     knowledge = SureOnlyWhenLenient()
-    assert faq_first_reply(monkeypatch, ActionLocation(), "少儿馆怎么过去",
+    assert faq_first_reply(monkeypatch, ActionLocation(), "儿童馆坐几路车过去",
                            knowledge) == "REQUEST"  # type: ignore[arg-type]
     services = type("Services", (), {"knowledge": knowledge, "resources": None})()
     monkeypatch.setattr(actions.faq, "services", lambda: services)
@@ -264,7 +264,7 @@ def test_only_a_rule_question_is_answered_on_weak_evidence(monkeypatch: pytest.M
 def test_a_message_with_none_of_the_actions_words_is_settled_as_a_rule_question(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """"金陵图书馆是私人开的吧", taken for the address: none of its words, so the FAQ's
+    """"金陵图书馆是民营的吧", taken for the address: none of its words, so the FAQ's
     menu would be shown; the message ends in the FAQ, which settles it as it settles
     a rule question."""
     reply = faq_first_reply(monkeypatch, ActionLocation(), "少儿馆是哪年建成的吧",

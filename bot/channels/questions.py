@@ -9,7 +9,7 @@ any punctuation). A question about several titles ("有没有《草房子》和�
 once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
 counts as a question, as does any request followed by a question turned to with 另外,
 顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"), a request to be told something
-("…？把地址发我一下") and, after a question, a sentence offering the alternative
+("…？线路图发我一份") and, after a question, a sentence offering the alternative
 ("能用我的证吗？还是得单独办少儿证"; within one sentence the alternative stays with its
 question: "自己去行不行，还是得大人跟着"). One question asked of several things
 ("办证和续借分别怎么弄") is asked of each. Buttons' payloads ("/…") and
@@ -53,8 +53,8 @@ _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|�
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
 
-#: asking to be told something ("把地址发我一下", "官网告诉我"): a question, when it names
-#: what ("麻烦告诉我一下" names nothing)
+#: asking to be told something ("线路图发我一份", "官网告诉我"): a question, when it names
+#: what ("麻烦跟我说一下" names nothing)
 _TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下")
 _TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗")
 #: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):

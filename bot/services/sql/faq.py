@@ -77,7 +77,7 @@ LONG_SUGGEST_SCORE = 0.05
 # topic; applied before the long rule, it quadrupled the wrong answers).
 # Below the menu's floor, an entry is still answered when both readings single it out
 # and BM25 gives it WEAK_AGREEING_SCORE: a reader who tells what happened in their own
-# words ("书上洒了一大片咖啡，页都皱了", "卡掉了，上面还借着三本书呢") shares few words
+# words ("借书卡丢在地铁上了，上面还挂着两本书") shares few words
 # with any entry, but the entry that shares the most character bigrams and ranks first
 # is the subject. On the FAQ hold-out and the long-message set nothing changes at 0.05
 # (at 0.04, 2 more of the 40 long messages no entry answers are answered); of 394
