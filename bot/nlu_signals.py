@@ -46,6 +46,7 @@ from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SPACE_WORDS, UPCOMI
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 from bot.services.catalogue_query import asks_for_a_volume
+from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.settings import PROJECT_ROOT
 
@@ -112,7 +113,6 @@ CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三�
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
 #: a question about a visit says no more than this many Chinese characters
 VISIT_LENGTH = 25
-CJK = re.compile(r"[\u4e00-\u9fff]")
 VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习|能进|进得去|进馆|入馆|"
                    r"没问题")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
@@ -161,7 +161,7 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
                                             and not BOOKS_A_SPACE.search(plain))
     if (unsure and CLOCK_TIME.search(plain) and VISIT.search(plain)
             and not BRANCH_PLACE.search(plain) and not PAST.search(plain)
-            and len(CJK.findall(plain)) <= VISIT_LENGTH):
+            and cjk_length(plain) <= VISIT_LENGTH):
         return "ask_opening_hours"
     return None
 

@@ -149,6 +149,7 @@ class Bm25Index:
 
     def __init__(self, documents: list[Document]) -> None:
         self.entry_ids = [document.entry_id for document in documents]
+        self.position = {entry_id: index for index, entry_id in enumerate(self.entry_ids)}
         #: per document: the character bigrams of each asked text (question, paraphrases)
         self.asked_bigrams = [[bigrams for line in document.asked.splitlines()
                                if (bigrams := literal_bigrams(line))]
@@ -219,10 +220,10 @@ class Bm25Index:
         entry's words over all its paraphrases (five paraphrases that say 押金 outweigh
         two), it compares the message with one wording at a time."""
         query = literal_bigrams(question)
-        position = {entry_id: index for index, entry_id in enumerate(self.entry_ids)}
         nearest = sorted(
             (max((2 * len(query & asked) / (len(query) + len(asked))
-                  for asked in self.asked_bigrams[position[entry_id]]), default=0.0), entry_id)
+                  for asked in self.asked_bigrams[self.position[entry_id]]), default=0.0),
+             entry_id)
             for entry_id in candidates if query)
         if not nearest or nearest[-1][0] < NEAREST_SIMILARITY or (
                 len(nearest) > 1 and nearest[-1][0] - nearest[-2][0] < NEAREST_MARGIN):
