@@ -20,6 +20,7 @@ from actions.faq_answers import (
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
+from bot.card_numbers import CARD
 from bot.outcome import outcome
 from bot.question_words import ASKS
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
@@ -51,7 +52,8 @@ def search_query(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text", "")
     if text.startswith("/") and not parts:
         return ""
-    query = " ".join(parts) if parts else FILLER.sub(" ", text).strip()
+    # a card number given to verify by ("JL00000002 帮我约本鼠疫") is no part of a title
+    query = " ".join(parts) if parts else FILLER.sub(" ", CARD.sub(" ", text)).strip()
     earlier = tracker.get_slot("search_query")
     if earlier and (volume := VOLUME_ONLY.fullmatch(query)):
         # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's; "第三部"
@@ -214,14 +216,16 @@ def invalid_isbn(query: str) -> bool:
 def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
-    tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间")."""
+    tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
+    of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     text = tracker.latest_message.get("text", "")
-    if tagged and not exact and (whole := held_title(text)):
-        named = {main_title(hit.title) for hit in whole[1].hits
+    if tagged and not exact:
+        whole = held_title(text)
+        named = {main_title(hit.title) for hit in result.hits + (whole[1].hits if whole else [])
                  if title_key(query) in title_key(hit.title)
                  and title_key(main_title(hit.title)) in title_key(text)}
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)

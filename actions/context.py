@@ -11,8 +11,10 @@ from rasa_sdk import Tracker
 
 from bot.channels.questions import CONTINUES_MESSAGE
 
-#: a follow-up that only changes one detail of the previous question
-FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何)[？?。.!！]*$")
+#: a follow-up that only changes one detail of the previous question ("周日呢", "礼拜天
+#: 也一样吗")
+FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何|"
+                       r"也一样|也是?这样|也是?这个(点|时间))[吗吧嘛]?[？?。.!！]*$")
 #: what readers say to say yes (to a confirmation, to "还有其他问题吗")
 AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀", "可以", "是的", "是",
                           "对", "对的", "嗯", "嗯嗯", "行", "没问题", "预约吧", "有", "要",
@@ -70,8 +72,8 @@ def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.match(text.strip()))
 
 
-#: the ends of a list ("最早的那个", "最前面那本"; "最后一个", "最晚的")
-FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?")
+#: the ends of a list ("最早的那个", "最前面那本", "头一本"; "最后一个", "最晚的")
+FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?|头一?[个本场条项]")
 LAST_OF_LIST = re.compile(r"最(后|晚|末)(的|那|一)*[个本场条项]?")
 
 

@@ -1,6 +1,6 @@
-"""Dates as readers say them: 今天, 明天, 大后天, 周六, 下周一, 这周末, 5月1日, 12月25号,
-2027-01-01, and festivals: 元旦, 平安夜, 双十一 by the solar calendar, 元宵, 端午, 中秋,
-除夕, 大年初三 by the lunar one (lunardate converts)."""
+"""Dates as readers say them: 今天, 明天, 明早, 大后天, 周六, 下周一, 这周末, 5月1日, 12月25号,
+2027-01-01, and festivals: 元旦, 平安夜, 双十一 by the solar calendar, 母亲节, 感恩节 by a
+weekday of the month, 元宵, 端午, 中秋, 除夕, 大年初三 by the lunar one (lunardate converts)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from lunardate import LunarDate
 
-_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+_RELATIVE = {"今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晚": 0, "明天": 1, "明日": 1,
+             "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3}
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
@@ -26,12 +27,15 @@ _SOLAR_FESTIVALS = {"元旦": (1, 1), "情人节": (2, 14), "妇女节": (3, 8),
 _LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "正月十五": (1, 15), "龙抬头": (2, 2),
                     "端午": (5, 5), "七夕": (7, 7), "中秋": (8, 15), "重阳": (9, 9),
                     "腊八": (12, 8)}
+#: ... and on a weekday of a month (month, weekday from Monday = 0, which one)
+_WEEKDAY_FESTIVALS = {"母亲节": (5, 6, 2), "父亲节": (6, 6, 3), "感恩节": (11, 3, 4)}
 _EVE = ("除夕", "大年三十")
 _NUMERALS = "一二三四五六七八九十"
 #: 大年初三, 正月初五 (not 初三 alone: a school year)
 _NEW_YEAR_DAY = re.compile(f"(?:大年|正月)初([{_NUMERALS}])")
 _FESTIVAL = re.compile(
-    "|".join(sorted([*_SOLAR_FESTIVALS, *_LUNAR_FESTIVALS, *_EVE], key=len, reverse=True))
+    "|".join(sorted([*_SOLAR_FESTIVALS, *_LUNAR_FESTIVALS, *_WEEKDAY_FESTIVALS, *_EVE],
+                    key=len, reverse=True))
     .replace("五一", "五一(?![点号日路])").replace("六一", "六一(?![点号日路])")
     + "|" + _NEW_YEAR_DAY.pattern)
 #: any of the days above, as a pattern to find them by
@@ -90,6 +94,9 @@ def festival_day(text: str, today: date) -> date | None:
     if name in _SOLAR_FESTIVALS:
         month, day = _SOLAR_FESTIVALS[name]
         return _next(lambda year: _safe_date(year, month, day), today)
+    if name in _WEEKDAY_FESTIVALS:
+        month, weekday, which = _WEEKDAY_FESTIVALS[name]
+        return _next(lambda year: _nth_weekday(year, month, weekday, which), today)
     if name in _EVE:
         return _next(lambda year: _lunar(year, 1, 1) - timedelta(days=1), today)
     if name in _LUNAR_FESTIVALS:
@@ -97,6 +104,12 @@ def festival_day(text: str, today: date) -> date | None:
     else:  # 大年初N
         month, day = 1, _NUMERALS.index(found.group(1)) + 1
     return _next(lambda year: _lunar(year, month, day), today)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, which: int) -> date:
+    """感恩节: the fourth Thursday of November."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (which - 1))
 
 
 def _lunar(year: int, month: int, day: int) -> date:

@@ -13,15 +13,19 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
-from actions.context import previous
-from actions.faq_answers import say
+from actions.context import chosen_position, previous
+from actions.faq_answers import QUESTION, say
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
+from actions.reader_text import latest_entity_values
 from bot.outcome import outcome
 from bot.question_words import ASKS
 
 #: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
 REFUSES = re.compile(r"不|没|别|算|免|取消|以后|再说|考虑|改天|下次|no", re.IGNORECASE)
+#: holding back at "确认预约…吗" ("等等，先别约", "还要考虑考虑"): no hold yet
+HOLDS_BACK = re.compile(r"等等|等一下|等下|先别|先不|别提交|不提交|再想想|想一想|考虑|不要了|"
+                        r"算了|不约了|不用了")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters besides the refusal that make a subject of their own
 SUBJECT = 3
@@ -54,3 +58,18 @@ class ActionDecline(LibraryAction):
                 return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []
+
+
+def holds_back(tracker: Tracker) -> bool:
+    """A reply to the hold's confirmation that declines or defers it, whatever the NLU
+    made of it (a goodbye, often) — unless it changes the title, the branch or the
+    result chosen, or asks something."""
+    text = tracker.latest_message.get("text", "")
+    return (previous(tracker, "hold_confirm") is not None and not text.startswith("/")
+            and HOLDS_BACK.search(text) is not None and not QUESTION.search(text)
+            and chosen_position(text) is None
+            and not latest_entity_values(tracker, "branch")
+            and not latest_entity_values(tracker, "title"))
+
+
+LibraryAction.answers_choice.append((holds_back, ActionDecline))

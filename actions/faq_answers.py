@@ -36,6 +36,13 @@ ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
                          r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久|"
                          + WHAT_TO_DO.pattern)
+#: asking whether or how something may be done ("家里人用我的证能借吗", "怎么延期"): a rule
+#: even about one's own card or books ...
+ASKS_IF_ALLOWED = re.compile(r"可以|能不能|可不可以|允许|行不行|能[^吗么]{1,8}[吗么]|"
+                             r"怎么(延长|延期|退)")
+#: ... unless it asks for something to be done ("帮我看看能续吗") or about the account as
+#: it stands ("我的证现在还能用吗")
+ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我要|我想|现在|目前|还能|还可以")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|"
@@ -239,12 +246,14 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if (self.personal and WHAT_TO_DO.search(text)) or not (
+            if (self.personal and (WHAT_TO_DO.search(text) or (
+                    ASKS_IF_ALLOWED.search(text) and not ASKS_FOR_ACTION.search(text)))) or not (
                     self.requests.search(text)
                     or (self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
                 answer = answer_in_context(tracker, raw)
                 if answer.kind == "suggest" and (
-                        (self.personal and ASKS_A_RULE.search(text))  # "我用我老公的证借书可以吗"
+                        (self.personal and (ASKS_A_RULE.search(text)  # "我用我老公的证借书可以吗"
+                                            or ASKS_IF_ALLOWED.search(text)))
                         or (self.menu_when_unasked and not entities
                             and not (self.own_words or self.requests).search(text))):
                     # a book it names first ("三体在几楼" to the address), else the menu

@@ -13,7 +13,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq_answers import FaqFirst
+from actions.faq_answers import FaqFirst, answer_if_certain
 from actions.library import channel_of, desk, verified_reader
 from bot.outcome import outcome
 from bot.services.handoff_model import weekday_and_time
@@ -110,10 +110,15 @@ class ActionHandoffToStaff(FaqFirst):
     #: asking for a person in so many words: never the FAQ's
     explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|找.{0,2}馆员|"
                           r"找.{0,2}工作人员|转接|我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
+    #: asking when or how the people can be reached ("人工服务几点有人"), not for one now
+    asks_about_the_service = re.compile(r"几点|什么时候|哪天|几时|什么时间")
     questions_only = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = normalise(tracker.latest_message.get("text", ""))
+        if (self.explicit.search(text) and self.asks_about_the_service.search(text)
+                and "转" not in text and answer_if_certain(dispatcher, tracker, text)):
+            return []
         if ((tracker.latest_message.get("intent") or {}).get("name") == "request_research_help"
                 or self.explicit.search(text)):
             return self.request(dispatcher, tracker)

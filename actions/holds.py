@@ -57,12 +57,22 @@ def hold_text(hold: Hold) -> str:
     )
 
 
+def choice_length(tracker: Tracker) -> int:
+    """The length of the reader's message less the branches it names: "就要第一本，到河西
+    分馆取" is as short a choice as "就要第一本"."""
+    named = sum(entity["end"] - entity["start"]
+                for entity in tracker.latest_message.get("entities", [])
+                if entity.get("entity") == "branch"
+                and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int))
+    return len(tracker.latest_message.get("text", "")) - named
+
+
 def result_chosen(tracker: Tracker) -> int | None:
     """The bib id of "就要第一本" / "第二个" among the results of the previous answer (of
     all its searches: "有没有《草房子》和《城南旧事》" lists two), or of "就要这本" when
     they are copies of one title."""
     text = tracker.latest_message.get("text", "")
-    if len(text) > SHORT_REPLY:
+    if choice_length(tracker) > SHORT_REPLY:
         return None
     searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]

@@ -76,6 +76,17 @@ class ValidateLoginForm(FormValidationAction):
     def name(self) -> str:
         return "validate_login_form"
 
+    async def extract_card_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """At the password step, another card number in a message ("卡号输错了，是
+        JL00000002") replaces the card: the password is then asked for that one."""
+        card = card_in(tracker.latest_message.get("text", ""))
+        if (tracker.get_slot("requested_slot") == "verification" and card
+                and card != tracker.get_slot("card_number")):
+            return {"card_number": card}
+        return {}
+
     def validate_card_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import PAGE_SIZE, held_title, looks_like_a_title, show_results
+from actions.catalogue import CJK_CHAR, PAGE_SIZE, held_title, looks_like_a_title, show_results
 from actions.context import AFFIRM_WORDS
 from actions.faq import ActionRephrase
 from actions.faq_answers import QUESTION, RULE_QUESTION, answer_if_certain
@@ -28,6 +28,10 @@ NOT_SMALL_TALK = re.compile(r"^(?!88$|886$)[\W\d_]*\d[\W\d_]*$|有.{2,}[吗么]"
 LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位")
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
+#: what a question about the assistant names; a phrase this long without it, taken for
+#: one, is a title ("世界尽头的咖啡馆" the library may lack)
+ABOUT_THE_BOT = re.compile(r"机器|智能|真人|人工|程序|ai|bot", re.IGNORECASE)
+TITLE_LENGTH = 5
 
 
 class ActionSmallTalk(LibraryAction):
@@ -38,6 +42,10 @@ class ActionSmallTalk(LibraryAction):
         if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
             return show_results(dispatcher, *found, offset=0)
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        if (intent == "bot_challenge" and looks_like_a_title(text)
+                and len(CJK_CHAR.findall(text)) >= TITLE_LENGTH and not ABOUT_THE_BOT.search(text)):
+            return show_results(dispatcher, text, services().catalogue.search(
+                text, limit=PAGE_SIZE), offset=0)
         # a question the NLU found no intent for ("续借怎么弄"), what befell a book or a
         # card ("书让狗咬了"), or a question about the library, not the bot ("金图有小程序
         # 吗"), is the FAQ's if it is sure

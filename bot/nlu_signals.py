@@ -64,15 +64,19 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带")
+#: looking at the holds placed ("查一下预约", "约了哪几本")
+LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
+#: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
+AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
-PERSON = re.compile(r"真人|人工|找馆员|找个馆员|找工作人员|活人")
+PERSON = re.compile(r"真人|人工|活人|找.{0,2}(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(还)?欠|"
+                         r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(现在|目前)?(还)?欠|"
                          r"我名下|我账上")
 #: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
 HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
@@ -92,7 +96,8 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
-SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我)报名")
+SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我).{0,6}报(名|个|一个)|"
+                     r"(占|留)(个|一个)?(名额|位子)")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|要钱|交钱|免费|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
@@ -118,7 +123,7 @@ VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看�
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
 #: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
-NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|"
+NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
 
 
@@ -137,12 +142,14 @@ def branch_aliases() -> list[tuple[str, str]]:
 
 @cache
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
-    """"鼓楼那边的区图书馆", "建邺的图书馆": a district's name just before 图书馆 or 馆
-    names that district's library (a branch named "<district>区图书馆")."""
+    """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
+    图书馆 or 馆 names that district's library (a branch named "<district>区图书馆");
+    so does "江北那边" (the library there, to a library's assistant)."""
     found = []
     for branch in _branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
-            found.append((re.compile(district.group(1) + r"(?:那边|这边|那儿)?的?区?(?:图书馆|馆)"),
+            found.append((re.compile(district.group(1) + r"区?(?:(?:那边|这边|那儿)(?:的?区?"
+                                     r"(?:图书馆|馆))?|(?:那个|这个)?的?区?(?:图书馆|馆))"),
                           branch["name"]))
     return found
 
@@ -183,6 +190,12 @@ def asks_after_a_hold(plain: str) -> bool:
     return HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
 
 
+def reserves_a_book(plain: str) -> bool:
+    """Asks to reserve something, not after the holds already placed ("我的预约")."""
+    return (RESERVE.search(plain.replace("我的预约", "")) is not None
+            and not asks_after_a_hold(plain) and not LOOKS_AT.search(plain))
+
+
 def book_intent(plain: str) -> str:
     """What a message naming a book (a 《title》, an ISBN) asks for."""
     if asks_after_a_hold(plain):  # "上周预约的《人世间》到了吗"
@@ -209,6 +222,9 @@ def corrected(intent: str | None, text: str) -> str | None:
         return "list_reservations"
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
+    if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
+            and not OWN_ACCOUNT.search(plain):
+        return "search_catalogue"  # "围城借得到吗"
     if intent == "search_catalogue" and reserves:
         return "place_reservation"
     if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
@@ -261,9 +277,10 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own:
-        # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account
-        intent = next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)),
-                      "list_reservations")
+        # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account; "证号
+        # JL…，帮我约一本…": a hold, with the card to verify by
+        intent = "place_reservation" if reserves_a_book(plain) else next(
+            (name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), "list_reservations")
     return intent, entities + branches_named(plain)
 
 

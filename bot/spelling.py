@@ -17,8 +17,9 @@ A stretch of the message is replaced by a key word only when all of this holds:
 
 The key words are the library's: its dictionary's common nouns and verbs
 (knowledge/jieba/library_terms.txt; names and titles are left out, so 荷西 stays 荷西),
-the FAQ's canonical synonyms and the specialised words of its questions (those jieba
-counts at most SPECIALISED_FREQUENCY times: 押金, 打印, but not 建立 or 证明).
+the FAQ's canonical synonyms, the specialised words of its questions (those jieba
+counts at most SPECIALISED_FREQUENCY times: 押金, 打印, but not 建立 or 证明) and the
+names of its branches (少儿馆, 鼓楼馆).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import yaml
 import zhconv
 from pypinyin import lazy_pinyin
 
+from bot.nlu_signals import branch_aliases
 from bot.services.faq_retrieval import FUNCTION_CHARS, SYNONYMS_FILE
 from bot.services.search_text import DICTIONARY_DIR, dictionary_frequency, dictionary_spans
 from bot.settings import PROJECT_ROOT
@@ -82,6 +84,7 @@ def key_words() -> frozenset[str]:
         if tag in KEY_WORD_TAGS:
             words.add(word)
     words.update(yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {})
+    words.update(alias for alias, _name in branch_aliases())
     words.update(word for question in _faq_questions()
                  for word, _start, _end in dictionary_spans(question)
                  if (dictionary_frequency(word) or 0) <= SPECIALISED_FREQUENCY)

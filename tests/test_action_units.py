@@ -16,6 +16,7 @@ import actions.catalogue
 import actions.faq
 import actions.faq_answers
 import actions.holds
+import actions.small_talk
 import actions.visiting
 from actions.activities import (
     ActionBookSpace,
@@ -33,8 +34,9 @@ from actions.catalogue import (
 )
 from actions.context import previous_outcomes
 from actions.dates import day_named, festival_day, parse_hour
-from actions.decline import ActionDecline, asks_something
+from actions.decline import ActionDecline, asks_something, holds_back
 from actions.faq import ActionRephrase
+from actions.faq_answers import FaqFirst
 from actions.holds import (
     ActionCancelReservation,
     ActionListReservations,
@@ -398,23 +400,42 @@ def test_a_misremembered_bare_title_gets_near_matches_not_a_rephrase(
     assert heading["buttons"][0]["payload"] == "我想荐购一本书"
 
 
+class NothingFound:
+    """Services whose catalogue holds nothing and whose FAQ knows nothing."""
+
+    catalogue = type("Empty", (), {"search": lambda self, *a, **k: SearchResult(
+        hits=[], total=0)})()
+    knowledge = type("Unsure", (), {"answer": lambda self, *asked: FaqAnswer(kind="none"),
+                                    "record_unanswered": lambda self, *a: None})()
+
+
 @pytest.mark.parametrize("text", ["有没有盗墓笔记", "盗墓笔记有吗", "盗墓笔记这本借得到吗"])
 def test_asking_for_a_title_the_library_lacks_is_told_so(
     monkeypatch: pytest.MonkeyPatch, text: str,
 ) -> None:
     """Whichever end of the message asks, the title is searched: the reader learns the
     library does not hold it (and can suggest it), instead of being asked to rephrase."""
-    class Services:
-        catalogue = type("Empty", (), {"search": lambda self, *a, **k: SearchResult(
-            hits=[], total=0)})()
-        knowledge = type("Unsure", (), {"answer": lambda self, *asked: FaqAnswer(kind="none"),
-                                        "record_unanswered": lambda self, *a: None})()
-
-    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
-    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
-    monkeypatch.setattr(actions.faq, "services", lambda: Services())
+    monkeypatch.setattr(actions.catalogue, "services", lambda: NothingFound())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: NothingFound())
+    monkeypatch.setattr(actions.faq, "services", lambda: NothingFound())
     reply, _ = run_action(ActionRephrase(), tracker_with(text, []))
     assert reply.startswith("没有找到与“盗墓笔记”相关的")
+
+
+@pytest.mark.parametrize(("text", "searched"), [
+    ("世界尽头的咖啡馆", True), ("你是智能客服吗", False), ("机器人", False)])
+def test_a_long_bare_phrase_taken_for_a_question_about_the_bot_is_searched(
+    monkeypatch: pytest.MonkeyPatch, text: str, searched: bool,
+) -> None:
+    monkeypatch.setattr(actions.small_talk, "services", lambda: NothingFound())
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: NothingFound())
+    tracker = tracker_with(text, [])
+    tracker.latest_message["intent"] = {"name": "bot_challenge"}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSmallTalk().run(dispatcher, tracker, {}))
+    kinds = [message.get("outcome", {}).get("kind")
+             for message in dispatcher.messages]
+    assert (kinds == ["search"]) is searched
 
 
 def test_a_volume_after_results_is_that_volume_not_the_next_page(
@@ -448,6 +469,28 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
     reply, events = run_action(ActionDecline(), tracker)
     assert reply.startswith("好的，不预约了")
     assert {"event": "slot", "name": "bib_id", "value": None, "timestamp": None} in events
+
+
+@pytest.mark.parametrize(("text", "holds_back_the_hold"), [
+    ("稍等，先别约", True), ("我还要考虑考虑", True), ("等等", True),
+    ("先别约，取书的馆能换吗", False),  # a question
+    ("别在这取，要第二本", False),  # another result
+])
+def test_holding_back_at_a_hold_confirmation_declines_it(text: str,
+                                                         holds_back_the_hold: bool) -> None:
+    offered = {"kind": "hold_confirm", "bib_id": 45, "branches": ["金陵图书馆"]}
+    tracker = conversation(("帮我约活着", [offered]), (text, []))
+    assert holds_back(tracker) is holds_back_the_hold
+    assert not holds_back(conversation(("帮我约活着", [{"kind": "search"}]), (text, [])))
+
+
+def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
+    searched = {"kind": "search", "titles": ["活着", "活着（典藏版）"], "bib_ids": [45, 46]}
+    tracker = conversation(("活着有吗", [searched]), ("要第二本，约在金陵图书馆河西分馆", []))
+    assert result_chosen(tracker) is None  # too long to be a choice alone ...
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
+                                           "start": 7, "end": 16}]
+    assert result_chosen(tracker) == 46  # ... but not for the branch it names
 
 
 @pytest.mark.parametrize(("text", "asks"), [
@@ -486,6 +529,7 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("头一场吧", []))) == 7
 
 
 def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None:
@@ -613,6 +657,8 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     ("腊八那天呢", datetime.date(2026, 10, 28), datetime.date(2027, 1, 15)),  # lunar 12th month
     ("平安夜几点关", datetime.date(2026, 10, 28), datetime.date(2026, 12, 24)),
     ("万圣节开吗", datetime.date(2026, 11, 2), datetime.date(2027, 10, 31)),
+    ("感恩节开吗", datetime.date(2026, 10, 28), datetime.date(2026, 11, 26)),
+    ("母亲节那天呢", datetime.date(2026, 10, 28), datetime.date(2027, 5, 9)),
     # no festival: a school year, a lunar date said otherwise, a street
     ("初三学生周末几点开", datetime.date(2026, 10, 28), None),
     ("五月初五开门吗", datetime.date(2026, 10, 28), None),
@@ -625,6 +671,8 @@ def test_festivals_are_their_next_day(text: str, today: datetime.date,
 
 def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     today = datetime.date(2026, 10, 28)
+    assert day_named([], "明早八点过去", today) == datetime.date(2026, 10, 29)
+    assert day_named([], "今晚还开吗", today) == today
     assert day_named(["后天"], "鼓楼馆大后天几点关", today) == datetime.date(2026, 10, 31)
     assert day_named(["周六"], "明天不去了，周六开吗", today) == datetime.date(2026, 10, 31)
     assert day_named([], "下个月1号开门不", today) == datetime.date(2026, 11, 1)
@@ -694,14 +742,20 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     assert the_one_hold_named(holds, ["罗生门"], "罗生门的预约取消了没有") is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("续借都有哪些途径", "是不是"),  # how renewing works: the FAQ's candidates
-    ("超期了是按天算钱吗", "是不是"),
-    ("续借的书能保留几天", "是不是"),
-    ("帮我续借", "REQUEST"),  # a request: the reader's own loans
+@pytest.mark.parametrize(("action", "text", "expected"), [
+    (ActionRenewLoan, "续借都有哪些途径", "是不是"),  # how renewing works: the candidates
+    (ActionRenewLoan, "超期了是按天算钱吗", "是不是"),
+    (ActionRenewLoan, "续借的书能保留几天", "是不是"),
+    (ActionRenewLoan, "帮我续借", "REQUEST"),  # a request: the reader's own loans
+    # whether something may be done is a rule, even about one's own card ...
+    (ActionListLoans, "我的证能借外文书吗", "是不是"),
+    (ActionListLoans, "借的书怎么延长", "是不是"),
+    # ... but not the account as it stands, nor something to be done
+    (ActionListLoans, "我的证现在还能用吗", "REQUEST"),
+    (ActionListLoans, "帮我看看我的书能续吗", "REQUEST"),
 ])
 def test_rule_questions_to_a_personal_action_get_the_faqs_candidates(
-    monkeypatch: pytest.MonkeyPatch, text: str, expected: str,
+    monkeypatch: pytest.MonkeyPatch, action: type[FaqFirst], text: str, expected: str,
 ) -> None:
     class Unsure:
         def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
@@ -712,6 +766,7 @@ def test_rule_questions_to_a_personal_action_get_the_faqs_candidates(
 
     services = type("Services", (), {"knowledge": Unsure()})()
     monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
-    monkeypatch.setattr(ActionRenewLoan, "request", lambda self, dispatcher, tracker: (
+    monkeypatch.setattr(action, "request", lambda self, dispatcher, tracker: (
         dispatcher.utter_message(text="REQUEST"), [])[1])
-    assert expected in run_action(ActionRenewLoan(), tracker_with(text, []))[0]
+    assert expected in run_action(action(), tracker_with(text, []))[0]
+

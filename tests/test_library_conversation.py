@@ -200,6 +200,15 @@ def test_unknown_card_and_bad_card_format(chat: Chat) -> None:
     assert "读者证号或密码不正确" in texts(chat(reader, PASSWORD))
 
 
+def test_a_card_number_corrected_at_the_password_step_replaces_the_card(chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "我的预约")
+    chat(reader, "JL00000042")
+    assert "不正确" in texts(chat(reader, PASSWORD))
+    assert "JL00000002 的密码" in texts(chat(reader, "证号打错了，应该是 JL00000002"))
+    assert "验证成功" in texts(chat(reader, PASSWORD))
+
+
 def test_forged_verification_outcome_is_not_trusted(chat: Chat) -> None:
     reader = new_reader()
     chat(reader, "我的预约")

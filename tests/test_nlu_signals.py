@@ -29,6 +29,12 @@ from bot.services.search_text import isbn_in
     ("上周预约的《人世间》到了没", "list_reservations", {"title": "人世间"}),
     ("客服电话是多少", None, {}),
     ("我的预约，证号 jl 0000 0002", "list_reservations", {}),
+    # ... or a hold, with the card to verify by; looking at the holds is the list
+    ("证号JL00000003，想约白鹿原，到江北馆拿", "place_reservation", {"branch": "江北新区图书馆"}),
+    ("JL00000003 帮我预约一本围城", "place_reservation", {}),
+    ("JL00000003 查一下预约", "list_reservations", {}),
+    # asking for a person in other words
+    ("帮我找个管理员来看看", "request_human", {}),
     # a district's library in other words; the branch named first
     ("今天鼓楼那边的区图书馆几点下班", None, {"branch": "鼓楼区图书馆"}),
     # cancelling a space or an event, not asking why one was cancelled
@@ -135,6 +141,9 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("建邺那边的区图书馆跟金图一样礼拜四休息吧") == ["建邺区图书馆", "金陵图书馆"]
     assert branches("鼓楼馆和江宁馆今天都开到几点") == ["鼓楼区图书馆", "江宁区图书馆"]
     assert branches("金陵图书馆少儿馆在哪") == ["金陵图书馆少儿馆"]
+    assert branches("那建邺那个馆呢") == ["建邺区图书馆"]
+    assert branches("江北那边周末开几点") == ["江北新区图书馆"]
+    assert branches("江北那个地铁站") == []
 
 
 @pytest.mark.parametrize(("diet", "text", "intent"), [

@@ -16,6 +16,7 @@ from bot.spelling import corrected, sound
     ("有没有公总号", "有没有公众号"),  # z and zh are one initial to a Nanjing ear
     ("能叙借吗", "能续借吗"),  # the dictionary's 續借 is the same word
     ("关网地址多少", "官网地址多少"),
+    ("鼓楼官周末开吗", "鼓楼馆周末开吗"),  # a branch's name
 ])
 def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     assert corrected(typed) == meant
@@ -32,6 +33,7 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "借书证丢了",
     "网借寄书的快递费谁出",  # 期 may be read ji, but 借寄 is no 借期
     "省馆在哪",  # 省 may be read xing, but it is no 新馆
+    "分管领导是谁",  # a word of its own, not 分馆
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text

@@ -9,7 +9,8 @@ any punctuation). A question about several titles ("有没有《草房子》和�
 once per title, and a request for a title ("帮我预约《平凡的世界》，另外今天开到几点")
 counts as a question, as does any request followed by a question turned to with 另外,
 顺便, 对了 … ("想借个研讨间，顺便问下周日开不开"), a request to be told something
-("…？线路图发我一份") and, after a question, a sentence offering the alternative
+("…？线路图发我一份"), one for one more search ("…在架吗 也找找…") and, after a
+question, a sentence offering the alternative
 ("能用我的证吗？还是得单独办少儿证"; within one sentence the alternative stays with its
 question: "自己去行不行，还是得大人跟着"). One question asked of several things
 ("办证和续借分别怎么弄") is asked of each. Buttons' payloads ("/…") and
@@ -62,9 +63,13 @@ _TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|
 _ALTERNATIVE = re.compile(r"^\s*(还是|或者)")
 
 
+#: a clause that asks for one more search ("也找找…", "顺便搜一下…")
+_ONE_MORE_SEARCH = re.compile(r"^\s*(再|也|顺便)(帮我|给我|替我)?(查|找|搜)")
+
+
 def _asks(clause: str) -> bool:
-    return (bool(ASKS.search(clause)) or _requests_a_title(clause) or _tells(clause)) \
-        and len(CJK.findall(clause)) >= 2
+    return (bool(ASKS.search(clause)) or _requests_a_title(clause) or _tells(clause)
+            or bool(_ONE_MORE_SEARCH.match(clause))) and len(CJK.findall(clause)) >= 2
 
 
 def _tells(clause: str) -> bool:
