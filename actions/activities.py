@@ -18,7 +18,7 @@ from actions.library import LibraryAction, as_id, entity_or_slot, payload, servi
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from bot import clock
-from bot.booking_words import CAN_BOOK, EVENT_WORDS, SPACE_WORDS, UPCOMING
+from bot.booking_words import CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
@@ -86,10 +86,6 @@ def slot_chosen(tracker: Tracker) -> int | None:
                                             strict=True)
                 if (day is None or start.date() == day) and (hours is None or start.hour in hours)]
     return matching[0] if len(matching) == 1 else None
-
-
-#: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个")
-SIGNS_UP = re.compile(r"报名|报个名|报一个|报上|报一下")
 
 
 def event_named(tracker: Tracker) -> int | None:

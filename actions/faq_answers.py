@@ -144,9 +144,10 @@ def names_its_own(question: str, answer: FaqAnswer) -> bool:
 
 
 
-def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str) -> bool:
+def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
+                   lenient: bool = False) -> bool:
     """The FAQ's answer, else its candidates; says whether it had either."""
-    answer = answer_in_context(tracker, question)
+    answer = answer_in_context(tracker, question, lenient)
     if answer.kind == "answer":
         say(dispatcher, answer)
     elif answer.kind == "suggest":

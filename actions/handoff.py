@@ -101,8 +101,8 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str | N
 
 class ActionHandoffToStaff(FaqFirst):
     """A person, unless the reader asked a question the FAQ is sure about ("咨询电话",
-    "人工咨询几点到几点有人"). Reference questions (request_research_help) always go to
-    a person."""
+    "人工咨询几点到几点有人"). Reference questions (request_research_help) go to a person
+    unless they only ask whether the library has something the FAQ is sure about."""
 
     action_name = "action_handoff_to_staff"
     requests = re.compile(r"人工|真人|活人|馆员|工作人员|客服|转接|有人吗|我要(投诉|反映|举报)|"
@@ -112,15 +112,24 @@ class ActionHandoffToStaff(FaqFirst):
                           r"找.{0,2}工作人员|转接|我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
     #: asking when or how the people can be reached ("人工服务几点有人"), not for one now
     asks_about_the_service = re.compile(r"几点|什么时候|哪天|几时|什么时间")
+    #: a reference question that only asks whether the library has or does something
+    #: ("馆里有没有地方志", "写论文，能查外文期刊吗"), without asking anyone to help
+    asks_if_it_has = re.compile(r"有没有|有.{0,12}[吗没]|能查.{0,12}[吗么]")
+    asks_for_help = re.compile(r"帮|老师|馆员|找找|找一下|指导")
     questions_only = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = normalise(tracker.latest_message.get("text", ""))
-        if (self.explicit.search(text) and self.asks_about_the_service.search(text)
-                and "转" not in text and answer_if_certain(dispatcher, tracker, text)):
+        research = (tracker.latest_message.get("intent") or {}).get("name") \
+            == "request_research_help"
+        asks_the_faq = (
+            (self.explicit.search(text) and self.asks_about_the_service.search(text)
+             and "转" not in text)
+            or (research and not self.explicit.search(text) and self.asks_if_it_has.search(text)
+                and not self.asks_for_help.search(text)))
+        if asks_the_faq and answer_if_certain(dispatcher, tracker, text):
             return []
-        if ((tracker.latest_message.get("intent") or {}).get("name") == "request_research_help"
-                or self.explicit.search(text)):
+        if research or self.explicit.search(text):
             return self.request(dispatcher, tracker)
         return super().act(dispatcher, tracker)
 

@@ -22,7 +22,7 @@ from actions.context import (
     request_text,
 )
 from actions.dates import describe_day
-from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain
+from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain, answer_or_menu
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
 from actions.reader_text import latest_entity_values, quote
@@ -40,6 +40,8 @@ HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这个|就它|就要它")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
+#: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
+ENTRY = re.compile(r"入馆|进馆")
 
 
 def clear_hold_slots() -> list[dict[str, Any]]:
@@ -138,6 +140,10 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         if chosen is None:
             dispatcher.utter_message(text="没有找到这本书，无法预约。")
         return chosen
+    text = tracker.latest_message.get("text", "")
+    if (not named and ENTRY.search(text)  # booking a visit, not a book: the FAQ's
+            and answer_or_menu(dispatcher, tracker, text, lenient=True)):
+        return None
     query = search_query(tracker)
     if not query.strip():
         dispatcher.utter_message(text="请问您想预约哪本书？告诉我书名即可，例如：预约《活着》。")

@@ -16,3 +16,6 @@ UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|�
 #: asking whether or how a space can be booked ("还能约吗", "怎么预约"), not whether it
 #: must be ("要预约吗")
 CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网上)?(预约|预定|预订|约|订|占)")
+#: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
+#: "给我留个名额")
+SIGNS_UP = re.compile(r"报名|报个|报一个|报上|报一下|(占|留)(个|一个)?(名额|位子)")

@@ -42,7 +42,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SPACE_WORDS, UPCOMING
+from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 from bot.services.catalogue_query import asks_for_a_volume
@@ -96,8 +96,7 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
-SIGN_UP = re.compile(r"(我要|我想|帮我|给我|替我).{0,6}报(名|个|一个)|"
-                     r"(占|留)(个|一个)?(名额|位子)")
+SIGN_UP = re.compile(f"(我要|我想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|要钱|交钱|免费|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author

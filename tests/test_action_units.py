@@ -166,6 +166,22 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     assert reply.startswith("没有找到与“鼓楼往事”相关的馆藏")
 
 
+def test_booking_a_visit_is_no_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"想约周六进馆" reads like a hold: the FAQ on booking a visit answers it, even when
+    it is unsure, instead of a search for a book called 进馆."""
+    asked: list[bool] = []
+
+    class KnowsVisits:
+        def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
+            asked.append(lenient)
+            return FaqAnswer(kind="answer", key="reservations-010", answer="（预约入馆）")
+
+    services = type("Services", (), {"knowledge": KnowsVisits()})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    reply, _ = run_action(ActionPlaceReservation(), tracker_with("帮我约一下周六进馆", []))
+    assert reply == "（预约入馆）" and asked[-1] is True
+
+
 def test_a_near_match_is_offered_by_id_and_never_held_unasked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -682,6 +698,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
 @pytest.mark.parametrize(("text", "named"), [
     ("金图讲坛给我报个名", 3), ("手工坊帮孩子报一个", 5), ("报名冬日诗会", 1),
     ("金图讲坛讲什么", None), ("阅美四季报个名", None),  # no sign-up; two events named
+    ("冬日诗会那场给我留一个名额", 1), ("让女儿报个科普手工坊", 5),
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:

@@ -116,17 +116,37 @@ def test_a_second_unclear_message_in_a_row_goes_to_a_librarian(
     assert desk.opened[0]["topic"] == "fallback"
 
 
-def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
-    desk: FakeDesk, monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def sure_faq(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An FAQ sure of one answer, "（答案）", to anything."""
     class SureKnowledge:
         def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
             return FaqAnswer(kind="answer", entry_id=2, key="contact-002",
-                             question="人工咨询电话是多少", answer="咨询电话见官网。")
+                             question="人工咨询电话是多少", answer="（答案）")
 
     monkeypatch.setattr(actions.faq_answers, "services",
                         lambda: type("Services", (), {"knowledge": SureKnowledge()})())
-    assert run(ActionHandoffToStaff(), [user("咨询电话", "request_human")]) == "咨询电话见官网。"
+
+
+@pytest.mark.usefixtures("sure_faq")
+def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
+    desk: FakeDesk,
+) -> None:
+    assert run(ActionHandoffToStaff(), [user("咨询电话", "request_human")]) == "（答案）"
     assert desk.opened == []
     run(ActionHandoffToStaff(), [user("转人工，我想问一下咨询电话", "request_human")])
     assert len(desk.opened) == 1
+
+
+@pytest.mark.parametrize(("text", "intent", "answered"), [
+    ("人工服务礼拜天几点有人", "request_human", True),  # when the people are there
+    ("转人工，几点有人", "request_human", False),  # a person now
+    ("做课题要用地方志，馆里有没有", "request_research_help", True),  # does it have
+    ("做课题要用地方志，请老师帮忙找找", "request_research_help", False),  # help asked for
+])
+@pytest.mark.usefixtures("sure_faq")
+def test_asking_about_the_people_or_what_the_library_has_gets_the_faqs_sure_answer(
+    desk: FakeDesk, text: str, intent: str, answered: bool,
+) -> None:
+    assert (run(ActionHandoffToStaff(), [user(text, intent)]) == "（答案）") is answered
+    assert (desk.opened == []) is answered
