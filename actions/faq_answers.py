@@ -241,8 +241,11 @@ class FaqFirst(LibraryAction):
         text = normalise(raw)  # "書服到家借的書要怎麼還" asks as its simplified words do
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])
                     if not (e.get("entity") == "branch" and e.get("value") in LIBRARY_NAMES)}
+        # words of its own, not about a result — or about a mishap, whatever book it names
+        # ("我借的《X》被咖啡泼了，咋办")
         typed = (not raw.startswith("/") and not is_follow_up(raw)
-                 and not entities & BOOK_ENTITIES)  # words of its own, not about a result
+                 and (not entities & BOOK_ENTITIES
+                      or (self.personal and WHAT_TO_DO.search(text) is not None)))
         if typed and about_the_other_library(dispatcher, tracker):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)

@@ -6,7 +6,8 @@ statistical model missed.
   catalogue search — or a hold when the reader asks to reserve it;
 - a volume alone ("第三部呢") is a search (of the previous title) or a hold;
 - a title in 《》 is a search unless the reader asks to reserve it ("请问有《X》吗" is
-  a search, not a hold) — and a hold only when they do;
+  a search, not a hold) — and a hold only when they do; asking the library to buy it
+  ("希望馆里进一本《X》") is a question about suggesting purchases;
 - asking for a person ("有真人吗", "转人工") is a handoff;
 - punctuation alone, or pictures DIET does not take for small talk, say nothing: the
   fallback (asked to rephrase);
@@ -64,6 +65,8 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带")
+#: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
+SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让|麻烦).{0,8}(买|购|进)")
 #: looking at the holds placed ("查一下预约", "约了哪几本")
 LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
@@ -197,6 +200,8 @@ def reserves_a_book(plain: str) -> bool:
 
 def book_intent(plain: str) -> str:
     """What a message naming a book (a 《title》, an ISBN) asks for."""
+    if SUGGESTS_PURCHASE.search(plain):  # "建议采购《X》": how to suggest a purchase
+        return "ask_policy"
     if asks_after_a_hold(plain):  # "上周预约的《人世间》到了吗"
         return "list_reservations"
     if RENEWS.search(plain):

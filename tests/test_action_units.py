@@ -216,13 +216,13 @@ class KnowsOneEntry:
 
 
 def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
-                    knowledge: KnowsOneEntry) -> str:
+                    knowledge: KnowsOneEntry, entities: list[dict] | None = None) -> str:
     """What the action says: the FAQ's answer, or "REQUEST" when it does its own work."""
     services = type("Services", (), {"knowledge": knowledge})()
     monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
     monkeypatch.setattr(type(action), "request", lambda self, dispatcher, tracker: (
         dispatcher.utter_message(text="REQUEST"), [])[1])
-    return run_action(action, tracker_with(text, []))[0]
+    return run_action(action, tracker_with(text, entities or []))[0]
 
 
 @pytest.mark.parametrize(("text", "key", "question", "expected"), [
@@ -328,6 +328,9 @@ def test_what_to_do_about_a_mishap_is_a_rule_question_even_about_ones_own_books(
 ) -> None:
     knowledge = KnowsOneEntry("borrowing-009", "借的书损坏了怎么办？")
     assert faq_first_reply(monkeypatch, action, text, knowledge) == expected
+    titled = "我借的《边城》被咖啡泼了，咋办"  # the title it names changes nothing
+    assert faq_first_reply(monkeypatch, ActionListLoans(), titled, knowledge, [
+        {"entity": "title", "value": "边城", "start": 4, "end": 6}]) == "（答案）"
 
 
 @pytest.mark.parametrize(("text", "intent", "expected"), [

@@ -47,6 +47,7 @@ from bot.services.search_text import isbn_in
     ("《白鹿原》能续到下个月吗", "renew_loan", {"title": "白鹿原"}),
     ("我借的《白鹿原》哪天要还", "list_loans", {"title": "白鹿原"}),
     ("下午约《白鹿原》的作者见面", "search_catalogue", {"title": "白鹿原"}),
+    ("希望馆里进一本《长安的荔枝》", "ask_policy", {"title": "长安的荔枝"}),
     # a volume alone: of the title searched before
     ("那第三部呢？", "search_catalogue", {}),
     ("帮我预约第二部", "place_reservation", {}),
