@@ -124,6 +124,15 @@ def test_readers_words_for_the_librarys_terms(knowledge: SqlKnowledge, question:
     assert knowledge.answer(question).key == key
 
 
+def test_a_year_to_confirm_gets_the_entry_that_says_when(knowledge: SqlKnowledge) -> None:
+    """A premise about a date is answered by the one candidate that asks when (its
+    answer corrects the year); two such candidates, or a question about more than the
+    date, keep the menu or their own answer."""
+    assert knowledge.answer("金陵图书馆1985年才创办的吧").key == "about-002"
+    assert knowledge.answer("金陵图书馆是1998年建成的吧").kind == "suggest"  # founded, or moved?
+    assert knowledge.answer("2020年为什么闭馆").key == "hours-008"
+
+
 def test_knowledge_files_follow_the_rules(knowledge: SqlKnowledge) -> None:
     rows = knowledge.export_rows()
     assert len(rows) >= 150

@@ -95,6 +95,12 @@ WEAK_AGREEING_SCORE = 0.05
 ASKS_WHAT_IT_IS = re.compile(r"是什么|什么是|什么意思|啥意思|是啥|干(嘛|啥|什么)的|怎么回事|"
                              r"是个什么|是什么样|指的是|指的啥|指什么")
 DEFINES = re.compile(r"^什么是|是什么[?？]?$|什么意思[?？]?$")
+#: a year a message names ("1985年"), and the entries' questions that ask when
+YEAR_NAMED = re.compile(r"(?:19|20)\d\d\s*年")
+ASKS_WHEN = re.compile(r"什么时候|哪年|哪一年|何时")
+#: ... which a message asking more than a date to be confirmed holds ("2020年为什么闭馆")
+ASKS_MORE_THAN_WHEN = re.compile(r"为什么|怎么|几点|多少|多久|哪些|哪里|在哪|什么|啥|有没有|能不能|"
+                                 r"可以|几")
 
 #: the published entries: version and key by entry id
 Published = dict[int, tuple[FaqVersion, str]]
@@ -170,6 +176,10 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
                 or self._asks_what_it_is(question, decided)):
             return self._answer_with_related(ranked, published,
                                              LONG_SUGGEST_SCORE if long else SUGGEST_SCORE)
+        if decided.kind == "suggest" and (when := self._when_it_confirms(question, decided)):
+            chosen = [r for r in ranked if r.entry_id == when]
+            return self._answer_with_related(
+                chosen + [r for r in ranked if r.entry_id != when], published, SUGGEST_SCORE)
         if lenient and decided.kind == "none" and ranked \
                 and ranked[0].score >= WEAK_AGREEING_SCORE \
                 and index.literal_leader(question) == ranked[0].entry_id:
@@ -187,6 +197,18 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
         # ... and names what the entry defines ("那是啥" names nothing)
         subject = literal_bigrams(ASKS_WHAT_IT_IS.sub(" ", normalise(question)))
         return defining == [0] and bool(subject & literal_bigrams(menu.suggestions[0][1]))
+
+    @staticmethod
+    def _when_it_confirms(question: str, menu: FaqAnswer) -> int | None:
+        """"金陵图书馆1985年才创办的吧": a message that names a year and asks nothing else
+        wants a date confirmed; the one candidate that asks when answers it (and
+        corrects the year). None when there is not exactly one."""
+        plain = normalise(question)
+        if not YEAR_NAMED.search(plain) or ASKS_MORE_THAN_WHEN.search(plain):
+            return None
+        when = [entry_id for entry_id, asked in menu.suggestions
+                if ASKS_WHEN.search(normalise(asked))]
+        return when[0] if len(when) == 1 else None
 
     @staticmethod
     def _readings_agree(index: Bm25Index, question: str, menu: FaqAnswer,
