@@ -72,6 +72,9 @@ LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列�
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
 AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
+#: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
+CANCELLING = {"cancel_reservation", "cancel_booking"}
+DROPS = re.compile(r"不要|不需要|不用|删|退|撤|算了|不约|不去|不想|不看|不借|作废")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 PERSON = re.compile(r"真人|人工|活人|找.{0,2}(馆员|工作人员|管理员)")
@@ -124,8 +127,10 @@ VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看�
                    r"没问题")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
-#: about the assistant itself ("你是真人吗"), not a request for a person ("有真人吗")
+#: about the assistant itself ("你是真人吗"), or whether one must ask a person ("还是要
+#:找馆员拿"), not a request for a person ("有真人吗")
 NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
+                           r"(还是要?|要不要|是不是要?|需不需要)找|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
 
 
@@ -229,6 +234,11 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
             and not OWN_ACCOUNT.search(plain):
         return "search_catalogue"  # "围城借得到吗"
+    if intent in CANCELLING:
+        if not CANCEL.search(plain) and not DROPS.search(plain):
+            return "search_catalogue"  # no cancelling words: a title ("边城 沈从文那本")
+        if ASKS_WHY.search(plain) and "取消了" in plain:
+            return "ask_policy"  # "那年的讲座怎么都取消了": why, not a request
     if intent == "search_catalogue" and reserves:
         return "place_reservation"
     if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \

@@ -33,8 +33,9 @@ from bot.services.search_text import isbn_in
     ("证号JL00000003，想约白鹿原，到江北馆拿", "place_reservation", {"branch": "江北新区图书馆"}),
     ("JL00000003 帮我预约一本围城", "place_reservation", {}),
     ("JL00000003 查一下预约", "list_reservations", {}),
-    # asking for a person in other words
+    # asking for a person in other words; not asking whether one must
     ("帮我找个管理员来看看", "request_human", {}),
+    ("古籍是自己翻，还是要找馆员调", None, {}),
     # a district's library in other words; the branch named first
     ("今天鼓楼那边的区图书馆几点下班", None, {"branch": "鼓楼区图书馆"}),
     # cancelling a space or an event, not asking why one was cancelled
@@ -126,6 +127,10 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "这个月还有手工课的活动没", "ask_events"),
     ("ask_policy", "最近的讲座收费吗", None),
     ("ask_policy", "下次活动在哪报名", None),
+    # a cancellation needs cancelling words; asking why something was cancelled is none
+    ("cancel_reservation", "边城 沈从文那本", "search_catalogue"),
+    ("cancel_reservation", "边城那本不想看了", None),
+    ("cancel_booking", "前年的讲座怎么都取消了", "ask_policy"),
     # signing up in other words
     ("ask_events", "诗会那场替我留个名额", "sign_up_event"),
     # whether a book can be had, taken for one's own loans: a search
