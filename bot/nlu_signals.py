@@ -70,7 +70,7 @@ SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让|麻�
 #: looking at the holds placed ("查一下预约", "约了哪几本")
 LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
-AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到")
+AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|借来看")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCELLING = {"cancel_reservation", "cancel_booking"}

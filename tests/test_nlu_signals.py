@@ -135,6 +135,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_events", "诗会那场替我留个名额", "sign_up_event"),
     # whether a book can be had, taken for one's own loans: a search
     ("list_loans", "围城还有得借没", "search_catalogue"),
+    ("list_loans", "我的前半生 想借来看", "search_catalogue"),
     ("list_loans", "我借的围城能借到几号", None),
     ("ask_policy", "我现在还欠多少钱", "ask_account"),
     # pictures alone: small talk, or asked to rephrase
