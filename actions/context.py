@@ -73,7 +73,8 @@ def is_follow_up(text: str) -> bool:
 
 
 #: the ends of a list ("最早的那个", "最前面那本", "头一本"; "最后一个", "最晚的")
-FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?|头一?[个本场条项]")
+FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?|"
+                           r"(?<![里外上前后来回抬镜码开])头一?[个本场](?![月天年周])")
 LAST_OF_LIST = re.compile(r"最(后|晚|末)(的|那|一)*[个本场条项]?")
 
 

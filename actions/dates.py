@@ -10,8 +10,10 @@ from datetime import date, timedelta
 
 from lunardate import LunarDate
 
-_RELATIVE = {"今天": 0, "今日": 0, "今儿": 0, "今早": 0, "今晚": 0, "明天": 1, "明日": 1,
-             "明儿": 1, "明早": 1, "明晚": 1, "后天": 2, "大后天": 3}
+_RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
+#: ... as said with a part of the day, not inside another word (清明晚上, 聪明儿童, 说明早)
+_SPOKEN = {"今儿": 0, "今早": 0, "今晚": 0, "明儿": 1, "明早": 1, "明晚": 1}
+_SPOKEN_DAY = re.compile(f"(?<![清聪光开黎说证表文简声])({'|'.join(_SPOKEN)})")
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
@@ -39,7 +41,8 @@ _FESTIVAL = re.compile(
     .replace("五一", "五一(?![点号日路])").replace("六一", "六一(?![点号日路])")
     + "|" + _NEW_YEAR_DAY.pattern)
 #: any of the days above, as a pattern to find them by
-DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _FESTIVAL.pattern,
+DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPOKEN_DAY.pattern,
+                                 _FESTIVAL.pattern,
                                  _WEEK_PATTERN.pattern, _MONTH_AHEAD.pattern, _MONTH_DAY.pattern,
                                  _ISO.pattern]))
 
@@ -57,6 +60,8 @@ def parse_day(text: str, today: date) -> date | None:
     for word, offset in sorted(_RELATIVE.items(), key=lambda item: -len(item[0])):
         if word in text:
             return today + timedelta(days=offset)
+    if spoken := _SPOKEN_DAY.search(text):
+        return today + timedelta(days=_SPOKEN[spoken.group(1)])
     if festival := festival_day(text, today):
         return festival
     if match := _ISO.search(text):

@@ -24,8 +24,14 @@ from bot.question_words import ASKS
 #: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
 REFUSES = re.compile(r"不|没|别|算|免|取消|以后|再说|考虑|改天|下次|no", re.IGNORECASE)
 #: holding back at "确认预约…吗" ("等等，先别约", "还要考虑考虑"): no hold yet
-HOLDS_BACK = re.compile(r"等等|等一下|等下|先别|先不|别提交|不提交|再想想|想一想|考虑|不要了|"
-                        r"算了|不约了|不用了")
+HOLDS_BACK = re.compile(r"等等|等一下|等下(?![午班周个])|先别|先不|别提交|不提交|"
+                        r"(?<![不别])(再想想|想一想|考虑)|不要了|算了|不约了|不用了")
+#: ... and what confirms it after all ("不用考虑了，约吧", "别的不要了，就这本")
+CONFIRMS = re.compile(r"约吧|就这本|就它|确认|就约|就要")
+#: another volume asked for ("等等，要第二册")
+VOLUME = re.compile(r"第.{1,2}[部册卷集]")
+#: a reply to a confirmation says no more than this
+CONFIRMATION_REPLY = 20
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters besides the refusal that make a subject of their own
 SUBJECT = 3
@@ -66,7 +72,9 @@ def holds_back(tracker: Tracker) -> bool:
     result chosen, or asks something."""
     text = tracker.latest_message.get("text", "")
     return (previous(tracker, "hold_confirm") is not None and not text.startswith("/")
-            and HOLDS_BACK.search(text) is not None and not QUESTION.search(text)
+            and len(text) <= CONFIRMATION_REPLY
+            and HOLDS_BACK.search(text) is not None and not CONFIRMS.search(text)
+            and not QUESTION.search(text) and not VOLUME.search(text)
             and chosen_position(text) is None
             and not latest_entity_values(tracker, "branch")
             and not latest_entity_values(tracker, "title"))

@@ -110,11 +110,15 @@ class ActionHandoffToStaff(FaqFirst):
     #: asking for a person in so many words: never the FAQ's
     explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|找.{0,2}馆员|"
                           r"找.{0,2}工作人员|转接|我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
-    #: asking when or how the people can be reached ("人工服务几点有人"), not for one now
-    asks_about_the_service = re.compile(r"几点|什么时候|哪天|几时|什么时间")
+    #: asking when the people are there ("人工服务几点有人"), not for one now — nor a
+    #: complaint that names a time ("我要投诉，几点都没人")
+    asks_about_the_service = re.compile(
+        r"(人工|客服|馆员|有人).{0,4}(几点|什么时候|哪天|几时|什么时间)|"
+        r"(几点|什么时候|哪天|几时|什么时间).{0,4}(有人|上班|在线|接通|服务)")
+    complains = re.compile(r"投诉|反映|举报")
     #: a reference question that only asks whether the library has or does something
     #: ("馆里有没有地方志", "写论文，能查外文期刊吗"), without asking anyone to help
-    asks_if_it_has = re.compile(r"有没有|有.{0,12}[吗没]|能查.{0,12}[吗么]")
+    asks_if_it_has = re.compile(r"有.{0,12}[吗没]|能查.{0,12}[吗么]")
     asks_for_help = re.compile(r"帮|老师|馆员|找找|找一下|指导")
     questions_only = False
 
@@ -122,14 +126,15 @@ class ActionHandoffToStaff(FaqFirst):
         text = normalise(tracker.latest_message.get("text", ""))
         research = (tracker.latest_message.get("intent") or {}).get("name") \
             == "request_research_help"
+        explicit = self.explicit.search(text) is not None
         asks_the_faq = (
-            (self.explicit.search(text) and self.asks_about_the_service.search(text)
-             and "转" not in text)
-            or (research and not self.explicit.search(text) and self.asks_if_it_has.search(text)
+            (explicit and self.asks_about_the_service.search(text) is not None
+             and "转" not in text and not self.complains.search(text))
+            or (research and not explicit and self.asks_if_it_has.search(text) is not None
                 and not self.asks_for_help.search(text)))
         if asks_the_faq and answer_if_certain(dispatcher, tracker, text):
             return []
-        if research or self.explicit.search(text):
+        if research or explicit:
             return self.request(dispatcher, tracker)
         return super().act(dispatcher, tracker)
 

@@ -74,7 +74,10 @@ def result_chosen(tracker: Tracker) -> int | None:
     all its searches: "有没有《草房子》和《城南旧事》" lists two), or of "就要这本" when
     they are copies of one title."""
     text = tracker.latest_message.get("text", "")
-    if choice_length(tracker) > SHORT_REPLY:
+    # not counting a branch it names, a choice is short; a question is none then
+    # ("第一本在少儿馆能借到吗")
+    if choice_length(tracker) > SHORT_REPLY or (
+            len(text) > SHORT_REPLY and QUESTION.search(text)):
         return None
     searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]

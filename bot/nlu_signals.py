@@ -66,15 +66,25 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
-SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让|麻烦).{0,8}(买|购|进)")
-#: looking at the holds placed ("查一下预约", "约了哪几本")
+SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
+#: a hold already placed ("预约的书", "约了几本")
+PLACED = re.compile(r"(预约|预定|约)(的|了|过)|我的预约")
+#: looking at the holds placed ("查一下预约", "一共预约了几本")
 LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
-AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|借来看")
+AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|想借来看|借来看看")
+#: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
+NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCELLING = {"cancel_reservation", "cancel_booking"}
-DROPS = re.compile(r"不要|不需要|不用|删|退|撤|算了|不约|不去|不想|不看|不借|作废")
+DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
+                   r"去不了|来不了|改天|改约|改到")
+#: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
+NAMES_A_BOOK = re.compile(r"那本|这本|写的|《")
+#: asking why something was cancelled ("那年的讲座怎么都取消了"), not to cancel it
+WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
+ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 PERSON = re.compile(r"真人|人工|活人|找.{0,2}(馆员|工作人员|管理员)")
@@ -130,7 +140,8 @@ BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|�
 #: about the assistant itself ("你是真人吗"), or whether one must ask a person ("还是要
 #:找馆员拿"), not a request for a person ("有真人吗")
 NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
-                           r"(还是要?|要不要|是不是要?|需不需要)找|"
+                           r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
+                           r"(?!.*吧\W*$)|"
                            r"对面是活人|是活人吗|跟真人说话|和真人说话")
 
 
@@ -155,8 +166,11 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     found = []
     for branch in _branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
-            found.append((re.compile(district.group(1) + r"区?(?:(?:那边|这边|那儿)(?:的?区?"
-                                     r"(?:图书馆|馆))?|(?:那个|这个)?的?区?(?:图书馆|馆))"),
+            name = district.group(1)
+            # the bare form not where the reader lives or comes from ("我住江北那边")
+            found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
+                                     f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
+                                     f"(?:那边|这边|那儿)"),
                           branch["name"]))
     return found
 
@@ -198,9 +212,12 @@ def asks_after_a_hold(plain: str) -> bool:
 
 
 def reserves_a_book(plain: str) -> bool:
-    """Asks to reserve something, not after the holds already placed ("我的预约")."""
+    """Asks to reserve a book: reserve words, and nothing of the holds already placed
+    ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
+    space or an event."""
     return (RESERVE.search(plain.replace("我的预约", "")) is not None
-            and not asks_after_a_hold(plain) and not LOOKS_AT.search(plain))
+            and not PLACED.search(plain) and not HOLD_RULE.search(plain)
+            and not LOOKS_AT.search(plain) and not BOOKED.search(plain))
 
 
 def book_intent(plain: str) -> str:
@@ -232,13 +249,13 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
-            and not OWN_ACCOUNT.search(plain):
+            and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
         return "search_catalogue"  # "围城借得到吗"
     if intent in CANCELLING:
-        if not CANCEL.search(plain) and not DROPS.search(plain):
-            return "search_catalogue"  # no cancelling words: a title ("边城 沈从文那本")
-        if ASKS_WHY.search(plain) and "取消了" in plain:
-            return "ask_policy"  # "那年的讲座怎么都取消了": why, not a request
+        if not CANCEL.search(plain) and not DROPS.search(plain) and NAMES_A_BOOK.search(plain):
+            return "search_catalogue"  # no cancelling words, a book: a title
+        if WHY_CANCELLED.search(plain) and not ASKS_TO_CANCEL.search(plain):
+            return "ask_policy"  # why, not a request
     if intent == "search_catalogue" and reserves:
         return "place_reservation"
     if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
@@ -290,9 +307,10 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     if intent is None and PERSON.search(plain) and not NOT_A_HANDOFF.search(plain):
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
-    if intent is None and CARD.search(text) and not own:
+    if intent is None and CARD.search(text) and not own and not BOOKED.search(plain):
         # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account; "证号
-        # JL…，帮我约一本…": a hold, with the card to verify by
+        # JL…，帮我约一本…": a hold, with the card to verify by (a space or an event with
+        # a card: DIET's)
         intent = "place_reservation" if reserves_a_book(plain) else next(
             (name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), "list_reservations")
     return intent, entities + branches_named(plain)

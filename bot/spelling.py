@@ -120,9 +120,19 @@ def _corrected_run(text: str) -> str:
                 continue
             candidates = [word for word in by_sound.get((length, sound(stretch)), ())
                           if _one_character_off(word, stretch)]
-            if len(candidates) == 1 and not _bound_to_a_neighbour(text, i, candidates[0]):
+            if (len(candidates) == 1 and not _bound_to_a_neighbour(text, i, candidates[0])
+                    and not _typed_word_goes_on(text, i, length)):
                 text = text[:i] + candidates[0] + text[i + length:]
     return text
+
+
+def _typed_word_goes_on(text: str, start: int, length: int) -> bool:
+    """Whether the stretch's last character as typed makes a word with the character
+    after it: "江宁官网" is the 官网 of 江宁, not a typo of 江宁馆."""
+    end = start + length
+    pair = text[end - 1:end + 1]
+    return end < len(text) and (pair in key_words()
+                                or (dictionary_frequency(pair) or 0) >= COMMON_WORD)
 
 
 def _bound_to_a_neighbour(text: str, start: int, word: str) -> bool:

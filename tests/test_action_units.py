@@ -494,6 +494,8 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
     ("稍等，先别约", True), ("我还要考虑考虑", True), ("等等", True),
     ("先别约，取书的馆能换吗", False),  # a question
     ("别在这取，要第二本", False),  # another result
+    ("好，等下午下了课去拿", False), ("不用考虑了，约吧", False),  # yes after all
+    ("等等，要的是第三部", False),  # another volume
 ])
 def test_holding_back_at_a_hold_confirmation_declines_it(text: str,
                                                          holds_back_the_hold: bool) -> None:
@@ -510,6 +512,9 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
                                            "start": 7, "end": 16}]
     assert result_chosen(tracker) == 46  # ... but not for the branch it names
+    tracker.latest_message["text"] = "第二本在金陵图书馆河西分馆有吗"
+    assert result_chosen(tracker) is None  # a question about it
+    assert result_chosen(conversation(("活着有吗", [searched]), ("里头一本都不对", []))) is None
 
 
 @pytest.mark.parametrize(("text", "asks"), [
@@ -692,6 +697,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     today = datetime.date(2026, 10, 28)
     assert day_named([], "明早八点过去", today) == datetime.date(2026, 10, 29)
     assert day_named([], "今晚还开吗", today) == today
+    assert day_named([], "清明晚上开门吗", today) is None  # not 明晚
     assert day_named(["后天"], "鼓楼馆大后天几点关", today) == datetime.date(2026, 10, 31)
     assert day_named(["周六"], "明天不去了，周六开吗", today) == datetime.date(2026, 10, 31)
     assert day_named([], "下个月1号开门不", today) == datetime.date(2026, 11, 1)
@@ -768,11 +774,12 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     (ActionRenewLoan, "续借的书能保留几天", "是不是"),
     (ActionRenewLoan, "帮我续借", "REQUEST"),  # a request: the reader's own loans
     # whether something may be done is a rule, even about one's own card ...
-    (ActionListLoans, "我的证能借外文书吗", "是不是"),
+    (ActionListLoans, "家里老人能用我的证借书吗", "是不是"),
     (ActionListLoans, "借的书怎么延长", "是不是"),
     # ... but not the account as it stands, nor something to be done
     (ActionListLoans, "我的证现在还能用吗", "REQUEST"),
     (ActionListLoans, "帮我看看我的书能续吗", "REQUEST"),
+    (ActionListLoans, "我借的书能给我看看吗", "REQUEST"),  # a polite request
 ])
 def test_rule_questions_to_a_personal_action_get_the_faqs_candidates(
     monkeypatch: pytest.MonkeyPatch, action: type[FaqFirst], text: str, expected: str,

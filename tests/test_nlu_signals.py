@@ -33,9 +33,13 @@ from bot.services.search_text import isbn_in
     ("证号JL00000003，想约白鹿原，到江北馆拿", "place_reservation", {"branch": "江北新区图书馆"}),
     ("JL00000003 帮我预约一本围城", "place_reservation", {}),
     ("JL00000003 查一下预约", "list_reservations", {}),
+    ("JL00000003 预约的书哪天能到", "list_reservations", {}),  # a hold placed
+    ("JL00000003 我想预约周六的研讨间", None, {}),  # a space: DIET's
     # asking for a person in other words; not asking whether one must
     ("帮我找个管理员来看看", "request_human", {}),
     ("古籍是自己翻，还是要找馆员调", None, {}),
+    ("不弄了，还是找人工吧", "request_human", {}),
+    ("麻烦看下《三体》进了没有", "search_catalogue", {"title": "三体"}),  # no purchase asked
     # a district's library in other words; the branch named first
     ("今天鼓楼那边的区图书馆几点下班", None, {"branch": "鼓楼区图书馆"}),
     # cancelling a space or an event, not asking why one was cancelled
@@ -130,12 +134,15 @@ def test_signals_read_traditional_characters() -> None:
     # a cancellation needs cancelling words; asking why something was cancelled is none
     ("cancel_reservation", "边城 沈从文那本", "search_catalogue"),
     ("cancel_reservation", "边城那本不想看了", None),
+    ("cancel_booking", "那场诗会我来不了了", None),
     ("cancel_booking", "前年的讲座怎么都取消了", "ask_policy"),
+    ("cancel_booking", "帮我把明天的研讨间取消了", None),  # a request, not why
     # signing up in other words
     ("ask_events", "诗会那场替我留个名额", "sign_up_event"),
     # whether a book can be had, taken for one's own loans: a search
     ("list_loans", "围城还有得借没", "search_catalogue"),
     ("list_loans", "我的前半生 想借来看", "search_catalogue"),
+    ("list_loans", "我借来看的那本哪天到期", None),  # the reader's own loan
     ("list_loans", "我借的围城能借到几号", None),
     ("ask_policy", "我现在还欠多少钱", "ask_account"),
     # pictures alone: small talk, or asked to rephrase
@@ -157,6 +164,7 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("那建邺那个馆呢") == ["建邺区图书馆"]
     assert branches("江北那边周末开几点") == ["江北新区图书馆"]
     assert branches("江北那个地铁站") == []
+    assert branches("我住建邺那边，总馆远不远") == ["金陵图书馆"]  # where the reader lives
 
 
 @pytest.mark.parametrize(("diet", "text", "intent"), [

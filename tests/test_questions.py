@@ -34,6 +34,7 @@ from bot.channels.questions import split_questions
     ("坐几路车？线路图发我一份", ["坐几路车？", "线路图发我一份"]),
     # one more search after a question
     ("边城在架吗 顺便找找湘行散记", ["边城在架吗", "找找湘行散记"]),
+    ("边城在哪一层？再找也找不到", ["边城在哪一层？再找也找不到"]),  # no search asked
     ("周日开不开，把官网告诉我", ["周日开不开", "把官网告诉我"]),
     ("你好，麻烦跟我说一下，明天开门吗", ["你好，麻烦跟我说一下，明天开门吗"]),
     # the other alternative, as a sentence of its own after a question

@@ -34,6 +34,7 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "网借寄书的快递费谁出",  # 期 may be read ji, but 借寄 is no 借期
     "省馆在哪",  # 省 may be read xing, but it is no 新馆
     "分管领导是谁",  # a word of its own, not 分馆
+    "江宁官网是哪个",  # 官网 goes on as typed: no 江宁馆
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text

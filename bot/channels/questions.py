@@ -64,7 +64,7 @@ _ALTERNATIVE = re.compile(r"^\s*(还是|或者)")
 
 
 #: a clause that asks for one more search ("也找找…", "顺便搜一下…")
-_ONE_MORE_SEARCH = re.compile(r"^\s*(再|也|顺便)(帮我|给我|替我)?(查|找|搜)")
+_ONE_MORE_SEARCH = re.compile(r"^\s*(再|也|顺便)(帮我|给我|替我)?(查|找|搜)(?!.*(不到|没|过了))")
 
 
 def _asks(clause: str) -> bool:

@@ -100,7 +100,7 @@ YEAR_NAMED = re.compile(r"(?:19|20)\d\d\s*年")
 ASKS_WHEN = re.compile(r"什么时候|哪年|哪一年|何时")
 #: ... which a message asking more than a date to be confirmed holds ("2020年为什么闭馆")
 ASKS_MORE_THAN_WHEN = re.compile(r"为什么|怎么|几点|多少|多久|哪些|哪里|在哪|什么|啥|有没有|能不能|"
-                                 r"可以|几")
+                                 r"可以|几|真的")
 
 #: the published entries: version and key by entry id
 Published = dict[int, tuple[FaqVersion, str]]
