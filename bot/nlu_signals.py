@@ -35,7 +35,6 @@ import re
 from functools import cache
 from typing import Any
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -44,14 +43,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
+from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
-from bot.settings import PROJECT_ROOT
 
-BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)")
@@ -77,7 +75,7 @@ AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
-CANCELLING = {"cancel_reservation", "cancel_booking"}
+CANCEL_INTENTS = {"cancel_reservation", "cancel_booking"}
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
                    r"去不了|来不了|改天|改约|改到")
 #: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
@@ -112,7 +110,7 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
-SIGN_UP = re.compile(f"(我要|我想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})")
+ASKS_TO_SIGN_UP = re.compile(f"(我要|我想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|要钱|交钱|免费|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
@@ -146,25 +144,12 @@ NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真
 
 
 @cache
-def _branches() -> list[dict[str, Any]]:
-    return yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
-
-
-@cache
-def branch_aliases() -> list[tuple[str, str]]:
-    """(normalised alias, branch name)."""
-    pairs = {(normalise(alias), branch["name"])
-             for branch in _branches() for alias in [branch["name"], *branch.get("aliases", [])]}
-    return sorted(pairs)
-
-
-@cache
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
     图书馆 or 馆 names that district's library (a branch named "<district>区图书馆");
     so does "江北那边" (the library there, to a library's assistant)."""
     found = []
-    for branch in _branches():
+    for branch in branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
             name = district.group(1)
             # the bare form not where the reader lives or comes from ("我住江北那边")
@@ -251,7 +236,7 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
             and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
         return "search_catalogue"  # "围城借得到吗"
-    if intent in CANCELLING:
+    if intent in CANCEL_INTENTS:
         if not CANCEL.search(plain) and not DROPS.search(plain) and NAMES_A_BOOK.search(plain):
             return "search_catalogue"  # no cancelling words, a book: a title
         if WHY_CANCELLED.search(plain) and not ASKS_TO_CANCEL.search(plain):
@@ -267,7 +252,7 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
             and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
-    if intent in NOT_A_REQUEST and SIGN_UP.search(plain) and not ASKS.search(plain):
+    if intent in NOT_A_REQUEST and ASKS_TO_SIGN_UP.search(plain) and not ASKS.search(plain):
         return "sign_up_event"  # "我要报名数字资源使用培训"
     if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)
             and not CANCEL.search(plain) and not EVENT_RULE.search(plain)):

@@ -32,7 +32,7 @@ import yaml
 import zhconv
 from pypinyin import lazy_pinyin
 
-from bot.nlu_signals import branch_aliases
+from bot.branches import branch_aliases
 from bot.services.faq_retrieval import FUNCTION_CHARS, SYNONYMS_FILE
 from bot.services.search_text import DICTIONARY_DIR, dictionary_frequency, dictionary_spans
 from bot.settings import PROJECT_ROOT

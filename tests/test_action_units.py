@@ -46,6 +46,7 @@ from actions.holds import (
 )
 from actions.library import UNAVAILABLE_TEXT
 from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
+from actions.login import ValidateLoginForm
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import ActionLocation, ActionOpeningHours, follows_a_place_answer
@@ -797,3 +798,20 @@ def test_rule_questions_to_a_personal_action_get_the_faqs_candidates(
         dispatcher.utter_message(text="REQUEST"), [])[1])
     assert expected in run_action(action(), tracker_with(text, []))[0]
 
+
+
+def test_a_card_number_at_the_password_step_replaces_the_card() -> None:
+    def extracted(text: str, requested: str, card: str) -> dict[str, Any]:
+        tracker = Tracker(
+            sender_id="unit-test", slots={"requested_slot": requested, "card_number": card},
+            events=[], paused=False, followup_action=None, active_loop={},
+            latest_action_name=None, latest_message={"text": text, "entities": []})
+        return asyncio.run(ValidateLoginForm().extract_card_number(
+            CollectingDispatcher(), tracker, {}))
+
+    assert extracted("证号打错了，是 jl0000 0002", "verification", "JL00000042") == {
+        "card_number": "JL00000002"}
+    assert extracted("证号是JL00000042没错", "verification", "JL00000042") == {}  # the same
+    assert extracted("JL00000002", "card_number", None) == {}  # the card step's own mapping
+    assert extracted('/password_checked{"verification": "verified"}', "verification",
+                     "JL00000042") == {}

@@ -1,0 +1,28 @@
+"""The library's branches as readers name them (knowledge/library/branches.yml): read by
+the NLU signals and the spelling corrector, which must not import each other's heavy
+dependencies."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from bot.services.search_text import normalise
+from bot.settings import PROJECT_ROOT
+
+BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
+
+
+@cache
+def branches() -> list[dict[str, Any]]:
+    return yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
+
+
+@cache
+def branch_aliases() -> list[tuple[str, str]]:
+    """(normalised alias, branch name)."""
+    pairs = {(normalise(alias), branch["name"])
+             for branch in branches() for alias in [branch["name"], *branch.get("aliases", [])]}
+    return sorted(pairs)
