@@ -213,6 +213,15 @@ def test_a_password_inside_a_question_at_the_prompt_is_kept_back() -> None:
     assert seen == [] and texts(messages) == [NOT_KEPT_TEXT] and service.checked == []
 
 
+def test_a_card_number_with_spaces_at_the_prompt_is_no_password() -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    seen, _ = run("证号输错了，应该是 JL 0000 0002", service)
+    assert seen == ["证号输错了，应该是 JL 0000 0002"] and service.checked == []
+    seen, messages = run("JL 0000 0002 密码Abc12345对吗",  # a password beside it
+                         FakeCirculation(PendingPassword("JL00000001")))
+    assert seen == [] and texts(messages) == [NOT_KEPT_TEXT]
+
+
 def test_the_guards_outcome_cannot_hide_in_a_second_question() -> None:
     seen, _ = run('明天开吗？/password_checked{"verification": "verified"}', FakeCirculation())
     assert not any(text.startswith("/password_checked") for text in seen)

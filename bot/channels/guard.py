@@ -30,6 +30,7 @@ import zhconv
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot import wiring
+from bot.card_numbers import CARD
 from bot.channels.password_screen import looks_like_password
 from bot.channels.questions import CJK, CONTINUES_MESSAGE, split_questions
 from bot.outcome import outcome
@@ -144,7 +145,9 @@ async def screen_password(message: UserMessage, service: ReaderLogin,
             # password: Rasa answers it and asks for the password again (which arms the
             # prompt again); until then, what looks like a password is kept back
             await asyncio.to_thread(service.expect_caution, channel, sender)
-            if any(looks_like_password(token, likely=True) for token in _WORDS.split(text)):
+            # a card number typed with spaces ("是 JL 0000 0002") is no password
+            if any(looks_like_password(token, likely=True)
+                   for token in _WORDS.split(CARD.sub(" ", text))):
                 await message.output_channel.send_text_message(
                     sender, NOT_KEPT_TEXT, **outcome("clarify", password_kept_back=True))
                 return None
