@@ -14,6 +14,7 @@ import re
 
 import yaml
 
+from bot.branches import branches
 from bot.knowledge_cli import knowledge_files
 from bot.settings import PROJECT_ROOT
 
@@ -50,8 +51,7 @@ def policy_questions() -> list[str]:
 
 def branch_names() -> list[tuple[str, str]]:
     """(name or alias, canonical name) of every branch, longest first."""
-    branches = yaml.safe_load((PROJECT_ROOT / "knowledge/library/branches.yml").read_text("utf-8"))
-    pairs = [(alias, b["name"]) for b in branches for alias in [b["name"], *b.get("aliases", [])]]
+    pairs = [(alias, b["name"]) for b in branches() for alias in [b["name"], *b.get("aliases", [])]]
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 

@@ -200,9 +200,9 @@ def reserves_a_book(plain: str) -> bool:
     """Asks to reserve a book: reserve words, and nothing of the holds already placed
     ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
     space or an event."""
-    return (RESERVE.search(plain.replace("我的预约", "")) is not None
-            and not PLACED.search(plain) and not HOLD_RULE.search(plain)
-            and not LOOKS_AT.search(plain) and not BOOKED.search(plain))
+    return (RESERVE.search(plain) is not None and not PLACED.search(plain)
+            and not HOLD_RULE.search(plain) and not LOOKS_AT.search(plain)
+            and not BOOKED.search(plain))
 
 
 def book_intent(plain: str) -> str:
