@@ -31,7 +31,7 @@ _LUNAR_FESTIVALS = {"春节": (1, 1), "元宵": (1, 15), "正月十五": (1, 15)
                     "腊八": (12, 8)}
 #: ... and on a weekday of a month (month, weekday from Monday = 0, which one)
 _WEEKDAY_FESTIVALS = {"母亲节": (5, 6, 2), "父亲节": (6, 6, 3), "感恩节": (11, 3, 4)}
-_EVE = ("除夕", "大年三十")
+_EVE = ("除夕", "大年三十", "年三十")
 _NUMERALS = "一二三四五六七八九十"
 #: 大年初三, 正月初五 (not 初三 alone: a school year)
 _NEW_YEAR_DAY = re.compile(f"(?:大年|正月)初([{_NUMERALS}])")
@@ -39,6 +39,8 @@ _FESTIVAL = re.compile(
     "|".join(sorted([*_SOLAR_FESTIVALS, *_LUNAR_FESTIVALS, *_WEEKDAY_FESTIVALS, *_EVE],
                     key=len, reverse=True))
     .replace("五一", "五一(?![点号日路])").replace("六一", "六一(?![点号日路])")
+    # 年三十 as the eve, not an age or a day of a month ("今年三十岁", "2027年三十号")
+    .replace("|年三十", r"|(?<![今明去后前\d])年三十(?![岁号日多])")
     + "|" + _NEW_YEAR_DAY.pattern)
 #: any of the days above, as a pattern to find them by
 DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPOKEN_DAY.pattern,

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import chosen_position, previous
-from actions.faq_answers import QUESTION, say
+from actions.faq_answers import QUESTION, offer_menu, say
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values
@@ -58,9 +58,14 @@ class ActionDecline(LibraryAction):
                                      **outcome("cancelled"))
             return clear_hold_slots()
         if asks_something(text):  # read alone: "我考虑一下" is no question about the last one
-            answer = services().knowledge.answer(text)
+            # ... and to the end: a question gets the FAQ's answer or its candidates,
+            # never "好的" ("要买门票不，还是免费的")
+            answer = services().knowledge.answer(text, lenient=True)
             if answer.kind == "answer":
                 say(dispatcher, answer)
+                return []
+            if answer.kind == "suggest":
+                offer_menu(dispatcher, tracker, answer)
                 return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []

@@ -39,10 +39,10 @@ ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定
 #: asking whether something may be done for someone else or in a case that may arise
 #: ("家里人用我的证能借吗", "要是出差赶不回来可以吗"), or how ("怎么延期"): a rule even
 #: about one's own card or books ...
-ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|儿子|女儿|家人|家里人|老人|长辈|亲戚|别人|他人|老公|"
-                             r"老婆|爱人|爸|妈|朋友|同学|如果|万一|要是).*(可以|能不能|可不可以|"
-                             r"允许|行不行|"
-                             r"能[^吗么]{1,8}[吗么])|怎么(延长|延期|退)")
+ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|娃|宝宝|儿子|女儿|家人|家里人|老人|长辈|亲戚|别人|他人|"
+                             r"[他她]|老公|老婆|爱人|爸|妈|朋友|同学|如果|万一|要是).*(可以|能不能|"
+                             r"可不可以|允许|行不行|"
+                             r"能[^吗么]{1,8}(?:[吗么]|不\W*$))|怎么(延长|延期|退)")
 #: ... unless it asks for something to be done ("帮我看看能续吗") or about the account as
 #: it stands ("我的证现在还能用吗")
 ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我要|我想|现在|目前|还能|还可以")
@@ -159,9 +159,10 @@ def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question:
 
 
 def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
-                      question: str) -> bool:
-    """Gives the FAQ's answer if retrieval is confident; says whether it did."""
-    answer = answer_in_context(tracker, question)
+                      question: str, lenient: bool = False) -> bool:
+    """Gives the FAQ's answer if retrieval is confident; says whether it did. `lenient`:
+    see SqlKnowledge.answer."""
+    answer = answer_in_context(tracker, question, lenient)
     if answer.kind == "answer":
         say(dispatcher, answer)
     return answer.kind == "answer"

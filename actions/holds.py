@@ -59,14 +59,26 @@ def hold_text(hold: Hold) -> str:
     )
 
 
+#: the words that ask for the hold itself and say where to pick it up ("帮我约一下",
+#: "在…领"), and the spaces and commas between them
+HOLD_REQUEST_WORDS = re.compile(r"(帮我|给我|替我)?(预约|预定|约)(一下)?|[在到去上]?[取领拿]书?|"
+                                r"[\s，,。]")
+
+
 def choice_length(tracker: Tracker) -> int:
-    """The length of the reader's message less the branches it names: "就要第一本，到河西
-    分馆取" is as short a choice as "就要第一本"."""
-    named = sum(entity["end"] - entity["start"]
-                for entity in tracker.latest_message.get("entities", [])
-                if entity.get("entity") == "branch"
-                and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int))
-    return len(tracker.latest_message.get("text", "")) - named
+    """The length of the reader's message less the branches it names and the words that
+    ask for the hold: "就要第一本，到河西分馆取" and "第二本吧 帮我约一下 在总馆领" are as short
+    a choice as "就要第一本"."""
+    text = tracker.latest_message.get("text", "")
+    spans = sorted((entity["start"], entity["end"])
+                   for entity in tracker.latest_message.get("entities", [])
+                   if entity.get("entity") == "branch"
+                   and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int))
+    cut = len(text)
+    for start, end in reversed(spans):
+        if end <= cut:  # two extractors may have found one branch
+            text, cut = text[:start] + text[end:], start
+    return len(HOLD_REQUEST_WORDS.sub("", text))
 
 
 def result_chosen(tracker: Tracker) -> int | None:
@@ -190,6 +202,9 @@ class ActionPlaceReservation(FaqFirst):
     # not 给我 alone: "预约的书能给我留几天" asks a rule
     requests = re.compile(r"帮我|给我(约|预约|预定|订|借)|替我|我想|我要|预约一下|想借|借一本|就要|"
                           r"第.本|预约这")
+    # the hold's own verbs are no subject of a question ("能帮我预约一下…吗": the FAQ's
+    # entry on holds does not answer it)
+    own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)

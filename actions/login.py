@@ -15,9 +15,11 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.faq_answers import answer_if_certain
 from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
 from bot.card_numbers import card_in
 from bot.outcome import outcome
+from bot.question_words import ASKS
 from bot.services.interface import ServiceUnavailableError, Verification
 
 LOGIN_SLOTS = ("card_number", "verification")
@@ -93,6 +95,12 @@ class ValidateLoginForm(FormValidationAction):
         if value is None:  # cleared when verification starts: nothing typed yet
             return {"card_number": None}
         card = card_in(str(value))
+        text = tracker.latest_message.get("text", "")
+        if not card and ASKS.search(text) and answer_if_certain(
+                dispatcher, tracker, text, lenient=True):
+            # a question the NLU took for no question ("里面座位能充电不" read as booking a
+            # space): answered, then the card is asked for again
+            return {"card_number": None}
         if not card:
             dispatcher.utter_message(
                 text="读者证号的格式不对，请输入类似 JL00000001 的证号；输入“取消”可退出。"

@@ -52,7 +52,11 @@ from bot.services.search_text import ISBN_IN_TEXT, normalise
 
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
-                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)")
+                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|"
+                     # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定)
+                     r"(?:^|[,;。\s])约(?![会好定了过的])(?=[\u4e00-\u9fff《])")
+#: asking outright for a hold, even in a question's words ("能帮我预约一下《X》吗")
+ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)")
 #: a book the reader has on loan ("我借的《局外人》能再续吗"), and renewing it
 OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
@@ -63,6 +67,8 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带")
+#: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
+ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
 #: a hold already placed ("预约的书", "约了几本")
@@ -147,7 +153,8 @@ NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
     图书馆 or 馆 names that district's library (a branch named "<district>区图书馆");
-    so does "江北那边" (the library there, to a library's assistant)."""
+    so does "江北那边" (the library there, to a library's assistant), and "江宁的呢" after
+    an answer about another branch."""
     found = []
     for branch in branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
@@ -155,7 +162,7 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
             # the bare form not where the reader lives or comes from ("我住江北那边")
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
                                      f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
-                                     f"(?:那边|这边|那儿)"),
+                                     f"(?:那边|这边|那儿|的?呢)"),
                           branch["name"]))
     return found
 
@@ -193,7 +200,8 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
 
 
 def asks_after_a_hold(plain: str) -> bool:
-    return HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
+    return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
+            and ASKS_WHERE.search(plain) is None)
 
 
 def reserves_a_book(plain: str) -> bool:
@@ -233,6 +241,12 @@ def corrected(intent: str | None, text: str) -> str | None:
         return "list_reservations"
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
+    if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST \
+            and PLACED.search(plain) and LOOKS_AT.search(plain) and not HOLD_RULE.search(plain):
+        return "list_reservations"  # "帮孩子看下他预约的书"
+    if (intent not in {"place_reservation"} | CANCEL_INTENTS and ASKS_TO_RESERVE.search(plain)
+            and reserves_a_book(plain) and not CANCEL.search(plain)):
+        return "place_reservation"  # "能帮我预约一下…吗 我下班去河西分馆领"
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
             and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
         return "search_catalogue"  # "围城借得到吗"
@@ -257,8 +271,7 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)
             and not CANCEL.search(plain) and not EVENT_RULE.search(plain)):
         return "ask_events"  # "下一期讲坛讲啥": the coming events, not the series' entry
-    if (intent in NOT_A_REQUEST and reserves and not ASKS.search(plain)
-            and not BOOKED.search(plain)):
+    if intent in NOT_A_REQUEST and reserves_a_book(plain) and not ASKS.search(plain):
         return "place_reservation"  # "预定一下人间失格"
     return None
 

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.activities
 import actions.catalogue
+import actions.decline
 import actions.faq
 import actions.faq_answers
 import actions.holds
@@ -516,10 +517,16 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     tracker.latest_message["text"] = "第二本在金陵图书馆河西分馆有吗"
     assert result_chosen(tracker) is None  # a question about it
     assert result_chosen(conversation(("活着有吗", [searched]), ("里头一本都不对", []))) is None
+    # the words that ask for the hold are no part of the choice either
+    tracker = conversation(("活着有吗", [searched]), ("就第二本，替我预约，河西分馆取", []))
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
+                                           "start": 12, "end": 16}]
+    assert result_chosen(tracker) == 46
 
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("藏书量多少", True), ("退证流程", True), ("不用预约吗", True),
+    ("办证要押金不 押多少", True),  # a clause ending in 不 asks, before another one too
     ("不用了谢谢", False), ("不是不是", False), ("算了吧", False), ("我不要这本了", False),
     ("我考虑一下", False), ("以后再说", False),
     ("/deny", False),
@@ -684,6 +691,8 @@ def test_the_other_library_gets_the_faqs_entry_on_it(monkeypatch: pytest.MonkeyP
     ("万圣节开吗", datetime.date(2026, 11, 2), datetime.date(2027, 10, 31)),
     ("感恩节开吗", datetime.date(2026, 10, 28), datetime.date(2026, 11, 26)),
     ("母亲节那天呢", datetime.date(2026, 10, 28), datetime.date(2027, 5, 9)),
+    ("年三十下午还开吗", datetime.date(2026, 10, 28), datetime.date(2027, 2, 5)),
+    ("我今年三十岁能办证吗", datetime.date(2026, 10, 28), None),  # an age
     # no festival: a school year, a lunar date said otherwise, a street
     ("初三学生周末几点开", datetime.date(2026, 10, 28), None),
     ("五月初五开门吗", datetime.date(2026, 10, 28), None),
@@ -815,3 +824,62 @@ def test_a_card_number_at_the_password_step_replaces_the_card() -> None:
     assert extracted("JL00000002", "card_number", None) == {}  # the card step's own mapping
     assert extracted('/password_checked{"verification": "verified"}', "verification",
                      "JL00000042") == {}
+
+
+class _MenuOnlyKnowledge:
+    """An FAQ that is never sure: one candidate for anything asked."""
+
+    @staticmethod
+    def answer(question: str, lenient: bool = False) -> FaqAnswer:
+        return FaqAnswer(kind="suggest", suggestions=[(11, "进图书馆要收费吗？")])
+
+
+def test_a_question_read_as_a_no_gets_the_faqs_candidates(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class Services:
+        knowledge = _MenuOnlyKnowledge()
+        catalogue = type("Catalogue", (), {"search": staticmethod(
+            lambda query, limit=10: SearchResult(hits=[], total=0))})()
+
+    monkeypatch.setattr(actions.decline, "services", lambda: Services())
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionDecline().run(dispatcher, tracker_with("看展览要交钱不 还是不收费", []), {}))
+    assert [m["outcome"]["kind"] for m in dispatcher.messages if "outcome" in m] == ["faq_menu"]
+
+
+def test_a_question_at_the_card_step_is_answered_and_the_card_asked_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    sure = FaqAnswer(kind="answer", entry_id=3, key="facilities-015",
+                     question="馆里可以给手机电脑充电吗？", answer="以馆内实际情况为准。")
+
+    class Services:
+        knowledge = type("Knowledge", (), {"answer": staticmethod(
+            lambda question, lenient=False: sure if "充电" in question
+            else FaqAnswer(kind="none"))})()
+
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: Services())
+
+    def validated(text: str) -> tuple[dict[str, Any], list[str]]:
+        dispatcher = CollectingDispatcher()
+        result = ValidateLoginForm().validate_card_number(
+            text, dispatcher, tracker_with(text, []), {})
+        return result, [m.get("text") or "" for m in dispatcher.messages]
+
+    assert validated("顺便问下，自习室插座可以充电吗") == ({"card_number": None}, [sure.answer])
+    result, said = validated("我的证号忘了")  # no question the FAQ answers: the format
+    assert result == {"card_number": None} and "格式不对" in said[0]
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("我女儿用我的证能借绘本不", True), ("帮娃借书，他的证能在江宁馆用吗", True),
+    ("我的证能借几本", False),  # about one's own card: the account, unless a rule is asked
+])
+def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
+                                                                      rule: bool) -> None:
+    assert bool(actions.faq_answers.ASKS_IF_ALLOWED.search(text)) is rule
+
+
+def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
+    tracker = tracker_with("可以帮我预约一下平凡的世界吗", [])
+    assert "预约" not in ActionPlaceReservation().words_beyond_request(tracker)

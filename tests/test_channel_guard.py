@@ -106,7 +106,9 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
 
 
 @pytest.mark.parametrize("text", ["算了，不预约了", "我再想想，先取消吧", "那先不预约了", "不要了",
-                                  "取消吧，不订了", "不用了，改天再说", "停！别查了", "先不登了"])
+                                  "取消吧，不订了", "不用了，改天再说", "停！别查了", "先不登了",
+                                  # a reason given first
+                                  "临时要开会，这次先不预约了", "有点事，先不报名了"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)
@@ -115,7 +117,9 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["第二个不要了，取消掉", "算了，周末开门吗", "取消我的预约",
                                   "先取消我的预约", "不用预约了吗", "不用了吗", "停车场在哪",
-                                  "你再说一遍"])
+                                  "你再说一遍",
+                                  # a question or a choice before the giving up
+                                  "周六开门吗，算了先不约了", "第三本吧，另外两本不要了"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 

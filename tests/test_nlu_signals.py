@@ -32,6 +32,9 @@ from bot.services.search_text import isbn_in
     # ... or a hold, with the card to verify by; looking at the holds is the list
     ("证号JL00000003，想约白鹿原，到江北馆拿", "place_reservation", {"branch": "江北新区图书馆"}),
     ("JL00000003 帮我预约一本围城", "place_reservation", {}),
+    ("卡号JL00000002；约平凡的世界；鼓楼馆领书", "place_reservation",
+     {"branch": "鼓楼区图书馆"}),
+    ("JL00000002，约好了周六去，我的预约有哪些", "list_reservations", {}),
     ("JL00000003 查一下预约", "list_reservations", {}),
     ("JL00000003 预约的书哪天能到", "list_reservations", {}),  # a hold placed
     ("JL00000003 我想预约周六的研讨间", None, {}),  # a space: DIET's
@@ -145,6 +148,14 @@ def test_signals_read_traditional_characters() -> None:
     ("list_loans", "我借来看的那本哪天到期", None),  # the reader's own loan
     ("list_loans", "我借的围城能借到几号", None),
     ("ask_policy", "我现在还欠多少钱", "ask_account"),
+    # looking at holds already placed, for oneself or a child: the holds list
+    ("ask_policy", "帮女儿瞧瞧她预约的那几本", "list_reservations"),
+    ("nlu_fallback", "替我儿子查下他预约的书", "list_reservations"),
+    ("place_reservation", "帮我看一下我预约的书", "list_reservations"),
+    # a hold asked for in a question's words, whatever DIET made of the pickup words
+    ("ask_opening_hours", "可以帮我预约下围城吗 周末去江宁馆拿", "place_reservation"),
+    # ... but not where holds are picked up
+    ("ask_policy", "预约的书到馆后去哪儿领", None),
     # pictures alone: small talk, or asked to rephrase
     ("affirm", "👌", None),
     ("ask_opening_hours", "😅😅😅", "nlu_fallback"),
@@ -165,6 +176,9 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("江北那边周末开几点") == ["江北新区图书馆"]
     assert branches("江北那个地铁站") == []
     assert branches("我住建邺那边，总馆远不远") == ["金陵图书馆"]  # where the reader lives
+    assert branches("鼓楼的呢") == ["鼓楼区图书馆"]  # after an answer about another branch
+    assert branches("那建邺呢？") == ["建邺区图书馆"]
+    assert branches("我住江北的呢") == []
 
 
 @pytest.mark.parametrize(("diet", "text", "intent"), [
