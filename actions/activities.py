@@ -10,13 +10,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, item_at, previous, request_text
+from actions.context import (
+    SHORT_REPLY,
+    chosen_position,
+    is_follow_up,
+    item_at,
+    previous,
+    request_text,
+)
 from actions.dates import parse_day, parse_hour
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
 from actions.reader_text import latest_entity_values
+from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
 from bot.outcome import outcome
@@ -266,7 +274,17 @@ def the_one_booking_named(tracker: Tracker, reader: ReaderRef) -> int | None:
     return named[0] if len(named) == 1 else None
 
 
+def follows_an_events_answer(tracker: Tracker) -> bool:
+    """"那江宁馆的呢", "江北馆那边的呢" after the list of events: that branch's events (not
+    its hours or its address)."""
+    text = tracker.latest_message.get("text", "")
+    return (is_follow_up(text) and previous(tracker, "events") is not None
+            and bool(latest_entity_values(tracker, "branch"))
+            and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
+
+
 LibraryAction.answers_choice += [
+    (follows_an_events_answer, ActionListEvents),
     (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent),
     (lambda tracker: slot_chosen(tracker) is not None, ActionBookSpace),
 ]

@@ -217,16 +217,19 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
     tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
-    of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole)."""
+    of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
+    only its author ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界 is in it)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
+    by_author = bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     text = tracker.latest_message.get("text", "")
-    if tagged and not exact:
-        whole = held_title(text)
+    if (tagged and not exact) or by_author:
+        whole = held_title(text) if tagged else None
         named = {main_title(hit.title) for hit in result.hits + (whole[1].hits if whole else [])
-                 if title_key(query) in title_key(hit.title)
+                 if (by_author or title_key(query) in title_key(hit.title))
+                 and len(title_key(main_title(hit.title))) >= MIN_TITLE_KEY
                  and title_key(main_title(hit.title)) in title_key(text)}
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
             title = named.pop()

@@ -25,7 +25,7 @@ SHORT_REPLY = 12
 ORDINALS = {"一": 0, "1": 0, "二": 1, "2": 1, "两": 1, "三": 2, "3": 2, "四": 3, "4": 3,
             "五": 4, "5": 4}
 ORDINAL = re.compile(
-    r"第\s*([一二两三四五12345])(?![\d一二三四五六七八九十])\s*(本|个|条|种|场|项)")
+    r"第\s*([一二两三四五12345])(?![\d一二三四五六七八九十])\s*(?:的那?|那)?\s*(本|个|条|种|场|项)")
 
 
 def previous_outcomes(tracker: Tracker) -> list[dict[str, Any]]:
@@ -73,9 +73,9 @@ def is_follow_up(text: str) -> bool:
 
 
 #: the ends of a list ("最早的那个", "最前面那本", "头一本"; "最后一个", "最晚的")
-FIRST_OF_LIST = re.compile(r"最(早|前面?|先)(的|那|一)*[个本场条项]?|"
+FIRST_OF_LIST = re.compile(r"最(早|靠?前面?|先)(的|那|一)*[个本场条项]?|"
                            r"(?<![里外上前后来回抬镜码开])头一?[个本场](?![月天年周])")
-LAST_OF_LIST = re.compile(r"最(后|晚|末)(的|那|一)*[个本场条项]?")
+LAST_OF_LIST = re.compile(r"最(靠?后面?|晚|末)(的|那|一)*[个本场条项]?")
 
 
 def chosen_position(text: str) -> int | None:

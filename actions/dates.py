@@ -12,11 +12,14 @@ from lunardate import LunarDate
 
 _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 #: ... as said with a part of the day, not inside another word (清明晚上, 聪明儿童, 说明早)
-_SPOKEN = {"今儿": 0, "今早": 0, "今晚": 0, "明儿": 1, "明早": 1, "明晚": 1}
+_SPOKEN = {"今儿": 0, "今早": 0, "今晚": 0, "明儿": 1, "明早": 1, "明晚": 1, "后儿个": 2}
 _SPOKEN_DAY = re.compile(f"(?<![清聪光开黎说证表文简声])({'|'.join(_SPOKEN)})")
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
-_MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]?")
+#: 12月3号, 2027年1月5日, 十一月三十号 (a day in characters only with 日 or 号)
+_MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
+                        r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
+                        r"[日号]?")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 #: 下个月1号, 这个月二十号
 _MONTH_AHEAD = re.compile(r"(下|这|本)个?月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
@@ -74,12 +77,13 @@ def parse_day(text: str, today: date) -> date | None:
             today.year + today.month // 12, today.month % 12 + 1)
         return _safe_date(year, month, _number(day))
     if match := _MONTH_DAY.search(text):
-        year, month, day = match.groups()
+        year, month_named, day_named = match.groups()
+        month, day = _number(month_named), _number(day_named)
         if year:
-            return _safe_date(int(year), int(month), int(day))
-        candidate = _safe_date(today.year, int(month), int(day))
+            return _safe_date(int(year), month, day)
+        candidate = _safe_date(today.year, month, day)
         if candidate and candidate < today:
-            candidate = _safe_date(today.year + 1, int(month), int(day))
+            candidate = _safe_date(today.year + 1, month, day)
         return candidate
     if match := _WEEK_PATTERN.search(text):
         prefix, weekday = match.groups()

@@ -30,7 +30,14 @@ from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.outcome import outcome
 from bot.services.catalogue_ranking import main_title
-from bot.services.interface import BranchInfo, Hold, HoldOutcome, HoldResult, TitleHit
+from bot.services.interface import (
+    BranchInfo,
+    Hold,
+    HoldOutcome,
+    HoldResult,
+    SearchResult,
+    TitleHit,
+)
 from bot.services.search_text import normalise, title_key
 
 CHOICES = 5
@@ -141,6 +148,21 @@ def hold_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
+#: where one clause of a request ends and the next begins
+CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\s]+")
+
+
+def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
+    """When a long request finds nothing as a whole ("许三观卖血记想约一本，我上班在鼓楼，
+    下了班过去取"), the first of its clauses that finds books on its own."""
+    clauses = [clause for clause in CLAUSE_BREAK.split(query) if clause]
+    for clause in clauses if len(clauses) > 1 else []:
+        found = services().catalogue.search(clause, limit=CHOICES)
+        if found.hits and not found.near:
+            return clause, found
+    return query, result
+
+
 def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit | None:
     """The title to hold: from a button, a result of the previous answer, or by searching
     what the reader said. None when there is none yet (the reader has been told, or
@@ -169,6 +191,8 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         )
         return None
     query, result = searched(tracker, query, CHOICES)
+    if not result.hits and not named:
+        query, result = clause_found(query, result)
     if not result.hits and not named and answer_if_certain(
             dispatcher, tracker, tracker.latest_message.get("text", "")):
         return None  # "能帮我预约一下进馆吗": not a book, a question the FAQ answers

@@ -42,7 +42,15 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.booking_words import BOOKED, CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
+from bot.booking_words import (
+    BOOKED,
+    CAN_BOOK,
+    EVENT_WORDS,
+    SIGNS_UP,
+    SIGNS_UP_FOR_SOMEONE,
+    SPACE_WORDS,
+    UPCOMING,
+)
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
@@ -52,7 +60,7 @@ from bot.services.search_text import ISBN_IN_TEXT, normalise
 
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
-                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|"
+                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
                      # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定)
                      r"(?:^|[,;。\s])约(?![会好定了过的])(?=[\u4e00-\u9fff《])")
 #: asking outright for a hold, even in a question's words ("能帮我预约一下《X》吗")
@@ -98,6 +106,12 @@ OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|�
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
                          r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(现在|目前)?(还)?欠|"
                          r"我名下|我账上")
+#: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
+LOANS_DUE = re.compile(r"借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
+#: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
+_CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
+CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
+                     f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
 #: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
 HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
                     r"必要|可能")
@@ -116,14 +130,17 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
-ASKS_TO_SIGN_UP = re.compile(f"(我要|我想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})")
+ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<!不)想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
+                             f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|要钱|交钱|免费|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
-BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品)"
+BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写过(哪些|什么|啥)?)"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
 #: ... but not "我的书", "谁写的", "图书馆的书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
+#: DIET's intents for the reader's own lists, which "X写过什么书" is not
+ACCOUNT_LISTS = {"list_loans", "list_reservations"}
 
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
@@ -241,6 +258,11 @@ def corrected(intent: str | None, text: str) -> str | None:
         return "list_reservations"
     if intent == "place_reservation" and not reserves:
         return "search_catalogue"
+    if intent not in {"list_loans", "renew_loan"} and LOANS_DUE.search(plain) \
+            and not HOW_TO.search(plain):
+        return "list_loans"
+    if intent == "request_research_help" and CONTACT.search(plain):
+        return "ask_policy"
     if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST \
             and PLACED.search(plain) and LOOKS_AT.search(plain) and not HOLD_RULE.search(plain):
         return "list_reservations"  # "帮孩子看下他预约的书"
@@ -250,6 +272,10 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
             and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
         return "search_catalogue"  # "围城借得到吗"
+    if intent in {"search_catalogue", "place_reservation"} and CANCEL.search(plain) \
+            and not WHY_CANCELLED.search(plain) and not ASKS.search(plain) \
+            and not ASKS_TO_RESERVE.search(plain):
+        return "cancel_reservation"  # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
     if intent in CANCEL_INTENTS:
         if not CANCEL.search(plain) and not DROPS.search(plain) and NAMES_A_BOOK.search(plain):
             return "search_catalogue"  # no cancelling words, a book: a title
@@ -260,7 +286,7 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
             and not HOW_TO.search(plain):
         return next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), None)
-    if (intent in NOT_A_REQUEST | SMALL_TALK and (works := BY_AUTHOR.match(plain))
+    if (intent in NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS and (works := BY_AUTHOR.match(plain))
             and not NOT_AN_AUTHOR.search(works.group("name"))):
         return "search_catalogue"
     if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
@@ -280,6 +306,9 @@ def corrected(intent: str | None, text: str) -> str | None:
 #: or only what its pictures say (👍 agrees, 🙏 thanks)
 WORD = re.compile(r"[^\W_]")
 PICTURE = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+#: a run of keys hit at random ("asdfjkl;;'[["): letters among the keys next to them, no
+#: space — nothing to answer but "say again"
+KEYBOARD_MASH = re.compile(r"^(?=.*[a-z])(?=(?:.*[;'\[\]\\`]){2})[a-z;'\[\]\\`,./]+$")
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -297,7 +326,7 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = book_intent(plain)  # "第三部呢": that volume of the previous search
     if OWN_REQUEST.search(plain):
         intent = None
-    if not WORD.search(plain) and not PICTURE.search(text):
+    if (not WORD.search(plain) and not PICTURE.search(text)) or KEYBOARD_MASH.match(plain):
         intent = "nlu_fallback"  # punctuation alone ("？？？", "。。。"): say what?
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):

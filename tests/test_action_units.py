@@ -33,8 +33,8 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
 )
-from actions.context import previous_outcomes
-from actions.dates import day_named, festival_day, parse_hour
+from actions.context import chosen_position, previous_outcomes
+from actions.dates import day_named, festival_day, parse_day, parse_hour
 from actions.decline import ActionDecline, asks_something, holds_back
 from actions.faq import ActionRephrase
 from actions.faq_answers import FaqFirst
@@ -883,3 +883,45 @@ def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
 def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     tracker = tracker_with("可以帮我预约一下平凡的世界吗", [])
     assert "预约" not in ActionPlaceReservation().words_beyond_request(tracker)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("十二月二十号开门吗", datetime.date(2026, 12, 20)),
+    ("一月五日呢", datetime.date(2027, 1, 5)),
+    ("后儿个开到几点", datetime.date(2026, 10, 30)),
+    ("三月份有活动吗", None),  # a month, no day
+])
+def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
+    assert parse_day(text, datetime.date(2026, 10, 28)) == day
+
+
+@pytest.mark.parametrize(("text", "position"), [
+    ("排第三的那本", 2), ("要最靠后那场", -1), ("最靠前那个吧", 0),
+])
+def test_positions_in_other_words(text: str, position: int) -> None:
+    assert chosen_position(text) == position
+
+
+def test_another_branch_after_the_events_is_that_branchs_events() -> None:
+    listed = {"kind": "events", "titles": ["阅美四季·冬日诗会"], "event_ids": [1]}
+    tracker = conversation(("最近有什么活动", [listed]), ("那江宁馆呢", []))
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江宁区图书馆"}]
+    assert actions.activities.follows_an_events_answer(tracker)
+    tracker.latest_message["text"] = "那江宁馆几点关门呢"
+    assert not actions.activities.follows_an_events_answer(tracker)  # its hours
+
+
+def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    hit = TitleHit(bib_id=7, title="许三观卖血记", author="余华", publisher="", year=None,
+                   isbn=None, call_number="", availability=[])
+
+    class Services:
+        catalogue = type("Catalogue", (), {"search": staticmethod(
+            lambda query, limit=10: SearchResult(hits=[hit], total=1)
+            if query == "许三观卖血记想约一本" else SearchResult(hits=[], total=0))})()
+
+    monkeypatch.setattr(actions.holds, "services", lambda: Services())
+    query, result = actions.holds.clause_found("许三观卖血记想约一本，我上班在鼓楼，下了班过去取",
+                                               SearchResult(hits=[], total=0))
+    assert (query, result.hits) == ("许三观卖血记想约一本", [hit])

@@ -133,6 +133,12 @@ def test_a_year_to_confirm_gets_the_entry_that_says_when(knowledge: SqlKnowledge
     assert knowledge.answer("2020年为什么闭馆").key == "hours-008"
 
 
+def test_a_question_is_answered_without_the_remark_after_it(knowledge: SqlKnowledge) -> None:
+    """When the whole message finds nothing, its first sentence that ends in a question
+    mark is the question ("…？我明明按时还了")."""
+    assert knowledge.answer("借书证怎么被冻结了？我明明每次都按时还").key == "reader_card-017"
+
+
 def test_knowledge_files_follow_the_rules(knowledge: SqlKnowledge) -> None:
     rows = knowledge.export_rows()
     assert len(rows) >= 150

@@ -159,6 +159,19 @@ def test_signals_read_traditional_characters() -> None:
     # pictures alone: small talk, or asked to rephrase
     ("affirm", "👌", None),
     ("ask_opening_hours", "😅😅😅", "nlu_fallback"),
+    # an author's works, whatever DIET made of 哪些书
+    ("list_loans", "毕飞宇写过什么书", "search_catalogue"),
+    ("list_loans", "我写过什么书", None),
+    # when one's loans are due, or how to reach the library, is no research request
+    ("request_research_help", "帮我瞅瞅借的几本什么时候到期", "list_loans"),
+    ("request_research_help", "你们有邮箱吗 想寄份材料", "ask_policy"),
+    ("request_research_help", "找一本老电话簿的影印本", None),
+    # a book named with cancelling words: its hold, cancelled
+    ("search_catalogue", "平凡的世界不想要了，帮我撤销", "cancel_reservation"),
+    ("search_catalogue", "平凡的世界的预约能取消吗", "place_reservation"),  # asks: not this rule
+    # a sign-up for someone else
+    ("ask_events", "替娃报周日那场故事会", "sign_up_event"),
+    ("ask_events", "我不想报名了", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -211,6 +224,11 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
 def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
                                                   intent: str | None) -> None:
     assert about_a_visit(diet, text) == intent
+
+
+def test_keys_hit_at_random_are_asked_again() -> None:
+    assert signals("sdfghj;'[]")[0] == "nlu_fallback"
+    assert signals("don't")[0] is None and signals("www.jllib.cn")[0] is None
 
 
 def test_only_a_real_isbn_is_an_isbn() -> None:

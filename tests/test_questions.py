@@ -17,6 +17,9 @@ from bot.channels.questions import split_questions
     ("我想借书，怎么办证", ["我想借书，怎么办证"]),
     ("有《你好，旧时光》吗", ["有《你好，旧时光》吗"]),
     ("谢谢你！再见", ["谢谢你！再见"]),
+    # the hours of what was asked open: the same question
+    ("周六江宁馆开不开 几点到几点", ["周六江宁馆开不开 几点到几点"]),
+    ("办证收费吗 几点到几点", ["办证收费吗", "几点到几点"]),
     # questions by 多大 / a clause ending in 不 or 没
     ("少儿馆哪年建的，面积多大", ["少儿馆哪年建的", "面积多大"]),
     ("预约的书到了没，周日开门不", ["预约的书到了没", "周日开门不"]),

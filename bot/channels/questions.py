@@ -91,9 +91,15 @@ def _requests(clause: str) -> bool:
         and len(CJK.findall(clause)) >= 2
 
 
+#: the hours of what the clause before asks is open ("周日建邺馆开不开 几点到几点"): the
+#: same question, not one of its own
+_SAME_HOURS = re.compile(r"^\s*从?几点(到|至|开到|关到)?几点[吗呢啊？?。]*\s*$")
+_OPENS = re.compile(r"开|营业|关门")
+
+
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
-    if not _asks(later):
+    if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)):
         return False
     if _asks(earlier):
         return bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later))

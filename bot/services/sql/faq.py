@@ -96,6 +96,10 @@ ASKS_WHAT_IT_IS = re.compile(r"是什么|什么是|什么意思|啥意思|是啥
                              r"是个什么|是什么样|指的是|指的啥|指什么")
 DEFINES = re.compile(r"^什么是|是什么[?？]?$|什么意思[?？]?$")
 #: a year a message names ("1985年"), and the entries' questions that ask when
+#: a message's first sentence when it ends in a question mark, and how long a remark
+#: after it may be
+QUESTION_SENTENCE = re.compile(r"^\s*[^？?]{2,}[？?]")
+REMARK = 8
 YEAR_NAMED = re.compile(r"(?:19|20)\d\d\s*年")
 ASKS_WHEN = re.compile(r"什么时候|哪年|哪一年|何时")
 #: ... which a message asking more than a date to be confirmed holds ("2020年为什么闭馆")
@@ -180,6 +184,11 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
             chosen = [r for r in ranked if r.entry_id == when]
             return self._answer_with_related(
                 chosen + [r for r in ranked if r.entry_id != when], published, SUGGEST_SCORE)
+        if decided.kind == "none" and (asked := QUESTION_SENTENCE.match(question)) \
+                and 0 < cjk_length(question[asked.end():]) <= REMARK:
+            # "证怎么被冻结了？我每次都按时还": the question, without the remark after it (not
+            # without a story that tells what it is about)
+            return self.answer(asked.group(), lenient)
         if lenient and decided.kind == "none" and ranked \
                 and ranked[0].score >= WEAK_AGREEING_SCORE \
                 and index.literal_leader(question) == ranked[0].entry_id:
