@@ -59,7 +59,7 @@ class ActionDecline(LibraryAction):
             return clear_hold_slots()
         if asks_something(text):  # read alone: "我考虑一下" is no question about the last one
             # ... and to the end: a question gets the FAQ's answer or its candidates,
-            # never "好的" ("要买门票不，还是免费的")
+            # never "好的" ("看展要钱不，免不免费")
             answer = services().knowledge.answer(text, lenient=True)
             if answer.kind == "answer":
                 say(dispatcher, answer)

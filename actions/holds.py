@@ -226,7 +226,7 @@ class ActionPlaceReservation(FaqFirst):
     # not 给我 alone: "预约的书能给我留几天" asks a rule
     requests = re.compile(r"帮我|给我(约|预约|预定|订|借)|替我|我想|我要|预约一下|想借|借一本|就要|"
                           r"第.本|预约这")
-    # the hold's own verbs are no subject of a question ("能帮我预约一下…吗": the FAQ's
+    # the hold's own verbs are no subject of a question ("可以帮我预约下…吗": the FAQ's
     # entry on holds does not answer it)
     own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约")
 

@@ -98,7 +98,7 @@ class ValidateLoginForm(FormValidationAction):
         text = tracker.latest_message.get("text", "")
         if not card and ASKS.search(text) and answer_if_certain(
                 dispatcher, tracker, text, lenient=True):
-            # a question the NLU took for no question ("里面座位能充电不" read as booking a
+            # a question the NLU took for no question ("自习室插座可以充电吗" read as booking a
             # space): answered, then the card is asked for again
             return {"card_number": None}
         if not card:

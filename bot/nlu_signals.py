@@ -63,7 +63,7 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
                      # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定)
                      r"(?:^|[,;。\s])约(?![会好定了过的])(?=[\u4e00-\u9fff《])")
-#: asking outright for a hold, even in a question's words ("能帮我预约一下《X》吗")
+#: asking outright for a hold, even in a question's words ("可否帮我预约《X》")
 ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)")
 #: a book the reader has on loan ("我借的《局外人》能再续吗"), and renewing it
 OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着")
@@ -265,10 +265,10 @@ def corrected(intent: str | None, text: str) -> str | None:
         return "ask_policy"
     if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST \
             and PLACED.search(plain) and LOOKS_AT.search(plain) and not HOLD_RULE.search(plain):
-        return "list_reservations"  # "帮孩子看下他预约的书"
+        return "list_reservations"  # "替儿子查查他约了哪些书"
     if (intent not in {"place_reservation"} | CANCEL_INTENTS and ASKS_TO_RESERVE.search(plain)
             and reserves_a_book(plain) and not CANCEL.search(plain)):
-        return "place_reservation"  # "能帮我预约一下…吗 我下班去河西分馆领"
+        return "place_reservation"  # "可以帮我预约下…吗，周末去江宁馆拿"
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
             and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
         return "search_catalogue"  # "围城借得到吗"

@@ -872,7 +872,7 @@ def test_a_question_at_the_card_step_is_answered_and_the_card_asked_again(
 
 
 @pytest.mark.parametrize(("text", "rule"), [
-    ("我女儿用我的证能借绘本不", True), ("帮娃借书，他的证能在江宁馆用吗", True),
+    ("我女儿拿我的卡能借绘本不", True), ("帮娃借书，他的证能在江宁馆用吗", True),
     ("我的证能借几本", False),  # about one's own card: the account, unless a rule is asked
 ])
 def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
@@ -881,7 +881,7 @@ def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
 
 
 def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
-    tracker = tracker_with("可以帮我预约一下平凡的世界吗", [])
+    tracker = tracker_with("可否帮我预约平凡的世界", [])
     assert "预约" not in ActionPlaceReservation().words_beyond_request(tracker)
 
 

@@ -150,7 +150,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我现在还欠多少钱", "ask_account"),
     # looking at holds already placed, for oneself or a child: the holds list
     ("ask_policy", "帮女儿瞧瞧她预约的那几本", "list_reservations"),
-    ("nlu_fallback", "替我儿子查下他预约的书", "list_reservations"),
+    ("nlu_fallback", "替我儿子查查他约了哪些书", "list_reservations"),
     ("place_reservation", "帮我看一下我预约的书", "list_reservations"),
     # a hold asked for in a question's words, whatever DIET made of the pickup words
     ("ask_opening_hours", "可以帮我预约下围城吗 周末去江宁馆拿", "place_reservation"),

@@ -127,7 +127,7 @@ def clean_text(text: str | None) -> str:
 
 def gives_up(text: str) -> bool:
     """Whether the message only abandons the current step (in 繁體 too), or gives a
-    reason first ("孩子在闹，今天先不报了"): a last clause that gives up, after clauses
+    reason first ("临时要开会，这次先不预约了"): a last clause that gives up, after clauses
     that neither ask nor choose anything."""
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
     *reasons, last = CLAUSES.split(plain.rstrip("，。！!,.~… "))
