@@ -101,6 +101,10 @@ SET_HEADINGS = (
     "book's hold, why-questions after a refused card, loans due and contact words taken "
     "for research, signing someone else up, 十二月二十号, events of another branch), so "
     "the figures below are no longer untuned)",
+    "Eighth set (tests/data/reader_eval_eighth/; written on 2026-12-04 by two helpers who "
+    "saw neither the training data, the code nor the other sets' messages, while the "
+    "seventh set's fixes were made, and committed before its first score: untuned, its "
+    "failures have not been read for fixes)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
