@@ -18,7 +18,7 @@ from actions.dates import (
     parse_day,
     parse_hour,
 )
-from actions.faq_answers import FaqFirst, answer_or_menu
+from actions.faq_answers import PREMISE, FaqFirst, answer_or_menu
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
@@ -148,8 +148,15 @@ class ActionLocation(FaqFirst):
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        if switched_topic(tracker, PLACE_WORDS, "location", "hours"):
+        text = tracker.latest_message.get("text", "")
+        asks_a_place = bool(self.requests.search(text) or PLACE_WORDS.search(text))
+        if switched_topic(tracker, PLACE_WORDS, "location", "hours") or (
+                parse_day(text, clock.today()) and not asks_a_place):
+            # "江宁馆周一上午方便进去看书不": a day and no place words ask about the visit
             return ActionOpeningHours().request(dispatcher, tracker)
+        if PREMISE.search(text) and not asks_a_place and answer_or_menu(
+                dispatcher, tracker, text, lenient=True):
+            return []  # "金图是民营的吧" names the library, and asks nothing of its place
         for branch in requested_branches(dispatcher, tracker):
             lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
             if branch.phone:

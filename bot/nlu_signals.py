@@ -99,11 +99,12 @@ WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
 ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
-PERSON = re.compile(r"真人|人工|活人|找.{0,2}(馆员|工作人员|管理员)")
+PERSON = re.compile(r"真人|人工|活人|[找叫请].{0,2}(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
+                         r"我在.{1,3}欠(钱|费|款)|"
                          r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(现在|目前)?(还)?欠|"
                          r"我名下|我账上")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
@@ -139,6 +140,8 @@ BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写�
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
 #: ... but not "我的书", "谁写的", "图书馆的书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
+#: where one clause of a message ends (on normalised text)
+CLAUSE = re.compile(r"[,.;!?~。\s]+")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = {"list_loans", "list_reservations"}
 
@@ -292,8 +295,9 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
             and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
-    if intent in NOT_A_REQUEST and ASKS_TO_SIGN_UP.search(plain) and not ASKS.search(plain):
-        return "sign_up_event"  # "我要报名数字资源使用培训"
+    last = CLAUSE.split(plain.rstrip(",.;!?~ 。"))[-1]
+    if intent in NOT_A_REQUEST and ASKS_TO_SIGN_UP.search(last) and not ASKS.search(last):
+        return "sign_up_event"  # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)
             and not CANCEL.search(plain) and not EVENT_RULE.search(plain)):
         return "ask_events"  # "下一期讲坛讲啥": the coming events, not the series' entry

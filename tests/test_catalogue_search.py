@@ -71,6 +71,13 @@ def test_a_title_the_library_lacks_gets_no_confident_answer(catalogue: Catalogue
     assert result.near or not result.hits
 
 
+def test_words_found_only_in_a_summary_are_no_title_the_library_holds(
+        catalogue: Catalogue) -> None:
+    """"群雄逐鹿" is in the summary of 三国演义, not a book of that name: offered as near."""
+    result = catalogue.search("群雄逐鹿")
+    assert result.near and result.hits[0].title.startswith("三国演义")
+
+
 def test_a_long_message_is_cut_to_a_query() -> None:
     assert len(understand("我想找" + "书" * 500).phrase) <= MAX_PHRASE
 

@@ -172,6 +172,8 @@ def test_signals_read_traditional_characters() -> None:
     # a sign-up for someone else
     ("ask_events", "替娃报周日那场故事会", "sign_up_event"),
     ("ask_events", "我不想报名了", None),
+    ("ask_events", "周日的故事会还剩位置吗，替我报上", "sign_up_event"),  # the last clause
+    ("ask_policy", "我在图书馆欠费吗", "ask_account"),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -224,6 +226,10 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
 def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
                                                   intent: str | None) -> None:
     assert about_a_visit(diet, text) == intent
+
+
+def test_calling_for_a_librarian_is_a_handoff() -> None:
+    assert signals("卡被停了，请个工作人员来看看")[0] == "request_human"
 
 
 def test_keys_hit_at_random_are_asked_again() -> None:

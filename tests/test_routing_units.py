@@ -9,6 +9,7 @@ from datetime import date, time
 from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 import actions.activities
 import actions.catalogue
@@ -200,3 +201,14 @@ def test_a_menu_holding_the_other_librarys_entry_gives_that_entry(
     use_services(monkeypatch, knowledge=Knowledge(), catalogue=Catalogue())
     reply = run_action(ActionAnswerPolicy(), tracker_with("南图的读者证能在你们这借书吗", []))[0]
     assert reply == "两家不同的图书馆。"
+
+
+def test_a_day_and_no_place_words_ask_about_the_visit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"江宁馆周一上午方便进去看书不", taken for a place question: that day's hours."""
+    monkeypatch.setattr(ActionOpeningHours, "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="HOURS"), [])[1])
+    asked = tracker_with("江宁馆周一上午方便进去看书不",
+                         [{"entity": "branch", "value": "江宁区图书馆"}])
+    dispatcher = CollectingDispatcher()
+    ActionLocation().request(dispatcher, asked)
+    assert [m["text"] for m in dispatcher.messages] == ["HOURS"]

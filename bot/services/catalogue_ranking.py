@@ -113,6 +113,14 @@ def relevance(query: CatalogueQuery, candidate: Candidate) -> tuple[Relevance, f
     return best, coverage
 
 
+def only_described(query: CatalogueQuery, candidate: Candidate) -> bool:
+    """Whether the reader's words are in the book's summary alone, not in its title,
+    author or subjects ("罪与罚" in the summary of a crime novel): no book of that name,
+    offered as near, not as what the reader asked for."""
+    named = normalise(" ".join((candidate.title, candidate.author, candidate.subjects)))
+    return bool(query.words) and not any(word in named for word in query.words)
+
+
 def ranked(query: CatalogueQuery, candidates: list[Candidate],
            keep_all: bool) -> list[tuple[Relevance, Candidate]]:
     """The candidates, best first (the index's order breaks remaining ties); without

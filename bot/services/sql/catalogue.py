@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import BibRecord, Branch, Item
 from bot.services.catalogue_query import CatalogueQuery, understand
-from bot.services.catalogue_ranking import AUTHOR, NEAR_MATCH, Candidate, Relevance, ranked
+from bot.services.catalogue_ranking import (
+    AUTHOR,
+    NEAR_MATCH,
+    ON_TOPIC,
+    Candidate,
+    Relevance,
+    only_described,
+    ranked,
+)
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, near_keys
 from bot.services.sql.session import SqlStore
@@ -91,7 +99,9 @@ class SqlCatalogue:
             if ids:
                 window = ranked(understood, self._candidates(session, ids, records),
                                 keep_all=True)
-                near = window[0][0].tier == NEAR_MATCH
+                best, first = window[0]
+                near = best.tier == NEAR_MATCH or (
+                    best.tier == ON_TOPIC and only_described(understood, first))
             else:
                 window = self._nearest(session, understood, records)
                 total = len(window)
