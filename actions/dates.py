@@ -21,6 +21,9 @@ _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五�
                         r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
                         r"[日号]?")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+#: 12.10 as a day when the words after say so ("12.10那天"; not 12.5元)
+_DOTTED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.])"
+                     r"(?=\s*(?:那天|这天|当天|那日|号|日))")
 #: 下个月1号, 这个月二十号
 _MONTH_AHEAD = re.compile(r"(下|这|本)个?月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 #: festivals on a fixed day of the solar calendar (month, day)
@@ -49,7 +52,7 @@ _FESTIVAL = re.compile(
 DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPOKEN_DAY.pattern,
                                  _FESTIVAL.pattern,
                                  _WEEK_PATTERN.pattern, _MONTH_AHEAD.pattern, _MONTH_DAY.pattern,
-                                 _ISO.pattern]))
+                                 _ISO.pattern, _DOTTED.pattern]))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -85,6 +88,8 @@ def parse_day(text: str, today: date) -> date | None:
         if candidate and candidate < today:
             candidate = _safe_date(today.year + 1, month, day)
         return candidate
+    if match := _DOTTED.search(text):
+        return parse_day(f"{int(match.group(1))}月{int(match.group(2))}日", today)
     if match := _WEEK_PATTERN.search(text):
         prefix, weekday = match.groups()
         monday = today - timedelta(days=today.weekday())

@@ -890,6 +890,7 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     ("一月五日呢", datetime.date(2027, 1, 5)),
     ("后儿个开到几点", datetime.date(2026, 10, 30)),
     ("三月份有活动吗", None),  # a month, no day
+    ("11.3号开吗", datetime.date(2026, 11, 3)), ("复印0.5元一页", None),
 ])
 def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
     assert parse_day(text, datetime.date(2026, 10, 28)) == day

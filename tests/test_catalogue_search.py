@@ -43,7 +43,7 @@ def test_the_exact_title_goes_before_longer_titles_that_hold_it(catalogue: Catal
     assert {hit.title for hit in result.hits} >= {"人生海海"}
 
 
-@pytest.mark.parametrize("query", ["路遥的作品", "路遥写的书", "有没有路遥的小说"])
+@pytest.mark.parametrize("query", ["路遥的作品", "路遥写的书", "有没有路遥的小说", "路遥写的小说"])
 def test_author_queries_find_the_authors_works(catalogue: Catalogue, query: str) -> None:
     result = catalogue.search(query, limit=5)
     assert not result.near and result.hits, query
@@ -99,3 +99,8 @@ def test_children_s_books_first_when_the_reader_asks_for_a_child() -> None:
 def test_ties_go_to_the_title_with_more_copies_on_the_shelf() -> None:
     few, many = book(1, "活着", on_shelf=0), book(2, "活着", on_shelf=3)
     assert [c.bib_id for _, c in ranked(understand("活着"), [few, many], keep_all=True)] == [2, 1]
+
+
+def test_the_words_that_ask_for_an_authors_novels_are_no_words_of_the_book() -> None:
+    """"…写的小说" asks for the author's books: 小说 need not be in them."""
+    assert understand("路遥写的小说").words == ("路遥",)

@@ -31,7 +31,7 @@ FILLER = re.compile(
     r"的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
 )
 #: a request for an author's works: "余华写的", "路遥的作品", "钱穆的著作"
-AUTHOR_MARKER = re.compile(r"(?:写的|的作品|作品|的著作|著作|的小说|作者)")
+AUTHOR_MARKER = re.compile(r"(?:写的(?:小说|书|作品)?|的作品|作品|的著作|著作|的小说|作者)")
 #: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
 CHILDREN_SUBJECTS = ("儿童", "绘本", "童话", "少儿")
 #: words that say the reader wants a book for a child (not words of the book itself)
