@@ -27,6 +27,10 @@ WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该�
 #: ... or why something happened ("证怎么就被停了？为啥"): the rules are the answer the
 #: assistant has, even after the reader's own card was refused
 WHY = re.compile(r"为啥|为什么|为何|怎么会|凭什么")
+#: ... or where something is done ("预约到的书去哪个台子领"): the same for everyone
+WHERE_TO = re.compile(r"[去上到在]哪.{0,4}?[取领拿还办交]")
+#: the words that make a message about the reader's own books a rule question
+RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
@@ -257,14 +261,15 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if (self.personal and (WHAT_TO_DO.search(text) or WHY.search(text) or (
+            if (self.personal and (RULE_WORDS.search(text) or (
                     ASKS_IF_ALLOWED.search(text) and not ASKS_FOR_ACTION.search(text)))) or not (
                     self.requests.search(text)
                     or (self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
                 answer = answer_in_context(tracker, raw)
                 if answer.kind == "suggest" and (
                         (self.personal and (ASKS_A_RULE.search(text)  # "我用我老公的证借书可以吗"
-                                            or ASKS_IF_ALLOWED.search(text) or WHY.search(text)))
+                                            or ASKS_IF_ALLOWED.search(text)
+                                            or RULE_WORDS.search(text)))
                         or (self.menu_when_unasked and not entities
                             and not (self.own_words or self.requests).search(text))):
                     # a book it names first ("三体在几楼" to the address), else the menu

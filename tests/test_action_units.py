@@ -926,3 +926,12 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
     query, result = actions.holds.clause_found("许三观卖血记想约一本，我上班在鼓楼，下了班过去取",
                                                SearchResult(hits=[], total=0))
     assert (query, result.hits) == ("许三观卖血记想约一本", [hit])
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("预约到的书要去哪个窗口取", True), ("证怎么会被冻结", True), ("书丢了咋办", True),
+    ("我的预约在哪看", False), ("我在哪个馆借的书到期了", False),
+])
+def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
+        text: str, rule: bool) -> None:
+    assert bool(actions.faq_answers.RULE_WORDS.search(text)) is rule
