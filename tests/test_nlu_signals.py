@@ -174,6 +174,9 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_events", "我不想报名了", None),
     ("ask_events", "周日的故事会还剩位置吗，替我报上", "sign_up_event"),  # the last clause
     ("ask_policy", "我在图书馆欠费吗", "ask_account"),
+    # a rule of events taken for a sign-up, unless one is asked for
+    ("sign_up_event", "讲坛那场收不收钱", "ask_policy"),
+    ("sign_up_event", "帮我报名讲坛，收费吗", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -230,6 +233,8 @@ def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
 
 def test_calling_for_a_librarian_is_a_handoff() -> None:
     assert signals("卡被停了，请个工作人员来看看")[0] == "request_human"
+    # ... not a research request with a librarian's help
+    assert signals("要查清末的老地图，能请馆员帮帮忙吗")[0] is None
 
 
 def test_keys_hit_at_random_are_asked_again() -> None:
