@@ -99,7 +99,7 @@ WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
 ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
-#: (not "能请馆员帮忙查…", a research request with a librarian's help)
+#: (not "托馆员协助查…", a research request with a librarian's help)
 PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
@@ -135,8 +135,8 @@ NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallba
 ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<!不)想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
-EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|怎么|在哪|"
-                        r"规定|要求")
+EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|"
+                        r"怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
 BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写过(哪些|什么|啥)?)"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")

@@ -234,7 +234,7 @@ def test_a_visit_at_a_time_of_day_asks_the_hours(diet: str, text: str,
 def test_calling_for_a_librarian_is_a_handoff() -> None:
     assert signals("卡被停了，请个工作人员来看看")[0] == "request_human"
     # ... not a research request with a librarian's help
-    assert signals("要查清末的老地图，能请馆员帮帮忙吗")[0] is None
+    assert signals("要查清末的老地图，可否托馆员协助")[0] is None
 
 
 def test_keys_hit_at_random_are_asked_again() -> None:
