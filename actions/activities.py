@@ -280,7 +280,8 @@ def follows_an_events_answer(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text", "")
     return (is_follow_up(text) and previous(tracker, "events") is not None
             and bool(latest_entity_values(tracker, "branch"))
-            and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
+            and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text)
+            and not SPACE_WORDS.search(text))
 
 
 LibraryAction.answers_choice += [

@@ -213,16 +213,18 @@ def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
 
-def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE
+def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: bool = False
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
     tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
     of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
-    only its author ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界 is in it)."""
+    only its author, for a hold ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界
+    is in it; a search "除了平凡的世界，路遥还写过什么" keeps them all)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
-    by_author = bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
+    by_author = (for_a_hold and bool(latest_entity_values(tracker, "author"))
+                 and len(result.hits) > 1)
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     text = tracker.latest_message.get("text", "")
     if (tagged and not exact) or by_author:

@@ -23,7 +23,7 @@ _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五�
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 #: 12.10 as a day when the words after say so ("12.10那天"; not 12.5元)
 _DOTTED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.])"
-                     r"(?=\s*(?:那天|这天|当天|那日|号|日))")
+                     r"(?=\s*(?:那天|这天|当天|那日|号(?![线楼门馆柜])|日))")
 #: 下个月1号, 这个月二十号
 _MONTH_AHEAD = re.compile(r"(下|这|本)个?月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 #: festivals on a fixed day of the solar calendar (month, day)

@@ -24,11 +24,12 @@ from bot.services.search_text import normalise, tokens
 #: asking what to do about a mishap ("借的书被狗啃了，咋整"): the rules' answer, even
 #: about the reader's own loans or holds
 WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄")
-#: ... or why something happened ("证怎么就被停了？为啥"): the rules are the answer the
-#: assistant has, even after the reader's own card was refused
-WHY = re.compile(r"为啥|为什么|为何|怎么会|凭什么")
+#: ... or why something was done to it ("为啥证被停了"): the rules are the answer the
+#: assistant has, even after the reader's own card was refused (not "为什么我预约的书还没
+#: 到", which the holds list answers)
+WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
 #: ... or where something is done ("预约到的书去哪个台子领"): the same for everyone
-WHERE_TO = re.compile(r"[去上到在]哪.{0,4}?[取领拿还办交]")
+WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号]{0,4}?[取领拿还办交]")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
 #: words that ask about a rule or a fact rather than for something to be done
@@ -47,7 +48,7 @@ ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定
 #: ("家里人用我的证能借吗", "要是出差赶不回来可以吗"), or how ("怎么延期"): a rule even
 #: about one's own card or books ...
 ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|娃|宝宝|儿子|女儿|家人|家里人|老人|长辈|亲戚|别人|他人|"
-                             r"[他她]|老公|老婆|爱人|爸|妈|朋友|同学|如果|万一|要是).*(可以|能不能|"
+                             r"(?<!其)[他她]|老公|老婆|爱人|爸|妈|朋友|同学|如果|万一|要是).*(可以|能不能|"
                              r"可不可以|允许|行不行|"
                              r"能[^吗么]{1,8}(?:[吗么]|不\W*$))|怎么(延长|延期|退)")
 #: ... unless it asks for something to be done ("帮我看看能续吗") or about the account as

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import invalid_isbn, search_query, searched
 from actions.context import (
     AFFIRM_WORDS,
+    ORDINAL,
     SHORT_REPLY,
     chosen_position,
     item_at,
@@ -29,6 +30,7 @@ from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.outcome import outcome
+from bot.question_words import clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -95,8 +97,9 @@ def result_chosen(tracker: Tracker) -> int | None:
     text = tracker.latest_message.get("text", "")
     # not counting a branch it names, a choice is short; a question is none then
     # ("第一本在少儿馆能借到吗")
+    # ... and names one position ("第一本不要了，约第二本" is no choice of the first)
     if choice_length(tracker) > SHORT_REPLY or (
-            len(text) > SHORT_REPLY and QUESTION.search(text)):
+            len(text) > SHORT_REPLY and QUESTION.search(text)) or len(ORDINAL.findall(text)) > 1:
         return None
     searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
@@ -148,18 +151,15 @@ def hold_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
-#: where one clause of a request ends and the next begins
-CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\s]+")
-
-
 def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
     """When a long request finds nothing as a whole ("许三观卖血记想约一本，我上班在鼓楼，
-    下了班过去取"), the first of its clauses that finds books on its own."""
-    clauses = [clause for clause in CLAUSE_BREAK.split(query) if clause]
-    for clause in clauses if len(clauses) > 1 else []:
-        found = services().catalogue.search(clause, limit=CHOICES)
+    下了班过去取"), its first clause, if that finds books on its own (one more search;
+    the later clauses tell where and when, not what)."""
+    parts = clauses(query)
+    if len(parts) > 1:
+        found = services().catalogue.search(parts[0], limit=CHOICES)
         if found.hits and not found.near:
-            return clause, found
+            return parts[0], found
     return query, result
 
 
@@ -190,7 +190,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
             text=f"“{quote(query)}”不是有效的 ISBN，请核对后再发，或告诉我书名。"
         )
         return None
-    query, result = searched(tracker, query, CHOICES)
+    query, result = searched(tracker, query, CHOICES, for_a_hold=True)
     if not result.hits and not named:
         query, result = clause_found(query, result)
     if not result.hits and not named and answer_if_certain(

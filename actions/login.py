@@ -8,6 +8,7 @@ The outcome is trusted only if the database agrees that this conversation is ver
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -74,6 +75,10 @@ def request_forgotten() -> list[dict[str, Any]]:
     return [*login_reset(), *(SlotSet(slot, None) for slot in PENDING_REQUEST_SLOTS)]
 
 
+#: something typed as a card number, right or not ("JL0000001对吗")
+CARD_LIKE = re.compile(r"[A-Za-z]{2}\s*\d")
+
+
 class ValidateLoginForm(FormValidationAction):
     def name(self) -> str:
         return "validate_login_form"
@@ -96,7 +101,7 @@ class ValidateLoginForm(FormValidationAction):
             return {"card_number": None}
         card = card_in(str(value))
         text = tracker.latest_message.get("text", "")
-        if not card and ASKS.search(text) and answer_if_certain(
+        if not card and ASKS.search(text) and not CARD_LIKE.search(text) and answer_if_certain(
                 dispatcher, tracker, text, lenient=True):
             # a question the NLU took for no question ("自习室插座可以充电吗" read as booking a
             # space): answered, then the card is asked for again

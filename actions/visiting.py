@@ -32,6 +32,10 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗|开着|"
                          r"开的?[吧吗]|"
                          r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
+#: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
+NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门")
+#: going in or being let in on a day ("下周一去能进吗", "周一方便进去看书不")
+ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
@@ -149,9 +153,10 @@ class ActionLocation(FaqFirst):
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
-        asks_a_place = bool(self.requests.search(text) or PLACE_WORDS.search(text))
+        asks_a_place = bool(self.requests.search(text) or PLACE_WORDS.search(text)
+                            or NEAR_WORDS.search(text))
         if switched_topic(tracker, PLACE_WORDS, "location", "hours") or (
-                parse_day(text, clock.today()) and not asks_a_place):
+                parse_day(text, clock.today()) and ENTERS.search(text) and not asks_a_place):
             # "江宁馆周一上午方便进去看书不": a day and no place words ask about the visit
             return ActionOpeningHours().request(dispatcher, tracker)
         if PREMISE.search(text) and not asks_a_place and answer_or_menu(

@@ -17,7 +17,7 @@ UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|�
 #: must be ("要预约吗")
 CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网上)?(预约|预定|预订|约|订|占)")
 #: signing someone else up, which is the request itself ("替娃报周日那场故事会")
-SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)[她他娃孩子]{{1,2}}报"
+SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(她|他|娃|孩子|儿子|女儿|闺女|宝宝)报"
                                   f"(?=.{{0,12}}({EVENT_WORDS.pattern}))")
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
 #: "给我留个名额"; not 报个失, 留个位子)

@@ -53,18 +53,21 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS
+from bot.question_words import ASKS, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 
 TITLE = re.compile(r"《([^》]{1,60})》")
-RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|(帮我|给我|替我)约|"
+RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
+                     r"(帮我|给我|替我)约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
-                     # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定)
-                     r"(?:^|[,;。\s])约(?![会好定了过的])(?=[\u4e00-\u9fff《])")
+                     # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定,
+                     # 约稿, 约翰·克利斯朵夫)
+                     r"(?:^|[,;。\s])约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fff《])")
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》")
-ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)")
+ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
+                             r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
 #: a book the reader has on loan ("我借的《局外人》能再续吗"), and renewing it
 OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
@@ -77,6 +80,8 @@ HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定
                        r"不去|带")
 #: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
 ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
+#: ... unless the hold's status is asked too ("预约的书到了吗，去哪个馆拿")
+STATUS_ASKED = re.compile(r"了[吗么没]")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
 #: a hold already placed ("预约的书", "约了几本")
@@ -109,8 +114,10 @@ OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查�
                          r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(现在|目前)?(还)?欠|"
                          r"我名下|我账上")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
-LOANS_DUE = re.compile(r"借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
+LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
+#: ... unless the reader wants documents about them ("电话簿", "电话的历史文献")
+RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
 _CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
 CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
                      f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
@@ -132,18 +139,17 @@ NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "as
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
                  "out_of_scope"}
-ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<!不)想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
+ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
-EVENT_RULE = re.compile(f"{HOW_TO.pattern}|收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|"
-                        r"怎么|在哪|规定|要求")
+#: ... of which what it costs ("讲坛那场收不收钱")
+FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费")
+EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
 BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写过(哪些|什么|啥)?)"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
 #: ... but not "我的书", "谁写的", "图书馆的书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
-#: where one clause of a message ends (on normalised text)
-CLAUSE = re.compile(r"[,.;!?~。\s]+")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = {"list_loans", "list_reservations"}
 
@@ -184,7 +190,7 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
             # the bare form not where the reader lives or comes from ("我住江北那边")
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
                                      f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
-                                     f"(?:那边|这边|那儿|的?呢)"),
+                                     f"(?:那边|这边|那儿)|^(?:那么?)?{name}区?的?呢\\W*$"),
                           branch["name"]))
     return found
 
@@ -223,7 +229,7 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
 
 def asks_after_a_hold(plain: str) -> bool:
     return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
-            and ASKS_WHERE.search(plain) is None)
+            and not (ASKS_WHERE.search(plain) and not STATUS_ASKED.search(plain)))
 
 
 def reserves_a_book(plain: str) -> bool:
@@ -266,12 +272,14 @@ def corrected(intent: str | None, text: str) -> str | None:
     if intent not in {"list_loans", "renew_loan"} and LOANS_DUE.search(plain) \
             and not HOW_TO.search(plain):
         return "list_loans"
-    if intent == "request_research_help" and CONTACT.search(plain):
+    if intent == "request_research_help" and CONTACT.search(plain) \
+            and not RESEARCH_MATTER.search(plain):
         return "ask_policy"
     if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST \
             and PLACED.search(plain) and LOOKS_AT.search(plain) and not HOLD_RULE.search(plain):
         return "list_reservations"  # "替儿子查查他约了哪些书"
-    if (intent not in {"place_reservation"} | CANCEL_INTENTS and ASKS_TO_RESERVE.search(plain)
+    if (intent not in {"place_reservation", "request_human"} | CANCEL_INTENTS | SMALL_TALK
+            and ASKS_TO_RESERVE.search(plain)
             and reserves_a_book(plain) and not CANCEL.search(plain)):
         return "place_reservation"  # "可以帮我预约下…吗，周末去江宁馆拿"
     if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
@@ -281,8 +289,7 @@ def corrected(intent: str | None, text: str) -> str | None:
             and not WHY_CANCELLED.search(plain) and not ASKS.search(plain) \
             and not ASKS_TO_RESERVE.search(plain):
         return "cancel_reservation"  # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
-    if intent == "sign_up_event" and EVENT_RULE.search(plain) \
-            and not ASKS_TO_SIGN_UP.search(plain):
+    if intent == "sign_up_event" and FEE.search(plain) and not SIGNS_UP.search(plain):
         return "ask_policy"  # "诗会那场收不收钱": a rule of events, no sign-up asked for
     if intent in CANCEL_INTENTS:
         if not CANCEL.search(plain) and not DROPS.search(plain) and NAMES_A_BOOK.search(plain):
@@ -300,7 +307,7 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
             and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
-    last = CLAUSE.split(plain.rstrip(",.;!?~ 。"))[-1]
+    last = (clauses(plain) or [""])[-1]
     if intent in NOT_A_REQUEST and ASKS_TO_SIGN_UP.search(last) and not ASKS.search(last):
         return "sign_up_event"  # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)

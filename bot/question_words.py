@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import re
 
+#: where one clause of a message ends (raw or normalised text)
+CLAUSE_BREAK = re.compile(r"[，,。.；;！!？?~～…\s]+")
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a message, in order, without empty ones."""
+    return [clause for clause in CLAUSE_BREAK.split(text) if clause]
+
+
 ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|啥|哪|谁|如何|能不能|可不可以|"
                   r"可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
                   # a clause ending in 不, or in 了没(有) ("周日开门不", "有wifi不", "书到
-                  # 了没有", "押金要交不 交多少"; not "先不", "暂时没有", "要不，明天吧")
-                  r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不要])不|"
-                  r"了没有?)(?=[\s，,。.！!~～?？]|$)|"
+                  # 了没有"; not "先不", "暂时没有")
+                  r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不])不|了没有?)"
+                  r"(?=[\s，,。.！!~～]*$)|"
                   # A不A ("搞不搞", "多不多"; not "不不不", "时不时", "动不动"). A named
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")

@@ -520,14 +520,17 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     # the words that ask for the hold are no part of the choice either
     tracker = conversation(("活着有吗", [searched]), ("就第二本，替我预约，河西分馆取", []))
     tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
-                                           "start": 12, "end": 16}]
+                                           "start": 10, "end": 14}]
     assert result_chosen(tracker) == 46
+    # two positions are no one choice
+    two = conversation(("活着有吗", [searched]), ("第一本不要，约第二本", []))
+    assert result_chosen(two) is None
 
 
 @pytest.mark.parametrize(("text", "asks"), [
     ("藏书量多少", True), ("退证流程", True), ("不用预约吗", True),
-    ("办证要押金不 押多少", True),  # a clause ending in 不 asks, before another one too
-    ("不用了谢谢", False), ("不是不是", False), ("算了吧", False), ("我不要这本了", False),
+    ("不用了谢谢", False), ("不是不是", False), ("暂时不，谢谢", False), ("进馆登记需要不", True),
+    ("算了吧", False), ("我不要这本了", False),
     ("我考虑一下", False), ("以后再说", False),
     ("/deny", False),
 ])
@@ -844,7 +847,7 @@ def test_a_question_read_as_a_no_gets_the_faqs_candidates(
     monkeypatch.setattr(actions.decline, "services", lambda: Services())
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
     dispatcher = CollectingDispatcher()
-    asyncio.run(ActionDecline().run(dispatcher, tracker_with("看展览要交钱不 还是不收费", []), {}))
+    asyncio.run(ActionDecline().run(dispatcher, tracker_with("看展览要交钱吗 还是不收费", []), {}))
     assert [m["outcome"]["kind"] for m in dispatcher.messages if "outcome" in m] == ["faq_menu"]
 
 
@@ -867,6 +870,8 @@ def test_a_question_at_the_card_step_is_answered_and_the_card_asked_again(
         return result, [m.get("text") or "" for m in dispatcher.messages]
 
     assert validated("顺便问下，自习室插座可以充电吗") == ({"card_number": None}, [sure.answer])
+    result, said = validated("JL000001充电的那个对吗")  # a card number mistyped: the format
+    assert "格式不对" in said[0]
     result, said = validated("我的证号忘了")  # no question the FAQ answers: the format
     assert result == {"card_number": None} and "格式不对" in said[0]
 
@@ -874,6 +879,7 @@ def test_a_question_at_the_card_step_is_answered_and_the_card_asked_again(
 @pytest.mark.parametrize(("text", "rule"), [
     ("我女儿拿我的卡能借绘本不", True), ("帮娃借书，他的证能在江宁馆用吗", True),
     ("我的证能借几本", False),  # about one's own card: the account, unless a rule is asked
+    ("其他几本都还了，这本能续吗", False),
 ])
 def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
                                                                       rule: bool) -> None:
@@ -891,6 +897,7 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     ("后儿个开到几点", datetime.date(2026, 10, 30)),
     ("三月份有活动吗", None),  # a month, no day
     ("11.3号开吗", datetime.date(2026, 11, 3)), ("复印0.5元一页", None),
+    ("到1.5号线那站", None),
 ])
 def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
     assert parse_day(text, datetime.date(2026, 10, 28)) == day
@@ -931,6 +938,7 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
 @pytest.mark.parametrize(("text", "rule"), [
     ("预约到的书要去哪个窗口取", True), ("证怎么会被冻结", True), ("书丢了咋办", True),
     ("我的预约在哪看", False), ("我在哪个馆借的书到期了", False),
+    ("我借的书要到哪天还", False), ("为什么我预约的书还没到", False),  # the reader's own
 ])
 def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
         text: str, rule: bool) -> None:

@@ -76,6 +76,7 @@ def test_words_found_only_in_a_summary_are_no_title_the_library_holds(
     """"群雄逐鹿" is in the summary of 三国演义, not a book of that name: offered as near."""
     result = catalogue.search("群雄逐鹿")
     assert result.near and result.hits[0].title.startswith("三国演义")
+    assert not catalogue.search("讲群雄逐鹿的书").near  # books on a topic, as asked
 
 
 def test_a_long_message_is_cut_to_a_query() -> None:

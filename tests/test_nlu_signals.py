@@ -177,6 +177,15 @@ def test_signals_read_traditional_characters() -> None:
     # a rule of events taken for a sign-up, unless one is asked for
     ("sign_up_event", "讲坛那场收不收钱", "ask_policy"),
     ("sign_up_event", "帮我报名讲坛，收费吗", None),
+    ("sign_up_event", "可以报名冬日诗会吗", None),
+    ("ask_events", "我不太想报名了", None),
+    ("ask_events", "帮我女儿报周六的手工课", "sign_up_event"),
+    # a hold's status asked with where to pick it up: the holds list
+    ("search_catalogue", "上周预约的三体到了吗 去哪个馆拿", "list_reservations"),
+    # 约 of a name, a librarian asked for, a rule about loans, documents about telephones
+    ("search_catalogue", "约翰·克利斯朵夫有吗", None), ("ask_policy", "帮我约个馆员当面聊", None),
+    ("ask_policy", "借的书一般什么时候还", None),
+    ("request_research_help", "想找民国电话簿的影印本", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -197,6 +206,7 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("鼓楼的呢") == ["鼓楼区图书馆"]  # after an answer about another branch
     assert branches("那建邺呢？") == ["建邺区图书馆"]
     assert branches("我住江北的呢") == []
+    assert branches("户口是江北的呢 可以办证吗") == []  # not a follow-up
 
 
 @pytest.mark.parametrize(("diet", "text", "intent"), [

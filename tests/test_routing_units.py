@@ -212,3 +212,7 @@ def test_a_day_and_no_place_words_ask_about_the_visit(monkeypatch: pytest.Monkey
     dispatcher = CollectingDispatcher()
     ActionLocation().request(dispatcher, asked)
     assert [m["text"] for m in dispatcher.messages] == ["HOURS"]
+    monkeypatch.setattr(actions.visiting, "requested_branches", lambda dispatcher, tracker: [])
+    dispatcher = CollectingDispatcher()
+    ActionLocation().request(dispatcher, tracker_with("周六去江宁馆要多远", []))
+    assert dispatcher.messages == []  # how far: a place question, not the hours

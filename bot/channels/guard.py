@@ -34,7 +34,7 @@ from bot.card_numbers import CARD
 from bot.channels.password_screen import looks_like_password
 from bot.channels.questions import CJK, CONTINUES_MESSAGE, split_questions
 from bot.outcome import outcome
-from bot.question_words import ASKS
+from bot.question_words import ASKS, clauses
 from bot.services.desk_roles import ReaderDesk
 from bot.services.interface import ReaderLogin, ServiceUnavailableError, Verification
 from bot.settings import load_settings
@@ -48,20 +48,21 @@ NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试
 # Words that abandon the current step (a form, the password prompt, a confirmation):
 # sent as /deny.
 CANCEL_WORDS = {"取消", "退出", "cancel", "/deny"}
+#: putting it off ("改天再说", "晚点回家再弄")
+_LATER = "下次|以后|改天|回头|晚点|等会儿?|下周|过两天"
 #: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
 GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名|查|看|弄|续借|续|"
                        r"登录)了|"  # first: "先不报名了" as a whole, not 先不报 and 名了
                        r"算了|算啦|不要了|不用了|不需要了|再想想|先取消(吧|了)?$|取消吧|"
                        r"放弃(预约)?|先不[要用约借订办报查看弄续登]|没事了|停下?|"
-                       r"(下次|以后|改天|回头)?再说(吧|了)?|"
-                       r"(下次|以后|改天|回头|晚点|等会儿?)(到家|回家)?再(弄|办|约|报|试)(吧|了)?")
+                       f"({_LATER})?(到家|回家)?再说(吧|了)?|"
+                       f"({_LATER})(到家|回家)?再(弄|办|约|报|试)(吧|了)?")
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
 #: and "不用预约了吗" ask something)
 GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|这本|这个|"
                               r"今天|这次|暂时")
-#: the clauses of a message, and what in a reason given first would choose or cancel
-#: something ("第二个不要了", "预约取消吧")
-CLAUSES = re.compile(r"[\s，。！!,.~…；;]+")
+#: what in a reason given first would choose or cancel something ("第二个不要了",
+#: "预约取消吧")
 CHOOSES = re.compile(r"第|这|取消|删|退|[\d《]")
 # Outcomes after which the reader may well type the password again.
 REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKED,
@@ -131,7 +132,7 @@ def gives_up(text: str) -> bool:
     reason first ("临时要开会，这次先不预约了"): a last clause that gives up, after clauses
     that neither ask nor choose anything."""
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
-    *reasons, last = CLAUSES.split(plain.rstrip("，。！!,.~… "))
+    *reasons, last = clauses(plain) or [""]
     return plain in CANCEL_WORDS or _only_gives_up(plain) or (
         _only_gives_up(last)
         and not any(ASKS.search(reason) or CHOOSES.search(reason) for reason in reasons))

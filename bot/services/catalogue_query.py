@@ -30,6 +30,8 @@ FILLER = re.compile(
     r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
     r"的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
 )
+#: words that ask for books on a topic rather than one of a name
+TOPIC_ASKED = re.compile(r"讲|关于|有关|相关|方面|介绍|类的|的书")
 #: a request for an author's works: "余华写的", "路遥的作品", "钱穆的著作"
 AUTHOR_MARKER = re.compile(r"(?:写的(?:小说|书|作品)?|的作品|作品|的著作|著作|的小说|作者)")
 #: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
@@ -60,6 +62,7 @@ class CatalogueQuery:
     isbn: str | None     # a valid ISBN-13 the reader typed
     wants_author: bool   # "某某写的", "某某的作品"
     for_children: bool   # 孩子, 绘本, 宝宝 …
+    asks_a_topic: bool = False  # "讲黑洞的书", "关于城墙的": books on it, not one so named
 
     @property
     def segments(self) -> list[str]:
@@ -110,4 +113,5 @@ def understand(text: str) -> CatalogueQuery:
         phrase=phrase, words=words, isbn=isbn13(typed_isbn) if typed_isbn else None,
         wants_author=wants_author,
         for_children=any(word in normalised for word in (*CHILDREN_SUBJECTS, *CHILD_MARKERS)),
+        asks_a_topic=bool(TOPIC_ASKED.search(normalised)) and not bracketed,
     )

@@ -113,12 +113,13 @@ def relevance(query: CatalogueQuery, candidate: Candidate) -> tuple[Relevance, f
     return best, coverage
 
 
-def only_described(query: CatalogueQuery, candidate: Candidate) -> bool:
-    """Whether the reader's words are in the book's summary alone, not in its title,
-    author or subjects ("罪与罚" in the summary of a crime novel): no book of that name,
-    offered as near, not as what the reader asked for."""
+def named_only_in_summary(query: CatalogueQuery, candidate: Candidate) -> bool:
+    """Whether a reader who named something (not a topic: "讲黑洞的书") finds its words in
+    the book's summary alone, not in its title, author or subjects ("群雄逐鹿" in the
+    summary of 三国演义): no book of that name, so the result is near."""
     named = normalise(" ".join((candidate.title, candidate.author, candidate.subjects)))
-    return bool(query.words) and not any(word in named for word in query.words)
+    return (bool(query.words) and not query.asks_a_topic
+            and not any(word in named for word in query.words))
 
 
 def ranked(query: CatalogueQuery, candidates: list[Candidate],

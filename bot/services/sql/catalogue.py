@@ -15,7 +15,7 @@ from bot.services.catalogue_ranking import (
     ON_TOPIC,
     Candidate,
     Relevance,
-    only_described,
+    named_only_in_summary,
     ranked,
 )
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -101,7 +101,7 @@ class SqlCatalogue:
                                 keep_all=True)
                 best, first = window[0]
                 near = best.tier == NEAR_MATCH or (
-                    best.tier == ON_TOPIC and only_described(understood, first))
+                    best.tier == ON_TOPIC and named_only_in_summary(understood, first))
             else:
                 window = self._nearest(session, understood, records)
                 total = len(window)

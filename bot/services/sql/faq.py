@@ -95,11 +95,11 @@ WEAK_AGREEING_SCORE = 0.05
 ASKS_WHAT_IT_IS = re.compile(r"是什么|什么是|什么意思|啥意思|是啥|干(嘛|啥|什么)的|怎么回事|"
                              r"是个什么|是什么样|指的是|指的啥|指什么")
 DEFINES = re.compile(r"^什么是|是什么[?？]?$|什么意思[?？]?$")
-#: a year a message names ("1985年"), and the entries' questions that ask when
 #: a message's first sentence when it ends in a question mark, and how long a remark
 #: after it may be
 QUESTION_SENTENCE = re.compile(r"^\s*[^？?]{2,}[？?]")
 REMARK = 8
+#: a year a message names ("1985年"), and the entries' questions that ask when
 YEAR_NAMED = re.compile(r"(?:19|20)\d\d\s*年")
 ASKS_WHEN = re.compile(r"什么时候|哪年|哪一年|何时")
 #: ... which a message asking more than a date to be confirmed holds ("2020年为什么闭馆")
