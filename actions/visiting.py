@@ -34,7 +34,7 @@ HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营�
                          r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 #: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
 NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门")
-#: going in or being let in on a day ("下周一去能进吗", "周一方便进去看书不")
+#: going in or being let in on a day ("周一方便进去看书不", "那天开着吗")
 ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
