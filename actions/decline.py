@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import chosen_position, previous
-from actions.faq_answers import QUESTION, offer_menu, say
+from actions.faq_answers import QUESTION, give
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values
@@ -57,16 +57,11 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
-        if asks_something(text):  # read alone: "我考虑一下" is no question about the last one
-            # ... and to the end: a question gets the FAQ's answer or its candidates,
-            # never "好的" ("看展要钱不，免不免费")
-            answer = services().knowledge.answer(text, lenient=True)
-            if answer.kind == "answer":
-                say(dispatcher, answer)
-                return []
-            if answer.kind == "suggest":
-                offer_menu(dispatcher, tracker, answer)
-                return []
+        # read alone ("我考虑一下" is no question about the last one) and to the end: a
+        # question gets the FAQ's answer or its candidates, never "好的" ("看展要钱不，免不免费")
+        if asks_something(text) and give(
+                dispatcher, tracker, services().knowledge.answer(text, lenient=True)):
+            return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []
 

@@ -158,7 +158,11 @@ def names_its_own(question: str, answer: FaqAnswer) -> bool:
 def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
                    lenient: bool = False) -> bool:
     """The FAQ's answer, else its candidates; says whether it had either."""
-    answer = answer_in_context(tracker, question, lenient)
+    return give(dispatcher, tracker, answer_in_context(tracker, question, lenient))
+
+
+def give(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) -> bool:
+    """Says the answer, or offers the candidates; says whether there was either."""
     if answer.kind == "answer":
         say(dispatcher, answer)
     elif answer.kind == "suggest":

@@ -8,7 +8,6 @@ The outcome is trusted only if the database agrees that this conversation is ver
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -18,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.faq_answers import answer_if_certain
 from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
-from bot.card_numbers import card_in
+from bot.card_numbers import TYPED_AS_A_CARD, card_in
 from bot.outcome import outcome
 from bot.question_words import ASKS
 from bot.services.interface import ServiceUnavailableError, Verification
@@ -75,10 +74,6 @@ def request_forgotten() -> list[dict[str, Any]]:
     return [*login_reset(), *(SlotSet(slot, None) for slot in PENDING_REQUEST_SLOTS)]
 
 
-#: something typed as a card number, right or not ("JL0000001对吗")
-CARD_LIKE = re.compile(r"[A-Za-z]{2}\s*\d")
-
-
 class ValidateLoginForm(FormValidationAction):
     def name(self) -> str:
         return "validate_login_form"
@@ -101,8 +96,8 @@ class ValidateLoginForm(FormValidationAction):
             return {"card_number": None}
         card = card_in(str(value))
         text = tracker.latest_message.get("text", "")
-        if not card and ASKS.search(text) and not CARD_LIKE.search(text) and answer_if_certain(
-                dispatcher, tracker, text, lenient=True):
+        if (not card and ASKS.search(text) and not TYPED_AS_A_CARD.search(text)
+                and answer_if_certain(dispatcher, tracker, text, lenient=True)):
             # a question the NLU took for no question ("自习室插座可以充电吗" read as booking a
             # space): answered, then the card is asked for again
             return {"card_number": None}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
+#: something typed as a card number, right or not ("JL0000001对吗")
+TYPED_AS_A_CARD = re.compile(r"[A-Za-z]{2}\s*\d")
 
 
 def card_in(text: str) -> str | None:
