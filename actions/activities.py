@@ -17,6 +17,7 @@ from actions.context import (
     item_at,
     previous,
     request_text,
+    still_offered,
 )
 from actions.dates import parse_day, parse_hour
 from actions.faq_answers import QUESTION, FaqFirst
@@ -65,7 +66,7 @@ def event_chosen(tracker: Tracker) -> int | None:
     """The event of "报名第一个" among those the previous answer listed."""
     text = tracker.latest_message.get("text", "")
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
-    ids = (previous(tracker, "events") or {}).get("event_ids") or []
+    ids = (still_offered(tracker, "events") or {}).get("event_ids") or []
     return item_at(ids, position)
 
 
@@ -78,7 +79,7 @@ def slot_chosen(tracker: Tracker) -> int | None:
     """The free time slot of "后天下午两点" or "第二个" among those the previous answer
     offered: the only one on that day (if named) at that hour (if named)."""
     text = tracker.latest_message.get("text", "")
-    offered = previous(tracker, "space_slots") or {}
+    offered = still_offered(tracker, "space_slots") or {}
     ids, starts = offered.get("slot_ids") or [], offered.get("starts") or []
     if len(text) > SHORT_REPLY or not ids or QUESTION.search(text):  # "明天开门吗"
         return None
@@ -284,7 +285,7 @@ def follows_an_events_answer(tracker: Tracker) -> bool:
             and not SPACE_WORDS.search(text))
 
 
-LibraryAction.answers_choice += [
+LibraryAction.replies_to_previous += [
     (follows_an_events_answer, ActionListEvents),
     (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent),
     (lambda tracker: slot_chosen(tracker) is not None, ActionBookSpace),

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import previous
 from actions.dates import describe_day
 from actions.faq_answers import (
     QUESTION,
@@ -239,10 +240,28 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     return query, result
 
 
+#: the author of the book just found ("这位作者别的书呢", "她还写过什么")
+SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者")
+
+
+def author_asked_about(tracker: Tracker) -> str | None:
+    """The author of the first book of the previous answer's results, when the reader
+    asks for that author's books."""
+    found = previous(tracker, "search")
+    if not (found and found.get("bib_ids")
+            and SAME_AUTHOR.search(tracker.latest_message.get("text", ""))):
+        return None
+    book = services().catalogue.title(found["bib_ids"][0])
+    return book.author if book and book.author else None
+
+
 class ActionSearchCatalogue(LibraryAction):
     action_name = "action_search_catalogue"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if author := author_asked_about(tracker):
+            return show_results(dispatcher, author,
+                                services().catalogue.search(author, limit=PAGE_SIZE), offset=0)
         query = search_query(tracker)
         if not re.search(r"\w", query):
             dispatcher.utter_message(
@@ -300,3 +319,7 @@ class ActionShowMore(LibraryAction):
         offset = int(tracker.get_slot("search_offset") or 0)
         result = services().catalogue.search(query, limit=PAGE_SIZE, offset=offset)
         return show_results(dispatcher, query, result, offset=offset)
+
+
+LibraryAction.replies_to_previous.append(
+    (lambda tracker: author_asked_about(tracker) is not None, ActionSearchCatalogue))

@@ -5,6 +5,8 @@ such as "后天呢", "那分馆呢", "就要第一本" or "要押金吗" are ans
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -20,30 +22,70 @@ AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀
                           "对", "对的", "嗯", "嗯嗯", "行", "没问题", "预约吧", "有", "要",
                           "ok", "OK", "好滴", "当然", "需要", "对对对", "没错", "要的", "👌",
                           "👍"})
+#: ... said to a hold's confirmation ("可以，约上", "是这本 麻烦了"), and the thanks that may
+#: follow a yes
+YES_TO_A_HOLD = frozenset({"约上", "约吧", "帮我约", "就约这本", "是这本", "就这本", "就它"})
+THANKS_AFTER_A_YES = frozenset({"麻烦了", "麻烦你了", "麻烦您了", "谢谢", "多谢", "辛苦了"})
+
+
+def affirms(text: str) -> bool:
+    """A yes, alone or followed by thanks or the hold's own words, and nothing else."""
+    parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
+    yes = AFFIRM_WORDS | YES_TO_A_HOLD
+    return bool(parts) and parts[0] in yes and all(
+        part in yes | THANKS_AFTER_A_YES for part in parts)
+
+
 #: replies to a choice ("就要第一本", "在河西分馆取", "报名第一个") are short
 SHORT_REPLY = 12
 ORDINALS = {"一": 0, "1": 0, "二": 1, "2": 1, "两": 1, "三": 2, "3": 2, "四": 3, "4": 3,
             "五": 4, "5": 4}
 ORDINAL = re.compile(
-    r"第\s*([一二两三四五12345])(?![\d一二三四五六七八九十])\s*(?:的那?|那)?\s*(本|个|条|种|场|项)")
+    r"第\s*([一二两三四五12345])(?![\d一二三四五六七八九十])\s*(?:的那?|那)?\s*(本|个|条|种|场|项|档)")
 
 
-def previous_outcomes(tracker: Tracker) -> list[dict[str, Any]]:
-    """The outcomes of the replies to the reader's previous message, in order: to each of
-    its questions, when the channel cut it into several turns."""
+def earlier_answers(tracker: Tracker) -> Iterator[list[dict[str, Any]]]:
+    """The outcomes of the replies to each of the reader's earlier messages, the latest
+    first, each in order: to each of its questions, when the channel cut a message into
+    several turns."""
     found: list[dict[str, Any]] = []
     users = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user" and (
                 users == 0 or not (event.get("metadata") or {}).get(CONTINUES_MESSAGE)):
             users += 1
-            if users == 2:
-                break
-        elif users == 1 and event.get("event") == "bot":
+            if users > 1:
+                yield found
+                found = []
+        elif users >= 1 and event.get("event") == "bot":
             outcome = (event.get("metadata") or {}).get("outcome")
             if outcome:
                 found.insert(0, outcome)
-    return found
+    if users:
+        yield found
+
+
+def previous_outcomes(tracker: Tracker) -> list[dict[str, Any]]:
+    """The outcomes of the replies to the reader's previous message."""
+    return next(earlier_answers(tracker), [])
+
+
+#: answers to a question asked on the side ("里面能吃东西吗" while choosing a time slot)
+SIDE_ANSWERS = frozenset({"faq", "faq_menu", "hours", "location"})
+#: how many side questions a choice still survives
+SIDE_QUESTIONS = 2
+
+
+def still_offered(tracker: Tracker, kind: str) -> dict[str, Any] | None:
+    """The last outcome of this kind in the previous answer, or in one before it when
+    the reader has only asked a question or two on the side since: "就第三档吧" after
+    the slots, then a question about the room, is a choice among those slots."""
+    for answer in islice(earlier_answers(tracker), SIDE_QUESTIONS + 1):
+        if offered := next((o for o in reversed(answer) if o.get("kind") == kind), None):
+            return offered
+        if not answer or any(o.get("kind") not in SIDE_ANSWERS for o in answer):
+            return None
+    return None
 
 
 def previous_text(tracker: Tracker) -> str:
@@ -53,13 +95,24 @@ def previous_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text  # a button's payload is no question
 
 
-def request_text(tracker: Tracker, intent: str) -> str:
-    """The reader's latest message the NLU read as `intent` ("" if none): the request
+def request_message(tracker: Tracker, intent: str) -> dict[str, Any]:
+    """The reader's latest message the NLU read as `intent` ({} if none): the request
     itself, also after verification, when the latest message is its outcome."""
-    return next((event.get("text") or "" for event in reversed(tracker.events)
+    return next((event for event in reversed(tracker.events)
                  if event.get("event") == "user"
                  and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == intent),
-                "")
+                {})
+
+
+def request_text(tracker: Tracker, intent: str) -> str:
+    """The text of request_message ("" if none)."""
+    return request_message(tracker, intent).get("text") or ""
+
+
+def request_entity_values(tracker: Tracker, intent: str, entity: str) -> list[str]:
+    """The values of one entity the NLU found in request_message."""
+    return [e["value"] for e in (request_message(tracker, intent).get("parse_data") or {})
+            .get("entities", []) if e.get("entity") == entity and e.get("value")]
 
 
 def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:

@@ -15,7 +15,7 @@ _RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "�
 _SPOKEN = {"今儿": 0, "今早": 0, "今晚": 0, "明儿": 1, "明早": 1, "明晚": 1, "后儿个": 2}
 _SPOKEN_DAY = re.compile(f"(?<![清聪光开黎说证表文简声])({'|'.join(_SPOKEN)})")
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
-_WEEK_PATTERN = re.compile(r"(下下|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
+_WEEK_PATTERN = re.compile(r"(下下个?|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
 #: 12月3号, 2027年1月5日, 十一月三十号 (a day in characters only with 日 or 号)
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
                         r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
@@ -53,6 +53,18 @@ DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPO
                                  _FESTIVAL.pattern,
                                  _WEEK_PATTERN.pattern, _MONTH_AHEAD.pattern, _MONTH_DAY.pattern,
                                  _ISO.pattern, _DOTTED.pattern]))
+
+
+#: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天")
+_FROM_THE_DAY_BEFORE = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
+                        "前一天": -1, "头一天": -1}
+FROM_THE_DAY_BEFORE = re.compile("|".join(_FROM_THE_DAY_BEFORE))
+
+
+def counted_from(text: str, earlier: date) -> date | None:
+    """The day text names by counting from the day asked about before, or None."""
+    found = FROM_THE_DAY_BEFORE.search(text)
+    return earlier + timedelta(days=_FROM_THE_DAY_BEFORE[found.group()]) if found else None
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -93,7 +105,7 @@ def parse_day(text: str, today: date) -> date | None:
     if match := _WEEK_PATTERN.search(text):
         prefix, weekday = match.groups()
         monday = today - timedelta(days=today.weekday())
-        weeks = {"下下": 2}.get(prefix or "", 1 if prefix and prefix.startswith("下") else 0)
+        weeks = (prefix or "").count("下")  # 下下周二: two weeks on
         candidate = monday + timedelta(weeks=weeks, days=_WEEKDAY[weekday])
         if not prefix and candidate < today:
             candidate += timedelta(weeks=1)

@@ -80,4 +80,4 @@ def holds_back(tracker: Tracker) -> bool:
             and not latest_entity_values(tracker, "title"))
 
 
-LibraryAction.answers_choice.append((holds_back, ActionDecline))
+LibraryAction.replies_to_previous.append((holds_back, ActionDecline))

@@ -116,21 +116,25 @@ def offer_menu(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAn
 def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) -> FaqAnswer:
     """The FAQ's answer to the question, read together with the reader's previous
     message when the previous answer came from the FAQ and the question is short
-    ("要押金吗" after an answer about the reader card) or unclear on its own, unless
-    that only repeats the previous answer and the question has its own. A question
+    ("要押金吗" after an answer about the reader card) or unclear on its own (or with
+    what a refused verification said of the card: see context_of), unless
+    that only repeats the previous answer and the question has its own; or when, read
+    so, the FAQ ranks another entry above the question's own answer. A question
     long enough to stand alone that the previous message would only turn back to the
     previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
     candidates. `lenient`: see SqlKnowledge.answer."""
     knowledge = services().knowledge
-    earlier = previous(tracker, "faq")
-    if earlier is None:
+    context, given = context_of(tracker)
+    if not context:
         return knowledge.answer(question, lenient)
     short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
     alone = knowledge.answer(question, lenient)
+    in_context = knowledge.answer(f"{context} {question}", lenient)
+    if (ranked_first := context_ranks_first(in_context, alone)) and ranked_first.key != given:
+        return ranked_first  # "年龄有限制吗" after how to volunteer: the volunteers' rules
     if alone.kind == "answer" and not short:
         return alone
-    in_context = knowledge.answer(f"{previous_text(tracker)} {question}", lenient)
-    if in_context.kind == "answer" and in_context.key != earlier.get("id"):
+    if in_context.kind == "answer" and in_context.key != given:
         return in_context
     # read together, a short question would only repeat the previous answer; on its
     # own it may name a subject of its own ("是几级馆" after the size of the
@@ -138,6 +142,33 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     if not (short and in_context.kind == "answer") or names_its_own(question, alone):
         return alone
     return in_context
+
+
+#: what a refused verification tells of the card, as the context of the next question
+#: ("要怎么恢复" after "读者证已停用")
+REFUSED_CARD = {"blocked": "读者证已停用", "expired": "读者证已过期",
+                "locked": "密码错误读者证被锁定"}
+
+
+def context_of(tracker: Tracker) -> tuple[str, str]:
+    """What the next question may be read with: the reader's previous message after an
+    FAQ answer (and that entry's id), or what a refused verification said of the card
+    ("" when neither)."""
+    if earlier := previous(tracker, "faq"):
+        return previous_text(tracker), earlier.get("id") or ""
+    refused = previous(tracker, "login_failed") or {}
+    return REFUSED_CARD.get(refused.get("reason") or "", ""), ""
+
+
+def context_ranks_first(in_context: FaqAnswer, alone: FaqAnswer) -> FaqAnswer | None:
+    """The entry the FAQ ranks first for a question read in context, when it is unsure
+    of it but ranks it above the answer the question gets alone (one of its candidates
+    too): the previous message decides what the short question is about."""
+    ids = [entry for entry, _title in in_context.suggestions]
+    if in_context.kind != "suggest" or alone.kind != "answer" or not ids \
+            or alone.entry_id not in ids[1:]:
+        return None
+    return services().knowledge.published_answer(ids[0])
 
 
 #: verbs of need and possibility: a pair that starts with one names no subject
@@ -309,7 +340,7 @@ class FaqFirst(LibraryAction):
         return next((events for search in self.title_searches
                      if (events := search(dispatcher, raw)) is not None), None)
 
-    def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker
+    def take_reply(self, dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]]:
         """"在总馆取吧" to "请选择取书的馆" is the choice, never a question for the FAQ."""
         return self.request(dispatcher, tracker)

@@ -11,15 +11,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import invalid_isbn, search_query, searched
+from actions.catalogue import SAME_AUTHOR, invalid_isbn, search_query, searched
 from actions.context import (
-    AFFIRM_WORDS,
     ORDINAL,
     SHORT_REPLY,
+    affirms,
     chosen_position,
     item_at,
     previous,
     previous_outcomes,
+    request_entity_values,
     request_text,
 )
 from actions.dates import describe_day
@@ -106,7 +107,7 @@ def result_chosen(tracker: Tracker) -> int | None:
     titles = {title for found in searches for title in found.get("titles") or []}
     position = chosen_position(text)
     if (position is None and THIS_ONE.search(text) and not QUESTION.search(text)  # "这本有电子版吗"
-            and len(titles) == 1):
+            and not SAME_AUTHOR.search(text) and len(titles) == 1):
         position = 0
     return item_at(ids, position)
 
@@ -125,8 +126,8 @@ def confirmed_default(tracker: Tracker) -> str | None:
     """"确认" / "好的" to "确认预约…吗？请选择取书的馆": the first branch offered."""
     offered = previous(tracker, "hold_confirm")
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    text = tracker.latest_message.get("text", "").strip(" 。！!，,")
-    if offered and offered.get("branches") and (intent == "affirm" or text in AFFIRM_WORDS):
+    text = tracker.latest_message.get("text", "")
+    if offered and offered.get("branches") and (intent == "affirm" or affirms(text)):
         return offered["branches"][0]
     return None
 
@@ -151,15 +152,21 @@ def hold_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
+#: the clause of a long request that asks for the book ("你好，…，想给孩子约本X，…")
+ASKS_FOR_A_BOOK = re.compile(r"预约|预定|预订|约|借|找|有没有")
+
+
 def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
     """When a long request finds nothing as a whole ("许三观卖血记想约一本，我上班在鼓楼，
-    下了班过去取"), its first clause, if that finds books on its own (one more search;
-    the later clauses tell where and when, not what)."""
+    下了班过去取"), its first clause that asks for a book (else its first), if that finds
+    books on its own (one more search; the other clauses greet, or tell where and when,
+    not what)."""
     parts = clauses(query)
     if len(parts) > 1:
-        found = services().catalogue.search(parts[0], limit=CHOICES)
+        part = next((part for part in parts if ASKS_FOR_A_BOOK.search(part)), parts[0])
+        found = services().catalogue.search(part, limit=CHOICES)
         if found.hits and not found.near:
-            return parts[0], found
+            return part, found
     return query, result
 
 
@@ -335,10 +342,12 @@ class ActionListReservations(FaqFirst):
         return []
 
 
-def the_one_hold_named(holds: list[Hold], titles: list[str], text: str) -> int | None:
+def the_one_hold_named(holds: list[Hold], titles: list[str], text: str,
+                       branches: list[str]) -> int | None:
     """The hold whose title the reader's request named: the NLU's title, else a hold's
-    title in its words ("罗生门那本不要了"); None unless exactly one matches and the
-    request asks nothing ("我约的罗生门取消了吗" is a question)."""
+    title in its words ("罗生门那本不要了"), else the one to be picked up at the branch
+    it names ("总馆那本到了的不要了"); None unless exactly one matches and the request
+    asks nothing ("我约的罗生门取消了吗" is a question)."""
     if QUESTION.search(normalise(text)):
         matching = []
     elif titles:
@@ -351,7 +360,15 @@ def the_one_hold_named(holds: list[Hold], titles: list[str], text: str) -> int |
         if not matching:  # "罗马帝国那本": the start of a longer title
             matching = [h for h in holds
                         if _shared_run(title_key(main_title(h.title)), words) >= PART_OF_A_TITLE]
+        if not matching:
+            matching = [h for h in holds if h.pickup_branch in branches]
+        if len(matching) > 1 and READY_TO_COLLECT.search(text):
+            matching = [h for h in matching if h.status == "ready"]
     return matching[0].hold_id if len(matching) == 1 else None
+
+
+#: a hold that has come in ("到馆待取的", "已经到了的那本")
+READY_TO_COLLECT = re.compile(r"(等着|等我|可以|能|待)取|到馆|到了的|已经到了|书到了")
 
 
 #: the fewest characters in a row a request shares with a title to name it by a part
@@ -378,8 +395,9 @@ class ActionCancelReservation(FaqFirst):
             return keep + login_first(dispatcher, tracker, "取消预约", "cancel_hold")
         holds = services().circulation.holds(reader)
         if hold_id is None:
-            hold_id = the_one_hold_named(holds, titles,
-                                         request_text(tracker, "cancel_reservation"))
+            hold_id = the_one_hold_named(
+                holds, titles, request_text(tracker, "cancel_reservation"),
+                request_entity_values(tracker, "cancel_reservation", "branch"))
         if hold_id is None:
             if not holds:
                 dispatcher.utter_message(text="您目前没有进行中的图书预约。",
@@ -402,7 +420,7 @@ class ActionCancelReservation(FaqFirst):
         return clear_hold_slots()
 
 
-LibraryAction.answers_choice += [
+LibraryAction.replies_to_previous += [
     (pickup_chosen, ActionPlaceReservation),
     (lambda tracker: confirmed_default(tracker) is not None, ActionPlaceReservation),
     (lambda tracker: result_chosen(tracker) is not None, ActionPlaceReservation),

@@ -61,13 +61,15 @@ def verified_reader(tracker: Tracker) -> ReaderRef | None:
 class LibraryAction(Action):
     """Runs `act`; if the library system is down, tells the reader so (and changes nothing).
 
-    A reply to a choice the previous answer offered ("在河西分馆取" after "请选择取书的
-    馆", "就要第一本" after search results) is taken by the action that offered it, whatever
-    the NLU made of the words: `answers_choice` lists (is it such a reply?, action).
+    A reply to the previous answer — a choice among what it offered ("在河西分馆取" after
+    "请选择取书的馆", "就要第一本" after search results) or a follow-up to it ("后天呢"
+    after the hours, "那江宁馆的呢" after the events) — is taken by the action that answers
+    it, whatever the NLU made of the words: `replies_to_previous` lists (is it such a
+    reply?, action).
     """
 
     action_name = ""
-    answers_choice: ClassVar[list[tuple[Callable[[Tracker], bool], type[LibraryAction]]]] = []
+    replies_to_previous: ClassVar[list[tuple[Callable[[Tracker], bool], type[LibraryAction]]]] = []
 
     def name(self) -> str:
         return self.action_name
@@ -75,19 +77,19 @@ class LibraryAction(Action):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         raise NotImplementedError
 
-    def take_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker
+    def take_reply(self, dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]]:
-        """Handles a reply to the choice this action offered."""
+        """Handles a reply to the previous answer (see `replies_to_previous`)."""
         return self.act(dispatcher, tracker)
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        chosen = next((action for applies, action in self.answers_choice
+        chosen = next((action for applies, action in self.replies_to_previous
                        if not isinstance(self, action) and applies(tracker)), None)
         try:
             if chosen is not None:
-                return chosen().take_choice(dispatcher, tracker)
+                return chosen().take_reply(dispatcher, tracker)
             return self.act(dispatcher, tracker)
         except ServiceUnavailableError as error:
             logger.warning("%s: library system unavailable: %s", self.action_name, error)

@@ -53,6 +53,12 @@ def loan_line(loan: Loan) -> str:
     return line
 
 
+def loans_outcome(loans: list[Loan]) -> dict[str, Any]:
+    """The loans listed, in order, with the days they fall due (to choose one by)."""
+    return outcome("loans", count=len(loans), loan_ids=[loan.loan_id for loan in loans],
+                   due_dates=[loan.due_date.isoformat() for loan in loans])
+
+
 def renew_button(loan: Loan) -> dict[str, str]:
     return {"title": f"续借《{loan.title}》",
             "payload": payload("renew_loan", loan_id=str(loan.loan_id))}
@@ -82,13 +88,26 @@ def renewal_text(result: RenewalResult) -> str:
     }[result.outcome]
 
 
+#: the loan falling due next ("最先到期的续借")
+DUE_NEXT = re.compile(r"快(要)?(到期|到日子|到时间|要还)|马上(就)?(到期|要还)|最近(要)?(到期|要还)|"
+                      r"最[先早](到期|要还)|快过期|眼看(到期|要还)")
+
+
 def loan_chosen(tracker: Tracker) -> int | None:
-    """The loan of "续借第二本" / "第一本续一下" among those the previous answer listed
-    ("第三本已经还了" is no request to renew)."""
+    """The loan of "续借第二本" / "第一本续一下" / "最先到期的续借" among those the
+    previous answer listed ("第三本已经还了" is no request to renew)."""
     text = tracker.latest_message.get("text", "")
-    listed = (previous(tracker, "loans") or {}).get("loan_ids") or []
+    if not RENEW_WORD.search(text):
+        return None
+    listed = previous(tracker, "loans") or {}
+    ids = listed.get("loan_ids") or []
+    if DUE_NEXT.search(text) and len(text) <= 2 * SHORT_REPLY:
+        today = clock.today().isoformat()
+        upcoming = sorted((due, loan) for loan, due in zip(
+            ids, listed.get("due_dates") or [], strict=False) if due >= today)
+        return upcoming[0][1] if upcoming else None
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
-    return item_at(listed, position) if RENEW_WORD.search(text) else None
+    return item_at(ids, position)
 
 
 def wants_all(tracker: Tracker) -> bool:
@@ -133,7 +152,7 @@ class ActionListLoans(FaqFirst):
             text=f"{reader.name}，您目前借了 {len(loans)} 本书：\n"
             + "\n".join(f"{n}. {loan_line(loan)}" for n, loan in enumerate(loans, start=1)),
             buttons=buttons,
-            **outcome("loans", count=len(loans), loan_ids=[loan.loan_id for loan in loans]),
+            **loans_outcome(loans),
         )
 
 
@@ -206,7 +225,7 @@ def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
         text="请选择要续借的书：",
         buttons=[renew_button(loan) for loan in loans[:5] if loan.loan_id > 0]
         + [renew_all_button()],
-        **outcome("loans", count=len(loans), loan_ids=[loan.loan_id for loan in loans]),
+        **loans_outcome(loans),
     )
     return None
 
@@ -250,6 +269,6 @@ def account_text(reader: ReaderRef, status: AccountStatus) -> str:
     return "\n".join(lines)
 
 
-LibraryAction.answers_choice += [
+LibraryAction.replies_to_previous += [
     (lambda tracker: loan_chosen(tracker) is not None, ActionRenewLoan),
 ]

@@ -12,6 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import is_follow_up, previous
 from actions.dates import (
     DAY_WORDS,
+    FROM_THE_DAY_BEFORE,
+    counted_from,
     day_named,
     describe_day,
     festival_day,
@@ -114,11 +116,11 @@ class ActionOpeningHours(FaqFirst):
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)
         earlier = previous(tracker, "hours")
-        if day is None and earlier and earlier.get("date") and (
-                is_follow_up(tracker.latest_message.get("text", ""))
-                or latest_entity_values(tracker, "branch")):
-            # "那分馆呢", "不开的话江北馆开不开" after "明天开门吗": that day
-            day = date.fromisoformat(earlier["date"])
+        if day is None and earlier and earlier.get("date"):
+            asked_before = date.fromisoformat(earlier["date"])
+            # "第二天呢" after "清明开吗": the day after; "那分馆呢", "傍晚还开着吗" after
+            # "周五开吗": that day
+            day = counted_from(text, asked_before) or asked_before
         if day is None:
             day = today
         if day < today:
@@ -179,6 +181,7 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     the location instead)."""
     text = tracker.latest_message.get("text", "")
     names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
+                     or FROM_THE_DAY_BEFORE.search(text)  # "隔天呢"
                      or latest_entity_values(tracker, "branch")
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
@@ -195,5 +198,5 @@ def follows_a_place_answer(tracker: Tracker) -> bool:
             and bool(latest_entity_values(tracker, "branch")))
 
 
-LibraryAction.answers_choice += [(follows_a_visit_answer, ActionOpeningHours),
+LibraryAction.replies_to_previous += [(follows_a_visit_answer, ActionOpeningHours),
                                  (follows_a_place_answer, ActionLocation)]

@@ -113,8 +113,15 @@ SET_HEADINGS = (
     "Ninth set (tests/data/reader_eval_ninth/; written on 2026-12-04 by two helpers who saw "
     "neither the training data, the code nor the other sets' messages, while the eighth "
     "set's fixes were made, asked for the mix real readers produce rather than hard "
-    "phrasings, and committed before its first score: untuned, its failures have not been "
-    "read for fixes)",
+    "phrasings, and committed before its first score. Its first score, untuned: single "
+    "messages 0.73 (baseline 0.32), conversations 0.24; FAQ direct-correct 0.64, "
+    "confidently wrong 0.07. Its conversations' failures were then read for classes (下下个, "
+    "days counted from the one asked about, a day kept for an hours question without one, "
+    "a yes with thanks, a slot chosen after a side question, the author of a result, "
+    "books on a topic, the loan due next, cancelling by pickup branch, 还能报吗, a hold "
+    "request after a greeting and a card number, a question after a refused card, a "
+    "short question read in context, 能…还不), so the figures below are no longer "
+    "untuned)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"

@@ -20,7 +20,8 @@ CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网�
 SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(她|他|娃|孩子|儿子|女儿|闺女|宝宝)报"
                                   f"(?=.{{0,12}}({EVENT_WORDS.pattern}))")
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
-#: "给我留个名额"; not 报个失, 留个位子)
+#: "给我留个名额", "那场还能报吗"; not 报个失, 留个位子, 能报销吗)
 SIGNS_UP = re.compile(r"报名|报个名|报一个(?![失修案])|报上|报一下|(占|留)(个|一个)?名额|"
+                      r"(能|可以)报(?=[吗么嘛不没呀啊\s？?，,。]|$)|"
                       f"{SIGNS_UP_FOR_SOMEONE.pattern}|"
                       f"报个(?=.{{0,6}}({EVENT_WORDS.pattern}|课))")

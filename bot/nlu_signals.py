@@ -152,6 +152,10 @@ BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写�
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = {"list_loans", "list_reservations"}
+#: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,
+#: "关于借书的规定")
+BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,10}的"
+                              r"(?:书|绘本|小说|作品|(?:还有)?哪[几些]本)")
 
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
@@ -181,8 +185,8 @@ NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
     图书馆 or 馆 names that district's library (a branch named "<district>区图书馆");
-    so does "江北那边" (the library there, to a library's assistant), and "江宁的呢" after
-    an answer about another branch."""
+    so does "江北那边" or "江宁那家" (the library there, to a library's assistant), and
+    "江宁的呢" after an answer about another branch."""
     found = []
     for branch in branches():
         if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
@@ -190,7 +194,7 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
             # the bare form not where the reader lives or comes from ("我住江北那边")
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
                                      f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
-                                     f"(?:那边|这边|那儿)|^(?:那么?)?{name}区?的?呢\\W*$"),
+                                     f"(?:那边|这边|那儿|那家|这家)|^(?:那么?)?{name}区?(?:的|那个)?呢\\W*$"),
                           branch["name"]))
     return found
 
@@ -216,8 +220,10 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
 
 def about_a_branch(intent: str | None, plain: str) -> str | None:
     """Hours or the way to a branch the message names ("江宁馆下礼拜一下午能去吗",
-    "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked."""
-    if intent not in UNSURE_OF_BRANCH:
+    "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked, or saw events in a
+    message without a word of them ("建邺那家每天几点关")."""
+    if intent not in UNSURE_OF_BRANCH and not (intent == "ask_events"
+                                               and not EVENT_WORDS.search(plain)):
         return None
     hours, place = BRANCH_HOURS.search(plain), BRANCH_PLACE.search(plain)
     if hours and not place:
@@ -304,6 +310,8 @@ def corrected(intent: str | None, text: str) -> str | None:
     if (intent in NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS and (works := BY_AUTHOR.match(plain))
             and not NOT_AN_AUTHOR.search(works.group("name"))):
         return "search_catalogue"
+    if intent in NOT_A_REQUEST and BOOKS_ON_A_TOPIC.search(plain):
+        return "search_catalogue"  # "同类的，讲天文的还有哪些书"
     if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
             and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
         return "book_space"  # "河西的自习室还能约吗": the free slots, to book one

@@ -30,10 +30,11 @@ from actions.activities import (
 from actions.catalogue import (
     ActionSearchCatalogue,
     ActionShowMore,
+    author_asked_about,
     looks_like_a_title,
     search_query,
 )
-from actions.context import chosen_position, previous_outcomes
+from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
 from actions.decline import ActionDecline, asks_something, holds_back
 from actions.faq import ActionRephrase
@@ -46,11 +47,17 @@ from actions.holds import (
     the_one_hold_named,
 )
 from actions.library import UNAVAILABLE_TEXT
-from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan
+from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan, loan_chosen
 from actions.login import ValidateLoginForm
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
-from actions.visiting import ActionLocation, ActionOpeningHours, follows_a_place_answer
+from actions.visiting import (
+    ActionLocation,
+    ActionOpeningHours,
+    follows_a_place_answer,
+    follows_a_visit_answer,
+)
+from bot import clock
 from bot.channels.questions import CONTINUES_MESSAGE
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
@@ -563,6 +570,12 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天还开吗", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
+    # after a question on the side, the slots are still on offer; after a search, not
+    side = {"kind": "faq", "id": "facilities-001"}
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("能带水吗", [side]),
+                                    ("那就第二档", []))) == 8
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("有三体吗", [{"kind": "search"}]),
+                                    ("那就第二档", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("头一场吧", []))) == 7
 
@@ -721,6 +734,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     ("金图讲坛给我报个名", 3), ("手工坊帮孩子报一个", 5), ("报名冬日诗会", 1),
     ("金图讲坛讲什么", None), ("阅美四季报个名", None),  # no sign-up; two events named
     ("冬日诗会那场给我留一个名额", 1), ("让女儿报个科普手工坊", 5),
+    ("冬日诗会现在能报吗", 1), ("冬日诗会的车费能报销吗", None),
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:
@@ -770,15 +784,20 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     holds = [Hold(2, "罗生门", "总馆", "waiting", 1, None, created),
              Hold(3, "平凡的世界（全三册）", "总馆", "waiting", 2, None, created),
              Hold(4, "平凡的世界（普及本）", "总馆", "waiting", 1, None, created)]
-    assert the_one_hold_named(holds, [], "罗生门那本不要了，取消掉") == 2
-    assert the_one_hold_named(holds, [], "平凡的世界不要了") is None  # two: the reader chooses
-    assert the_one_hold_named(holds, [], "罗生那本撤了吧") is None  # two characters: too few
+    assert the_one_hold_named(holds, [], "罗生门那本不要了，取消掉", []) == 2
+    assert the_one_hold_named(holds, [], "平凡的世界不要了", []) is None  # two: the reader chooses
+    assert the_one_hold_named(holds, [], "罗生那本撤了吧", []) is None  # two characters: too few
     holds.append(Hold(5, "额尔古纳河右岸", "总馆", "waiting", 1, None, created))
-    assert the_one_hold_named(holds, [], "额尔古纳那本不要了") == 5  # a part of the title
-    assert the_one_hold_named(holds, ["罗生门"], "取消") == 2
-    assert the_one_hold_named(holds, [], "/cancel_reservation") is None
-    assert the_one_hold_named(holds, [], "我约的罗生门取消了吗") is None  # asks
-    assert the_one_hold_named(holds, ["罗生门"], "罗生门的预约取消了没有") is None
+    assert the_one_hold_named(holds, [], "额尔古纳那本不要了", []) == 5  # a part of the title
+    assert the_one_hold_named(holds, ["罗生门"], "取消", []) == 2
+    assert the_one_hold_named(holds, [], "/cancel_reservation", []) is None
+    assert the_one_hold_named(holds, [], "我约的罗生门取消了吗", []) is None  # asks
+    assert the_one_hold_named(holds, ["罗生门"], "罗生门的预约取消了没有", []) is None
+    # by where it is to be picked up, and whether it has come in
+    holds.append(Hold(6, "白鹿原", "江宁区图书馆", "ready", None, None, created))
+    holds.append(Hold(7, "活着", "江宁区图书馆", "waiting", 3, None, created))
+    assert the_one_hold_named(holds, [], "江宁那本到了的不要了", ["江宁区图书馆"]) == 6
+    assert the_one_hold_named(holds, [], "江宁的那本不要了", ["江宁区图书馆"]) is None
 
 
 @pytest.mark.parametrize(("action", "text", "expected"), [
@@ -898,6 +917,8 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     ("三月份有活动吗", None),  # a month, no day
     ("11.3号开吗", datetime.date(2026, 11, 3)), ("复印0.5元一页", None),
     ("到1.5号线那站", None),
+    ("下下个礼拜二开吗", datetime.date(2026, 11, 10)), ("下下周三", datetime.date(2026, 11, 11)),
+    ("下个礼拜一", datetime.date(2026, 11, 2)),
 ])
 def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
     assert parse_day(text, datetime.date(2026, 10, 28)) == day
@@ -923,16 +944,18 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
         monkeypatch: pytest.MonkeyPatch) -> None:
     hit = TitleHit(bib_id=7, title="许三观卖血记", author="余华", publisher="", year=None,
                    isbn=None, call_number="", availability=[])
+    finds = ("许三观卖血记想约一本", "帮孩子约许三观卖血记")
 
     class Services:
         catalogue = type("Catalogue", (), {"search": staticmethod(
             lambda query, limit=10: SearchResult(hits=[hit], total=1)
-            if query == "许三观卖血记想约一本" else SearchResult(hits=[], total=0))})()
+            if query in finds else SearchResult(hits=[], total=0))})()
 
     monkeypatch.setattr(actions.holds, "services", lambda: Services())
-    query, result = actions.holds.clause_found("许三观卖血记想约一本，我上班在鼓楼，下了班过去取",
-                                               SearchResult(hits=[], total=0))
-    assert (query, result.hits) == ("许三观卖血记想约一本", [hit])
+    for text, clause in (("许三观卖血记想约一本，我上班在鼓楼，下了班过去取", finds[0]),
+                         ("早上好，帮孩子约许三观卖血记，到了放鼓楼", finds[1])):
+        query, result = actions.holds.clause_found(text, SearchResult(hits=[], total=0))
+        assert (query, result.hits) == (clause, [hit])
 
 
 @pytest.mark.parametrize(("text", "rule"), [
@@ -943,3 +966,57 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
 def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
         text: str, rule: bool) -> None:
     assert bool(actions.faq_answers.RULE_WORDS.search(text)) is rule
+
+
+@pytest.mark.parametrize(("text", "yes"), [
+    ("可以，约上", True), ("是这本 麻烦了", True), ("好的", True), ("行 谢谢", True),
+    ("可以 换个馆取吗", False), ("约上了没", False), ("谢谢", False),  # thanks alone: no yes
+])
+def test_a_yes_may_come_with_thanks_or_the_holds_words(text: str, yes: bool) -> None:
+    assert affirms(text) is yes
+
+
+def test_the_loan_falling_due_next_is_chosen_by_saying_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "today", lambda: datetime.date(2026, 10, 28))
+    listed = {"kind": "loans", "loan_ids": [3, 1, 2],
+              "due_dates": ["2026-10-23", "2026-10-30", "2026-11-17"]}  # the first overdue
+
+    def chosen(text: str) -> int | None:
+        return loan_chosen(conversation(("我借了什么", [listed]), (text, [])))
+
+    assert chosen("最先到期的帮我续借") == 1
+    assert chosen("快要到期的 续上吧") == 1
+    assert chosen("续借第三本") == 2
+    assert chosen("快到期了，怎么办") is None  # no renewal asked
+
+
+def test_the_author_of_the_book_just_found_is_the_one_asked_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Catalogue:
+        @staticmethod
+        def title(bib_id: int) -> TitleHit | None:
+            return TitleHit(bib_id, "大话数据结构", "程杰", "", None, None, "")
+
+    monkeypatch.setattr(actions.catalogue, "services",
+                        lambda: type("Services", (), {"catalogue": Catalogue()})())
+    found = {"kind": "search", "titles": ["大话数据结构"], "bib_ids": [135]}
+
+    def asked(text: str, answer: dict[str, Any]) -> str | None:
+        return author_asked_about(conversation(("有大话数据结构吗", [answer]), (text, [])))
+
+    assert asked("这位作家别的书呢", found) == "程杰"
+    assert asked("她还出过什么书", found) == "程杰"
+    assert asked("这位作家别的书呢", {"kind": "faq", "id": "about-001"}) is None
+    assert asked("这本能借多久", found) is None
+
+
+@pytest.mark.parametrize(("text", "follows"), [
+    ("隔天去呢", True), ("第二天呢", True), ("后天呢", True),
+    ("那怎么去呢", False),  # a place: the location's
+])
+def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
+        text: str, follows: bool) -> None:
+    hours = {"kind": "hours", "branch": "NJ-JIANGNING", "date": "2026-11-09"}
+    assert follows_a_visit_answer(conversation(("河西馆下下周三开吗", [hours]),
+                                               (text, []))) is follows

@@ -186,6 +186,9 @@ def test_signals_read_traditional_characters() -> None:
     ("search_catalogue", "约翰·克利斯朵夫有吗", None), ("ask_policy", "帮我约个馆员当面聊", None),
     ("ask_policy", "借的书一般什么时候还", None),
     ("request_research_help", "想找民国电话簿的影印本", None),
+    # books on a topic; not a lecture's, nor a rule's
+    ("nlu_fallback", "还有别的讲黑洞的书吗", "search_catalogue"),
+    ("nlu_fallback", "讲座的书单在哪看", None), ("ask_policy", "关于借书的规定有哪些", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -204,6 +207,9 @@ def test_every_branch_named_is_found_in_order() -> None:
     assert branches("江北那个地铁站") == []
     assert branches("我住建邺那边，总馆远不远") == ["金陵图书馆"]  # where the reader lives
     assert branches("鼓楼的呢") == ["鼓楼区图书馆"]  # after an answer about another branch
+    assert branches("江宁那家呢") == ["江宁区图书馆"]
+    assert branches("建邺那家每天几点关") == ["建邺区图书馆"]
+    assert branches("我住鼓楼那家酒店") == []
     assert branches("那建邺呢？") == ["建邺区图书馆"]
     assert branches("我住江北的呢") == []
     assert branches("户口是江北的呢 可以办证吗") == []  # not a follow-up
@@ -215,6 +221,8 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("ask_policy", "那江北馆礼拜天也开？", "ask_opening_hours"),
     ("ask_policy", "江宁馆也开展亲子活动吗", None),
     ("search_catalogue", "河西分馆有三体吗", None),
+    ("ask_events", "建邺那家每天几点关", "ask_opening_hours"),  # no word of events
+    ("ask_events", "建邺馆哪天几点有讲座", None),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:

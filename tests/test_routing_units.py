@@ -106,6 +106,44 @@ def test_a_short_question_with_its_own_answer_does_not_repeat_the_previous_one(
     assert answer_in_context(conversation(*asked, ("要交钱吗", [])), "要交钱吗") == WEIBO
 
 
+def test_a_short_question_is_about_what_its_context_ranks_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"年龄有限制吗" after how to volunteer: alone, the children's area's age limit; read
+    with the previous message, the FAQ ranks the volunteers' rules above it."""
+    age = FaqAnswer(kind="answer", entry_id=8, key="children-002", question="少儿区几岁能进？")
+    rules = FaqAnswer(kind="answer", entry_id=9, key="events-007", question="志愿者有什么要求？")
+    ranked = FaqAnswer(kind="suggest", suggestions=[(9, rules.question), (8, age.question)])
+
+    class Ranked(Knowledge):
+        @staticmethod
+        def published_answer(entry: int) -> FaqAnswer | None:
+            return {8: age, 9: rules}.get(entry)
+
+    use_services(monkeypatch, knowledge=Ranked({"想做志愿者 有年龄要求吗": ranked,
+                                                "有年龄要求吗": age}))
+    asked = [("想做志愿者", [{"kind": "faq", "id": "events-006"}])]
+    assert answer_in_context(conversation(*asked, ("有年龄要求吗", [])), "有年龄要求吗") == rules
+    # ... not when the context's first candidate is the entry just given
+    asked = [("想做志愿者", [{"kind": "faq", "id": "events-007"}])]
+    assert answer_in_context(conversation(*asked, ("有年龄要求吗", [])), "有年龄要求吗") == age
+
+
+def test_a_question_after_a_refused_card_is_read_with_what_was_said_of_the_card(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blocked = dataclasses.replace(WEIBO, entry_id=17, key="reader_card-017",
+                                  question="证停用了怎么恢复？")
+    use_services(monkeypatch, knowledge=Knowledge({"读者证已停用 要怎么恢复": blocked}))
+
+    def answered_after(reason: str) -> FaqAnswer:
+        refused = ("/password_checked", [{"kind": "login_failed", "reason": reason}])
+        return answer_in_context(conversation(refused, ("要怎么恢复", [])), "要怎么恢复")
+
+    assert answered_after("blocked") == blocked
+    assert answered_after("failed") == UNSURE  # a wrong password tells nothing of the card
+
+
 def request_marker(monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
     monkeypatch.setattr(type(action), "request", lambda self, dispatcher, tracker: (
         dispatcher.utter_message(text="REQUEST"), [])[1])
@@ -157,27 +195,34 @@ def test_an_unclear_message_gets_the_faqs_candidates_if_it_says_enough(
     assert ("您是不是想问" in reply) is menu  # else the rephrase response (no text here)
 
 
-def test_a_branch_asked_about_after_an_answer_for_a_day_is_asked_about_that_day(
-    monkeypatch: pytest.MonkeyPatch,
+class OneBranchInfo:
+    @staticmethod
+    def find_branch(name: str) -> BranchInfo:
+        return BranchInfo(code="NJ-JIANGBEI", name="江北新区图书馆", kind="network",
+                          address="", transport="", phone="", confirmed=True)
+
+    @staticmethod
+    def hours_on(code: str, day: date) -> DayHours:
+        return DayHours(branch="江北新区图书馆", day=day, opens=time(9), closes=time(17))
+
+
+@pytest.mark.parametrize(("follow_up", "branch_named", "day_said"), [
+    # "明天金图开吗？不开的话江北馆开不开": the second question is about tomorrow too
+    ("不开的话江北馆开不开", True, "10月29日"),
+    ("第二天呢，几点开", False, "10月30日"),  # counted from the day asked about
+    ("那前一天呢", False, "10月28日"),
+])
+def test_a_follow_up_to_an_answer_for_a_day_is_about_that_day_or_one_counted_from_it(
+    monkeypatch: pytest.MonkeyPatch, follow_up: str, branch_named: bool, day_said: str,
 ) -> None:
-    """"明天金图开吗？不开的话江北馆开不开": the second question is about tomorrow too."""
-    class Info:
-        @staticmethod
-        def find_branch(name: str) -> BranchInfo:
-            return BranchInfo(code="NJ-JIANGBEI", name="江北新区图书馆", kind="network",
-                              address="", transport="", phone="", confirmed=True)
-
-        @staticmethod
-        def hours_on(code: str, day: date) -> DayHours:
-            return DayHours(branch="江北新区图书馆", day=day, opens=time(9), closes=time(17))
-
     monkeypatch.setattr(clock, "today", lambda: date(2026, 10, 28))
-    use_services(monkeypatch, knowledge=Knowledge(), info=Info())
+    use_services(monkeypatch, knowledge=Knowledge(), info=OneBranchInfo())
     tomorrow = {"kind": "hours", "branch": "JL-MAIN", "date": "2026-10-29"}
-    tracker = conversation(("明天金图开吗？", [tomorrow]), ("不开的话江北馆开不开", []))
-    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江北新区图书馆"}]
+    tracker = conversation(("明天金图开吗？", [tomorrow]), (follow_up, []))
+    if branch_named:
+        tracker.latest_message["entities"] = [{"entity": "branch", "value": "江北新区图书馆"}]
     reply = run_action(ActionOpeningHours(), tracker)[0]
-    assert "明天" in reply and "10月29日" in reply
+    assert day_said in reply
 
 
 def test_a_menu_holding_the_other_librarys_entry_gives_that_entry(

@@ -49,7 +49,7 @@ NO_REPLY_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试
 # sent as /deny.
 CANCEL_WORDS = {"取消", "退出", "cancel", "/deny"}
 #: putting it off ("改天再说", "晚点回家再弄")
-_LATER = "下次|以后|改天|回头|晚点|等会儿?|下周|过两天"
+_LATER = "下次|下回|以后|改天|回头|晚点|等会儿?|下周|过两天"
 #: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
 GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名|查|看|弄|续借|续|"
                        r"登录)了|"  # first: "先不报名了" as a whole, not 先不报 and 名了

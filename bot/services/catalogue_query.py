@@ -24,6 +24,7 @@ def asks_for_a_volume(text: str) -> bool:
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.
 FILLER = re.compile(
+    r"还有哪几本|还有哪些|还有什么|哪几本|同类型的?|同类的?|类似的|"
     r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|能借到|借得到|在不在架上?|"
     r"在架吗|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
@@ -37,7 +38,7 @@ AUTHOR_MARKER = re.compile(r"(?:写的(?:小说|书|作品)?|的作品|作品|�
 #: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
 CHILDREN_SUBJECTS = ("儿童", "绘本", "童话", "少儿")
 #: words that say the reader wants a book for a child (not words of the book itself)
-CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿")
+CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿", "闺女", "小孩")
 # Function words that never decide which book is meant.
 STOPWORDS = frozenset((
     "的", "了", "和", "与", "及", "或", "是", "在", "有", "我", "你", "他", "她", "它", "们",
