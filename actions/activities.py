@@ -63,11 +63,25 @@ def keyword_in(tracker: Tracker, keywords: tuple[str, ...]) -> str:
 
 
 def event_chosen(tracker: Tracker) -> int | None:
-    """The event of "报名第一个" among those the previous answer listed."""
+    """The event of "报名第一个" among those the previous answer listed, or, when the
+    reader asks to sign up, the only one listed or the one named by two characters of its
+    own title ("诗会那个给我报上")."""
     text = tracker.latest_message.get("text", "")
+    listed = still_offered(tracker, "events") or {}
+    ids = listed.get("event_ids") or []
+    if SIGNS_UP.search(text) and not QUESTION.search(text):
+        named = [event for event, title in zip(ids, listed.get("titles") or [], strict=False)
+                 if any(pair in text for pair in pairs_of(title.split("·")[-1]))]
+        if len(ids) == 1:
+            return ids[0]
+        if len(named) == 1:
+            return named[0]
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
-    ids = (still_offered(tracker, "events") or {}).get("event_ids") or []
     return item_at(ids, position)
+
+
+def pairs_of(words: str) -> set[str]:
+    return {words[i:i + 2] for i in range(len(words) - 1)}
 
 
 #: "这周六上午": the hours a part of the day starts in
@@ -81,9 +95,11 @@ def slot_chosen(tracker: Tracker) -> int | None:
     text = tracker.latest_message.get("text", "")
     offered = still_offered(tracker, "space_slots") or {}
     ids, starts = offered.get("slot_ids") or [], offered.get("starts") or []
-    if len(text) > SHORT_REPLY or not ids or QUESTION.search(text):  # "明天开门吗"
-        return None
     position = chosen_position(text)
+    # a position may come with a word of why ("最早那个我赶得上，就订它")
+    longest = 2 * SHORT_REPLY if position is not None else SHORT_REPLY
+    if len(text) > longest or not ids or QUESTION.search(text):  # "明天开门吗"
+        return None
     if position is not None:
         return item_at(ids, position)
     day, hour = parse_day(text, clock.today()), parse_hour(text)

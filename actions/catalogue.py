@@ -25,7 +25,7 @@ from bot.card_numbers import CARD
 from bot.outcome import outcome
 from bot.question_words import ASKS
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
-from bot.services.catalogue_ranking import NEAR, main_title, similarity
+from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key
 
@@ -167,9 +167,14 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
         best = result.hits[0] if result.hits else None
         near = best is not None and similarity(query, main_title(best.title)) >= NEAR
         return (query, result) if near_too and near else None
+    # the words as typed, and each group the reader set apart ("小王子 给三年级的娃")
+    typed = {words for words in (key, *map(title_key, re.split(r"[\s，,]+", query)))
+             if len(words) >= MIN_TITLE_KEY}
     for hit in result.hits:
         title, author = title_key(main_title(hit.title)), title_key(hit.author)
-        if ((key in title and len(key) >= TITLE_SHARE * len(title))
+        # most of the title, or of a part of it after a series' name
+        if (any(words in part and len(words) >= TITLE_SHARE * len(part)
+                for part in map(title_key, title_parts(hit.title)) for words in typed)
                 or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
             return query, result
     return None
@@ -307,10 +312,13 @@ class ActionShowMore(LibraryAction):
         if query and asks_for_a_volume(text):
             # "第二部呢" after 三体's results: that volume, not the next page
             return ActionSearchCatalogue().act(dispatcher, tracker)
-        if not query:  # "人间失格还有吗" with no results before: a search, not a next page
-            if not text.startswith("/") and (latest_entity_values(tracker, "title")
-                                             or held_title(text)):
-                return ActionSearchCatalogue().act(dispatcher, tracker)
+        # "人间失格还有吗" with no results before, "射雕英雄传呢" after another title's: a
+        # search, not a next page
+        if not text.startswith("/") and (latest_entity_values(tracker, "title")
+                                         or held_title(text)) and not (
+                query and title_key(query) in title_key(text)):
+            return ActionSearchCatalogue().act(dispatcher, tracker)
+        if not query:
             if not text.startswith("/") and answer_if_certain(dispatcher, tracker, text):
                 return []  # "要是弄坏了呢" after an answer about a lost book
             dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。",

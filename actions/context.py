@@ -121,8 +121,12 @@ def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:
                 None)
 
 
+#: ... or one that says which detail changes ("换成周五行不行", "改到下午呢")
+CHANGES_A_DETAIL = re.compile(r"^(那)?(换成|改成|换到|改到)[^，,。？?]{1,8}[？?。.!！]*$")
+
+
 def is_follow_up(text: str) -> bool:
-    return bool(FOLLOW_UP.match(text.strip()))
+    return bool(FOLLOW_UP.match(text.strip()) or CHANGES_A_DETAIL.match(text.strip()))
 
 
 #: the ends of a list ("最早的那个", "最前面那本", "头一本"; "最后一个", "最晚的")

@@ -19,7 +19,7 @@ from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values
 from bot.outcome import outcome
-from bot.question_words import ASKS
+from bot.question_words import ASKS, clauses
 
 #: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
 REFUSES = re.compile(r"不|没|别|算|免|取消|以后|再说|考虑|改天|下次|no", re.IGNORECASE)
@@ -71,8 +71,10 @@ def holds_back(tracker: Tracker) -> bool:
     made of it (a goodbye, often) — unless it changes the title, the branch or the
     result chosen, or asks something."""
     text = tracker.latest_message.get("text", "")
+    last = (clauses(text) or [""])[-1]
+    # short, or ending in it after the reasons ("…朋友那儿有，这次就不约了")
     return (previous(tracker, "hold_confirm") is not None and not text.startswith("/")
-            and len(text) <= CONFIRMATION_REPLY
+            and (len(text) <= CONFIRMATION_REPLY or HOLDS_BACK.search(last) is not None)
             and HOLDS_BACK.search(text) is not None and not CONFIRMS.search(text)
             and not QUESTION.search(text) and not VOLUME.search(text)
             and chosen_position(text) is None

@@ -29,7 +29,7 @@ LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|
 #: a message about what the reader owes for a title ("围城那笔污损费交清了没")
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
 RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
-RENEW_WORD = re.compile(r"续借|续期|续一下|续上|延期|延长")
+RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|延期|延长")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
 
 
@@ -269,6 +269,17 @@ def account_text(reader: ReaderRef, status: AccountStatus) -> str:
     return "\n".join(lines)
 
 
+#: when books fall due ("现在分别什么时候要还")
+DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(到期|要还|还)|到期日|应还日期")
+
+
+def asks_due_dates_after_renewal(tracker: Tracker) -> bool:
+    """"现在分别什么时候要还" after a renewal: the loans, with their new due dates."""
+    return previous(tracker, "renewal") is not None and bool(
+        DUE_ASKED.search(tracker.latest_message.get("text", "")))
+
+
 LibraryAction.replies_to_previous += [
     (lambda tracker: loan_chosen(tracker) is not None, ActionRenewLoan),
+    (asks_due_dates_after_renewal, ActionListLoans),
 ]

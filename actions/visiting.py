@@ -120,7 +120,7 @@ class ActionOpeningHours(FaqFirst):
             asked_before = date.fromisoformat(earlier["date"])
             # "第二天呢" after "清明开吗": the day after; "那分馆呢", "傍晚还开着吗" after
             # "周五开吗": that day
-            day = counted_from(text, asked_before) or asked_before
+            day = counted_from(text, asked_before, today) or asked_before
         if day is None:
             day = today
         if day < today:

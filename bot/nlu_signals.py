@@ -145,11 +145,15 @@ ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我)
 #: ... of which what it costs ("讲坛那场收不收钱")
 FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费")
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求")
-#: a name and its works, nothing else ("霍金写的", "莫言的小说有吗"): a search by author
-BY_AUTHOR = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(写的|著的|的作品|写过(哪些|什么|啥)?)"
+#: a name and its works, nothing else ("霍金写的", "莫言的小说有吗", "有钱穆的书吗", "钱穆
+#:有哪些书"): a search by author
+BY_AUTHOR = re.compile(r"^(有没有|有)?(?P<name>[^\W\d_]{2,8}?)"
+                       # "X的书" only as "有X的书吗" (not "推荐的书呢")
+                       r"(写的|著的|的作品|写过(哪些|什么|啥)?|有(什么|哪些|啥)|(?(1)的(?=书)|(?!)))"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
-#: ... but not "我的书", "谁写的", "图书馆的书"
-NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新")
+#: ... but not "我的书", "谁写的", "图书馆的书", "最近有什么书"
+NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新|今天|最近|现在|"
+                           r"这里|那里")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = {"list_loans", "list_reservations"}
 #: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,

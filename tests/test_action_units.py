@@ -22,6 +22,7 @@ import actions.visiting
 from actions.activities import (
     ActionBookSpace,
     ActionListEvents,
+    event_chosen,
     event_named,
     named_branch,
     slot_chosen,
@@ -31,6 +32,7 @@ from actions.catalogue import (
     ActionSearchCatalogue,
     ActionShowMore,
     author_asked_about,
+    held_title,
     looks_like_a_title,
     search_query,
 )
@@ -47,7 +49,14 @@ from actions.holds import (
     the_one_hold_named,
 )
 from actions.library import UNAVAILABLE_TEXT
-from actions.loans import ActionAccountStatus, ActionListLoans, ActionRenewLoan, loan_chosen
+from actions.loans import (
+    ActionAccountStatus,
+    ActionListLoans,
+    ActionRenewLoan,
+    asks_due_dates_after_renewal,
+    loan_chosen,
+    wants_all,
+)
 from actions.login import ValidateLoginForm
 from actions.reader_text import latest_entity_values, quote
 from actions.small_talk import RESPONSES, ActionSmallTalk
@@ -482,6 +491,32 @@ def test_a_volume_after_results_is_that_volume_not_the_next_page(
     assert searches and searches[0] == ("三体 第三部", 0)
 
 
+@pytest.mark.parametrize(("text", "searched"), [
+    ("射雕英雄传呢", "射雕英雄传"),  # another title: its search
+    ("笑傲江湖还有别的版本吗", "笑傲江湖"), ("还有吗", "笑傲江湖"),  # the next page
+])
+def test_another_title_after_results_is_a_search_not_the_next_page(
+    monkeypatch: pytest.MonkeyPatch, text: str, searched: str,
+) -> None:
+    searches = []
+    held = {"射雕英雄传": TitleHit(3, "射雕英雄传", "金庸", "", None, None, ""),
+            "笑傲江湖": TitleHit(4, "笑傲江湖", "金庸", "", None, None, "")}
+
+    def search(query: str, **_: object) -> SearchResult:
+        searches.append(query)
+        hits = [hit for key, hit in held.items() if key in query]
+        return SearchResult(hits=hits, total=len(hits))
+
+    class Services:
+        catalogue = type("Catalogue", (), {"search": staticmethod(search)})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    tracker = tracker_with(text, [], intent="show_more",
+                           slots={"search_query": "笑傲江湖", "search_offset": "3"})
+    run_action(ActionShowMore(), tracker)
+    assert searches[-1] == searched
+
+
 def test_asking_to_rephrase_ends_the_turn() -> None:
     """As the dialogue policies' fallback it must not be predicted again after itself."""
     _, events = run_action(ActionRephrase(), tracker_with("zxcvbnm", []))
@@ -505,6 +540,7 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
     ("别在这取，要第二本", False),  # another result
     ("好，等下午下了课去拿", False), ("不用考虑了，约吧", False),  # yes after all
     ("等等，要的是第三部", False),  # another volume
+    ("唉等一下，家里书架上翻出来一本旧的，这次就不约了", True),  # reasons first, however long
 ])
 def test_holding_back_at_a_hold_confirmation_declines_it(text: str,
                                                          holds_back_the_hold: bool) -> None:
@@ -570,6 +606,8 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天还开吗", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("后天上午", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
+    assert slot_chosen(conversation(("想约研讨间", [offered]),
+                                    ("最后那个时段我下了班正好能去，订吧", []))) == 9
     # after a question on the side, the slots are still on offer; after a search, not
     side = {"kind": "faq", "id": "facilities-001"}
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("能带水吗", [side]),
@@ -1012,7 +1050,8 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
 
 
 @pytest.mark.parametrize(("text", "follows"), [
-    ("隔天去呢", True), ("第二天呢", True), ("后天呢", True),
+    ("隔天去呢", True), ("第二天呢", True), ("后天呢", True), ("换成12号可以吗", True),
+    ("到2号线哪站下", False),
     ("那怎么去呢", False),  # a place: the location's
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
@@ -1020,3 +1059,48 @@ def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
     hours = {"kind": "hours", "branch": "NJ-JIANGNING", "date": "2026-11-09"}
     assert follows_a_visit_answer(conversation(("河西馆下下周三开吗", [hours]),
                                                (text, []))) is follows
+
+
+def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
+    listed = {"kind": "events", "event_ids": [5]}
+
+    def chosen(text: str, answer: dict[str, Any]) -> int | None:
+        return event_chosen(conversation(("周末有啥活动", [answer]), (text, [])))
+
+    assert chosen("那个帮我女儿报一下", listed) == 5
+    assert chosen("报名要交钱吗", listed) is None  # a question about it
+    two = {"kind": "events", "event_ids": [5, 6],
+           "titles": ["阅美四季·科普手工坊", "阅美四季·冬日诗会"]}
+    assert chosen("那个帮我女儿报一下", two) is None
+    assert chosen("诗会那个帮我报上", two) == 6  # two characters of its own title
+    assert chosen("阅美那个帮我报上", two) is None  # the series' name: both
+
+
+@pytest.mark.parametrize(("text", "every_loan"), [
+    ("全部续借", True), ("借的几本统统续一续", True), ("续借第二本", False),
+])
+def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None:
+    assert wants_all(tracker_with(text, [])) is every_loan
+
+
+def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
+    renewed = {"kind": "renewal", "renewed": 2, "refused": 1}
+    assert asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+                                                     ("现在分别什么时候要还", [])))
+    assert not asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+                                                         ("谢谢", [])))
+    assert not asks_due_dates_after_renewal(conversation(("办证", [{"kind": "faq"}]),
+                                                         ("哪天到期", [])))
+
+
+def test_a_title_after_a_series_name_is_a_held_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = TitleHit(9, "世界儿童文学名著：小飞侠彼得·潘", "巴里", "", None, None, "")
+
+    class Services:
+        catalogue = type("Catalogue", (), {"search": staticmethod(
+            lambda query, **_: SearchResult(hits=[book], total=1))})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
+    assert held_title("有没有小飞侠彼得·潘")
+    assert held_title("有没有彼得") is None  # too small a part of it
+    assert held_title("小飞侠彼得潘 孩子上二年级")  # a group of words set apart

@@ -162,6 +162,9 @@ def test_signals_read_traditional_characters() -> None:
     # an author's works, whatever DIET made of 哪些书
     ("list_loans", "毕飞宇写过什么书", "search_catalogue"),
     ("list_loans", "我写过什么书", None),
+    ("nlu_fallback", "有钱穆的书吗", "search_catalogue"),
+    ("nlu_fallback", "余秋雨有哪些书", "search_catalogue"),
+    ("nlu_fallback", "最近有什么书", None), ("nlu_fallback", "图书馆的书有吗", None),
     # when one's loans are due, or how to reach the library, is no research request
     ("request_research_help", "帮我瞅瞅借的几本什么时候到期", "list_loans"),
     ("request_research_help", "你们有邮箱吗 想寄份材料", "ask_policy"),

@@ -211,6 +211,8 @@ class OneBranchInfo:
     ("不开的话江北馆开不开", True, "10月29日"),
     ("第二天呢，几点开", False, "10月30日"),  # counted from the day asked about
     ("那前一天呢", False, "10月28日"),
+    ("换成31号行不行", False, "10月31日"),  # a day of that month
+    ("那20号呢", False, "11月20日"),  # ... gone by: of the next month
 ])
 def test_a_follow_up_to_an_answer_for_a_day_is_about_that_day_or_one_counted_from_it(
     monkeypatch: pytest.MonkeyPatch, follow_up: str, branch_named: bool, day_said: str,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from bot.card_numbers import CARD
 from bot.question_words import ASKS
 
 MAX_QUESTIONS = 3
@@ -135,7 +136,9 @@ def _pieces(text: str) -> list[str]:
 def split_questions(text: str) -> list[str]:
     """The questions of a message, in order (the message itself if it has one), each
     without the words that turn to it."""
-    if text.startswith("/"):
+    if text.startswith("/") or CARD.search(text):
+        # a card number makes the message one personal request ("JL… 书哪天还，欠费吗"):
+        # cut in two, each part would start its own verification
         return [text]
     return [_CONNECTIVE.sub("", question) for question in _questions(text)]
 

@@ -28,6 +28,12 @@ def main_title(title: str) -> str:
     return _MAIN_TITLE.split(title)[0]
 
 
+def title_parts(title: str) -> list[str]:
+    """The title's parts, main title first: a series' name, then the book's own title
+    (国际大奖小说：夏洛的网)."""
+    return [part for part in _MAIN_TITLE.split(title) if part.strip()]
+
+
 @dataclass(frozen=True)
 class Candidate:
     bib_id: int
