@@ -32,6 +32,8 @@ has no trained state, so changing it needs no retraining.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -94,7 +96,7 @@ AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
-CANCEL_INTENTS = {"cancel_reservation", "cancel_booking"}
+CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
                    r"去不了|来不了|改天|改约|改到")
 #: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
@@ -132,13 +134,14 @@ ACCOUNT_TOPICS = [
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期"), "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
-SMALL_TALK = {"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"}
+SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
 #: DIET's intents that a space and a booking verb override ("自习室能预约座位吗" is no
 #: book's hold, "分馆研讨间怎么约" no branch's hours)
-NOT_A_SPACE = {"place_reservation", "search_catalogue", "ask_opening_hours", "ask_location"}
+NOT_A_SPACE = frozenset({"place_reservation", "search_catalogue", "ask_opening_hours",
+                         "ask_location"})
 #: DIET's intents for what may be a request in words it did not learn
-NOT_A_REQUEST = {"ask_policy", "ask_digital_resource", "ask_events", "nlu_fallback",
-                 "out_of_scope"}
+NOT_A_REQUEST = frozenset({"ask_policy", "ask_digital_resource", "ask_events",
+                           "nlu_fallback", "out_of_scope"})
 ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
@@ -155,7 +158,7 @@ BY_AUTHOR = re.compile(r"^(有没有|有)?(?P<name>[^\W\d_]{2,8}?)"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新|今天|最近|现在|"
                            r"这里|那里")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
-ACCOUNT_LISTS = {"list_loans", "list_reservations"}
+ACCOUNT_LISTS = frozenset({"list_loans", "list_reservations"})
 #: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,
 #: "关于借书的规定")
 BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,10}的"
@@ -264,70 +267,103 @@ def book_intent(plain: str) -> str:
     return "place_reservation" if RESERVE.search(plain) else "search_catalogue"
 
 
+@dataclass(frozen=True)
+class Correction:
+    """DIET's intent replaced by `to` when it is one of `of` (or, with `but`, any intent
+    but those) and the words say so (`when`, on the normalised text). A `to` that is a
+    function may find no intent: then nothing is corrected."""
+
+    when: Callable[[str], object]
+    to: str | Callable[[str], str | None]
+    of: frozenset[str] = frozenset()
+    but: frozenset[str] | None = None
+
+    def applies(self, intent: str | None, plain: str) -> bool:
+        among = intent not in self.but if self.but is not None else intent in self.of
+        return among and bool(self.when(plain))
+
+    def intent(self, plain: str) -> str | None:
+        return self.to if isinstance(self.to, str) else self.to(plain)
+
+
+def _account_topic(plain: str) -> str | None:
+    return next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), None)
+
+
+def _names_an_author(plain: str) -> bool:
+    works = BY_AUTHOR.match(plain)
+    return works is not None and not NOT_AN_AUTHOR.search(works.group("name"))
+
+
+def _signs_up_last(plain: str) -> bool:
+    """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing."""
+    last = (clauses(plain) or [""])[-1]
+    return bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)
+
+
+BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})
+LOAN_INTENTS = frozenset({"list_loans", "renew_loan"})
+#: the corrections, the first that applies wins
+CORRECTIONS = (
+    Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
+    Correction(lambda p: not RESERVE.search(p), "search_catalogue",
+               of=frozenset({"place_reservation"})),
+    Correction(lambda p: LOANS_DUE.search(p) and not HOW_TO.search(p), "list_loans",
+               but=LOAN_INTENTS),
+    Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
+               of=frozenset({"request_research_help"})),
+    # "替儿子查查他约了哪些书"
+    Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
+               "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
+    # "可以帮我预约下…吗，周末去江宁馆拿"
+    Correction(lambda p: ASKS_TO_RESERVE.search(p) and reserves_a_book(p) and not CANCEL.search(p),
+               "place_reservation",
+               but=frozenset({"place_reservation", "request_human", *CANCEL_INTENTS, *SMALL_TALK})),
+    # "围城借得到吗"
+    Correction(lambda p: AVAILABLE.search(p) and not OWN_ACCOUNT.search(p)
+               and not NOT_AVAILABILITY.search(p), "search_catalogue", of=LOAN_INTENTS),
+    # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
+    Correction(lambda p: CANCEL.search(p) and not WHY_CANCELLED.search(p) and not ASKS.search(p)
+               and not ASKS_TO_RESERVE.search(p), "cancel_reservation", of=BOOK_INTENTS),
+    # "诗会那场收不收钱": a rule of events, no sign-up asked for
+    Correction(lambda p: FEE.search(p) and not SIGNS_UP.search(p), "ask_policy",
+               of=frozenset({"sign_up_event"})),
+    # no cancelling words, a book: a title; why, not a request
+    Correction(lambda p: not CANCEL.search(p) and not DROPS.search(p) and NAMES_A_BOOK.search(p),
+               "search_catalogue", of=CANCEL_INTENTS),
+    Correction(lambda p: WHY_CANCELLED.search(p) and not ASKS_TO_CANCEL.search(p), "ask_policy",
+               of=CANCEL_INTENTS),
+    Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),
+    Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
+               of=frozenset({"ask_policy", "nlu_fallback"})),
+    Correction(_names_an_author, "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS),
+    # "同类的，讲天文的还有哪些书"
+    Correction(BOOKS_ON_A_TOPIC.search, "search_catalogue", of=NOT_A_REQUEST),
+    # "河西的自习室还能约吗": the free slots, to book one
+    Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
+               "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),
+    # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
+    Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),
+    # "下一期讲坛讲啥": the coming events, not the series' entry
+    Correction(lambda p: EVENT_WORDS.search(p) and UPCOMING.search(p) and not CANCEL.search(p)
+               and not EVENT_RULE.search(p), "ask_events", of=NOT_A_REQUEST),
+    # "预定一下人间失格"
+    Correction(lambda p: reserves_a_book(p) and not ASKS.search(p), "place_reservation",
+               of=NOT_A_REQUEST),
+)
+
+
 def corrected(intent: str | None, text: str) -> str | None:
-    """DIET's intent corrected where the words are clear: a book intent by whether the
-    reader asks to reserve ("挪威森林" is a search, "预定一下人间失格" a hold); a question
-    about the rules that asks about the reader's own account ("我有逾期没还的书吗",
-    "帮我看看还欠多少滞纳金") by what it asks about; a book request that asks after a hold
-    already placed is the reader's holds."""
+    """DIET's intent corrected where the words are clear (CORRECTIONS): a book intent by
+    whether the reader asks to reserve ("挪威森林" is a search, "预定一下人间失格" a hold);
+    a question about the rules that asks about the reader's own account ("我有逾期没还的书
+    吗", "帮我看看还欠多少滞纳金") by what it asks about; a book request that asks after a
+    hold already placed is the reader's holds."""
     plain = normalise(text)
     if not WORD.search(plain):  # pictures alone: small talk ("👍", "🙏") or unclear ("😅")
         return None if intent in SMALL_TALK else "nlu_fallback"
-    reserves = RESERVE.search(plain) is not None
-    if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST and \
-            asks_after_a_hold(plain):
-        return "list_reservations"
-    if intent == "place_reservation" and not reserves:
-        return "search_catalogue"
-    if intent not in {"list_loans", "renew_loan"} and LOANS_DUE.search(plain) \
-            and not HOW_TO.search(plain):
-        return "list_loans"
-    if intent == "request_research_help" and CONTACT.search(plain) \
-            and not RESEARCH_MATTER.search(plain):
-        return "ask_policy"
-    if intent in {"place_reservation", "search_catalogue"} | NOT_A_REQUEST \
-            and PLACED.search(plain) and LOOKS_AT.search(plain) and not HOLD_RULE.search(plain):
-        return "list_reservations"  # "替儿子查查他约了哪些书"
-    if (intent not in {"place_reservation", "request_human"} | CANCEL_INTENTS | SMALL_TALK
-            and ASKS_TO_RESERVE.search(plain)
-            and reserves_a_book(plain) and not CANCEL.search(plain)):
-        return "place_reservation"  # "可以帮我预约下…吗，周末去江宁馆拿"
-    if intent in {"list_loans", "renew_loan"} and AVAILABLE.search(plain) \
-            and not OWN_ACCOUNT.search(plain) and not NOT_AVAILABILITY.search(plain):
-        return "search_catalogue"  # "围城借得到吗"
-    if intent in {"search_catalogue", "place_reservation"} and CANCEL.search(plain) \
-            and not WHY_CANCELLED.search(plain) and not ASKS.search(plain) \
-            and not ASKS_TO_RESERVE.search(plain):
-        return "cancel_reservation"  # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
-    if intent == "sign_up_event" and FEE.search(plain) and not SIGNS_UP.search(plain):
-        return "ask_policy"  # "诗会那场收不收钱": a rule of events, no sign-up asked for
-    if intent in CANCEL_INTENTS:
-        if not CANCEL.search(plain) and not DROPS.search(plain) and NAMES_A_BOOK.search(plain):
-            return "search_catalogue"  # no cancelling words, a book: a title
-        if WHY_CANCELLED.search(plain) and not ASKS_TO_CANCEL.search(plain):
-            return "ask_policy"  # why, not a request
-    if intent == "search_catalogue" and reserves:
-        return "place_reservation"
-    if intent in {"ask_policy", "nlu_fallback"} and OWN_ACCOUNT.search(plain) \
-            and not HOW_TO.search(plain):
-        return next((name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), None)
-    if (intent in NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS and (works := BY_AUTHOR.match(plain))
-            and not NOT_AN_AUTHOR.search(works.group("name"))):
-        return "search_catalogue"
-    if intent in NOT_A_REQUEST and BOOKS_ON_A_TOPIC.search(plain):
-        return "search_catalogue"  # "同类的，讲天文的还有哪些书"
-    if (intent in NOT_A_REQUEST | NOT_A_SPACE and SPACE_WORDS.search(plain)
-            and CAN_BOOK.search(plain) and not CANCEL.search(plain)):
-        return "book_space"  # "河西的自习室还能约吗": the free slots, to book one
-    last = (clauses(plain) or [""])[-1]
-    if intent in NOT_A_REQUEST and ASKS_TO_SIGN_UP.search(last) and not ASKS.search(last):
-        return "sign_up_event"  # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
-    if (intent in NOT_A_REQUEST and EVENT_WORDS.search(plain) and UPCOMING.search(plain)
-            and not CANCEL.search(plain) and not EVENT_RULE.search(plain)):
-        return "ask_events"  # "下一期讲坛讲啥": the coming events, not the series' entry
-    if intent in NOT_A_REQUEST and reserves_a_book(plain) and not ASKS.search(plain):
-        return "place_reservation"  # "预定一下人间失格"
-    return None
+    rule = next((rule for rule in CORRECTIONS if rule.applies(intent, plain)), None)
+    return rule.intent(plain) if rule else None
 
 
 #: a letter, digit or character of any script: a message without one says nothing,
