@@ -72,10 +72,11 @@ def event_chosen(tracker: Tracker) -> int | None:
     if SIGNS_UP.search(text) and not QUESTION.search(text):
         named = [event for event, title in zip(ids, listed.get("titles") or [], strict=False)
                  if any(pair in text for pair in pairs_of(title.split("·")[-1]))]
-        if len(ids) == 1:
-            return ids[0]
         if len(named) == 1:
             return named[0]
+        kinds = {word for word in EVENT_WORDS.findall(text) if word not in ("报名", "活动")}
+        if len(ids) == 1 and all(kind in (listed.get("titles") or [""])[0] for kind in kinds):
+            return ids[0]  # ... unless the message names a kind of event it is not
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
     return item_at(ids, position)
 
@@ -89,6 +90,10 @@ PARTS_OF_DAY = {"上午": range(6, 12), "中午": range(11, 14), "下午": range
                 "晚上": range(18, 24)}
 
 
+#: a slot turned down ("第一个我去不了", "第二场时段不合适")
+TURNS_DOWN = re.compile(r"不行|不合适|不方便|赶不上|去不了|来不了|太早|太晚|换|别的|不要")
+
+
 def slot_chosen(tracker: Tracker) -> int | None:
     """The free time slot of "后天下午两点" or "第二个" among those the previous answer
     offered: the only one on that day (if named) at that hour (if named)."""
@@ -98,8 +103,8 @@ def slot_chosen(tracker: Tracker) -> int | None:
     position = chosen_position(text)
     # a position may come with a word of why ("最早那个我赶得上，就订它")
     longest = 2 * SHORT_REPLY if position is not None else SHORT_REPLY
-    if len(text) > longest or not ids or QUESTION.search(text):  # "明天开门吗"
-        return None
+    if len(text) > longest or not ids or QUESTION.search(text) or TURNS_DOWN.search(text):
+        return None  # "明天开门吗", "第一个太早了，换晚点的"
     if position is not None:
         return item_at(ids, position)
     day, hour = parse_day(text, clock.today()), parse_hour(text)

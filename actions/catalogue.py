@@ -303,6 +303,10 @@ class ActionSearchCatalogue(LibraryAction):
         return show_results(dispatcher, query, result, offset=0)
 
 
+#: more of the same results ("再来几本", "下一页")
+PAGING = re.compile(r"更多|下一页|下页|再来|继续|还有吗|还有别的|再看看|下面的")
+
+
 class ActionShowMore(LibraryAction):
     action_name = "action_show_more"
 
@@ -313,11 +317,13 @@ class ActionShowMore(LibraryAction):
             # "第二部呢" after 三体's results: that volume, not the next page
             return ActionSearchCatalogue().act(dispatcher, tracker)
         # "人间失格还有吗" with no results before, "射雕英雄传呢" after another title's: a
-        # search, not a next page
-        if not text.startswith("/") and (latest_entity_values(tracker, "title")
-                                         or held_title(text)) and not (
-                query and title_key(query) in title_key(text)):
-            return ActionSearchCatalogue().act(dispatcher, tracker)
+        # search, not a next page (unless it asks for more of the same: "再来几本")
+        if not text.startswith("/") and not (query and (
+                PAGING.search(text) or title_key(query) in title_key(text))):
+            if latest_entity_values(tracker, "title"):
+                return ActionSearchCatalogue().act(dispatcher, tracker)
+            if found := held_title(text):
+                return show_results(dispatcher, *found, offset=0)
         if not query:
             if not text.startswith("/") and answer_if_certain(dispatcher, tracker, text):
                 return []  # "要是弄坏了呢" after an answer about a lost book

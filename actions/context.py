@@ -122,7 +122,9 @@ def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:
 
 
 #: ... or one that says which detail changes ("换成周五行不行", "改到下午呢")
-CHANGES_A_DETAIL = re.compile(r"^(那)?(换成|改成|换到|改到)[^，,。？?]{1,8}[？?。.!！]*$")
+CHANGES_A_DETAIL = re.compile(
+    r"^(那)?(换成|改成|换到|改到)(下?[周礼星]\S{1,2}|明天|后天|大后天|\d{1,2}[号日]|[上下]午|晚上|"
+    r"早上|\S{1,4}馆)(行不行|行吗|可以吗|好吗|呢|吧)?[？?。.!！]*$")
 
 
 def is_follow_up(text: str) -> bool:

@@ -56,21 +56,21 @@ DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPO
 
 
 #: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天")
-_FROM_THE_DAY_BEFORE = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
+_FROM_THE_DAY_ASKED = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
                         "前一天": -1, "头一天": -1}
 #: ... or a day of its month ("换成5号呢" after 12月3号; not 3号线, 2号门)
-_DAY_OF_THAT_MONTH = re.compile(r"(?<![\d月.])(\d{1,2})[号日](?![线楼门馆柜座室层区])")
-FROM_THE_DAY_BEFORE = re.compile("|".join([*_FROM_THE_DAY_BEFORE, _DAY_OF_THAT_MONTH.pattern]))
+_DAY_OF_THAT_MONTH = r"(?<![\d月.])(\d{1,2})[号日](?![线楼门馆柜座室层区口出])"
+FROM_THE_DAY_ASKED = re.compile("|".join([*_FROM_THE_DAY_ASKED, _DAY_OF_THAT_MONTH]))
 
 
 def counted_from(text: str, earlier: date, today: date) -> date | None:
     """The day text names by counting from the day asked about before, or by its day of
     that month (of the next month when it is gone by), or None."""
-    found = FROM_THE_DAY_BEFORE.search(text)
+    found = FROM_THE_DAY_ASKED.search(text)
     if found is None:
         return None
-    if found.group() in _FROM_THE_DAY_BEFORE:
-        return earlier + timedelta(days=_FROM_THE_DAY_BEFORE[found.group()])
+    if found.group() in _FROM_THE_DAY_ASKED:
+        return earlier + timedelta(days=_FROM_THE_DAY_ASKED[found.group()])
     day = int(found.group(1))
     candidate = _safe_date(earlier.year, earlier.month, day)
     if candidate is None or candidate < today:

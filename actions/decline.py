@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
-from actions.context import chosen_position, previous
+from actions.context import affirms, chosen_position, previous
 from actions.faq_answers import QUESTION, give
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
@@ -74,6 +74,7 @@ def holds_back(tracker: Tracker) -> bool:
     last = (clauses(text) or [""])[-1]
     # short, or ending in it after the reasons ("…朋友那儿有，这次就不约了")
     return (previous(tracker, "hold_confirm") is not None and not text.startswith("/")
+            and not affirms((clauses(text) or [""])[0])  # "行，…打电话就算了": a yes
             and (len(text) <= CONFIRMATION_REPLY or HOLDS_BACK.search(last) is not None)
             and HOLDS_BACK.search(text) is not None and not CONFIRMS.search(text)
             and not QUESTION.search(text) and not VOLUME.search(text)

@@ -127,10 +127,13 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     context, given = context_of(tracker)
     if not context:
         return knowledge.answer(question, lenient)
-    short = len(CJK_CHARS.findall(question)) <= ELLIPTICAL
+    length = len(CJK_CHARS.findall(question))
+    short = length <= ELLIPTICAL
     alone = knowledge.answer(question, lenient)
+    if alone.kind == "answer" and length > 2 * ELLIPTICAL:
+        return alone  # long enough to stand alone
     in_context = knowledge.answer(f"{context} {question}", lenient)
-    if (ranked_first := context_ranks_first(in_context, alone)) and ranked_first.key != given:
+    if ranked_first := context_ranks_first(in_context, alone, given):
         return ranked_first  # "年龄有限制吗" after how to volunteer: the volunteers' rules
     if alone.kind == "answer" and not short:
         return alone
@@ -160,15 +163,20 @@ def context_of(tracker: Tracker) -> tuple[str, str]:
     return REFUSED_CARD.get(refused.get("reason") or "", ""), ""
 
 
-def context_ranks_first(in_context: FaqAnswer, alone: FaqAnswer) -> FaqAnswer | None:
+def context_ranks_first(in_context: FaqAnswer, alone: FaqAnswer, given: str
+                        ) -> FaqAnswer | None:
     """The entry the FAQ ranks first for a question read in context, when it is unsure
     of it but ranks it above the answer the question gets alone (one of its candidates
-    too): the previous message decides what the short question is about."""
+    too), and it is another entry of the topic just answered (`given`): the previous
+    message decides what the question is about."""
     ids = [entry for entry, _title in in_context.suggestions]
     if in_context.kind != "suggest" or alone.kind != "answer" or not ids \
             or alone.entry_id not in ids[1:]:
         return None
-    return services().knowledge.published_answer(ids[0])
+    first = services().knowledge.published_answer(ids[0])
+    same_topic = first is not None and first.key != given \
+        and first.key.split("-")[0] == given.split("-")[0]
+    return first if same_topic else None
 
 
 #: verbs of need and possibility: a pair that starts with one names no subject

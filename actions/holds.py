@@ -362,13 +362,17 @@ def the_one_hold_named(holds: list[Hold], titles: list[str], text: str,
                         if _shared_run(title_key(main_title(h.title)), words) >= PART_OF_A_TITLE]
         if not matching:
             matching = [h for h in holds if h.pickup_branch in branches]
-        if len(matching) > 1 and READY_TO_COLLECT.search(text):
-            matching = [h for h in matching if h.status == "ready"]
+        status = "ready" if READY_TO_COLLECT.search(text) else (
+            "waiting" if STILL_WAITING.search(text) else None)
+        if len(matching) > 1 and status:
+            matching = [h for h in matching if h.status == status]
     return matching[0].hold_id if len(matching) == 1 else None
 
 
 #: a hold that has come in ("到馆待取的", "已经到了的那本")
-READY_TO_COLLECT = re.compile(r"(等着|等我|可以|能|待)取|到馆|到了的|已经到了|书到了")
+READY_TO_COLLECT = re.compile(r"(等着|等我|可以|能|待)取(?!消)|到馆|到了的|已经到了|书到了")
+#: ... and one that has not ("还在排队的那本", "还没到的")
+STILL_WAITING = re.compile(r"排队|还没到|没到的|在等")
 
 
 #: the fewest characters in a row a request shares with a title to name it by a part

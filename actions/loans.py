@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SHORT_REPLY, chosen_position, item_at, previous
 from actions.dates import describe_day
-from actions.faq_answers import FaqFirst
+from actions.faq_answers import QUESTION, FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
 from actions.reader_text import latest_entity_values
@@ -30,6 +30,8 @@ LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
 RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|延期|延长")
+#: ... refused ("不续借了", "别续")
+NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(续|延)")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
 
 
@@ -97,8 +99,8 @@ def loan_chosen(tracker: Tracker) -> int | None:
     """The loan of "续借第二本" / "第一本续一下" / "最先到期的续借" among those the
     previous answer listed ("第三本已经还了" is no request to renew)."""
     text = tracker.latest_message.get("text", "")
-    if not RENEW_WORD.search(text):
-        return None
+    if not RENEW_WORD.search(text) or NOT_RENEWING.search(text) or QUESTION.search(text):
+        return None  # "最先到期那本不续了", "那本还能延多久"
     listed = previous(tracker, "loans") or {}
     ids = listed.get("loan_ids") or []
     if DUE_NEXT.search(text) and len(text) <= 2 * SHORT_REPLY:
@@ -270,7 +272,7 @@ def account_text(reader: ReaderRef, status: AccountStatus) -> str:
 
 
 #: when books fall due ("现在分别什么时候要还")
-DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(到期|要还|还)|到期日|应还日期")
+DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(到期|要还|还(?=书|[\W]*$))|到期日|应还日期")
 
 
 def asks_due_dates_after_renewal(tracker: Tracker) -> bool:

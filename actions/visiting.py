@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import is_follow_up, previous
 from actions.dates import (
     DAY_WORDS,
-    FROM_THE_DAY_BEFORE,
+    FROM_THE_DAY_ASKED,
     counted_from,
     day_named,
     describe_day,
@@ -81,6 +81,10 @@ def hours_text(hours: DayHours, today: date) -> str:
     return f"{hours.branch}{when}开放{reason}，时间 {hours.opens:%H:%M}–{hours.closes:%H:%M}。"
 
 
+#: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
+NOW = re.compile(r"现在|此刻|这会儿?|眼下|目前")
+
+
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
@@ -116,7 +120,7 @@ class ActionOpeningHours(FaqFirst):
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)
         earlier = previous(tracker, "hours")
-        if day is None and earlier and earlier.get("date"):
+        if day is None and earlier and earlier.get("date") and not NOW.search(text):
             asked_before = date.fromisoformat(earlier["date"])
             # "第二天呢" after "清明开吗": the day after; "那分馆呢", "傍晚还开着吗" after
             # "周五开吗": that day
@@ -181,7 +185,7 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     the location instead)."""
     text = tracker.latest_message.get("text", "")
     names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
-                     or FROM_THE_DAY_BEFORE.search(text)  # "隔天呢"
+                     or FROM_THE_DAY_ASKED.search(text)  # "隔天呢"
                      or latest_entity_values(tracker, "branch")
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")

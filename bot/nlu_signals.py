@@ -152,11 +152,14 @@ EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|�
 #:有哪些书"): a search by author
 BY_AUTHOR = re.compile(r"^(有没有|有)?(?P<name>[^\W\d_]{2,8}?)"
                        # "X的书" only as "有X的书吗" (not "推荐的书呢")
-                       r"(写的|著的|的作品|写过(哪些|什么|啥)?|有(什么|哪些|啥)|(?(1)的(?=书)|(?!)))"
+                       r"(写的|著的|的作品|写过(哪些|什么|啥)?|有(什么|哪些|啥)(?=书|作品)|(?(1)的(?=书)|(?!)))"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
-#: ... but not "我的书", "谁写的", "图书馆的书", "最近有什么书"
+#: what the reader's account or the rules are about ("有逾期的书吗", "关于丢失的书怎么赔"):
+#: no author, nor a topic of books
+ACCOUNT_OR_RULE = re.compile(r"逾期|超期|到期|欠|到馆|丢|损坏|赔|罚|怎么|多少|规定|处理")
+#: ... nor "我的书", "谁写的", "图书馆的书", "最近有什么书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新|今天|最近|现在|"
-                           r"这里|那里")
+                           f"这里|那里|{ACCOUNT_OR_RULE.pattern}")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = frozenset({"list_loans", "list_reservations"})
 #: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,
@@ -338,7 +341,8 @@ CORRECTIONS = (
                of=frozenset({"ask_policy", "nlu_fallback"})),
     Correction(_names_an_author, "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS),
     # "同类的，讲天文的还有哪些书"
-    Correction(BOOKS_ON_A_TOPIC.search, "search_catalogue", of=NOT_A_REQUEST),
+    Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
+               "search_catalogue", of=NOT_A_REQUEST),
     # "河西的自习室还能约吗": the free slots, to book one
     Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
                "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),

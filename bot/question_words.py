@@ -22,8 +22,8 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
                   # 了没有"; not "先不", "暂时没有")
                   r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不])不|了没有?)"
                   r"(?=[\s，,。.！!~～]*$)|"
-                  # ... or in 还不 after 能 or 可以 (to return: "能去分馆还不")
-                  r"(?:能|可以)[^，,。？?]{0,12}还不(?=[\s，,。.！!~～]*$)|"
+                  # ... or in 还不 after 能 (to return: "能去分馆还不")
+                  r"能[^，,。？?]{0,12}还不(?=[\s，,。.！!~～]*$)|"
                   # A不A ("搞不搞", "多不多"; not "不不不", "时不时", "动不动"). A named
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")

@@ -541,6 +541,7 @@ def test_no_to_a_hold_confirmation_forgets_the_hold() -> None:
     ("好，等下午下了课去拿", False), ("不用考虑了，约吧", False),  # yes after all
     ("等等，要的是第三部", False),  # another volume
     ("唉等一下，家里书架上翻出来一本旧的，这次就不约了", True),  # reasons first, however long
+    ("好的，周末去拿，不必发短信了，短信就算了", False),  # a yes first
 ])
 def test_holding_back_at_a_hold_confirmation_declines_it(text: str,
                                                          holds_back_the_hold: bool) -> None:
@@ -608,6 +609,8 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("就要最早的那个", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]),
                                     ("最后那个时段我下了班正好能去，订吧", []))) == 9
+    assert slot_chosen(conversation(("想约研讨间", [offered]),
+                                    ("第一个太早了我赶不上，换晚点的", []))) is None  # turned down
     # after a question on the side, the slots are still on offer; after a search, not
     side = {"kind": "faq", "id": "facilities-001"}
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("能带水吗", [side]),
@@ -836,6 +839,8 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     holds.append(Hold(7, "活着", "江宁区图书馆", "waiting", 3, None, created))
     assert the_one_hold_named(holds, [], "江宁那本到了的不要了", ["江宁区图书馆"]) == 6
     assert the_one_hold_named(holds, [], "江宁的那本不要了", ["江宁区图书馆"]) is None
+    assert the_one_hold_named(holds, [], "江宁还在排队的能取消吗", ["江宁区图书馆"]) is None  # asks
+    assert the_one_hold_named(holds, [], "江宁还在排队那本撤了", ["江宁区图书馆"]) == 7
 
 
 @pytest.mark.parametrize(("action", "text", "expected"), [
@@ -1026,6 +1031,8 @@ def test_the_loan_falling_due_next_is_chosen_by_saying_so(monkeypatch: pytest.Mo
     assert chosen("快要到期的 续上吧") == 1
     assert chosen("续借第三本") == 2
     assert chosen("快到期了，怎么办") is None  # no renewal asked
+    assert chosen("最先到期那本不续借了") is None  # refused
+    assert chosen("最先到期那本还能延多久") is None  # a question
 
 
 def test_the_author_of_the_book_just_found_is_the_one_asked_about(
@@ -1051,7 +1058,7 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
 
 @pytest.mark.parametrize(("text", "follows"), [
     ("隔天去呢", True), ("第二天呢", True), ("后天呢", True), ("换成12号可以吗", True),
-    ("到2号线哪站下", False),
+    ("到2号线哪站下", False), ("改成后天再借可以吗", False),  # a change, not of the day asked
     ("那怎么去呢", False),  # a place: the location's
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
@@ -1074,6 +1081,9 @@ def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
     assert chosen("那个帮我女儿报一下", two) is None
     assert chosen("诗会那个帮我报上", two) == 6  # two characters of its own title
     assert chosen("阅美那个帮我报上", two) is None  # the series' name: both
+    # the only one listed, unless the message names another kind of event
+    assert chosen("帮我报名周日的讲座", {"kind": "events", "event_ids": [6],
+                                 "titles": ["阅美四季·冬日诗会"]}) is None
 
 
 @pytest.mark.parametrize(("text", "every_loan"), [
@@ -1089,18 +1099,26 @@ def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
                                                      ("现在分别什么时候要还", [])))
     assert not asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
                                                          ("谢谢", [])))
+    assert not asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+                                                         ("周日还开门吗", [])))  # 还: still
     assert not asks_due_dates_after_renewal(conversation(("办证", [{"kind": "faq"}]),
                                                          ("哪天到期", [])))
 
 
-def test_a_title_after_a_series_name_is_a_held_title(monkeypatch: pytest.MonkeyPatch) -> None:
-    book = TitleHit(9, "世界儿童文学名著：小飞侠彼得·潘", "巴里", "", None, None, "")
+@pytest.mark.parametrize(("title", "text", "held"), [
+    ("世界儿童文学名著：小飞侠彼得·潘", "有没有小飞侠彼得·潘", True),  # after a series' name
+    ("世界儿童文学名著：小飞侠彼得·潘", "有没有彼得", False),  # too small a part of it
+    ("世界儿童文学名著：小飞侠彼得·潘", "小飞侠彼得潘 孩子上二年级", True),  # a group set apart
+    ("银河帝国：基地七部曲（新版）", "有没有基地七部曲", True),
+    ("银河帝国：基地七部曲（新版）", "有没有新版", False),  # an edition is no part of it
+])
+def test_a_held_title_by_a_part_of_it(monkeypatch: pytest.MonkeyPatch, title: str, text: str,
+                                      held: bool) -> None:
+    book = TitleHit(9, title, "", "", None, None, "")
 
     class Services:
         catalogue = type("Catalogue", (), {"search": staticmethod(
             lambda query, **_: SearchResult(hits=[book], total=1))})()
 
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
-    assert held_title("有没有小飞侠彼得·潘")
-    assert held_title("有没有彼得") is None  # too small a part of it
-    assert held_title("小飞侠彼得潘 孩子上二年级")  # a group of words set apart
+    assert bool(held_title(text)) is held

@@ -165,6 +165,8 @@ def test_signals_read_traditional_characters() -> None:
     ("nlu_fallback", "有钱穆的书吗", "search_catalogue"),
     ("nlu_fallback", "余秋雨有哪些书", "search_catalogue"),
     ("nlu_fallback", "最近有什么书", None), ("nlu_fallback", "图书馆的书有吗", None),
+    ("list_loans", "有超期的书吗", None), ("ask_events", "讲坛有哪些", None),
+    ("ask_policy", "关于损坏的书怎么赔", None),
     # when one's loans are due, or how to reach the library, is no research request
     ("request_research_help", "帮我瞅瞅借的几本什么时候到期", "list_loans"),
     ("request_research_help", "你们有邮箱吗 想寄份材料", "ask_policy"),

@@ -124,9 +124,11 @@ def test_a_short_question_is_about_what_its_context_ranks_first(
                                                 "有年龄要求吗": age}))
     asked = [("想做志愿者", [{"kind": "faq", "id": "events-006"}])]
     assert answer_in_context(conversation(*asked, ("有年龄要求吗", [])), "有年龄要求吗") == rules
-    # ... not when the context's first candidate is the entry just given
-    asked = [("想做志愿者", [{"kind": "faq", "id": "events-007"}])]
-    assert answer_in_context(conversation(*asked, ("有年龄要求吗", [])), "有年龄要求吗") == age
+    # ... not when the context's first candidate is the entry just given, nor of another
+    # topic than the answer just given
+    for given in ("events-007", "contact-005"):
+        asked = [("想做志愿者", [{"kind": "faq", "id": given}])]
+        assert answer_in_context(conversation(*asked, ("有年龄要求吗", [])), "有年龄要求吗") == age
 
 
 def test_a_question_after_a_refused_card_is_read_with_what_was_said_of_the_card(
@@ -212,6 +214,7 @@ class OneBranchInfo:
     ("第二天呢，几点开", False, "10月30日"),  # counted from the day asked about
     ("那前一天呢", False, "10月28日"),
     ("换成31号行不行", False, "10月31日"),  # a day of that month
+    ("这会儿还开着吗", False, "10月28日"),  # now: today
     ("那20号呢", False, "11月20日"),  # ... gone by: of the next month
 ])
 def test_a_follow_up_to_an_answer_for_a_day_is_about_that_day_or_one_counted_from_it(

@@ -21,6 +21,8 @@ TOPIC = 0.5
 # Tiers of relevance, best first.
 EXACT, PREFIX, INSIDE, AUTHOR, NEAR_MATCH, ON_TOPIC, NONE = 6, 5, 4, 3, 2, 1, 0
 _MAIN_TITLE = re.compile(r"[（(：:—]")
+_SERIES = re.compile(r"[：:—]")
+_EDITION = re.compile(r"[（(][^）)]*[）)]")
 
 
 def main_title(title: str) -> str:
@@ -30,8 +32,8 @@ def main_title(title: str) -> str:
 
 def title_parts(title: str) -> list[str]:
     """The title's parts, main title first: a series' name, then the book's own title
-    (国际大奖小说：夏洛的网)."""
-    return [part for part in _MAIN_TITLE.split(title) if part.strip()]
+    (国际大奖小说：夏洛的网), without an edition in brackets (（新版）)."""
+    return [part for part in _SERIES.split(_EDITION.sub("", title)) if part.strip()]
 
 
 @dataclass(frozen=True)
