@@ -56,7 +56,7 @@ ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|娃|宝宝|儿子|女儿|家人|�
 ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我要|我想|现在|目前|还能|还可以")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
-PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|"
+PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|真的假的|是真的吗|是不是真的|"
                      r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
 
 #: the reader's own account in any words ("我名下有哪些预约", "我现在借着几本书"): a

@@ -41,6 +41,8 @@ ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
+#: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去")
+TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
 PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
@@ -94,12 +96,12 @@ class ActionOpeningHours(FaqFirst):
                               "hours-013", "children-004"})
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        """A year gone by ("2019年的时候几点关门") asks about the library's history: the
-        FAQ's answer or candidates rather than today's hours (which it gets only when
-        the FAQ knows nothing of it)."""
+        """A year gone by ("2019年的时候几点关门", "那年闭馆时几点开") asks about the
+        library's history: the FAQ's answer or candidates rather than today's hours (which
+        it gets only when the FAQ knows nothing of it)."""
         text = tracker.latest_message.get("text", "")
-        if any(int(year) < clock.today().year for year in YEAR_NAMED.findall(text)) \
-                and answer_or_menu(dispatcher, tracker, text):
+        if (any(int(year) < clock.today().year for year in YEAR_NAMED.findall(text))
+                or TIME_GONE_BY.search(text)) and answer_or_menu(dispatcher, tracker, text):
             return []
         return super().act(dispatcher, tracker)
 

@@ -185,6 +185,7 @@ def test_a_book_the_library_holds_is_searched_for_whatever_the_nlu_thought(
 
 def test_a_premise_is_not_a_choice() -> None:
     assert PREMISE.search("金陵图书馆还在长江路262号吧")
+    assert PREMISE.search("听说少儿馆要搬去江北了，真的假的")
     assert not PREMISE.search("那我还是报名周六那场吧")
 
 
