@@ -29,6 +29,7 @@ from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
 from bot.outcome import outcome
+from bot.services.faq_retrieval import literal_bigrams
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
 
@@ -68,21 +69,18 @@ def event_chosen(tracker: Tracker) -> int | None:
     own title ("诗会那个给我报上")."""
     text = tracker.latest_message.get("text", "")
     listed = still_offered(tracker, "events") or {}
-    ids = listed.get("event_ids") or []
+    ids, titles = listed.get("event_ids") or [], listed.get("titles") or []
     if SIGNS_UP.search(text) and not QUESTION.search(text):
-        named = [event for event, title in zip(ids, listed.get("titles") or [], strict=False)
-                 if any(pair in text for pair in pairs_of(title.split("·")[-1]))]
+        said = literal_bigrams(text)
+        named = [event for event, title in zip(ids, titles, strict=False)
+                 if literal_bigrams(title.split("·")[-1]) & said]
         if len(named) == 1:
             return named[0]
         kinds = {word for word in EVENT_WORDS.findall(text) if word not in ("报名", "活动")}
-        if len(ids) == 1 and all(kind in (listed.get("titles") or [""])[0] for kind in kinds):
+        if len(ids) == 1 and all(kind in "".join(titles) for kind in kinds):
             return ids[0]  # ... unless the message names a kind of event it is not
     position = chosen_position(text) if len(text) <= SHORT_REPLY else None
     return item_at(ids, position)
-
-
-def pairs_of(words: str) -> set[str]:
-    return {words[i:i + 2] for i in range(len(words) - 1)}
 
 
 #: "这周六上午": the hours a part of the day starts in

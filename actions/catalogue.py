@@ -249,14 +249,20 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
 SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者")
 
 
-def author_asked_about(tracker: Tracker) -> str | None:
-    """The author of the first book of the previous answer's results, when the reader
-    asks for that author's books."""
+def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
+    """The first book of the previous answer's results, when the reader asks for more
+    by its author (no lookup: this decides which action takes the reply)."""
     found = previous(tracker, "search")
-    if not (found and found.get("bib_ids")
-            and SAME_AUTHOR.search(tracker.latest_message.get("text", ""))):
-        return None
-    book = services().catalogue.title(found["bib_ids"][0])
+    if found and found.get("bib_ids") and SAME_AUTHOR.search(
+            tracker.latest_message.get("text", "")):
+        return int(found["bib_ids"][0])
+    return None
+
+
+def author_asked_about(tracker: Tracker) -> str | None:
+    """The author of that book, when the reader asks for that author's books."""
+    bib_id = book_whose_author_is_asked_about(tracker)
+    book = services().catalogue.title(bib_id) if bib_id is not None else None
     return book.author if book and book.author else None
 
 
@@ -336,4 +342,5 @@ class ActionShowMore(LibraryAction):
 
 
 LibraryAction.replies_to_previous.append(
-    (lambda tracker: author_asked_about(tracker) is not None, ActionSearchCatalogue))
+    (lambda tracker: book_whose_author_is_asked_about(tracker) is not None,
+     ActionSearchCatalogue))

@@ -11,6 +11,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.reader_text import entity_values
 from bot.channels.questions import CONTINUES_MESSAGE
 
 #: a follow-up that only changes one detail of the previous question ("周日呢", "礼拜天
@@ -111,8 +112,7 @@ def request_text(tracker: Tracker, intent: str) -> str:
 
 def request_entity_values(tracker: Tracker, intent: str, entity: str) -> list[str]:
     """The values of one entity the NLU found in request_message."""
-    return [e["value"] for e in (request_message(tracker, intent).get("parse_data") or {})
-            .get("entities", []) if e.get("entity") == entity and e.get("value")]
+    return entity_values(request_message(tracker, intent).get("parse_data") or {}, entity)
 
 
 def previous(tracker: Tracker, *kinds: str) -> dict[str, Any] | None:

@@ -71,10 +71,11 @@ def holds_back(tracker: Tracker) -> bool:
     made of it (a goodbye, often) — unless it changes the title, the branch or the
     result chosen, or asks something."""
     text = tracker.latest_message.get("text", "")
-    last = (clauses(text) or [""])[-1]
+    parts = clauses(text) or [""]
+    first, last = parts[0], parts[-1]
     # short, or ending in it after the reasons ("…朋友那儿有，这次就不约了")
     return (previous(tracker, "hold_confirm") is not None and not text.startswith("/")
-            and not affirms((clauses(text) or [""])[0])  # "行，…打电话就算了": a yes
+            and not affirms(first)  # "行，…打电话就算了": a yes
             and (len(text) <= CONFIRMATION_REPLY or HOLDS_BACK.search(last) is not None)
             and HOLDS_BACK.search(text) is not None and not CONFIRMS.search(text)
             and not QUESTION.search(text) and not VOLUME.search(text)

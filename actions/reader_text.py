@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -20,8 +21,13 @@ def quote(value: str) -> str:
 
 def latest_entity_values(tracker: Tracker, entity: str) -> list[str]:
     """Distinct, sanitised values of one entity in the reader's latest message."""
+    return entity_values(tracker.latest_message, entity)
+
+
+def entity_values(parsed: dict[str, Any], entity: str) -> list[str]:
+    """Distinct, sanitised values of one entity in a message as the NLU parsed it."""
     values: list[str] = []
-    for item in tracker.latest_message.get("entities", []):
+    for item in parsed.get("entities", []):
         if item.get("entity") != entity:
             continue
         value = quote(str(item.get("value", "")))
