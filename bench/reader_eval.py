@@ -136,8 +136,9 @@ SET_HEADINGS = (
     "Eleventh set (tests/data/reader_eval_eleventh/; written on 2026-12-04 by two helpers "
     "who saw neither the training data, the code, the FAQ's paraphrases nor the other sets' "
     "messages, while every FAQ entry got eight more paraphrases, asked for the mix real "
-    "readers produce, and committed before its first score. Untuned: no change was made "
-    "for its failures)",
+    "readers produce, and committed before its first score. Its first score, untuned (with "
+    "the enriched paraphrases): single messages 0.78 (baseline 0.38), conversations 0.48; "
+    "FAQ direct-correct 0.82, confidently wrong 0.04)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
