@@ -24,6 +24,8 @@ _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 #: 12.10 as a day when the words after say so ("12.10那天"; not 12.5元)
 _DOTTED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.])"
                      r"(?=\s*(?:那天|这天|当天|那日|号(?![线楼门馆柜])|日))")
+#: 11/23 as month and day (not a year's date, which _ISO reads, nor 1/2 inside numbers)
+_SLASHED = re.compile(r"(?<![\d/])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![\d/页张本册份个次])")
 #: 下个月1号, 这个月二十号
 _MONTH_AHEAD = re.compile(r"(下|这|本)个?月(\d{1,2}|[一二三四五六七八九十]{1,3})[日号]")
 #: festivals on a fixed day of the solar calendar (month, day)
@@ -48,18 +50,25 @@ _FESTIVAL = re.compile(
     # 年三十 as the eve, not an age or a day of a month ("今年三十岁", "2027年三十号")
     .replace("|年三十", r"|(?<![今明去后前\d])年三十(?![岁号日多])")
     + "|" + _NEW_YEAR_DAY.pattern)
+#: a day of the month alone ("4号开吗": of this month, or the next when it is gone by;
+#: not 3号线, 2号门, 5号窗口)
+_DAY_OF_THAT_MONTH = r"(?<![\d月./])(\d{1,2})[号日](?![线楼门馆柜座室层区口出窗台机位车床])"
+_DAY_OF_MONTH = re.compile(_DAY_OF_THAT_MONTH)
+#: a day of the calendar, named by its number: more telling than a weekday said with it
+#: ("礼拜二休息是吧，那我11月17号就不去了", "那4号礼拜一呢")
+CALENDAR_DAY = re.compile("|".join([_MONTH_AHEAD.pattern, _MONTH_DAY.pattern, _ISO.pattern,
+                                    _DOTTED.pattern, _SLASHED.pattern, _DAY_OF_THAT_MONTH]))
+#: ... with its month named (12月3号, 11/23, 11.3号, 2027-01-05)
+MONTH_NAMED = re.compile(r"月|\d[/.\-]\d")
 #: any of the days above, as a pattern to find them by
 DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPOKEN_DAY.pattern,
-                                 _FESTIVAL.pattern,
-                                 _WEEK_PATTERN.pattern, _MONTH_AHEAD.pattern, _MONTH_DAY.pattern,
-                                 _ISO.pattern, _DOTTED.pattern]))
+                                 _FESTIVAL.pattern, _WEEK_PATTERN.pattern, CALENDAR_DAY.pattern]))
 
 
 #: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天")
 _FROM_THE_DAY_ASKED = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
                         "前一天": -1, "头一天": -1}
-#: ... or a day of its month ("换成5号呢" after 12月3号; not 3号线, 2号门)
-_DAY_OF_THAT_MONTH = r"(?<![\d月.])(\d{1,2})[号日](?![线楼门馆柜座室层区口出])"
+#: ... or a day of its month ("换成5号呢" after 12月3号)
 FROM_THE_DAY_ASKED = re.compile("|".join([*_FROM_THE_DAY_ASKED, _DAY_OF_THAT_MONTH]))
 
 
@@ -71,10 +80,14 @@ def counted_from(text: str, earlier: date, today: date) -> date | None:
         return None
     if found.group() in _FROM_THE_DAY_ASKED:
         return earlier + timedelta(days=_FROM_THE_DAY_ASKED[found.group()])
-    day = int(found.group(1))
-    candidate = _safe_date(earlier.year, earlier.month, day)
+    return day_of_month(int(found.group(1)), earlier, today)
+
+
+def day_of_month(day: int, month_of: date, today: date) -> date | None:
+    """That day of month_of's month, or of the next month when it is gone by."""
+    candidate = _safe_date(month_of.year, month_of.month, day)
     if candidate is None or candidate < today:
-        year, month = earlier.year + earlier.month // 12, earlier.month % 12 + 1
+        year, month = month_of.year + month_of.month // 12, month_of.month % 12 + 1
         candidate = _safe_date(year, month, day)
     return candidate
 
@@ -112,8 +125,10 @@ def parse_day(text: str, today: date) -> date | None:
         if candidate and candidate < today:
             candidate = _safe_date(today.year + 1, month, day)
         return candidate
-    if match := _DOTTED.search(text):
+    if match := _DOTTED.search(text) or _SLASHED.search(text):
         return parse_day(f"{int(match.group(1))}月{int(match.group(2))}日", today)
+    if match := _DAY_OF_MONTH.search(text):
+        return day_of_month(int(match.group(1)), today, today)
     if match := _WEEK_PATTERN.search(text):
         prefix, weekday = match.groups()
         monday = today - timedelta(days=today.weekday())
@@ -168,8 +183,9 @@ def day_named(spoken: list[str], text: str, today: date) -> date | None:
     (大后天, not the 后天 inside it), else the first one in the text."""
     words = [match.group() for match in DAY_WORDS.finditer(text)]
     tagged = [word for word in words if any(part and part in word for part in spoken)]
-    return next((day for word in [*tagged, *words, *spoken]
-                 if (day := parse_day(word, today)) is not None), None)
+    # a calendar day before a weekday said with it, whichever the NLU tagged
+    ordered = sorted([*tagged, *words, *spoken], key=lambda word: not CALENDAR_DAY.search(word))
+    return next((day for word in ordered if (day := parse_day(word, today)) is not None), None)
 
 
 WEEKDAY_NAMES = "一二三四五六日"

@@ -16,7 +16,7 @@ from actions.context import is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values
 from bot.outcome import outcome
-from bot.question_words import ASKS
+from bot.question_words import ASKS, MY_ACCOUNT
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
@@ -58,10 +58,6 @@ ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我�
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|真的假的|是真的吗|是不是真的|"
                      r"([的了是]|(就是|还在|不是|那是|这是).{1,20})吧[？?。！!]*$")
-
-#: the reader's own account in any words ("我名下有哪些预约", "我现在借着几本书"): a
-#: request to an account action unless a rule is asked ("我手上借着书，还能办新证吗")
-MINE = re.compile(r"我名下|我账上|我账户|我(现在|目前|手上|还)?(借着|在借|约着)")
 
 #: the library's own names say nothing about which question is meant (the NLU's
 #: branch 金陵图书馆 neither: "金陵图书馆是私人开的吧" asks no address)
@@ -308,7 +304,8 @@ class FaqFirst(LibraryAction):
             if (self.personal and (RULE_WORDS.search(text) or (
                     ASKS_IF_ALLOWED.search(text) and not ASKS_FOR_ACTION.search(text)))) or not (
                     self.requests.search(text)
-                    or (self.personal and MINE.search(text) and not ASKS_A_RULE.search(text))):
+                    or (self.personal and MY_ACCOUNT.search(text)
+                        and not ASKS_A_RULE.search(text))):
                 answer = answer_in_context(tracker, raw)
                 if answer.kind == "suggest" and (
                         (self.personal and (ASKS_A_RULE.search(text)  # "我用我老公的证借书可以吗"

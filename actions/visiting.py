@@ -13,6 +13,7 @@ from actions.context import is_follow_up, previous
 from actions.dates import (
     DAY_WORDS,
     FROM_THE_DAY_ASKED,
+    MONTH_NAMED,
     counted_from,
     day_named,
     describe_day,
@@ -121,14 +122,7 @@ class ActionOpeningHours(FaqFirst):
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)
-        earlier = previous(tracker, "hours")
-        if day is None and earlier and earlier.get("date") and not NOW.search(text):
-            asked_before = date.fromisoformat(earlier["date"])
-            # "第二天呢" after "清明开吗": the day after; "那分馆呢", "傍晚还开着吗" after
-            # "周五开吗": that day
-            day = counted_from(text, asked_before, today) or asked_before
-        if day is None:
-            day = today
+        day = day_in_context(tracker, text, day, today) or today
         if day < today:
             lines.append("这个日期已经过去了，下面是今天的开放情况。")
             day = today
@@ -179,6 +173,19 @@ class ActionLocation(FaqFirst):
             dispatcher.utter_message(text="\n".join(lines),
                                      **outcome("location", branch=branch.code))
         return []
+
+
+def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:
+    """The day an hours question asks about after an hours answer for a day: "第二天呢"
+    after "清明开吗" the day after; "那4号礼拜一呢" after 国庆 the 4th of that month (a
+    weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
+    day. A day named with its month, or 现在, stands alone."""
+    earlier = previous(tracker, "hours")
+    if not (earlier and earlier.get("date")) or NOW.search(text) or (
+            day is not None and MONTH_NAMED.search(text)):
+        return day
+    asked_before = date.fromisoformat(earlier["date"])
+    return counted_from(text, asked_before, today) or day or asked_before
 
 
 def follows_a_visit_answer(tracker: Tracker) -> bool:

@@ -55,7 +55,7 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -112,9 +112,8 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我在.{1,3}欠(钱|费|款)|"
-                         r"我的(读者)?证|我借的|我(现在|目前|手上|还)?(借着|在借)|我(现在|目前)?(还)?欠|"
-                         r"我名下|我账上")
+                         r"我在.{1,3}欠(钱|费|款)|我的(读者)?证|我借的|我(现在|目前)?(还)?欠|"
+                         f"{MY_ACCOUNT.pattern}")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
@@ -130,8 +129,8 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
     (re.compile(r"预约"), "list_reservations"),
-    (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态"), "ask_account"),
-    (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期"), "list_loans"),
+    (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态|没交|补交|交的钱"), "ask_account"),
+    (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还"), "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
@@ -179,8 +178,8 @@ CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三�
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
 #: a question about a visit says no more than this many Chinese characters
 VISIT_LENGTH = 25
-VISIT = re.compile(r"能去|去得了|来得及|还开|开着|开门|关门|看书|自习|能进|进得去|进馆|入馆|"
-                   r"没问题")
+VISIT = re.compile(r"能去|去得了|来得及|赶得上|赶得及|还开|开着|开门|关门|看书|自习|能进|进得去|"
+                   r"进馆|入馆|没问题")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
 #: about the assistant itself ("你是真人吗"), or whether one must ask a person ("还是要

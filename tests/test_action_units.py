@@ -63,6 +63,7 @@ from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import (
     ActionLocation,
     ActionOpeningHours,
+    day_in_context,
     follows_a_place_answer,
     follows_a_visit_answer,
 )
@@ -382,6 +383,9 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     (ActionAccountStatus(), "查查我账上欠没欠钱"),
     (ActionListLoans(), "我目前借着几本书"),
     (ActionListReservations(), "我名下还有几条预约"),
+    (ActionAccountStatus(), "我卡上有没交清的钱吗"),
+    (ActionListLoans(), "我是不是有本快到期了"),
+    (ActionListReservations(), "我现在有几本在预约"),
 ])
 def test_requests_about_ones_own_account_in_other_words(
     monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
@@ -770,6 +774,8 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     assert day_named(["周六"], "明天不去了，周六开吗", today) == datetime.date(2026, 10, 31)
     assert day_named([], "下个月1号开门不", today) == datetime.date(2026, 11, 1)
     assert day_named([], "几点关门", today) is None
+    # a calendar day before a weekday said with it, even the one the NLU tagged
+    assert day_named(["周二"], "周二不开是吧，那12月8号我再去", today) == datetime.date(2026, 12, 8)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -963,6 +969,9 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     ("到1.5号线那站", None),
     ("下下个礼拜二开吗", datetime.date(2026, 11, 10)), ("下下周三", datetime.date(2026, 11, 11)),
     ("下个礼拜一", datetime.date(2026, 11, 2)),
+    ("12/5上午去", datetime.date(2026, 12, 5)), ("打印1/2页", None),  # month/day, a half
+    ("9号开不开", datetime.date(2026, 11, 9)), ("28号呢", datetime.date(2026, 10, 28)),
+    ("7号窗口在哪", None), ("坐4号线", None),  # a day of this month, or the next; no counter
 ])
 def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
     assert parse_day(text, datetime.date(2026, 10, 28)) == day
@@ -1067,6 +1076,22 @@ def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
     hours = {"kind": "hours", "branch": "NJ-JIANGNING", "date": "2026-11-09"}
     assert follows_a_visit_answer(conversation(("河西馆下下周三开吗", [hours]),
                                                (text, []))) is follows
+
+
+def test_a_day_of_the_month_follows_the_month_asked_about() -> None:
+    today = datetime.date(2026, 10, 28)
+    national_day = {"kind": "hours", "branch": "NJ-GULOU", "date": "2027-10-01"}
+
+    def day(text: str) -> datetime.date | None:
+        tracker = conversation(("鼓楼馆国庆开吗", [national_day]), (text, []))
+        return day_in_context(tracker, text, day_named([], text, today), today)
+
+    assert day("那5号周二呢") == datetime.date(2027, 10, 5)  # the weekday describes it
+    assert day("周二呢") == datetime.date(2026, 11, 3)  # a weekday alone: the coming one
+    assert day("11月5号呢") == datetime.date(2026, 11, 5)  # its month named
+    assert day("隔天呢") == datetime.date(2027, 10, 2)
+    assert day("那分馆呢") == datetime.date(2027, 10, 1)
+    assert day("现在开着吗") is None  # today
 
 
 def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
