@@ -52,12 +52,11 @@ _FESTIVAL = re.compile(
     + "|" + _NEW_YEAR_DAY.pattern)
 #: a day of the month alone ("4号开吗": of this month, or the next when it is gone by;
 #: not 3号线, 2号门, 5号窗口)
-_DAY_OF_THAT_MONTH = r"(?<![\d月./])(\d{1,2})[号日](?![线楼门馆柜座室层区口出窗台机位车床])"
-_DAY_OF_MONTH = re.compile(_DAY_OF_THAT_MONTH)
+_DAY_OF_MONTH = re.compile(r"(?<![\d月./])(\d{1,2})[号日](?![线楼门馆柜座室层区口出窗台机位车床])")
 #: a day of the calendar, named by its number: more telling than a weekday said with it
-#: ("礼拜二休息是吧，那我11月17号就不去了", "那4号礼拜一呢")
+#: ("周二不开是吧，那12月8号再去", "那5号周二呢")
 CALENDAR_DAY = re.compile("|".join([_MONTH_AHEAD.pattern, _MONTH_DAY.pattern, _ISO.pattern,
-                                    _DOTTED.pattern, _SLASHED.pattern, _DAY_OF_THAT_MONTH]))
+                                    _DOTTED.pattern, _SLASHED.pattern, _DAY_OF_MONTH.pattern]))
 #: ... with its month named (12月3号, 11/23, 11.3号, 2027-01-05)
 MONTH_NAMED = re.compile(r"月|\d[/.\-]\d")
 #: any of the days above, as a pattern to find them by
@@ -69,7 +68,7 @@ DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPO
 _FROM_THE_DAY_ASKED = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
                         "前一天": -1, "头一天": -1}
 #: ... or a day of its month ("换成5号呢" after 12月3号)
-FROM_THE_DAY_ASKED = re.compile("|".join([*_FROM_THE_DAY_ASKED, _DAY_OF_THAT_MONTH]))
+FROM_THE_DAY_ASKED = re.compile("|".join([*_FROM_THE_DAY_ASKED, _DAY_OF_MONTH.pattern]))
 
 
 def counted_from(text: str, earlier: date, today: date) -> date | None:

@@ -177,7 +177,7 @@ class ActionLocation(FaqFirst):
 
 def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:
     """The day an hours question asks about after an hours answer for a day: "第二天呢"
-    after "清明开吗" the day after; "那4号礼拜一呢" after 国庆 the 4th of that month (a
+    after "清明开吗" the day after; "那5号周二呢" after 国庆 the 5th of that month (a
     weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
     day. A day named with its month, or 现在, stands alone."""
     earlier = previous(tracker, "hours")

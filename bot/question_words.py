@@ -28,7 +28,7 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
 
-#: the reader's own account in any words ("我名下有哪些预约", "我卡上", "我手头借着",
+#: the reader's own account in any words ("我名下有哪些预约", "我卡上", "手头借着",
 #: "我是不是有…"): a request to an account action unless a rule is asked ("我手上借着书，
 #: 还能办新证吗"); the NLU signals and the personal actions read it the same way
 MY_ACCOUNT = re.compile(r"我名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"

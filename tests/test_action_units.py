@@ -384,8 +384,8 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     (ActionListLoans(), "我目前借着几本书"),
     (ActionListReservations(), "我名下还有几条预约"),
     (ActionAccountStatus(), "我卡上有没交清的钱吗"),
-    (ActionListLoans(), "我是不是有本快到期了"),
-    (ActionListReservations(), "我现在有几本在预约"),
+    (ActionListLoans(), "我是不是有一本要到期"),
+    (ActionListReservations(), "我目前有几本在预约"),
 ])
 def test_requests_about_ones_own_account_in_other_words(
     monkeypatch: pytest.MonkeyPatch, action: Any, text: str,

@@ -123,7 +123,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我卡上还有欠着的滞纳金吗", "ask_account"),
     ("ask_policy", "我目前有几本在预约排着", "list_reservations"),
     ("ask_policy", "我是不是有书该还了", "list_loans"),
-    ("ask_policy", "我手头借着什么书来着", "list_loans"),
+    ("ask_policy", "我手头在借的都是啥来着", "list_loans"),
     ("ask_policy", "帮我看看有没有补交的钱", "ask_account"),
     ("ask_policy", "我是不是有资格办证", None),  # no account topic
     ("ask_policy", "我卡上的照片能换吗", None),
@@ -245,7 +245,7 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
 @pytest.mark.parametrize(("diet", "text", "intent"), [
     ("nlu_fallback", "晚上十点还能去看书吧", "ask_opening_hours"),
     ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
-    ("goodbye", "下周五晚上八点到分馆还赶得上吧", "ask_opening_hours"),  # in time
+    ("goodbye", "下周五晚上八点到分馆赶得上不", "ask_opening_hours"),  # in time
     ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
     ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
     ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours

@@ -203,11 +203,12 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
     def _asks_what_it_is(question: str, menu: FaqAnswer) -> bool:
         """"书服到家是个什么平台" to a menu of 书服到家是什么 / 运费 / 怎么还: the one entry
         that says what the thing is answers a reader who asks what it is."""
-        if not ASKS_WHAT_IT_IS.search(normalise(question)):
+        plain = normalise(question)
+        if not ASKS_WHAT_IT_IS.search(plain):
             return False
         # ... and names what the entry defines ("那是啥" names nothing; “南京共享图书馆是什么”
         # in the menu defines another thing)
-        subject = literal_bigrams(ASKS_WHAT_IT_IS.sub(" ", normalise(question)))
+        subject = literal_bigrams(ASKS_WHAT_IT_IS.sub(" ", plain))
         defining = [position for position, (_, asked) in enumerate(menu.suggestions)
                     if DEFINES.search(normalise(asked)) and subject & literal_bigrams(asked)]
         return defining == [0]
