@@ -20,7 +20,7 @@ from actions.context import (
     still_offered,
 )
 from actions.dates import parse_day, parse_hour
-from actions.faq_answers import QUESTION, FaqFirst
+from actions.faq_answers import LIBRARY_NAMES, QUESTION, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
@@ -71,11 +71,8 @@ def event_chosen(tracker: Tracker) -> int | None:
     listed = still_offered(tracker, "events") or {}
     ids, titles = listed.get("event_ids") or [], listed.get("titles") or []
     if SIGNS_UP.search(text) and not QUESTION.search(text):
-        said = literal_bigrams(text)
-        named = [event for event, title in zip(ids, titles, strict=False)
-                 if literal_bigrams(title.split("·")[-1]) & said]
-        if len(named) == 1:
-            return named[0]
+        if (named := the_one_named(text, dict(zip(ids, titles, strict=False)))) is not None:
+            return named
         kinds = {word for word in EVENT_WORDS.findall(text) if word not in ("报名", "活动")}
         if len(ids) == 1 and all(kind in "".join(titles) for kind in kinds):
             return ids[0]  # ... unless the message names a kind of event it is not
@@ -116,16 +113,30 @@ def slot_chosen(tracker: Tracker) -> int | None:
     return matching[0] if len(matching) == 1 else None
 
 
+def the_one_named(text: str, titles: dict[int, str]) -> int | None:
+    """The one event (of these, by id) whose title the message names by two characters in
+    a row no other of them has ("城墙故事那期" of 金图讲坛·南京城墙的故事; not 阅美四季, which
+    three share, nor the library's name: "金图近期的活动"); None when none or several are
+    named so."""
+    seen: dict[str, set[int]] = {}
+    for event, title in titles.items():
+        for pair in frozenset().union(*map(literal_bigrams, title.split("·"))):
+            seen.setdefault(pair, set()).add(event)
+    said = literal_bigrams(re.sub("|".join(sorted(LIBRARY_NAMES, key=len, reverse=True)),
+                                  " ", normalise(text)))
+    named = {next(iter(events)) for pair, events in seen.items()
+             if len(events) == 1 and pair in said}
+    return named.pop() if len(named) == 1 else None
+
+
 def event_named(tracker: Tracker) -> int | None:
-    """The one upcoming event the reader named by the start or the end of a part of its
-    title: "报名冬日诗会", "手工坊帮孩子报一个"."""
+    """The one upcoming event a request to sign up names by its own words: "报名冬日诗会",
+    "手工坊帮孩子报一个", "城墙故事那期帮我报上"."""
     text = tracker.latest_message.get("text", "")
     if not SIGNS_UP.search(text):
         return None
-    named = [e.event_id for e in services().activities.upcoming_events(clock.now())
-             if any(len(part) >= 3 and (part[:4] in text or part[-3:] in text)
-                    for part in e.title.split("·"))]
-    return named[0] if len(named) == 1 else None
+    return the_one_named(text, {e.event_id: e.title for e in
+                                services().activities.upcoming_events(clock.now())})
 
 
 #: pointing back at the branch the previous answer was about ("那边有什么活动")
@@ -155,7 +166,7 @@ class ActionListEvents(FaqFirst):
                           + UPCOMING.pattern)
     #: a series named with them is what the list is filtered by ("讲坛下一期讲什么")
     own_words = re.compile(f"{requests.pattern}|{EVENT_WORDS.pattern}")
-    answers_live = frozenset({"events-001"})
+    answers_live = frozenset({"events-001", "children-005"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if event_named(tracker) is not None:  # "我要报名冬日诗会" is a sign-up
@@ -193,7 +204,11 @@ class ActionSignUpEvent(FaqFirst):
     action_name = "action_sign_up_event"
     about_a_title = SIGN_UP_OR_BOOKING
     menu_when_unasked = True
-    requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我")
+    #: a request to sign up, or to see what there is to sign up for ("…现在能报哪些活动")
+    requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我|"
+                          + ActionListEvents.requests.pattern)
+    #: the FAQ's entries that send the reader to the live list of events
+    answers_live = frozenset({"events-001", "children-005"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         event_id = (as_id(entity_or_slot(tracker, "event_id")) or event_chosen(tracker)

@@ -21,11 +21,12 @@ from actions.dates import (
     parse_day,
     parse_hour,
 )
-from actions.faq_answers import PREMISE, FaqFirst, answer_or_menu
+from actions.faq_answers import LIBRARY_NAMES, PREMISE, FaqFirst, answer_or_menu
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.outcome import outcome
+from bot.question_words import WHERE
 from bot.services.interface import BranchInfo, DayHours
 
 MAIN_BRANCH = "JL-MAIN"
@@ -44,7 +45,7 @@ VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚�
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 #: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去")
 TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
-PLACE_WORDS = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
+PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
     was about, else the main library; none, after telling the reader which branches
@@ -148,8 +149,7 @@ class ActionOpeningHours(FaqFirst):
 class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
-    requests = re.compile(r"在哪|哪里|哪儿|地址|怎么去|怎么走|路线|坐.{0,3}(地铁|公交|车)|几号线|"
-                          r"位置|导航")
+    requests = re.compile(f"{WHERE}|怎么去|怎么走|路线|坐.{{0,3}}(地铁|公交|车)|几号线|位置|导航")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
@@ -161,9 +161,12 @@ class ActionLocation(FaqFirst):
                 parse_day(text, clock.today()) and ENTERS.search(text) and not asks_a_place):
             # "江宁馆周一上午方便进去看书不": a day and no place words ask about the visit
             return ActionOpeningHours().request(dispatcher, tracker)
-        if PREMISE.search(text) and not asks_a_place and answer_or_menu(
-                dispatcher, tracker, text, lenient=True):
-            return []  # "金图是民营的吧" names the library, and asks nothing of its place
+        branches = set(latest_entity_values(tracker, "branch")) - LIBRARY_NAMES
+        if (PREMISE.search(text) or not (is_follow_up(text) or branches)) \
+                and not asks_a_place and answer_or_menu(dispatcher, tracker, text, lenient=True):
+            # "金图是民营的吧" names the library, and asks nothing of its place; nor does
+            # "官网地址多少" (a website's address)
+            return []
         for branch in requested_branches(dispatcher, tracker):
             lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
             if branch.phone:

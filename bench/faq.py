@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,10 +22,12 @@ from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
+from bot.services.sql.faq import SqlKnowledge
 from bot.settings import PROJECT_ROOT, load_settings
 
 HOLDOUT = PROJECT_ROOT / "tests" / "data" / "faq_holdout.yml"
 LONG_DEV = PROJECT_ROOT / "tests" / "data" / "faq_long_dev.yml"
+MEDIUM_DEV = PROJECT_ROOT / "tests" / "data" / "faq_medium_dev.yml"
 BEGIN = "<!-- FAQ answering: bench/faq.py -->"
 END = "<!-- end of FAQ answering -->"
 
@@ -47,12 +50,11 @@ def faq_section() -> list[str]:
             timings.append((time.perf_counter() - started) * 1000)
         rows = knowledge.export_rows()
         baseline = faq_baseline(rows, cases)
-        long_messages = yaml.safe_load(LONG_DEV.read_text(encoding="utf-8"))
-        long_report = evaluate_faq(knowledge, [c for c in long_messages if c["expected"]])
-        unanswerable = [c for c in long_messages if not c["expected"]]
-        long_baseline = faq_baseline(rows, [c for c in long_messages if c["expected"]])
-        wrongly_answered = sum(knowledge.answer(c["question"], lenient=True).kind == "answer"
-                               for c in unanswerable)
+        with_context = [context_line(knowledge, rows, path, label) for path, label in (
+            (LONG_DEV, "long messages (`tests/data/faq_long_dev.yml`, {n} that one entry "
+                       "answers, 25 CJK characters or more)"),
+            (MEDIUM_DEV, "medium messages (`tests/data/faq_medium_dev.yml`, {n} that one "
+                         "entry answers, 12–24 CJK characters)"))]
     return [
         BEGIN,
         "## FAQ answering (`make bench` → bench/faq.py)",
@@ -70,20 +72,33 @@ def faq_section() -> list[str]:
         f"\"您是不是想问\" menu {report.share(report.menus):.3f}, offered a person (no "
         f"answer, no suggestion) {report.share(report.to_person):.3f}, answered "
         f"confidently with the wrong entry {report.share(report.wrong_answers):.3f}",
-        f"- long messages (`tests/data/faq_long_dev.yml`, {long_report.total} that one "
-        "entry answers, the development set of the long-message rule): right answer "
-        f"directly {long_report.share(long_report.direct_correct):.3f}, menu "
-        f"{long_report.share(long_report.menus):.3f}, offered a person "
-        f"{long_report.share(long_report.to_person):.3f}, wrong entry "
-        f"{long_report.share(long_report.wrong_answers):.3f}; of {len(unanswerable)} that "
-        f"no entry answers, {wrongly_answered} answered (the bigram baseline, which always "
-        f"answers: right {long_baseline.share(long_baseline.top1):.3f}, wrong "
-        f"{1 - long_baseline.share(long_baseline.top1):.3f}, all {len(unanswerable)} answered)",
+        *with_context,
         f"- index build: {build_ms:.0f} ms; answer latency p50 "
         f"{statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms"
         " (in process, SQLite)",
         END,
     ]
+
+
+def context_line(knowledge: SqlKnowledge, rows: list[dict[str, Any]], path: Path,
+                 label: str) -> str:
+    """What readers get for the messages of a development set of the long-message rule
+    (bot/services/sql/faq.py, LONG_MESSAGE and LENIENT_LONG_MESSAGE), beside the bigram baseline."""
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    answerable = [c for c in cases if c["expected"]]
+    unanswerable = [c for c in cases if not c["expected"]]
+    report, baseline = evaluate_faq(knowledge, answerable), faq_baseline(rows, answerable)
+    answered = sum(knowledge.answer(c["question"], lenient=True).kind == "answer"
+                   for c in unanswerable)
+    return (
+        f"- {label.format(n=report.total)}, development sets of the long-message rule: "
+        f"right answer directly {report.share(report.direct_correct):.3f}, menu "
+        f"{report.share(report.menus):.3f}, offered a person "
+        f"{report.share(report.to_person):.3f}, wrong entry "
+        f"{report.share(report.wrong_answers):.3f}; of {len(unanswerable)} that no entry "
+        f"answers, {answered} answered (the bigram baseline, which always answers: right "
+        f"{baseline.share(baseline.top1):.3f}, wrong {1 - baseline.share(baseline.top1):.3f}, "
+        f"all {len(unanswerable)} answered)")
 
 
 if __name__ == "__main__":

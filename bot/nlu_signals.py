@@ -55,7 +55,7 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, MY_ACCOUNT, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, WHERE, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -169,10 +169,12 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
-BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|"
+BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|歇|白跑|"
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
-BRANCH_PLACE = re.compile(r"在哪|哪里|哪儿|从哪|哪个门|什么地方|什么位置|地址|怎么去|怎么走|路线|"
+BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
+#: a book asked about ("少儿馆有小王子吗"; 本 not of 本周, 本馆 …)
+BOOK_WORDS = re.compile(r"书|本(?![周月馆人])|册|绘本|小说|作者|写的|借|《")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
 #: a time gone by: a visit told of, not one to make
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
@@ -229,10 +231,12 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
 
 def about_a_branch(intent: str | None, plain: str) -> str | None:
     """Hours or the way to a branch the message names ("江宁馆下礼拜一下午能去吗",
-    "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked, or saw events in a
-    message without a word of them ("建邺那家每天几点关")."""
-    if intent not in UNSURE_OF_BRANCH and not (intent == "ask_events"
-                                               and not EVENT_WORDS.search(plain)):
+    "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked, or saw events or a
+    search in a message without a word of them ("建邺那家每天几点关", "少儿馆下月3号开放
+    不": 儿童 of a branch's name is no subject)."""
+    if intent not in UNSURE_OF_BRANCH and not (
+            (intent == "ask_events" and not EVENT_WORDS.search(plain))
+            or (intent == "search_catalogue" and not BOOK_WORDS.search(plain))):
         return None
     hours, place = BRANCH_HOURS.search(plain), BRANCH_PLACE.search(plain)
     if hours and not place:

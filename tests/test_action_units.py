@@ -776,6 +776,10 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     assert day_named([], "几点关门", today) is None
     # a calendar day before a weekday said with it, even the one the NLU tagged
     assert day_named(["周二"], "周二不开是吧，那12月8号我再去", today) == datetime.date(2026, 12, 8)
+    # a weekday of a named week before a bare one, which tells a rule
+    assert day_named([], "听说每逢周一都关门，下周一也关吗", today) == datetime.date(2026, 11, 2)
+    assert day_named(["周一"], "听说每逢周一都关门，下周一也关吗", today) == \
+        datetime.date(2026, 11, 2)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -783,6 +787,10 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     ("金图讲坛讲什么", None), ("阅美四季报个名", None),  # no sign-up; two events named
     ("冬日诗会那场给我留一个名额", 1), ("让女儿报个科普手工坊", 5),
     ("冬日诗会现在能报吗", 1), ("冬日诗会的车费能报销吗", None),
+    # by two characters of its title no other event has, a card number beside it
+    ("城墙故事那期帮我报上，卡号JL00000002", 3), ("诗会那场我想参加", 1),
+    ("诗会和手工坊都给我报上", None),  # two events
+    ("金图近期的活动哪些还能报名", None),  # the library's name, not 金图讲坛's
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:

@@ -110,7 +110,8 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
                                   # a reason given first
                                   "临时要开会，这次先不预约了", "有点事，先不报名了",
                                   "电量不多了，晚点回家再弄", "有事，过两天再说吧",
-                                  "卡不在身边，下回再办"])
+                                  "卡不在身边，下回再办", "孩子周末要补课，那就先不报了",
+                                  "临时加班，这回不去了"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)

@@ -236,6 +236,14 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("search_catalogue", "河西分馆有三体吗", None),
     ("ask_events", "建邺那家每天几点关", "ask_opening_hours"),  # no word of events
     ("ask_events", "建邺馆哪天几点有讲座", None),
+    # a search without a word of books: 儿童 of the branch's name is no subject
+    ("search_catalogue", "少儿馆下个月3号开放不", "ask_opening_hours"),
+    ("search_catalogue", "少儿馆恐龙绘本多吗", None),
+    ("search_catalogue", "少儿馆本周末开放吗", "ask_opening_hours"),
+    # resting days in other words; a place by its part of town; not a website's address
+    ("nlu_fallback", "周一江宁馆该歇着了吧", "ask_opening_hours"),
+    ("ask_policy", "鼓楼区图书馆在鼓楼哪一块", "ask_location"),
+    ("ask_policy", "建邺区图书馆官网地址是啥", None),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:

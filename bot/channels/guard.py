@@ -51,8 +51,8 @@ CANCEL_WORDS = {"取消", "退出", "cancel", "/deny"}
 #: putting it off ("改天再说", "晚点回家再弄")
 _LATER = "下次|下回|以后|改天|回头|晚点|等会儿?|下周|过两天"
 #: ways of giving up ("算了，不预约了", "我再想想，先取消吧") ...
-GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名|查|看|弄|续借|续|"
-                       r"登录)了|"  # first: "先不报名了" as a whole, not 先不报 and 名了
+GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预定|预订|办|报名|报|去|查|看|弄|"
+                       r"续借|续|登录)了|"  # first: "先不报名了" as a whole, not 先不报 and 名了
                        r"算了|算啦|不要了|不用了|不需要了|再想想|先取消(吧|了)?$|取消吧|"
                        r"放弃(预约)?|先不[要用约借订办报查看弄续登]|没事了|停下?|"
                        f"({_LATER})?(到家|回家)?再说(吧|了)?|"
@@ -60,7 +60,7 @@ GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预�
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
 #: and "不用预约了吗" ask something)
 GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|这本|这个|"
-                              r"今天|这次|暂时")
+                              r"今天|这次|这回|暂时")
 #: what in a reason given first would choose or cancel something ("第二个不要了",
 #: "预约取消吧")
 CHOOSES = re.compile(r"第|这|取消|删|退|[\d《]")
