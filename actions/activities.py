@@ -254,6 +254,9 @@ class ActionBookSpace(FaqFirst):
     #: the spaces themselves are the action's words ("自习室能订座吗" is no question about
     #: the reading room)
     own_words = re.compile(f"{requests.pattern}|{SPACE_WORDS.pattern}|座")
+    #: the FAQ's entries on the bookable spaces and whether they can be booked: a request
+    #: to book one ("直播间周六下午能约吗") gets the free slots
+    answers_live = frozenset({"facilities-008", "facilities-009", "reservations-011"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         slot_id = as_id(entity_or_slot(tracker, "slot_id")) or slot_chosen(tracker)

@@ -25,16 +25,21 @@ AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀
                           "👍"})
 #: ... said to a hold's confirmation ("可以，约上", "是这本 麻烦了"), and the thanks that may
 #: follow a yes
-YES_TO_A_HOLD = frozenset({"约上", "约吧", "帮我约", "就约这本", "是这本", "就这本", "就它"})
+YES_TO_A_HOLD = re.compile(r"(就|帮我)?(约|预约|提交|确认)(上|吧|一下|预约|这本)?|是这本|就这本|"
+                           r"就它")
 THANKS_AFTER_A_YES = frozenset({"麻烦了", "麻烦你了", "麻烦您了", "谢谢", "多谢", "辛苦了"})
 
 
 def affirms(text: str) -> bool:
-    """A yes, alone or followed by thanks or the hold's own words, and nothing else."""
+    """A yes, alone or followed by thanks or the hold's own words ("没问题，提交预约"), and
+    nothing else."""
     parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
-    yes = AFFIRM_WORDS | YES_TO_A_HOLD
-    return bool(parts) and parts[0] in yes and all(
-        part in yes | THANKS_AFTER_A_YES for part in parts)
+
+    def yes(part: str) -> bool:
+        return part in AFFIRM_WORDS or YES_TO_A_HOLD.fullmatch(part) is not None
+
+    return bool(parts) and yes(parts[0]) and all(
+        yes(part) or part in THANKS_AFTER_A_YES for part in parts)
 
 
 #: replies to a choice ("就要第一本", "在河西分馆取", "报名第一个") are short
@@ -131,10 +136,11 @@ def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.match(text.strip()) or CHANGES_A_DETAIL.match(text.strip()))
 
 
-#: the ends of a list ("最早的那个", "最前面那本", "头一本"; "最后一个", "最晚的")
-FIRST_OF_LIST = re.compile(r"最(早|靠?前面?|先)(的|那|一)*[个本场条项]?|"
+#: the ends of a list ("最早的那个", "最前面那本", "最上面那条", "头一本"; "最后一个",
+#: "最晚的", "最底下那个")
+FIRST_OF_LIST = re.compile(r"最(早|靠?前面?|先|上面?|顶上)(的|那|一)*[个本场条项]?|"
                            r"(?<![里外上前后来回抬镜码开])头一?[个本场](?![月天年周])")
-LAST_OF_LIST = re.compile(r"最(靠?后面?|晚|末)(的|那|一)*[个本场条项]?")
+LAST_OF_LIST = re.compile(r"最(靠?后面?|晚|末|下面?|底下)(的|那|一)*[个本场条项]?")
 
 
 def chosen_position(text: str) -> int | None:

@@ -214,5 +214,20 @@ def follows_a_place_answer(tracker: Tracker) -> bool:
             and bool(latest_entity_values(tracker, "branch")))
 
 
+#: a message that begins by pointing back at what the previous answer was about
+POINTS_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那个馆|这个馆|该馆)")
+
+
+def asks_where_it_is(tracker: Tracker) -> bool:
+    """"它在哪呀，我没去过", "那边地址是啥" after an answer about a branch's hours: where
+    that branch is."""
+    text = tracker.latest_message.get("text", "")
+    earlier = previous(tracker, "hours", "location")
+    return (bool(POINTS_BACK.match(text)) and bool(PLACE_WORDS.search(text))
+            and earlier is not None and bool(earlier.get("branch"))
+            and not latest_entity_values(tracker, "branch"))
+
+
 LibraryAction.replies_to_previous += [(follows_a_visit_answer, ActionOpeningHours),
-                                 (follows_a_place_answer, ActionLocation)]
+                                 (follows_a_place_answer, ActionLocation),
+                                 (asks_where_it_is, ActionLocation)]

@@ -63,6 +63,7 @@ from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import (
     ActionLocation,
     ActionOpeningHours,
+    asks_where_it_is,
     day_in_context,
     follows_a_place_answer,
     follows_a_visit_answer,
@@ -638,6 +639,18 @@ def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None
     assert not follow_up("reader_card-002", "那金陵图书馆呢")  # not after a place
 
 
+def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> None:
+    hours = {"kind": "hours", "branch": "NJ-GULOU", "date": "2026-10-31"}
+
+    def where(text: str, outcomes: list[dict]) -> bool:
+        return asks_where_it_is(conversation(("鼓楼那家星期六几点关", outcomes), (text, [])))
+
+    assert where("它离地铁站远不远", [hours])
+    assert where("那边怎么走", [hours])
+    assert not where("它周日开吗", [hours])  # the hours again
+    assert not where("它在哪", [{"kind": "faq", "id": "reader_card-002"}])  # not a branch
+
+
 def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:
     searched = {"kind": "search", "titles": ["鼠疫"], "bib_ids": [454]}
     tracker = conversation(("有《鼠疫》吗", [searched]), ("能续借几次", [{"kind": "faq"}]),
@@ -987,6 +1000,7 @@ def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> 
 
 @pytest.mark.parametrize(("text", "position"), [
     ("排第三的那本", 2), ("要最靠后那场", -1), ("最靠前那个吧", 0),
+    ("最上面那条取消掉", 0), ("最底下那个", -1),
 ])
 def test_positions_in_other_words(text: str, position: int) -> None:
     assert chosen_position(text) == position
@@ -1032,6 +1046,7 @@ def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
 @pytest.mark.parametrize(("text", "yes"), [
     ("可以，约上", True), ("是这本 麻烦了", True), ("好的", True), ("行 谢谢", True),
     ("可以 换个馆取吗", False), ("约上了没", False), ("谢谢", False),  # thanks alone: no yes
+    ("对，就提交吧", True), ("好 确认一下", True), ("提交了没", False),
 ])
 def test_a_yes_may_come_with_thanks_or_the_holds_words(text: str, yes: bool) -> None:
     assert affirms(text) is yes
