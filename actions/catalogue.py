@@ -225,17 +225,20 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
     of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
     only its author, for a hold ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界
-    is in it; a search "除了平凡的世界，路遥还写过什么" keeps them all)."""
+    is in it; a search "在细雨中呼喊 余华" too, but "除了平凡的世界，路遥还写过什么" keeps
+    them all)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
-    by_author = (for_a_hold and bool(latest_entity_values(tracker, "author"))
-                 and len(result.hits) > 1)
-    exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     text = tracker.latest_message.get("text", "")
+    by_author = (bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
+                 and (for_a_hold or not OTHER_BOOKS.search(text)))
+    exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     if (tagged and not exact) or by_author:
         whole = held_title(text) if tagged else None
-        named = {main_title(hit.title) for hit in result.hits + (whole[1].hits if whole else [])
+        # of all the author's books, not only the first page's
+        pool = catalogue.search(query, limit=AUTHOR_BOOKS).hits if by_author else result.hits
+        named = {main_title(hit.title) for hit in pool + (whole[1].hits if whole else [])
                  if (by_author or title_key(query) in title_key(hit.title))
                  and len(title_key(main_title(hit.title))) >= MIN_TITLE_KEY
                  and title_key(main_title(hit.title)) in title_key(text)}
@@ -243,6 +246,12 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
             title = named.pop()
             return title, catalogue.search(title, limit=limit)
     return query, result
+
+
+#: asking for an author's other books ("除了活着，余华还写过什么")
+OTHER_BOOKS = re.compile(r"除了|还写过|别的|其他|其它|还有(哪|什么|啥)")
+#: how many of an author's books are looked through for a title the message names
+AUTHOR_BOOKS = 30
 
 
 #: the author of the book just found ("这位作者别的书呢", "她还写过什么")

@@ -22,6 +22,7 @@ from actions.context import (
     previous_outcomes,
     request_entity_values,
     request_text,
+    still_offered,
 )
 from actions.dates import describe_day
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain, answer_or_menu
@@ -123,8 +124,9 @@ def pickup_chosen(tracker: Tracker) -> bool:
 
 
 def confirmed_default(tracker: Tracker) -> str | None:
-    """"确认" / "好的" to "确认预约…吗？请选择取书的馆": the first branch offered."""
-    offered = previous(tracker, "hold_confirm")
+    """"确认" / "好的" to "确认预约…吗？请选择取书的馆": the first branch offered (also
+    after a question or two on the side)."""
+    offered = still_offered(tracker, "hold_confirm")
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     text = tracker.latest_message.get("text", "")
     if offered and offered.get("branches") and (intent == "affirm" or affirms(text)):
@@ -137,7 +139,7 @@ def confirmed(tracker: Tracker, bib_id: int) -> bool:
     about it (not a request for another title), or one of its buttons (they carry the
     branch) pressed later."""
     text = tracker.latest_message.get("text", "")
-    offered = previous(tracker, "hold_confirm")
+    offered = still_offered(tracker, "hold_confirm")
     return (offered is not None and offered.get("bib_id") == bib_id) or (
         text.startswith("/") and bool(latest_entity_values(tracker, "branch")))
 

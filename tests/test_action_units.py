@@ -35,6 +35,7 @@ from actions.catalogue import (
     held_title,
     looks_like_a_title,
     search_query,
+    searched,
 )
 from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
@@ -45,6 +46,7 @@ from actions.holds import (
     ActionCancelReservation,
     ActionListReservations,
     ActionPlaceReservation,
+    confirmed_default,
     result_chosen,
     the_one_hold_named,
 )
@@ -1171,3 +1173,33 @@ def test_a_held_title_by_a_part_of_it(monkeypatch: pytest.MonkeyPatch, title: st
 
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
     assert bool(held_title(text)) is held
+
+
+@pytest.mark.parametrize(("text", "query"), [
+    ("呼兰河传 萧红", "呼兰河传"),  # a title beside its author: that title, even past page one
+    ("萧红的书有哪些", "萧红"),
+    ("除了呼兰河传，萧红还写过什么", "萧红"),  # the author's other books
+])
+def test_a_title_beside_its_authors_name_is_that_title(
+        monkeypatch: pytest.MonkeyPatch, text: str, query: str) -> None:
+    titles = ["生死场", "商市街", "马伯乐", "小城三月", "回忆鲁迅先生", "呼兰河传"]
+    books = [TitleHit(n, title, "萧红", "", None, None, "") for n, title in enumerate(titles)]
+
+    class Catalogue:
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            hits = [b for b in books if text in (b.title, b.author)]
+            return SearchResult(hits[:limit], len(hits))
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
+        "Services", (), {"catalogue": Catalogue()})())
+    tracker = tracker_with(text, [{"entity": "author", "value": "萧红"}])
+    assert searched(tracker, "萧红")[0] == query
+
+
+def test_a_hold_is_confirmed_after_a_question_on_the_side() -> None:
+    offered = {"kind": "hold_confirm", "bib_id": 51, "branches": ["金陵图书馆河西分馆"]}
+    side = {"kind": "faq", "id": "reservations-007"}
+    assert confirmed_default(conversation(("预约白夜行", [offered]), ("到了怎么通知我", [side]),
+                                          ("好，提交吧", []))) == "金陵图书馆河西分馆"
+    assert confirmed_default(conversation(("预约白夜行", [offered]), ("有三体吗", [
+        {"kind": "search"}]), ("好，提交吧", []))) is None  # a search is no side question
