@@ -31,6 +31,7 @@ from actions.login import login_first
 from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
+from bot.booking_words import BOOKED
 from bot.outcome import outcome
 from bot.question_words import clauses
 from bot.services.catalogue_ranking import main_title
@@ -49,7 +50,10 @@ CANCELLING = re.compile(r"取消|不要|删")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
-THIS_ONE = re.compile(r"这本|这一本|这个|就它|就要它")
+THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部|这个|就它|就要它")
+#: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
+#: of one title, that title
+RESERVES = re.compile(r"预约|预定|预订|约|订")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")
@@ -94,8 +98,9 @@ def choice_length(tracker: Tracker) -> int:
 
 def result_chosen(tracker: Tracker) -> int | None:
     """The bib id of "就要第一本" / "第二个" among the results of the previous answer (of
-    all its searches: "有没有《草房子》和《城南旧事》" lists two), or of "就要这本" when
-    they are copies of one title."""
+    all its searches: "有没有《草房子》和《城南旧事》" lists two), or of "就要这本" or of a
+    request to reserve that names no book ("替我订上，河西取") when they are copies of
+    one title."""
     text = tracker.latest_message.get("text", "")
     # not counting a branch it names, a choice is short; a question is none then
     # ("第一本在少儿馆能借到吗")
@@ -107,7 +112,10 @@ def result_chosen(tracker: Tracker) -> int | None:
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
     titles = {title for found in searches for title in found.get("titles") or []}
     position = chosen_position(text)
-    if (position is None and THIS_ONE.search(text) and not QUESTION.search(text)  # "这本有电子版吗"
+    unnamed = (RESERVES.search(text) and not BOOKED.search(text) and not ENTRY.search(text)
+               and not latest_entity_values(tracker, "title"))
+    if (position is None and (THIS_ONE.search(text) or unnamed)
+            and not QUESTION.search(text)  # "这本有电子版吗"
             and not SAME_AUTHOR.search(text) and len(titles) == 1):
         position = 0
     return item_at(ids, position)

@@ -310,7 +310,22 @@ def _signs_up_last(plain: str) -> bool:
 BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})
 LOAN_INTENTS = frozenset({"list_loans", "renew_loan"})
 #: the corrections, the first that applies wins
+#: a no that begins the message ("不用了，…", "算了"): a refusal, whatever follows
+STARTS_REFUSING = re.compile(r"^\W*(不用|不要|不需要|算了|没事|不了|不必|不想|别)")
+#: a guess to be confirmed, ending a message ("报告厅有投影仪吧", "能带水进去吧")
+GUESS = re.compile(r"(?<!不)(有|能|可以|会|是|在|开)[^，,。！!？?]{0,12}吧[？?。！!~]*$")
+#: a no says this many Chinese characters at most; a longer message that asks is a question
+#: whose words say no of something else ("手机没电了充不上，有插座吧")
+REFUSAL_LENGTH = 6
+
+
+def _asks_past_a_no(plain: str) -> bool:
+    return (not STARTS_REFUSING.match(plain) and cjk_length(plain) > REFUSAL_LENGTH
+            and bool(ASKS.search(plain) or GUESS.search(plain)))
+
+
 CORRECTIONS = (
+    Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",
                of=frozenset({"place_reservation"})),

@@ -579,6 +579,16 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     assert result_chosen(two) is None
 
 
+def test_a_request_to_reserve_that_names_no_book_reserves_the_one_title_found() -> None:
+    one = {"kind": "search", "titles": ["白夜行", "白夜行"], "bib_ids": [45, 46]}
+    two = {"kind": "search", "titles": ["活着", "活着（典藏版）"], "bib_ids": [45, 46]}
+    assert result_chosen(conversation(("找白夜行", [one]), ("那替我约上吧", []))) == 45
+    assert result_chosen(conversation(("找白夜行", [one]), ("这套给我订了", []))) == 45
+    assert result_chosen(conversation(("活着有吗", [two]), ("那替我约上吧", []))) is None
+    assert result_chosen(conversation(("找白夜行", [one]), ("能约吗", []))) is None  # asks
+    assert result_chosen(conversation(("找白夜行", [one]), ("约个自习室", []))) is None
+
+
 @pytest.mark.parametrize(("text", "asks"), [
     ("藏书量多少", True), ("退证流程", True), ("不用预约吗", True),
     ("不用了谢谢", False), ("不是不是", False), ("暂时不，谢谢", False), ("进馆登记需要不", True),

@@ -202,6 +202,10 @@ def test_signals_read_traditional_characters() -> None:
     # books on a topic; not a lecture's, nor a rule's
     ("nlu_fallback", "还有别的讲黑洞的书吗", "search_catalogue"),
     ("nlu_fallback", "讲座的书单在哪看", None), ("ask_policy", "关于借书的规定有哪些", None),
+    # a question whose words say no of something else; a no first is a no
+    ("deny", "手机没电了充不上，阅览区能充电吧", "ask_policy"),
+    ("deny", "字太小我看不清，馆里提供放大镜吗", "ask_policy"),
+    ("deny", "不用了，周末开门吗", None), ("deny", "暂时不需要了", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
