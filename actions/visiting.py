@@ -215,7 +215,7 @@ def follows_a_place_answer(tracker: Tracker) -> bool:
 
 
 #: a message that begins by pointing back at what the previous answer was about
-POINTS_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那个馆|这个馆|该馆)")
+POINTS_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那家|这家|那个馆|这个馆|该馆)")
 
 
 def asks_where_it_is(tracker: Tracker) -> bool:

@@ -35,6 +35,6 @@ MY_ACCOUNT = re.compile(r"我名下|我账上|我账户|我的?(读者)?[证卡]
                         r"我(现在|目前|手上|手头|还)?(借着|在借|约着)|"
                         r"我(现在|目前|手上|手头)有.{0,6}(几本|哪几本)")
 
-#: asking where a place is ("在哪", "地址", "在河西哪一块"); not a website's or a mailbox's
-#: address ("官网地址多少")
-WHERE = r"在哪|哪里|哪儿|哪一?块|哪一带|(?<!官网)(?<!网站)(?<!网页)(?<!邮箱)地址"
+#: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a
+#: mailbox's address ("官网地址多少")
+WHERE = r"在哪|哪里|哪儿|哪一?块|哪一带|什么路|哪条路|门牌|(?<!官网)(?<!网站)(?<!网页)(?<!邮箱)地址"

@@ -659,6 +659,7 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
 
     assert where("它离地铁站远不远", [hours])
     assert where("那边怎么走", [hours])
+    assert where("这家是什么路几号", [hours])
     assert not where("它周日开吗", [hours])  # the hours again
     assert not where("它在哪", [{"kind": "faq", "id": "reader_card-002"}])  # not a branch
 

@@ -248,6 +248,7 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("nlu_fallback", "周一江宁馆该歇着了吧", "ask_opening_hours"),
     ("ask_policy", "鼓楼区图书馆在鼓楼哪一块", "ask_location"),
     ("ask_policy", "建邺区图书馆官网地址是啥", None),
+    ("ask_policy", "江宁区图书馆门牌是几号", "ask_location"),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:
