@@ -152,6 +152,10 @@ SET_HEADINGS = (
     "giving up with 不报了, a yes that says what it agrees to, after a side question too, "
     "最上面, the FAQ's events and spaces entries instead of the live lists, 它在哪 after "
     "hours, a title beside its author), so the figures below are no longer untuned)",
+    "Thirteenth set (tests/data/reader_eval_thirteenth/; written on 2026-12-04 by two "
+    "helpers who saw neither the training data, the code, the FAQ's paraphrases nor the "
+    "other sets' messages, while the twelfth set's failure classes were fixed, asked for "
+    "the mix real readers produce, and committed before its first score)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
