@@ -225,7 +225,7 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
     of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
     only its author, for a hold ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界
-    is in it; a search "在细雨中呼喊 余华" too, but "除了平凡的世界，路遥还写过什么" keeps
+    is in it; a search "呼兰河传 萧红" too, but "除了平凡的世界，路遥还写过什么" keeps
     them all)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)

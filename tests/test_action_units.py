@@ -1188,7 +1188,7 @@ def test_a_held_title_by_a_part_of_it(monkeypatch: pytest.MonkeyPatch, title: st
 
 @pytest.mark.parametrize(("text", "query"), [
     ("呼兰河传 萧红", "呼兰河传"),  # a title beside its author: that title, even past page one
-    ("萧红的书有哪些", "萧红"),
+    ("萧红写过哪些", "萧红"),
     ("除了呼兰河传，萧红还写过什么", "萧红"),  # the author's other books
 ])
 def test_a_title_beside_its_authors_name_is_that_title(
@@ -1210,7 +1210,7 @@ def test_a_title_beside_its_authors_name_is_that_title(
 def test_a_hold_is_confirmed_after_a_question_on_the_side() -> None:
     offered = {"kind": "hold_confirm", "bib_id": 51, "branches": ["金陵图书馆河西分馆"]}
     side = {"kind": "faq", "id": "reservations-007"}
-    assert confirmed_default(conversation(("预约白夜行", [offered]), ("到了怎么通知我", [side]),
+    assert confirmed_default(conversation(("预约白夜行", [offered]), ("到书后怎样联系我", [side]),
                                           ("好，提交吧", []))) == "金陵图书馆河西分馆"
     assert confirmed_default(conversation(("预约白夜行", [offered]), ("有三体吗", [
         {"kind": "search"}]), ("好，提交吧", []))) is None  # a search is no side question

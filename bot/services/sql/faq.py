@@ -76,7 +76,7 @@ LONG_MESSAGE = 25
 # 1.5 keeps the wrong answers at 3 and 15 of the 40, but loses 0.04 on the long messages
 # and 0.025 on the medium ones.)
 # An action that consults the FAQ before doing what the reader asked keeps LONG_MESSAGE:
-# "鼓楼馆周日几点闭馆，打算过去还书" is a request for the hours, not a story.
+# "分馆的闭馆时间是几点，下了班我要去借书" is a request for the hours, not a story.
 LENIENT_LONG_MESSAGE = 14
 LONG_ANSWER_SCORE = 0.10
 LONG_CLEAR_RATIO = 1.2
