@@ -113,6 +113,13 @@ def slot_chosen(tracker: Tracker) -> int | None:
     return matching[0] if len(matching) == 1 else None
 
 
+#: characters that join a title's words: a pair with one of them names nothing
+JOINING_CHARS = frozenset("的之与和及")
+#: names that are no event's own: the library's and the city's
+NOT_AN_EVENTS_NAME = re.compile("|".join(map(re.escape, sorted(
+    LIBRARY_NAMES | {"南京", "图书馆"}, key=len, reverse=True))))
+
+
 def the_one_named(text: str, titles: dict[int, str]) -> int | None:
     """The one event (of these, by id) whose title the message names by two characters in
     a row no other of them has ("城墙故事那期" of 金图讲坛·南京城墙的故事; not 阅美四季, which
@@ -121,9 +128,9 @@ def the_one_named(text: str, titles: dict[int, str]) -> int | None:
     seen: dict[str, set[int]] = {}
     for event, title in titles.items():
         for pair in frozenset().union(*map(literal_bigrams, title.split("·"))):
-            seen.setdefault(pair, set()).add(event)
-    said = literal_bigrams(re.sub("|".join(sorted(LIBRARY_NAMES, key=len, reverse=True)),
-                                  " ", normalise(text)))
+            if not set(pair) & JOINING_CHARS:  # 的故 of 城墙的故事 names nothing
+                seen.setdefault(pair, set()).add(event)
+    said = frozenset().union(*map(literal_bigrams, NOT_AN_EVENTS_NAME.split(normalise(text))))
     named = {next(iter(events)) for pair, events in seen.items()
              if len(events) == 1 and pair in said}
     return named.pop() if len(named) == 1 else None
@@ -208,7 +215,7 @@ class ActionSignUpEvent(FaqFirst):
     requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我|"
                           + ActionListEvents.requests.pattern)
     #: the FAQ's entries that send the reader to the live list of events
-    answers_live = frozenset({"events-001", "children-005"})
+    answers_live = ActionListEvents.answers_live
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         event_id = (as_id(entity_or_slot(tracker, "event_id")) or event_chosen(tracker)
@@ -254,8 +261,8 @@ class ActionBookSpace(FaqFirst):
     #: the spaces themselves are the action's words ("自习室能订座吗" is no question about
     #: the reading room)
     own_words = re.compile(f"{requests.pattern}|{SPACE_WORDS.pattern}|座")
-    #: the FAQ's entries on the bookable spaces and whether they can be booked: a request
-    #: to book one ("直播间周六下午能约吗") gets the free slots
+    #: the FAQ's entries on the bookable spaces and whether they can be booked: a message
+    #: taken for booking one ("直播间周六下午能约吗") gets the free slots
     answers_live = frozenset({"facilities-008", "facilities-009", "reservations-011"})
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -219,6 +219,13 @@ def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
 
+#: asking for an author's other books ("除了活着，余华还写过什么")
+OTHER_BOOKS = re.compile(r"除了|除开|以外|之外|还写过|别的|其他|其它|还有(哪|什么|啥)|看过|读过|"
+                         r"不要")
+#: how many of an author's books are looked through for a title the message names
+AUTHOR_BOOKS = 30
+
+
 def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: bool = False
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
@@ -246,12 +253,6 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
             title = named.pop()
             return title, catalogue.search(title, limit=limit)
     return query, result
-
-
-#: asking for an author's other books ("除了活着，余华还写过什么")
-OTHER_BOOKS = re.compile(r"除了|还写过|别的|其他|其它|还有(哪|什么|啥)")
-#: how many of an author's books are looked through for a title the message names
-AUTHOR_BOOKS = 30
 
 
 #: the author of the book just found ("这位作者别的书呢", "她还写过什么")

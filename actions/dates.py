@@ -16,7 +16,9 @@ _SPOKEN = {"今儿": 0, "今早": 0, "今晚": 0, "明儿": 1, "明早": 1, "明
 _SPOKEN_DAY = re.compile(f"(?<![清聪光开黎说证表文简声])({'|'.join(_SPOKEN)})")
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}
 _WEEK_PATTERN = re.compile(r"(下下个?|下个?|这个?|本)?(?:周|星期|礼拜)([一二三四五六日天末])")
-_BARE_WEEKDAY = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天末]")
+#: a weekday told as a rule ("每逢周一", "一般周二"), not as a day asked about
+_RULE_WEEKDAY = re.compile(r"(?:每逢|每个?|向来|一向|都是?|一般|通常|平时|总是|逢)"
+                           r"((?:周|星期|礼拜)[一二三四五六日天末])")
 #: 12月3号, 2027年1月5日, 十一月三十号 (a day in characters only with 日 or 号)
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
                         r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
@@ -181,14 +183,13 @@ def _next(day_in: Callable[[int], date | None], today: date) -> date | None:
 def day_named(spoken: list[str], text: str, today: date) -> date | None:
     """The day a message names: the day word of the text that holds what the NLU tagged
     (大后天, not the 后天 inside it), else the first one in the text. A calendar day comes
-    before a weekday said with it, and a weekday of a named week before a bare one, which
-    tells a rule ("周一向来关门，下周一去…"), whichever the NLU tagged."""
+    before a weekday said with it, and a weekday of a named week before a weekday told as
+    a rule ("每逢周一关门，下周一去…"), whichever the NLU tagged."""
     words = [match.group() for match in DAY_WORDS.finditer(text)]
     tagged = [word for word in words if any(part and part in word for part in spoken)]
-    of_a_week = any(_WEEK_PATTERN.fullmatch(word) and not _BARE_WEEKDAY.fullmatch(word)
-                    for word in words)
+    rules = {match.group(1) for match in _RULE_WEEKDAY.finditer(text)}
     ordered = sorted([*tagged, *words, *spoken], key=lambda word: (
-        not CALENDAR_DAY.search(word), of_a_week and _BARE_WEEKDAY.fullmatch(word) is not None))
+        not CALENDAR_DAY.search(word), word in rules))
     return next((day for word in ordered if (day := parse_day(word, today)) is not None), None)
 
 

@@ -50,10 +50,13 @@ CANCELLING = re.compile(r"取消|不要|删")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
-THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部|这个|就它|就要它")
+THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|就它|就要它")
 #: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
 #: of one title, that title
 RESERVES = re.compile(r"预约|预定|预订|约|订")
+#: ... and words that make such a message something else: cancelling or declining ("不约了"),
+#: the holds already placed ("我的预约", "预约记录"), a seat, a subscription
+NOT_A_NEW_HOLD = re.compile(r"取消|不|别|算了|删|我的|记录|座|订阅")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")
@@ -112,7 +115,8 @@ def result_chosen(tracker: Tracker) -> int | None:
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
     titles = {title for found in searches for title in found.get("titles") or []}
     position = chosen_position(text)
-    unnamed = (RESERVES.search(text) and not BOOKED.search(text) and not ENTRY.search(text)
+    unnamed = (RESERVES.search(text) and not NOT_A_NEW_HOLD.search(text)
+               and not BOOKED.search(text) and not ENTRY.search(text)
                and not latest_entity_values(tracker, "title"))
     if (position is None and (THIS_ONE.search(text) or unnamed)
             and not QUESTION.search(text)  # "这本有电子版吗"

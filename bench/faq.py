@@ -22,7 +22,7 @@ from bot.baselines import faq_baseline
 from bot.db.migrate import upgrade
 from bot.evaluation import evaluate_faq
 from bot.knowledge_cli import setup as knowledge_setup
-from bot.services.sql.faq import SqlKnowledge
+from bot.services.sql.faq import LONG_MESSAGE, SqlKnowledge
 from bot.settings import PROJECT_ROOT, load_settings
 
 HOLDOUT = PROJECT_ROOT / "tests" / "data" / "faq_holdout.yml"
@@ -52,7 +52,7 @@ def faq_section() -> list[str]:
         baseline = faq_baseline(rows, cases)
         with_context = [context_line(knowledge, rows, path, label) for path, label in (
             (LONG_DEV, "long messages (`tests/data/faq_long_dev.yml`, {n} that one entry "
-                       "answers, 25 CJK characters or more)"),
+                       f"answers, {LONG_MESSAGE} CJK characters or more)"),
             (MEDIUM_DEV, "medium messages (`tests/data/faq_medium_dev.yml`, {n} that one "
                          "entry answers, 12–24 CJK characters)"))]
     return [
@@ -91,7 +91,7 @@ def context_line(knowledge: SqlKnowledge, rows: list[dict[str, Any]], path: Path
     answered = sum(knowledge.answer(c["question"], lenient=True).kind == "answer"
                    for c in unanswerable)
     return (
-        f"- {label.format(n=report.total)}, development sets of the long-message rule: "
+        f"- {label.format(n=report.total)}, a development set of the long-message rule: "
         f"right answer directly {report.share(report.direct_correct):.3f}, menu "
         f"{report.share(report.menus):.3f}, offered a person "
         f"{report.share(report.to_person):.3f}, wrong entry "

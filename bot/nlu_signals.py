@@ -173,8 +173,8 @@ BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
-#: a book asked about ("少儿馆有小王子吗"; 本 not of 本周, 本馆 …)
-BOOK_WORDS = re.compile(r"书|本(?![周月馆人])|册|绘本|小说|作者|写的|借|《")
+#: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
+ASKS_ABOUT_BOOKS = re.compile(r"(?<!图)书(?!馆)|本(?![周月馆人星礼次来地])|册|小说|作者|写的|借|《")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
 #: a time gone by: a visit told of, not one to make
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
@@ -236,7 +236,7 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
     不": 儿童 of a branch's name is no subject)."""
     if intent not in UNSURE_OF_BRANCH and not (
             (intent == "ask_events" and not EVENT_WORDS.search(plain))
-            or (intent == "search_catalogue" and not BOOK_WORDS.search(plain))):
+            or (intent == "search_catalogue" and not ASKS_ABOUT_BOOKS.search(plain))):
         return None
     hours, place = BRANCH_HOURS.search(plain), BRANCH_PLACE.search(plain)
     if hours and not place:
@@ -309,11 +309,13 @@ def _signs_up_last(plain: str) -> bool:
 
 BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})
 LOAN_INTENTS = frozenset({"list_loans", "renew_loan"})
-#: the corrections, the first that applies wins
 #: a no that begins the message ("不用了，…", "算了"): a refusal, whatever follows
-STARTS_REFUSING = re.compile(r"^\W*(不用|不要|不需要|算了|没事|不了|不必|不想|别)")
+STARTS_REFUSING = re.compile(r"^\W*(嗯|哦|那|那就|我|还是)*"
+                             r"(不用|不要|不需要|算了|没事|不了|不必|不想|不是|不对|不行|别)")
 #: a guess to be confirmed, ending a message ("报告厅有投影仪吧", "能带水进去吧")
-GUESS = re.compile(r"(?<!不)(有|能|可以|会|是|在|开)[^，,。！!？?]{0,12}吧[？?。！!~]*$")
+GUESS = re.compile(r"(?<!不)(?<!还是)(有|能|可以|会|是|在|开)[^，,。！!？?]{0,12}吧[？?。！!~]*$")
+#: ... unless the reader says what they will do instead ("我还是回家再看吧")
+INSTEAD = re.compile(r"还是|自己")
 #: a no says this many Chinese characters at most; a longer message that asks is a question
 #: whose words say no of something else ("手机没电了充不上，有插座吧")
 REFUSAL_LENGTH = 6
@@ -321,9 +323,10 @@ REFUSAL_LENGTH = 6
 
 def _asks_past_a_no(plain: str) -> bool:
     return (not STARTS_REFUSING.match(plain) and cjk_length(plain) > REFUSAL_LENGTH
-            and bool(ASKS.search(plain) or GUESS.search(plain)))
+            and bool(ASKS.search(plain) or (GUESS.search(plain) and not INSTEAD.search(plain))))
 
 
+#: the corrections, the first that applies wins
 CORRECTIONS = (
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),

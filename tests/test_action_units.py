@@ -587,6 +587,8 @@ def test_a_request_to_reserve_that_names_no_book_reserves_the_one_title_found() 
     assert result_chosen(conversation(("活着有吗", [two]), ("那替我约上吧", []))) is None
     assert result_chosen(conversation(("找白夜行", [one]), ("能约吗", []))) is None  # asks
     assert result_chosen(conversation(("找白夜行", [one]), ("约个自习室", []))) is None
+    for other in ("取消预约", "我的预约", "那不约了", "订个座", "预约记录"):
+        assert result_chosen(conversation(("找白夜行", [one]), (other, []))) is None, other
 
 
 @pytest.mark.parametrize(("text", "asks"), [
@@ -806,6 +808,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     assert day_named([], "听说每逢周一都关门，下周一也关吗", today) == datetime.date(2026, 11, 2)
     assert day_named(["周一"], "听说每逢周一都关门，下周一也关吗", today) == \
         datetime.date(2026, 11, 2)
+    assert day_named(["周日"], "这周五有事，周日几点开", today) == datetime.date(2026, 11, 1)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -817,6 +820,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     ("城墙故事那期帮我报上，卡号JL00000002", 3), ("诗会那场我想参加", 1),
     ("诗会和手工坊都给我报上", None),  # two events
     ("金图近期的活动哪些还能报名", None),  # the library's name, not 金图讲坛's
+    ("我想参加南京的活动", None), ("我想参加志愿者服务", None),  # the city's name; no event
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:
@@ -1190,6 +1194,7 @@ def test_a_held_title_by_a_part_of_it(monkeypatch: pytest.MonkeyPatch, title: st
     ("呼兰河传 萧红", "呼兰河传"),  # a title beside its author: that title, even past page one
     ("萧红写过哪些", "萧红"),
     ("除了呼兰河传，萧红还写过什么", "萧红"),  # the author's other books
+    ("萧红的，呼兰河传读过了", "萧红"),
 ])
 def test_a_title_beside_its_authors_name_is_that_title(
         monkeypatch: pytest.MonkeyPatch, text: str, query: str) -> None:

@@ -206,6 +206,7 @@ def test_signals_read_traditional_characters() -> None:
     ("deny", "手机没电了充不上，阅览区能充电吧", "ask_policy"),
     ("deny", "字太小我看不清，馆里提供放大镜吗", "ask_policy"),
     ("deny", "不用了，周末开门吗", None), ("deny", "暂时不需要了", None),
+    ("deny", "嗯不用了，我回头自己去找吧", None), ("deny", "不是这一本，应该是下册吧", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
@@ -249,6 +250,9 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("ask_policy", "鼓楼区图书馆在鼓楼哪一块", "ask_location"),
     ("ask_policy", "建邺区图书馆官网地址是啥", None),
     ("ask_policy", "江宁区图书馆门牌是几号", "ask_location"),
+    ("ask_policy", "鼓楼区图书馆邮件地址是啥", None),
+    ("nlu_fallback", "周一去江宁馆会不会白跑", "ask_opening_hours"),
+    ("search_catalogue", "江宁区图书馆本星期六开放吗", "ask_opening_hours"),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:
