@@ -821,6 +821,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     ("诗会和手工坊都给我报上", None),  # two events
     ("金图近期的活动哪些还能报名", None),  # the library's name, not 金图讲坛's
     ("我想参加南京的活动", None), ("我想参加志愿者服务", None),  # the city's name; no event
+    ("手工坊那期我想参加，证号JL00000003", 5),  # a card number after it
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:
