@@ -56,7 +56,7 @@ THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|�
 RESERVES = re.compile(r"预约|预定|预订|约|订")
 #: ... and words that make such a message something else: cancelling or declining ("不约了"),
 #: the holds already placed ("我的预约", "预约记录"), a seat, a subscription
-NOT_A_NEW_HOLD = re.compile(r"取消|不|别|算了|删|我的|记录|座|订阅")
+NOT_A_NEW_HOLD = re.compile(f"{CANCELLING.pattern}|不|别|算了|我的|记录|座|订阅")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")

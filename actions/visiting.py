@@ -214,8 +214,9 @@ def follows_a_place_answer(tracker: Tracker) -> bool:
             and bool(latest_entity_values(tracker, "branch")))
 
 
-#: a message that begins by pointing back at what the previous answer was about
-POINTS_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那家|这家|那个馆|这个馆|该馆)")
+#: a message that begins by pointing back at what the previous answer was about (the
+#: events' POINTS_BACK finds such words anywhere: "少儿馆那边有什么活动")
+BEGINS_POINTING_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那家|这家|那个馆|这个馆|该馆)")
 
 
 def asks_where_it_is(tracker: Tracker) -> bool:
@@ -223,7 +224,7 @@ def asks_where_it_is(tracker: Tracker) -> bool:
     that branch is."""
     text = tracker.latest_message.get("text", "")
     earlier = previous(tracker, "hours", "location")
-    return (bool(POINTS_BACK.match(text)) and bool(PLACE_WORDS.search(text))
+    return (bool(BEGINS_POINTING_BACK.match(text)) and bool(PLACE_WORDS.search(text))
             and earlier is not None and bool(earlier.get("branch"))
             and not latest_entity_values(tracker, "branch"))
 
