@@ -87,6 +87,8 @@ PARTS_OF_DAY = {"上午": range(6, 12), "中午": range(11, 14), "下午": range
 
 #: a slot turned down ("第一个我去不了", "第二场时段不合适")
 TURNS_DOWN = re.compile(r"不行|不合适|不方便|赶不上|去不了|来不了|太早|太晚|换|别的|不要")
+#: accepting the slot at a position ("第三个可以", "第一个能订吗"): no question of its own
+ACCEPTS = re.compile(r"(可以|行|能订|能约)[吗么吧]?")
 
 
 def slot_chosen(tracker: Tracker) -> int | None:
@@ -98,7 +100,8 @@ def slot_chosen(tracker: Tracker) -> int | None:
     position = chosen_position(text)
     # a position may come with a word of why ("最早那个我赶得上，就订它")
     longest = 2 * SHORT_REPLY if position is not None else SHORT_REPLY
-    if len(text) > longest or not ids or QUESTION.search(text) or TURNS_DOWN.search(text):
+    asked = ACCEPTS.sub("", text) if position is not None else text
+    if len(text) > longest or not ids or QUESTION.search(asked) or TURNS_DOWN.search(text):
         return None  # "明天开门吗", "第一个太早了，换晚点的"
     if position is not None:
         return item_at(ids, position)

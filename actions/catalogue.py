@@ -199,9 +199,10 @@ def looks_like_a_title(text: str) -> bool:
 
 
 #: words of a request for books ("有没有讲拖延的书"; not 借书, 还书, 图书馆, nor the
-#: reader's own books: 借的书, 某本书), which a search answers even when it finds none
-BOOK_WORDS = re.compile(r"(?<![借还丢我])的书|(?<!某)本书|书籍|图书(?!馆)|绘本|小说|作品|著作|读物|"
-                        r"教材|杂志|期刊|漫画|诗集|文集|全集|传记")
+#: reader's own books: 借的书, 约好的书, 某本书), which a search answers even when it finds
+#: none
+BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|(?<!某)本书|书籍|"
+                        r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 
 def asks_no_book(tracker: Tracker) -> bool:
@@ -233,7 +234,8 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
     only its author, for a hold ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界
     is in it; a search "呼兰河传 萧红" too, but "除了平凡的世界，路遥还写过什么" keeps
-    them all)."""
+    them all); for a hold, of several books found, the one whose title the message holds
+    whole ("约一本乡土中国，费孝通那本" whatever else shares its words)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
     tagged = latest_entity_values(tracker, "title")
@@ -241,12 +243,13 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     by_author = (bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
                  and (for_a_hold or not OTHER_BOOKS.search(text)))
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
-    if (tagged and not exact) or by_author:
+    any_title = by_author or (for_a_hold and len(result.hits) > 1 and not exact)
+    if (tagged and not exact) or any_title:
         whole = held_title(text) if tagged else None
         # of all the author's books, not only the first page's
         pool = catalogue.search(query, limit=AUTHOR_BOOKS).hits if by_author else result.hits
         named = {main_title(hit.title) for hit in pool + (whole[1].hits if whole else [])
-                 if (by_author or title_key(query) in title_key(hit.title))
+                 if (any_title or title_key(query) in title_key(hit.title))
                  and len(title_key(main_title(hit.title))) >= MIN_TITLE_KEY
                  and title_key(main_title(hit.title)) in title_key(text)}
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
@@ -276,8 +279,35 @@ def author_asked_about(tracker: Tracker) -> str | None:
     return book.author if book and book.author else None
 
 
+#: one of the results pointed at by words of its title ("散文那本", "讲宋朝的那一本")
+POINTS_AT_A_RESULT = re.compile(r"^\W*(?:那|就|要|还有)*(?P<words>[^，,。？?！!\s]{2,12}?)的?"
+                                r"(?:那|这)一?本")
+#: ... asked about: whether the library has it, where, on the shelf
+ASKS_IF_HELD = re.compile(r"有没有|有吗|有么|在架|在不在|在吗|能借|借得到|可借|还有")
+
+
+def result_named(tracker: Tracker) -> str | None:
+    """The one title among the previous answer's results that the reader names by some of
+    its words and asks about ("诗集那本江宁有吗" after a poet's books): its title."""
+    text = normalise(tracker.latest_message.get("text", ""))
+    found = previous(tracker, "search")
+    pointed = POINTS_AT_A_RESULT.match(text)
+    if not (found and pointed and ASKS_IF_HELD.search(text[pointed.end():])):
+        return None
+    words = title_key(pointed.group("words"))
+    titles = [title for title in found.get("titles") or [] if words and words in title_key(title)]
+    return titles[0] if len(titles) == 1 else None
+
+
 class ActionSearchCatalogue(LibraryAction):
     action_name = "action_search_catalogue"
+
+    def take_reply(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                   ) -> list[dict[str, Any]]:
+        if title := result_named(tracker):
+            return show_results(dispatcher, title,
+                                services().catalogue.search(title, limit=PAGE_SIZE), offset=0)
+        return self.act(dispatcher, tracker)
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if author := author_asked_about(tracker):
@@ -351,6 +381,8 @@ class ActionShowMore(LibraryAction):
         return show_results(dispatcher, query, result, offset=offset)
 
 
-LibraryAction.replies_to_previous.append(
+LibraryAction.replies_to_previous += [
     (lambda tracker: book_whose_author_is_asked_about(tracker) is not None,
-     ActionSearchCatalogue))
+     ActionSearchCatalogue),
+    (lambda tracker: result_named(tracker) is not None, ActionSearchCatalogue),
+]

@@ -17,7 +17,9 @@ from bot.channels.questions import CONTINUES_MESSAGE
 #: a follow-up that only changes one detail of the previous question ("周日呢", "礼拜天
 #: 也一样吗")
 FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何|"
-                       r"也一样|也是?这样|也是?这个(点|时间))[吗吧嘛]?[？?。.!！]*$")
+                       r"也一样|也是?这样|也是?这个(点|时间))[吗吧嘛]?"
+                       # the day's weekday said after it ("那3号呢，周五")
+                       r"([，,\s]*是?(周|星期|礼拜)[一二三四五六日天])?[？?。.!！]*$")
 #: what readers say to say yes (to a confirmation, to "还有其他问题吗")
 AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀", "可以", "是的", "是",
                           "对", "对的", "嗯", "嗯嗯", "行", "没问题", "预约吧", "有", "要",

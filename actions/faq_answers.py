@@ -23,7 +23,7 @@ from bot.services.search_text import normalise, tokens
 
 #: asking what to do about a mishap ("借的书被狗啃了，咋整"): the rules' answer, even
 #: about the reader's own loans or holds
-WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄")
+WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄|怎么赔|咋赔|如何赔")
 #: ... or why something was done to it ("为啥证被停了"): the rules are the answer the
 #: assistant has, even after the reader's own card was refused (not "为什么我预约的书还没
 #: 到", which the holds list answers)
@@ -54,6 +54,8 @@ ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|娃|宝宝|儿子|女儿|家人|�
 #: ... unless it asks for something to be done ("帮我看看能续吗") or about the account as
 #: it stands ("我的证现在还能用吗")
 ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我要|我想|现在|目前|还能|还可以")
+#: asking whether the library has something (not "我有没有…", the reader's own)
+LIBRARY_HAS = re.compile(r"(?<!我)(有没有|有木有|有没)")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|真的假的|是真的吗|是不是真的|"
@@ -339,8 +341,11 @@ class FaqFirst(LibraryAction):
     def search_title(self, dispatcher: CollectingDispatcher, raw: str, text: str
                      ) -> list[dict[str, Any]] | None:
         """The search for a book the library holds that a message without this action's
-        words names (see TitleSearch), or None."""
-        if self.requests.search(text) or self.about_a_title.search(text):
+        words names (see TitleSearch), or None. A personal action's request words give way
+        when the message asks whether the library has something ("帮我搜搜有没有…"; not
+        "我有没有…")."""
+        if (self.requests.search(text) and not (self.personal and LIBRARY_HAS.search(text))) \
+                or self.about_a_title.search(text):
             return None
         return next((events for search in self.title_searches
                      if (events := search(dispatcher, raw)) is not None), None)

@@ -238,7 +238,7 @@ class ActionAccountStatus(FaqFirst):
     personal = True
     requests = re.compile(r"我的|我有没有|我是不是有|我是不是欠|我(现在|目前)?欠|还欠|我还能|"
                           r"我还可以|我要交|"
-                          r"帮我查|帮我看|查一下我|查下我|看看我|查查我|我的?账上|我名下|账户|欠费查询")
+                          r"帮我查|帮我看|查一下我|查下我|看看我|查查我|(我的?)?[账帐]上|我名下|账户|欠费查询")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

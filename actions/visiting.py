@@ -33,7 +33,8 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(r"开门|关门|开馆|闭馆|开放|几点|时间|营业|上班|休息|开不开|开吗|开着|"
+HOURS_WORDS = re.compile(r"开门|关门|没关|关了|开馆|闭馆|开放|几点|时间|营业|上班|休息|"
+                         r"开不开|开吗|开着|"
                          r"开的?[吧吗]|"
                          r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 #: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
@@ -43,7 +44,8 @@ ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
 #: a year named in a message ("2020年", "2019 年初")
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
-#: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去")
+#: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去";
+#: not 那时候 of a day to come: see `asks_of_the_past`)
 TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
 PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
@@ -89,6 +91,16 @@ def hours_text(hours: DayHours, today: date) -> str:
 NOW = re.compile(r"现在|此刻|这会儿?|眼下|目前")
 
 
+def asks_of_the_past(text: str) -> bool:
+    """A year gone by, or a time gone by in words, unless the message names a day to come
+    ("下月3号晚上去，那时候还开着吧")."""
+    today = clock.today()
+    if any(int(year) < today.year for year in YEAR_NAMED.findall(text)):
+        return True
+    day = parse_day(text, today)
+    return bool(TIME_GONE_BY.search(text)) and not (day is not None and day >= today)
+
+
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
@@ -102,8 +114,7 @@ class ActionOpeningHours(FaqFirst):
         library's history: the FAQ's answer or candidates rather than today's hours (which
         it gets only when the FAQ knows nothing of it)."""
         text = tracker.latest_message.get("text", "")
-        if (any(int(year) < clock.today().year for year in YEAR_NAMED.findall(text))
-                or TIME_GONE_BY.search(text)) and answer_or_menu(dispatcher, tracker, text):
+        if asks_of_the_past(text) and answer_or_menu(dispatcher, tracker, text):
             return []
         return super().act(dispatcher, tracker)
 

@@ -70,8 +70,9 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》")
 ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
-#: a book the reader has on loan ("我借的《局外人》能再续吗"), and renewing it
-OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着")
+#: a book the reader has on loan ("我借的《局外人》能再续吗", a message beginning 借的…),
+#: and renewing it
+OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着|^\W*借(来|回来)?的")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
@@ -112,7 +113,8 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我在.{1,3}欠(钱|费|款)|我的(读者)?证|我借的|我(现在|目前)?(还)?欠|"
+                         r"我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|我借的|我(现在|目前)?(还)?欠|"
+                         r"[账帐]上.{0,4}欠|"
                          f"{MY_ACCOUNT.pattern}")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
@@ -169,7 +171,9 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
-BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|下班|休息|闭馆|歇|白跑|"
+BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|上班|下班|休息|闭馆|"
+                          r"歇|白跑|"
+                          r"没关|关了|开到|来得及|赶得上|"
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
@@ -184,12 +188,16 @@ VISIT = re.compile(r"能去|去得了|来得及|赶得上|赶得及|还开|开�
                    r"进馆|入馆|没问题")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
-#: about the assistant itself ("你是真人吗"), or whether one must ask a person ("还是要
-#:找馆员拿"), not a request for a person ("有真人吗")
-NOT_A_HANDOFF = re.compile(r"人工智能|机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
+#: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
+#: request for a person
+ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
+                                 r"对面是活人|是活人吗|(程序|机器人?|电脑|AI|ai)还是.{0,2}人|"
+                                 r"是.{0,6}还是真人")
+#: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
+#: 拿"): not a request for a person ("有真人吗")
+NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
-                           r"(?!.*吧\W*$)|"
-                           r"对面是活人|是活人吗|跟真人说话|和真人说话")
+                           r"(?!.*吧\W*$)|跟真人说话|和真人说话")
 
 
 @cache
@@ -328,6 +336,7 @@ def _asks_past_a_no(plain: str) -> bool:
 
 #: the corrections, the first that applies wins
 CORRECTIONS = (
+    Correction(ABOUT_THE_ASSISTANT.search, "bot_challenge", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",

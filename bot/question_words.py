@@ -32,8 +32,8 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
 #: "我是不是有…"): a request to an account action unless a rule is asked ("我手上借着书，
 #: 还能办新证吗"); the NLU signals and the personal actions read it the same way
 MY_ACCOUNT = re.compile(r"我名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"
-                        r"我(现在|目前|手上|手头|还)?(借着|在借|约着)|"
-                        r"我(现在|目前|手上|手头)有.{0,6}(几本|哪几本)")
+                        r"我(现在|目前|手上|手头|手里|还){0,2}(借着|在借|约着)|"
+                        r"我(现在|目前|手上|手头|手里){0,2}有.{0,6}(几本|哪几本)")
 
 #: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a
 #: mailbox's address ("官网地址多少")

@@ -31,9 +31,11 @@ from actions.activities import (
 from actions.catalogue import (
     ActionSearchCatalogue,
     ActionShowMore,
+    asks_no_book,
     author_asked_about,
     held_title,
     looks_like_a_title,
+    result_named,
     search_query,
     searched,
 )
@@ -188,6 +190,11 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     assert reply.startswith("没有找到与“鼓楼往事”相关的馆藏")
 
 
+def test_a_hold_one_made_is_no_request_for_books() -> None:
+    assert asks_no_book(tracker_with("订好的书过期没拿会怎样", []))
+    assert not asks_no_book(tracker_with("有好的书推荐吗", []))
+
+
 def test_booking_a_visit_is_no_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     """"想约周六进馆" reads like a hold: the FAQ on booking a visit answers it, even when
     it is unsure, instead of a search for a book called 进馆."""
@@ -254,6 +261,8 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     # a year gone by: the library's history, even from an entry otherwise answered live
     ("2019年那会儿几点关门", "hours-001", "金陵图书馆几点开门？", "（答案）"),
     ("装修那年每天是几点开的", "hours-001", "金陵图书馆几点开门？", "（答案）"),  # in words
+    # ... but 那时候 of a day to come is the visit's time
+    ("下个月5号晚上去，那时候还没关吧", "hours-001", "金陵图书馆几点开门？", "REQUEST"),
     # an hours request and nothing more: today's hours, live
     ("今天开门吗", "hours-013", "今天图书馆开门吗？", "REQUEST"),
     ("下周一几点开门呢", "hours-016", "闭馆前多久停止入馆和借还？", "REQUEST"),
@@ -345,6 +354,7 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     ("我借的那本书让猫抓烂了，咋整", ActionListLoans(), "（答案）"),
     ("我约的书过了取书日期没去拿，怎么办", ActionListReservations(), "（答案）"),
     ("我借的书有哪些", ActionListLoans(), "REQUEST"),  # the reader's own list
+    ("那本借来的找不着了，得怎么赔", ActionListLoans(), "（答案）"),
 ])
 def test_what_to_do_about_a_mishap_is_a_rule_question_even_about_ones_own_books(
     monkeypatch: pytest.MonkeyPatch, text: str, action: Any, expected: str,
@@ -396,6 +406,21 @@ def test_requests_about_ones_own_account_in_other_words(
     knowledge = KnowsOneEntry("reservations-004", "怎么取消预约？")
     assert faq_first_reply(monkeypatch, action, text, knowledge) == "REQUEST"
 
+def test_asking_whether_the_library_has_a_title_is_a_search_even_with_request_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    searched: list[str] = []
+
+    def search(dispatcher: CollectingDispatcher, text: str) -> list[dict[str, Any]]:
+        searched.append(text)
+        dispatcher.utter_message(text="SEARCH")
+        return []
+
+    monkeypatch.setattr(FaqFirst, "title_searches", [search])
+    monkeypatch.setattr(type(ActionListLoans()), "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="REQUEST"), [])[1])
+    assert run_action(ActionListLoans(), tracker_with("那给我找找有没有边城", []))[0] == "SEARCH"
+    assert run_action(ActionListLoans(), tracker_with("我有没有借边城", []))[0] == "REQUEST"
 
 
 def test_asking_to_book_a_space_is_not_a_question_about_the_space(
@@ -639,6 +664,10 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
                                     ("那就第二档", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("头一场吧", []))) == 7
+    # a position accepted in words that read like a question
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个时间行，帮我订", []))) == 9
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("第一个能约吗", []))) == 7
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("第一个是几点的", []))) is None
 
 
 def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None:
@@ -1111,6 +1140,7 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
     ("隔天去呢", True), ("第二天呢", True), ("后天呢", True), ("换成12号可以吗", True),
     ("到2号线哪站下", False), ("改成后天再借可以吗", False),  # a change, not of the day asked
     ("那怎么去呢", False),  # a place: the location's
+    ("那11月20号呢，星期五", True),  # the day's weekday said after it
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
         text: str, follows: bool) -> None:
@@ -1211,6 +1241,33 @@ def test_a_title_beside_its_authors_name_is_that_title(
         "Services", (), {"catalogue": Catalogue()})())
     tracker = tracker_with(text, [{"entity": "author", "value": "萧红"}])
     assert searched(tracker, "萧红")[0] == query
+
+
+def test_a_result_named_by_words_of_its_title_is_searched_again() -> None:
+    found = {"kind": "search", "titles": ["汪曾祺散文集", "受戒", "人间草木"],
+             "bib_ids": [1, 2, 3]}
+    assert result_named(conversation(("汪曾祺的书", [found]),
+                                     ("散文那本江宁有没有", []))) == "汪曾祺散文集"
+    assert result_named(conversation(("汪曾祺的书", [found]), ("散文那本能续借吗", []))) is None
+    assert result_named(conversation(("你好", []), ("散文那本江宁有没有", []))) is None
+
+
+def test_a_hold_is_for_the_one_book_found_whose_title_the_message_holds_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = [TitleHit(1, "乡土中国", "费孝通", "", None, None, ""),
+             TitleHit(2, "中国哲学简史", "冯友兰", "", None, None, "")]
+
+    class Catalogue:
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            hits = [b for b in books if b.title in text or "中国" in text]
+            return SearchResult(hits[:limit], len(hits))
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
+        "Services", (), {"catalogue": Catalogue()})())
+    text = "约一本乡土中国，费孝通那本"
+    tracker = tracker_with(text, [])
+    assert searched(tracker, text, for_a_hold=True)[0] == "乡土中国"
+    assert searched(tracker, text)[0] == text  # a search shows what it found
 
 
 def test_a_hold_is_confirmed_after_a_question_on_the_side() -> None:

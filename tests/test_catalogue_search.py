@@ -69,6 +69,10 @@ def test_bad_input_gets_no_error(catalogue: Catalogue, query: str) -> None:
 def test_a_title_the_library_lacks_gets_no_confident_answer(catalogue: Catalogue) -> None:
     result = catalogue.search("量子纠缠烹饪大全")
     assert result.near or not result.hits
+    # an edition asked for names no title: not the books whose titles hold 中文版
+    result = catalogue.search("巴尔扎克的高老头，中文版")
+    assert result.near or not result.hits
+    assert catalogue.search("Effective Java 中文版").hits[0].title.startswith("Effective Java")
 
 
 def test_words_found_only_in_a_summary_are_no_title_the_library_holds(

@@ -86,10 +86,17 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     assert signals("有真人吗")[0] == "request_human"
     assert signals("麻烦预留一本《活着》给我")[0] == "place_reservation"
     assert signals("撤掉《围城》")[0] is None  # the reader's own hold: DIET decides
+    # who is answering, even where DIET heard a request for a person
+    assert signals("同我对话的是电脑还是人")[0] is None
+    assert corrected("request_human", "此刻回消息的是AI还是真人") == "bot_challenge"
+    assert corrected("request_human", "我要找真人") is None
 
 
 def test_signals_read_traditional_characters() -> None:
     assert signals("幫我預約《紅樓夢》")[0] == "place_reservation"
+    # a message that begins with 借的: the reader's loan, whatever befell it
+    assert signals("借的《边城》让孩子撕了一页")[0] == "list_loans"
+    assert signals("有没有借的人多的《边城》")[0] == "search_catalogue"
     assert signals("我现在是在跟真人说话吗？")[0] is None
 
 
@@ -124,6 +131,9 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我目前有几本在预约排着", "list_reservations"),
     ("ask_policy", "我是不是有书该还了", "list_loans"),
     ("ask_policy", "我手头在借的都是啥来着", "list_loans"),
+    ("nlu_fallback", "我的借阅证这会儿是不是冻结了", "ask_account"),
+    ("ask_policy", "我目前手里借着几本", "list_loans"),
+    ("ask_policy", "账上还欠着钱没", "ask_account"),
     ("ask_policy", "帮我看看有没有补交的钱", "ask_account"),
     ("ask_policy", "我是不是有资格办证", None),  # no account topic
     ("ask_policy", "我卡上的照片能换吗", None),
@@ -253,6 +263,10 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("ask_policy", "鼓楼区图书馆邮件地址是啥", None),
     ("nlu_fallback", "周一去江宁馆会不会白跑", "ask_opening_hours"),
     ("search_catalogue", "江宁区图书馆本星期六开放吗", "ask_opening_hours"),
+    # open told in the words of a working day, of closing, of a time one can still make
+    ("nlu_fallback", "下周三江北馆上班吗", "ask_opening_hours"),
+    ("nlu_fallback", "周日傍晚去鼓楼馆，那会儿还没关吧", "ask_opening_hours"),
+    ("out_of_scope", "江宁馆不是开到八点么，周五晚上六点过去来得及", "ask_opening_hours"),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:

@@ -46,6 +46,9 @@ from bot.channels.questions import split_questions
     # the other alternative, as a sentence of its own after a question
     ("能用我的证给孩子借吗？还是得另外办一张", ["能用我的证给孩子借吗？", "还是得另外办一张"]),
     ("孩子自己去可以吗，还是得家长陪着", ["孩子自己去可以吗，还是得家长陪着"]),
+    # a plan told after a question is its context; a day asked about with 呢 is a question
+    ("江宁馆周末歇吗？下个月2号还准备去呢", ["江宁馆周末歇吗？下个月2号还准备去呢"]),
+    ("周日开吗？周六呢", ["周日开吗？", "周六呢"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

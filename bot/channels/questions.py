@@ -68,8 +68,19 @@ _ALTERNATIVE = re.compile(r"^\s*(还是|或者)")
 _ONE_MORE_SEARCH = re.compile(r"^\s*(再|也|顺便)(帮我|给我|替我)?(查|找|搜)(?!.*(不到|没|过了))")
 
 
+#: a plan told, ending in 呢 ("周六还打算过去呢"): no question of its own, but the
+#: context of the question before it
+_PLAN = re.compile(r"(想|打算|准备|计划)[^，,。？?]{0,10}呢[\s。.！!~～]*$")
+_FINAL_NE = re.compile(r"呢[\s。.！!~～]*$")
+
+
+def _tells_a_plan(clause: str) -> bool:
+    return bool(_PLAN.search(clause)) and not ASKS.search(_FINAL_NE.sub("", clause))
+
+
 def _asks(clause: str) -> bool:
-    return (bool(ASKS.search(clause)) or _requests_a_title(clause) or _tells(clause)
+    return ((bool(ASKS.search(clause)) and not _tells_a_plan(clause))
+            or _requests_a_title(clause) or _tells(clause)
             or bool(_ONE_MORE_SEARCH.match(clause))) and len(CJK.findall(clause)) >= 2
 
 

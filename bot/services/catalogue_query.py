@@ -39,6 +39,9 @@ AUTHOR_MARKER = re.compile(r"(?:写的(?:小说|书|作品)?|的作品|作品|�
 CHILDREN_SUBJECTS = ("儿童", "绘本", "童话", "少儿")
 #: words that say the reader wants a book for a child (not words of the book itself)
 CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿", "闺女", "小孩")
+#: words of an edition asked for ("某部名著，要中文版的"): no part of a title on their own
+EDITION_WORDS = frozenset(("中文版", "英文版", "原版", "新版", "修订版", "精装版", "平装版",
+                           "插图版", "双语版", "注音版", "中译本", "全译本", "译本"))
 # Function words that never decide which book is meant.
 STOPWORDS = frozenset((
     "的", "了", "和", "与", "及", "或", "是", "在", "有", "我", "你", "他", "她", "它", "们",

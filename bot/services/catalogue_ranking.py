@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.services.catalogue_query import CHILDREN_SUBJECTS, CatalogueQuery
+from bot.services.catalogue_query import CHILDREN_SUBJECTS, EDITION_WORDS, CatalogueQuery
 from bot.services.search_text import near_keys, normalise, title_key
 
 #: a title or author at least this similar to the reader's words is offered as
@@ -83,6 +83,7 @@ def _title_tier(query: CatalogueQuery, title: str) -> int:
     keys = {title_key(part) for part in [query.phrase, *query.segments]} - {""}
     if main in keys or full in keys:
         return EXACT
+    keys -= EDITION_WORDS  # 中文版 alone is in many titles and names none
     if any(main.startswith(key) for key in keys):
         return PREFIX
     if any(key in full for key in keys) or (len(main) >= 2 and any(main in key for key in keys)):
