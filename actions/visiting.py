@@ -21,7 +21,7 @@ from actions.dates import (
     parse_day,
     parse_hour,
 )
-from actions.faq_answers import LIBRARY_NAMES, PREMISE, FaqFirst, answer_or_menu
+from actions.faq_answers import LIBRARY_NAMES, PREMISE, WHERE_TO, FaqFirst, answer_or_menu
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
@@ -173,8 +173,10 @@ class ActionLocation(FaqFirst):
             # "江宁馆周一上午方便进去看书不": a day and no place words ask about the visit
             return ActionOpeningHours().request(dispatcher, tracker)
         branches = set(latest_entity_values(tracker, "branch")) - LIBRARY_NAMES
-        if (PREMISE.search(text) or not (is_follow_up(text) or branches)) \
-                and not asks_a_place and answer_or_menu(dispatcher, tracker, text, lenient=True):
+        # where to get something done ("证丢了去哪挂失办"), at no branch named, is a rule
+        where_to_do = WHERE_TO.search(text) and not branches
+        if ((PREMISE.search(text) or not (is_follow_up(text) or branches)) and not asks_a_place
+                or where_to_do) and answer_or_menu(dispatcher, tracker, text, lenient=True):
             # "金图是民营的吧" names the library, and asks nothing of its place; nor does
             # "官网地址多少" (a website's address)
             return []

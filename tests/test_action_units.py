@@ -334,6 +334,16 @@ def test_an_address_the_reader_wants_confirmed_is_checked_by_the_faq(
     assert reply == "（答案）"
 
 
+def test_where_to_get_something_done_is_a_rule_not_an_address(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    services = type("Services", (), {"knowledge": KnowsOneEntry("reader_card-007", "？")})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    tracker = tracker_with("证不见了，挂失要到哪儿办", [])
+    dispatcher = CollectingDispatcher()
+    ActionLocation().request(dispatcher, tracker)
+    assert dispatcher.messages[0]["text"].startswith("（答案）")
+
+
 @pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
                                   "我在河西分馆约了几本来着", "我一共约了几本", "我的预约",
                                   "我预约的书还要等多久"])
