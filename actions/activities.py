@@ -287,7 +287,8 @@ class ActionCancelBooking(FaqFirst):
     action_name = "action_cancel_booking"
     about_a_title = SIGN_UP_OR_BOOKING
     personal = True
-    requests = re.compile(r"^\W*取消|帮我|给我|我要|我想|我的|第.个|这个|不去了")
+    requests = re.compile(r"^\W*取消|取消(掉|一下)?吧|取消掉|帮我|给我|我要|我想|我的|第.个|这个|"
+                          r"不去了")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         booking_id = as_id(entity_or_slot(tracker, "booking_id"))

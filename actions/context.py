@@ -18,8 +18,10 @@ from bot.channels.questions import CONTINUES_MESSAGE
 #: 也一样吗")
 FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何|"
                        r"也一样|也是?这样|也是?这个(点|时间))[吗吧嘛]?"
-                       # the day's weekday said after it ("那3号呢，周五")
-                       r"([，,\s]*是?(周|星期|礼拜)[一二三四五六日天])?[？?。.!！]*$")
+                       # the day's weekday said after it ("那3号呢，周五"), or the day
+                       # kept ("那江宁馆呢，也是那天")
+                       r"([，,\s]*(是?(周|星期|礼拜)[一二三四五六日天]|也?是?[那这同]一?天))?"
+                       r"[？?。.!！]*$")
 #: what readers say to say yes (to a confirmation, to "还有其他问题吗")
 AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀", "可以", "是的", "是",
                           "对", "对的", "嗯", "嗯嗯", "行", "没问题", "预约吧", "有", "要",
@@ -27,15 +29,19 @@ AFFIRM_WORDS = frozenset({"确认", "确定", "好的", "好", "好啊", "好呀
                           "👍"})
 #: ... said to a hold's confirmation ("可以，约上", "是这本 麻烦了"), and the thanks that may
 #: follow a yes
-YES_TO_A_HOLD = re.compile(r"(就|帮我)?(约|预约|提交|确认)(上|吧|一下|预约|这本)?|是这本|就这本|"
-                           r"就它")
+YES_TO_A_HOLD = re.compile(r"(那就?|就|帮我)?(约|预约|提交|确认)上?(吧|一下|预约|这本)?|是这本|"
+                           r"就这本|就它")
 THANKS_AFTER_A_YES = frozenset({"麻烦了", "麻烦你了", "麻烦您了", "谢谢", "多谢", "辛苦了"})
+#: what was said on the side understood, before the yes ("知道了，那约吧")
+UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解", "懂了", "清楚了"})
 
 
 def affirms(text: str) -> bool:
     """A yes, alone or followed by thanks or the hold's own words ("没问题，提交预约"), and
     nothing else."""
     parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
+    if len(parts) > 1 and parts[0] in UNDERSTOOD:
+        parts = parts[1:]
 
     def yes(part: str) -> bool:
         return part in AFFIRM_WORDS or YES_TO_A_HOLD.fullmatch(part) is not None

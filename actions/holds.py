@@ -125,12 +125,17 @@ def result_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
+#: changing the pickup branch at the confirmation ("改到鼓楼馆取吧"): asked to confirm
+#: again, not placed at once
+CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在")
+
+
 def pickup_chosen(tracker: Tracker) -> bool:
     """A branch named in reply to "请选择取书的馆" (and not a question about it)."""
     text = tracker.latest_message.get("text", "")
     asks = QUESTION.search(text) or latest_entity_values(tracker, "title") \
         or latest_entity_values(tracker, "isbn")
-    return (previous(tracker, "hold_confirm") is not None and len(text) <= SHORT_REPLY
+    return (previous(tracker, "hold_confirm") is not None and choice_length(tracker) <= SHORT_REPLY
             and bool(latest_entity_values(tracker, "branch")) and not asks
             and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
 
@@ -266,7 +271,9 @@ class ActionPlaceReservation(FaqFirst):
         if reader is None:
             return remembered + login_first(dispatcher, tracker, f"预约《{chosen.title}》",
                                             "place_hold")
-        if pickup is None or not confirmed(tracker, chosen.bib_id):
+        text = tracker.latest_message.get("text", "")
+        changed = bool(named) and bool(CHANGES_PICKUP.search(text))
+        if pickup is None or changed or not confirmed(tracker, chosen.bib_id):
             # the reader confirms the title and the branch named, or chooses one
             self.confirm(dispatcher, chosen, pickup)
             return remembered

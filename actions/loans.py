@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import SHORT_REPLY, chosen_position, item_at, previous
-from actions.dates import describe_day
+from actions.dates import describe_day, parse_day
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
@@ -132,6 +132,11 @@ class ActionListLoans(FaqFirst):
                           r"帮我|给我|借了哪些|借了什么|借了几本|借了多少|借阅查询|查借阅|当前借阅|"
                           r"my loans")
 
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if asks_due_dates_after_renewal(tracker):  # the NLU's own intent: no rule question
+            return self.request(dispatcher, tracker)
+        return super().act(dispatcher, tracker)
+
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)
         if reader is None:
@@ -199,12 +204,27 @@ class ActionRenewLoan(FaqFirst):
         )
 
 
+#: a loan told by the day it is due ("周五到期那本")
+DUE_ON = re.compile(r"还|到期")
+
+
+def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
+    """The one loan due on the day the message names as its due day, if any."""
+    text = tracker.latest_message.get("text", "")
+    day = parse_day(text, clock.today()) if DUE_ON.search(text) else None
+    due = [loan.loan_id for loan in loans if loan.due_date == day]
+    return due[0] if len(due) == 1 else None
+
+
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
               reader: ReaderRef) -> int | None:
-    """The loan of "续借《X》" (by title), or the reader's only loan; else asks which."""
+    """The loan of "续借《X》" (by title), or of the day it is due ("大后天到期那本续借"),
+    or the reader's only loan; else asks which."""
     loans = services().circulation.loans(reader)
     title = quoted_title(tracker)
     titles = [title] if title else []
+    if not titles and (by_day := due_on_the_day_named(tracker, loans)) is not None:
+        return by_day
     if titles:
         wanted = title_key(titles[0])
         matching = [loan for loan in loans if wanted and (

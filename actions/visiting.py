@@ -33,7 +33,7 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(r"开门|关门|没关|关了|开馆|闭馆|开放|几点|时间|营业|上班|休息|"
+HOURS_WORDS = re.compile(r"开门|关门|没关|关了|开馆|闭馆|开放|几点|时间|营业|上班|休息|半天|"
                          r"开不开|开吗|开着|"
                          r"开的?[吧吗]|"
                          r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
@@ -175,7 +175,7 @@ class ActionLocation(FaqFirst):
         branches = set(latest_entity_values(tracker, "branch")) - LIBRARY_NAMES
         # where to get something done ("证丢了去哪挂失办"), at no branch named, is a rule
         where_to_do = WHERE_TO.search(text) and not branches
-        if ((PREMISE.search(text) or not (is_follow_up(text) or branches)) and not asks_a_place
+        if (((PREMISE.search(text) or not (is_follow_up(text) or branches)) and not asks_a_place)
                 or where_to_do) and answer_or_menu(dispatcher, tracker, text, lenient=True):
             # "金图是民营的吧" names the library, and asks nothing of its place; nor does
             # "官网地址多少" (a website's address)
@@ -232,16 +232,28 @@ def follows_a_place_answer(tracker: Tracker) -> bool:
 BEGINS_POINTING_BACK = re.compile(r"^\W*那?(它|那边|那里|那儿|那家|这家|那个馆|这个馆|该馆)")
 
 
-def asks_where_it_is(tracker: Tracker) -> bool:
-    """"它在哪呀，我没去过", "那边地址是啥" after an answer about a branch's hours: where
-    that branch is."""
+def points_back_to_a_branch(tracker: Tracker, words: re.Pattern[str]) -> bool:
+    """A message that begins by pointing back at the branch the previous answer was about
+    (its hours or its place), names no branch, and says these words."""
     text = tracker.latest_message.get("text", "")
     earlier = previous(tracker, "hours", "location")
-    return (bool(BEGINS_POINTING_BACK.match(text)) and bool(PLACE_WORDS.search(text))
+    return (bool(BEGINS_POINTING_BACK.match(text)) and bool(words.search(text))
             and earlier is not None and bool(earlier.get("branch"))
             and not latest_entity_values(tracker, "branch"))
 
 
+def asks_where_it_is(tracker: Tracker) -> bool:
+    """"它在哪呀，我没去过", "那边地址是啥" after an answer about a branch's hours: where
+    that branch is."""
+    return points_back_to_a_branch(tracker, PLACE_WORDS)
+
+
+def asks_when_it_opens(tracker: Tracker) -> bool:
+    """"那它哪天休息", "那边周日几点闭馆" after an answer about a branch: its hours."""
+    return points_back_to_a_branch(tracker, HOURS_WORDS) and not asks_where_it_is(tracker)
+
+
 LibraryAction.replies_to_previous += [(follows_a_visit_answer, ActionOpeningHours),
                                  (follows_a_place_answer, ActionLocation),
-                                 (asks_where_it_is, ActionLocation)]
+                                 (asks_where_it_is, ActionLocation),
+                                 (asks_when_it_opens, ActionOpeningHours)]

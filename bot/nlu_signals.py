@@ -55,7 +55,7 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, MY_ACCOUNT, WHERE, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, OWES, WHERE, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -121,6 +121,8 @@ LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
 #: ... unless the reader wants documents about them ("电话簿", "电话的历史文献")
 RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
+#: asking whether the library collects something ("…也收吗", "收不收", "有没有收")
+COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没有收")
 _CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
 CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
                      f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
@@ -130,8 +132,9 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
-    (re.compile(r"预约"), "list_reservations"),
-    (re.compile(r"欠|滞纳金|罚款|费用|冻结|过期|有效期|状态|没交|补交|交的钱"), "ask_account"),
+    (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
+    (re.compile(r"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|没交|补交|交的钱"),
+     "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还"), "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
@@ -147,7 +150,7 @@ ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我)
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 #: ... of which what it costs ("讲坛那场收不收钱")
-FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费")
+FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗", "有钱穆的书吗", "钱穆
 #:有哪些书"): a search by author
@@ -172,7 +175,7 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
 BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|上班|下班|休息|闭馆|"
-                          r"歇|白跑|"
+                          r"歇|白跑|半天|"
                           r"没关|关了|开到|来得及|赶得上|"
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
@@ -345,6 +348,8 @@ CORRECTIONS = (
                but=LOAN_INTENTS),
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
+    # "地方志馆里收吗": whether the library collects it, not a request for research help
+    Correction(COLLECTS.search, "ask_policy", of=frozenset({"request_research_help"})),
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
@@ -358,9 +363,10 @@ CORRECTIONS = (
     # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
     Correction(lambda p: CANCEL.search(p) and not WHY_CANCELLED.search(p) and not ASKS.search(p)
                and not ASKS_TO_RESERVE.search(p), "cancel_reservation", of=BOOK_INTENTS),
-    # "诗会那场收不收钱": a rule of events, no sign-up asked for
-    Correction(lambda p: FEE.search(p) and not SIGNS_UP.search(p), "ask_policy",
-               of=frozenset({"sign_up_event"})),
+    # "诗会那场收不收钱", "听讲坛得付场地费吗": a rule of events, no sign-up (nor a
+    # cancellation) asked for
+    Correction(lambda p: FEE.search(p) and not ASKS_TO_SIGN_UP.search(p) and not CANCEL.search(p),
+               "ask_policy", of=frozenset({"sign_up_event", *CANCEL_INTENTS})),
     # no cancelling words, a book: a title; why, not a request
     Correction(lambda p: not CANCEL.search(p) and not DROPS.search(p) and NAMES_A_BOOK.search(p),
                "search_catalogue", of=CANCEL_INTENTS),
@@ -368,7 +374,10 @@ CORRECTIONS = (
                of=CANCEL_INTENTS),
     Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),
     Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
-               of=frozenset({"ask_policy", "nlu_fallback"})),
+               of=frozenset({"ask_policy", "nlu_fallback", "show_more"})),
+    # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
+    Correction(lambda p: re.search(OWES, p) and not HOW_TO.search(p), "ask_account",
+               of=LOAN_INTENTS | BOOK_INTENTS),
     Correction(_names_an_author, "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS),
     # "同类的，讲天文的还有哪些书"
     Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
@@ -376,6 +385,10 @@ CORRECTIONS = (
     # "河西的自习室还能约吗": the free slots, to book one
     Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
                "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),
+    # "能拿着平板电脑进去看一下午书吗": a visit's rule, no booking asked for (at a time of day:
+    # the hours, see about_a_visit)
+    Correction(lambda p: VISIT.search(p) and ASKS.search(p) and not BOOKS_A_SPACE.search(p)
+               and not CLOCK_TIME.search(p), "ask_policy", of=frozenset({"book_space"})),
     # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),
     # "下一期讲坛讲啥": the coming events, not the series' entry

@@ -28,12 +28,17 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
 
+#: money the reader owes now ("已经罚了多少", "目前总共欠多少"; not "逾期每日罚几块钱", a rule)
+OWES = r"罚了多少|欠了?多少|(现在|目前|一共|总共)要?(罚|交|欠)了?多少"
 #: the reader's own account in any words ("我名下有哪些预约", "我卡上", "手头借着",
-#: "我是不是有…"): a request to an account action unless a rule is asked ("我手上借着书，
-#: 还能办新证吗"); the NLU signals and the personal actions read it the same way
-MY_ACCOUNT = re.compile(r"我名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"
-                        r"我(现在|目前|手上|手头|手里|还){0,2}(借着|在借|约着)|"
-                        r"我(现在|目前|手上|手头|手里){0,2}有.{0,6}(几本|哪几本)")
+#: "我是不是有…", "哪本最先到期", what is owed): a request to an account action unless a
+#: rule is asked ("我手上借着书，还能办新证吗"); the NLU signals and the personal actions
+#: read it the same way
+MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"
+                        r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着)|"
+                        r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"
+                        r"哪本书?.{0,2}(最先|先|最早|快要?|马上)到期|"
+                        f"排着?队的|在排队|{OWES}")
 
 #: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a
 #: mailbox's address ("官网地址多少")

@@ -13,10 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.activities
 import actions.catalogue
+import actions.context
 import actions.decline
 import actions.faq
 import actions.faq_answers
 import actions.holds
+import actions.loans
 import actions.small_talk
 import actions.visiting
 from actions.activities import (
@@ -67,6 +69,7 @@ from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import (
     ActionLocation,
     ActionOpeningHours,
+    asks_when_it_opens,
     asks_where_it_is,
     day_in_context,
     follows_a_place_answer,
@@ -78,6 +81,7 @@ from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     EventInfo,
     Hold,
+    Loan,
     MyBooking,
     ReaderRef,
     SearchResult,
@@ -703,6 +707,12 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert where("这家是什么路几号", [hours])
     assert not where("它周日开吗", [hours])  # the hours again
     assert not where("它在哪", [{"kind": "faq", "id": "reader_card-002"}])  # not a branch
+    # ... and at it for its hours
+    assert actions.context.is_follow_up("江宁那家呢，同一天")  # the day kept
+    opens = conversation(("鼓楼那家星期六几点关", [hours]), ("那这家哪天闭馆", []))
+    assert asks_when_it_opens(opens) and not asks_where_it_is(opens)
+    assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
+                                               ("那边怎么走", [])))
 
 
 def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:
@@ -775,6 +785,17 @@ def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
     pressed = conversation(("你好", []), ('/place_reservation{"bib_id": "1"}', []))
     pressed.latest_message["entities"] = [{"entity": "branch", "value": "河西分馆"}]
     assert actions.holds.confirmed(pressed, 1)  # a confirmation's button, pressed later
+
+
+def test_a_pickup_branch_changed_at_the_confirmation_is_a_choice_of_it() -> None:
+    offered = {"kind": "hold_confirm", "title": "活着", "bib_id": 1, "branches": ["河西分馆"]}
+    text = "噢对了，取书的地方改成江宁馆吧"
+    changed = conversation(("预约活着，河西取", [offered]), (text, []))
+    start = text.index("江宁馆")
+    changed.latest_message["entities"] = [
+        {"entity": "branch", "value": "江宁区图书馆", "start": start, "end": start + 3}]
+    assert actions.holds.pickup_chosen(changed)
+    assert actions.holds.CHANGES_PICKUP.search(text)
 
 
 @pytest.mark.parametrize("sure", [False, True])
@@ -1104,6 +1125,7 @@ def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
     ("可以，约上", True), ("是这本 麻烦了", True), ("好的", True), ("行 谢谢", True),
     ("可以 换个馆取吗", False), ("约上了没", False), ("谢谢", False),  # thanks alone: no yes
     ("对，就提交吧", True), ("好 确认一下", True), ("提交了没", False),
+    ("知道了，那约吧", True), ("了解了 那就确认上", True), ("明白了", False),
 ])
 def test_a_yes_may_come_with_thanks_or_the_holds_words(text: str, yes: bool) -> None:
     assert affirms(text) is yes
@@ -1200,6 +1222,15 @@ def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None
     assert wants_all(tracker_with(text, [])) is every_loan
 
 
+def test_a_loan_told_by_its_due_day_is_that_loan() -> None:
+    today = clock.today()
+    loans = [Loan(1, "边城", "金陵图书馆", today + datetime.timedelta(days=2), 0, False),
+             Loan(2, "围城", "金陵图书馆", today + datetime.timedelta(days=9), 0, False)]
+    assert actions.loans.due_on_the_day_named(tracker_with("后天到期那本帮忙续了", []), loans) == 1
+    assert actions.loans.due_on_the_day_named(tracker_with("后天帮我续借", []), loans) is None
+    assert actions.loans.due_on_the_day_named(tracker_with("明天要还的续一下", []), loans) is None
+
+
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
     renewed = {"kind": "renewal", "renewed": 2, "refused": 1}
     assert asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
@@ -1210,6 +1241,17 @@ def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
                                                          ("周日还开门吗", [])))  # 还: still
     assert not asks_due_dates_after_renewal(conversation(("办证", [{"kind": "faq"}]),
                                                          ("哪天到期", [])))
+
+
+def test_due_dates_asked_after_a_renewal_are_never_the_faqs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    services = type("Services", (), {"knowledge": KnowsOneEntry("borrowing-021", "？")})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    monkeypatch.setattr(ActionListLoans, "request", lambda self, dispatcher, tracker: (
+        dispatcher.utter_message(text="REQUEST"), [])[1])
+    renewed = {"kind": "renewal", "renewed": 1, "refused": 0}
+    tracker = conversation(("续一下", [renewed]), ("续好了，那这几本分别几号到期", []))
+    assert run_action(ActionListLoans(), tracker)[0] == "REQUEST"
 
 
 @pytest.mark.parametrize(("title", "text", "held"), [

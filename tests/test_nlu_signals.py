@@ -134,6 +134,17 @@ def test_signals_read_traditional_characters() -> None:
     ("nlu_fallback", "我的借阅证这会儿是不是冻结了", "ask_account"),
     ("ask_policy", "我目前手里借着几本", "list_loans"),
     ("ask_policy", "账上还欠着钱没", "ask_account"),
+    # what is owed now, which of one's books falls due first, holds in the queue
+    ("nlu_fallback", "那本过期好久，眼下罚了多少", "ask_account"),
+    ("list_loans", "我有本书没按时还，目前要交多少", "ask_account"),
+    ("ask_policy", "逾期每日罚几块钱", None),  # a rule
+    ("nlu_fallback", "借的哪本马上到期", "list_loans"),
+    ("show_more", "女儿还在排队的那几本查下", "list_reservations"),
+    # a visit's rule where DIET heard a booking; a booking's words keep it
+    ("book_space", "能拎着外卖进自习室看书吗", "ask_policy"),
+    ("request_research_help", "老南京的家谱你们也收藏吗", "ask_policy"),
+    ("request_research_help", "需要查清末的地方报纸，麻烦馆员协助", None),
+    ("book_space", "明天想去自习室，能帮我留个座吗", None),
     ("ask_policy", "帮我看看有没有补交的钱", "ask_account"),
     ("ask_policy", "我是不是有资格办证", None),  # no account topic
     ("ask_policy", "我卡上的照片能换吗", None),
@@ -200,6 +211,9 @@ def test_signals_read_traditional_characters() -> None:
     # a rule of events taken for a sign-up, unless one is asked for
     ("sign_up_event", "讲坛那场收不收钱", "ask_policy"),
     ("sign_up_event", "帮我报名讲坛，收费吗", None),
+    ("sign_up_event", "去听诗会得交报名费吗", "ask_policy"),
+    ("cancel_booking", "来你们这听讲座收不收钱", "ask_policy"),
+    ("cancel_booking", "取消诗会报名要付违约费吗", None),
     ("sign_up_event", "可以报名冬日诗会吗", None),
     ("ask_events", "我不太想报名了", None),
     ("ask_events", "帮我女儿报周六的手工课", "sign_up_event"),

@@ -49,6 +49,8 @@ from bot.channels.questions import split_questions
     # a plan told after a question is its context; a day asked about with 呢 is a question
     ("江宁馆周末歇吗？下个月2号还准备去呢", ["江宁馆周末歇吗？下个月2号还准备去呢"]),
     ("周日开吗？周六呢", ["周日开吗？", "周六呢"]),
+    # how it is reckoned: the same question
+    ("逾期了得赔钱吗，怎么算", ["逾期了得赔钱吗，怎么算"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

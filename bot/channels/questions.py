@@ -107,11 +107,15 @@ def _requests(clause: str) -> bool:
 #: same question, not one of its own
 _SAME_HOURS = re.compile(r"^\s*从?几点(到|至|开到|关到)?几点[吗呢啊？?。]*\s*$")
 _OPENS = re.compile(r"开|营业|关门")
+#: how what was just asked about is reckoned ("…要赔吗，怎么算"): the same question
+_HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣)(的|呢|啊)?"
+                           r"[吗呢啊？?。!！]*\s*$")
 
 
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
-    if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)):
+    if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)) \
+            or _HOW_RECKONED.match(later):
         return False
     if _asks(earlier):
         return bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later))
