@@ -23,7 +23,7 @@ from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.card_numbers import CARD
 from bot.outcome import outcome
-from bot.question_words import ASKS
+from bot.question_words import ASKS, clauses
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -178,6 +178,24 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
                 or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
             return query, result
     return None
+
+
+#: what a clause asks for: the words after its last verb of wanting a book ("给孩子找…",
+#: "想借…", "有没有…")
+BOOK_ASKED_FOR = re.compile(r"(?:找|借|有没有|想看|想读)(?:一下|一?本)?"
+                            r"(?!.*(?:找|借|有没有|想看|想读))(?P<asked>.{2,})$")
+
+
+def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
+    """A title the library holds, asked for in a clause of a longer message ("给上初中的儿子
+    找城南旧事，要插图版的"): the words after the verb, with their results (see held_title).
+    A title of two characters is too easily part of other words ("找人生方向") to count."""
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    asked = (found.group("asked") for part in parts if (found := BOOK_ASKED_FOR.search(part)))
+    return next((held for words in asked if (held := held_title(words)) is not None
+                 and len(title_key(main_title(held[1].hits[0].title))) > MIN_TITLE_KEY), None)
 
 
 def search_held_title(dispatcher: CollectingDispatcher, text: str

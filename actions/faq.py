@@ -19,6 +19,7 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
     show_results,
+    title_in_a_clause,
 )
 from actions.context import previous
 from actions.digital_resources import show_resources
@@ -33,9 +34,7 @@ from actions.faq_answers import (
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
 from bot.outcome import outcome
-from bot.question_words import clauses
 from bot.services.faq_retrieval import cjk_length
-from bot.services.interface import SearchResult
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
 
@@ -112,20 +111,6 @@ def previous_turn_was_unclear(tracker: Tracker) -> bool:
         return False
     intent = ((user_events[-2].get("parse_data") or {}).get("intent") or {}).get("name")
     return intent == "nlu_fallback" or previous(tracker, "clarify") is not None
-
-
-#: a clause that asks for a book ("给孩子找…", "想借…", "有没有…")
-WANTS_A_BOOK = re.compile(r"找|借|有没有|想看|想读")
-
-
-def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
-    """A title the library holds, named in the clause of a longer message that asks for a
-    book ("给上初中的儿子找城南旧事，要插图版的"), with its results."""
-    parts = clauses(text)
-    if len(parts) < 2:
-        return None
-    return next((found for part in parts if WANTS_A_BOOK.search(part)
-                 and (found := held_title(part)) is not None), None)
 
 
 class ActionRephrase(LibraryAction):

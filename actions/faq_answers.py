@@ -23,13 +23,15 @@ from bot.services.search_text import normalise, tokens
 
 #: asking what to do about a mishap ("借的书被狗啃了，咋整"): the rules' answer, even
 #: about the reader's own loans or holds
-WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|该怎么弄|咋弄|怎么赔|咋赔|如何赔")
+WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|怎么弄|咋弄|怎么赔|咋赔|如何赔")
 #: ... or why something was done to it ("为啥证被停了"): the rules are the answer the
 #: assistant has, even after the reader's own card was refused (not "为什么我预约的书还没
 #: 到", which the holds list answers)
 WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
-#: ... or where something is done ("预约到的书去哪个台子领"): the same for everyone
-WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号]{0,4}?[取领拿还办交]")
+#: ... or where something is done ("预约到的书去哪个台子领"), or whom to turn to ("这事找
+#: 哪个部门"): the same for everyone
+WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号]{0,4}?[取领拿还办交]|"
+                      r"找(哪里|哪儿|谁|哪个部门)|联系哪")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
 #: words that ask about a rule or a fact rather than for something to be done

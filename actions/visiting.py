@@ -87,6 +87,8 @@ def hours_text(hours: DayHours, today: date) -> str:
     return f"{hours.branch}{when}开放{reason}，时间 {hours.opens:%H:%M}–{hours.closes:%H:%M}。"
 
 
+#: whether one can still make it ("赶得及吗", "来得及吧")
+MAKES_IT = re.compile(r"赶得上|赶得及|来得及|去得了|进得去")
 #: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
 NOW = re.compile(r"现在|此刻|这会儿?|眼下|目前")
 
@@ -205,16 +207,19 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
 
 
 def follows_a_visit_answer(tracker: Tracker) -> bool:
-    """"后天呢", "那分馆呢", "平时呢", "那元旦呢" after an answer about opening hours (the
-    FAQ's too: "国庆节闭馆吗") or a location (a question with its own place words goes to
-    the location instead)."""
+    """"后天呢", "那分馆呢", "平时呢", "那元旦呢", "周五晚上还来得及吗" after an answer about
+    opening hours (the FAQ's too: "国庆节闭馆吗") or a location (a question with its own
+    place words goes to the location instead)."""
     text = tracker.latest_message.get("text", "")
     names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
                      or FROM_THE_DAY_ASKED.search(text)  # "隔天呢"
                      or latest_entity_values(tracker, "branch")
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
-    return (is_follow_up(text) and bool(names_a_visit) and not PLACE_WORDS.search(text)
+    # "周四收工再去赶得及吗": whether one makes it on a day, as a question of its own
+    makes_it = parse_day(text, clock.today()) is not None and MAKES_IT.search(text)
+    return ((is_follow_up(text) or bool(makes_it)) and bool(names_a_visit)
+            and not PLACE_WORDS.search(text)
             and (about_hours or previous(tracker, "hours", "location") is not None))
 
 

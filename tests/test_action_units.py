@@ -40,6 +40,7 @@ from actions.catalogue import (
     result_named,
     search_query,
     searched,
+    title_in_a_clause,
 )
 from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
@@ -1113,6 +1114,7 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
 
 @pytest.mark.parametrize(("text", "rule"), [
     ("预约到的书要去哪个窗口取", True), ("证怎么会被冻结", True), ("书丢了咋办", True),
+    ("投诉该找谁", True),
     ("我的预约在哪看", False), ("我在哪个馆借的书到期了", False),
     ("我借的书要到哪天还", False), ("为什么我预约的书还没到", False),  # the reader's own
 ])
@@ -1173,6 +1175,8 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
     ("到2号线哪站下", False), ("改成后天再借可以吗", False),  # a change, not of the day asked
     ("那怎么去呢", False),  # a place: the location's
     ("那11月20号呢，星期五", True),  # the day's weekday said after it
+    ("下周四傍晚再出发来得及吗", True),  # whether one makes it on a day
+    ("来得及吗", False),  # no day
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
         text: str, follows: bool) -> None:
@@ -1293,6 +1297,24 @@ def test_a_title_beside_its_authors_name_is_that_title(
         "Services", (), {"catalogue": Catalogue()})())
     tracker = tracker_with(text, [{"entity": "author", "value": "萧红"}])
     assert searched(tracker, "萧红")[0] == query
+
+
+def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = [TitleHit(1, "城南旧事", "林海音", "", None, None, ""),
+             TitleHit(2, "人生", "路遥", "", None, None, "")]
+
+    class Catalogue:
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            hits = [b for b in books if b.title in text]
+            return SearchResult(hits[:limit], len(hits))
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
+        "Services", (), {"catalogue": Catalogue()})())
+    found = title_in_a_clause("给上初中的儿子找城南旧事，要插图版的")
+    assert found is not None and found[0] == "城南旧事"
+    assert title_in_a_clause("想找找人生方向，有讲座吗") is None  # two characters: a word
+    assert title_in_a_clause("城南旧事") is None  # one clause: the whole message's search
 
 
 def test_a_result_named_by_words_of_its_title_is_searched_again() -> None:

@@ -36,6 +36,7 @@ from bot.channels.questions import split_questions
     ("想办张电子证，还想给孩子办少儿证，各自需要啥",
      ["想办张电子证，需要啥", "还想给孩子办少儿证，需要啥"]),
     ("我和孩子分别能借几本", ["我和孩子分别能借几本"]),  # one thing named before it
+    ("想捐几本旧书，还想办张新证，这两样各自找谁", ["想捐几本旧书，找谁", "还想办张新证，找谁"]),
     # a request to be told something it names
     ("坐几路车？线路图发我一份", ["坐几路车？", "线路图发我一份"]),
     # one more search after a question
@@ -51,6 +52,7 @@ from bot.channels.questions import split_questions
     ("周日开吗？周六呢", ["周日开吗？", "周六呢"]),
     # how it is reckoned: the same question
     ("逾期了得赔钱吗，怎么算", ["逾期了得赔钱吗，怎么算"]),
+    ("书皮被撕破了几处，咋办", ["书皮被撕破了几处，咋办"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

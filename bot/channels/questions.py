@@ -107,9 +107,10 @@ def _requests(clause: str) -> bool:
 #: same question, not one of its own
 _SAME_HOURS = re.compile(r"^\s*从?几点(到|至|开到|关到)?几点[吗呢啊？?。]*\s*$")
 _OPENS = re.compile(r"开|营业|关门")
-#: how what was just asked about is reckoned ("…要赔吗，怎么算"): the same question
-_HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣)(的|呢|啊)?"
-                           r"[吗呢啊？?。!！]*\s*$")
+#: how what was just asked about is reckoned, or what to do about it ("…要赔吗，怎么算",
+#: "…撕了几页，咋办"): the same question
+_HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|弄|办|整|处理)"
+                           r"(的|呢|啊)?[吗呢啊？?。!！]*\s*$")
 
 
 def _cut_between(earlier: str, later: str) -> bool:
@@ -161,6 +162,8 @@ def split_questions(text: str) -> list[str]:
 #: one question asked of each of several things named before it ("想捐旧书，另外想荐购
 #:新书，分别怎么弄", "办证和续借各自要带什么")
 _ASKED_OF_EACH = re.compile(r"[，,\s]*(?:分别|各自)(?P<asked>[^，,。；;？?！!]{2,})[？?。！!]*\s*$")
+#: the things named before, pointed back at ("这两件事", "这几样"): no thing of their own
+_THESE = re.compile(r"^\s*[这那](两|几|些)")
 _THINGS = re.compile(r"[，,、；;]+|(?<=[\u4e00-\u9fff])(?:和|跟|与|以及|还有)(?=[\u4e00-\u9fff])")
 
 
@@ -170,7 +173,7 @@ def _asked_of_each(text: str) -> list[str]:
     if each is None or _TITLE.search(text):
         return []
     things = [thing for thing in _THINGS.split(text[:each.start()])
-              if len(CJK.findall(thing)) >= 2]
+              if len(CJK.findall(thing)) >= 2 and not _THESE.match(thing)]
     if not 1 < len(things) <= MAX_QUESTIONS:
         return []
     return [f"{thing.strip()}，{each.group('asked')}" for thing in things]
