@@ -33,6 +33,7 @@ from actions.faq_answers import (
 )
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
+from actions.visiting import about_the_branch_before
 from bot.outcome import outcome
 from bot.services.faq_retrieval import cjk_length
 from bot.services.resource_model import ResourceCard
@@ -73,6 +74,8 @@ class ActionAnswerPolicy(LibraryAction):
             return []
         answer = answer_in_context(tracker, question, lenient=True)
         resources = resources_named(question)
+        if answer.kind == "answer" and (live := about_the_branch_before(tracker, answer.key)):
+            return live.request(dispatcher, tracker)
         if answer.kind == "answer":
             say(dispatcher, answer)
             if resources:

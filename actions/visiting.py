@@ -33,7 +33,7 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(r"开门|关门|没关|关了|开馆|闭馆|开放|几点|时间|营业|上班|休息|半天|"
+HOURS_WORDS = re.compile(r"开门|关门|没关|关了|开馆|闭馆|开放|几点|时间|营业|上班|休息|歇|半天|"
                          r"开不开|开吗|开着|"
                          r"开的?[吧吗]|"
                          r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
@@ -47,7 +47,7 @@ YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 #: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去";
 #: not 那时候 of a day to come: see `asks_of_the_past`)
 TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
-PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|路线|交通|地铁|公交|坐车|位置|停车")
+PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|路线|交通|地铁|公交|坐车|位置|停车")
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
     was about, else the main library; none, after telling the reader which branches
@@ -256,6 +256,17 @@ def asks_where_it_is(tracker: Tracker) -> bool:
 def asks_when_it_opens(tracker: Tracker) -> bool:
     """"那它哪天休息", "那边周日几点闭馆" after an answer about a branch: its hours."""
     return points_back_to_a_branch(tracker, HOURS_WORDS) and not asks_where_it_is(tracker)
+
+
+def about_the_branch_before(tracker: Tracker, key: str) -> FaqFirst | None:
+    """The action that answers this FAQ entry live (the library's hours, its address) for
+    the branch the previous answer was about ("那工作日一般几点关" after a branch's address:
+    that branch's hours, not the main library's timetable)."""
+    earlier = previous(tracker, "hours", "location")
+    if earlier is None or not earlier.get("branch"):
+        return None
+    return next((action() for action in (ActionOpeningHours, ActionLocation)
+                 if key in action.answers_live), None)
 
 
 LibraryAction.replies_to_previous += [(follows_a_visit_answer, ActionOpeningHours),

@@ -70,6 +70,7 @@ from actions.small_talk import RESPONSES, ActionSmallTalk
 from actions.visiting import (
     ActionLocation,
     ActionOpeningHours,
+    about_the_branch_before,
     asks_when_it_opens,
     asks_where_it_is,
     day_in_context,
@@ -697,6 +698,15 @@ def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None
     assert not follow_up("reader_card-002", "那金陵图书馆呢")  # not after a place
 
 
+def test_the_faqs_live_entries_after_an_answer_about_a_branch_are_that_branchs() -> None:
+    place = {"kind": "location", "branch": "NJ-GULOU"}
+    after = conversation(("鼓楼那家在哪", [place]), ("那平日一般几点关门", []))
+    assert isinstance(about_the_branch_before(after, "hours-001"), ActionOpeningHours)
+    assert about_the_branch_before(after, "reader_card-001") is None  # not answered live
+    fresh = conversation(("你好", []), ("那平日一般几点关门", []))
+    assert about_the_branch_before(fresh, "hours-001") is None
+
+
 def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> None:
     hours = {"kind": "hours", "branch": "NJ-GULOU", "date": "2026-10-31"}
 
@@ -714,6 +724,8 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert asks_when_it_opens(opens) and not asks_where_it_is(opens)
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
                                                ("那边怎么走", [])))
+    assert asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]), ("它周几歇业", [])))
+    assert where("那边怎么过去", [hours])
 
 
 def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:
