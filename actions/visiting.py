@@ -260,7 +260,7 @@ def asks_when_it_opens(tracker: Tracker) -> bool:
 
 def about_the_branch_before(tracker: Tracker, key: str) -> FaqFirst | None:
     """The action that answers this FAQ entry live (the library's hours, its address) for
-    the branch the previous answer was about ("那工作日一般几点关" after a branch's address:
+    the branch the previous answer was about ("那周中通常几点闭馆" after a branch's address:
     that branch's hours, not the main library's timetable)."""
     earlier = previous(tracker, "hours", "location")
     if earlier is None or not earlier.get("branch"):

@@ -700,10 +700,10 @@ def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None
 
 def test_the_faqs_live_entries_after_an_answer_about_a_branch_are_that_branchs() -> None:
     place = {"kind": "location", "branch": "NJ-GULOU"}
-    after = conversation(("鼓楼那家在哪", [place]), ("那平日一般几点关门", []))
+    after = conversation(("鼓楼那家在哪", [place]), ("那周中通常几点闭馆", []))
     assert isinstance(about_the_branch_before(after, "hours-001"), ActionOpeningHours)
     assert about_the_branch_before(after, "reader_card-001") is None  # not answered live
-    fresh = conversation(("你好", []), ("那平日一般几点关门", []))
+    fresh = conversation(("你好", []), ("那周中通常几点闭馆", []))
     assert about_the_branch_before(fresh, "hours-001") is None
 
 
@@ -725,7 +725,7 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
                                                ("那边怎么走", [])))
     assert asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]), ("它周几歇业", [])))
-    assert where("那边怎么过去", [hours])
+    assert where("那家怎么过去", [hours])
 
 
 def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message() -> None:
