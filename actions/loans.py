@@ -204,8 +204,8 @@ class ActionRenewLoan(FaqFirst):
         )
 
 
-#: a loan told by the day it is due ("周五到期那本")
-DUE_ON = re.compile(r"还|到期")
+#: a loan told by the day it is due ("周五到期那本", "下周一要还的"; not 还 of "还能")
+DUE_ON = re.compile(r"到期|[要该得]还|还的")
 
 
 def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:

@@ -1245,6 +1245,7 @@ def test_a_loan_told_by_its_due_day_is_that_loan() -> None:
     assert actions.loans.due_on_the_day_named(tracker_with("后天到期那本帮忙续了", []), loans) == 1
     assert actions.loans.due_on_the_day_named(tracker_with("后天帮我续借", []), loans) is None
     assert actions.loans.due_on_the_day_named(tracker_with("明天要还的续一下", []), loans) is None
+    assert actions.loans.due_on_the_day_named(tracker_with("后天还能续借吗", []), loans) is None
 
 
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
