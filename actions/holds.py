@@ -135,7 +135,10 @@ def pickup_chosen(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text", "")
     asks = QUESTION.search(text) or latest_entity_values(tracker, "title") \
         or latest_entity_values(tracker, "isbn")
-    return (previous(tracker, "hold_confirm") is not None and choice_length(tracker) <= SHORT_REPLY
+    # a change ("取书的地方改到…吧") is as short as its words less the branch's; else the
+    # whole reply must be short ("鼓楼馆太远，我就不去取了" is no choice)
+    length = choice_length(tracker) if CHANGES_PICKUP.search(text) else len(text)
+    return (previous(tracker, "hold_confirm") is not None and length <= SHORT_REPLY
             and bool(latest_entity_values(tracker, "branch")) and not asks
             and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
 

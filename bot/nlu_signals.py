@@ -72,7 +72,7 @@ ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
 #: a book the reader has on loan ("我借的《局外人》能再续吗", a message beginning 借的…),
 #: and renewing it
-OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着|^\W*借(来|回来)?的")
+OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着|^\W*借(来|回来)?的(?!人|时候|话|多)")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
@@ -175,8 +175,8 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
 BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|上班|下班|休息|闭馆|"
-                          r"歇|白跑|半天|"
-                          r"没关|关了|开到|来得及|赶得上|"
+                          r"歇|白跑|开半天|没关(?!系)|(?<!展)开到\s*[几\d一二三四五六七八九十两]|"
+                          r"上班(吗|不|没|吧)|"
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
@@ -198,6 +198,8 @@ ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是
                                  r"是.{0,6}还是真人")
 #: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
 #: 拿"): not a request for a person ("有真人吗")
+#: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
+ASKS_FOR_A_PERSON = re.compile(r"转人工|要人工|给我找个?(真人|人工|馆员)|找个(真人|人工|馆员)")
 NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
@@ -339,7 +341,8 @@ def _asks_past_a_no(plain: str) -> bool:
 
 #: the corrections, the first that applies wins
 CORRECTIONS = (
-    Correction(ABOUT_THE_ASSISTANT.search, "bot_challenge", of=frozenset({"request_human"})),
+    Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
+               "bot_challenge", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",
@@ -442,7 +445,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"
-    if intent is None and PERSON.search(plain) and not NOT_A_HANDOFF.search(plain):
+    if intent is None and PERSON.search(plain) and (
+            not NOT_A_HANDOFF.search(plain) or ASKS_FOR_A_PERSON.search(plain)):
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own and not BOOKED.search(plain):

@@ -808,6 +808,12 @@ def test_a_pickup_branch_changed_at_the_confirmation_is_a_choice_of_it() -> None
     changed.latest_message["entities"] = [
         {"entity": "branch", "value": "江宁区图书馆", "start": start, "end": start + 3}]
     assert actions.holds.pickup_chosen(changed)
+    # a refusal that names a branch is no choice of it
+    refused = conversation(("预约活着，河西取", [offered]),
+                           ("不用了，江宁馆太远，我就不去取了", []))
+    refused.latest_message["entities"] = [
+        {"entity": "branch", "value": "江宁区图书馆", "start": 4, "end": 7}]
+    assert not actions.holds.pickup_chosen(refused)
     assert actions.holds.CHANGES_PICKUP.search(text)
 
 

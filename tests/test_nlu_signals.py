@@ -90,6 +90,13 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     assert signals("同我对话的是电脑还是人")[0] is None
     assert corrected("request_human", "此刻回消息的是AI还是真人") == "bot_challenge"
     assert corrected("request_human", "我要找真人") is None
+    # ... unless a person is asked for all the same
+    assert corrected("request_human", "转人工吧，电脑还是人都无所谓") is None
+    assert signals("讲半天没讲清，是机器还是人啊，找个馆员来")[0] == "request_human"
+    # 没关系 is no closing, 展开到 no opening time, 借的人 no loan
+    assert about_a_branch("nlu_fallback", "江北馆那本书拖两天再还没关系吧") is None
+    assert about_a_branch("ask_policy", "江宁馆的书展开到几号") is None
+    assert signals("借的人最多的《边城》还有吗")[0] == "search_catalogue"
 
 
 def test_signals_read_traditional_characters() -> None:
