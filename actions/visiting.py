@@ -211,13 +211,14 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     opening hours (the FAQ's too: "国庆节闭馆吗") or a location (a question with its own
     place words goes to the location instead)."""
     text = tracker.latest_message.get("text", "")
-    names_a_visit = (VISIT_WORDS.search(text) or parse_day(text, clock.today())
+    day = parse_day(text, clock.today())
+    names_a_visit = (VISIT_WORDS.search(text) or day
                      or FROM_THE_DAY_ASKED.search(text)  # "隔天呢"
                      or latest_entity_values(tracker, "branch")
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     # "周四收工再去赶得及吗": whether one makes it on a day, as a question of its own
-    makes_it = parse_day(text, clock.today()) is not None and MAKES_IT.search(text)
+    makes_it = day is not None and MAKES_IT.search(text)
     return ((is_follow_up(text) or bool(makes_it)) and bool(names_a_visit)
             and not PLACE_WORDS.search(text)
             and (about_hours or previous(tracker, "hours", "location") is not None))

@@ -176,7 +176,6 @@ UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "
                                   "ask_opening_hours"}
 BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|上班|下班|休息|闭馆|"
                           r"歇|白跑|开半天|没关(?!系)|(?<!展)开到\s*[几\d一二三四五六七八九十两]|"
-                          r"上班(吗|不|没|吧)|"
                           r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
@@ -198,11 +197,11 @@ ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是
                                  r"是.{0,6}还是真人")
 #: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
 #: 拿"): not a request for a person ("有真人吗")
-#: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
-ASKS_FOR_A_PERSON = re.compile(r"转人工|要人工|给我找个?(真人|人工|馆员)|找个(真人|人工|馆员)")
 NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
+#: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
+ASKS_FOR_A_PERSON = re.compile(r"转人工|要人工|给我找个?(真人|人工|馆员)|找个(真人|人工|馆员)")
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -1296,6 +1297,19 @@ def test_a_held_title_by_a_part_of_it(monkeypatch: pytest.MonkeyPatch, title: st
     assert bool(held_title(text)) is held
 
 
+def catalogue_finding(monkeypatch: pytest.MonkeyPatch, books: list[TitleHit],
+                      finds: Callable[[TitleHit, str], bool]) -> None:
+    """actions.catalogue's services, with a catalogue whose search for a text returns the
+    books `finds` says it matches."""
+    class Catalogue:
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            hits = [book for book in books if finds(book, text)]
+            return SearchResult(hits[:limit], len(hits))
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
+        "Services", (), {"catalogue": Catalogue()})())
+
+
 @pytest.mark.parametrize(("text", "query"), [
     ("呼兰河传 萧红", "呼兰河传"),  # a title beside its author: that title, even past page one
     ("萧红写过哪些", "萧红"),
@@ -1306,14 +1320,7 @@ def test_a_title_beside_its_authors_name_is_that_title(
         monkeypatch: pytest.MonkeyPatch, text: str, query: str) -> None:
     titles = ["生死场", "商市街", "马伯乐", "小城三月", "回忆鲁迅先生", "呼兰河传"]
     books = [TitleHit(n, title, "萧红", "", None, None, "") for n, title in enumerate(titles)]
-
-    class Catalogue:
-        def search(self, text: str, limit: int = 3) -> SearchResult:
-            hits = [b for b in books if text in (b.title, b.author)]
-            return SearchResult(hits[:limit], len(hits))
-
-    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
-        "Services", (), {"catalogue": Catalogue()})())
+    catalogue_finding(monkeypatch, books, lambda book, text: text in (book.title, book.author))
     tracker = tracker_with(text, [{"entity": "author", "value": "萧红"}])
     assert searched(tracker, "萧红")[0] == query
 
@@ -1322,14 +1329,7 @@ def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(
         monkeypatch: pytest.MonkeyPatch) -> None:
     books = [TitleHit(1, "城南旧事", "林海音", "", None, None, ""),
              TitleHit(2, "人生", "路遥", "", None, None, "")]
-
-    class Catalogue:
-        def search(self, text: str, limit: int = 3) -> SearchResult:
-            hits = [b for b in books if b.title in text]
-            return SearchResult(hits[:limit], len(hits))
-
-    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
-        "Services", (), {"catalogue": Catalogue()})())
+    catalogue_finding(monkeypatch, books, lambda book, text: book.title in text)
     found = title_in_a_clause("给上初中的儿子找城南旧事，要插图版的")
     assert found is not None and found[0] == "城南旧事"
     assert title_in_a_clause("想找找人生方向，有讲座吗") is None  # two characters: a word
@@ -1349,14 +1349,7 @@ def test_a_hold_is_for_the_one_book_found_whose_title_the_message_holds_whole(
         monkeypatch: pytest.MonkeyPatch) -> None:
     books = [TitleHit(1, "乡土中国", "费孝通", "", None, None, ""),
              TitleHit(2, "中国哲学简史", "冯友兰", "", None, None, "")]
-
-    class Catalogue:
-        def search(self, text: str, limit: int = 3) -> SearchResult:
-            hits = [b for b in books if b.title in text or "中国" in text]
-            return SearchResult(hits[:limit], len(hits))
-
-    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
-        "Services", (), {"catalogue": Catalogue()})())
+    catalogue_finding(monkeypatch, books, lambda book, text: book.title in text or "中国" in text)
     text = "约一本乡土中国，费孝通那本"
     tracker = tracker_with(text, [])
     assert searched(tracker, text, for_a_hold=True)[0] == "乡土中国"
