@@ -88,7 +88,7 @@ PARTS_OF_DAY = {"上午": range(6, 12), "中午": range(11, 14), "下午": range
 #: a slot turned down ("第一个我去不了", "第二场时段不合适")
 TURNS_DOWN = re.compile(r"不行|不合适|不方便|赶不上|去不了|来不了|太早|太晚|换|别的|不要")
 #: accepting the slot at a position ("第三个可以", "第一个能订吗"): no question of its own
-ACCEPTS = re.compile(r"(可以|行|能订|能约)[吗么吧]?")
+ACCEPTS = re.compile(r"(可以|(?<![进举执运流发旅银])行|能订|能约)[吗么吧]?")
 
 
 def slot_chosen(tracker: Tracker) -> int | None:
@@ -287,8 +287,8 @@ class ActionCancelBooking(FaqFirst):
     action_name = "action_cancel_booking"
     about_a_title = SIGN_UP_OR_BOOKING
     personal = True
-    requests = re.compile(r"^\W*取消|取消(掉|一下)?吧|取消掉|帮我|给我|我要|我想|我的|第.个|这个|"
-                          r"不去了")
+    requests = re.compile(r"^\W*取消|(?<!被)取消(掉|一下)?吧|(?<!被)取消掉|帮我|给我|我要|我想|"
+                          r"我的|第.个|这个|不去了")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         booking_id = as_id(entity_or_slot(tracker, "booking_id"))

@@ -297,7 +297,10 @@ def author_asked_about(tracker: Tracker) -> str | None:
     return book.author if book and book.author else None
 
 
-#: one of the results pointed at by words of its title ("散文那本", "讲宋朝的那一本")
+#: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
+#: of one title, that title (see actions/holds.py)
+RESERVES = re.compile(r"预约|预定|预订|约|订")
+#: one of the results pointed at by words of its title ("散文那本", "诗集那一本")
 POINTS_AT_A_RESULT = re.compile(r"^\W*(?:那|就|要|还有)*(?P<words>[^，,。？?！!\s]{2,12}?)的?"
                                 r"(?:那|这)一?本")
 #: ... asked about: whether the library has it, where, on the shelf
@@ -306,11 +309,13 @@ ASKS_IF_HELD = re.compile(r"有没有|有吗|有么|在架|在不在|在吗|能�
 
 def result_named(tracker: Tracker) -> str | None:
     """The one title among the previous answer's results that the reader names by some of
-    its words and asks about ("诗集那本江宁有吗" after a poet's books): its title."""
+    its words and asks about ("诗集那本江宁有吗" after a poet's books): its title. Not when
+    the reader asks to reserve it ("散文那本若还在就约上"): that is the holds' to place."""
     text = normalise(tracker.latest_message.get("text", ""))
     found = previous(tracker, "search")
     pointed = POINTS_AT_A_RESULT.match(text)
-    if not (found and pointed and ASKS_IF_HELD.search(text[pointed.end():])):
+    if (not (found and pointed and ASKS_IF_HELD.search(text[pointed.end():]))
+            or RESERVES.search(text)):
         return None
     words = title_key(pointed.group("words"))
     titles = [title for title in found.get("titles") or [] if words and words in title_key(title)]

@@ -28,9 +28,9 @@ WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|怎么处理|如何处理|怎�
 #: assistant has, even after the reader's own card was refused (not "为什么我预约的书还没
 #: 到", which the holds list answers)
 WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
-#: ... or where something is done ("预约到的书去哪个台子领"), or whom to turn to ("这事找
-#: 哪个部门"): the same for everyone
-WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号]{0,4}?[取领拿还办交]|"
+#: ... or where something is done ("到馆的预约书去几号台取"; in one clause: not "馆在哪，
+#: 我去办证"), or whom to turn to ("投诉找谁"): the same for everyone
+WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号，,。？?！!\s]{0,4}?[取领拿还办交]|"
                       r"找(哪里|哪儿|谁|哪个部门)|联系哪")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
@@ -56,8 +56,10 @@ ASKS_IF_ALLOWED = re.compile(r"(孩子|小孩|娃|宝宝|儿子|女儿|家人|�
 #: ... unless it asks for something to be done ("帮我看看能续吗") or about the account as
 #: it stands ("我的证现在还能用吗")
 ASKS_FOR_ACTION = re.compile(r"帮我|给我|替我|查一下|查查|看看|我要|我想|现在|目前|还能|还可以")
-#: asking whether the library has something (not "我有没有…", the reader's own)
-LIBRARY_HAS = re.compile(r"(?<!我)(有没有|有木有|有没)")
+#: asking whether the library has something (not "我有没有…", "我手上还有没有…", the
+#: reader's own)
+LIBRARY_HAS = re.compile(r"(?<!我)(?<!我还)(?<!我[手身名]上)(?<!我手[里头])(?<!我名下)"
+                         r"(?<![上里头下]还)(有没有|有木有|有没)")
 #: a premise the reader wants confirmed ("国庆节闭馆一个星期对吧", "还在长江路262号吧",
 #: "在中山东路189号，没错吧", "直接导航过去就行吧")
 PREMISE = re.compile(r"对吧|是吧|对不对|没错吧|没错吗|没记错|就行吧|真的假的|是真的吗|是不是真的|"

@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import SAME_AUTHOR, invalid_isbn, search_query, searched
+from actions.catalogue import RESERVES, SAME_AUTHOR, invalid_isbn, search_query, searched
 from actions.context import (
     ORDINAL,
     SHORT_REPLY,
@@ -51,10 +51,8 @@ CANCELLING = re.compile(r"取消|不要|删")
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|就它|就要它")
-#: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
-#: of one title, that title
-RESERVES = re.compile(r"预约|预定|预订|约|订")
-#: ... and words that make such a message something else: cancelling or declining ("不约了"),
+#: words that make a message asking to reserve without naming what (RESERVES) something
+#: else: cancelling or declining ("不约了"),
 #: the holds already placed ("我的预约", "预约记录"), a seat, a subscription
 NOT_A_NEW_HOLD = re.compile(f"{CANCELLING.pattern}|不|别|算了|我的|记录|座|订阅")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")

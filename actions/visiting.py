@@ -25,18 +25,16 @@ from actions.faq_answers import LIBRARY_NAMES, PREMISE, WHERE_TO, FaqFirst, answ
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
+from bot.booking_words import EVENT_WORDS
 from bot.outcome import outcome
-from bot.question_words import WHERE
+from bot.question_words import OPENING, WHERE
 from bot.services.interface import BranchInfo, DayHours
 
 MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(r"开门|关门|没关(?!系)|开馆|闭馆|开放|几点|时间|营业|上班|休息|歇|开半天|"
-                         r"开不开|开吗|开着|"
-                         r"开的?[吧吗]|"
-                         r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
+HOURS_WORDS = re.compile(f"{OPENING}|时间")
 #: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
 NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门")
 #: going in or being let in on a day ("周一方便进去看书不", "那天开着吗")
@@ -89,6 +87,8 @@ def hours_text(hours: DayHours, today: date) -> str:
 
 #: whether one can still make it ("赶得及吗", "来得及吧")
 MAKES_IT = re.compile(r"赶得上|赶得及|来得及|去得了|进得去")
+#: ... in time for something else than the doors: a loan's or a sign-up's deadline
+ERRAND = re.compile(r"续|报名|还书|归还|还回|到期|交")
 #: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
 NOW = re.compile(r"现在|此刻|这会儿?|眼下|目前")
 
@@ -218,7 +218,7 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     # "周四收工再去赶得及吗": whether one makes it on a day, as a question of its own
-    makes_it = day is not None and MAKES_IT.search(text)
+    makes_it = day is not None and MAKES_IT.search(text) and not ERRAND.search(text)
     return ((is_follow_up(text) or bool(makes_it)) and bool(names_a_visit)
             and not PLACE_WORDS.search(text)
             and (about_hours or previous(tracker, "hours", "location") is not None))
@@ -255,16 +255,20 @@ def asks_where_it_is(tracker: Tracker) -> bool:
 
 
 def asks_when_it_opens(tracker: Tracker) -> bool:
-    """"那它哪天休息", "那边周日几点闭馆" after an answer about a branch: its hours."""
-    return points_back_to_a_branch(tracker, HOURS_WORDS) and not asks_where_it_is(tracker)
+    """"那它哪天休息", "那边周日几点闭馆" after an answer about a branch: its hours (not the
+    time of an event there: "那边的讲座几点开始")."""
+    return (points_back_to_a_branch(tracker, HOURS_WORDS) and not asks_where_it_is(tracker)
+            and not EVENT_WORDS.search(tracker.latest_message.get("text", "")))
 
 
 def about_the_branch_before(tracker: Tracker, key: str) -> FaqFirst | None:
     """The action that answers this FAQ entry live (the library's hours, its address) for
     the branch the previous answer was about ("那周中通常几点闭馆" after a branch's address:
-    that branch's hours, not the main library's timetable)."""
+    that branch's hours, not the main library's timetable). Not the children's library's own
+    entry, which is about that library, nor a question about the past (the FAQ's)."""
     earlier = previous(tracker, "hours", "location")
-    if earlier is None or not earlier.get("branch"):
+    if (earlier is None or not earlier.get("branch") or not key.startswith(("hours-", "location-"))
+            or asks_of_the_past(tracker.latest_message.get("text", ""))):
         return None
     return next((action() for action in (ActionOpeningHours, ActionLocation)
                  if key in action.answers_live), None)

@@ -55,7 +55,7 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, MY_ACCOUNT, OWES, WHERE, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, OPENING, OWES, WHERE, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -72,7 +72,8 @@ ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
 #: a book the reader has on loan ("我借的《局外人》能再续吗", a message beginning 借的…),
 #: and renewing it
-OWN_LOAN = re.compile(r"我借的|我借了|我在借|我借着|^\W*借(来|回来)?的(?!人|时候|话|多)")
+OWN_LOAN = re.compile(r"(我借的|^\W*借(来|回来)?的)(?!人|时候|话|多|到(?!期)|了)|"
+                      r"我借了|我在借|我借着")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
@@ -121,20 +122,23 @@ LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
 #: ... unless the reader wants documents about them ("电话簿", "电话的历史文献")
 RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
-#: asking whether the library collects something ("…也收吗", "收不收", "有没有收")
-COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没有收")
+#: asking whether the library collects something ("…也收吗", "收不收", "有没有收录"; not
+#: 收到, 收费)
+COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没有收(?![到费钱])")
+#: ... unless the reader asks outright for the search ("替我找找…的资料")
+ASKS_TO_SEARCH = re.compile(r"(帮|替|麻烦).{0,3}[查找搜]")
 _CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
 CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
                      f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
 #: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
 HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
-                    r"必要|可能")
+                    r"必要|可能|影响")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
-    (re.compile(r"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|没交|补交|交的钱"),
-     "ask_account"),
+    (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|没交|补交|交的钱|"
+                f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还"), "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
@@ -174,9 +178,7 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
-BRANCH_HOURS = re.compile(r"几点|开门|关门|开吗|开吧|开不开|开着|开放|营业|上班|下班|休息|闭馆|"
-                          r"歇|白跑|开半天|没关(?!系)|(?<!展)开到\s*[几\d一二三四五六七八九十两]|"
-                          r"能去|[也还]开(?![展通办设始发课])|开[？?！!。]*$")
+BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*[几\\d一二三四五六七八九十两]")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
 #: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
@@ -201,7 +203,8 @@ NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
 #: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
-ASKS_FOR_A_PERSON = re.compile(r"转人工|要人工|给我找个?(真人|人工|馆员)|找个(真人|人工|馆员)")
+ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我要|我想)(找|联系|叫|接)个?"
+                               r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)")
 
 
 @cache
@@ -351,7 +354,8 @@ CORRECTIONS = (
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
     # "地方志馆里收吗": whether the library collects it, not a request for research help
-    Correction(COLLECTS.search, "ask_policy", of=frozenset({"request_research_help"})),
+    Correction(lambda p: COLLECTS.search(p) and not ASKS_TO_SEARCH.search(p), "ask_policy",
+               of=frozenset({"request_research_help"})),
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
@@ -366,8 +370,9 @@ CORRECTIONS = (
     Correction(lambda p: CANCEL.search(p) and not WHY_CANCELLED.search(p) and not ASKS.search(p)
                and not ASKS_TO_RESERVE.search(p), "cancel_reservation", of=BOOK_INTENTS),
     # "诗会那场收不收钱", "听讲坛得付场地费吗": a rule of events, no sign-up (nor a
-    # cancellation) asked for
-    Correction(lambda p: FEE.search(p) and not ASKS_TO_SIGN_UP.search(p) and not CANCEL.search(p),
+    # cancellation, in any words: "…不去了，报名费退给我") asked for
+    Correction(lambda p: FEE.search(p) and not ASKS_TO_SIGN_UP.search(p) and not CANCEL.search(p)
+               and not (DROPS.search(p) and not ASKS.search(p)),
                "ask_policy", of=frozenset({"sign_up_event", *CANCEL_INTENTS})),
     # no cancelling words, a book: a title; why, not a request
     Correction(lambda p: not CANCEL.search(p) and not DROPS.search(p) and NAMES_A_BOOK.search(p),
@@ -378,7 +383,7 @@ CORRECTIONS = (
     Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
                of=frozenset({"ask_policy", "nlu_fallback", "show_more"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
-    Correction(lambda p: re.search(OWES, p) and not HOW_TO.search(p), "ask_account",
+    Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
                of=LOAN_INTENTS | BOOK_INTENTS),
     Correction(_names_an_author, "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS),
     # "同类的，讲天文的还有哪些书"

@@ -28,17 +28,29 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
 
-#: money the reader owes now ("已经罚了多少", "目前总共欠多少"; not "逾期每日罚几块钱", a rule)
-OWES = r"罚了多少|欠了?多少|(现在|目前|一共|总共)要?(罚|交|欠)了?多少"
+#: money the reader owes now ("已经罚了多少", "目前总共欠多少"), the clause ending there; not
+#: a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
+OWES = re.compile(r"(罚了|欠了?|(现在|目前|一共|总共)要?(罚|欠)了?|(现在|目前)要?交)多少"
+                  r"(块?钱|元|滞纳金|罚款|费用?)?[了啊呀呢吗]*(?=[\s，,。.？?！!~～]|$)")
 #: the reader's own account in any words ("我名下有哪些预约", "我卡上", "手头借着",
-#: "我是不是有…", "哪本最先到期", what is owed): a request to an account action unless a
-#: rule is asked ("我手上借着书，还能办新证吗"); the NLU signals and the personal actions
-#: read it the same way
+#: "我是不是有…", "哪本最先到期" but not "哪本要到期时会通知吗", what is owed): a request
+#: to an account action unless a rule is asked ("我手上借着书，还能办新证吗"); the NLU
+#: signals and the personal actions read it the same way
 MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"
                         r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着)|"
                         r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"
-                        r"哪本书?.{0,2}(最先|先|最早|快要?|马上)到期|"
-                        f"排着?队的|在排队|{OWES}")
+                        r"哪本书?.{0,2}(最先|先|最早|快要?|马上)到期(了|的是)?[吗呢啊呀]*"
+                        r"(?=[\s，,。.？?！!]|$)|"
+                        # not how long the queue is ("排队的人多吗")
+                        r"排着?队的(?!人)|在排队(?!的人)|"
+                        f"{OWES.pattern}")
+
+#: a branch's opening hours asked about ("周二开门不", "几点闭馆", "还没关吧", "上班吗"; not
+#: 没关系, "在附近上班", 展览开到…): the one list behind the NLU signals' hours of a named
+#: branch and the hours action's own words
+OPENING = (r"开门|关门|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|开半天|"
+           r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开的?[吧吗]|开着|"
+           r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 
 #: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a
 #: mailbox's address ("官网地址多少")

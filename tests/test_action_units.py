@@ -685,6 +685,9 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个时间行，帮我订", []))) == 9
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第一个能约吗", []))) == 7
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第一个是几点的", []))) is None
+    # 行 of 举行 or 进行 accepts nothing: the question stays one
+    assert slot_chosen(conversation(("研讨间有空吗", [offered]),
+                                    ("第二个是在三楼举行吗", []))) is None
 
 
 def test_a_branch_named_after_an_answer_about_a_place_asks_where_it_is() -> None:
@@ -706,6 +709,10 @@ def test_the_faqs_live_entries_after_an_answer_about_a_branch_are_that_branchs()
     assert about_the_branch_before(after, "reader_card-001") is None  # not answered live
     fresh = conversation(("你好", []), ("那周中通常几点闭馆", []))
     assert about_the_branch_before(fresh, "hours-001") is None
+    # the children's library's own entry is about that library; the past is the FAQ's
+    assert about_the_branch_before(after, "children-004") is None
+    then = conversation(("鼓楼那家在哪", [place]), ("那边2019年的时候几点闭馆", []))
+    assert about_the_branch_before(then, "hours-001") is None
 
 
 def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> None:
@@ -726,6 +733,9 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
                                                ("那边怎么走", [])))
     assert asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]), ("它周几歇业", [])))
+    # the time of an event there is the events'
+    assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
+                                               ("那边周六的故事会几点开始", [])))
     assert where("那家怎么过去", [hours])
 
 
@@ -1136,10 +1146,26 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
     ("投诉该找谁", True),
     ("我的预约在哪看", False), ("我在哪个馆借的书到期了", False),
     ("我借的书要到哪天还", False), ("为什么我预约的书还没到", False),  # the reader's own
+    ("江北馆在哪，我去还书", False),  # the place asked, then an errand told
 ])
 def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
         text: str, rule: bool) -> None:
     assert bool(actions.faq_answers.RULE_WORDS.search(text)) is rule
+
+
+@pytest.mark.parametrize(("text", "library"), [
+    ("帮我搜搜有没有骆驼祥子", True), ("我有没有逾期的", False),
+    ("帮我瞧瞧我手头还有没有要还的", False), ("我名下有没有预约", False),
+])
+def test_asking_whether_the_library_has_a_thing_is_not_asking_about_ones_own(
+        text: str, library: bool) -> None:
+    assert bool(actions.faq_answers.LIBRARY_HAS.search(text)) is library
+
+
+def test_a_booking_that_may_be_cancelled_is_no_request_to_cancel_it() -> None:
+    requests = actions.activities.ActionCancelBooking.requests
+    assert requests.search("周六那场取消掉吧")
+    assert not requests.search("人数不够的话活动会被取消掉吗")
 
 
 @pytest.mark.parametrize(("text", "yes"), [
@@ -1196,6 +1222,7 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
     ("那11月20号呢，星期五", True),  # the day's weekday said after it
     ("下周四傍晚再出发来得及吗", True),  # whether one makes it on a day
     ("来得及吗", False),  # no day
+    ("周五去续借还来得及吗", False),  # a loan's deadline, not the doors
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
         text: str, follows: bool) -> None:
@@ -1343,6 +1370,9 @@ def test_a_result_named_by_words_of_its_title_is_searched_again() -> None:
                                      ("散文那本江宁有没有", []))) == "汪曾祺散文集"
     assert result_named(conversation(("汪曾祺的书", [found]), ("散文那本能续借吗", []))) is None
     assert result_named(conversation(("你好", []), ("散文那本江宁有没有", []))) is None
+    # a hold asked for is the holds' to place
+    assert result_named(conversation(("汪曾祺的书", [found]),
+                                     ("散文那本若还在就约一本", []))) is None
 
 
 def test_a_hold_is_for_the_one_book_found_whose_title_the_message_holds_whole(

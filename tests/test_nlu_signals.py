@@ -99,6 +99,39 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     assert signals("借的人最多的《边城》还有吗")[0] == "search_catalogue"
 
 
+@pytest.mark.parametrize(("diet", "text", "intent"), [
+    # a person asked for in other words, beside a question about the assistant
+    ("request_human", "我想叫个管理员，你们这边是不是机器人", None),
+    ("request_human", "帮我联系工作人员，回消息那头是机器还是活人", None),
+    # a drop without a question stays a cancellation; what dropping costs is a rule
+    ("cancel_booking", "周六的手工课不去了，材料费就算了", None),
+    ("cancel_booking", "报了的课退掉的话要付费吗", "ask_policy"),
+    # what is owed as a rule is no account: a limit, a fee, what it may affect
+    ("ask_policy", "欠多少就不让借了", None),
+    ("ask_policy", "补办证件总共交多少", None),
+    ("ask_policy", "账上有欠费会影响续借吗", None),
+    ("ask_policy", "我目前欠了多少罚款", "ask_account"),
+    # nor is the queue's length, or whether a due day is reminded of
+    ("ask_policy", "热门书排队的人多吗", None),
+    ("ask_policy", "哪本要到期时有短信提示吗", None),
+    # asked outright to search, whether the library collects it or not
+    ("request_research_help", "麻烦帮我查下有没有收录民国时期报纸的资料", None),
+    ("request_research_help", "馆里有没有收录老地图", "ask_policy"),
+])
+def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
+        diet: str, text: str, intent: str | None) -> None:
+    assert corrected(diet, text) == intent
+
+
+def test_words_like_hours_or_a_loan_that_are_neither() -> None:
+    assert signals("借的到《边城》不")[0] == "search_catalogue"  # 借得到: a search
+    # working near a branch, its exhibition's run or its lights are no hours
+    assert about_a_branch("ask_policy", "我在江宁馆附近上班，能在那还书吗") is None
+    assert about_a_branch("ask_policy", "河西馆那个展览开到几号") is None
+    assert about_a_branch("ask_policy", "江北馆晚上没关灯是有人加班吗") is None
+    assert about_a_branch("nlu_fallback", "江北馆周日上班不") == "ask_opening_hours"
+
+
 def test_signals_read_traditional_characters() -> None:
     assert signals("幫我預約《紅樓夢》")[0] == "place_reservation"
     # a message that begins with 借的: the reader's loan, whatever befell it
