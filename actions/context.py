@@ -38,9 +38,10 @@ UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解
 
 def affirms(text: str) -> bool:
     """A yes, alone or followed by thanks or the hold's own words ("没问题，提交预约"), and
-    nothing else."""
+    nothing else; the hold's own words may come after an acknowledgement ("明白，那约上"),
+    a plain yes may not ("知道了，好" says it heard)."""
     parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
-    if len(parts) > 1 and parts[0] in UNDERSTOOD:
+    if len(parts) > 1 and parts[0] in UNDERSTOOD and YES_TO_A_HOLD.fullmatch(parts[1]):
         parts = parts[1:]
 
     def yes(part: str) -> bool:

@@ -34,6 +34,17 @@ WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号，,。？?！!\s]{
                       r"找(哪里|哪儿|谁|哪个部门)|联系哪")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
+#: ... of which how to go about it or whom to turn to is no rule question beside a request
+#: made outright ("帮我把那场取消，怎么弄": do it)
+HOW_OR_WHOM = re.compile(r"怎么弄|咋弄|找(哪里|哪儿|谁|哪个部门)|联系哪")
+OUTRIGHT = re.compile(r"帮我|给我|替我")
+
+
+def asks_a_rule(text: str) -> bool:
+    """Whether the words of a message about the reader's own books make it a rule question
+    (RULE_WORDS, less HOW_OR_WHOM beside a request made outright)."""
+    return RULE_WORDS.search(HOW_OR_WHOM.sub("", text) if OUTRIGHT.search(text) else text) \
+        is not None
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
@@ -307,7 +318,7 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if (self.personal and (RULE_WORDS.search(text) or (
+            if (self.personal and (asks_a_rule(text) or (
                     ASKS_IF_ALLOWED.search(text) and not ASKS_FOR_ACTION.search(text)))) or not (
                     self.requests.search(text)
                     or (self.personal and MY_ACCOUNT.search(text)
@@ -316,7 +327,7 @@ class FaqFirst(LibraryAction):
                 if answer.kind == "suggest" and (
                         (self.personal and (ASKS_A_RULE.search(text)  # "我用我老公的证借书可以吗"
                                             or ASKS_IF_ALLOWED.search(text)
-                                            or RULE_WORDS.search(text)))
+                                            or asks_a_rule(text)))
                         or (self.menu_when_unasked and not entities
                             and not (self.own_words or self.requests).search(text))):
                     # a book it names first ("三体在几楼" to the address), else the menu

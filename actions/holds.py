@@ -129,7 +129,8 @@ CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在")
 
 
 def pickup_chosen(tracker: Tracker) -> bool:
-    """A branch named in reply to "请选择取书的馆" (and not a question about it)."""
+    """A branch named at the hold's confirmation: the pickup chosen, or changed ("取书改到
+    江宁馆"), and not a question about it."""
     text = tracker.latest_message.get("text", "")
     asks = QUESTION.search(text) or latest_entity_values(tracker, "title") \
         or latest_entity_values(tracker, "isbn")

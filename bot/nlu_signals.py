@@ -193,9 +193,9 @@ VISIT = re.compile(r"能去|去得了|来得及|赶得上|赶得及|还开|开�
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
-#: request for a person
+#: request for a person (on the normalised, lower-case text: ai is AI)
 ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
-                                 r"对面是活人|是活人吗|(程序|机器人?|电脑|AI|ai)还是.{0,2}人|"
+                                 r"对面是活人|是活人吗|(程序|机器人?|电脑|ai)还是.{0,2}人|"
                                  r"是.{0,6}还是真人")
 #: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
 #: 拿"): not a request for a person ("有真人吗")

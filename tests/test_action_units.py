@@ -1153,6 +1153,14 @@ def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
     assert bool(actions.faq_answers.RULE_WORDS.search(text)) is rule
 
 
+@pytest.mark.parametrize(("text", "rule"), [
+    ("帮我把周六那场取消了，怎么弄", False), ("替我续一下，续不了联系哪", False),
+    ("证被停了找谁", True), ("帮我看看书被水泡了咋办", True),
+])
+def test_how_or_whom_beside_a_request_made_outright_asks_it_done(text: str, rule: bool) -> None:
+    assert actions.faq_answers.asks_a_rule(text) is rule
+
+
 @pytest.mark.parametrize(("text", "library"), [
     ("帮我搜搜有没有骆驼祥子", True), ("我有没有逾期的", False),
     ("帮我瞧瞧我手头还有没有要还的", False), ("我名下有没有预约", False),
@@ -1173,6 +1181,7 @@ def test_a_booking_that_may_be_cancelled_is_no_request_to_cancel_it() -> None:
     ("可以 换个馆取吗", False), ("约上了没", False), ("谢谢", False),  # thanks alone: no yes
     ("对，就提交吧", True), ("好 确认一下", True), ("提交了没", False),
     ("知道了，那约吧", True), ("了解了 那就确认上", True), ("明白了", False),
+    ("懂了，好", False),  # heard, no yes
 ])
 def test_a_yes_may_come_with_thanks_or_the_holds_words(text: str, yes: bool) -> None:
     assert affirms(text) is yes

@@ -53,6 +53,7 @@ from bot.channels.questions import split_questions
     # how it is reckoned: the same question
     ("逾期了得赔钱吗，怎么算", ["逾期了得赔钱吗，怎么算"]),
     ("书皮被撕破了几处，咋办", ["书皮被撕破了几处，咋办"]),
+    ("绘本让孩子画花了要紧吗，怎么赔", ["绘本让孩子画花了要紧吗，怎么赔"]),
     ("/place_reservation{\"bib_id\": \"3\"}", ["/place_reservation{\"bib_id\": \"3\"}"]),
     # more than three questions: answered as one message
     ("明天开吗？后天开吗？周六开吗？周日开吗？", ["明天开吗？后天开吗？周六开吗？周日开吗？"]),

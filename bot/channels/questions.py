@@ -109,7 +109,7 @@ _SAME_HOURS = re.compile(r"^\s*从?几点(到|至|开到|关到)?几点[吗呢�
 _OPENS = re.compile(r"开|营业|关门")
 #: how what was just asked about is reckoned, or what to do about it ("…要赔吗，怎么算",
 #: "…撕了几页，咋办"): the same question
-_HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|弄|办|整|处理)"
+_HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|赔|弄|办|整|处理)"
                            r"(的|呢|啊)?[吗呢啊？?。!！]*\s*$")
 
 
