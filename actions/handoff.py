@@ -108,8 +108,10 @@ class ActionHandoffToStaff(FaqFirst):
     requests = re.compile(r"人工|真人|活人|馆员|工作人员|客服|转接|有人吗|我要(投诉|反映|举报)|"
                           r"找.{0,4}(负责人|领导)")
     #: asking for a person in so many words: never the FAQ's
-    explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|找.{0,2}馆员|"
-                          r"找.{0,2}工作人员|转接|我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
+    explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|转接|"
+                          r"[找叫请].{0,2}(馆员|工作人员|管理员)|"
+                          r"(帮我|给我)联系.{0,2}(馆员|工作人员|管理员)|"
+                          r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
     #: asking when the people are there ("人工服务几点有人"), not for one now — nor a
     #: complaint that names a time ("我要投诉，几点都没人")
     asks_about_the_service = re.compile(

@@ -1,0 +1,46 @@
+"""End to end through the REST channel, with the trained model: the rules that read what a
+message asks beside DIET's intent and in the context of the previous answer
+(docs/conversation-design.md). The unit tests check each rule alone; these check that the
+model, the NLU signals and the actions together give the reader the answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import clock
+from tests.conftest import Chat
+from tests.test_library_conversation import new_reader, outcomes
+
+# Hours are those of the session's (pinned) date.
+pytestmark = pytest.mark.dates
+
+
+def kinds(replies: list[dict]) -> set[str]:
+    return {outcome["kind"] for outcome in outcomes(replies)}
+
+
+def test_pointing_back_at_the_branch_just_answered_asks_its_hours(chat: Chat) -> None:
+    reader = new_reader()
+    assert {"kind": "location", "branch": "NJ-GULOU"} in outcomes(chat(reader, "鼓楼区图书馆在哪"))
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    got = outcomes(chat(reader, "那边明天几点关门"))
+    assert {"kind": "hours", "branch": "NJ-GULOU", "date": tomorrow} in got, got
+
+
+def test_a_rule_answered_live_after_a_branch_is_that_branchs(chat: Chat) -> None:
+    reader = new_reader()
+    chat(reader, "江宁区图书馆怎么去")
+    got = outcomes(chat(reader, "那它平时开放时间是怎样的"))
+    assert any(o["kind"] == "hours" and o["branch"] == "NJ-JIANGNING" for o in got), got
+
+
+def test_a_person_asked_for_beside_a_question_about_the_assistant_is_handed_over(
+        chat: Chat) -> None:
+    assert "handoff" in kinds(chat(new_reader(), "我想叫个管理员，你们这边是不是机器人"))
+    assert "handoff" not in kinds(chat(new_reader(), "回消息那头是机器还是活人"))
+
+
+def test_working_near_a_branch_is_no_question_about_its_hours(chat: Chat) -> None:
+    assert "hours" not in kinds(chat(new_reader(), "我在江宁区图书馆附近上班，能在那还金图的书吗"))
