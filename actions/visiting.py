@@ -34,7 +34,8 @@ MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
 
 
-HOURS_WORDS = re.compile(f"{OPENING}|时间")
+#: ... and 开的吧, which of a branch the message names may say who runs it ("…是区里开的吧")
+HOURS_WORDS = re.compile(f"{OPENING}|时间|开的[吧吗]")
 #: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
 NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门")
 #: going in or being let in on a day ("周一方便进去看书不", "那天开着吗")

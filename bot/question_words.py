@@ -49,7 +49,7 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(
 #: 没关系, "在附近上班", 展览开到…): the one list behind the NLU signals' hours of a named
 #: branch and the hours action's own words
 OPENING = (r"开门|关门|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|开半天|"
-           r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开的?[吧吗]|开着|"
+           r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 
 #: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a

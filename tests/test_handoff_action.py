@@ -142,6 +142,7 @@ def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
     ("人工服务礼拜天几点有人", "request_human", True),  # when the people are there
     ("转人工，几点有人", "request_human", False),  # a person now
     ("我想叫个管理员，你们那边是不是电脑", "request_human", False),  # a person, in other words
+    ("复印机是自助的吗，或者只能去找管理员弄", "request_human", True),  # whether one must
     ("帮我联系下工作人员，落了把伞在阅览室，有人捡到吗", "request_human", False),
     ("我要投诉，排队的时候几点都没人管", "request_human", False),  # a complaint
     ("做课题要用地方志，馆里有没有", "request_research_help", True),  # does it have

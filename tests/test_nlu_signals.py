@@ -130,6 +130,7 @@ def test_words_like_hours_or_a_loan_that_are_neither() -> None:
     assert about_a_branch("ask_policy", "河西馆那个展览开到几号") is None
     assert about_a_branch("ask_policy", "江北馆晚上没关灯是有人加班吗") is None
     assert about_a_branch("nlu_fallback", "江北馆周日上班不") == "ask_opening_hours"
+    assert about_a_branch("ask_policy", "江北馆是区政府开的吧") is None  # who runs it
 
 
 def test_signals_read_traditional_characters() -> None:
