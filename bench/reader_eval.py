@@ -174,6 +174,11 @@ SET_HEADINGS = (
     "the queue, what is owed now, a loan told by its due day, a follow-up keeping the "
     "day, fees in other words, a visit's rule, a title in a clause, whether one makes it "
     "on a day, whom to turn to), so the figures below are no longer untuned)",
+    "Fifteenth set (tests/data/reader_eval_fifteenth/; single messages only, written on "
+    "2026-12-05 by a helper who saw neither the training data, the code, the FAQ's "
+    "paraphrases nor the other sets' messages, while the review of the fourteenth set's "
+    "rules was being mended, asked for the mix real readers produce, and committed before "
+    "its first score)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
@@ -385,14 +390,15 @@ class SetResult:
 
     def lines(self) -> list[str]:
         ours, faq = self.messages
+        conversations = (["Conversations (a conversation passes when every turn does):", "",
+                          *table(self.conversations, self.baseline_conversations)]
+                         if self.conversations.total else ["No conversations in this set."])
         return [
             "Single messages:",
             "",
             *table(ours, self.baseline[0]),
             "",
-            "Conversations (a conversation passes when every turn does):",
-            "",
-            *table(self.conversations, self.baseline_conversations),
+            *conversations,
             "",
             f"Messages one FAQ entry answers — assistant: {faq.line()}; "
             f"baseline: {self.baseline[1].line()}.",
