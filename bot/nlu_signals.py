@@ -55,7 +55,7 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, MY_ACCOUNT, OPENING, OWES, WHERE, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, OPENING, OWES, PART_OF_DAY, WHERE, clauses
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -178,7 +178,8 @@ BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
-BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*[几\\d一二三四五六七八九十两]")
+BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*{PART_OF_DAY}?"
+                          r"[几\d一二三四五六七八九十两]")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
 #: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
@@ -202,6 +203,10 @@ ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是
 NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
+#: ... of which these say so in any context ("你是ai吗", "这会儿跟机器人聊吗"): who
+#: answers, whatever DIET made of them
+TALKING_TO_A_MACHINE = re.compile(r"[你您](就)?是(不是)?(ai|机器人|程序|人工智能)|"
+                                  r"[跟和同](ai|机器人?|程序|电脑|人工智能)(在)?(聊|说话|对话)")
 #: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
 ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我要|我想)(找|联系|叫|接)个?"
                                r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)")
@@ -449,6 +454,9 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"
+    if intent is None and TALKING_TO_A_MACHINE.search(plain) \
+            and not ASKS_FOR_A_PERSON.search(plain):
+        intent = "bot_challenge"
     if intent is None and PERSON.search(plain) and (
             not NOT_A_HANDOFF.search(plain) or ASKS_FOR_A_PERSON.search(plain)):
         intent = "request_human"

@@ -48,7 +48,10 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(
 #: a branch's opening hours asked about ("周二开门不", "几点闭馆", "还没关吧", "上班吗"; not
 #: 没关系, "在附近上班", 展览开到…): the one list behind the NLU signals' hours of a named
 #: branch and the hours action's own words
-OPENING = (r"开门|关门|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|开半天|"
+#: a part of the day said before a time ("开到夜里9点")
+PART_OF_DAY = r"(夜里|晚上|早上|上午|下午|中午|傍晚)"
+OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|"
+           r"开半天|"
            r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 

@@ -22,7 +22,7 @@ from bot.services.search_text import isbn_in
     ("我的电话13812345678", None, {}),
     ("JL00000001", "list_reservations", {}),
     ("2026-10-28开门吗", None, {}),
-    ("你是人工智能吗", None, {}),
+    ("你是人工智能吗", "bot_challenge", {}),
     # the reader's own holds and sign-ups stay with DIET; a phone number is no handoff
     ("取消预约《活着》", None, {"title": "活着"}),
     ("我预约的《活着》到了吗", None, {"title": "活着"}),
@@ -131,6 +131,16 @@ def test_words_like_hours_or_a_loan_that_are_neither() -> None:
     assert about_a_branch("ask_policy", "江北馆晚上没关灯是有人加班吗") is None
     assert about_a_branch("nlu_fallback", "江北馆周日上班不") == "ask_opening_hours"
     assert about_a_branch("ask_policy", "江北馆是区政府开的吧") is None  # who runs it
+    # closing as a premise, a closing time with its part of the day
+    assert about_a_branch("goodbye", "建邺馆下周二傍晚就早早关了吧") == "ask_opening_hours"
+    assert about_a_branch("nlu_fallback", "河西馆礼拜天也开到夜里十点么") == "ask_opening_hours"
+
+
+def test_asking_whether_a_machine_answers_is_about_the_assistant() -> None:
+    assert signals("您是不是机器人啊，挺快的")[0] == "bot_challenge"
+    assert signals("这会儿我是和程序在对话？")[0] == "bot_challenge"
+    assert signals("馆里的机器人能带路吗")[0] is None  # a machine in the library
+    assert signals("您是机器人吧，给我找个真人")[0] == "request_human"
 
 
 def test_signals_read_traditional_characters() -> None:
