@@ -49,9 +49,13 @@ class ActionSmallTalk(LibraryAction):
         # a question the NLU found no intent for ("续借怎么弄"), what befell a book or a
         # card ("书让狗咬了"), or a question about the library, not the bot ("金图有小程序
         # 吗"), is the FAQ's if it is sure
-        asks = (RULE_QUESTION.search(text) if len(text) >= QUESTION_LENGTH
+        # ... but a long question about the assistant that names nothing of the library
+        # ("请问此刻陪我聊的是ai吗") is what it seems
+        about_the_bot = (intent == "bot_challenge" and ABOUT_THE_BOT.search(text)
+                         and not LIBRARY_THINGS.search(text))
+        asks = not about_the_bot and ((RULE_QUESTION.search(text) if len(text) >= QUESTION_LENGTH
                 else intent == "out_of_scope" and QUESTION.search(text)) or (
-                    intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text))
+                    intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text)))
         if asks and answer_if_certain(dispatcher, tracker, text):
             return []
         if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):

@@ -390,6 +390,7 @@ def test_what_to_do_about_a_mishap_is_a_rule_question_even_about_ones_own_books(
     ("哈哈哈哈", "out_of_scope", None),  # no question: small talk's own reply
     ("帮我订张机票", "out_of_scope", None),  # nothing of the library's
     ("你是程序吗", "bot_challenge", None),
+    ("这会儿回复消息的是不是ai呢", "bot_challenge", None),  # long, and about the bot
 ])
 def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     monkeypatch: pytest.MonkeyPatch, text: str, intent: str, expected: str | None,
