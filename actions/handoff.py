@@ -110,7 +110,7 @@ class ActionHandoffToStaff(FaqFirst):
     #: asking for a person in so many words: never the FAQ's
     explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|转接|"
                           # not whether one must turn to someone ("…还是只能找他们")
-                          r"找.{0,2}(馆员|工作人员)|[叫请].{0,2}(馆员|工作人员|管理员)|"
+                          r"找.{0,2}(馆员|工作人员)|(叫|请(?!问)).{0,2}(馆员|工作人员|管理员)|"
                           r"(帮我|给我)联系.{0,2}(馆员|工作人员|管理员)|"
                           r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
     #: asking when the people are there ("人工服务几点有人"), not for one now — nor a

@@ -52,8 +52,8 @@ HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|就它|就要它")
 #: words that make a message asking to reserve without naming what (RESERVES) something
-#: else: cancelling or declining ("不约了"),
-#: the holds already placed ("我的预约", "预约记录"), a seat, a subscription
+#: else: cancelling or declining ("不约了"), the holds already placed ("我的预约", "预约记录"),
+#: a seat, a subscription
 NOT_A_NEW_HOLD = re.compile(f"{CANCELLING.pattern}|不|别|算了|我的|记录|座|订阅")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for

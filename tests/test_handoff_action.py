@@ -138,6 +138,11 @@ def test_a_question_gets_the_faqs_sure_answer_and_a_request_gets_a_person(
     assert len(desk.opened) == 1
 
 
+def test_asking_a_question_politely_is_no_request_for_a_person() -> None:
+    assert ActionHandoffToStaff.explicit.search("麻烦请个馆员过来")
+    assert not ActionHandoffToStaff.explicit.search("请问馆员能帮忙复印吗")
+
+
 @pytest.mark.parametrize(("text", "intent", "answered"), [
     ("人工服务礼拜天几点有人", "request_human", True),  # when the people are there
     ("转人工，几点有人", "request_human", False),  # a person now
