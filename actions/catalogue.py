@@ -27,7 +27,7 @@ from bot.question_words import ASKS, clauses
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key
+from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key, tokens
 
 PAGE_SIZE = 3
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
@@ -188,14 +188,59 @@ BOOK_ASKED_FOR = re.compile(r"(?:找|借|有没有|想看|想读)(?:一下|一?�
 
 def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
     """A title the library holds, asked for in a clause of a longer message ("给上初中的儿子
-    找城南旧事，要插图版的"): the words after the verb, with their results (see held_title).
+    找城南旧事，要插图版的"): the words after the verb, with their results (see held_title),
+    else a title typed whole in a clause (see title_typed_whole).
     A title of two characters is too easily part of other words ("找人生方向") to count."""
     parts = clauses(text)
     if len(parts) < 2:
-        return None
+        return title_typed_whole(text)
     asked = (found.group("asked") for part in parts if (found := BOOK_ASKED_FOR.search(part)))
     return next((held for words in asked if (held := held_title(words)) is not None
-                 and len(title_key(main_title(held[1].hits[0].title))) > MIN_TITLE_KEY), None)
+                 and len(title_key(main_title(held[1].hits[0].title))) > MIN_TITLE_KEY),
+                None) or title_typed_whole(text)
+
+
+#: a message that asks for a book: whether it is held, or to borrow, read or be
+#: recommended one
+ASKS_FOR_A_BOOK = re.compile(r"有没有|有吗|有么|在架|在不在|能借|想借|借来|借得?到|可借|"
+                             r"看看|读读|想看|想读|推荐|找")
+#: a word in Latin letters that names a subject or a title ("Python", "JavaScript")
+LATIN_WORD = re.compile(r"[a-z][a-z+#]{3,}")
+
+
+def title_typed_whole(text: str) -> tuple[str, SearchResult] | None:
+    """A title the catalogue holds, typed whole in one clause of a message that asks for a
+    book, whatever the words around it ("去外地出差前，想先读读某书"; the clause's search may
+    find it only among near matches, for the other words): the search for that title. Or a
+    word in Latin letters that held titles contain ("想学Python，推荐几本"): the search for
+    that word. Checking the titles the search found, not a list of every title, keeps
+    this a query per clause however large the catalogue; titles of two characters are
+    too easily part of other words to count."""
+    if not ASKS_FOR_A_BOOK.search(text):
+        return None
+    for clause in clauses(normalise(text)):
+        key = title_key(clause)
+        if not MIN_TITLE_KEY < len(key) <= MAX_TITLE_KEY:
+            continue
+        words = tokens(clause)
+        # the clause, then without its first words: a search needs every word, and the
+        # title usually ends the clause ("…想带孩子先看看某书")
+        for start in range(len(words)):
+            if asked := _title_or_word_found(" ".join(words[start:]), key):
+                return asked, services().catalogue.search(asked, limit=PAGE_SIZE)
+    return None
+
+
+def _title_or_word_found(query: str, key: str) -> str | None:
+    """The longest main title among the query's results that the clause (its key) holds
+    whole, else a Latin word of the clause that one of the titles holds."""
+    hits = services().catalogue.search(query, limit=PAGE_SIZE).hits
+    titles = [title for hit in hits
+              if len(title := title_key(main_title(hit.title))) > MIN_TITLE_KEY
+              and title in key]
+    words = [word for word in LATIN_WORD.findall(key)
+             if any(word in title_key(hit.title) for hit in hits)]
+    return max(titles, key=len, default=None) or next(iter(words), None)
 
 
 def search_held_title(dispatcher: CollectingDispatcher, text: str
@@ -351,17 +396,22 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         query, result = searched(tracker, query)
+        if (not result.hits or result.near) and (found := title_typed_whole(text := (
+                tracker.latest_message["text"]))):
+            return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it — unless the reader named a title in 《》
         # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says).
-        text = tracker.latest_message["text"]
         if (not result.hits or result.near) and "《" not in text \
                 and answer_if_certain(dispatcher, tracker, text):
             return []
         if (not result.hits or result.near) and asks_no_book(tracker):
             # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
             # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
-            # unless the words could be a title ("鬼吹灯有吗": the library lacks it)
+            # unless the words could be a title ("鬼吹灯有吗": the library lacks it) or
+            # are near one it holds (a title misremembered, asked about)
+            if found := held_title(text, near_too=True):
+                return show_results(dispatcher, *found, offset=0)
             if answer_or_menu(dispatcher, tracker, text):
                 return []
             if not looks_like_a_title(query):

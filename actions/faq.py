@@ -82,7 +82,8 @@ class ActionAnswerPolicy(LibraryAction):
                 show_resources(dispatcher, *resources)
         elif resources:  # "在家能看电子书吗": the directory knows what the FAQ does not
             show_resources(dispatcher, *resources)
-        elif found := held_title(question):  # "有夏洛的网吗": a title, not a rule
+        elif found := held_title(question) or title_in_a_clause(question):
+            # "有夏洛的网吗", "…，想先看看某书": a title, not a rule
             return show_results(dispatcher, *found, offset=0)
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times

@@ -1373,6 +1373,29 @@ def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(
     assert title_in_a_clause("城南旧事") is None  # one clause: the whole message's search
 
 
+def test_a_title_typed_whole_in_a_message_that_asks_for_a_book(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = [TitleHit(1, "城南旧事", "林海音", "", None, None, ""),
+             TitleHit(2, "流畅的Python", "", "", None, None, ""),
+             TitleHit(3, "人生", "路遥", "", None, None, "")]
+    # the clause's search finds the book among others' words, as a near match would
+    catalogue_finding(monkeypatch, books, lambda book, text: (
+        book.title.lower() in text.replace(" ", "")
+        or ("python" in text and "python" in book.title.lower())))
+    found = title_in_a_clause("周末要陪老人回北京，路上想先读读城南旧事")
+    assert found is not None and found[0] == "城南旧事"
+    found = title_in_a_clause("刚开始学python，推荐几本")
+    assert found is not None and found[0] == "python"
+    assert title_in_a_clause("城南旧事拍成电影了，讲的什么") is None  # asks for no book
+    assert title_in_a_clause("想读读人生，馆里有吗") is None  # two characters: a word
+    assert title_in_a_clause("wifi怎么连，有没有密码") is None  # no title holds the word
+
+
+def test_whether_it_is_on_the_shelf_is_no_part_of_the_title() -> None:
+    assert search_query(tracker_with("人月神话 在架上不", [])) == "人月神话"
+    assert search_query(tracker_with("白夜行在架上吗", [])) == "白夜行"
+
+
 def test_a_result_named_by_words_of_its_title_is_searched_again() -> None:
     found = {"kind": "search", "titles": ["汪曾祺散文集", "受戒", "人间草木"],
              "bib_ids": [1, 2, 3]}

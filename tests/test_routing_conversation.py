@@ -44,3 +44,20 @@ def test_a_person_asked_for_beside_a_question_about_the_assistant_is_handed_over
 
 def test_working_near_a_branch_is_no_question_about_its_hours(chat: Chat) -> None:
     assert "hours" not in kinds(chat(new_reader(), "我在江宁区图书馆附近上班，能在那还金图的书吗"))
+
+
+def test_a_title_typed_whole_after_a_clause_of_context_is_searched(chat: Chat) -> None:
+    for text in ("放寒假以后，想带孩子先看看狼王梦", "等考完试，想借来翻翻狼王梦"):
+        got = outcomes(chat(new_reader(), text))
+        assert any(o["kind"] == "search" and "狼王梦" in o["titles"][0] for o in got), got
+
+
+def test_a_subject_in_latin_letters_asked_for_is_searched(chat: Chat) -> None:
+    got = outcomes(chat(new_reader(), "工作要用MySQL，有什么能借的"))
+    assert any(o["kind"] == "search" and "MySQL" in o["titles"][0] for o in got), got
+
+
+def test_a_misremembered_title_asked_about_is_offered_as_near_matches(chat: Chat) -> None:
+    got = outcomes(chat(new_reader(), "狼王孟 在架上不"))
+    assert any(o["kind"] == "search" and o["titles"] and "狼王梦" in o["titles"][0]
+               for o in got), got
