@@ -14,6 +14,7 @@ from actions.context import previous
 from actions.dates import describe_day
 from actions.faq_answers import (
     QUESTION,
+    WHAT_TO_DO,
     FaqFirst,
     answer_if_certain,
     answer_or_menu,
@@ -23,7 +24,7 @@ from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.card_numbers import CARD
 from bot.outcome import outcome
-from bot.question_words import ASKS, clauses
+from bot.question_words import ASKS, OWN_LOAN, clauses
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -378,6 +379,10 @@ class ActionSearchCatalogue(LibraryAction):
         return self.act(dispatcher, tracker)
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        plain = normalise(tracker.latest_message.get("text", ""))
+        if OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain) and answer_or_menu(
+                dispatcher, tracker, tracker.latest_message["text"], lenient=True):
+            return []  # "前阵子借的某书淋湿了，怎么处理": the rule, whatever book it names
         if author := author_asked_about(tracker):
             return show_results(dispatcher, author,
                                 services().catalogue.search(author, limit=PAGE_SIZE), offset=0)

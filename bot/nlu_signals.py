@@ -55,7 +55,16 @@ from bot.booking_words import (
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
-from bot.question_words import ASKS, MY_ACCOUNT, OPENING, OWES, PART_OF_DAY, WHERE, clauses
+from bot.question_words import (
+    ASKS,
+    MY_ACCOUNT,
+    OPENING,
+    OWES,
+    OWN_LOAN,
+    PART_OF_DAY,
+    WHERE,
+    clauses,
+)
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
@@ -70,10 +79,6 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》")
 ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
-#: a book the reader has on loan ("我借的《局外人》能再续吗", a message beginning 借的…),
-#: and renewing it
-OWN_LOAN = re.compile(r"(我借的|^\W*借(来|回来)?的)(?!人|时候|话|多|到(?!期)|了)|"
-                      r"我借了|我在借|我借着")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"

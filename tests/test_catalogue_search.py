@@ -109,3 +109,11 @@ def test_ties_go_to_the_title_with_more_copies_on_the_shelf() -> None:
 def test_the_words_that_ask_for_an_authors_novels_are_no_words_of_the_book() -> None:
     """"…写的小说" asks for the author's books: 小说 need not be in them."""
     assert understand("路遥写的小说").words == ("路遥",)
+
+
+def test_a_short_name_or_a_bracketed_title_keeps_every_character() -> None:
+    # 本 is a function word elsewhere ("这本"), not in a name of two characters
+    assert understand("本巴").words == ("本", "巴")
+    assert understand("有没有《本巴》").words == ("本", "巴")
+    assert understand("这本书").words == ()
+    assert understand("小王子").words == ("小王子",)

@@ -54,6 +54,8 @@ from bot.services.search_text import isbn_in
     ("去河西约本《白鹿原》", "place_reservation", {"title": "白鹿原"}),
     ("《白鹿原》能续到下个月吗", "renew_loan", {"title": "白鹿原"}),
     ("我借的《白鹿原》哪天要还", "list_loans", {"title": "白鹿原"}),
+    ("前几天借的《白鹿原》淋湿了", "list_loans", {"title": "白鹿原"}),
+    ("前几天借的人说《白鹿原》好看", "search_catalogue", {"title": "白鹿原"}),
     ("下午约《白鹿原》的作者见面", "search_catalogue", {"title": "白鹿原"}),
     ("希望馆里进一本《长安的荔枝》", "ask_policy", {"title": "长安的荔枝"}),
     # a volume alone: of the title searched before
@@ -332,6 +334,9 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("nlu_fallback", "下周三江北馆上班吗", "ask_opening_hours"),
     ("nlu_fallback", "周日傍晚去鼓楼馆，那会儿还没关吧", "ask_opening_hours"),
     ("out_of_scope", "江宁馆不是开到八点么，周五晚上六点过去来得及", "ask_opening_hours"),
+    ("nlu_fallback", "鼓楼馆周四九点半才开门吧", "ask_opening_hours"),
+    ("nlu_fallback", "江北馆晚上八点才关，对吧", "ask_opening_hours"),
+    ("ask_events", "江北馆的讲座几号才开展", None),
 ])
 def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
                                                  intent: str | None) -> None:

@@ -61,3 +61,13 @@ def test_a_misremembered_title_asked_about_is_offered_as_near_matches(chat: Chat
     got = outcomes(chat(new_reader(), "狼王孟 在架上不"))
     assert any(o["kind"] == "search" and o["titles"] and "狼王梦" in o["titles"][0]
                for o in got), got
+
+
+def test_a_mishap_to_a_loan_named_after_when_it_was_borrowed_is_the_rule(chat: Chat) -> None:
+    got = outcomes(chat(new_reader(), "前天借的白夜行封面被撕了，咋办"))
+    assert {"kind": "faq", "id": "borrowing-009"} in got, got
+
+
+def test_what_happened_with_a_count_is_context_not_a_goodbye(chat: Chat) -> None:
+    got = kinds(chat(new_reader(), "借的好几本下礼拜都要到期了，这边续借方便吗"))
+    assert "goodbye" not in got, got

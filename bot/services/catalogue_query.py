@@ -104,6 +104,10 @@ def _all_but(keys: list[str], missing: int) -> list[list[str]]:
     return [list(chosen) for chosen in combinations(keys, len(keys) - missing)]
 
 
+#: a title or a name of a few characters, typed alone
+SHORT_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
 def understand(text: str) -> CatalogueQuery:
     normalised = normalise(text)
     typed_isbn = isbn_in(normalised)
@@ -111,8 +115,12 @@ def understand(text: str) -> CatalogueQuery:
     phrase = bracketed.group(1) if bracketed else FILLER.sub(" ", normalised)
     wants_author = bool(AUTHOR_MARKER.search(phrase))
     phrase = " ".join(AUTHOR_MARKER.sub(" ", phrase).split())[:MAX_PHRASE]
-    words = tuple(dict.fromkeys(w for w in tokens(phrase)
-                                if w not in STOPWORDS and w not in CHILD_MARKERS))
+    every = tuple(dict.fromkeys(tokens(phrase)))
+    words = tuple(w for w in every if w not in STOPWORDS and w not in CHILD_MARKERS)
+    if bracketed or (SHORT_NAME.fullmatch(phrase) and words and max(map(len, words)) == 1):
+        # In 《》, or in a short name the words split into single characters, every
+        # character is the title's own: 本巴 is no search for 巴 alone
+        words = every
     return CatalogueQuery(
         phrase=phrase, words=words, isbn=isbn13(typed_isbn) if typed_isbn else None,
         wants_author=wants_author,
