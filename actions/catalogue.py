@@ -192,6 +192,8 @@ def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
     找城南旧事，要插图版的"): the words after the verb, with their results (see held_title),
     else a title typed whole in a clause (see title_typed_whole).
     A title of two characters is too easily part of other words ("找人生方向") to count."""
+    if OWN_LOAN.search(normalise(text)):
+        return None  # the reader's own loan ("借的某书落在车上不见了"): no book asked for
     parts = clauses(text)
     if len(parts) < 2:
         return title_typed_whole(text)
@@ -204,7 +206,7 @@ def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
 #: a message that asks for a book: whether it is held, or to borrow, read or be
 #: recommended one
 ASKS_FOR_A_BOOK = re.compile(r"有没有|有吗|有么|在架|在不在|能借|想借|借来|借得?到|可借|"
-                             r"看看|读读|想看|想读|推荐|找")
+                             r"看看|读读|想看|想读|推荐|找(?![不回到])")
 #: a word in Latin letters that names a subject or a title ("Python", "JavaScript")
 LATIN_WORD = re.compile(r"[a-z][a-z+#]{3,}")
 
@@ -217,9 +219,10 @@ def title_typed_whole(text: str) -> tuple[str, SearchResult] | None:
     that word. Checking the titles the search found, not a list of every title, keeps
     this a query per clause however large the catalogue; titles of two characters are
     too easily part of other words to count."""
-    if not ASKS_FOR_A_BOOK.search(text):
+    plain = normalise(text)
+    if not ASKS_FOR_A_BOOK.search(plain) or OWN_LOAN.search(plain):
         return None
-    for clause in clauses(normalise(text)):
+    for clause in clauses(plain):
         key = title_key(clause)
         if not MIN_TITLE_KEY < len(key) <= MAX_TITLE_KEY:
             continue

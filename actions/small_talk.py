@@ -58,7 +58,9 @@ class ActionSmallTalk(LibraryAction):
                     intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text)))
         if asks and answer_if_certain(dispatcher, tracker, text):
             return []
-        if intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text):
+        if (intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text)) or (
+                intent == "goodbye" and QUESTION.search(text) and LIBRARY_THINGS.search(text)):
+            # ... nor a question about the library's business ("…下礼拜到期，能续借吗": 拜)
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
             # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure; a

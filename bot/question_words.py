@@ -28,16 +28,17 @@ ASKS = re.compile(r"吗|嘛|呢|么|[?？]|几|多少|多久|多长|怎|什么|�
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
 
-#: money the reader owes now ("已经罚了多少", "目前总共欠多少"), the clause ending there; not
-#: a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
-OWES = re.compile(r"(罚了|欠了?|(现在|目前|一共|总共)要?(罚|欠)了?|(现在|目前)要?交)多少"
+#: money the reader owes now ("已经罚了多少", "目前总共欠多少", "扣了多少"), the clause ending
+#: there; not a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
+OWES = re.compile(r"(罚了|欠了?|扣了|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交)多少"
                   r"(块?钱|元|滞纳金|罚款|费用?)?[了啊呀呢吗]*(?=[\s，,。.？?！!~～]|$)")
 #: the reader's own account in any words ("我名下有哪些预约", "我卡上", "手头借着",
 #: "我是不是有…", "哪本最先到期" but not "哪本要到期时会通知吗", what is owed): a request
 #: to an account action unless a rule is asked ("我手上借着书，还能办新证吗"); the NLU
 #: signals and the personal actions read it the same way
-MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是有|"
-                        r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着)|"
+MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是(还)?有|"
+                        r"我是不是(还)?欠|我(那|这)本.{0,12}(超期|逾期|过期)|"
+                        r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着|欠着)|"
                         r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"
                         r"哪本书?.{0,2}(最先|先|最早|快要?|马上)到期(了|的是)?[吗呢啊呀]*"
                         r"(?=[\s，,。.？?！!]|$)|"
@@ -51,7 +52,7 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(
 #: a part of the day said before a time ("开到夜里9点")
 PART_OF_DAY = r"(夜里|晚上|早上|上午|下午|中午|傍晚)"
 OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|"
-           r"开半天|才关|才开(?![展通办设始发课])|"
+           r"开半天|才关|才开(?![展通办设始发课])|开了[吧吗么]|"
            r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 

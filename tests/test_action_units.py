@@ -510,6 +510,22 @@ def test_asking_for_a_title_the_library_lacks_is_told_so(
     assert reply.startswith("没有找到与“盗墓笔记”相关的")
 
 
+@pytest.mark.parametrize(("text", "goodbye"), [
+    ("借的书下礼拜到期，在哪续借呢", False),  # 拜 of 礼拜: a question of the library's
+    ("好的，拜拜", True),
+    ("没别的了，拜拜啦", True),
+])
+def test_a_question_about_the_librarys_business_is_no_goodbye(
+    monkeypatch: pytest.MonkeyPatch, text: str, goodbye: bool,
+) -> None:
+    for module in (actions.small_talk, actions.catalogue, actions.faq_answers, actions.faq):
+        monkeypatch.setattr(module, "services", lambda: NothingFound())
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSmallTalk().run(dispatcher, tracker_with(text, [], intent="goodbye"), {}))
+    responses = [message.get("response") for message in dispatcher.messages]
+    assert ("utter_goodbye" in responses) is goodbye
+
+
 @pytest.mark.parametrize(("text", "searched"), [
     ("世界尽头的咖啡馆", True), ("你是智能客服吗", False), ("机器人", False)])
 def test_a_long_bare_phrase_taken_for_a_question_about_the_bot_is_searched(
@@ -1389,6 +1405,9 @@ def test_a_title_typed_whole_in_a_message_that_asks_for_a_book(
     assert title_in_a_clause("城南旧事拍成电影了，讲的什么") is None  # asks for no book
     assert title_in_a_clause("想读读人生，馆里有吗") is None  # two characters: a word
     assert title_in_a_clause("wifi怎么连，有没有密码") is None  # no title holds the word
+    # the reader's own loan, and 找 of 找不回来, ask for no book
+    assert title_in_a_clause("借的城南旧事落在地铁上，有没有办法") is None
+    assert title_in_a_clause("城南旧事那本弄丢了，找不回来") is None
 
 
 def test_whether_it_is_on_the_shelf_is_no_part_of_the_title() -> None:

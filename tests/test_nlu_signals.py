@@ -191,6 +191,10 @@ def test_signals_read_traditional_characters() -> None:
     ("nlu_fallback", "那本过期好久，眼下罚了多少", "ask_account"),
     ("list_loans", "我有本书没按时还，目前要交多少", "ask_account"),
     ("ask_policy", "逾期每日罚几块钱", None),  # a rule
+    ("ask_policy", "那次晚还了一周，当时被扣了多少", "ask_account"),
+    ("ask_policy", "过期每本每天扣几毛", None),  # a rule
+    ("ask_policy", "我现在还欠着罚款吗", "ask_account"),
+    ("ask_policy", "我这本红岩逾期三天了，得交多少", "list_loans"),
     ("nlu_fallback", "借的哪本马上到期", "list_loans"),
     ("show_more", "女儿还在排队的那几本查下", "list_reservations"),
     # a visit's rule where DIET heard a booking; a booking's words keep it
@@ -335,6 +339,7 @@ def test_every_branch_named_is_found_in_order() -> None:
     ("nlu_fallback", "周日傍晚去鼓楼馆，那会儿还没关吧", "ask_opening_hours"),
     ("out_of_scope", "江宁馆不是开到八点么，周五晚上六点过去来得及", "ask_opening_hours"),
     ("nlu_fallback", "鼓楼馆周四九点半才开门吧", "ask_opening_hours"),
+    ("nlu_fallback", "江宁馆明早七点半就开了吧", "ask_opening_hours"),
     ("nlu_fallback", "江北馆晚上八点才关，对吧", "ask_opening_hours"),
     ("ask_events", "江北馆的讲座几号才开展", None),
 ])

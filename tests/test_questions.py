@@ -29,9 +29,6 @@ from bot.channels.questions import split_questions
     ("能带水杯进去吗，有wifi不", ["能带水杯进去吗", "有wifi不"]),
     ("新馆建好了没有，人多不多", ["新馆建好了没有", "人多不多"]),
     ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
-    # what happened, where 几 counts: context of the question after it
-    ("借的几本月底全到期了，能一起续上吗", ["借的几本月底全到期了，能一起续上吗"]),
-    ("借了几本了？押金交多少", ["借了几本了？", "押金交多少"]),
     ("读者证暂时没有，能先借书吗", ["读者证暂时没有，能先借书吗"]),
     ("不不不，我是说怎么续借", ["不不不，我是说怎么续借"]),
     # one question asked of each of several things

@@ -68,6 +68,6 @@ def test_a_mishap_to_a_loan_named_after_when_it_was_borrowed_is_the_rule(chat: C
     assert {"kind": "faq", "id": "borrowing-009"} in got, got
 
 
-def test_what_happened_with_a_count_is_context_not_a_goodbye(chat: Chat) -> None:
+def test_a_loan_falling_due_next_week_is_no_goodbye(chat: Chat) -> None:
     got = kinds(chat(new_reader(), "借的好几本下礼拜都要到期了，这边续借方便吗"))
     assert "goodbye" not in got, got

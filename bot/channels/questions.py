@@ -78,18 +78,8 @@ def _tells_a_plan(clause: str) -> bool:
     return bool(_PLAN.search(clause)) and not ASKS.search(_FINAL_NE.sub("", clause))
 
 
-#: a clause telling what happened, ending in 了, where 几 counts rather than asks
-#: ("借的几本月底全到期了"): no question
-_HAPPENED = re.compile(r"了[\s，,。.！!~～]*$")
-
-
-def _counts(clause: str) -> bool:
-    return bool(_HAPPENED.search(clause)) and {
-        found.group() for found in ASKS.finditer(clause)} == {"几"}
-
-
 def _asks(clause: str) -> bool:
-    return ((bool(ASKS.search(clause)) and not _tells_a_plan(clause) and not _counts(clause))
+    return ((bool(ASKS.search(clause)) and not _tells_a_plan(clause))
             or _requests_a_title(clause) or _tells(clause)
             or bool(_ONE_MORE_SEARCH.match(clause))) and len(CJK.findall(clause)) >= 2
 
