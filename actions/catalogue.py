@@ -206,7 +206,7 @@ def title_in_a_clause(text: str) -> tuple[str, SearchResult] | None:
 #: a message that asks for a book: whether it is held, or to borrow, read or be
 #: recommended one
 ASKS_FOR_A_BOOK = re.compile(r"有没有|有吗|有么|在架|在不在|能借|想借|借来|借得?到|可借|"
-                             r"看看|读读|想看|想读|推荐|找(?![不回到])")
+                             r"看看|读读|想看|想读|推荐|找(?![不回到])|书[吗么]")
 #: a word in Latin letters that names a subject or a title ("Python", "JavaScript")
 LATIN_WORD = re.compile(r"[a-z][a-z+#]{3,}")
 

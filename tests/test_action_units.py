@@ -1402,6 +1402,8 @@ def test_a_title_typed_whole_in_a_message_that_asks_for_a_book(
     assert found is not None and found[0] == "城南旧事"
     found = title_in_a_clause("刚开始学python，推荐几本")
     assert found is not None and found[0] == "python"
+    found = title_in_a_clause("打算暑假好好读城南旧事，有这本书吗")
+    assert found is not None and found[0] == "城南旧事"
     assert title_in_a_clause("城南旧事拍成电影了，讲的什么") is None  # asks for no book
     assert title_in_a_clause("想读读人生，馆里有吗") is None  # two characters: a word
     assert title_in_a_clause("wifi怎么连，有没有密码") is None  # no title holds the word
