@@ -95,12 +95,19 @@ def still_offered(tracker: Tracker, kind: str) -> dict[str, Any] | None:
     """The last outcome of this kind in the previous answer, or in one before it when
     the reader has only asked a question or two on the side since: "就第三档吧" after
     the slots, then a question about the room, is a choice among those slots."""
+    offered = all_still_offered(tracker, kind)
+    return offered[-1] if offered else None
+
+
+def all_still_offered(tracker: Tracker, kind: str) -> list[dict[str, Any]]:
+    """Every outcome of this kind in the answer still_offered finds it in (a message
+    asking about two titles has two searches)."""
     for answer in islice(earlier_answers(tracker), SIDE_QUESTIONS + 1):
-        if offered := next((o for o in reversed(answer) if o.get("kind") == kind), None):
+        if offered := [o for o in answer if o.get("kind") == kind]:
             return offered
         if not answer or any(o.get("kind") not in SIDE_ANSWERS for o in answer):
-            return None
-    return None
+            return []
+    return []
 
 
 def previous_text(tracker: Tracker) -> str:

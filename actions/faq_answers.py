@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values
+from bot.card_numbers import CARD
 from bot.outcome import outcome
 from bot.question_words import ASKS, MY_ACCOUNT
 from bot.services.faq_model import FaqAnswer
@@ -313,7 +314,10 @@ class FaqFirst(LibraryAction):
         # ("我借的《X》被咖啡泼了，咋办")
         typed = (not raw.startswith("/") and not is_follow_up(raw)
                  and (not entities & BOOK_ENTITIES
-                      or (self.personal and WHAT_TO_DO.search(text) is not None)))
+                      or (self.personal and WHAT_TO_DO.search(text) is not None))
+                 # a card number given with it makes a question about the account a
+                 # request ("证号…，这卡停了吗"), not a rule
+                 and not (self.personal and CARD.search(raw)))
         if typed and about_the_other_library(dispatcher, tracker):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)

@@ -16,6 +16,7 @@ from actions.context import (
     ORDINAL,
     SHORT_REPLY,
     affirms,
+    all_still_offered,
     chosen_position,
     item_at,
     previous,
@@ -109,13 +110,18 @@ def result_chosen(tracker: Tracker) -> int | None:
     if choice_length(tracker) > SHORT_REPLY or (
             len(text) > SHORT_REPLY and QUESTION.search(text)) or len(ORDINAL.findall(text)) > 1:
         return None
-    searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
-    ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
-    titles = {title for found in searches for title in found.get("titles") or []}
     position = chosen_position(text)
     unnamed = (RESERVES.search(text) and not NOT_A_NEW_HOLD.search(text)
                and not BOOKED.search(text) and not ENTRY.search(text)
                and not latest_entity_values(tracker, "title"))
+    # the results of the previous answer; asked to reserve without a title, also of one
+    # before a question or two on the side ("有某书吗，能借多久" → "能续几次" → "那帮我约
+    # 一本吧")
+    searches = [found for found in previous_outcomes(tracker) if found.get("kind") == "search"]
+    if not searches and unnamed and position is None:
+        searches = all_still_offered(tracker, "search")
+    ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
+    titles = {title for found in searches for title in found.get("titles") or []}
     if (position is None and (THIS_ONE.search(text) or unnamed)
             and not QUESTION.search(text)  # "这本有电子版吗"
             and not SAME_AUTHOR.search(text) and len(titles) == 1):

@@ -618,6 +618,20 @@ def test_holding_back_at_a_hold_confirmation_declines_it(text: str,
     assert not holds_back(conversation(("帮我约活着", [{"kind": "search"}]), (text, [])))
 
 
+def test_a_hold_without_a_title_after_questions_on_the_side_is_for_the_book_found() -> None:
+    found = {"kind": "search", "titles": ["鼠疫"], "bib_ids": [31]}
+    side = {"kind": "faq", "id": "borrowing-002"}
+    assert result_chosen(conversation(("鼠疫在架吗，借期多长", [found, side]),
+                                      ("最多续几回", [side]), ("那替我约上", []))) == 31
+    # ... not after another kind of answer, nor for a position ("第二个" may be a menu's)
+    assert result_chosen(conversation(("鼠疫在架吗", [found]), ("周六开吗", [
+        {"kind": "hours"}]), ("约一下", []))) == 31
+    assert result_chosen(conversation(("鼠疫在架吗", [found]), ("我的预约", [
+        {"kind": "login_card"}]), ("约一下", []))) is None
+    assert result_chosen(conversation(("鼠疫在架吗", [found]), ("借期多长", [side]),
+                                      ("第一个", []))) is None
+
+
 def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     searched = {"kind": "search", "titles": ["活着", "活着（典藏版）"], "bib_ids": [45, 46]}
     tracker = conversation(("活着有吗", [searched]), ("要第二本，约在金陵图书馆河西分馆", []))

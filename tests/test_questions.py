@@ -29,6 +29,12 @@ from bot.channels.questions import split_questions
     ("能带水杯进去吗，有wifi不", ["能带水杯进去吗", "有wifi不"]),
     ("新馆建好了没有，人多不多", ["新馆建好了没有", "人多不多"]),
     ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
+    # 这么 and 那么 point, they do not ask
+    ("这么晚才开啊。那江北馆礼拜天呢", ["这么晚才开啊。那江北馆礼拜天呢"]),
+    ("开门么，几点关", ["开门么", "几点关"]),
+    # what an errand asked about takes is the same question; not what a visit takes
+    ("老人的证可以请人代办吗，得准备啥", ["老人的证可以请人代办吗，得准备啥"]),
+    ("周日开吗，得拿啥证件", ["周日开吗", "得拿啥证件"]),
     ("读者证暂时没有，能先借书吗", ["读者证暂时没有，能先借书吗"]),
     ("不不不，我是说怎么续借", ["不不不，我是说怎么续借"]),
     # one question asked of each of several things

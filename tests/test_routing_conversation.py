@@ -71,3 +71,9 @@ def test_a_mishap_to_a_loan_named_after_when_it_was_borrowed_is_the_rule(chat: C
 def test_a_loan_falling_due_next_week_is_no_goodbye(chat: Chat) -> None:
     got = kinds(chat(new_reader(), "借的好几本下礼拜都要到期了，这边续借方便吗"))
     assert "goodbye" not in got, got
+
+
+def test_a_card_number_with_a_question_about_the_account_starts_verification(
+        chat: Chat) -> None:
+    got = kinds(chat(new_reader(), "JL00000003，借书老提示受限，我这张卡是不是停用了，欠了钱没"))
+    assert "login_password" in got, got

@@ -113,10 +113,17 @@ _HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|
                            r"(的|呢|啊)?[吗呢啊？?。!！]*\s*$")
 
 
+#: ... or what an errand asked about takes ("…可以请人代办吗，得准备啥"): the same question
+_WHAT_IT_TAKES = re.compile(r"^\s*(那|还|都)?(需要|要|得)(带|准备|提供|交|拿)(些)?(啥|什么|哪些)"
+                            r"(东西|材料|证件)?[吗呢啊？?。!！]*\s*$")
+_ERRAND = re.compile(r"办|申请|注册|报名|挂失|补")
+
+
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
     if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)) \
-            or _HOW_RECKONED.match(later):
+            or _HOW_RECKONED.match(later) \
+            or (_WHAT_IT_TAKES.match(later) and _ERRAND.search(earlier)):
         return False
     if _asks(earlier):
         return bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later))
