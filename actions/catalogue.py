@@ -297,7 +297,8 @@ AUTHOR_BOOKS = 30
 def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: bool = False
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
-    tagged only a part of it ("人间" of "预定一下人间失格": no title is just "人间"; "河"
+    tagged only a part of it, as a title or a subject ("人间" of "预定一下人间失格": no title
+    is just "人间"; "河"
     of "想借萧红的呼兰河传": of the titles found, only 呼兰河传 is in the message whole) or
     only its author, for a hold ("路遥那本平凡的世界替我预约": of 路遥's books, only 平凡的世界
     is in it; a search "呼兰河传 萧红" too, but "除了平凡的世界，路遥还写过什么" keeps
@@ -305,7 +306,8 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     whole ("约一本乡土中国，费孝通那本" whatever else shares its words)."""
     catalogue = services().catalogue
     result = catalogue.search(query, limit=limit)
-    tagged = latest_entity_values(tracker, "title")
+    # a part of a title tagged as a title, or as a subject ("心理学" of "色彩心理学有吗")
+    tagged = latest_entity_values(tracker, "title") or latest_entity_values(tracker, "subject")
     text = tracker.latest_message.get("text", "")
     by_author = (bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
                  and (for_a_hold or not OTHER_BOOKS.search(text)))

@@ -316,8 +316,8 @@ class FaqFirst(LibraryAction):
                  and (not entities & BOOK_ENTITIES
                       or (self.personal and WHAT_TO_DO.search(text) is not None))
                  # a card number given with it makes a question about the account a
-                 # request ("证号…，这卡停了吗"), not a rule
-                 and not (self.personal and CARD.search(raw)))
+                 # request ("证号…，这卡停了吗"), not a rule (unless it asks what to do)
+                 and not (self.personal and CARD.search(raw) and not WHAT_TO_DO.search(text)))
         if typed and about_the_other_library(dispatcher, tracker):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)

@@ -623,6 +623,8 @@ def test_a_hold_without_a_title_after_questions_on_the_side_is_for_the_book_foun
     side = {"kind": "faq", "id": "borrowing-002"}
     assert result_chosen(conversation(("鼠疫在架吗，借期多长", [found, side]),
                                       ("最多续几回", [side]), ("那替我约上", []))) == 31
+    assert result_chosen(conversation(("鼠疫在架吗", [found]), (
+        "好嘞，那就麻烦替我约上一本，回头去取", []))) == 31  # a request may say more
     # ... not after another kind of answer, nor for a position ("第二个" may be a menu's)
     assert result_chosen(conversation(("鼠疫在架吗", [found]), ("周六开吗", [
         {"kind": "hours"}]), ("约一下", []))) == 31
@@ -1390,6 +1392,17 @@ def test_a_title_beside_its_authors_name_is_that_title(
     catalogue_finding(monkeypatch, books, lambda book, text: text in (book.title, book.author))
     tracker = tracker_with(text, [{"entity": "author", "value": "萧红"}])
     assert searched(tracker, "萧红")[0] == query
+
+
+def test_a_title_whose_part_was_tagged_as_a_subject_is_that_title(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = [TitleHit(n, title, "", "", None, None, "")
+             for n, title in enumerate(["梦的心理学", "色彩心理学", "犯罪心理学"])]
+    catalogue_finding(monkeypatch, books,
+                      lambda book, text: text.replace(" ", "") in book.title)
+    subject = [{"entity": "subject", "value": "心理学"}]
+    assert searched(tracker_with("色彩心理学贵馆能借吗", subject), "心理学")[0] == "色彩心理学"
+    assert searched(tracker_with("有没有心理学的书", subject), "心理学")[0] == "心理学"
 
 
 def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(

@@ -77,3 +77,5 @@ def test_a_card_number_with_a_question_about_the_account_starts_verification(
         chat: Chat) -> None:
     got = kinds(chat(new_reader(), "JL00000003，借书老提示受限，我这张卡是不是停用了，欠了钱没"))
     assert "login_password" in got, got
+    got = kinds(chat(new_reader(), "JL00000001，密码记不得了咋办"))  # what to do: the rule
+    assert "login_password" not in got and got & {"faq", "faq_menu"}, got

@@ -24,7 +24,7 @@ def asks_for_a_volume(text: str) -> bool:
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.
 FILLER = re.compile(
-    r"还有哪几本|还有哪些|还有什么|哪几本|同类型的?|同类的?|类似的|"
+    r"你们馆|贵馆|本馆|咱们馆|咱馆|还有哪几本|还有哪些|还有什么|哪几本|同类型的?|同类的?|类似的|"
     r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|能借到|借得到|在不在架上?|"
     r"在架上?[吗不么]|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
