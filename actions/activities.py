@@ -103,16 +103,16 @@ def slot_chosen(tracker: Tracker) -> int | None:
     asked = ACCEPTS.sub("", text) if position is not None else text
     if len(text) > longest or not ids or QUESTION.search(asked) or TURNS_DOWN.search(text):
         return None  # "明天开门吗", "第一个太早了，换晚点的"
-    if position is not None:
-        return item_at(ids, position)
     day, hour = parse_day(text, clock.today()), parse_hour(text)
     hours = (range(hour, hour + 1) if hour is not None
              else next((span for word, span in PARTS_OF_DAY.items() if word in text), None))
-    if day is None and hours is None:
-        return None
     matching = [slot for slot, start in zip(ids, map(datetime.fromisoformat, starts),
                                             strict=True)
                 if (day is None or start.date() == day) and (hours is None or start.hour in hours)]
+    if position is not None:  # "周六下午第二个": the position among that afternoon's slots
+        return item_at(matching, position)
+    if day is None and hours is None:
+        return None
     return matching[0] if len(matching) == 1 else None
 
 

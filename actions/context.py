@@ -152,11 +152,11 @@ def is_follow_up(text: str) -> bool:
     return bool(FOLLOW_UP.match(text.strip()) or CHANGES_A_DETAIL.match(text.strip()))
 
 
-#: the ends of a list ("最早的那个", "最前面那本", "最上面那条", "头一本"; "最后一个",
+#: the ends of a list ("最早的那个", "最前面那本", "最上面那条", "头一本", "头一档"; "最后一个",
 #: "最晚的", "最底下那个")
-FIRST_OF_LIST = re.compile(r"最(早|靠?前面?|先|上面?|顶上)(的|那|一)*[个本场条项]?|"
-                           r"(?<![里外上前后来回抬镜码开])头一?[个本场](?![月天年周])")
-LAST_OF_LIST = re.compile(r"最(靠?后面?|晚|末|下面?|底下)(的|那|一)*[个本场条项]?")
+FIRST_OF_LIST = re.compile(r"最(早|靠?前面?|先|上面?|顶上)(的|那|一)*[个本场条项档]?|"
+                           r"(?<![里外上前后来回抬镜码开])头一?[个本场档](?![月天年周])")
+LAST_OF_LIST = re.compile(r"最(靠?后面?|晚|末|下面?|底下)(的|那|一)*[个本场条项档]?")
 
 
 def chosen_position(text: str) -> int | None:

@@ -57,6 +57,8 @@ from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
 from bot.question_words import (
     ASKS,
+    BORROWED,
+    I_BORROWED,
     MY_ACCOUNT,
     OPENING,
     OWES,
@@ -119,11 +121,12 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|我借的|我(现在|目前)?(还)?欠|"
-                         r"[账帐]上.{0,4}欠|"
+                         r"我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|" + I_BORROWED
+                         + r"|我(现在|目前)?(还)?欠|[账帐]上.{0,4}欠|"
                          f"{MY_ACCOUNT.pattern}")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
-LOANS_DUE = re.compile(r"我.{0,6}借的.{0,6}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
+LOANS_DUE = re.compile(r"我.{0,6}" + BORROWED
+                       + r".{0,8}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
 #: ... unless the reader wants documents about them ("电话簿", "电话的历史文献")
 RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")

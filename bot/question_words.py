@@ -63,7 +63,12 @@ WHERE = (r"在哪|哪里|哪儿|哪一?块|哪一带|什么路|哪条路|门牌|
 
 
 #: a book the reader has on loan ("我借的《局外人》能再续吗", a message beginning 借的…,
-#: also after when: "前阵子借的…")
-OWN_LOAN = re.compile(r"(我借的|^\W*(上周|上个?月|上次|上回|昨天|前天|前几天|前阵子|前段时间|之前|"
-                      r"刚刚?)?借(来|回来)?的)(?!人|时候|话|多|到(?!期)|了)|"
+#: also after when: "前阵子借的…", or from where: "我在河西借回来的…")
+#: borrowed, and where to ("借回家的", "借回来的")
+BORROWED = r"借(回家|回来|出来|来|走)?的"
+#: ... by the reader ("我借的", "我在河西借回来的")
+I_BORROWED = r"我借的|我(从|在)[^，,。？?！!]{1,6}" + BORROWED
+OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
+                      r"^\W*(上周|上个?月|上次|上回|昨天|前天|前几天|前阵子|前段时间|之前|"
+                      r"刚刚?)?" + BORROWED + r")(?!人|时候|话|多|到(?!期)|了)|"
                       r"我借了|我在借|我借着")

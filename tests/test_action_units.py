@@ -714,6 +714,9 @@ def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
                                     ("那就第二档", []))) is None
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("最后一个吧", []))) == 9
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("头一场吧", []))) == 7
+    # a position among a part of the day's slots
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("下午头一档吧", []))) == 8
+    assert slot_chosen(conversation(("想约研讨间", [offered]), ("周六下午第一个", []))) == 9
     # a position accepted in words that read like a question
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第三个时间行，帮我订", []))) == 9
     assert slot_chosen(conversation(("想约研讨间", [offered]), ("第一个能约吗", []))) == 7

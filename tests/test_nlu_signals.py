@@ -196,6 +196,10 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我现在还欠着罚款吗", "ask_account"),
     ("ask_policy", "我这本红岩逾期三天了，得交多少", "list_loans"),
     ("nlu_fallback", "借的哪本马上到期", "list_loans"),
+    # a loan named by where it was borrowed
+    ("nlu_fallback", "我从建邺区那边借的那册续期一下", "renew_loan"),
+    ("ask_policy", "我从少儿馆借回家的两本哪天该还", "list_loans"),
+    ("ask_policy", "我在网上办借阅得交押金吗", None),
     ("show_more", "女儿还在排队的那几本查下", "list_reservations"),
     # a visit's rule where DIET heard a booking; a booking's words keep it
     ("book_space", "能拎着外卖进自习室看书吗", "ask_policy"),
