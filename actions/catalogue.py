@@ -14,10 +14,10 @@ from actions.context import previous
 from actions.dates import describe_day
 from actions.faq_answers import (
     QUESTION,
-    WHAT_TO_DO,
     FaqFirst,
     answer_if_certain,
     answer_or_menu,
+    mishap_answered,
 )
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
@@ -384,10 +384,8 @@ class ActionSearchCatalogue(LibraryAction):
         return self.act(dispatcher, tracker)
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        plain = normalise(tracker.latest_message.get("text", ""))
-        if OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain) and answer_or_menu(
-                dispatcher, tracker, tracker.latest_message["text"], lenient=True):
-            return []  # "前阵子借的某书淋湿了，怎么处理": the rule, whatever book it names
+        if mishap_answered(dispatcher, tracker):
+            return []
         if author := author_asked_about(tracker):
             return show_results(dispatcher, author,
                                 services().catalogue.search(author, limit=PAGE_SIZE), offset=0)

@@ -28,6 +28,7 @@ from actions.faq_answers import (
     answer_in_context,
     answer_text,
     answered,
+    mishap_answered,
     offer_menu,
     say,
 )
@@ -138,6 +139,8 @@ class ActionRephrase(LibraryAction):
         text = tracker.latest_message.get("text", "").strip()
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
+            return []
+        if mishap_answered(dispatcher, tracker):
             return []
         if found := held_title(text) or title_in_a_clause(text):
             return show_results(dispatcher, *found, offset=0)

@@ -17,7 +17,7 @@ from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values
 from bot.card_numbers import CARD
 from bot.outcome import outcome
-from bot.question_words import ASKS, MY_ACCOUNT
+from bot.question_words import ASKS, MY_ACCOUNT, OWN_LOAN
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
@@ -212,6 +212,15 @@ def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question:
                    lenient: bool = False) -> bool:
     """The FAQ's answer, else its candidates; says whether it had either."""
     return give(dispatcher, tracker, answer_in_context(tracker, question, lenient))
+
+
+def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """"前阵子借的某书淋湿了，怎么处理": what to do about the reader's own loan is the
+    FAQ's rule, whatever book (or volume of it) the message names; says whether it answered."""
+    text = tracker.latest_message.get("text", "")
+    plain = normalise(text)
+    return bool(OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain)
+                and answer_or_menu(dispatcher, tracker, text, lenient=True))
 
 
 def give(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) -> bool:

@@ -354,11 +354,17 @@ def _asks_past_a_no(plain: str) -> bool:
             and bool(ASKS.search(plain) or (GUESS.search(plain) and not INSTEAD.search(plain))))
 
 
+def _asks_past_thanks(plain: str) -> bool:
+    """"…弄丢了，咋赔" that DIET took for thanks: a longer message that asks is a question."""
+    return cjk_length(plain) > REFUSAL_LENGTH and bool(ASKS.search(plain))
+
+
 #: the corrections, the first that applies wins
 CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
+    Correction(_asks_past_thanks, "ask_policy", of=frozenset({"thank"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",
                of=frozenset({"place_reservation"})),

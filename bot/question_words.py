@@ -16,7 +16,7 @@ def clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_BREAK.split(text) if clause]
 
 
-ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|几|多少|多久|多长|怎|什么|啥|哪|谁|如何|能不能|"
+ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|几|多少|多久|多长|怎|咋|什么|啥|哪|谁|如何|能不能|"
                   r"可不可以|可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
                   # a clause ending in 不, or in 了没(有) ("周日开门不", "有wifi不", "书到
                   # 了没有"; not "先不", "暂时没有")

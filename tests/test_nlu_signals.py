@@ -196,6 +196,10 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我现在还欠着罚款吗", "ask_account"),
     ("ask_policy", "我这本红岩逾期三天了，得交多少", "list_loans"),
     ("nlu_fallback", "借的哪本马上到期", "list_loans"),
+    # a question DIET took for thanks
+    ("thank", "上次借走的那册给弄丢了，咋整", "ask_policy"),
+    ("thank", "多谢，那补办证件需要带些啥", "ask_policy"),
+    ("thank", "太感谢您了", None), ("thank", "谢谢你啊小助手", None),
     # a loan named by where it was borrowed
     ("nlu_fallback", "我从建邺区那边借的那册续期一下", "renew_loan"),
     ("ask_policy", "我从少儿馆借回家的两本哪天该还", "list_loans"),

@@ -68,6 +68,16 @@ def test_a_mishap_to_a_loan_named_after_when_it_was_borrowed_is_the_rule(chat: C
     assert {"kind": "faq", "id": "borrowing-009"} in got, got
 
 
+def test_a_lost_volume_of_a_loan_is_the_rule(chat: Chat) -> None:
+    got = outcomes(chat(new_reader(), "前阵子借的红楼梦下册落在公交上了，怎么办"))
+    assert {"kind": "faq", "id": "borrowing-008"} in got, got
+
+
+def test_loans_named_by_where_they_were_borrowed_are_the_readers(chat: Chat) -> None:
+    got = kinds(chat(new_reader(), "我从江北那边借回来的几本分别几号到期"))
+    assert "login_card" in got, got
+
+
 def test_a_loan_falling_due_next_week_is_no_goodbye(chat: Chat) -> None:
     got = kinds(chat(new_reader(), "借的好几本下礼拜都要到期了，这边续借方便吗"))
     assert "goodbye" not in got, got
