@@ -21,7 +21,7 @@ from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
 from bot.services.interface import AccountStatus, Loan, ReaderRef, RenewalOutcome, RenewalResult
-from bot.services.search_text import title_key
+from bot.services.search_text import normalise, title_key
 
 ALL_LOANS = "all"
 #: a message about a loan of a title ("万历十五年什么时候到期", "续借活着")
@@ -133,7 +133,7 @@ class ActionListLoans(FaqFirst):
                           r"my loans")
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        if asks_due_dates_after_renewal(tracker):  # the NLU's own intent: no rule question
+        if asks_due_dates_after_account(tracker):  # the NLU's own intent: no rule question
             return self.request(dispatcher, tracker)
         return super().act(dispatcher, tracker)
 
@@ -295,13 +295,23 @@ def account_text(reader: ReaderRef, status: AccountStatus) -> str:
 DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(到期|要还|还(?=书|[\W]*$))|到期日|应还日期")
 
 
-def asks_due_dates_after_renewal(tracker: Tracker) -> bool:
-    """"现在分别什么时候要还" after a renewal: the loans, with their new due dates."""
-    return previous(tracker, "renewal") is not None and bool(
-        DUE_ASKED.search(tracker.latest_message.get("text", "")))
+#: ... or how many days are left, or which is overdue ("还剩几天", "超期的那本")
+LOANS_ASKED = re.compile(DUE_ASKED.pattern + r"|剩.{0,2}几天|(超期|逾期)(了|的)")
+#: ... but not a rule ("超期了罚多少", "逾期的怎么办")
+RULE_ASKED = re.compile(r"罚|怎么|咋|如何|多少钱|会不会|能不能|影响")
+#: answers about the reader's own account, after which "这本还剩几天" is about its loans
+ACCOUNT_VIEWS = ("renewal", "account_status", "loans")
+
+
+def asks_due_dates_after_account(tracker: Tracker) -> bool:
+    """"现在分别什么时候要还" after a renewal, "手上这本还剩几天" or "哪本逾期了" after
+    the account's state: the loans, with their due dates."""
+    text = normalise(tracker.latest_message.get("text", ""))
+    return previous(tracker, *ACCOUNT_VIEWS) is not None and bool(
+        LOANS_ASKED.search(text)) and not RULE_ASKED.search(text)
 
 
 LibraryAction.replies_to_previous += [
     (lambda tracker: loan_chosen(tracker) is not None, ActionRenewLoan),
-    (asks_due_dates_after_renewal, ActionListLoans),
+    (asks_due_dates_after_account, ActionListLoans),
 ]

@@ -141,6 +141,8 @@ CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0
 #: ... not how a rule works ("我的证过期了还能借书吗", "我借的书可以续借几次")
 HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可以|可以|能.{0,6}吗|为什么|几次|"
                     r"必要|可能|影响")
+#: words of a hold
+HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期"), "renew_loan"),
@@ -365,6 +367,9 @@ CORRECTIONS = (
                "bot_challenge", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(_asks_past_thanks, "ask_policy", of=frozenset({"thank"})),
+    # "帮我瞧瞧我的证眼下是啥状态": the card's state, no hold named
+    Correction(lambda p: not HOLD_WORDS.search(p) and _account_topic(p) == "ask_account",
+               "ask_account", of=frozenset({"list_reservations"})),
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",
                of=frozenset({"place_reservation"})),

@@ -61,7 +61,7 @@ from actions.loans import (
     ActionAccountStatus,
     ActionListLoans,
     ActionRenewLoan,
-    asks_due_dates_after_renewal,
+    asks_due_dates_after_account,
     loan_chosen,
     wants_all,
 )
@@ -1329,14 +1329,22 @@ def test_a_loan_told_by_its_due_day_is_that_loan() -> None:
 
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
     renewed = {"kind": "renewal", "renewed": 2, "refused": 1}
-    assert asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+    assert asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                      ("现在分别什么时候要还", [])))
-    assert not asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+    assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("谢谢", [])))
-    assert not asks_due_dates_after_renewal(conversation(("全部续借", [renewed]),
+    assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("周日还开门吗", [])))  # 还: still
-    assert not asks_due_dates_after_renewal(conversation(("办证", [{"kind": "faq"}]),
+    assert not asks_due_dates_after_account(conversation(("办证", [{"kind": "faq"}]),
                                                          ("哪天到期", [])))
+    # after the account's state: days left, overdue books; not a rule
+    status = {"kind": "account_status"}
+    assert asks_due_dates_after_account(conversation(("我卡啥状态", [status]),
+                                                     ("嗯，那这一本还剩几天", [])))
+    assert asks_due_dates_after_account(conversation(("我卡啥状态", [status]),
+                                                     ("里面有逾期的书吗", [])))
+    assert not asks_due_dates_after_account(conversation(("我卡啥状态", [status]),
+                                                         ("逾期的话每日罚几毛", [])))
 
 
 def test_due_dates_asked_after_a_renewal_are_never_the_faqs(

@@ -196,6 +196,9 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我现在还欠着罚款吗", "ask_account"),
     ("ask_policy", "我这本红岩逾期三天了，得交多少", "list_loans"),
     ("nlu_fallback", "借的哪本马上到期", "list_loans"),
+    # the card's state where DIET heard the holds
+    ("list_reservations", "帮我瞧瞧我的证眼下是啥状态", "ask_account"),
+    ("list_reservations", "之前订的那册来了吗，证还能用不", None),
     # a question DIET took for thanks
     ("thank", "上次借走的那册给弄丢了，咋整", "ask_policy"),
     ("thank", "多谢，那补办证件需要带些啥", "ask_policy"),
