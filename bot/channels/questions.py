@@ -55,10 +55,11 @@ _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|�
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
 
-#: asking to be told something ("线路图发我一份", "官网告诉我"): a question, when it names
-#: what ("麻烦跟我说一下" names nothing)
-_TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下")
-_TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗")
+#: asking to be told something ("线路图发我一份", "官网告诉我", "官网给一下"): a question,
+#: when it names what ("麻烦跟我说一下" names nothing); a question may follow it
+_TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下|"
+                      r"给(我|一下)[吧呗哈啊。！!~～，,\s]*$")
+_TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗|[跟和给同]?我")
 #: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):
 #: a question of its own after a question
 _ALTERNATIVE = re.compile(r"^\s*(还是|或者)")
@@ -126,7 +127,7 @@ def _cut_between(earlier: str, later: str) -> bool:
             or (_WHAT_IT_TAKES.match(later) and _ERRAND.search(earlier)):
         return False
     if _asks(earlier):
-        return bool(ASKS.search(earlier)) or bool(_TURNS_TO_ANOTHER.match(later))
+        return bool(ASKS.search(earlier) or _tells(earlier) or _TURNS_TO_ANOTHER.match(later))
     return _requests(earlier) and bool(_TURNS_AWAY.match(later))
 
 
