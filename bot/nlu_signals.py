@@ -201,6 +201,10 @@ PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上�
 VISIT_LENGTH = 25
 VISIT = re.compile(r"能去|去得了|来得及|赶得上|赶得及|还开|开着|开门|关门|看书|自习|能进|进得去|"
                    r"进馆|入馆|没问题")
+#: what a place is for ("研讨间B拿来干什么用", "那块区域用来干啥"): no booking asked
+WHAT_IT_IS_FOR = re.compile(r"(干嘛|干啥|干什么|做什么|做啥|搞什么|办些?什么|办啥)(用)?的?"
+                            r"[吗呢啊呀？?。]*$|有什么用|是什么地方|用来")
+NO_TIME_ASKED = re.compile(r"空位|空闲|有位|有空|还有|几点|时段")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
@@ -416,6 +420,9 @@ CORRECTIONS = (
     # "河西的自习室还能约吗": the free slots, to book one
     Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
                "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),
+    # "研讨间B拿来干什么用": what it is for, the FAQ's
+    Correction(lambda p: WHAT_IT_IS_FOR.search(p) and not CAN_BOOK.search(p)
+               and not NO_TIME_ASKED.search(p), "ask_policy", of=frozenset({"book_space"})),
     # "能拿着平板电脑进去看一下午书吗": a visit's rule, no booking asked for (at a time of day:
     # the hours, see about_a_visit)
     Correction(lambda p: VISIT.search(p) and ASKS.search(p) and not BOOKS_A_SPACE.search(p)

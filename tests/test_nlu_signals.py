@@ -196,6 +196,11 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "我现在还欠着罚款吗", "ask_account"),
     ("ask_policy", "我这本红岩逾期三天了，得交多少", "list_loans"),
     ("nlu_fallback", "借的哪本马上到期", "list_loans"),
+    # what a space is for
+    ("book_space", "研讨间B是干什么用的", "ask_policy"),
+    ("book_space", "那个直播间平常拿来搞什么", "ask_policy"),
+    ("book_space", "研讨间A明天还有空位吗", None),
+    ("book_space", "自修的位子能约吗，我想去干点正事", None),
     # the card's state where DIET heard the holds
     ("list_reservations", "帮我瞧瞧我的证眼下是啥状态", "ask_account"),
     ("list_reservations", "之前订的那册来了吗，证还能用不", None),
