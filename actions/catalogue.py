@@ -138,6 +138,13 @@ def show_results(
         dispatcher.utter_message(
             text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
             **outcome("search", titles=titles, bib_ids=bib_ids, near=result.near))
+    return show_hits(dispatcher, query, result, offset)
+
+
+def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
+              ) -> list[dict[str, Any]]:
+    """The books found, after the line that says what they are."""
+    shown_to = offset + len(result.hits)
     # Cards for the widget (text-only channels ignore custom payloads); the widget skips
     # the text replies below whose only button is a card's hold button.
     dispatcher.utter_message(json_message={"type": "books",
@@ -150,6 +157,38 @@ def show_results(
             buttons=[{"title": "更多结果", "payload": "/show_more"}],
         )
     return [SlotSet("search_query", query), SlotSet("search_offset", float(shown_to))]
+
+
+#: "余华的第七天", "某作者写的《某书》": an author's name, then a title
+AUTHOR_AND_TITLE = re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)写?的《?"
+                              r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?$")
+#: ... not a kind of the author's books ("余华的小说", "路遥的那本")
+A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记")
+
+
+def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] | None:
+    """The author and the title of "余华的第七天" when every book found is that author's
+    and none of the author's books is that title: the library lacks the book asked for
+    (its other books are no answer to it)."""
+    named = AUTHOR_AND_TITLE.match(normalise(FILLER.sub(" ", CARD.sub(" ", text)).strip()))
+    if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]):
+        return None
+    author, title = named["author"], named["title"]
+    if not all(author in hit.author for hit in result.hits):
+        return None
+    works = services().catalogue.search(author, limit=AUTHOR_BOOKS).hits
+    return None if any(title_key(title) in title_key(hit.title) for hit in works) \
+        else (author, title)
+
+
+def show_the_authors_other_books(dispatcher: CollectingDispatcher, author: str, title: str,
+                                 result: SearchResult) -> list[dict[str, Any]]:
+    dispatcher.utter_message(
+        text=f"馆里暂时没有{author}的《{title}》，可以向图书馆荐购。馆藏里有{author}的这些书：",
+        buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"}],
+        **outcome("search", no_match=True, titles=[hit.title for hit in result.hits],
+                  bib_ids=[hit.bib_id for hit in result.hits]))
+    return show_hits(dispatcher, author, result, offset=0)
 
 
 def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | None:
@@ -404,6 +443,8 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         query, result = searched(tracker, query)
+        if lacking := title_the_author_lacks(tracker.latest_message.get("text", ""), result):
+            return show_the_authors_other_books(dispatcher, *lacking, result)
         if (not result.hits or result.near) and (found := title_typed_whole(text := (
                 tracker.latest_message["text"]))):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"

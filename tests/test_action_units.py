@@ -42,6 +42,7 @@ from actions.catalogue import (
     search_query,
     searched,
     title_in_a_clause,
+    title_the_author_lacks,
 )
 from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
@@ -1425,6 +1426,20 @@ def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(
     assert found is not None and found[0] == "城南旧事"
     assert title_in_a_clause("想找找人生方向，有讲座吗") is None  # two characters: a word
     assert title_in_a_clause("城南旧事") is None  # one clause: the whole message's search
+
+
+def test_a_title_the_catalogue_lacks_named_with_its_author_is_not_held(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = [TitleHit(1, "灯塔守望者", "柯远", "", None, None, ""),
+             TitleHit(2, "雨中的小城", "柯远", "", None, None, "")]
+    catalogue_finding(monkeypatch, books, lambda book, text: "柯远" in text)
+    found = SearchResult(books, 2)
+    assert title_the_author_lacks("柯远写的《归途》馆里有吗", found) == ("柯远", "归途")
+    assert title_the_author_lacks("柯远的雨中的小城", found) is None  # held
+    assert title_the_author_lacks("柯远的长篇小说", found) is None  # a kind of book
+    assert title_the_author_lacks("柯远的归途", SearchResult([], 0)) is None
+    other = SearchResult([*books, TitleHit(3, "归途漫漫", "别人", "", None, None, "")], 3)
+    assert title_the_author_lacks("柯远的归途", other) is None  # found beyond the author
 
 
 def test_a_title_typed_whole_in_a_message_that_asks_for_a_book(
