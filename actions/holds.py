@@ -33,6 +33,7 @@ from actions.reader_text import latest_entity_values, quote
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import BOOKED
+from bot.branches import branch_aliases
 from bot.outcome import outcome
 from bot.question_words import clauses
 from bot.services.catalogue_ranking import main_title
@@ -47,7 +48,7 @@ from bot.services.interface import (
 from bot.services.search_text import normalise, title_key
 
 CHOICES = 5
-CANCELLING = re.compile(r"取消|不要|删")
+CANCELLING = re.compile(r"取消|不要|不想要|不需要|删|撤")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
@@ -170,13 +171,23 @@ def confirmed(tracker: Tracker, bib_id: int) -> bool:
 
 
 def hold_chosen(tracker: Tracker) -> int | None:
-    """The hold of "把第一个取消" among those the previous answer listed."""
+    """The hold of "把第一个取消" among those the previous answer listed, or the one of
+    them the reader names by its title or pickup branch ("总馆那本撤了吧": see
+    `the_one_hold_named`)."""
     text = tracker.latest_message.get("text", "")
-    if len(text) > SHORT_REPLY or not CANCELLING.search(text):
-        return None
-    position = chosen_position(text)
     ids = (previous(tracker, "holds_list") or {}).get("hold_ids") or []
-    return item_at(ids, position)
+    if not ids or not CANCELLING.search(text):
+        return None
+    if (position := chosen_position(text)) is not None:
+        return item_at(ids, position) if len(text) <= SHORT_REPLY else None
+    reader = verified_reader(tracker)
+    if reader is None:
+        return None
+    listed = [hold for hold in services().circulation.holds(reader) if hold.hold_id in ids]
+    # the branch by any of its names, also where the NLU tagged none ("总馆那本")
+    named = {name for alias, name in branch_aliases() if alias in normalise(text)}
+    return the_one_hold_named(listed, latest_entity_values(tracker, "title"), text,
+                              [*latest_entity_values(tracker, "branch"), *named])
 
 
 #: the clause of a long request that asks for the book ("你好，…，想给孩子约本X，…")
@@ -418,6 +429,11 @@ class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
     requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|取消(掉|了)?吧|第.个|这个")
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if hold_chosen(tracker) is not None:  # one of the holds just listed: no rule asked
+            return self.request(dispatcher, tracker)
+        return super().act(dispatcher, tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         hold_id = as_id(entity_or_slot(tracker, "hold_id")) or hold_chosen(tracker)

@@ -19,6 +19,7 @@ import actions.decline
 import actions.faq
 import actions.faq_answers
 import actions.holds
+import actions.library
 import actions.loans
 import actions.small_talk
 import actions.visiting
@@ -54,6 +55,7 @@ from actions.holds import (
     ActionListReservations,
     ActionPlaceReservation,
     confirmed_default,
+    hold_chosen,
     result_chosen,
     the_one_hold_named,
 )
@@ -1014,6 +1016,30 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     assert the_one_hold_named(holds, [], "江宁的那本不要了", ["江宁区图书馆"]) is None
     assert the_one_hold_named(holds, [], "江宁还在排队的能取消吗", ["江宁区图书馆"]) is None  # asks
     assert the_one_hold_named(holds, [], "江宁还在排队那本撤了", ["江宁区图书馆"]) == 7
+
+
+def test_a_hold_just_listed_is_chosen_by_its_title_or_pickup_branch(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    created = datetime.datetime(2026, 10, 20, 9, 0)
+    holds = [Hold(2, "额尔古纳河右岸", "金陵图书馆", "waiting", 1, None, created),
+             Hold(3, "罗生门", "江宁区图书馆", "waiting", 1, None, created)]
+    reader = ReaderRef(reader_id=1, card_number="JL00000001", name="读者")
+
+    class Circulation:
+        def verified_reader(self, channel: str, sender: str) -> ReaderRef:
+            return reader
+
+        def holds(self, who: ReaderRef) -> list[Hold]:
+            return holds
+
+    services = type("Services", (), {"circulation": Circulation()})()
+    monkeypatch.setattr(actions.holds, "services", lambda: services)
+    monkeypatch.setattr(actions.library, "services", lambda: services)
+    listed = {"kind": "holds_list", "hold_ids": [2, 3]}
+    assert hold_chosen(conversation(("我约了什么", [listed]), ("罗生门那本撤了吧", []))) == 3
+    assert hold_chosen(conversation(("我约了什么", [listed]), ("总馆那本删掉好了", []))) == 2
+    assert hold_chosen(conversation(("我约了什么", [listed]), ("总馆那本几号到", []))) is None
+    assert hold_chosen(conversation(("你好", []), ("罗生门那本撤了吧", []))) is None
 
 
 @pytest.mark.parametrize(("action", "text", "expected"), [

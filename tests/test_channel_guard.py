@@ -122,7 +122,8 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
                                   "先取消我的预约", "不用预约了吗", "不用了吗", "停车场在哪",
                                   "你再说一遍",
                                   # a question or a choice before the giving up
-                                  "周六开门吗，算了先不约了", "第三本吧，另外两本不要了"])
+                                  "周六开门吗，算了先不约了", "第三本吧，另外两本不要了",
+                                  "江宁馆那本撤了，不借了"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 

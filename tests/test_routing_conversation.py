@@ -11,7 +11,7 @@ import pytest
 
 from bot import clock
 from tests.conftest import Chat
-from tests.test_library_conversation import new_reader, outcomes
+from tests.test_library_conversation import PASSWORD, new_reader, outcomes
 
 # Hours are those of the session's (pinned) date.
 pytestmark = pytest.mark.dates
@@ -89,3 +89,10 @@ def test_a_card_number_with_a_question_about_the_account_starts_verification(
     assert "login_password" in got, got
     got = kinds(chat(new_reader(), "JL00000001，密码记不得了咋办"))  # what to do: the rule
     assert "login_password" not in got and got & {"faq", "faq_menu"}, got
+
+
+def test_a_hold_just_listed_is_cancelled_by_its_title(chat: Chat) -> None:
+    reader = new_reader()
+    replies = [chat(reader, text) for text in ("查查孩子排着的预约", "JL00000003", PASSWORD)]
+    assert "holds_list" in kinds(replies[-1])
+    assert "hold_cancelled" in kinds(chat(reader, "游园惊梦也撤了，不要了"))
