@@ -171,11 +171,11 @@ def confirmed(tracker: Tracker, bib_id: int) -> bool:
 
 
 def hold_chosen(tracker: Tracker) -> int | None:
-    """The hold of "把第一个取消" among those the previous answer listed, or the one of
-    them the reader names by its title or pickup branch ("总馆那本撤了吧": see
-    `the_one_hold_named`)."""
+    """The hold of "把第一个取消" among those listed (also before a question or two on the
+    side: `still_offered`), or the one of them the reader names by its title or pickup
+    branch ("总馆那本撤了吧": see `the_one_hold_named`)."""
     text = tracker.latest_message.get("text", "")
-    ids = (previous(tracker, "holds_list") or {}).get("hold_ids") or []
+    ids = (still_offered(tracker, "holds_list") or {}).get("hold_ids") or []
     if not ids or not CANCELLING.search(text):
         return None
     if (position := chosen_position(text)) is not None:

@@ -1040,6 +1040,9 @@ def test_a_hold_just_listed_is_chosen_by_its_title_or_pickup_branch(
     assert hold_chosen(conversation(("我约了什么", [listed]), ("总馆那本删掉好了", []))) == 2
     assert hold_chosen(conversation(("我约了什么", [listed]), ("总馆那本几号到", []))) is None
     assert hold_chosen(conversation(("你好", []), ("罗生门那本撤了吧", []))) is None
+    side = {"kind": "faq", "id": "reservations-003"}
+    assert hold_chosen(conversation(("我约了什么", [listed]), ("能保留几天", [side]),
+                                    ("罗生门那本撤了吧", []))) == 3
 
 
 @pytest.mark.parametrize(("action", "text", "expected"), [
