@@ -85,9 +85,10 @@ class LibraryAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        chosen = next((action for applies, action in self.replies_to_previous
-                       if not isinstance(self, action) and applies(tracker)), None)
         try:
+            # inside: whether a message names one of the holds just listed asks the library
+            chosen = next((action for applies, action in self.replies_to_previous
+                           if not isinstance(self, action) and applies(tracker)), None)
             if chosen is not None:
                 return chosen().take_reply(dispatcher, tracker)
             return self.act(dispatcher, tracker)

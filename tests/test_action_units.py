@@ -1045,6 +1045,20 @@ def test_a_hold_just_listed_is_chosen_by_its_title_or_pickup_branch(
                                     ("罗生门那本撤了吧", []))) == 3
 
 
+def test_library_down_while_a_listed_hold_is_named_gets_a_clear_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class DownCirculation:
+        def verified_reader(self, *args: object) -> None:
+            raise ServiceUnavailableError("database is gone")
+
+    services = type("Services", (), {"circulation": DownCirculation()})()
+    monkeypatch.setattr(actions.library, "services", lambda: services)
+    listed = {"kind": "holds_list", "hold_ids": [2, 3]}
+    reply, events = run_action(actions.decline.ActionDecline(), conversation(
+        ("我约了什么", [listed]), ("罗生门那本撤了吧", [])))
+    assert reply == UNAVAILABLE_TEXT and events == []
+
+
 @pytest.mark.parametrize(("action", "text", "expected"), [
     (ActionRenewLoan, "续借都有哪些途径", "是不是"),  # how renewing works: the candidates
     (ActionRenewLoan, "超期了是按天算钱吗", "是不是"),
