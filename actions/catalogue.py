@@ -43,6 +43,12 @@ NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|我|你|您|啊|呃|嗯|哦|这个
                          r"了(?=[，,\s]|$)")
 
 
+def typed_query(text: str) -> str:
+    """The reader's words as a query, without the words that only ask; a card number given
+    to verify by ("JL00000002 帮我约本鼠疫") is no part of a title."""
+    return FILLER.sub(" ", CARD.sub(" ", text)).strip()
+
+
 def search_query(tracker: Tracker) -> str:
     """What to search for: the entities the NLU found, else the reader's words (a volume
     alone, of the title searched before)."""
@@ -54,8 +60,7 @@ def search_query(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text", "")
     if text.startswith("/") and not parts:
         return ""
-    # a card number given to verify by ("JL00000002 帮我约本鼠疫") is no part of a title
-    query = " ".join(parts) if parts else FILLER.sub(" ", CARD.sub(" ", text)).strip()
+    query = " ".join(parts) if parts else typed_query(text)
     earlier = tracker.get_slot("search_query")
     if earlier and (volume := VOLUME_ONLY.fullmatch(query)):
         # "第二部呢" after 三体's results ("帮我预约第二部" after 三体 第二部's; "第三部"
@@ -170,7 +175,7 @@ def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] |
     """The author and the title of "余华的第七天" when every book found is that author's
     and none of the author's books is that title: the library lacks the book asked for
     (its other books are no answer to it)."""
-    named = AUTHOR_AND_TITLE.match(normalise(FILLER.sub(" ", CARD.sub(" ", text)).strip()))
+    named = AUTHOR_AND_TITLE.match(normalise(typed_query(text)))
     if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]):
         return None
     author, title = named["author"], named["title"]

@@ -185,7 +185,8 @@ def hold_chosen(tracker: Tracker) -> int | None:
         return None
     listed = [hold for hold in services().circulation.holds(reader) if hold.hold_id in ids]
     # the branch by any of its names, also where the NLU tagged none ("总馆那本")
-    named = {name for alias, name in branch_aliases() if alias in normalise(text)}
+    plain = normalise(text)
+    named = {name for alias, name in branch_aliases() if alias in plain}
     return the_one_hold_named(listed, latest_entity_values(tracker, "title"), text,
                               [*latest_entity_values(tracker, "branch"), *named])
 
