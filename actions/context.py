@@ -117,6 +117,13 @@ def previous_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text  # a button's payload is no question
 
 
+def previous_entity_values(tracker: Tracker, name: str) -> list[str]:
+    """The values of the entities of this name in the reader's previous message."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    entities = (users[-2].get("parse_data") or {}).get("entities") or [] if len(users) >= 2 else []
+    return [str(e.get("value")) for e in entities if e.get("entity") == name and e.get("value")]
+
+
 def request_message(tracker: Tracker, intent: str) -> dict[str, Any]:
     """The reader's latest message the NLU read as `intent` ({} if none): the request
     itself, also after verification, when the latest message is its outcome."""

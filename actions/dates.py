@@ -1,6 +1,7 @@
 """Dates as readers say them: 今天, 明天, 明早, 大后天, 周六, 下周一, 这周末, 5月1日, 12月25号,
-2027-01-01, and festivals: 元旦, 平安夜, 双十一 by the solar calendar, 母亲节, 感恩节 by a
-weekday of the month, 元宵, 端午, 中秋, 除夕, 大年初三 by the lunar one (lunardate converts)."""
+明年3月2号, 2027-01-01, and festivals: 元旦, 平安夜, 双十一 by the solar calendar, 母亲节,
+感恩节 by a weekday of the month, 元宵, 端午, 中秋, 除夕, 大年初三 by the lunar one (lunardate
+converts)."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ _WEEK_PATTERN = re.compile(r"(下下个?|下个?|这个?|本)?(?:周|星期|礼�
 #: a weekday told as a rule ("每逢周一", "一般周二"), not as a day asked about
 _RULE_WEEKDAY = re.compile(r"(?:每逢|每个?|向来|一向|都是?|一般|通常|平时|总是|逢)"
                            r"((?:周|星期|礼拜)[一二三四五六日天末])")
-#: 12月3号, 2027年1月5日, 十一月三十号 (a day in characters only with 日 or 号)
-_MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
+#: 12月3号, 2027年1月5日, 28年1月5日, 明年3月2号, 十一月三十号 (a day in characters only with
+#: 日 or 号)
+_MONTH_DAY = re.compile(r"(?:(?<!\d)(\d{4}|\d{2}|今|明|来|后)年的?\s*)?"
+                        r"(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
                         r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
                         r"[日号]?")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
@@ -122,7 +125,7 @@ def parse_day(text: str, today: date) -> date | None:
         year, month_named, day_named = match.groups()
         month, day = _number(month_named), _number(day_named)
         if year:
-            return _safe_date(int(year), month, day)
+            return _safe_date(_year(year, today), month, day)
         candidate = _safe_date(today.year, month, day)
         if candidate and candidate < today:
             candidate = _safe_date(today.year + 1, month, day)
@@ -140,6 +143,17 @@ def parse_day(text: str, today: date) -> date | None:
             candidate += timedelta(weeks=1)
         return candidate
     return None
+
+
+#: a year said in words, counted from this one
+_YEARS_AHEAD = {"今": 0, "明": 1, "来": 1, "后": 2}
+
+
+def _year(named: str, today: date) -> int:
+    """2028, 28 (this century) or 明年 as a year."""
+    if named in _YEARS_AHEAD:
+        return today.year + _YEARS_AHEAD[named]
+    return int(named) if len(named) == 4 else 2000 + int(named)
 
 
 def festival_day(text: str, today: date) -> date | None:

@@ -35,7 +35,7 @@ from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
 from bot.outcome import outcome
-from bot.question_words import clauses
+from bot.question_words import ASKS_TO_RESERVE, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -105,11 +105,13 @@ def result_chosen(tracker: Tracker) -> int | None:
     request to reserve that names no book ("替我订上，河西取") when they are copies of
     one title."""
     text = tracker.latest_message.get("text", "")
+    # a hold asked for in a question's words is a request ("就它了，能替我约上不")
+    asks = QUESTION.search(text) and not ASKS_TO_RESERVE.search(text)
     # not counting a branch it names, a choice is short; a question is none then
     # ("第一本在少儿馆能借到吗")
     # ... and names one position ("第一本不要了，约第二本" is no choice of the first)
     if choice_length(tracker) > SHORT_REPLY or (
-            len(text) > SHORT_REPLY and QUESTION.search(text)) or len(ORDINAL.findall(text)) > 1:
+            len(text) > SHORT_REPLY and asks) or len(ORDINAL.findall(text)) > 1:
         return None
     position = chosen_position(text)
     unnamed = (RESERVES.search(text) and not NOT_A_NEW_HOLD.search(text)
@@ -124,7 +126,7 @@ def result_chosen(tracker: Tracker) -> int | None:
     ids = [bib_id for found in searches for bib_id in found.get("bib_ids") or []]
     titles = {title for found in searches for title in found.get("titles") or []}
     if (position is None and (THIS_ONE.search(text) or unnamed)
-            and not QUESTION.search(text)  # "这本有电子版吗"
+            and not asks  # "这本有电子版吗"
             and not SAME_AUTHOR.search(text) and len(titles) == 1):
         position = 0
     return item_at(ids, position)

@@ -168,7 +168,8 @@ class ActionRenewLoan(FaqFirst):
     about_a_title = LOAN_WORDS
     personal = True
     requests = re.compile(r"帮我|给我|我要|我想|续借一下|续一下|续上|第.本|全部|都续|一键|《|"
-                          r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|renew")
+                          r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|[给帮替]它.{0,2}[续延]|"
+                          r"延(一|个|上)|renew")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         named = latest_entity_values(tracker, "title")
@@ -216,15 +217,25 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
     return due[0] if len(due) == 1 else None
 
 
+def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
+    """The one loan whose title the message holds without 《》 ("围城没读完，帮它
+    延个两周"): the reader's own loans are few, so their titles are looked for in the words."""
+    typed = title_key(tracker.latest_message.get("text", ""))
+    named = [loan.loan_id for loan in loans if title_key(loan.title) in typed]
+    return named[0] if len(named) == 1 else None
+
+
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
               reader: ReaderRef) -> int | None:
-    """The loan of "续借《X》" (by title), or of the day it is due ("大后天到期那本续借"),
-    or the reader's only loan; else asks which."""
+    """The loan of "续借《X》" (by title, also without 《》), or of the day it is due
+    ("大后天到期那本续借"), or the reader's only loan; else asks which."""
     loans = services().circulation.loans(reader)
     title = quoted_title(tracker)
     titles = [title] if title else []
     if not titles and (by_day := due_on_the_day_named(tracker, loans)) is not None:
         return by_day
+    if not titles and (by_title := loan_named(tracker, loans)) is not None:
+        return by_title
     if titles:
         wanted = title_key(titles[0])
         matching = [loan for loan in loans if wanted and (

@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import is_follow_up, previous
+from actions.context import is_follow_up, previous, previous_entity_values
 from actions.dates import (
     DAY_WORDS,
     FROM_THE_DAY_ASKED,
@@ -46,11 +46,19 @@ YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 #: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去";
 #: not 那时候 of a day to come: see `asks_of_the_past`)
 TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
-PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|路线|交通|地铁|公交|坐车|位置|停车")
+PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|咋走|咋过去|路线|交通|地铁|公交|"
+                         "坐车|位置|停车")
+#: where to leave a car or a bike ("车子停哪", "附近能停车不"): the FAQ's rule, not the address
+PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}停(?![业止办运])")
+#: a word pointing at a place just named ("它几点关", "那边开到几点")
+POINTS_AT_A_BRANCH = re.compile(r"它|那边|那里|那儿|那家|该馆|这个馆|那个馆")
+
+
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
     """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
-    was about, else the main library; none, after telling the reader which branches
-    there are, if a name is unknown."""
+    was about, or the one the previous message named when this one points back at it,
+    else the main library; none, after telling the reader which branches there are, if
+    a name is unknown."""
     info = services().info
     named = latest_entity_values(tracker, "branch")
     if named:
@@ -65,8 +73,12 @@ def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
                 return []
         return list({branch.code: branch for branch in found if branch}.values())
     about = previous(tracker, "hours", "location")
-    return [info.find_branch(about["branch"] if about else MAIN_BRANCH)
-            or info.find_branch(MAIN_BRANCH) or info.branches()[0]]
+    if about is None and POINTS_AT_A_BRANCH.search(tracker.latest_message.get("text", "")):
+        # "它…几点关" after "江宁馆与金图属于同一家吗" (the FAQ's answer): that branch
+        named = [name for name in previous_entity_values(tracker, "branch")
+                 if name not in LIBRARY_NAMES]
+    branch = about["branch"] if about else (named[0] if named else MAIN_BRANCH)
+    return [info.find_branch(branch) or info.find_branch(MAIN_BRANCH) or info.branches()[0]]
 
 
 def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: str) -> bool:
@@ -87,7 +99,7 @@ def hours_text(hours: DayHours, today: date) -> str:
 
 
 #: whether one can still make it ("赶得及吗", "来得及吧")
-MAKES_IT = re.compile(r"赶得上|赶得及|来得及|去得了|进得去")
+MAKES_IT = re.compile(r"赶得上|赶得及|赶不上|赶不及|来得及|来不及|去得了|进得去")
 #: ... in time for something else than the doors: a loan's or a sign-up's deadline
 ERRAND = re.compile(r"续|报名|还书|归还|还回|到期|交")
 #: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
@@ -163,7 +175,8 @@ class ActionOpeningHours(FaqFirst):
 class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
-    requests = re.compile(f"{WHERE}|怎么去|怎么走|路线|坐.{{0,3}}(地铁|公交|车)|几号线|位置|导航")
+    requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|在什么地方|在什么位置|路线|"
+                          r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
@@ -175,6 +188,8 @@ class ActionLocation(FaqFirst):
                 parse_day(text, clock.today()) and ENTERS.search(text) and not asks_a_place):
             # "江宁馆周一上午方便进去看书不": a day and no place words ask about the visit
             return ActionOpeningHours().request(dispatcher, tracker)
+        if PARKING.search(text) and answer_or_menu(dispatcher, tracker, text, lenient=True):
+            return []
         branches = set(latest_entity_values(tracker, "branch")) - LIBRARY_NAMES
         # where to get something done ("证丢了去哪挂失办"), at no branch named, is a rule
         where_to_do = WHERE_TO.search(text) and not branches

@@ -57,6 +57,7 @@ from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
 from bot.question_words import (
     ASKS,
+    ASKS_TO_RESERVE,
     BORROWED,
     I_BORROWED,
     MY_ACCOUNT,
@@ -78,9 +79,6 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
                      # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定,
                      # 约稿, 约翰·克利斯朵夫)
                      r"(?:^|[,;。\s])约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fff《])")
-#: asking outright for a hold, even in a question's words ("可否帮我预约《X》")
-ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
-                             r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
@@ -120,10 +118,13 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
-OWN_ACCOUNT = re.compile(r"帮我(查|看|续)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
+OWN_ACCOUNT = re.compile(r"帮我(查|看|续|延)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
                          r"我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|" + I_BORROWED
                          + r"|我(现在|目前)?(还)?欠|[账帐]上.{0,4}欠|"
                          f"{MY_ACCOUNT.pattern}")
+#: a loan kept longer in other words than renewing ("帮它延个两周", "借的几本都替我延长")
+EXTENDS_A_LOAN = re.compile(r"(它|这本|那本|借的|《).{0,8}延(一|个|长|期|上)|"
+                            r"延(一|个|长|期|上).{0,4}(它|这本|那本)")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}" + BORROWED
                        + r".{0,8}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
@@ -145,11 +146,12 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
 HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
-    (re.compile(r"续借|续一下|续期"), "renew_loan"),
+    (re.compile(r"续借|续一下|续期|延期|延长|延一|延个"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|没交|补交|交的钱|"
                 f"{OWES.pattern}"), "ask_account"),
-    (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还"), "list_loans"),
+    (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
+     "list_loans"),
 ]
 #: DIET's small-talk intents, which a message with a request's shape is not
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
@@ -190,7 +192,7 @@ UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "
                                   "ask_opening_hours"}
 BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*{PART_OF_DAY}?"
                           r"[几\d一二三四五六七八九十两]")
-BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|路线|"
+BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|咋走|咋过去|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)")
 #: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
 ASKS_ABOUT_BOOKS = re.compile(r"(?<!图)书(?!馆)|本(?![周月馆人星礼次来地])|册|小说|作者|写的|借|《")
@@ -199,8 +201,8 @@ CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三�
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
 #: a question about a visit says no more than this many Chinese characters
 VISIT_LENGTH = 25
-VISIT = re.compile(r"能去|去得了|来得及|赶得上|赶得及|还开|开着|开门|关门|看书|自习|能进|进得去|"
-                   r"进馆|入馆|没问题")
+VISIT = re.compile(r"能去|去得了|来得及|来不及|赶得上|赶得及|赶不上|赶不及|还开|开着|开门|关门|"
+                   r"看书|自习|能进|进得去|进馆|入馆|没问题")
 #: what a place is for ("研讨间B拿来干什么用", "那块区域用来干啥"): no booking asked
 WHAT_IT_IS_FOR = re.compile(r"(干嘛|干啥|干什么|做什么|做啥|搞什么|办些?什么|办啥)(用)?的?"
                             r"[吗呢啊呀？?。]*$|有什么用|是什么地方|用来")
@@ -263,6 +265,23 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     return None
 
 
+#: a day named ("7月22号", "周四", "礼拜天", "明天") ...
+DAY_NAMED = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[号日]|(?:周|礼拜|星期)[一二三四五六日天]|"
+                       r"今天|明天|后天")
+#: ... going there ("带娃去", "原本打算过去"; not 去年, 去过) ...
+GOES_THERE = re.compile(r"去(?![年过世])|过来|跑一趟")
+#: ... and a guess to be confirmed ("应当行吧", "不营业的吧？")
+GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
+
+
+def visits_on_a_day(plain: str) -> bool:
+    """A visit to a branch on a day named, told as a guess ("11月3号周二到总馆借书，应当没
+    问题吧", "周六不营业的吧？下周六原本打算过去"): the premise is checked by that day's
+    hours, whatever the errand."""
+    return bool(DAY_NAMED.search(plain) and GOES_THERE.search(plain) and GUESSED.search(plain)
+                and not PAST.search(plain))
+
+
 def about_a_branch(intent: str | None, plain: str) -> str | None:
     """Hours or the way to a branch the message names ("江宁馆下礼拜一下午能去吗",
     "金陵圖書館少兒館週日開嗎"), where DIET was unsure what was asked, or saw events or a
@@ -277,6 +296,8 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
         return "ask_opening_hours"
     if place and not hours:
         return "ask_location"
+    if not place and visits_on_a_day(plain):
+        return "ask_opening_hours"
     return None
 
 
@@ -408,8 +429,12 @@ CORRECTIONS = (
     Correction(lambda p: WHY_CANCELLED.search(p) and not ASKS_TO_CANCEL.search(p), "ask_policy",
                of=CANCEL_INTENTS),
     Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),
+    # ... also where DIET heard research help ("帮我看看手头那几本书还没还")
     Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
-               of=frozenset({"ask_policy", "nlu_fallback", "show_more"})),
+               of=frozenset({"ask_policy", "nlu_fallback", "show_more", "request_research_help"})),
+    # "帮它延个两周": a loan's renewal in other words (not an event put off: "讲座延期了吗")
+    Correction(lambda p: EXTENDS_A_LOAN.search(p) and not HOW_TO.search(p), "renew_loan",
+               of=NOT_A_REQUEST | frozenset({"request_research_help"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
                of=LOAN_INTENTS | BOOK_INTENTS),

@@ -72,3 +72,8 @@ OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
                       r"^\W*(上周|上个?月|上次|上回|昨天|前天|前几天|前阵子|前段时间|之前|"
                       r"刚刚?)?" + BORROWED + r")(?!人|时候|话|多|到(?!期)|了)|"
                       r"我借了|我在借|我借着")
+
+#: asking outright for a hold, even in a question's words ("可否帮我预约《X》", "这本能帮我
+#: 约一下不"): a request, not a question (the NLU signals and the holds read it the same way)
+ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
+                             r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")

@@ -354,6 +354,25 @@ def test_where_to_get_something_done_is_a_rule_not_an_address(
     assert dispatcher.messages[0]["text"].startswith("（答案）")
 
 
+@pytest.mark.parametrize(("text", "asks_the_way"), [
+    ("江北馆咋走", True), ("河西分馆究竟在什么地方", True), ("咋过去最快", True),
+    ("研讨间是什么地方", False),  # what it is
+])
+def test_the_way_asked_in_other_words_is_a_request_for_the_address(text: str,
+                                                                  asks_the_way: bool) -> None:
+    assert bool(ActionLocation.requests.search(text)) is asks_the_way
+
+
+@pytest.mark.parametrize("text", ["自己开车，车子停哪里", "那边停车位多不多", "电瓶车能停馆门口吗"])
+def test_where_to_park_is_the_faqs_rule_not_the_address(monkeypatch: pytest.MonkeyPatch,
+                                                        text: str) -> None:
+    services = type("Services", (), {"knowledge": KnowsOneEntry("location-004", "？")})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    dispatcher = CollectingDispatcher()
+    ActionLocation().request(dispatcher, tracker_with(text, []))
+    assert dispatcher.messages[0]["text"].startswith("（答案）")
+
+
 @pytest.mark.parametrize("text", ["证号JL00000003，帮我看看约的书到了没",
                                   "我在河西分馆约了几本来着", "我一共约了几本", "我的预约",
                                   "我预约的书还要等多久"])
@@ -637,6 +656,14 @@ def test_a_hold_without_a_title_after_questions_on_the_side_is_for_the_book_foun
                                       ("第一个", []))) is None
 
 
+def test_a_hold_asked_for_in_a_questions_words_is_a_choice_of_the_one_title_found() -> None:
+    found = {"kind": "search", "titles": ["鼠疫"], "bib_ids": [31]}
+    assert result_chosen(conversation(("鼠疫在架吗", [found]),
+                                      ("就它了 可以替我约上一本不", []))) == 31
+    assert result_chosen(conversation(("鼠疫在架吗", [found]),
+                                      ("这本能借多久呢", []))) is None  # a question about it
+
+
 def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     searched = {"kind": "search", "titles": ["活着", "活着（典藏版）"], "bib_ids": [45, 46]}
     tracker = conversation(("活着有吗", [searched]), ("要第二本，约在金陵图书馆河西分馆", []))
@@ -815,17 +842,18 @@ def test_the_hour_a_reader_names(text: str, hour: int | None) -> None:
     assert parse_hour(text) == hour
 
 
-def test_pointing_back_means_the_branch_of_the_previous_answer(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    class Info:
+class BranchesByName:
+    """Library services whose branch of a name or code is "branch <it>"."""
+
+    class info:  # noqa: N801 - stands for the services' attribute
         @staticmethod
         def find_branch(name: str) -> str:
             return f"branch {name}"
 
-    class Services:
-        info = Info()
 
-    monkeypatch.setattr(actions.activities, "services", lambda: Services())
+def test_pointing_back_means_the_branch_of_the_previous_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions.activities, "services", lambda: BranchesByName)
     about_children = {"kind": "hours", "branch": "JL-CHILD", "date": "2026-10-28"}
     there = conversation(("少儿馆几点关门", [about_children]), ("最近那边有什么活动", []))
     assert named_branch(there) == "branch JL-CHILD"
@@ -833,6 +861,22 @@ def test_pointing_back_means_the_branch_of_the_previous_answer(
     assert named_branch(anywhere) is None
     library = conversation(("少儿馆几点关门", [about_children]), ("你们那边最近有什么活动", []))
     assert named_branch(library) is None  # 你们那边: the library, not the branch
+
+
+def test_pointing_back_after_the_faqs_answer_means_the_branch_the_reader_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions.visiting, "services", lambda: BranchesByName)
+
+    def branches(text: str) -> list[Any]:
+        answered = {"kind": "faq", "id": "location-013"}
+        tracker = conversation(("江宁馆与金图属于同一家吗", [answered]), (text, []))
+        tracker.events[0]["parse_data"] = {"entities": [
+            {"entity": "branch", "value": "江宁区图书馆"},
+            {"entity": "branch", "value": "金陵图书馆"}]}
+        return actions.visiting.requested_branches(CollectingDispatcher(), tracker)
+
+    assert branches("它星期天几时关") == ["branch 江宁区图书馆"]
+    assert branches("星期天几时关") == ["branch JL-MAIN"]  # no pointing back: the library
 
 
 def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
@@ -1181,6 +1225,10 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     ("12/5上午去", datetime.date(2026, 12, 5)), ("打印1/2页", None),  # month/day, a half
     ("9号开不开", datetime.date(2026, 11, 9)), ("28号呢", datetime.date(2026, 10, 28)),
     ("7号窗口在哪", None), ("坐4号线", None),  # a day of this month, or the next; no counter
+    # a year named in words or in two digits: not the next such day from today
+    ("明年11月9号开吗", datetime.date(2027, 11, 9)), ("来年的一月五日", datetime.date(2027, 1, 5)),
+    ("后年3月2日", datetime.date(2028, 3, 2)), ("今年12月3号", datetime.date(2026, 12, 3)),
+    ("29年2月4日去", datetime.date(2029, 2, 4)), ("2028年 5月6号", datetime.date(2028, 5, 6)),
 ])
 def test_days_in_characters_and_spoken(text: str, day: datetime.date | None) -> None:
     assert parse_day(text, datetime.date(2026, 10, 28)) == day
@@ -1311,6 +1359,7 @@ def test_the_author_of_the_book_just_found_is_the_one_asked_about(
     ("那11月20号呢，星期五", True),  # the day's weekday said after it
     ("下周四傍晚再出发来得及吗", True),  # whether one makes it on a day
     ("来得及吗", False),  # no day
+    ("周四我五点半才下班，赶不上了吧", True),  # not in time
     ("周五去续借还来得及吗", False),  # a loan's deadline, not the doors
 ])
 def test_a_day_counted_from_the_one_asked_about_follows_an_hours_answer(
@@ -1361,14 +1410,26 @@ def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None
     assert wants_all(tracker_with(text, [])) is every_loan
 
 
-def test_a_loan_told_by_its_due_day_is_that_loan() -> None:
+def two_loans() -> list[Loan]:
+    """边城, due the day after tomorrow, and 围城, due in nine days."""
     today = clock.today()
-    loans = [Loan(1, "边城", "金陵图书馆", today + datetime.timedelta(days=2), 0, False),
-             Loan(2, "围城", "金陵图书馆", today + datetime.timedelta(days=9), 0, False)]
+    return [Loan(1, "边城", "金陵图书馆", today + datetime.timedelta(days=2), 0, False),
+            Loan(2, "围城", "金陵图书馆", today + datetime.timedelta(days=9), 0, False)]
+
+
+def test_a_loan_told_by_its_due_day_is_that_loan() -> None:
+    loans = two_loans()
     assert actions.loans.due_on_the_day_named(tracker_with("后天到期那本帮忙续了", []), loans) == 1
     assert actions.loans.due_on_the_day_named(tracker_with("后天帮我续借", []), loans) is None
     assert actions.loans.due_on_the_day_named(tracker_with("明天要还的续一下", []), loans) is None
     assert actions.loans.due_on_the_day_named(tracker_with("后天还能续借吗", []), loans) is None
+
+
+def test_a_loan_named_without_book_marks_is_that_loan() -> None:
+    loans = two_loans()
+    assert actions.loans.loan_named(tracker_with("围城还没读完，帮它延个两周", []), loans) == 2
+    assert actions.loans.loan_named(tracker_with("帮我续一本", []), loans) is None
+    assert actions.loans.loan_named(tracker_with("边城和围城都续", []), loans) is None
 
 
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:

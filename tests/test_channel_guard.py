@@ -111,7 +111,9 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
                                   "临时要开会，这次先不预约了", "有点事，先不报名了",
                                   "电量不多了，晚点回家再弄", "有事，过两天再说吧",
                                   "卡不在身边，下回再办", "孩子周末要补课，那就先不报了",
-                                  "临时加班，这回不去了"])
+                                  "临时加班，这回不去了",
+                                  # ... or after
+                                  "算了 不约了 书在家里还没看完", "不用了，那天孩子发烧"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)
@@ -123,7 +125,9 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
                                   "你再说一遍",
                                   # a question or a choice before the giving up
                                   "周六开门吗，算了先不约了", "第三本吧，另外两本不要了",
-                                  "江宁馆那本撤了，不借了"])
+                                  "江宁馆那本撤了，不借了",
+                                  # ... or after it
+                                  "算了，星期六几时开", "不约了，换第二本"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 

@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu_signals import ReaderSignals, about_a_branch, about_a_visit, corrected, signals
-from bot.services.search_text import isbn_in
+from bot.services.search_text import isbn_in, normalise
 
 
 @pytest.mark.parametrize(("text", "intent", "entities"), [
@@ -119,6 +119,12 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     # asked outright to search, whether the library collects it or not
     ("request_research_help", "麻烦帮我查下有没有收录民国时期报纸的资料", None),
     ("request_research_help", "馆里有没有收录老地图", "ask_policy"),
+    # the reader's own loans are no research, and keeping one longer is a renewal
+    ("request_research_help", "麻烦帮我看看手头那几本书还没还", "list_loans"),
+    ("request_research_help", "借的几本都替我延长", "renew_loan"),
+    ("nlu_fallback", "那本还没读完 帮它延个两周", "renew_loan"),
+    ("ask_policy", "快到期了能不能延期", None),
+    ("nlu_fallback", "这周的讲座延期了吗", "ask_events"),
 ])
 def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
         diet: str, text: str, intent: str | None) -> None:
@@ -368,6 +374,7 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
     ("nlu_fallback", "晚上十点还能去看书吧", "ask_opening_hours"),
     ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
     ("goodbye", "下周五晚上八点到分馆赶得上不", "ask_opening_hours"),  # in time
+    ("goodbye", "周四我六点下班，那是不是来不及了", "ask_opening_hours"),  # ... or not
     ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
     ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
     ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours
@@ -403,3 +410,17 @@ def test_only_a_real_isbn_is_an_isbn() -> None:
                             "entities": [{"entity": "isbn", "value": "24", "start": 2, "end": 4}]})
     ReaderSignals().process([message])
     assert [e["entity"] for e in message.get("entities")] == ["branch"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # a visit on a day named, told as a guess: that day's hours, whatever the errand
+    ("12月9号礼拜三去江宁馆办证，应当开着吧", "ask_opening_hours"),
+    ("河西馆周日不会关吧？打算周日下午过去", "ask_opening_hours"),
+    # not a visit told of, nor a question without a guess, nor one about the way there
+    ("上周三去江宁馆办证的吧", None),
+    ("周六去河西馆要预约吗", None),
+    ("周六去河西馆是坐几号线吧", "ask_location"),
+])
+def test_a_visit_on_a_day_told_as_a_guess_asks_that_days_hours(text: str,
+                                                                intent: str | None) -> None:
+    assert about_a_branch("nlu_fallback", normalise(text)) == intent

@@ -129,12 +129,14 @@ def clean_text(text: str | None) -> str:
 
 def gives_up(text: str) -> bool:
     """Whether the message only abandons the current step (in 繁體 too), or gives a
-    reason first ("临时要开会，这次先不预约了"): a last clause that gives up, after clauses
-    that neither ask nor choose anything."""
+    reason before or after ("临时要开会，这次先不约了", "算了 不报了 那天要加班"): its
+    first or last clause gives up, and the other clauses neither ask nor choose anything."""
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
-    *reasons, last = clauses(plain) or [""]
+    parts = clauses(plain) or [""]
+    giving_up = [_only_gives_up(part) for part in parts]
+    reasons = [part for part, gives in zip(parts, giving_up, strict=True) if not gives]
     return plain in CANCEL_WORDS or _only_gives_up(plain) or (
-        _only_gives_up(last)
+        (giving_up[0] or giving_up[-1])
         and not any(ASKS.search(reason) or CHOOSES.search(reason) for reason in reasons))
 
 
