@@ -338,6 +338,23 @@ OTHER_BOOKS = re.compile(r"除了|除开|以外|之外|还写过|别的|其他|�
 AUTHOR_BOOKS = 30
 
 
+def more_of_a_title_typed(text: str, query: str, limit: int) -> tuple[str, SearchResult] | None:
+    """The search for all the reader typed when its first book holds the part the NLU
+    tagged and more of the typed words ("围城内外 有吗" where 围城 was tagged, itself a
+    title; "白鹿原2 原上草那本" where 白鹿原 was): the reader named more of the title."""
+    typed = typed_query(text)
+    tagged = title_key(query)
+    groups = {title_key(words) for words in (typed, *re.split(r"[\s，,]+", typed))}
+    more = [words for words in groups if len(words) >= MIN_TITLE_KEY and words not in tagged]
+    if not more:
+        return None
+    result = services().catalogue.search(typed, limit=limit)
+    first = title_key(result.hits[0].title) if result.hits and not result.near else ""
+    if tagged in first and any(words in first for words in more):
+        return typed, result
+    return None
+
+
 def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: bool = False
              ) -> tuple[str, SearchResult]:
     """The search for the query, or for the whole title the message names when the NLU
@@ -353,6 +370,8 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     # a part of a title tagged as a title, or as a subject ("心理学" of "色彩心理学有吗")
     tagged = latest_entity_values(tracker, "title") or latest_entity_values(tracker, "subject")
     text = tracker.latest_message.get("text", "")
+    if tagged and (more := more_of_a_title_typed(text, query, limit)):
+        return more
     by_author = (bool(latest_entity_values(tracker, "author")) and len(result.hits) > 1
                  and (for_a_hold or not OTHER_BOOKS.search(text)))
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)

@@ -36,6 +36,7 @@ from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
 from actions.visiting import about_the_branch_before
 from bot.outcome import outcome
+from bot.question_words import clauses
 from bot.services.faq_retrieval import cjk_length
 from bot.services.resource_model import ResourceCard
 from bot.services.resource_query import read_request
@@ -150,7 +151,8 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
-        asked_for = HAS_IT.match(text)
+        # "有X吗", also as the first clause ("某人的某书有吗，周末去借")
+        asked_for = HAS_IT.match(text) or HAS_IT.match((clauses(text) or [text])[0])
         thing = (asked_for.group("thing") or asked_for.group("named")) if asked_for else text
         if looks_like_a_title(thing) and (answer.kind == "none" or asked_for):
             # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have;

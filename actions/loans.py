@@ -303,7 +303,8 @@ def account_text(reader: ReaderRef, status: AccountStatus) -> str:
 
 
 #: when books fall due ("现在分别什么时候要还")
-DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(到期|要还|还(?=书|[\W]*$))|到期日|应还日期")
+DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(得|要|该)?(到期|还(?=书|回|[\W]*$))|到期日|"
+                       r"应还日期")
 
 
 #: ... or how many days are left, or which is overdue ("还剩几天", "超期的那本")

@@ -95,6 +95,11 @@ STATUS_ASKED = re.compile(r"了[吗么没]")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
 #: a hold already placed ("预约的书", "约了几本")
 PLACED = re.compile(r"(预约|预定|约)(的|了|过)|我的预约")
+#: ... not a hold asked for with 把 ("把那本也预约上")
+PLACES = re.compile(r"把[^，,。？?！!]{1,15}(预约|预定|约)(了|上|一下)")
+#: another title to hold instead, picked up somewhere ("换成某书吧，还在河西拿"): a hold
+SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一本)[^，,。？?！!]{2,}"
+                           r".*[在到去][^，,。？?！!\s]{1,8}[取领拿](?![消证卡])")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")
 LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
@@ -310,7 +315,8 @@ def reserves_a_book(plain: str) -> bool:
     """Asks to reserve a book: reserve words, and nothing of the holds already placed
     ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
     space or an event."""
-    return (RESERVE.search(plain) is not None and not PLACED.search(plain)
+    return (RESERVE.search(plain) is not None
+            and not (PLACED.search(plain) and not PLACES.search(plain))
             and not HOLD_RULE.search(plain) and not LOOKS_AT.search(plain)
             and not BOOKED.search(plain))
 
@@ -459,6 +465,8 @@ CORRECTIONS = (
                and not EVENT_RULE.search(p), "ask_events", of=NOT_A_REQUEST),
     # "预定一下人间失格"
     Correction(lambda p: reserves_a_book(p) and not ASKS.search(p), "place_reservation",
+               of=NOT_A_REQUEST),
+    Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p), "place_reservation",
                of=NOT_A_REQUEST),
 )
 

@@ -519,7 +519,8 @@ class NothingFound:
                                     "record_unanswered": lambda self, *a: None})()
 
 
-@pytest.mark.parametrize("text", ["有没有盗墓笔记", "盗墓笔记有吗", "盗墓笔记这本借得到吗"])
+@pytest.mark.parametrize("text", ["有没有盗墓笔记", "盗墓笔记有吗", "盗墓笔记这本借得到吗",
+                                  "盗墓笔记有吗，周末想去借"])  # asked in the first clause
 def test_asking_for_a_title_the_library_lacks_is_told_so(
     monkeypatch: pytest.MonkeyPatch, text: str,
 ) -> None:
@@ -1438,6 +1439,8 @@ def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
                                                      ("现在分别什么时候要还", [])))
     assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("谢谢", [])))
+    assert asks_due_dates_after_account(conversation(("全部续借", [renewed]),
+                                                     ("续不了那我哪天该还回来", [])))
     assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("周日还开门吗", [])))  # 还: still
     assert not asks_due_dates_after_account(conversation(("办证", [{"kind": "faq"}]),
@@ -1519,6 +1522,29 @@ def test_a_title_whose_part_was_tagged_as_a_subject_is_that_title(
     subject = [{"entity": "subject", "value": "心理学"}]
     assert searched(tracker_with("色彩心理学贵馆能借吗", subject), "心理学")[0] == "色彩心理学"
     assert searched(tracker_with("有没有心理学的书", subject), "心理学")[0] == "心理学"
+
+
+@pytest.mark.parametrize(("text", "tagged", "query"), [
+    ("围城内外 馆里有吗", "围城", "围城内外"),  # 围城 is a title too
+    ("找一下白鹿原2 原上草那本", "白鹿原", "白鹿原2 原上草"),
+    ("白鹿原 陈忠实的", "白鹿原", "白鹿原"),  # the author's name is no part of a title
+])
+def test_more_of_a_title_typed_than_the_nlu_tagged_is_searched(
+        monkeypatch: pytest.MonkeyPatch, text: str, tagged: str, query: str) -> None:
+    titles = ["围城", "围城内外 散文两种", "白鹿原", "白鹿原Ⅱ：原上草"]
+    books = [TitleHit(n, title, "", "", None, None, "") for n, title in enumerate(titles)]
+
+
+    class Catalogue:  # books with the start of every word, those with more of them first
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            hits = sorted((book for book in books
+                           if all(words[:2] in book.title for words in text.split())),
+                          key=lambda book: -sum(words in book.title for words in text.split()))
+            return SearchResult(hits[:limit], len(hits))
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: type(
+        "Services", (), {"catalogue": Catalogue()})())
+    assert searched(tracker_with(text, [{"entity": "title", "value": tagged}]), tagged)[0] == query
 
 
 def test_a_title_named_whole_in_a_clause_that_asks_for_a_book(

@@ -125,6 +125,11 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     ("nlu_fallback", "那本还没读完 帮它延个两周", "renew_loan"),
     ("ask_policy", "快到期了能不能延期", None),
     ("nlu_fallback", "这周的讲座延期了吗", "ask_events"),
+    # the coming events in other words; a hold asked for with 把 or switched to another title
+    ("ask_policy", "江宁馆这段时间搞啥活动", "ask_events"),
+    ("nlu_fallback", "把刚问的那本也预约了，周末去拿", "place_reservation"),
+    ("nlu_fallback", "那就换成平凡的世界，到江宁馆拿", "place_reservation"),
+    ("nlu_fallback", "换成后天到总馆领证", None),
 ])
 def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
         diet: str, text: str, intent: str | None) -> None:
