@@ -310,9 +310,9 @@ def looks_like_a_title(text: str) -> bool:
 
 
 #: words of a request for books ("有没有讲拖延的书"; not 借书, 还书, 图书馆, nor the
-#: reader's own books: 借的书, 约好的书, 某本书), which a search answers even when it finds
-#: none
-BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|(?<!某)本书|书籍|"
+#: reader's own books: 借的书, 约好的书, 某本书, 手头这本书), which a search answers even when
+#: it finds none
+BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|(?<![某这那])本书|书籍|"
                         r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 

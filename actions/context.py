@@ -117,6 +117,13 @@ def previous_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text  # a button's payload is no question
 
 
+def continues_message(tracker: Tracker) -> bool:
+    """Whether the latest message is a question the channel cut from the reader's message
+    of the turn before (its second or third question)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return bool(users) and bool((users[-1].get("metadata") or {}).get(CONTINUES_MESSAGE))
+
+
 def previous_entity_values(tracker: Tracker, name: str) -> list[str]:
     """The values of the entities of this name in the reader's previous message."""
     users = [e for e in tracker.events if e.get("event") == "user"]

@@ -11,7 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import RESERVES, SAME_AUTHOR, invalid_isbn, search_query, searched
+from actions.catalogue import (
+    RESERVES,
+    SAME_AUTHOR,
+    invalid_isbn,
+    looks_like_a_title,
+    search_query,
+    searched,
+)
 from actions.context import (
     ORDINAL,
     SHORT_REPLY,
@@ -244,6 +251,9 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     if not result.hits and not named and answer_if_certain(
             dispatcher, tracker, tracker.latest_message.get("text", "")):
         return None  # "能帮我预约一下进馆吗": not a book, a question the FAQ answers
+    if not result.hits and not named and QUESTION.search(text) \
+            and not looks_like_a_title(query) and answer_or_menu(dispatcher, tracker, text):
+        return None  # "线上约书要付费吗，还是不要钱": a question about holds, not a title
     if not result.hits:
         dispatcher.utter_message(
             text=f"本馆没有找到“{quote(query)}”，无法预约。您可以向图书馆荐购这本书。",

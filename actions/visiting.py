@@ -9,11 +9,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import is_follow_up, previous, previous_entity_values
+from actions.context import continues_message, is_follow_up, previous, previous_entity_values
 from actions.dates import (
     DAY_WORDS,
     FROM_THE_DAY_ASKED,
     MONTH_NAMED,
+    WEEKDAY_NAMES,
     counted_from,
     day_named,
     describe_day,
@@ -209,6 +210,10 @@ class ActionLocation(FaqFirst):
         return []
 
 
+#: the weekday of the day asked about before, pointed at ("那个周五", "那周六")
+THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日天])")
+
+
 def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:
     """The day an hours question asks about after an hours answer for a day: "第二天呢"
     after "清明开吗" the day after; "那5号周二呢" after 国庆 the 5th of that month (a
@@ -219,13 +224,17 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
             day is not None and MONTH_NAMED.search(text)):
         return day
     asked_before = date.fromisoformat(earlier["date"])
+    that = THAT_WEEKDAY.search(text)
+    if that and WEEKDAY_NAMES.index(that.group(1).replace("天", "日")) == asked_before.weekday():
+        return asked_before  # "那个周五" after an answer about a Friday: that Friday
     return counted_from(text, asked_before, today) or day or asked_before
 
 
 def follows_a_visit_answer(tracker: Tracker) -> bool:
     """"后天呢", "那分馆呢", "平时呢", "那元旦呢", "周五晚上还来得及吗" after an answer about
     opening hours (the FAQ's too: "国庆节闭馆吗") or a location (a question with its own
-    place words goes to the location instead)."""
+    place words goes to the location instead); so is the second question of one message
+    that names a day ("江宁馆地址？下月3号开吗": that branch, that day)."""
     text = tracker.latest_message.get("text", "")
     day = parse_day(text, clock.today())
     names_a_visit = (VISIT_WORDS.search(text) or day
@@ -235,7 +244,8 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     # "周四收工再去赶得及吗": whether one makes it on a day, as a question of its own
     makes_it = day is not None and MAKES_IT.search(text) and not ERRAND.search(text)
-    return ((is_follow_up(text) or bool(makes_it)) and bool(names_a_visit)
+    continued = continues_message(tracker) and day is not None and HOURS_WORDS.search(text)
+    return ((is_follow_up(text) or bool(makes_it) or bool(continued)) and bool(names_a_visit)
             and not PLACE_WORDS.search(text)
             and (about_hours or previous(tracker, "hours", "location") is not None))
 

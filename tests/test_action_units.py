@@ -203,6 +203,30 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
 def test_a_hold_one_made_is_no_request_for_books() -> None:
     assert asks_no_book(tracker_with("订好的书过期没拿会怎样", []))
     assert not asks_no_book(tracker_with("有好的书推荐吗", []))
+    assert asks_no_book(tracker_with("我手里这本书别人也约了，还能多留几天吗", []))
+
+
+def test_a_question_about_holds_that_finds_no_book_gets_the_faq(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"线上约书要付费吗，还是不要钱" taken for a hold: the FAQ's candidates, never "本馆没有
+    找到‘线上约书要付费吗…’"."""
+    class Unsure:
+        def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
+            return FaqAnswer(kind="suggest", suggestions=[(1, "预约收费吗？"), (2, "？")])
+
+        def record_unanswered(self, *args: object) -> None:
+            pass
+
+    services = type("Services", (), {"knowledge": Unsure(), "catalogue": NothingFound.catalogue})
+    for module in (actions.holds, actions.catalogue, actions.faq_answers):
+        monkeypatch.setattr(module, "services", lambda: services)
+    dispatcher = CollectingDispatcher()
+    assert actions.holds.choose_title(dispatcher, tracker_with("线上约书要付费吗，还是不要钱", []))\
+        is None
+    assert dispatcher.messages[0]["text"] == "您是不是想问："
+    dispatcher = CollectingDispatcher()  # a title the library lacks is told so
+    actions.holds.choose_title(dispatcher, tracker_with("帮我订本盗墓笔记行吗", []))
+    assert dispatcher.messages[0]["text"].startswith("本馆没有找到")
 
 
 def test_booking_a_visit_is_no_hold(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1384,6 +1408,17 @@ def test_a_day_of_the_month_follows_the_month_asked_about() -> None:
     assert day("隔天呢") == datetime.date(2027, 10, 2)
     assert day("那分馆呢") == datetime.date(2027, 10, 1)
     assert day("现在开着吗") is None  # today
+    # 2027-10-01 is a Friday: "那个周五" is that day, "那个周六" the coming Saturday
+    assert day("河西馆那个周五开不开") == datetime.date(2027, 10, 1)
+    assert day("那个周六营业不") == datetime.date(2026, 10, 31)
+
+
+def test_a_day_asked_in_the_second_question_of_a_message_follows_its_first_answer() -> None:
+    place = {"kind": "location", "branch": "JL-CHILD"}
+    tracker = conversation(("江宁馆地址", [place]), ("下个月3号开吗", []))
+    assert not follows_a_visit_answer(tracker)  # a message of its own
+    tracker.events[-1]["metadata"] = {CONTINUES_MESSAGE: True}
+    assert follows_a_visit_answer(tracker)  # cut from the message before
 
 
 def test_the_only_event_listed_is_the_one_signed_up_for() -> None:

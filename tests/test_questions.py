@@ -29,8 +29,9 @@ from bot.channels.questions import split_questions
     ("能带水杯进去吗，有wifi不", ["能带水杯进去吗", "有wifi不"]),
     ("新馆建好了没有，人多不多", ["新馆建好了没有", "人多不多"]),
     ("我还没有读者证，怎么办", ["我还没有读者证，怎么办"]),
-    # 这么 and 那么 point, they do not ask
+    # 这么 and 那么 point, they do not ask; nor do 那几天, 前几天, 好几
     ("这么晚才开啊。那江北馆礼拜天呢", ["这么晚才开啊。那江北馆礼拜天呢"]),
+    ("月底到河西那几天，讲座排了哪几场", ["月底到河西那几天，讲座排了哪几场"]),
     ("开门么，几点关", ["开门么", "几点关"]),
     # what an errand asked about takes is the same question; not what a visit takes
     ("老人的证可以请人代办吗，得准备啥", ["老人的证可以请人代办吗，得准备啥"]),
