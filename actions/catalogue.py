@@ -49,9 +49,16 @@ def typed_query(text: str) -> str:
     return FILLER.sub(" ", CARD.sub(" ", text)).strip()
 
 
+#: a book named by what it is called ("讲航海的那本叫某某", "有本书名叫某某"): the title
+CALLED = re.compile(r"(?:(?<=[书本的说])(?:叫做?|名叫)|书名(?:是|叫))《?"
+                    r"(?P<title>[^，,。？?！!\s《》]{2,20}?)》?(?=的书|这本|那本|你们|[吗，,。？?！!\s]|$)")
+
+
 def search_query(tracker: Tracker) -> str:
-    """What to search for: the entities the NLU found, else the reader's words (a volume
-    alone, of the title searched before)."""
+    """What to search for: a title the reader says a book is called, else the entities
+    the NLU found, else the reader's words (a volume alone, of the title searched before)."""
+    if called := CALLED.search(tracker.latest_message.get("text", "")):
+        return called.group("title")
     parts = [
         value
         for entity in ("isbn", "title", "author", "subject")

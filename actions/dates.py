@@ -70,11 +70,13 @@ DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPO
                                  _FESTIVAL.pattern, _WEEK_PATTERN.pattern, CALENDAR_DAY.pattern]))
 
 
-#: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天")
+#: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天", "晚一天")
 _FROM_THE_DAY_ASKED = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
-                        "前一天": -1, "头一天": -1}
+                        "晚一天": 1, "往后一天": 1, "推后一天": 1,
+                        "前一天": -1, "头一天": -1, "早一天": -1, "提前一天": -1}
 #: ... or a day of its month ("换成5号呢" after 12月3号)
-FROM_THE_DAY_ASKED = re.compile("|".join([*_FROM_THE_DAY_ASKED, _DAY_OF_MONTH.pattern]))
+FROM_THE_DAY_ASKED = re.compile("|".join([*sorted(_FROM_THE_DAY_ASKED, key=len, reverse=True),
+                                          _DAY_OF_MONTH.pattern]))
 
 
 def counted_from(text: str, earlier: date, today: date) -> date | None:

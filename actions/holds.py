@@ -65,6 +65,10 @@ THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|�
 #: a seat, a subscription
 NOT_A_NEW_HOLD = re.compile(f"{CANCELLING.pattern}|不|别|算了|我的|记录|座|订阅")
 HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
+#: the words that ask for the hold and where to pick it up, around the title typed
+#: ("某书能预约不 去总馆取"): no part of what is searched
+HOLD_ASKED = re.compile(r"(能|可以|可不可以)?(帮我|给我|替我)?(预约|预定|预订)(一下)?[吗不么嘛]?|"
+                        r"[在到去上][^，,。？?！!\s]{0,6}[取领拿]书?(?![消证卡])")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")
 
@@ -237,6 +241,8 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
             and answer_or_menu(dispatcher, tracker, text, lenient=True)):
         return None
     query = search_query(tracker)
+    if not named:  # the words typed, not a title the NLU tagged ("上帝拿走了…")
+        query = HOLD_ASKED.sub(" ", query).strip()
     if not query.strip():
         dispatcher.utter_message(text="请问您想预约哪本书？告诉我书名即可，例如：预约《活着》。")
         return None

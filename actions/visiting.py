@@ -9,7 +9,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import continues_message, is_follow_up, previous, previous_entity_values
+from actions.context import (
+    continues_message,
+    is_follow_up,
+    previous,
+    previous_entity_values,
+    previous_outcomes,
+)
 from actions.dates import (
     DAY_WORDS,
     FROM_THE_DAY_ASKED,
@@ -56,7 +62,7 @@ POINTS_AT_A_BRANCH = re.compile(r"它|那边|那里|那儿|那家|该馆|这个�
 
 
 def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[BranchInfo]:
-    """The branches the reader named ("鼓楼馆和江宁馆"), else the one the previous answer
+    """The branches the reader named ("鼓楼馆和江宁馆"), else those the previous answer
     was about, or the one the previous message named when this one points back at it,
     else the main library; none, after telling the reader which branches there are, if
     a name is unknown."""
@@ -73,13 +79,17 @@ def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
                 )
                 return []
         return list({branch.code: branch for branch in found if branch}.values())
-    about = previous(tracker, "hours", "location")
-    if about is None and POINTS_AT_A_BRANCH.search(tracker.latest_message.get("text", "")):
+    # every branch the previous answer was about ("分馆和总馆后日各开到何时" then "那下周一呢":
+    # both again)
+    about = list(dict.fromkeys(outcome["branch"] for outcome in previous_outcomes(tracker)
+                               if outcome.get("kind") in ("hours", "location")
+                               and outcome.get("branch")))
+    if not about and POINTS_AT_A_BRANCH.search(tracker.latest_message.get("text", "")):
         # "它…几点关" after "江宁馆与金图属于同一家吗" (the FAQ's answer): that branch
-        named = [name for name in previous_entity_values(tracker, "branch")
-                 if name not in LIBRARY_NAMES]
-    branch = about["branch"] if about else (named[0] if named else MAIN_BRANCH)
-    return [info.find_branch(branch) or info.find_branch(MAIN_BRANCH) or info.branches()[0]]
+        about = [name for name in previous_entity_values(tracker, "branch")
+                 if name not in LIBRARY_NAMES][:1]
+    found = [branch for code in about or [MAIN_BRANCH] if (branch := info.find_branch(code))]
+    return found or [info.find_branch(MAIN_BRANCH) or info.branches()[0]]
 
 
 def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: str) -> bool:

@@ -123,12 +123,13 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
-OWN_ACCOUNT = re.compile(r"帮我(查|看|续|延)|给我(查|看)|查一下我|查查我|我有(没有)?.{0,6}(吗|没)|"
-                         r"我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|" + I_BORROWED
+OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|续|延)|给我(查|看)|查一下我|查查我|"
+                         r"我有(没有)?.{0,6}(吗|没)|我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|"
+                         + I_BORROWED
                          + r"|我(现在|目前)?(还)?欠|[账帐]上.{0,4}欠|"
                          f"{MY_ACCOUNT.pattern}")
 #: a loan kept longer in other words than renewing ("帮它延个两周", "借的几本都替我延长")
-EXTENDS_A_LOAN = re.compile(r"(它|这本|那本|借的|《).{0,8}延(一|个|长|期|上)|"
+EXTENDS_A_LOAN = re.compile(r"(它|这本|那本|[这那]几本|借的|手[头上里]|《).{0,8}延(一|个|长|期|上)|"
                             r"延(一|个|长|期|上).{0,4}(它|这本|那本)")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}" + BORROWED
@@ -153,7 +154,7 @@ HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期|延期|延长|延一|延个"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
-    (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|没交|补交|交的钱|"
+    (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),
@@ -204,6 +205,8 @@ ASKS_ABOUT_BOOKS = re.compile(r"(?<!图)书(?!馆)|本(?![周月馆人星礼次�
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
 #: a time gone by: a visit told of, not one to make
 PAST = re.compile(r"昨天|前天|昨晚|上周|上个?礼拜|上个?星期|上个?月|去年|那天|那次|当时")
+#: what one goes to the library to do, which asks for no book ("赶得上还书吧")
+ERRANDS = re.compile(r"借书|还书|看书|借还书|借几本书")
 #: a question about a visit says no more than this many Chinese characters
 VISIT_LENGTH = 25
 VISIT = re.compile(r"能去|去得了|来得及|来不及|赶得上|赶得及|赶不上|赶不及|还开|开着|开门|关门|"
@@ -214,6 +217,10 @@ WHAT_IT_IS_FOR = re.compile(r"(干嘛|干啥|干什么|做什么|做啥|搞什�
 NO_TIME_ASKED = re.compile(r"空位|空闲|有位|有空|还有|几点|时段")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
+#: staff named in a question about a rule ("还是得找馆员帮忙拿", "会不会被管理员说",
+#: "被管理员凶了…向谁反映"): no request for a person
+STAFF_IN_A_RULE = re.compile(r"(得|要|需要|必须|会|不会)(找|被|让|请)[^，,。？?！!]{0,2}"
+                             r"(馆员|工作人员|管理员)|被[^，,。？?！!]{0,4}(馆员|工作人员|管理员)")
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
 #: request for a person (on the normalised, lower-case text: ai is AI)
 ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
@@ -221,7 +228,7 @@ ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是
                                  r"是.{0,6}还是真人")
 #: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
 #: 拿"): not a request for a person ("有真人吗")
-NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
+NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|{STAFF_IN_A_RULE.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
 #: ... of which these say so in any context ("你是ai吗", "这会儿跟机器人聊吗"): who
@@ -262,7 +269,8 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
-                                            and not BOOKS_A_SPACE.search(plain))
+                                            and not BOOKS_A_SPACE.search(plain)) or (
+        intent == "search_catalogue" and not ASKS_ABOUT_BOOKS.search(ERRANDS.sub("", plain)))
     if (unsure and CLOCK_TIME.search(plain) and VISIT.search(plain)
             and not BRANCH_PLACE.search(plain) and not PAST.search(plain)
             and cjk_length(plain) <= VISIT_LENGTH):
@@ -396,6 +404,8 @@ def _asks_past_thanks(plain: str) -> bool:
 CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
+    Correction(lambda p: STAFF_IN_A_RULE.search(p) and not ASKS_FOR_A_PERSON.search(p),
+               "ask_policy", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(_asks_past_thanks, "ask_policy", of=frozenset({"thank"})),
     # "帮我瞧瞧我的证眼下是啥状态": the card's state, no hold named

@@ -206,6 +206,29 @@ def test_a_hold_one_made_is_no_request_for_books() -> None:
     assert asks_no_book(tracker_with("我手里这本书别人也约了，还能多留几天吗", []))
 
 
+def test_the_words_that_ask_for_a_hold_are_no_part_of_the_title_searched(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    searched_for: list[str] = []
+
+    class Catalogue:
+        def search(self, text: str, limit: int = 3) -> SearchResult:
+            searched_for.append(text)
+            return SearchResult(hits=[], total=0)
+
+    services = type("Services", (), {"catalogue": Catalogue(),
+                                     "knowledge": NothingFound.knowledge})
+    for module in (actions.holds, actions.catalogue, actions.faq_answers):
+        monkeypatch.setattr(module, "services", lambda: services)
+    actions.holds.choose_title(CollectingDispatcher(), tracker_with("边城能预约不 到河西馆拿", []))
+    assert searched_for[0] == "边城"
+
+
+def test_a_book_said_to_be_called_something_is_searched_by_that_title() -> None:
+    assert search_query(tracker_with("某作家有本写航海的叫海上日记，借得到吗", [
+        {"entity": "author", "value": "某作家"}])) == "海上日记"
+    assert search_query(tracker_with("我叫小林，想借本边城", [])) != "小林"
+
+
 def test_a_question_about_holds_that_finds_no_book_gets_the_faq(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """"线上约书要付费吗，还是不要钱" taken for a hold: the FAQ's candidates, never "本馆没有
@@ -1411,6 +1434,19 @@ def test_a_day_of_the_month_follows_the_month_asked_about() -> None:
     # 2027-10-01 is a Friday: "那个周五" is that day, "那个周六" the coming Saturday
     assert day("河西馆那个周五开不开") == datetime.date(2027, 10, 1)
     assert day("那个周六营业不") == datetime.date(2026, 10, 31)
+    # a day later or earlier than the one asked about
+    assert day("那推后一天呢") == day("那晚一天的呢") == datetime.date(2027, 10, 2)
+    assert day("早一天呢") == datetime.date(2027, 9, 30)
+
+
+def test_a_follow_up_after_an_answer_about_two_branches_is_about_both(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(actions.visiting, "services", lambda: BranchesByName)
+    both = [{"kind": "hours", "branch": "JL-HEXI", "date": "2026-10-30"},
+            {"kind": "hours", "branch": "JL-MAIN", "date": "2026-10-30"}]
+    tracker = conversation(("分馆和总馆后天都几点开", both), ("那下周一呢", []))
+    assert actions.visiting.requested_branches(CollectingDispatcher(), tracker) == [
+        "branch JL-HEXI", "branch JL-MAIN"]
 
 
 def test_a_day_asked_in_the_second_question_of_a_message_follows_its_first_answer() -> None:

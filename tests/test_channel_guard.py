@@ -113,7 +113,8 @@ def test_cancel_word_at_the_password_prompt_is_not_tried() -> None:
                                   "卡不在身边，下回再办", "孩子周末要补课，那就先不报了",
                                   "临时加班，这回不去了",
                                   # ... or after
-                                  "算了 不约了 书在家里还没看完", "不用了，那天孩子发烧"])
+                                  "算了 不约了 书在家里还没看完", "不用了，那天孩子发烧",
+                                  "唉算了算了 朋友借给我了"])
 def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(text, service)

@@ -130,6 +130,14 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     ("nlu_fallback", "把刚问的那本也预约了，周末去拿", "place_reservation"),
     ("nlu_fallback", "那就换成平凡的世界，到江宁馆拿", "place_reservation"),
     ("nlu_fallback", "换成后天到总馆领证", None),
+    # the account in other words: 瞅 a look, whether the card is 正常, several loans extended
+    ("ask_policy", "我手里那些书哪天到期，帮我瞧瞧", "list_loans"),
+    ("ask_policy", "刷卡老失败，帮我查下卡还正常不", "ask_account"),
+    ("nlu_fallback", "这几本都延期一下", "renew_loan"),
+    # events of a month named; staff named in a rule question is no request for a person
+    ("ask_policy", "十二月份总馆排了什么活动", "ask_events"),
+    ("request_human", "能在阅览室吃东西吗，会不会被管理员说", "ask_policy"),
+    ("request_human", "劳驾帮我叫个馆员来", None),
 ])
 def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
         diet: str, text: str, intent: str | None) -> None:
@@ -380,6 +388,9 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
     ("book_space", "今晚八点去自习还来得及吧", "ask_opening_hours"),
     ("goodbye", "下周五晚上八点到分馆赶得上不", "ask_opening_hours"),  # in time
     ("goodbye", "周四我六点下班，那是不是来不及了", "ask_opening_hours"),  # ... or not
+    # an errand of the visit asks for no book; a title does
+    ("search_catalogue", "明早八点半到分馆还书，赶得上吧", "ask_opening_hours"),
+    ("search_catalogue", "明早八点半去借边城赶得上吧", None),
     ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
     ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
     ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours

@@ -59,8 +59,8 @@ GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预�
                        f"({_LATER})(到家|回家)?再(弄|办|约|报|试)(吧|了)?")
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
 #: and "不用预约了吗" ask something)
-GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|这本|这个|"
-                              r"今天|这次|这回|暂时")
+GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|哎|唉|嗨|"
+                              r"这本|这个|今天|这次|这回|暂时")
 #: what in a reason given first would choose or cancel something ("第二个不要了", "总馆那本撤了",
 #: "预约取消吧")
 CHOOSES = re.compile(r"第|这|那本|取消|删|退|撤|[\d《]")

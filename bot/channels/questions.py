@@ -12,7 +12,8 @@ counts as a question, as does any request followed by a question turned to with 
 ("…？线路图发我一份"), one for one more search ("…在架吗 也找找…") and, after a
 question, a sentence offering the alternative
 ("能用我的证吗？还是得单独办少儿证"; within one sentence the alternative stays with its
-question: "自己去行不行，还是得大人跟着"). One question asked of several things
+question: "自己去行不行，还是得大人跟着"), or another matter turned to after a question
+("卡掉了咋补办？另外登录密码也忘记了"). One question asked of several things
 ("办证和续借分别怎么弄") is asked of each. Buttons' payloads ("/…") and
 messages with more than MAX_QUESTIONS questions are left whole.
 """
@@ -196,8 +197,8 @@ def _questions(text: str) -> list[str]:
     pieces = _pieces(_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
         if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
-                questions and not context and _ALTERNATIVE.match(piece)
-                and len(CJK.findall(piece)) >= 4):
+                questions and not context and len(CJK.findall(piece)) >= 4
+                and (_ALTERNATIVE.match(piece) or _TURNS_AWAY.match(piece))):
             questions.append((context + piece).strip())
             context = ""
         else:
