@@ -270,7 +270,7 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
                                             and not BOOKS_A_SPACE.search(plain)) or (
-        intent == "search_catalogue" and not ASKS_ABOUT_BOOKS.search(ERRANDS.sub("", plain)))
+        intent in BOOK_INTENTS and not ASKS_ABOUT_BOOKS.search(ERRANDS.sub("", plain)))
     if (unsure and CLOCK_TIME.search(plain) and VISIT.search(plain)
             and not BRANCH_PLACE.search(plain) and not PAST.search(plain)
             and cjk_length(plain) <= VISIT_LENGTH):
@@ -400,6 +400,21 @@ def _asks_past_thanks(plain: str) -> bool:
     return cjk_length(plain) > REFUSAL_LENGTH and bool(ASKS.search(plain))
 
 
+#: the words of a yes ("好的", "行", "可以", "没问题，约吧")
+SAYS_YES = re.compile(r"好|行|可以|是|对|嗯|确认|确定|没问题|要|约|ok|yes")
+
+
+#: ... nor of a choice made in reply ("在江宁馆取书吧", "第二个")
+CHOOSES = re.compile(r"[取拿领]|第|这|那本")
+
+
+def _says_no_yes(plain: str) -> bool:
+    """"…登录密码也忘记了" that DIET took for a yes: a longer message without a word of
+    one, or of a choice or a branch, tells a matter of its own."""
+    return (cjk_length(plain) > REFUSAL_LENGTH and not SAYS_YES.search(plain)
+            and not CHOOSES.search(plain) and not branches_named(plain))
+
+
 #: the corrections, the first that applies wins
 CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
@@ -450,7 +465,7 @@ CORRECTIONS = (
                of=frozenset({"ask_policy", "nlu_fallback", "show_more", "request_research_help"})),
     # "帮它延个两周": a loan's renewal in other words (not an event put off: "讲座延期了吗")
     Correction(lambda p: EXTENDS_A_LOAN.search(p) and not HOW_TO.search(p), "renew_loan",
-               of=NOT_A_REQUEST | frozenset({"request_research_help"})),
+               of=NOT_A_REQUEST | frozenset({"request_research_help", "show_more"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
                of=LOAN_INTENTS | BOOK_INTENTS),
@@ -478,6 +493,8 @@ CORRECTIONS = (
                of=NOT_A_REQUEST),
     Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p), "place_reservation",
                of=NOT_A_REQUEST),
+    # last: any other reading of the words comes first ("某作家写的有没有": a search)
+    Correction(_says_no_yes, "ask_policy", of=frozenset({"affirm"})),
 )
 
 
@@ -569,8 +586,10 @@ class ReaderSignals(GraphComponent):
                 continue
             intent, found = signals(text)
             guessed = (message.get(INTENT) or {}).get("name")
-            intent = intent or corrected(guessed, text)
             plain = normalise(text)
+            if guessed in BOOK_INTENTS:  # a visit's errand, before what a book intent becomes
+                intent = intent or about_a_visit(guessed, plain)
+            intent = intent or corrected(guessed, text)
             if intent is None and any(entity["entity"] == "branch" for entity in found):
                 intent = about_a_branch(guessed, plain)
             intent = intent or about_a_visit(guessed, plain)

@@ -138,6 +138,10 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     ("ask_policy", "十二月份总馆排了什么活动", "ask_events"),
     ("request_human", "能在阅览室吃东西吗，会不会被管理员说", "ask_policy"),
     ("request_human", "劳驾帮我叫个馆员来", None),
+    ("show_more", "手头这几本都延期一下", "renew_loan"),
+    # a matter told where DIET heard a yes; a yes with more words stays one
+    ("affirm", "另外登录密码也忘记了", "ask_policy"), ("affirm", "好的，就这么定了吧", None),
+    ("affirm", "江宁馆这边去取书吧", None),
 ])
 def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
         diet: str, text: str, intent: str | None) -> None:
@@ -391,6 +395,7 @@ def test_a_named_branch_with_hours_or_place_words(diet: str, text: str,
     # an errand of the visit asks for no book; a title does
     ("search_catalogue", "明早八点半到分馆还书，赶得上吧", "ask_opening_hours"),
     ("search_catalogue", "明早八点半去借边城赶得上吧", None),
+    ("place_reservation", "明早八点半到分馆还书，赶得上吧", "ask_opening_hours"),
     ("nlu_fallback", "河西分馆礼拜六早上八点半过去，没问题吧", "ask_opening_hours"),
     ("ask_location", "后天去少儿馆，上午十点到了就能进吧", "ask_opening_hours"),
     ("ask_location", "下午三点到了从哪个门进馆", None),  # the way in, not the hours
