@@ -28,8 +28,8 @@ ALL_LOANS = "all"
 LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|超期|逾期")
 #: a message about what the reader owes for a title ("围城那笔污损费交清了没")
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
-RENEW_ALL = re.compile(r"全部|都续|所有|一起|统统|全都|一键")
-RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|延期|延长")
+RENEW_ALL = re.compile(r"全部|都.{0,3}续|所有|一起|统统|全都|一键")
+RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长")
 #: ... refused ("不续借了", "别续")
 NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(续|延)")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
@@ -115,7 +115,8 @@ def loan_chosen(tracker: Tracker) -> int | None:
 def wants_all(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text", "")
     return entity_or_slot(tracker, "loan_id") == ALL_LOANS or bool(
-        RENEW_WORD.search(text) and RENEW_ALL.search(text) and not quoted_title(tracker))
+        RENEW_WORD.search(text) and RENEW_ALL.search(text) and not quoted_title(tracker)
+        and not NOT_RENEWING.search(text))
 
 
 def quoted_title(tracker: Tracker) -> str | None:

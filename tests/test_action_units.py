@@ -1477,6 +1477,7 @@ def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
 
 @pytest.mark.parametrize(("text", "every_loan"), [
     ("全部续借", True), ("借的几本统统续一续", True), ("续借第二本", False),
+    ("能续上的都帮我续了", True), ("这几本都不续了", False),
 ])
 def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None:
     assert wants_all(tracker_with(text, [])) is every_loan
