@@ -17,6 +17,7 @@ from actions.faq import ActionRephrase
 from actions.faq_answers import QUESTION, RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction, services
 from bot.outcome import UTTERED, outcome
+from bot.question_words import GUESSED
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
              "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
@@ -59,8 +60,10 @@ class ActionSmallTalk(LibraryAction):
         if asks and answer_if_certain(dispatcher, tracker, text):
             return []
         if (intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text)) or (
-                intent == "goodbye" and QUESTION.search(text) and LIBRARY_THINGS.search(text)):
-            # ... nor a question about the library's business ("…下礼拜到期，能续借吗": 拜)
+                intent == "goodbye" and (QUESTION.search(text) or GUESSED.search(text))
+                and LIBRARY_THINGS.search(text)):
+            # ... nor a question or a guess about the library's business ("…下礼拜到期，能
+            # 续借吗": 拜; "还书的机子撤了吧，好久没见")
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
             # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure; a

@@ -59,6 +59,7 @@ from bot.question_words import (
     ASKS,
     ASKS_TO_RESERVE,
     BORROWED,
+    GUESSED,
     I_BORROWED,
     MY_ACCOUNT,
     OPENING,
@@ -283,8 +284,6 @@ DAY_NAMED = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[号日]|(?:周|礼拜|星期
                        r"今天|明天|后天")
 #: ... going there ("带娃去", "原本打算过去"; not 去年, 去过) ...
 GOES_THERE = re.compile(r"去(?![年过世])|过来|跑一趟")
-#: ... and a guess to be confirmed ("应当行吧", "不营业的吧？")
-GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
 
 
 def visits_on_a_day(plain: str) -> bool:

@@ -77,3 +77,6 @@ OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
 #: 约一下不"): a request, not a question (the NLU signals and the holds read it the same way)
 ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
+
+#: a guess the reader wants confirmed, at the end of a clause ("应当行吧", "早就撤了吧，…")
+GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")

@@ -584,6 +584,8 @@ def test_asking_for_a_title_the_library_lacks_is_told_so(
     ("借的书下礼拜到期，在哪续借呢", False),  # 拜 of 礼拜: a question of the library's
     ("好的，拜拜", True),
     ("没别的了，拜拜啦", True),
+    ("门口那个还书箱撤掉了吧，上礼拜没看到", False),  # a guess about the library's things
+    ("那就这样吧，拜拜", True),
 ])
 def test_a_question_about_the_librarys_business_is_no_goodbye(
     monkeypatch: pytest.MonkeyPatch, text: str, goodbye: bool,
