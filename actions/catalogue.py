@@ -54,10 +54,15 @@ CALLED = re.compile(r"(?:(?<=[书本的说])(?:叫做?|名叫)|书名(?:是|叫)
                     r"(?P<title>[^，,。？?！!\s《》]{2,20}?)》?(?=的书|这本|那本|你们|[吗，,。？?！!\s]|$)")
 
 
+#: ... not the title forgotten or described ("那本叫什么来着", "叫不上名字了", "书名是英文的")
+NOT_CALLED = re.compile(f"{ASKS.pattern}|^不|的$|忘")
+
+
 def search_query(tracker: Tracker) -> str:
     """What to search for: a title the reader says a book is called, else the entities
     the NLU found, else the reader's words (a volume alone, of the title searched before)."""
-    if called := CALLED.search(tracker.latest_message.get("text", "")):
+    called = CALLED.search(tracker.latest_message.get("text", ""))
+    if called and not NOT_CALLED.search(called.group("title")):
         return called.group("title")
     parts = [
         value
@@ -352,7 +357,8 @@ def more_of_a_title_typed(text: str, query: str, limit: int) -> tuple[str, Searc
     typed = typed_query(text)
     tagged = title_key(query)
     groups = {title_key(words) for words in (typed, *re.split(r"[\s，,]+", typed))}
-    more = [words for words in groups if len(words) >= MIN_TITLE_KEY and words not in tagged]
+    more = [words for words in groups if len(words) >= MIN_TITLE_KEY and words not in tagged
+            and not ASKS.search(words)]  # not what is asked about it ("在几楼")
     if not more:
         return None
     result = services().catalogue.search(typed, limit=limit)

@@ -112,21 +112,26 @@ def all_still_offered(tracker: Tracker, kind: str) -> list[dict[str, Any]]:
 
 def previous_text(tracker: Tracker) -> str:
     """The reader's previous message ("" if none)."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
+    users = user_events(tracker)
     text = (users[-2].get("text") or "") if len(users) >= 2 else ""
     return "" if text.startswith("/") else text  # a button's payload is no question
+
+
+def user_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """The reader's messages so far, as tracker events."""
+    return [e for e in tracker.events if e.get("event") == "user"]
 
 
 def continues_message(tracker: Tracker) -> bool:
     """Whether the latest message is a question the channel cut from the reader's message
     of the turn before (its second or third question)."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
+    users = user_events(tracker)
     return bool(users) and bool((users[-1].get("metadata") or {}).get(CONTINUES_MESSAGE))
 
 
 def previous_entity_values(tracker: Tracker, name: str) -> list[str]:
     """The values of the entities of this name in the reader's previous message."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
+    users = user_events(tracker)
     entities = (users[-2].get("parse_data") or {}).get("entities") or [] if len(users) >= 2 else []
     return [str(e.get("value")) for e in entities if e.get("entity") == name and e.get("value")]
 

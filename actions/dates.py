@@ -22,7 +22,7 @@ _RULE_WEEKDAY = re.compile(r"(?:每逢|每个?|向来|一向|都是?|一般|通�
                            r"((?:周|星期|礼拜)[一二三四五六日天末])")
 #: 12月3号, 2027年1月5日, 28年1月5日, 明年3月2号, 十一月三十号 (a day in characters only with
 #: 日 or 号)
-_MONTH_DAY = re.compile(r"(?:(?<!\d)(\d{4}|\d{2}|今|明|来|后)年的?\s*)?"
+_MONTH_DAY = re.compile(r"(?:(?<!\d)(\d{4}|\d{2}|今|明|来|后|去|前)年的?\s*)?"
                         r"(\d{1,2}|十[一二]?|[一二三四五六七八九])月"
                         r"(\d{1,2}|(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])(?=[日号]))"
                         r"[日号]?")
@@ -148,14 +148,21 @@ def parse_day(text: str, today: date) -> date | None:
 
 
 #: a year said in words, counted from this one
-_YEARS_AHEAD = {"今": 0, "明": 1, "来": 1, "后": 2}
+_YEARS_AHEAD = {"今": 0, "明": 1, "来": 1, "后": 2, "去": -1, "前": -2}
+#: two-digit years up to this many years ahead are this century's ("28年"), the rest the
+#: last ("99年")
+_YEARS_AHEAD_IN_TWO_DIGITS = 20
 
 
 def _year(named: str, today: date) -> int:
-    """2028, 28 (this century) or 明年 as a year."""
+    """2028, 28 or 99 (the nearest century), or 明年 / 去年 as a year."""
     if named in _YEARS_AHEAD:
         return today.year + _YEARS_AHEAD[named]
-    return int(named) if len(named) == 4 else 2000 + int(named)
+    if len(named) == 4:
+        return int(named)
+    this_century = today.year // 100 * 100 + int(named)
+    return this_century if this_century <= today.year + _YEARS_AHEAD_IN_TWO_DIGITS \
+        else this_century - 100
 
 
 def festival_day(text: str, today: date) -> date | None:

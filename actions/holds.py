@@ -42,7 +42,7 @@ from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
 from bot.outcome import outcome
-from bot.question_words import ASKS_TO_RESERVE, clauses
+from bot.question_words import POLITE_HOLD_REQUEST, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -68,7 +68,7 @@ HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: the words that ask for the hold and where to pick it up, around the title typed
 #: ("某书能预约不 去总馆取"): no part of what is searched
 HOLD_ASKED = re.compile(r"(能|可以|可不可以)?(帮我|给我|替我)?(预约|预定|预订)(一下)?[吗不么嘛]?|"
-                        r"[在到去上][^，,。？?！!\s]{0,6}[取领拿]书?(?![消证卡])")
+                        r"[在到去上][^，,。？?！!\s]{0,6}[取领拿]书?(?=[\s，,。？?！!~～]|$)")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")
 
@@ -117,7 +117,7 @@ def result_chosen(tracker: Tracker) -> int | None:
     one title."""
     text = tracker.latest_message.get("text", "")
     # a hold asked for in a question's words is a request ("就它了，能替我约上不")
-    asks = QUESTION.search(text) and not ASKS_TO_RESERVE.search(text)
+    asks = QUESTION.search(text) and not POLITE_HOLD_REQUEST.search(text)
     # not counting a branch it names, a choice is short; a question is none then
     # ("第一本在少儿馆能借到吗")
     # ... and names one position ("第一本不要了，约第二本" is no choice of the first)

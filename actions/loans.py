@@ -20,6 +20,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
+from bot.services.catalogue_ranking import main_title
 from bot.services.interface import AccountStatus, Loan, ReaderRef, RenewalOutcome, RenewalResult
 from bot.services.search_text import normalise, title_key
 
@@ -218,12 +219,23 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
     return due[0] if len(due) == 1 else None
 
 
+#: a loan's title shorter than this is taken only where the message begins with it
+MIN_NAMED_TITLE = 3
+
+
 def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
     """The one loan whose title the message holds without 《》 ("围城没读完，帮它
-    延个两周"): the reader's own loans are few, so their titles are looked for in the words."""
-    typed = title_key(tracker.latest_message.get("text", ""))
-    named = [loan.loan_id for loan in loans if title_key(loan.title) in typed]
-    return named[0] if len(named) == 1 else None
+    延个两周"): the reader's own loans are few, so their titles are looked for in the words
+    (a title of two characters only where the message begins with it: not 兄弟 of "我兄弟
+    借的那本")."""
+    text = tracker.latest_message.get("text", "").strip()
+    typed = title_key(text)
+    named = [(loan.loan_id, key) for loan in loans
+             if (key := title_key(main_title(loan.title))) and key in typed]
+    if len(named) != 1:
+        return None
+    loan_id, key = named[0]
+    return loan_id if len(key) >= MIN_NAMED_TITLE or text.startswith(key) else None
 
 
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,

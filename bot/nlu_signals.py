@@ -101,6 +101,8 @@ PLACES = re.compile(r"把[^，,。？?！!]{1,15}(预约|预定|约)(了|上|一
 #: another title to hold instead, picked up somewhere ("换成某书吧，还在河西拿"): a hold
 SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一本)[^，,。？?！!]{2,}"
                            r".*[在到去][^，,。？?！!\s]{1,8}[取领拿](?![消证卡])")
+#: ... not a day, a time or a way of delivery switched to ("改成周六吧，到总馆去取")
+SWITCHES_ELSE = re.compile(r"周|礼拜|星期|号|[上下]午|晚上|早上|今天|明天|后天|快递|寄|不")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")
 LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
@@ -132,6 +134,8 @@ OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|续|延)|给我(查|看)|查�
 #: a loan kept longer in other words than renewing ("帮它延个两周", "借的几本都替我延长")
 EXTENDS_A_LOAN = re.compile(r"(它|这本|那本|[这那]几本|借的|手[头上里]|《).{0,8}延(一|个|长|期|上)|"
                             r"延(一|个|长|期|上).{0,4}(它|这本|那本)")
+#: ... not a fee, a consequence, an event or an opening put off ("借的书延期两天罚几块")
+NO_LOAN_EXTENDED = re.compile(r"罚|钱|费|会|影响|讲座|活动|开放|开馆|闭馆")
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}" + BORROWED
                        + r".{0,8}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
@@ -153,7 +157,7 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
 HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
-    (re.compile(r"续借|续一下|续期|延期|延长|延一|延个"), "renew_loan"),
+    (re.compile(r"续借|续一下|续期"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 f"{OWES.pattern}"), "ask_account"),
@@ -174,7 +178,8 @@ ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我)
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 #: ... of which what it costs ("讲坛那场收不收钱")
 FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
-EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求")
+EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求|要不要|截止|回放|"
+                        r"几楼|哪个厅|哪里")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗", "有钱穆的书吗", "钱穆
 #:有哪些书"): a search by author
 BY_AUTHOR = re.compile(r"^(有没有|有)?(?P<name>[^\W\d_]{2,8}?)"
@@ -220,8 +225,17 @@ BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|�
                            r"房间")
 #: staff named in a question about a rule ("还是得找馆员帮忙拿", "会不会被管理员说",
 #: "被管理员凶了…向谁反映"): no request for a person
-STAFF_IN_A_RULE = re.compile(r"(得|要|需要|必须|会|不会)(找|被|让|请)[^，,。？?！!]{0,2}"
-                             r"(馆员|工作人员|管理员)|被[^，,。？?！!]{0,4}(馆员|工作人员|管理员)")
+STAFF_IN_A_RULE = re.compile(r"(还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?(找|被|让|请)"
+                             r"[^，,。？?！!]{0,2}(馆员|工作人员|管理员)|"
+                             r"被[^，,。？?！!]{0,4}(馆员|工作人员|管理员)")
+
+
+def staff_in_a_rule(plain: str) -> bool:
+    """Staff named in a message that asks or guesses something, not for a person ("…还是
+    得找馆员帮忙拿吗"; not "要找馆员，帮我叫一个", "我被管理员凶了，要投诉")."""
+    return (STAFF_IN_A_RULE.search(plain) is not None
+            and bool(ASKS.search(plain) or GUESSED.search(plain))
+            and not ASKS_FOR_A_PERSON.search(plain))
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
 #: request for a person (on the normalised, lower-case text: ai is AI)
 ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
@@ -229,7 +243,7 @@ ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是
                                  r"是.{0,6}还是真人")
 #: ... or about artificial intelligence, or whether one must ask a person ("还是要找馆员
 #: 拿"): not a request for a person ("有真人吗")
-NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|{STAFF_IN_A_RULE.pattern}|"
+NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
                            r"(还是要?|要不要|是不是要?|需不需要)找(?!.{0,3}(人工|真人|客服))"
                            r"(?!.*吧\W*$)|跟真人说话|和真人说话")
 #: ... of which these say so in any context ("你是ai吗", "这会儿跟机器人聊吗"): who
@@ -282,6 +296,8 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
 #: a day named ("7月22号", "周四", "礼拜天", "明天") ...
 DAY_NAMED = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[号日]|(?:周|礼拜|星期)[一二三四五六日天]|"
                        r"今天|明天|后天")
+#: ... open or closed, the guess being about the doors (not "…要带证吧") ...
+OPEN_OR_CLOSED = re.compile(r"开|关|营业")
 #: ... going there ("带娃去", "原本打算过去"; not 去年, 去过) ...
 GOES_THERE = re.compile(r"去(?![年过世])|过来|跑一趟")
 
@@ -291,6 +307,7 @@ def visits_on_a_day(plain: str) -> bool:
     问题吧", "周六不营业的吧？下周六原本打算过去"): the premise is checked by that day's
     hours, whatever the errand."""
     return bool(DAY_NAMED.search(plain) and GOES_THERE.search(plain) and GUESSED.search(plain)
+                and (VISIT.search(plain) or OPEN_OR_CLOSED.search(plain))
                 and not PAST.search(plain))
 
 
@@ -400,26 +417,26 @@ def _asks_past_thanks(plain: str) -> bool:
 
 
 #: the words of a yes ("好的", "行", "可以", "没问题，约吧")
-SAYS_YES = re.compile(r"好|行|可以|是|对|嗯|确认|确定|没问题|要|约|ok|yes")
+SAYS_YES = re.compile(r"好|行|可以|是|对|嗯|确认|确定|没问题|没错|没毛病|当然|同意|需要|要|约|请|"
+                      r"麻烦|提交|继续|办|谢|ok|yes")
 
 
 #: ... nor of a choice made in reply ("在江宁馆取书吧", "第二个")
-CHOOSES = re.compile(r"[取拿领]|第|这|那本")
+REPLY_CHOICE = re.compile(r"[取拿领]|第|这|那本")
 
 
 def _says_no_yes(plain: str) -> bool:
     """"…登录密码也忘记了" that DIET took for a yes: a longer message without a word of
     one, or of a choice or a branch, tells a matter of its own."""
     return (cjk_length(plain) > REFUSAL_LENGTH and not SAYS_YES.search(plain)
-            and not CHOOSES.search(plain) and not branches_named(plain))
+            and not REPLY_CHOICE.search(plain) and not branches_named(plain))
 
 
 #: the corrections, the first that applies wins
 CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
-    Correction(lambda p: STAFF_IN_A_RULE.search(p) and not ASKS_FOR_A_PERSON.search(p),
-               "ask_policy", of=frozenset({"request_human"})),
+    Correction(staff_in_a_rule, "ask_policy", of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
     Correction(_asks_past_thanks, "ask_policy", of=frozenset({"thank"})),
     # "帮我瞧瞧我的证眼下是啥状态": the card's state, no hold named
@@ -459,12 +476,15 @@ CORRECTIONS = (
     Correction(lambda p: WHY_CANCELLED.search(p) and not ASKS_TO_CANCEL.search(p), "ask_policy",
                of=CANCEL_INTENTS),
     Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),
-    # ... also where DIET heard research help ("帮我看看手头那几本书还没还")
+    # "帮它延个两周": a loan's renewal in other words (not what a late return costs, nor an
+    # event or an opening put off: "讲座延期了吗")
+    Correction(lambda p: EXTENDS_A_LOAN.search(p) and not HOW_TO.search(p)
+               and not NO_LOAN_EXTENDED.search(p), "renew_loan",
+               of=NOT_A_REQUEST | frozenset({"request_research_help", "show_more"})),
+    # the reader's own account, also where DIET heard research help ("帮我看看手里那些书
+    # 还没还")
     Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
                of=frozenset({"ask_policy", "nlu_fallback", "show_more", "request_research_help"})),
-    # "帮它延个两周": a loan's renewal in other words (not an event put off: "讲座延期了吗")
-    Correction(lambda p: EXTENDS_A_LOAN.search(p) and not HOW_TO.search(p), "renew_loan",
-               of=NOT_A_REQUEST | frozenset({"request_research_help", "show_more"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
                of=LOAN_INTENTS | BOOK_INTENTS),
@@ -490,8 +510,8 @@ CORRECTIONS = (
     # "预定一下人间失格"
     Correction(lambda p: reserves_a_book(p) and not ASKS.search(p), "place_reservation",
                of=NOT_A_REQUEST),
-    Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p), "place_reservation",
-               of=NOT_A_REQUEST),
+    Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p)
+               and not SWITCHES_ELSE.search(p), "place_reservation", of=NOT_A_REQUEST),
     # last: any other reading of the words comes first ("某作家写的有没有": a search)
     Correction(_says_no_yes, "ask_policy", of=frozenset({"affirm"})),
 )
@@ -543,7 +563,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
             and not ASKS_FOR_A_PERSON.search(plain):
         intent = "bot_challenge"
     if intent is None and PERSON.search(plain) and (
-            not NOT_A_HANDOFF.search(plain) or ASKS_FOR_A_PERSON.search(plain)):
+            not (NOT_A_HANDOFF.search(plain) or staff_in_a_rule(plain))
+            or ASKS_FOR_A_PERSON.search(plain)):
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own and not BOOKED.search(plain):

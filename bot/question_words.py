@@ -16,8 +16,8 @@ def clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_BREAK.split(text) if clause]
 
 
-ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])几|多少|多久|多长|怎|咋|什么|"
-                  r"啥|哪|谁|如何|能不能|可不可以|可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
+ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])几|几(?=[点号楼时])|多少|多久|"
+                  r"多长|怎|咋|什么|啥|哪|谁|如何|能不能|可不可以|可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
                   # a clause ending in 不, or in 了没(有) ("周日开门不", "有wifi不", "书到
                   # 了没有"; not "先不", "暂时没有")
                   r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不])不|了没有?)"
@@ -75,8 +75,11 @@ OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
 
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》", "这本能帮我
 #: 约一下不"): a request, not a question (the NLU signals and the holds read it the same way)
-ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)"
+ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)(?![的了过])"
                              r"(?!.{0,3}(馆员|工作人员|时间|参观|进馆))")
+#: ... and nothing more asked after it ("…能替我约上一本不"; not "替我约这本，电子版在哪看")
+POLITE_HOLD_REQUEST = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)(?![的了过])"
+                                 r"[一上下本这那它个]{0,4}(吗|不|么|嘛|好吗|行吗|可以吗|好不好|行不行)?[？?。.！!~～\s]*$")
 
 #: a guess the reader wants confirmed, at the end of a clause ("应当行吧", "早就撤了吧，…")
 GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")

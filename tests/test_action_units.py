@@ -227,6 +227,11 @@ def test_a_book_said_to_be_called_something_is_searched_by_that_title() -> None:
     assert search_query(tracker_with("某作家有本写航海的叫海上日记，借得到吗", [
         {"entity": "author", "value": "某作家"}])) == "海上日记"
     assert search_query(tracker_with("我叫小林，想借本边城", [])) != "小林"
+    # a title forgotten or described is no title
+    for forgotten, words in (("讲航海的那本叫什么来着", "什么来着"),
+                             ("那本书叫不上名字了", "不上名字了"),
+                             ("书名是英文的，能搜到吗", "英文的")):
+        assert search_query(tracker_with(forgotten, [])) != words
 
 
 def test_a_question_about_holds_that_finds_no_book_gets_the_faq(
@@ -708,6 +713,8 @@ def test_a_hold_without_a_title_after_questions_on_the_side_is_for_the_book_foun
 
 def test_a_hold_asked_for_in_a_questions_words_is_a_choice_of_the_one_title_found() -> None:
     found = {"kind": "search", "titles": ["鼠疫"], "bib_ids": [31]}
+    for other in ("给我约的这本到了吗", "替我约这本，电子版在哪看"):  # a hold placed; more asked
+        assert result_chosen(conversation(("鼠疫在架吗", [found]), (other, []))) is None
     assert result_chosen(conversation(("鼠疫在架吗", [found]),
                                       ("就它了 可以替我约上一本不", []))) == 31
     assert result_chosen(conversation(("鼠疫在架吗", [found]),
@@ -1264,6 +1271,7 @@ def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
 
 
 @pytest.mark.parametrize(("text", "day"), [
+    ("去年3月1号", datetime.date(2025, 3, 1)), ("99年3月1号", datetime.date(1999, 3, 1)),
     ("十二月二十号开门吗", datetime.date(2026, 12, 20)),
     ("一月五日呢", datetime.date(2027, 1, 5)),
     ("后儿个开到几点", datetime.date(2026, 10, 30)),
@@ -1505,6 +1513,8 @@ def test_a_loan_named_without_book_marks_is_that_loan() -> None:
     assert actions.loans.loan_named(tracker_with("围城还没读完，帮它延个两周", []), loans) == 2
     assert actions.loans.loan_named(tracker_with("帮我续一本", []), loans) is None
     assert actions.loans.loan_named(tracker_with("边城和围城都续", []), loans) is None
+    # a title of two characters only where the message begins with it
+    assert actions.loans.loan_named(tracker_with("我同学也借了围城，帮我续", []), loans) is None
 
 
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:

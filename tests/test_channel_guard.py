@@ -128,7 +128,11 @@ def test_giving_up_in_other_words_leaves_the_step_too(text: str) -> None:
                                   "周六开门吗，算了先不约了", "第三本吧，另外两本不要了",
                                   "江宁馆那本撤了，不借了",
                                   # ... or after it
-                                  "算了，星期六几时开", "不约了，换第二本"])
+                                  "算了，星期六几时开", "不约了，换第二本",
+                                  # ... or asks for something else after it
+                                  "不约了，给我预约围城", "算了不约了，劳驾帮我续借手上的",
+                                  "不订了，我想改约自习室", "先不约了 查查我借过的书",
+                                  "算了，那几点关门"])
 def test_a_request_or_question_after_giving_up_words_is_passed_on(text: str) -> None:
     assert run(text, FakeCirculation())[0] == [text]
 

@@ -142,6 +142,17 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     # a matter told where DIET heard a yes; a yes with more words stays one
     ("affirm", "另外登录密码也忘记了", "ask_policy"), ("affirm", "好的，就这么定了吧", None),
     ("affirm", "江宁馆这边去取书吧", None),
+    # counter-examples: a yes in other words; a person asked for; a late return's cost; an
+    # event or an opening put off; a day or a delivery switched to; a rule about an event
+    ("affirm", "同意，请帮我提交", None), ("affirm", "没毛病，麻烦你了谢谢", None),
+    ("request_human", "要找馆员，帮我叫一个", None),
+    ("request_human", "我被管理员凶了，要投诉", None),
+    ("ask_policy", "借的书延期两天罚几块", None), ("ask_policy", "听说新馆它延期开放了", None),
+    ("ask_policy", "帮我看看讲座延期到哪天了", None),
+    ("nlu_fallback", "改成周六吧，到总馆去取", None),
+    ("nlu_fallback", "那就改成快递，寄到家里不用去拿了", None),
+    ("ask_policy", "十二月三号的讲座在几楼", None),
+    ("ask_policy", "五月份那场讲座回放在哪看", None),
 ])
 def test_words_beside_a_request_or_a_rule_are_read_as_what_they_ask(
         diet: str, text: str, intent: str | None) -> None:
@@ -440,6 +451,7 @@ def test_only_a_real_isbn_is_an_isbn() -> None:
     # not a visit told of, nor a question without a guess, nor one about the way there
     ("上周三去江宁馆办证的吧", None),
     ("周六去河西馆要预约吗", None),
+    ("后天去江北馆还书得带证吧", None),  # a guess about the errand, not the doors
     ("周六去河西馆是坐几号线吧", "ask_location"),
 ])
 def test_a_visit_on_a_day_told_as_a_guess_asks_that_days_hours(text: str,

@@ -59,6 +59,8 @@ from bot.channels.questions import split_questions
     ("能用我的证给孩子借吗？还是得另外办一张", ["能用我的证给孩子借吗？", "还是得另外办一张"]),
     # ... or another matter turned to
     ("卡掉了咋补办？另外登录密码也忘记了", ["卡掉了咋补办？", "登录密码也忘记了"]),
+    ("周六开门吗？对了，我是第一次来", ["周六开门吗？对了，我是第一次来"]),  # a remark
+    ("少儿证能办吗？顺便说下娃今年五岁", ["少儿证能办吗？顺便说下娃今年五岁"]),
     ("孩子自己去可以吗，还是得家长陪着", ["孩子自己去可以吗，还是得家长陪着"]),
     # a plan told after a question is its context; a day asked about with 呢 is a question
     ("江宁馆周末歇吗？下个月2号还准备去呢", ["江宁馆周末歇吗？下个月2号还准备去呢"]),

@@ -61,6 +61,10 @@ GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预�
 #: and "不用预约了吗" ask something)
 GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|哎|唉|嗨|"
                               r"这本|这个|今天|这次|这回|暂时")
+#: what in a reason given after giving up asks for something else instead ("不约了，给我
+#:续借一下", "算了，我想改订自习室")
+ASKS_FOR_ANOTHER = re.compile(r"^(查|约|订|续|借|报|办|找)|换成|改成|"
+                              r"(帮我|给我|替我|我想|我要|想)[^，,。？?！!]{0,2}(约|订|续|借|查|报|办|找|换|改|看)")
 #: what in a reason given first would choose or cancel something ("第二个不要了", "总馆那本撤了",
 #: "预约取消吧")
 CHOOSES = re.compile(r"第|这|那本|取消|删|退|撤|[\d《]")
@@ -130,14 +134,17 @@ def clean_text(text: str | None) -> str:
 def gives_up(text: str) -> bool:
     """Whether the message only abandons the current step (in 繁體 too), or gives a
     reason before or after ("临时要开会，这次先不约了", "算了 不报了 那天要加班"): its
-    first or last clause gives up, and the other clauses neither ask nor choose anything."""
+    first or last clause gives up, and the other clauses neither ask nor choose anything
+    (nor, after it, ask for something else: "不约了，劳驾帮我续借手上的")."""
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
     parts = clauses(plain) or [""]
     giving_up = [_only_gives_up(part) for part in parts]
     reasons = [part for part, gives in zip(parts, giving_up, strict=True) if not gives]
+    after = giving_up[0] and not giving_up[-1]
     return plain in CANCEL_WORDS or _only_gives_up(plain) or (
         (giving_up[0] or giving_up[-1])
-        and not any(ASKS.search(reason) or CHOOSES.search(reason) for reason in reasons))
+        and not any(ASKS.search(reason) or CHOOSES.search(reason)
+                    or (after and ASKS_FOR_ANOTHER.search(reason)) for reason in reasons))
 
 
 def _only_gives_up(text: str) -> bool:

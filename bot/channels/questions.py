@@ -80,6 +80,18 @@ def _tells_a_plan(clause: str) -> bool:
     return bool(_PLAN.search(clause)) and not ASKS.search(_FINAL_NE.sub("", clause))
 
 
+#: a mishap told, which asks for help as a question does ("…另外密码也忘记了")
+_MISHAP = re.compile(r"忘|丢|坏|不见|找不到|想不起|记不得|记不清|过期|停用|锁")
+#: ... not a remark about oneself ("对了，我是第一次来")
+_ABOUT_ONESELF = re.compile(r"^\s*(另外|顺便|对了)?[，,\s]*我是")
+
+
+def _another_matter(clause: str) -> bool:
+    """A mishap turned to with 另外, 顺便, 对了 … after a question: a question of its own."""
+    return bool(_TURNS_AWAY.match(clause) and _MISHAP.search(clause)
+                and not _ABOUT_ONESELF.match(clause))
+
+
 def _asks(clause: str) -> bool:
     return ((bool(ASKS.search(clause)) and not _tells_a_plan(clause))
             or _requests_a_title(clause) or _tells(clause)
@@ -198,7 +210,7 @@ def _questions(text: str) -> list[str]:
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
         if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
                 questions and not context and len(CJK.findall(piece)) >= 4
-                and (_ALTERNATIVE.match(piece) or _TURNS_AWAY.match(piece))):
+                and (_ALTERNATIVE.match(piece) or _another_matter(piece))):
             questions.append((context + piece).strip())
             context = ""
         else:
