@@ -288,11 +288,11 @@ class ActionPlaceReservation(FaqFirst):
     action_name = "action_place_reservation"
     about_a_title = HOLD_WORDS
     # not 给我 alone: "预约的书能给我留几天" asks a rule
-    requests = re.compile(r"帮我|给我(约|预约|预定|订|借)|替我|我想|我要|预约一下|想借|借一本|就要|"
-                          r"第.本|预约这")
+    requests = re.compile(r"帮我|给我(约|预约|预定|订|借|留(?![几多]))|替我|我想|我要|预约一下|"
+                          r"想借|借一本|就要|第.本|预约这|留一本")
     # the hold's own verbs are no subject of a question ("可以帮我预约下…吗": the FAQ's
     # entry on holds does not answer it)
-    own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约")
+    own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约|{HOLD_ASKED.pattern}")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)
@@ -448,6 +448,9 @@ class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
     requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|取消(掉|了)?吧|第.个|这个")
+    # the hold's own words are no subject of a question ("某书那条预约用不着了，劳驾撤了":
+    # the FAQ's entry on cancelling does not answer it)
+    own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约|取消|撤销|撤|不需要了?|不要了?")
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if hold_chosen(tracker) is not None:  # one of the holds just listed: no rule asked

@@ -157,7 +157,7 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
 HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
-    (re.compile(r"续借|续一下|续期"), "renew_loan"),
+    (re.compile(r"续借|续一下|续期|续了|一起续|都续"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 f"{OWES.pattern}"), "ask_account"),

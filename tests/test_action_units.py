@@ -1268,6 +1268,13 @@ def test_asking_what_may_be_done_for_someone_else_is_a_rule_question(text: str,
 def test_the_holds_own_verbs_are_no_subject_for_the_faq() -> None:
     tracker = tracker_with("可否帮我预约平凡的世界", [])
     assert "预约" not in ActionPlaceReservation().words_beyond_request(tracker)
+    # ... nor where to pick it up, nor the words of cancelling it
+    words = ActionPlaceReservation().words_beyond_request(
+        tracker_with("有就给我留着 到江宁馆取", []))
+    assert not {"取", "留", "江宁"} & set(words)
+    words = ActionCancelReservation().words_beyond_request(
+        tracker_with("围城那条预约不要了，麻烦取消掉", []))
+    assert not {"预约", "取消"} & set(words)
 
 
 @pytest.mark.parametrize(("text", "day"), [

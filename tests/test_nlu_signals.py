@@ -145,6 +145,9 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     # counter-examples: a yes in other words; a person asked for; a late return's cost; an
     # event or an opening put off; a day or a delivery switched to; a rule about an event
     ("affirm", "同意，请帮我提交", None), ("affirm", "没毛病，麻烦你了谢谢", None),
+    # the books in hand are the reader's loans ("手里那几本…")
+    ("nlu_fallback", "手里那几本各自哪天截止", "list_loans"),
+    ("nlu_fallback", "手头那些本书一并续了", "renew_loan"),
     ("request_human", "要找馆员，帮我叫一个", None),
     ("request_human", "我被管理员凶了，要投诉", None),
     ("ask_policy", "借的书延期两天罚几块", None), ("ask_policy", "听说新馆它延期开放了", None),
