@@ -411,6 +411,13 @@ def _asks_past_a_no(plain: str) -> bool:
             and bool(ASKS.search(plain) or (GUESS.search(plain) and not INSTEAD.search(plain))))
 
 
+def _what_is_asked(plain: str) -> str:
+    """What a message DIET took for small talk asks: the reader's own account when it
+    asks about it ("上回晚还了，系统里扣了我多少钱"), else a rule."""
+    own = OWN_ACCOUNT.search(plain) and not HOW_TO.search(plain)
+    return (_account_topic(plain) if own else None) or "ask_policy"
+
+
 def _asks_past_thanks(plain: str) -> bool:
     """"…弄丢了，咋赔" that DIET took for thanks: a longer message that asks is a question."""
     return cjk_length(plain) > REFUSAL_LENGTH and bool(ASKS.search(plain))
@@ -437,8 +444,8 @@ CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
     Correction(staff_in_a_rule, "ask_policy", of=frozenset({"request_human"})),
-    Correction(_asks_past_a_no, "ask_policy", of=frozenset({"deny"})),
-    Correction(_asks_past_thanks, "ask_policy", of=frozenset({"thank"})),
+    Correction(_asks_past_a_no, _what_is_asked, of=frozenset({"deny"})),
+    Correction(_asks_past_thanks, _what_is_asked, of=frozenset({"thank"})),
     # "帮我瞧瞧我的证眼下是啥状态": the card's state, no hold named
     Correction(lambda p: not HOLD_WORDS.search(p) and _account_topic(p) == "ask_account",
                "ask_account", of=frozenset({"list_reservations"})),
@@ -513,7 +520,7 @@ CORRECTIONS = (
     Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p)
                and not SWITCHES_ELSE.search(p), "place_reservation", of=NOT_A_REQUEST),
     # last: any other reading of the words comes first ("某作家写的有没有": a search)
-    Correction(_says_no_yes, "ask_policy", of=frozenset({"affirm"})),
+    Correction(_says_no_yes, _what_is_asked, of=frozenset({"affirm"})),
 )
 
 
