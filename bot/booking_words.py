@@ -12,10 +12,12 @@ BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
 #: the coming occurrences of something ("下一期金图讲坛讲什么", "这个月有讲座吗"): what the
 #: live list of events tells, not the FAQ's description of a series
 UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|本期|这个月|本月|近期|最近|这周|"
-                      r"这阵子?|这段时间|这些天|这几天|近来|月底|月初|下个?月|"
-                      r"(?<![\d一二三四五六七八九十])(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份?"
-                      r"(?![\d一二三四五六七八九十]*[号日])|"
+                      r"这阵子?|这段时间|这些天|这几天|近来|"
                       r"本周|下周|(哪天|什么时候|啥时候|几号)(有|办|举办|开始)")
+#: a month named without a day ("十二月份", "月底", "下个月"): the coming events only beside
+#: an event's words (not "亲戚下个月到访…", which asks nothing of events)
+MONTH_AHEAD = re.compile(r"月底|月初|下个?月|(?<![\d一二三四五六七八九十])(1[0-2]|[1-9]|十[一二]?|"
+                         r"[一二三四五六七八九])月份?(?![\d一二三四五六七八九十]*[号日])")
 #: asking whether or how a space can be booked ("还能约吗", "怎么预约"), not whether it
 #: must be ("要预约吗")
 CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网上)?(预约|预定|预订|约|订|占)")

@@ -48,6 +48,7 @@ from bot.booking_words import (
     BOOKED,
     CAN_BOOK,
     EVENT_WORDS,
+    MONTH_AHEAD,
     SIGNS_UP,
     SIGNS_UP_FOR_SOMEONE,
     SPACE_WORDS,
@@ -512,7 +513,8 @@ CORRECTIONS = (
     # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),
     # "下一期讲坛讲啥": the coming events, not the series' entry
-    Correction(lambda p: EVENT_WORDS.search(p) and UPCOMING.search(p) and not CANCEL.search(p)
+    Correction(lambda p: EVENT_WORDS.search(p) and (UPCOMING.search(p) or MONTH_AHEAD.search(p))
+               and not CANCEL.search(p)
                and not EVENT_RULE.search(p), "ask_events", of=NOT_A_REQUEST),
     # "预定一下人间失格"
     Correction(lambda p: reserves_a_book(p) and not ASKS.search(p), "place_reservation",

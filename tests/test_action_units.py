@@ -531,6 +531,14 @@ def test_the_faq_never_stands_in_for_what_an_action_answers_live(
                            knowledge) == "REQUEST"
 
 
+def test_a_month_ahead_in_a_question_about_the_library_is_no_request_for_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    knowledge = KnowsOneEntry("about-001", "？")
+    assert faq_first_reply(monkeypatch, ActionListEvents(), "亲戚下个月来玩，能说说金图的来历吗",
+                           knowledge) == "（答案）"
+
+
 def test_the_coming_session_of_a_series_is_the_events_list_not_its_description(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
