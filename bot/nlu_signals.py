@@ -477,7 +477,7 @@ CORRECTIONS = (
     # cancellation, in any words: "…不去了，报名费退给我") asked for
     Correction(lambda p: FEE.search(p) and not ASKS_TO_SIGN_UP.search(p) and not CANCEL.search(p)
                and not (DROPS.search(p) and not ASKS.search(p)),
-               "ask_policy", of=frozenset({"sign_up_event", *CANCEL_INTENTS})),
+               _what_is_asked, of=frozenset({"sign_up_event", *CANCEL_INTENTS})),
     # no cancelling words, a book: a title; why, not a request
     Correction(lambda p: not CANCEL.search(p) and not DROPS.search(p) and NAMES_A_BOOK.search(p),
                "search_catalogue", of=CANCEL_INTENTS),

@@ -144,6 +144,7 @@ def test_asking_what_the_assistant_is_is_no_handoff_and_holds_have_their_words()
     ("affirm", "江宁馆这边去取书吧", None),
     # ... and a question past a no about the reader's own account is the account
     ("deny", "前阵子晚还了好几天，系统里一共扣了多少费用", "ask_account"),
+    ("cancel_reservation", "晚还书得交钱吧，系统总共罚了多少块钱", "ask_account"),
     # counter-examples: a yes in other words; a person asked for; a late return's cost; an
     # event or an opening put off; a day or a delivery switched to; a rule about an event
     ("affirm", "同意，请帮我提交", None), ("affirm", "没毛病，麻烦你了谢谢", None),
