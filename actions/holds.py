@@ -42,7 +42,7 @@ from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
 from bot.outcome import outcome
-from bot.question_words import POLITE_HOLD_REQUEST, clauses
+from bot.question_words import PICKS_UP, POLITE_HOLD_REQUEST, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -68,7 +68,7 @@ HOLD_SLOTS = ("bib_id", "pickup_branch", "hold_id")
 #: the words that ask for the hold and where to pick it up, around the title typed
 #: ("某书能预约不 去总馆取"): no part of what is searched
 HOLD_ASKED = re.compile(r"(能|可以|可不可以)?(帮我|给我|替我)?(预约|预定|预订)(一下)?[吗不么嘛]?|"
-                        r"[在到去上][^，,。？?！!\s]{0,6}[取领拿]书?(?=[\s，,。？?！!~～]|$)")
+                        f"{PICKS_UP}书?(?=[\\s，,。？?！!~～]|$)")
 #: booking a visit ("周六想约个时间进馆"), which a hold's words may ask for
 ENTRY = re.compile(r"入馆|进馆")
 
@@ -88,10 +88,11 @@ def hold_text(hold: Hold) -> str:
     )
 
 
-#: the words that ask for the hold itself and say where to pick it up ("帮我约一下",
-#: "在…领"), and the spaces and commas between them
-HOLD_REQUEST_WORDS = re.compile(r"(帮我|给我|替我)?(预约|预定|约)(一下)?|[在到去上]?[取领拿]书?|"
-                                r"[\s，,。]")
+#: the words that ask for the hold and say where to pick it up, read once the branches
+#: are cut out: those of HOLD_ASKED, and a bare 约 or 取 ("帮我约一下", "在…领") with the
+#: spaces and commas between them (not in a search: "约翰", "取经")
+HOLD_REQUEST_WORDS = re.compile(f"{HOLD_ASKED.pattern}|"
+                                r"(帮我|给我|替我)?约(一下)?|[取领拿]书?|[\s，,。]")
 
 
 def choice_length(tracker: Tracker) -> int:

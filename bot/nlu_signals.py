@@ -67,6 +67,7 @@ from bot.question_words import (
     OWES,
     OWN_LOAN,
     PART_OF_DAY,
+    PICKS_UP,
     WHERE,
     clauses,
 )
@@ -101,7 +102,7 @@ PLACED = re.compile(r"(预约|预定|约)(的|了|过)|我的预约")
 PLACES = re.compile(r"把[^，,。？?！!]{1,15}(预约|预定|约)(了|上|一下)")
 #: another title to hold instead, picked up somewhere ("换成某书吧，还在河西拿"): a hold
 SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一本)[^，,。？?！!]{2,}"
-                           r".*[在到去][^，,。？?！!\s]{1,8}[取领拿](?![消证卡])")
+                           f".*{PICKS_UP}")
 #: ... not a day, a time or a way of delivery switched to ("改成周六吧，到总馆去取")
 SWITCHES_ELSE = re.compile(r"周|礼拜|星期|号|[上下]午|晚上|早上|今天|明天|后天|快递|寄|不")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")
@@ -621,7 +622,8 @@ class ReaderSignals(GraphComponent):
             intent = intent or corrected(guessed, text)
             if intent is None and any(entity["entity"] == "branch" for entity in found):
                 intent = about_a_branch(guessed, plain)
-            intent = intent or about_a_visit(guessed, plain)
+            if guessed not in BOOK_INTENTS:
+                intent = intent or about_a_visit(guessed, plain)
             # Where a signal found an entity, it replaces what DIET tagged (DIET's spans
             # are often a character or two off: "江宁区馆五一"); ISBNs are the pattern's
             # alone (DIET tags "24" of "24小时开放的自习区" as one).

@@ -75,6 +75,10 @@ OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
                       r"刚刚?)?" + BORROWED + r")(?!人|时候|话|多|到(?!期)|了)|"
                       r"我借了|我在借|我借着")
 
+#: where the reader will pick a hold up ("到河西分馆取", "在总馆领"): one place word, a
+#: branch's name or none, a word of taking (not 取消, 领证, 拿卡)
+PICKS_UP = r"[在到去上][^，,。？?！!\s]{0,8}[取领拿](?![消证卡])"
+
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》", "这本能帮我
 #: 约一下不"): a request, not a question (the NLU signals and the holds read it the same way)
 ASKS_TO_RESERVE = re.compile(r"(帮我|给我|替我)(预约|预定|预订|约)(?![的了过])"
