@@ -75,7 +75,8 @@ def terms(text: str) -> tuple[str, ...]:
     if pattern := _variant_pattern():
         text = pattern.sub(lambda match: synonym_table()[match.group()], text)
     words = [word for word in tokens(text) if word not in STOPWORDS]
-    if not words:  # "呃……这个……": nothing asked, whatever its characters share
+    # "呃……这个……", "那是啥": nothing asked, whatever its characters share
+    if not any(set(word) - FUNCTION_CHARS for word in words):
         return ()
     runs = _CJK.findall(text)
     bigrams = ["#" + run[i:i + 2] for run in runs for i in range(len(run) - 1)]
@@ -202,7 +203,9 @@ class Bm25Index:
     def literal_leader(self, question: str) -> int | None:
         """The entry whose asked texts share strictly more of the message's character
         bigrams than any other's, and at least LITERAL_MIN_SHARED; None when none does
-        or two tie ("那是啥" shares one bigram, 是啥, with every "…是啥" paraphrase)."""
+        or two tie ("那是啥" shares one bigram, 是啥, with every "…是啥" paraphrase), and
+        None when none of the bigrams it shares is of a subject: those with an asking
+        word (能调, 一点) or of the library's name (图书) name nothing."""
         query = literal_bigrams(question)
         shared = sorted(
             ((len(query & literal), entry_id)
@@ -211,7 +214,10 @@ class Bm25Index:
         if not shared or shared[0][0] < LITERAL_MIN_SHARED or (
                 len(shared) > 1 and shared[1][0] == shared[0][0]):
             return None
-        return shared[0][1]
+        leader = shared[0][1]
+        subject = [pair for pair in query & self.literal[self.position[leader]]
+                   if FUNCTION_CHARS.isdisjoint(pair) and not set(pair) <= NAME_CHARS]
+        return leader if subject else None
 
     def nearest_asked(self, question: str, candidates: list[int]) -> int | None:
         """The candidate one of whose asked texts is nearest the message (Dice overlap of
