@@ -173,6 +173,9 @@ class ActionRenewLoan(FaqFirst):
                           r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|[给帮替]它.{0,2}[续延]|"
                           r"延(一|个|上)|renew")
 
+    def names_own(self, tracker: Tracker) -> bool:
+        return renews_a_loan_named(tracker)
+
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         named = latest_entity_values(tracker, "title")
         chosen = None if named else (entity_or_slot(tracker, "loan_id") or loan_chosen(tracker))
@@ -236,6 +239,22 @@ def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
         return None
     loan_id, key = named[0]
     return loan_id if len(key) >= MIN_NAMED_TITLE or text.startswith(key) else None
+
+
+#: a word of renewing, in any words ("续", "延"; not declining one, see NOT_RENEWING)
+RENEWS = re.compile(r"续|延")
+
+
+def renews_a_loan_named(tracker: Tracker) -> bool:
+    """Whether a verified reader's message renews the loan whose title it names
+    ("某书还能多续一回不", "某书顺手也续了"), whatever the NLU took it for: a rule question,
+    or nothing it could place. The loan itself answers better than the rule: renewed, or
+    why not (renewed as often as allowed, reserved by someone, overdue)."""
+    text = tracker.latest_message.get("text", "")
+    reader = verified_reader(tracker)
+    if reader is None or not RENEWS.search(text) or NOT_RENEWING.search(text):
+        return False
+    return loan_named(tracker, services().circulation.loans(reader)) is not None
 
 
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -90,6 +90,8 @@ from bot.services.interface import (
     Loan,
     MyBooking,
     ReaderRef,
+    RenewalOutcome,
+    RenewalResult,
     SearchResult,
     ServiceUnavailableError,
     TitleHit,
@@ -1530,6 +1532,44 @@ def test_a_loan_named_without_book_marks_is_that_loan() -> None:
     assert actions.loans.loan_named(tracker_with("边城和围城都续", []), loans) is None
     # a title of two characters only where the message begins with it
     assert actions.loans.loan_named(tracker_with("我同学也借了围城，帮我续", []), loans) is None
+
+
+class OneReadersLoans:
+    """A circulation service for one verified reader with two_loans(), which renews."""
+
+    def __init__(self) -> None:
+        self.circulation = self
+        self.renewed: list[int] = []
+
+    def loans(self, reader: Any) -> list[Loan]:
+        return two_loans()
+
+    def renew(self, reader: Any, loan_id: int) -> RenewalResult:
+        self.renewed.append(loan_id)
+        return RenewalResult(RenewalOutcome.RENEWED, "围城", clock.today())
+
+
+@pytest.mark.parametrize("action", [actions.faq.ActionAnswerPolicy(), ActionRephrase(),
+                                    actions.loans.ActionRenewLoan()])
+def test_a_loan_named_with_a_renewal_word_is_renewed_whatever_the_nlu_made_of_it(
+        monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
+    """"某书还能多续一回不" taken for a rule question, "某书顺手也续了" that the NLU could not
+    place: from a verified reader whose loan it names, the loan is renewed (or told why
+    not), not the renewal rules."""
+    services = OneReadersLoans()
+    monkeypatch.setattr(actions.loans, "services", lambda: services)
+    monkeypatch.setattr(actions.loans, "verified_reader",
+                        lambda tracker: ReaderRef(1, "JL00000001", "读者"))
+    for text in ("围城还能多续一回不", "围城顺手也续了"):
+        dispatcher = CollectingDispatcher()
+        action.act(dispatcher, tracker_with(text, []))
+        assert [m.get("outcome", {}).get("kind") for m in dispatcher.messages] == ["renewal"]
+    assert services.renewed == [2, 2]
+    # not a loan of theirs, not renewing, or not verified: what it was taken for
+    assert not actions.loans.renews_a_loan_named(tracker_with("活着能续几次", []))
+    assert not actions.loans.renews_a_loan_named(tracker_with("围城不续了", []))
+    monkeypatch.setattr(actions.loans, "verified_reader", lambda tracker: None)
+    assert not actions.loans.renews_a_loan_named(tracker_with("围城还能多续一回不", []))
 
 
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
