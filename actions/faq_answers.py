@@ -327,7 +327,7 @@ class FaqFirst(LibraryAction):
                  # a card number given with it makes a question about the account a
                  # request ("证号…，这卡停了吗"), not a rule (unless it asks what to do)
                  and not (self.personal and CARD.search(raw) and not WHAT_TO_DO.search(text))
-                 and not self.names_own(tracker))
+                 and not self.asks_about_own(tracker))
         if typed and about_the_other_library(dispatcher, tracker):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
@@ -367,9 +367,9 @@ class FaqFirst(LibraryAction):
             return events
         return self.request(dispatcher, tracker)
 
-    def names_own(self, tracker: Tracker) -> bool:
-        """Whether the message names something of the verified reader's own (a loan by
-        its title): then it asks this action about it, never the FAQ."""
+    def asks_about_own(self, tracker: Tracker) -> bool:
+        """Whether the message asks about something of the reader's own (a loan by its
+        title, the holds placed): then it asks this action, never the FAQ."""
         return False
 
     def search_title(self, dispatcher: CollectingDispatcher, raw: str, text: str

@@ -42,7 +42,7 @@ from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
 from bot.outcome import outcome
-from bot.question_words import PICKS_UP, POLITE_HOLD_REQUEST, clauses
+from bot.question_words import PICKS_UP, POLITE_HOLD_REQUEST, asks_after_a_hold, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -369,6 +369,11 @@ class ActionListReservations(FaqFirst):
     requests = re.compile(r"我的|[帮给]我(看|查|列)|查一下|查查|看看|查看|"
                           r"我(都|在\w{1,5}|一共|总共)?(预约|约)了|"
                           r"我(预约|约)的")
+
+    def asks_about_own(self, tracker: Tracker) -> bool:
+        """The status of the holds placed, in a question's words ("预订的那几本这会儿可以
+        过去领了不")."""
+        return asks_after_a_hold(normalise(tracker.latest_message.get("text", "")))
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

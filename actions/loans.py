@@ -173,7 +173,7 @@ class ActionRenewLoan(FaqFirst):
                           r"^\W*(续借|续期|延期|續借)\W*$|把.{0,12}(续|延)|[给帮替]它.{0,2}[续延]|"
                           r"延(一|个|上)|renew")
 
-    def names_own(self, tracker: Tracker) -> bool:
+    def asks_about_own(self, tracker: Tracker) -> bool:
         return renews_a_loan_named(tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

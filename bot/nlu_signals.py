@@ -61,6 +61,7 @@ from bot.question_words import (
     ASKS_TO_RESERVE,
     BORROWED,
     GUESSED,
+    HOLD_RULE,
     I_BORROWED,
     MY_ACCOUNT,
     OPENING,
@@ -69,6 +70,7 @@ from bot.question_words import (
     PART_OF_DAY,
     PICKS_UP,
     WHERE,
+    asks_after_a_hold,
     clauses,
 )
 from bot.services.catalogue_query import asks_for_a_volume
@@ -83,17 +85,6 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
                      # 约稿, 约翰·克利斯朵夫)
                      r"(?:^|[,;。\s])约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fff《])")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
-#: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
-HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
-                         r"了没|了吗|排到)|"
-                         r"预约.{0,3}(在排队|排到)")
-#: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
-HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
-                       r"不去|带")
-#: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
-ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
-#: ... unless the hold's status is asked too ("预约的书到了吗，去哪个馆拿")
-STATUS_ASKED = re.compile(r"了[吗么没]")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
 #: a hold already placed ("预约的书", "约了几本")
@@ -330,11 +321,6 @@ def about_a_branch(intent: str | None, plain: str) -> str | None:
     if not place and visits_on_a_day(plain):
         return "ask_opening_hours"
     return None
-
-
-def asks_after_a_hold(plain: str) -> bool:
-    return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
-            and not (ASKS_WHERE.search(plain) and not STATUS_ASKED.search(plain)))
 
 
 def reserves_a_book(plain: str) -> bool:

@@ -89,3 +89,22 @@ POLITE_HOLD_REQUEST = re.compile(r"(帮我|给我|替我)(预约|预定|预订|�
 
 #: a guess the reader wants confirmed, at the end of a clause ("应当行吧", "早就撤了吧，…")
 GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
+
+#: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
+HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
+                         r"了没|了吗|排到)|"
+                         r"预约.{0,3}(在排队|排到)")
+#: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
+HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
+                       r"不去|带")
+#: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
+ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
+#: ... unless the hold's status is asked too ("预约的书到了吗，去哪个馆拿")
+STATUS_ASKED = re.compile(r"了[吗么没]")
+
+
+def asks_after_a_hold(plain: str) -> bool:
+    """Asks after the reader's own holds already placed (their status), not how holds
+    work or where they are picked up (the NLU signals and the holds read it the same way)."""
+    return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
+            and not (ASKS_WHERE.search(plain) and not STATUS_ASKED.search(plain)))

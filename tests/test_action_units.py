@@ -1572,6 +1572,22 @@ def test_a_loan_named_with_a_renewal_word_is_renewed_whatever_the_nlu_made_of_it
     assert not actions.loans.renews_a_loan_named(tracker_with("围城还能多续一回不", []))
 
 
+def test_the_status_of_holds_placed_asked_in_a_question_is_the_holds_list(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"上礼拜预约的那套书到馆了么，能过去拿不" asks after the reader's own holds
+    ("能…不" aside): the holds list (verification first), never the FAQ's rule on holds
+    not picked up."""
+    asked: list[str] = []
+    monkeypatch.setattr(actions.faq_answers, "answer_in_context",
+                        lambda tracker, text, lenient=False: asked.append(text))
+    monkeypatch.setattr(actions.holds, "verified_reader", lambda tracker: None)
+    events = actions.holds.ActionListReservations().act(
+        CollectingDispatcher(), tracker_with("上礼拜预约的那套书到馆了么，能过去拿不", []))
+    assert not asked
+    assert {"event": "slot", "timestamp": None, "name": "pending_request",
+            "value": "list_holds"} in events
+
+
 def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
     renewed = {"kind": "renewal", "renewed": 2, "refused": 1}
     assert asks_due_dates_after_account(conversation(("全部续借", [renewed]),
