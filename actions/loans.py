@@ -21,7 +21,14 @@ from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
 from bot.services.catalogue_ranking import main_title
-from bot.services.interface import AccountStatus, Loan, ReaderRef, RenewalOutcome, RenewalResult
+from bot.services.interface import (
+    AccountStatus,
+    Loan,
+    ReaderRef,
+    RenewalOutcome,
+    RenewalResult,
+    ServiceUnavailableError,
+)
 from bot.services.search_text import normalise, title_key
 
 ALL_LOANS = "all"
@@ -174,7 +181,9 @@ class ActionRenewLoan(FaqFirst):
                           r"延(一|个|上)|renew")
 
     def asks_about_own(self, tracker: Tracker) -> bool:
-        return renews_a_loan_named(tracker)
+        """A loan named with words of renewing it, even in a question's (see
+        loan_renewed_by_name)."""
+        return loan_renewed_by_name(tracker) is not None
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         named = latest_entity_values(tracker, "title")
@@ -194,6 +203,14 @@ class ActionRenewLoan(FaqFirst):
             self.report(dispatcher, [circulation.renew(reader, loan_id)])
         elif wanted is not None:  # a button or payload with no usable loan id
             self.report(dispatcher, [RenewalResult(RenewalOutcome.NOT_YOUR_LOAN)])
+        return [SlotSet("loan_id", None), SlotSet("loan_title", None)]
+
+    def renew(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+              loan_id: int) -> list[dict[str, Any]]:
+        """Renews the verified reader's loan `loan_id` and says how it went."""
+        reader = verified_reader(tracker)
+        if reader is not None:
+            self.report(dispatcher, [services().circulation.renew(reader, loan_id)])
         return [SlotSet("loan_id", None), SlotSet("loan_title", None)]
 
     @staticmethod
@@ -241,20 +258,36 @@ def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
     return loan_id if len(key) >= MIN_NAMED_TITLE or text.startswith(key) else None
 
 
-#: a word of renewing, in any words ("续", "延"; not declining one, see NOT_RENEWING)
-RENEWS = re.compile(r"续|延")
+#: asking to renew, in other words than a renewal's ("再续", "也续了", "延个"), outside the
+#: loan's title (延禧…)
+RENEWS = re.compile(r"续借|续期|续一|续上|续了|再续|也续|延期|延长|延一|延个")
+#: ... and not asking about renewing or a mishap: how often or how long, whether it
+#: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
+#: 成功了吗", "不需要续了")
+NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|续了[吗么没]|续集|一起|别的|都续|"
+                           r"赔|丢|坏|顺延|(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 
 
-def renews_a_loan_named(tracker: Tracker) -> bool:
-    """Whether a verified reader's message renews the loan whose title it names
-    ("某书还能多续一回不", "某书顺手也续了"), whatever the NLU took it for: a rule question,
-    or nothing it could place. The loan itself answers better than the rule: renewed, or
-    why not (renewed as often as allowed, reserved by someone, overdue)."""
+def loan_renewed_by_name(tracker: Tracker) -> int | None:
+    """The loan a verified reader's message asks to renew by its title ("某书还能多续一回
+    不", "某书顺手也续了"), whatever the NLU took the message for: a rule question, or
+    nothing it could place; the loan answers better than the rule (renewed, or why not).
+    None when the reader is not verified, the message asks about renewing rather than
+    for it, or the library system cannot be reached (then what the NLU took it for
+    answers)."""
     text = tracker.latest_message.get("text", "")
-    reader = verified_reader(tracker)
-    if reader is None or not RENEWS.search(text) or NOT_RENEWING.search(text):
-        return False
-    return loan_named(tracker, services().circulation.loans(reader)) is not None
+    if NOT_A_RENEWAL.search(text) or not RENEWS.search(text):
+        return None
+    try:
+        reader = verified_reader(tracker)
+        loans = services().circulation.loans(reader) if reader else []
+    except ServiceUnavailableError:
+        return None
+    loan_id = loan_named(tracker, loans)
+    titles = [main_title(loan.title) for loan in loans if loan.loan_id == loan_id]
+    if not titles or not RENEWS.search(normalise(text).replace(normalise(titles[0]), " ")):
+        return None
+    return loan_id
 
 
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,

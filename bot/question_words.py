@@ -76,8 +76,9 @@ OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
                       r"我借了|我在借|我借着")
 
 #: where the reader will pick a hold up ("到河西分馆取", "在总馆领"): one place word, a
-#: branch's name or none, a word of taking (not 取消, 领证, 拿卡)
-PICKS_UP = r"[在到去上][^，,。？?！!\s]{0,8}[取领拿](?![消证卡])"
+#: branch's name or none (without another place word: not the 上 of a title such as
+#: 上海的早晨 before 在河西拿), a word of taking (not 取消, 领证, 拿卡)
+PICKS_UP = r"[在到去上][^，,。？?！!\s在到去上]{0,8}[取领拿](?![消证卡])"
 
 #: asking outright for a hold, even in a question's words ("可否帮我预约《X》", "这本能帮我
 #: 约一下不"): a request, not a question (the NLU signals and the holds read it the same way)
@@ -94,9 +95,10 @@ GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
 HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
                          r"了没|了吗|排到)|"
                          r"预约.{0,3}(在排队|排到)")
-#: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗")
+#: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗", whether a
+#: text message comes, whether family may fetch it, what it costs)
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
-                       r"不去|带")
+                       r"不去|带|短信|提醒|消息|家里人|家人|帮忙|收费|钱")
 #: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
 ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
 #: ... unless the hold's status is asked too ("预约的书到了吗，去哪个馆拿")

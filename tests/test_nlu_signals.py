@@ -286,6 +286,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_events", "诗会那场替我留个名额", "sign_up_event"),
     ("ask_events", "金图讲坛下一期也给我算个名额", "sign_up_event"),
     ("ask_events", "手工坊周日那场帮我算我一个", "sign_up_event"),
+    ("ask_events", "想问问一家三口算一个名额还是三个", None),  # how places are counted
     # whether a book can be had, taken for one's own loans: a search
     ("list_loans", "围城还有得借没", "search_catalogue"),
     ("list_loans", "我的前半生 想借来看", "search_catalogue"),

@@ -204,8 +204,9 @@ class Bm25Index:
         """The entry whose asked texts share strictly more of the message's character
         bigrams than any other's, and at least LITERAL_MIN_SHARED; None when none does
         or two tie ("那是啥" shares one bigram, 是啥, with every "…是啥" paraphrase), and
-        None when none of the bigrams it shares is of a subject: those with an asking
-        word (能调, 一点) or of the library's name (图书) name nothing."""
+        None when none of the bigrams it shares is of a subject: a bigram with any
+        asking or pointing character (FUNCTION_CHARS: 能, 一, 不, 有 … as in 能调, 一点)
+        or of the library's name alone (图书) names nothing."""
         query = literal_bigrams(question)
         shared = sorted(
             ((len(query & literal), entry_id)
