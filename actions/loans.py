@@ -258,9 +258,9 @@ def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
     return loan_id if len(key) >= MIN_NAMED_TITLE or text.startswith(key) else None
 
 
-#: asking to renew, in other words than a renewal's ("再续", "也续了", "延个"), outside the
-#: loan's title (延禧…)
-RENEWS = re.compile(r"续借|续期|续一|续上|续了|再续|也续|延期|延长|延一|延个")
+#: asking to renew a loan named by its title: a renewal's words and more ("再续", "也续了",
+#: "延个"), outside the loan's title (延禧…)
+RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延个")
 #: ... and not asking about renewing or a mishap: how often or how long, whether it
 #: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
 #: 成功了吗", "不需要续了")
@@ -276,7 +276,7 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     for it, or the library system cannot be reached (then what the NLU took it for
     answers)."""
     text = tracker.latest_message.get("text", "")
-    if NOT_A_RENEWAL.search(text) or not RENEWS.search(text):
+    if NOT_A_RENEWAL.search(text) or not RENEWS_NAMED.search(text):
         return None
     try:
         reader = verified_reader(tracker)
@@ -285,9 +285,8 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
         return None
     loan_id = loan_named(tracker, loans)
     titles = [main_title(loan.title) for loan in loans if loan.loan_id == loan_id]
-    if not titles or not RENEWS.search(normalise(text).replace(normalise(titles[0]), " ")):
-        return None
-    return loan_id
+    rest = normalise(text).replace(normalise(titles[0]), " ") if titles else ""
+    return loan_id if RENEWS_NAMED.search(rest) else None
 
 
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
