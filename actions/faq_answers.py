@@ -214,13 +214,27 @@ def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question:
     return give(dispatcher, tracker, answer_in_context(tracker, question, lenient))
 
 
+#: the FAQ's entries on borrowing, where a mishap with a loan is answered (their keys)
+BORROWING_ENTRY = "borrowing-"
+
+
 def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """"前阵子借的某书淋湿了，怎么处理": what to do about the reader's own loan is the
-    FAQ's rule, whatever book (or volume of it) the message names; says whether it answered."""
+    FAQ's rule, whatever book (or volume of it) the message names; says whether it answered.
+    Among candidates, the one entry on borrowing answers it: the book is a loan, not a
+    card or a thing left in the library, however alike the stories of losing them are."""
     text = tracker.latest_message.get("text", "")
     plain = normalise(text)
-    return bool(OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain)
-                and answer_or_menu(dispatcher, tracker, text, lenient=True))
+    if not (OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain)):
+        return False
+    answer = answer_in_context(tracker, text, lenient=True)
+    if answer.kind == "suggest":
+        knowledge = services().knowledge
+        entries = [found for entry_id, _ in answer.suggestions
+                   if (found := knowledge.published_answer(entry_id)) is not None]
+        borrowing = [entry for entry in entries if entry.key.startswith(BORROWING_ENTRY)]
+        answer = borrowing[0] if len(borrowing) == 1 else answer
+    return give(dispatcher, tracker, answer)
 
 
 def give(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) -> bool:
