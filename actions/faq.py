@@ -34,7 +34,7 @@ from actions.faq_answers import (
 )
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
-from actions.loans import ActionRenewLoan, loan_renewed_by_name
+from actions.loans import renewal_by_name
 from actions.visiting import about_the_branch_before
 from bot.outcome import outcome
 from bot.question_words import clauses
@@ -72,8 +72,8 @@ class ActionAnswerPolicy(LibraryAction):
                 dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
             return []
         question = tracker.latest_message.get("text", "")
-        if (loan_id := loan_renewed_by_name(tracker)) is not None:  # after the loans
-            return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
+        if (renewed := renewal_by_name(dispatcher, tracker)) is not None:  # after the loans
+            return renewed
         if not re.search(r"\w", question):  # "？？？": nothing to answer or to record
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
@@ -144,8 +144,8 @@ class ActionRephrase(LibraryAction):
         if not text or text.startswith("/"):
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
-        if (loan_id := loan_renewed_by_name(tracker)) is not None:
-            return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
+        if (renewed := renewal_by_name(dispatcher, tracker)) is not None:
+            return renewed
         if mishap_answered(dispatcher, tracker):
             return []
         if found := held_title(text) or title_in_a_clause(text):

@@ -291,6 +291,14 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     return loan_id if RENEWS_NAMED.search(rest) else None
 
 
+def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker
+                    ) -> list[dict[str, Any]] | None:
+    """The renewal of the loan the message asks to renew by its title (see
+    loan_renewed_by_name), for an action that took it for something else; None if none."""
+    loan_id = loan_renewed_by_name(tracker)
+    return None if loan_id is None else ActionRenewLoan().renew(dispatcher, tracker, loan_id)
+
+
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
               reader: ReaderRef) -> int | None:
     """The loan of "续借《X》" (by title, also without 《》), or of the day it is due
