@@ -20,7 +20,8 @@ from actions.context import (
     still_offered,
 )
 from actions.dates import parse_day, parse_hour
-from actions.faq_answers import LIBRARY_NAMES, QUESTION, FaqFirst
+from actions.event_names import the_one_named
+from actions.faq_answers import QUESTION, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
@@ -29,7 +30,6 @@ from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
 from bot.outcome import outcome
-from bot.services.faq_retrieval import literal_bigrams
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
 
@@ -114,29 +114,6 @@ def slot_chosen(tracker: Tracker) -> int | None:
     if day is None and hours is None:
         return None
     return matching[0] if len(matching) == 1 else None
-
-
-#: characters that join a title's words: a pair with one of them names nothing
-JOINING_CHARS = frozenset("的之与和及")
-#: names that are no event's own: the library's and the city's
-NOT_AN_EVENTS_NAME = re.compile("|".join(map(re.escape, sorted(
-    LIBRARY_NAMES | {"南京", "图书馆"}, key=len, reverse=True))))
-
-
-def the_one_named(text: str, titles: dict[int, str]) -> int | None:
-    """The one event (of these, by id) whose title the message names by two characters in
-    a row no other of them has ("城墙故事那期" of 金图讲坛·南京城墙的故事; not 阅美四季, which
-    three share, nor the library's name: "金图近期的活动"); None when none or several are
-    named so."""
-    seen: dict[str, set[int]] = {}
-    for event, title in titles.items():
-        for pair in frozenset().union(*map(literal_bigrams, title.split("·"))):
-            if not set(pair) & JOINING_CHARS:  # 的故 of 城墙的故事 names nothing
-                seen.setdefault(pair, set()).add(event)
-    said = frozenset().union(*map(literal_bigrams, NOT_AN_EVENTS_NAME.split(normalise(text))))
-    named = {next(iter(events)) for pair, events in seen.items()
-             if len(events) == 1 and pair in said}
-    return named.pop() if len(named) == 1 else None
 
 
 def event_named(tracker: Tracker) -> int | None:

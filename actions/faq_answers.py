@@ -33,6 +33,8 @@ WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
 #: 我去办证"), or whom to turn to ("投诉找谁"): the same for everyone
 WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号，,。？?！!\s]{0,4}?[取领拿还办交]|"
                       r"找(哪里|哪儿|谁|哪个部门)|联系哪")
+#: ... or the loss of a loan told, which asks it as plainly ("借的某书落在网约车上了，司机说没看到")
+LOSS_TOLD = re.compile(r"丢了|弄丢|搞丢|丢失|落在.{0,10}了|找不(到|着|见|回来)了|没找(到|着)|被偷")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
 #: ... of which how to go about it or whom to turn to is no rule question beside a request
@@ -45,7 +47,17 @@ def asks_a_rule(text: str) -> bool:
     """Whether the words of a message about the reader's own books make it a rule question
     (RULE_WORDS, less HOW_OR_WHOM beside a request made outright)."""
     return RULE_WORDS.search(HOW_OR_WHOM.sub("", text) if OUTRIGHT.search(text) else text) \
-        is not None
+        is not None or loss_told(text)
+
+
+def loss_told(text: str) -> bool:
+    """Whether a message tells the loss of one of the reader's loans."""
+    return bool(OWN_LOAN.search(text) and LOSS_TOLD.search(text))
+
+
+def mishap_told(text: str) -> bool:
+    """Whether a message asks what to do about a mishap, or tells the loss of a loan."""
+    return bool(WHAT_TO_DO.search(text)) or loss_told(text)
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
@@ -225,7 +237,7 @@ def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     card or a thing left in the library, however alike the stories of losing them are."""
     text = tracker.latest_message.get("text", "")
     plain = normalise(text)
-    if not (OWN_LOAN.search(plain) and WHAT_TO_DO.search(plain)):
+    if not (OWN_LOAN.search(plain) and mishap_told(plain)):
         return False
     answer = answer_in_context(tracker, text, lenient=True)
     if answer.kind == "suggest":
@@ -337,10 +349,10 @@ class FaqFirst(LibraryAction):
         # ("我借的《X》被咖啡泼了，咋办")
         typed = (not raw.startswith("/") and not is_follow_up(raw)
                  and (not entities & BOOK_ENTITIES
-                      or (self.personal and WHAT_TO_DO.search(text) is not None))
+                      or (self.personal and mishap_told(text)))
                  # a card number given with it makes a question about the account a
                  # request ("证号…，这卡停了吗"), not a rule (unless it asks what to do)
-                 and not (self.personal and CARD.search(raw) and not WHAT_TO_DO.search(text))
+                 and not (self.personal and CARD.search(raw) and not mishap_told(text))
                  and not self.asks_about_own(tracker))
         if typed and about_the_other_library(dispatcher, tracker):
             return []

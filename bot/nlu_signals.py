@@ -103,6 +103,8 @@ AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到
 #: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
+#: ... a hold not wanted after all ("别帮我约了", "不用给我预约")
+DECLINES_TO_RESERVE = re.compile(r"[别不甭][要用必]?(帮我|给我|替我)")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
@@ -140,6 +142,14 @@ RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
 COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没有收(?![到费钱])")
 #: ... unless the reader asks outright for the search ("替我找找…的资料")
 ASKS_TO_SEARCH = re.compile(r"(帮|替|麻烦).{0,3}[查找搜]")
+#: whether the library has the book just named ("某书 这本书有没有", "某书这本借得到不")
+THIS_BOOK_HELD = re.compile(r"这本书?\W*(你们|馆里|图书馆|金图)?"
+                            r"(有吗|有没有|有么|有没|能借到|借得到)")
+#: looking something up ("找一下某人的某书"), and the words of a space or a time to book
+#: ("找一下空的研讨间"): without those, looking up is a search, not a booking
+LOOKS_UP = re.compile(r"[找查搜]一?下|找找|查查|搜搜")
+SPACE_OR_TIME = re.compile(f"{SPACE_WORDS.pattern}|座|位|时段|空[位闲的着座余房]|有空|[间室厅桌]|"
+                           r"点|[上下]午|晚上")
 _CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
 CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
                      f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
@@ -450,10 +460,11 @@ CORRECTIONS = (
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
-    # "可以帮我预约下…吗，周末去江宁馆拿"
-    Correction(lambda p: ASKS_TO_RESERVE.search(p) and reserves_a_book(p) and not CANCEL.search(p),
-               "place_reservation",
-               but=frozenset({"place_reservation", "request_human", *CANCEL_INTENTS, *SMALL_TALK})),
+    # "可以帮我预约下…吗，周末去江宁馆拿", also after a title declined ("刚才那本算了，就另一本吧，
+    # 帮我约上"; not "别帮我约…")
+    Correction(lambda p: ASKS_TO_RESERVE.search(p) and reserves_a_book(p) and not CANCEL.search(p)
+               and not DECLINES_TO_RESERVE.search(p), "place_reservation",
+               but=frozenset({"place_reservation", "request_human", *SMALL_TALK})),
     # "围城借得到吗"
     Correction(lambda p: AVAILABLE.search(p) and not OWN_ACCOUNT.search(p)
                and not NOT_AVAILABILITY.search(p), "search_catalogue", of=LOAN_INTENTS),
@@ -487,6 +498,12 @@ CORRECTIONS = (
     # "同类的，讲天文的还有哪些书"
     Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
                "search_catalogue", of=NOT_A_REQUEST),
+    # "某书 这本书有没有": a search, whatever the FAQ has on buying books
+    Correction(lambda p: THIS_BOOK_HELD.search(p) and not OWN_ACCOUNT.search(p),
+               "search_catalogue", of=NOT_A_REQUEST),
+    # "找一下某作家的某书": no space and no time, so nothing to book
+    Correction(lambda p: LOOKS_UP.search(p) and not SPACE_OR_TIME.search(p), "search_catalogue",
+               of=frozenset({"book_space"})),
     # "河西的自习室还能约吗": the free slots, to book one
     Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
                "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),

@@ -32,11 +32,17 @@ ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])�
 #: there; not a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
 OWES = re.compile(r"(罚了|欠了?|扣了|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交)多少"
                   r"(块?钱|元|滞纳金|罚款|费用?)?[了啊呀呢吗]*(?=[\s，,。.？?！!~～]|$)")
+#: whose card it is: the reader's, or that of a child or relative the reader acts for
+CARD_HOLDER = r"(我|他|她|孩子|娃|儿子|女儿|闺女|小孩)"
 #: the reader's own account in any words ("我名下有哪些预约", "我卡上", "手头借着",
 #: "我是不是有…", "哪本最先到期" but not "哪本要到期时会通知吗", what is owed): a request
 #: to an account action unless a rule is asked ("我手上借着书，还能办新证吗"); the NLU
 #: signals and the personal actions read it the same way
-MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我的?(读者)?[证卡]上|我是不是(还)?有|"
+MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是不是(还)?有|"
+                        # the reader's card, or a child's the reader looks after ("孩子的少儿卡上")
+                        f"{CARD_HOLDER}的?(少儿|读者|借书)?[证卡]上|"
+                        # what is on loan now, whoever's ("他卡上借着几本")
+                        r"借着(什么|哪些|哪几|几本|啥)|"
                         r"我是不是(还)?欠|我(那|这)本.{0,12}(超期|逾期|过期)|"
                         r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着|欠着)|"
                         r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"
@@ -72,7 +78,7 @@ BORROWED = r"借(回家|回来|出来|来|走)?的"
 I_BORROWED = r"我借的|我(从|在)[^，,。？?！!]{1,6}" + BORROWED
 OWN_LOAN = re.compile(r"(" + I_BORROWED + r"|"
                       r"^\W*(上周|上个?月|上次|上回|昨天|前天|前几天|前阵子|前段时间|之前|"
-                      r"刚刚?)?" + BORROWED + r")(?!人|时候|话|多|到(?!期)|了)|"
+                      r"刚刚?)?" + BORROWED + r")(?!人|时候|话|多|到(?!期)|了|证|卡)|"
                       r"我借了|我在借|我借着")
 
 #: where the reader will pick a hold up ("到河西分馆取", "在总馆领"): one place word, a

@@ -16,6 +16,7 @@ import actions.activities
 import actions.catalogue
 import actions.context
 import actions.decline
+import actions.event_names
 import actions.faq
 import actions.faq_answers
 import actions.holds
@@ -450,6 +451,9 @@ def test_a_request_for_ones_own_holds_is_never_a_rule_question(
     ("我约的书过了取书日期没去拿，怎么办", ActionListReservations(), "（答案）"),
     ("我借的书有哪些", ActionListLoans(), "REQUEST"),  # the reader's own list
     ("那本借来的找不着了，得怎么赔", ActionListLoans(), "（答案）"),
+    # a loss told is asked as plainly; not a card borrowed, nor a loss of a hold
+    ("借的书坐高铁落在行李架上了，一直没找回来", ActionListLoans(), "（答案）"),
+    ("我借的那两本搬家后找不到了", ActionListLoans(), "（答案）"),
 ])
 def test_what_to_do_about_a_mishap_is_a_rule_question_even_about_ones_own_books(
     monkeypatch: pytest.MonkeyPatch, text: str, action: Any, expected: str,
@@ -1081,6 +1085,28 @@ def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: st
     assert event_named(tracker_with(text, [])) == named
 
 
+@pytest.mark.parametrize(("text", "day"), [
+    ("科普那天馆里开吗", datetime.date(2026, 11, 9)),  # by its own words, with 那天
+    ("讲坛当天馆里开到几点", datetime.date(2026, 11, 4)),
+    ("手工坊几点开始", None),  # no day asked by it
+    ("诗会与科普两场那日开不开", None),  # two events
+])
+def test_the_day_of_the_event_named(monkeypatch: pytest.MonkeyPatch, text: str,
+                                    day: datetime.date | None) -> None:
+    def event(event_id: int, title: str, start: datetime.datetime) -> EventInfo:
+        return EventInfo(event_id, title, "", "总馆", "", start, start, 10, "")
+
+    events = [event(1, "阅美四季·冬日诗会", datetime.datetime(2026, 10, 31, 14, 0)),
+              event(3, "金图讲坛·南京城墙的故事", datetime.datetime(2026, 11, 4, 14, 30)),
+              event(5, "阅美四季·科普手工坊", datetime.datetime(2026, 11, 9, 14, 0))]
+
+    class Services:
+        activities = type("Events", (), {"upcoming_events": lambda self, *a: events})()
+
+    monkeypatch.setattr(actions.event_names, "services", lambda: Services())
+    assert actions.event_names.day_of_the_event_named(text) == day
+
+
 @pytest.mark.parametrize(("asked", "chosen"), [
     ("取消我的场地预约", 7),  # one space booked: that one
     ("取消我的活动报名", None),  # two sign-ups: the reader chooses from the list
@@ -1364,6 +1390,16 @@ def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
 ])
 def test_how_or_whom_beside_a_request_made_outright_asks_it_done(text: str, rule: bool) -> None:
     assert actions.faq_answers.asks_a_rule(text) is rule
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("借的书落在网约车里了", True), ("我借的那本被偷了", True), ("上周借的找不着了", True),
+    ("借的证让人捡走了，一直没找到", False),  # a card, not a loan
+    ("我预约的书在列表里找不到了", False),  # a hold, not a loan
+    ("我借的书哪天到期", False),
+])
+def test_the_loss_of_a_loan_told_asks_what_to_do(text: str, told: bool) -> None:
+    assert actions.faq_answers.loss_told(text) is told
 
 
 @pytest.mark.parametrize(("text", "library"), [

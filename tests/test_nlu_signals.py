@@ -347,6 +347,19 @@ def test_signals_read_traditional_characters() -> None:
     ("deny", "字太小我看不清，馆里提供放大镜吗", "ask_policy"),
     ("deny", "不用了，周末开门吗", None), ("deny", "暂时不需要了", None),
     ("deny", "嗯不用了，我回头自己去找吧", None), ("deny", "不是这一本，应该是下册吧", None),
+    # a hold asked for after another book declined; not a hold declined, nor a space
+    ("cancel_reservation", "刚才那本算了，就要活着吧，帮我约上", "place_reservation"),
+    ("cancel_reservation", "别帮我约活着了", None),
+    ("cancel_booking", "那个研讨间不要了，帮我约个自习室", None),
+    # looking a book up, with no space or time to book in it
+    ("book_space", "找一下余华的第七天", "search_catalogue"),
+    ("book_space", "帮我找一下有空的研讨间", None), ("book_space", "查一下周六上午", None),
+    # whether the library has the book just named; not the reader's own loan
+    ("ask_policy", "平凡的世界这本书图书馆有么", "search_catalogue"),
+    ("ask_policy", "我借的这本书有没有电子版", None),
+    # what is on loan on a child's card
+    ("ask_policy", "帮闺女查下她卡上借着几本", "list_loans"),
+    ("ask_policy", "孩子的少儿卡上最多可以借几本", None),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
