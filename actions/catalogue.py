@@ -339,10 +339,42 @@ def asks_no_book(tracker: Tracker) -> bool:
         bool(QUESTION.search(normalise(text))) or not looks_like_a_title(text))
 
 
+#: asking whether the library has or lends a thing ("某作家的某书馆里收了没", "某某 某书
+#: 能借吗", "想借某书")
+ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无|能借到?[吗不么没]?|借得到[吗不么没]?|"
+                          r"可以借[吗不么]|收了没|收没收|有收[吗么没]|收录了?[吗没]|^(请问)?我?想借")
+SENTENCE_BREAK = re.compile(r"[，,。；;！!？?]")
+#: words around the thing asked for that are no part of its name
+AROUND_A_THING = re.compile(r"请问|[这那][本套部个]书?|你们馆?|馆里|贵馆|图书馆|金图|这里|这儿|"
+                            r"[，,。？?！!~～\s]+")
+
+
+def thing_the_faq_lacks(text: str) -> str | None:
+    """What a message asks the library to have or lend ("某作家的某书馆里有没有") when the
+    FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
+    rather than a rule or a facility (自习室, 储物柜 and 外文书 are all the FAQ's)."""
+    # the sentence that asks ("某书有吗，周末想去借": not the plan after it), with those
+    # before it if it names nothing itself ("那本某书，馆里收了没")
+    parts = SENTENCE_BREAK.split(text)
+    asking = next((n for n, part in enumerate(parts) if ASKS_IF_LENT.search(part)), None)
+    if asking is None:
+        return None
+    thing = next((named for words in (parts[asking], " ".join(parts[:asking + 1]))
+                  if len(CJK_CHAR.findall(named := _named(words))) >= MIN_THING), None)
+    return thing if thing and services().knowledge.answer(thing).kind == "none" else None
+
+
+def _named(words: str) -> str:
+    """The words without the asking and those around the thing asked for."""
+    return " ".join(AROUND_A_THING.sub(" ", ASKS_IF_LENT.sub(" ", words)).split())
+
+
 def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
 
+#: a thing asked for has at least this many Chinese characters ("有没有书" names none)
+MIN_THING = 2
 #: asking for an author's other books ("除了活着，余华还写过什么")
 OTHER_BOOKS = re.compile(r"除了|除开|以外|之外|还写过|别的|其他|其它|还有(哪|什么|啥)|看过|读过|"
                          r"不要")
@@ -485,6 +517,10 @@ class ActionSearchCatalogue(LibraryAction):
         if (not result.hits or result.near) and (found := title_typed_whole(text := (
                 tracker.latest_message["text"]))):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
+        if (not result.hits or result.near) and (thing := thing_the_faq_lacks(text)):
+            # "某作家的某书馆里有没有": a book, though the library lacks it (荐购 is offered)
+            return show_results(dispatcher, thing,
+                                services().catalogue.search(thing, limit=PAGE_SIZE), offset=0)
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it — unless the reader named a title in 《》
         # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says).

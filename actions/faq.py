@@ -19,6 +19,7 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
     show_results,
+    thing_the_faq_lacks,
     title_in_a_clause,
 )
 from actions.context import previous
@@ -156,6 +157,9 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
+        if thing := thing_the_faq_lacks(text):  # "想借某书": a book the library may lack
+            return show_results(dispatcher, thing,
+                                services().catalogue.search(thing, limit=PAGE_SIZE), offset=0)
         # "有X吗", also as the first clause ("某人的某书有吗，周末去借")
         asked_for = HAS_IT.match(text) or HAS_IT.match((clauses(text) or [text])[0])
         thing = (asked_for.group("thing") or asked_for.group("named")) if asked_for else text

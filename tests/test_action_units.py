@@ -601,6 +601,39 @@ def test_asking_for_a_title_the_library_lacks_is_told_so(
     assert reply.startswith("没有找到与“盗墓笔记”相关的")
 
 
+class KnowsFacilities(NothingFound):
+    """The FAQ knows the library's rooms and things, and nothing of books."""
+
+    knowledge = type("Rooms", (), {
+        "answer": lambda self, asked, *a, **k: FaqAnswer(
+            kind="answer" if asked in ("自习室", "储物柜") else "none"),
+        "record_unanswered": lambda self, *a: None})()
+
+
+@pytest.mark.parametrize(("text", "thing"), [
+    ("刘震云的一句顶一万句你们馆有没有", "刘震云的一句顶一万句"),
+    ("贾平凹 秦腔 能借到不", "贾平凹 秦腔"), ("想借悲惨世界", "悲惨世界"),
+    ("那本额尔古纳河右岸，馆里收了没", "额尔古纳河右岸"),
+    ("馆里有没有自习室", None), ("储物柜有吗", None),  # the FAQ's
+    ("有没有书", None), ("周末开门吗", None),  # no thing named; nothing asked to be lent
+])
+def test_a_thing_asked_for_that_the_faq_lacks_is_a_book(
+    monkeypatch: pytest.MonkeyPatch, text: str, thing: str | None,
+) -> None:
+    monkeypatch.setattr(actions.catalogue, "services", lambda: KnowsFacilities())
+    assert actions.catalogue.thing_the_faq_lacks(text) == thing
+
+
+def test_a_search_for_a_book_the_faq_lacks_says_it_is_not_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not the FAQ's candidates for "馆里有没有": the library does not hold the book."""
+    for module in (actions.catalogue, actions.faq_answers):
+        monkeypatch.setattr(module, "services", lambda: KnowsFacilities())
+    reply, _ = run_action(ActionSearchCatalogue(), tracker_with("迟子建的群山之巅馆里有没有", []))
+    assert reply.startswith("没有找到与“迟子建的群山之巅”相关的")
+
+
 @pytest.mark.parametrize(("text", "goodbye"), [
     ("借的书下礼拜到期，在哪续借呢", False),  # 拜 of 礼拜: a question of the library's
     ("好的，拜拜", True),
