@@ -36,6 +36,7 @@ from actions.faq_answers import (
 from actions.handoff import hand_over
 from actions.library import LibraryAction, as_id, channel_of, services
 from actions.loans import renewal_by_name
+from actions.login import card_corrected
 from actions.visiting import about_the_branch_before
 from bot.outcome import outcome
 from bot.question_words import clauses
@@ -147,6 +148,8 @@ class ActionRephrase(LibraryAction):
             return []
         if (renewed := renewal_by_name(dispatcher, tracker)) is not None:
             return renewed
+        if (restarted := card_corrected(dispatcher, tracker)) is not None:
+            return restarted  # at the password step: "卡号错了"
         if mishap_answered(dispatcher, tracker):
             return []
         if found := held_title(text) or title_in_a_clause(text):

@@ -8,6 +8,7 @@ The outcome is trusted only if the database agrees that this conversation is ver
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -72,6 +73,26 @@ def login_reset() -> list[dict[str, Any]]:
 def request_forgotten() -> list[dict[str, Any]]:
     """The reader gave up verifying: what they asked for is forgotten too."""
     return [*login_reset(), *(SlotSet(slot, None) for slot in PENDING_REQUEST_SLOTS)]
+
+
+#: the reader says the card number given was wrong ("卡号抄错了，重来", "证号不对")
+CARD_WRONG = re.compile(r"(卡号|证号)[^，,。？?！!]{0,3}(错|不对)|重新输(入)?(卡号|证号)|"
+                        r"换[一]?张(卡|证)")
+
+
+def card_corrected(dispatcher: CollectingDispatcher, tracker: Tracker
+                   ) -> list[dict[str, Any]] | None:
+    """At the password step, a message saying the card number was wrong, without another
+    one ("哎呀证号写错了，重新来"): the card is asked for again, and the request waiting
+    for verification is kept. None for any other message."""
+    text = tracker.latest_message.get("text", "")
+    if ((tracker.active_loop or {}).get("name") != "login_form"
+            or tracker.get_slot("requested_slot") != "verification"
+            or not CARD_WRONG.search(text) or card_in(text)):
+        return None
+    dispatcher.utter_message(text="好的，重新验证。")
+    return [SlotSet("card_number", None), SlotSet("verification", None),
+            FollowupAction("login_form")]
 
 
 class ValidateLoginForm(FormValidationAction):

@@ -21,6 +21,7 @@ import actions.faq
 import actions.faq_answers
 import actions.holds
 import actions.library
+import actions.login
 import actions.loans
 import actions.small_talk
 import actions.visiting
@@ -632,6 +633,29 @@ def test_a_search_for_a_book_the_faq_lacks_says_it_is_not_held(
         monkeypatch.setattr(module, "services", lambda: KnowsFacilities())
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with("迟子建的群山之巅馆里有没有", []))
     assert reply.startswith("没有找到与“迟子建的群山之巅”相关的")
+
+
+@pytest.mark.parametrize(("text", "step", "restarts"), [
+    ("哎呀证号写错了，重新来", "verification", True),
+    ("不好意思卡号不对 还是约那本", "verification", True),
+    ("卡号错了，是JL00000002", "verification", False),  # a new card: the form takes it
+    ("证号写错了", "card_number", False),  # not at the password step
+    ("周末开门吗", "verification", False),
+])
+def test_a_card_number_said_to_be_wrong_is_asked_for_again(
+    text: str, step: str, restarts: bool,
+) -> None:
+    tracker = tracker_with(text, [], intent="nlu_fallback",
+                           slots={"requested_slot": step, "card_number": "JL00000009",
+                                  "pending_request": "hold"})
+    tracker.active_loop = {"name": "login_form"}
+    dispatcher = CollectingDispatcher()
+    events = actions.login.card_corrected(dispatcher, tracker)
+    assert (events is not None) is restarts
+    if events:
+        assert {"event": "slot", "timestamp": None, "name": "card_number",
+                "value": None} in events
+        assert not any(e.get("name") == "pending_request" for e in events)  # kept
 
 
 @pytest.mark.parametrize(("text", "goodbye"), [
