@@ -32,7 +32,9 @@ WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
 #: ... or where something is done ("到馆的预约书去几号台取"; in one clause: not "馆在哪，
 #: 我去办证"), or whom to turn to ("投诉找谁"): the same for everyone
 WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号，,。？?！!\s]{0,4}?[取领拿还办交]|"
-                      r"找(哪里|哪儿|谁|哪个部门)|联系哪")
+                      r"找(哪里|哪儿|谁|哪个部门)|联系哪|"
+                      # where a loan may go back to ("在区馆借的书能还到总馆不")
+                      r"借的[^，,。？?！!]{0,12}还到(?!期)")
 #: ... or the loss of a loan told, which asks it as plainly ("借的某书落在网约车上了，司机说没看到")
 LOSS_TOLD = re.compile(r"丢了|弄丢|搞丢|丢失|落在.{0,10}了|找不(到|着|见|回来)了|没找(到|着)|被偷")
 #: the words that make a message about the reader's own books a rule question

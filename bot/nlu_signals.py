@@ -93,7 +93,8 @@ PLACED = re.compile(r"(预约|预定|约)(的|了|过)|我的预约")
 PLACES = re.compile(r"把[^，,。？?！!]{1,15}(预约|预定|约)(了|上|一下)")
 #: another title to hold instead, picked up somewhere ("换成某书吧，还在河西拿"): a hold
 SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一本)[^，,。？?！!]{2,}"
-                           f".*{PICKS_UP}")
+                           # ... at the same place as before ("还是少儿馆拿")
+                           rf".*({PICKS_UP}|还是[^，,。？?！!\s]{{1,8}}[取领拿](?![消证卡]))")
 #: ... not a day, a time or a way of delivery switched to ("改成周六吧，到总馆去取")
 SWITCHES_ELSE = re.compile(r"周|礼拜|星期|号|[上下]午|晚上|早上|今天|明天|后天|快递|寄|不")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")

@@ -21,8 +21,8 @@ import actions.faq
 import actions.faq_answers
 import actions.holds
 import actions.library
-import actions.login
 import actions.loans
+import actions.login
 import actions.small_talk
 import actions.visiting
 from actions.activities import (
@@ -1435,6 +1435,8 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
     ("我的预约在哪看", False), ("我在哪个馆借的书到期了", False),
     ("我借的书要到哪天还", False), ("为什么我预约的书还没到", False),  # the reader's own
     ("江北馆在哪，我去还书", False),  # the place asked, then an errand told
+    ("在鼓楼区馆借的书能还到总馆不", True),  # where a loan may go back to
+    ("借的书还到期了吗", False),
 ])
 def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
         text: str, rule: bool) -> None:

@@ -357,6 +357,9 @@ def test_signals_read_traditional_characters() -> None:
     # whether the library has the book just named; not the reader's own loan
     ("ask_policy", "平凡的世界这本书图书馆有么", "search_catalogue"),
     ("ask_policy", "我借的这本书有没有电子版", None),
+    # another title to hold instead, picked up where the reader said before; not a day
+    ("nlu_fallback", "换成许三观卖血记那本 还是河西拿", "place_reservation"),
+    ("nlu_fallback", "换成周六吧 还是总馆取", None),
     # what is on loan on a child's card
     ("ask_policy", "帮闺女查下她卡上借着几本", "list_loans"),
     ("ask_policy", "孩子的少儿卡上最多可以借几本", None),
