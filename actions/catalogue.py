@@ -566,7 +566,8 @@ class ActionShowMore(LibraryAction):
             if found := held_title(text):
                 return show_results(dispatcher, *found, offset=0)
         if not query:
-            if not text.startswith("/") and answer_if_certain(dispatcher, tracker, text):
+            if not text.startswith("/") and (mishap_answered(dispatcher, tracker)
+                                             or answer_if_certain(dispatcher, tracker, text)):
                 return []  # "要是弄坏了呢" after an answer about a lost book
             dispatcher.utter_message(text="您想查什么书呢？告诉我书名、作者或主题就可以。",
                                      **outcome("clarify"))

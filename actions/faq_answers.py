@@ -239,7 +239,7 @@ def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     card or a thing left in the library, however alike the stories of losing them are."""
     text = tracker.latest_message.get("text", "")
     plain = normalise(text)
-    if not (OWN_LOAN.search(plain) and mishap_told(plain)):
+    if not (OWN_LOAN.search(plain) and mishap_told(plain)) and not another_loan_lost(tracker):
         return False
     answer = answer_in_context(tracker, text, lenient=True)
     if answer.kind == "suggest":
@@ -249,6 +249,19 @@ def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         borrowing = [entry for entry in entries if entry.key.startswith(BORROWING_ENTRY)]
         answer = borrowing[0] if len(borrowing) == 1 else answer
     return give(dispatcher, tracker, answer)
+
+
+#: ... not a card's ("证也找不到了")
+A_CARD = re.compile(r"证|卡")
+
+
+def another_loan_lost(tracker: Tracker) -> bool:
+    """"还有一本搬家后找不着了" right after the FAQ's answer about a loan: another loan
+    lost, told without saying it is one."""
+    plain = normalise(tracker.latest_message.get("text", ""))
+    answered_before = str((previous(tracker, "faq") or {}).get("id", ""))
+    return (answered_before.startswith(BORROWING_ENTRY) and LOSS_TOLD.search(plain) is not None
+            and not A_CARD.search(plain))
 
 
 def give(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) -> bool:

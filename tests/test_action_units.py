@@ -851,6 +851,32 @@ def conversation(*turns: tuple[str, list[dict[str, Any]]], slots: dict | None = 
     )
 
 
+@pytest.mark.parametrize(("before", "text", "lost"), [
+    ("faq-borrowing", "另外一本也找不着了", True),  # after a loan's mishap: another loan
+    ("faq-borrowing", "读者证也找不到了", False),  # a card, not a loan
+    ("faq-card", "另外一本也找不着了", False),  # after no answer about loans
+    ("faq-borrowing", "另外一本还没看完", False),  # no loss
+])
+def test_another_loan_lost_after_an_answer_about_a_loan(before: str, text: str,
+                                                         lost: bool) -> None:
+    key = {"faq-borrowing": "borrowing-009", "faq-card": "reader_card-001"}[before]
+    tracker = conversation(("孩子把借的书撕了一页", [{"kind": "faq", "id": key}]), (text, []))
+    assert actions.faq_answers.another_loan_lost(tracker) is lost
+
+
+def test_another_loan_lost_is_answered_where_more_results_were_taken_for_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """"还有一本…" reads like "more results" to the NLU; with no search before, after the
+    FAQ's answer about a torn loan, it is another loan lost: the FAQ's rule."""
+    lost = KnowsOneEntry("borrowing-008", "借的书丢了怎么办？")
+    monkeypatch.setattr(actions.faq_answers, "services",
+                        lambda: type("Services", (), {"knowledge": lost})())
+    tracker = conversation(("孩子把借的书撕了一页", [{"kind": "faq", "id": "borrowing-009"}]),
+                           ("还有一本放哪都找不着了", []))
+    assert run_action(ActionShowMore(), tracker)[0] == "（答案）"
+
+
 def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     offered = {"kind": "space_slots", "slot_ids": [7, 8, 9],
                "starts": ["2026-10-30T10:00:00", "2026-10-30T14:00:00",
