@@ -361,7 +361,20 @@ def thing_the_faq_lacks(text: str) -> str | None:
         return None
     thing = next((named for words in (parts[asking], " ".join(parts[:asking + 1]))
                   if len(CJK_CHAR.findall(named := _named(words))) >= MIN_THING), None)
-    return thing if thing and services().knowledge.answer(thing).kind == "none" else None
+    if not thing or NOT_A_BOOKS_NAME.search(thing) or not looks_like_a_title(thing):
+        return None
+    return thing if services().knowledge.answer(thing).kind == "none" else None
+
+
+def book_the_faq_lacks(dispatcher: CollectingDispatcher, text: str
+                       ) -> list[dict[str, Any]] | None:
+    """The search for the thing a message asks to have or lend that the FAQ knows nothing
+    of (see thing_the_faq_lacks): the library lacks the book (荐购 is offered), or has
+    one near it. None when the message asks for no such thing."""
+    if not (thing := thing_the_faq_lacks(text)):
+        return None
+    return show_results(dispatcher, thing, services().catalogue.search(thing, limit=PAGE_SIZE),
+                        offset=0)
 
 
 def _named(words: str) -> str:
@@ -375,6 +388,10 @@ def invalid_isbn(query: str) -> bool:
 
 #: a thing asked for has at least this many Chinese characters ("有没有书" names none)
 MIN_THING = 2
+#: ... and is no room, device or service ("琴房", "投影仪", "夜场"), no state ("欠费了")
+#: and no thing counted ("个充电器", "把雨伞"): a book's name, not the library's things
+NOT_A_BOOKS_NAME = re.compile(r"^[个把只件]|[室房区场仪机器柜厅处车站]$|"
+                              r"[了吗呢吧]|能|可以|招聘|工作")
 #: asking for an author's other books ("除了活着，余华还写过什么")
 OTHER_BOOKS = re.compile(r"除了|除开|以外|之外|还写过|别的|其他|其它|还有(哪|什么|啥)|看过|读过|"
                          r"不要")
@@ -517,10 +534,9 @@ class ActionSearchCatalogue(LibraryAction):
         if (not result.hits or result.near) and (found := title_typed_whole(text := (
                 tracker.latest_message["text"]))):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
-        if (not result.hits or result.near) and (thing := thing_the_faq_lacks(text)):
-            # "某作家的某书馆里有没有": a book, though the library lacks it (荐购 is offered)
-            return show_results(dispatcher, thing,
-                                services().catalogue.search(thing, limit=PAGE_SIZE), offset=0)
+        if (not result.hits or result.near) and (
+                lacked := book_the_faq_lacks(dispatcher, text)) is not None:
+            return lacked  # "某作家的某书馆里有没有": a book, though the library lacks it
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it — unless the reader named a title in 《》
         # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says).

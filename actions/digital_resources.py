@@ -22,7 +22,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
-from actions.faq_answers import answer_if_certain, answer_or_menu
+from actions.faq_answers import answer_if_certain
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot.outcome import outcome
@@ -135,10 +135,6 @@ class ActionDigitalResources(LibraryAction):
                      else "数字资源导航暂时没有可提供的内容，您可以说“转人工”咨询馆员。")
             dispatcher.utter_message(text=reply, buttons=buttons,
                                      **outcome("digital_resources", keys=[], overview=True))
-            return []
-        # no resource matches: a question about using them ("没证能用电子资源吗") is the
-        # FAQ's, even as its candidates, rather than "nothing found"
-        if not text.startswith("/") and answer_or_menu(dispatcher, tracker, text, lenient=True):
             return []
         services().knowledge.record_unanswered(text, channel_of(tracker), "no_resource_match")
         dispatcher.utter_message(

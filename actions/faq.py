@@ -15,11 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.activities import SPACE_KEYWORDS, keyword_in, offer_free_slots
 from actions.catalogue import (
     PAGE_SIZE,
+    book_the_faq_lacks,
     held_title,
     looks_like_a_title,
     search_query,
     show_results,
-    thing_the_faq_lacks,
     title_in_a_clause,
 )
 from actions.context import previous
@@ -160,9 +160,8 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
-        if thing := thing_the_faq_lacks(text):  # "想借某书": a book the library may lack
-            return show_results(dispatcher, thing,
-                                services().catalogue.search(thing, limit=PAGE_SIZE), offset=0)
+        if (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
+            return lacked  # "想借某书": a book the library may lack
         # "有X吗", also as the first clause ("某人的某书有吗，周末去借")
         asked_for = HAS_IT.match(text) or HAS_IT.match((clauses(text) or [text])[0])
         thing = (asked_for.group("thing") or asked_for.group("named")) if asked_for else text

@@ -34,9 +34,9 @@ WHY = re.compile(r"(为啥|为什么|为何|怎么会|凭什么).{0,6}[被给]")
 WHERE_TO = re.compile(r"[去上到在]哪(?![天号])[^天号，,。？?！!\s]{0,4}?[取领拿还办交]|"
                       r"找(哪里|哪儿|谁|哪个部门)|联系哪|"
                       # where a loan may go back to ("在区馆借的书能还到总馆不")
-                      r"借的[^，,。？?！!]{0,12}还到(?!期)")
+                      r"借的[^，,。？?！!]{0,12}(能|可以|能不能)还到(?!期)")
 #: ... or the loss of a loan told, which asks it as plainly ("借的某书落在网约车上了，司机说没看到")
-LOSS_TOLD = re.compile(r"丢了|弄丢|搞丢|丢失|落在.{0,10}了|找不(到|着|见|回来)了|没找(到|着)|被偷")
+LOSS_TOLD = re.compile(r"丢了|弄丢|搞丢|丢失|落在.{0,10}了|找不(到|着|见|回来)了|被偷")
 #: the words that make a message about the reader's own books a rule question
 RULE_WORDS = re.compile(f"{WHAT_TO_DO.pattern}|{WHY.pattern}|{WHERE_TO.pattern}")
 #: ... of which how to go about it or whom to turn to is no rule question beside a request
@@ -53,13 +53,16 @@ def asks_a_rule(text: str) -> bool:
 
 
 def loss_told(text: str) -> bool:
-    """Whether a message tells the loss of one of the reader's loans."""
-    return bool(OWN_LOAN.search(text) and LOSS_TOLD.search(text))
+    """Whether a message tells the loss of one of the reader's loans, and asks nothing
+    to be done ("…找不着了，帮我查借了哪几本" asks for the loans)."""
+    return bool(OWN_LOAN.search(text) and LOSS_TOLD.search(text) and not OUTRIGHT.search(text))
 
 
 def mishap_told(text: str) -> bool:
     """Whether a message asks what to do about a mishap, or tells the loss of a loan."""
     return bool(WHAT_TO_DO.search(text)) or loss_told(text)
+
+
 #: words that ask about a rule or a fact rather than for something to be done
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"

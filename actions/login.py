@@ -76,8 +76,8 @@ def request_forgotten() -> list[dict[str, Any]]:
 
 
 #: the reader says the card number given was wrong ("卡号抄错了，重来", "证号不对")
-CARD_WRONG = re.compile(r"(卡号|证号)[^，,。？?！!]{0,3}(错|不对)|重新输(入)?(卡号|证号)|"
-                        r"换[一]?张(卡|证)")
+CARD_WRONG = re.compile(r"(卡号|证号)[^，,。？?！!没不]{0,3}(错了|[写输抄打填弄记]错|不对)|"
+                        r"重新输(入)?(卡号|证号)|换[一]?张(卡|证)")
 
 
 def card_corrected(dispatcher: CollectingDispatcher, tracker: Tracker

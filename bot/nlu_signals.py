@@ -104,8 +104,6 @@ AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到
 #: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
-#: ... a hold not wanted after all ("别帮我约了", "不用给我预约")
-DECLINES_TO_RESERVE = re.compile(r"[别不甭][要用必]?(帮我|给我|替我)")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
@@ -145,12 +143,13 @@ COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没�
 ASKS_TO_SEARCH = re.compile(r"(帮|替|麻烦).{0,3}[查找搜]")
 #: whether the library has the book just named ("某书 这本书有没有", "某书这本借得到不")
 THIS_BOOK_HELD = re.compile(r"这本书?\W*(你们|馆里|图书馆|金图)?"
-                            r"(有吗|有没有|有么|有没|能借到|借得到)")
+                            r"(有吗|有没有|有么|有没|能借到|借得到)[吗么不没啊呀]*"
+                            r"(?=[\s，,。.？?！!~～]|$)")
 #: looking something up ("找一下某人的某书"), and the words of a space or a time to book
 #: ("找一下空的研讨间"): without those, looking up is a search, not a booking
 LOOKS_UP = re.compile(r"[找查搜]一?下|找找|查查|搜搜")
-SPACE_OR_TIME = re.compile(f"{SPACE_WORDS.pattern}|座|位|时段|空[位闲的着座余房]|有空|[间室厅桌]|"
-                           r"点|[上下]午|晚上")
+SPACE_OR_TIME = re.compile(f"{SPACE_WORDS.pattern}|座|位|时段|空[位闲的着座余房]|有空|[间室厅桌房]|"
+                           r"点|[上下]午|晚上|[今明后]天|周|礼拜|星期|[号日](?![记报])")
 _CONTACT_WAYS = r"(邮箱|e-?mail|电话|座机|联系方式)"
 CONTACT = re.compile(f"(你们|贵馆|馆里|图书馆|金图|有没有|有).{{0,4}}{_CONTACT_WAYS}|"
                      f"{_CONTACT_WAYS}(是|多少|号码)", re.IGNORECASE)
@@ -385,6 +384,17 @@ def _names_an_author(plain: str) -> bool:
     return works is not None and not NOT_AN_AUTHOR.search(works.group("name"))
 
 
+def _reserves_after_dropping(plain: str) -> bool:
+    """"刚才那本算了，就另一本吧，帮我约上": a book dropped, then a hold asked for outright in
+    a later clause that drops nothing (not "给我约那本，不要了", "帮我约上的那本删掉")."""
+    parts = clauses(plain)
+    asked = next((n for n, part in enumerate(parts) if ASKS_TO_RESERVE.search(part)), None)
+    return (asked is not None and not CANCEL.search(plain)
+            and any(DROPS.search(part) for part in parts[:asked])
+            and not any(DROPS.search(part) for part in parts[asked:])
+            and reserves_a_book(" ".join(parts[asked:])))
+
+
 def _signs_up_last(plain: str) -> bool:
     """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing."""
     last = (clauses(plain) or [""])[-1]
@@ -461,11 +471,11 @@ CORRECTIONS = (
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
-    # "可以帮我预约下…吗，周末去江宁馆拿", also after a title declined ("刚才那本算了，就另一本吧，
-    # 帮我约上"; not "别帮我约…")
-    Correction(lambda p: ASKS_TO_RESERVE.search(p) and reserves_a_book(p) and not CANCEL.search(p)
-               and not DECLINES_TO_RESERVE.search(p), "place_reservation",
-               but=frozenset({"place_reservation", "request_human", *SMALL_TALK})),
+    # "可以帮我预约下…吗，周末去江宁馆拿"
+    Correction(lambda p: ASKS_TO_RESERVE.search(p) and reserves_a_book(p) and not CANCEL.search(p),
+               "place_reservation",
+               but=frozenset({"place_reservation", "request_human", *CANCEL_INTENTS, *SMALL_TALK})),
+    Correction(_reserves_after_dropping, "place_reservation", of=CANCEL_INTENTS),
     # "围城借得到吗"
     Correction(lambda p: AVAILABLE.search(p) and not OWN_ACCOUNT.search(p)
                and not NOT_AVAILABILITY.search(p), "search_catalogue", of=LOAN_INTENTS),

@@ -41,8 +41,8 @@ CARD_HOLDER = r"(我|他|她|孩子|娃|儿子|女儿|闺女|小孩)"
 MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是不是(还)?有|"
                         # the reader's card, or a child's the reader looks after ("孩子的少儿卡上")
                         f"{CARD_HOLDER}的?(少儿|读者|借书)?[证卡]上|"
-                        # what is on loan now, whoever's ("他卡上借着几本")
-                        r"借着(什么|哪些|哪几|几本|啥)|"
+                        # what is on loan now, whoever's ("他卡上借着哪些")
+                        r"借着(什么|哪些|哪几|啥)|"
                         r"我是不是(还)?欠|我(那|这)本.{0,12}(超期|逾期|过期)|"
                         r"我(现在|目前|手上|手头|手里|名下|还){0,2}(借着|在借|约着|欠着)|"
                         r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"

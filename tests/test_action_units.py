@@ -616,6 +616,8 @@ class KnowsFacilities(NothingFound):
     ("贾平凹 秦腔 能借到不", "贾平凹 秦腔"), ("想借悲惨世界", "悲惨世界"),
     ("那本额尔古纳河右岸，馆里收了没", "额尔古纳河右岸"),
     ("馆里有没有自习室", None), ("储物柜有吗", None),  # the FAQ's
+    ("有没有琴房", None), ("想借个充电器", None), ("欠费了能借吗", None),  # no book's name
+    ("张悦然的茧馆里有没有", "张悦然的茧"),  # 张 of a name, not of 一张
     ("有没有书", None), ("周末开门吗", None),  # no thing named; nothing asked to be lent
 ])
 def test_a_thing_asked_for_that_the_faq_lacks_is_a_book(
@@ -641,6 +643,8 @@ def test_a_search_for_a_book_the_faq_lacks_says_it_is_not_held(
     ("卡号错了，是JL00000002", "verification", False),  # a new card: the form takes it
     ("证号写错了", "card_number", False),  # not at the password step
     ("周末开门吗", "verification", False),
+    ("卡号没错啊，是不是密码的问题", "verification", False),  # said to be right
+    ("证号不会错的", "verification", False),
 ])
 def test_a_card_number_said_to_be_wrong_is_asked_for_again(
     text: str, step: str, restarts: bool,
@@ -1463,6 +1467,7 @@ def test_a_long_hold_request_is_searched_by_the_clause_that_names_the_book(
     ("江北馆在哪，我去还书", False),  # the place asked, then an errand told
     ("在鼓楼区馆借的书能还到总馆不", True),  # where a loan may go back to
     ("借的书还到期了吗", False),
+    ("我借的书昨天已经还到河西了，帮我查查", False),  # returned already: the loans
 ])
 def test_where_why_and_what_to_do_make_a_personal_message_a_rule_question(
         text: str, rule: bool) -> None:
@@ -1482,6 +1487,8 @@ def test_how_or_whom_beside_a_request_made_outright_asks_it_done(text: str, rule
     ("借的证让人捡走了，一直没找到", False),  # a card, not a loan
     ("我预约的书在列表里找不到了", False),  # a hold, not a loan
     ("我借的书哪天到期", False),
+    ("我借的书找不着了，帮我查借了哪几本", False),  # asks for the loans
+    ("我借的书还了，系统里没找到记录", False),  # no loss
 ])
 def test_the_loss_of_a_loan_told_asks_what_to_do(text: str, told: bool) -> None:
     assert actions.faq_answers.loss_told(text) is told

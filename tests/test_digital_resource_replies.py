@@ -188,17 +188,6 @@ def test_a_rule_question_nothing_matches_gets_the_faq(library: Services) -> None
     assert reply["outcome"] == {"kind": "faq", "id": "digital-004"}
 
 
-def test_a_question_nothing_matches_gets_the_faqs_candidates(library: Services) -> None:
-    """Not "nothing found" when the FAQ has candidates for it: a question about using
-    the resources, which the reader chooses from."""
-    library.knowledge.faq = FaqAnswer(kind="suggest", suggestions=[
-        (4, "使用数字资源需要读者证吗？"), (2, "在家能用数字资源吗？")])
-    messages = run("没证的话那些电子资源能直接用不")
-    assert [m["outcome"]["kind"] for m in messages if m.get("outcome")] == ["faq_menu"]
-    # kept as a question the FAQ was unsure of, not as a resource not found
-    assert [reason for _, reason in library.knowledge.unanswered] == ["unsure"]
-
-
 def test_library_down_gets_a_clear_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     class Down(Services):
         def __init__(self) -> None:

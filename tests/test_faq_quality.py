@@ -32,7 +32,7 @@ MIN_TOP1 = 0.95
 # 2026-12-06: 0.945, 0.015; before the paraphrases of 2026-12-05: 0.927, 0.015; before
 # those of 2026-12-04: 0.865, 0.018).
 MIN_DIRECT_CORRECT, MAX_WRONG = 0.93, 0.02
-# Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.850, wrongly
+# Long messages (tests/data/faq_long_dev.yml): answered directly and right 0.838, wrongly
 # 0.013 (2 of 160), 13 of the 40 that no entry answers answered (before the classifier's
 # reading of 2026-12-06: 0.825, 0.013, 12; before the paraphrases of 2026-12-05: 0.700,
 # 0.044, 8; before those of 2026-12-04: 0.556, 0.013, 4; before the
@@ -41,12 +41,12 @@ MIN_DIRECT_CORRECT, MAX_WRONG = 0.93, 0.02
 LONG_MIN_DIRECT_CORRECT, LONG_MAX_WRONG, LONG_MAX_UNANSWERABLE_ANSWERED = 0.82, 0.03, 13
 MEDIUM_DEV = Path(__file__).parent / "data" / "faq_medium_dev.yml"
 # Medium messages (tests/data/faq_medium_dev.yml, 12–24 CJK characters): answered
-# directly and right 0.931, wrongly 0.031 (5 of 160), 20 of the 40 that no entry answers
+# directly and right 0.931, wrongly 0.031 (5 of 160), 19 of the 40 that no entry answers
 # answered (before the classifier's reading of 2026-12-06: 0.912, 0.025, 19; before the
 # paraphrases of 2026-12-05: 0.900, 0.025, 19; before
 # LENIENT_LONG_MESSAGE, at 25: 0.812, 0.019, 16). Out-of-scope messages
 # that reach the FAQ at all are those the NLU took for rule questions.
-MEDIUM_MIN_DIRECT_CORRECT, MEDIUM_MAX_WRONG, MEDIUM_MAX_UNANSWERABLE_ANSWERED = 0.90, 0.035, 20
+MEDIUM_MIN_DIRECT_CORRECT, MEDIUM_MAX_WRONG, MEDIUM_MAX_UNANSWERABLE_ANSWERED = 0.90, 0.035, 19
 
 
 def held_out_cases() -> list[dict]:
@@ -230,12 +230,14 @@ def test_a_rule_question_is_settled_by_weaker_evidence(siblings: SqlKnowledge) -
     assert siblings.answer("停车场在哪", lenient=True).kind == "none"
 
 
-def test_the_third_reading_settles_a_menu_it_agrees_with(siblings: SqlKnowledge,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_third_reading_settles_a_tie_it_agrees_with(siblings: SqlKnowledge,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The classifier of character n-grams (bot/services/faq_classifier.py) answers a
-    rule question's menu with its first entry when it picks that entry too; where it picks
-    another one, the reader still chooses. Consulted before another action, the FAQ keeps
-    its menu."""
+    rule question's menu with its first entry when it picks that entry too and the
+    candidates are strong; where it picks another one, or the evidence is weak, the reader
+    still chooses. Consulted before another action, the FAQ keeps its menu."""
+    assert siblings.answer("押金免不免", lenient=True).kind == "suggest"  # weak (0.12)
+    monkeypatch.setattr(sql.faq, "ANSWER_SCORE", 0.1)  # as strong as an answer needs
     assert siblings.answer("押金免不免", lenient=True).key == "card-2"
     assert siblings.answer("押金免不免").kind == "suggest"
     assert siblings.answer("押金贵吗", lenient=True).kind == "suggest"  # it picks card-2
@@ -249,3 +251,4 @@ def test_the_classifier_needs_two_entries_and_fits_once() -> None:
     assert classifier is not None and classifier is entry_classifier(texts)
     assert classifier.best("能免押金吗")[0] == 2
     assert entry_classifier(((1, "办证押金多少"), (1, "押金"))) is None
+    assert entry_classifier(((1, ""), (2, " "))) is None  # no words at all

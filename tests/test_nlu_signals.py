@@ -351,18 +351,24 @@ def test_signals_read_traditional_characters() -> None:
     ("cancel_reservation", "刚才那本算了，就要活着吧，帮我约上", "place_reservation"),
     ("cancel_reservation", "别帮我约活着了", None),
     ("cancel_booking", "那个研讨间不要了，帮我约个自习室", None),
+    ("cancel_reservation", "替我约的那本算了，退了吧", None),  # the request, then dropped
+    ("cancel_reservation", "给我约围城那个，不要了", None),
+    ("cancel_reservation", "帮我约上的围城删掉", None),
     # looking a book up, with no space or time to book in it
     ("book_space", "找一下余华的第七天", "search_catalogue"),
     ("book_space", "帮我找一下有空的研讨间", None), ("book_space", "查一下周六上午", None),
+    ("book_space", "帮我查下后天还有没有", None), ("book_space", "找一下能用的琴房", None),
     # whether the library has the book just named; not the reader's own loan
     ("ask_policy", "平凡的世界这本书图书馆有么", "search_catalogue"),
     ("ask_policy", "我借的这本书有没有电子版", None),
+    ("ask_policy", "这本书有没有外借限制", None),  # asked about it, not whether it is held
     # another title to hold instead, picked up where the reader said before; not a day
     ("nlu_fallback", "换成许三观卖血记那本 还是河西拿", "place_reservation"),
     ("nlu_fallback", "换成周六吧 还是总馆取", None),
     # what is on loan on a child's card
     ("ask_policy", "帮闺女查下她卡上借着几本", "list_loans"),
     ("ask_policy", "孩子的少儿卡上最多可以借几本", None),
+    ("ask_policy", "少儿证最多同时借着几本", None),  # a quota, no one's loans
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:

@@ -46,16 +46,22 @@ class EntryClassifier:
 
 
 def entry_classifier(texts: tuple[tuple[int, str], ...]) -> EntryClassifier | None:
-    """The classifier of (entry id, text) pairs; None with fewer than two entries."""
+    """The classifier of (entry id, text) pairs; None with fewer than two entries or no
+    words at all."""
     if len({entry_id for entry_id, _ in texts}) < 2:
         return None
     return _fitted(texts)
 
 
-@lru_cache(maxsize=4)
-def _fitted(texts: tuple[tuple[int, str], ...]) -> EntryClassifier:
+# One fit is kept (about 60 MB for 185 entries: 40,000 n-grams by 185 weights); an
+# edit publishes a new set of texts, and the old fit is not asked again.
+@lru_cache(maxsize=1)
+def _fitted(texts: tuple[tuple[int, str], ...]) -> EntryClassifier | None:
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True)
-    features = vectorizer.fit_transform([normalise(text) for _, text in texts])
+    try:
+        features = vectorizer.fit_transform([normalise(text) for _, text in texts])
+    except ValueError:  # "empty vocabulary": texts that normalise to nothing
+        return None
     model = LinearSVC(C=REGULARISATION, random_state=0)
     model.fit(features, [entry_id for entry_id, _ in texts])
     return EntryClassifier(vectorizer, model)

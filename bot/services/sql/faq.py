@@ -135,10 +135,12 @@ ASKS_MORE_THAN_WHEN = re.compile(r"为什么|怎么|几点|多少|多久|哪些|
 # A third reading (bot/services/faq_classifier.py): a menu that is left after the rules
 # above is answered with its first entry when a linear classifier of character n-grams,
 # trained on the entries' questions and paraphrases, picks the same entry with a decision
-# value of at least CLASSIFIER_SCORE. Only for a message taken for a rule question
-# (`lenient`), where a menu is the alternative. Chosen on the FAQ hold-out and the two
-# development sets: of their 79 menus, 9 become right answers and 1 a wrong one, and 2 of
-# the 80 messages no entry answers are answered (at -0.45, 14 right, 2 wrong, 6 of those
+# value of at least CLASSIFIER_SCORE, and BM25's first entry is as strong as an answer
+# needs (ANSWER_SCORE, or LONG_ANSWER_SCORE for a long message). Only for a message
+# taken for a rule question (`lenient`), where a menu is the alternative. Chosen on the
+# FAQ hold-out and the two development sets: of their 79 menus, 7 become right answers
+# and 1 a wrong one, and 1 of the 80 messages no entry answers is answered (without the
+# strength condition 9 right and 2 of those 80; at -0.45, 14 right, 2 wrong, 6 of those
 # 80; agreement at any score: 24 right, 3 wrong, 15 of those 80).
 CLASSIFIER_SCORE = -0.35
 
@@ -224,7 +226,11 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
             chosen = [r for r in ranked if r.entry_id == when]
             return self._answer_with_related(
                 chosen + [r for r in ranked if r.entry_id != when], published, SUGGEST_SCORE)
-        if lenient and decided.kind == "suggest" and self._classifier_agrees(question, decided):
+        # the classifier settles a tie between strong candidates, not weak evidence (a
+        # title that shares 密码 with the entry on passwords)
+        strong = bool(ranked) and ranked[0].score >= (LONG_ANSWER_SCORE if long else ANSWER_SCORE)
+        if lenient and decided.kind == "suggest" and strong \
+                and self._classifier_agrees(question, decided):
             return self._answer_with_related(ranked, published,
                                              LONG_SUGGEST_SCORE if long else SUGGEST_SCORE)
         if decided.kind == "none" and (asked := QUESTION_SENTENCE.match(question)) \
@@ -255,9 +261,9 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
     def _classifier_agrees(self, question: str, menu: FaqAnswer) -> bool:
         """Whether the third reading picks the menu's first entry, clearly enough (of the
         entries published now: an entry's id stays the same across its versions)."""
-        built = self._index
+        built = self._index  # read once: another thread may publish meanwhile
         classifier = entry_classifier(built[3]) if built else None
-        if classifier is None:
+        if classifier is None or len(menu.suggestions) < 2:  # a tie needs two
             return False
         entry_id, score = classifier.best(question)
         return entry_id == menu.suggestions[0][0] and score >= CLASSIFIER_SCORE
