@@ -4,12 +4,12 @@ its day (for the hours of that day)."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from actions.faq_answers import LIBRARY_NAMES
 from actions.library import services
 from bot import clock
 from bot.services.faq_retrieval import literal_bigrams
+from bot.services.interface import EventInfo
 from bot.services.search_text import normalise
 
 #: characters that join a title's words: a pair with one of them names nothing
@@ -39,11 +39,11 @@ def the_one_named(text: str, titles: dict[int, str]) -> int | None:
 THAT_DAY = re.compile(r"那天|当天|那日|那一天")
 
 
-def day_of_the_event_named(text: str) -> date | None:
-    """The day of the one upcoming event a message names by its own words with 那天 or
-    当天 ("诗会当天开到几点"), else None."""
+def event_of_the_day_named(text: str) -> EventInfo | None:
+    """The one upcoming event a message names by its own words with 那天 or 当天 ("诗会
+    当天开到几点"): its day is the day asked about, at its branch. None if none."""
     if not THAT_DAY.search(text):
         return None
     events = services().activities.upcoming_events(clock.now())
     chosen = the_one_named(text, {event.event_id: event.title for event in events})
-    return next((event.starts_at.date() for event in events if event.event_id == chosen), None)
+    return next((event for event in events if event.event_id == chosen), None)

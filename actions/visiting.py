@@ -28,7 +28,7 @@ from actions.dates import (
     parse_day,
     parse_hour,
 )
-from actions.event_names import day_of_the_event_named
+from actions.event_names import event_of_the_day_named
 from actions.faq_answers import LIBRARY_NAMES, PREMISE, WHERE_TO, FaqFirst, answer_or_menu
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
@@ -161,7 +161,11 @@ class ActionOpeningHours(FaqFirst):
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)
-        day = day or day_of_the_event_named(text)  # "诗会当天开到几点"
+        if day is None and (event := event_of_the_day_named(text)):  # "诗会当天开到几点"
+            day = event.starts_at.date()
+            at = None if latest_entity_values(tracker, "branch") else \
+                services().info.find_branch(event.branch)
+            branches = [at] if at else branches
         day = day_in_context(tracker, text, day, today) or today
         if day < today:
             lines.append("这个日期已经过去了，下面是今天的开放情况。")

@@ -1191,7 +1191,8 @@ def test_the_day_of_the_event_named(monkeypatch: pytest.MonkeyPatch, text: str,
         activities = type("Events", (), {"upcoming_events": lambda self, *a: events})()
 
     monkeypatch.setattr(actions.event_names, "services", lambda: Services())
-    assert actions.event_names.day_of_the_event_named(text) == day
+    event = actions.event_names.event_of_the_day_named(text)
+    assert (event.starts_at.date() if event else None) == day
 
 
 @pytest.mark.parametrize(("asked", "chosen"), [
