@@ -497,7 +497,21 @@ class ActionCancelReservation(FaqFirst):
         return clear_hold_slots()
 
 
+#: asking what is left ("现在还剩哪几本", "还挂着几条"), in a few words
+WHATS_LEFT = re.compile(r"(还剩|剩下的?|还挂着|还约着|还有)(哪几|哪些|几|多少)(本|条|个)?")
+WHATS_LEFT_LENGTH = 12
+
+
+def asks_whats_left_of_the_holds(tracker: Tracker) -> bool:
+    """"那现在还剩几本" right after the holds were listed, cancelled or placed: the holds
+    again (not the loans, nor the FAQ's entry on how to see them)."""
+    text = normalise(tracker.latest_message.get("text", ""))
+    return (previous(tracker, "holds_list", "hold_cancelled", "hold_placed") is not None
+            and WHATS_LEFT.search(text) is not None and len(text) <= WHATS_LEFT_LENGTH)
+
+
 LibraryAction.replies_to_previous += [
+    (asks_whats_left_of_the_holds, ActionListReservations),
     (pickup_chosen, ActionPlaceReservation),
     (lambda tracker: confirmed_default(tracker) is not None, ActionPlaceReservation),
     (lambda tracker: result_chosen(tracker) is not None, ActionPlaceReservation),

@@ -881,6 +881,17 @@ def test_another_loan_lost_is_answered_where_more_results_were_taken_for_asked(
     assert run_action(ActionShowMore(), tracker)[0] == "（答案）"
 
 
+@pytest.mark.parametrize(("before", "text", "holds"), [
+    ("hold_cancelled", "那现在还剩几本", True), ("holds_list", "剩下的哪几条还在排队", True),
+    ("hold_placed", "我一共还约着多少本", True),
+    ("loans", "那现在还剩几本", False),  # after the loans: not the holds
+    ("hold_cancelled", "还有多少天能取到书呢我想问问", False),  # a question of its own
+])
+def test_whats_left_after_the_holds_is_the_holds(before: str, text: str, holds: bool) -> None:
+    tracker = conversation(("取消第一本", [{"kind": before}]), (text, []))
+    assert actions.holds.asks_whats_left_of_the_holds(tracker) is holds
+
+
 def test_a_free_slot_is_chosen_by_its_day_and_hour() -> None:
     offered = {"kind": "space_slots", "slot_ids": [7, 8, 9],
                "starts": ["2026-10-30T10:00:00", "2026-10-30T14:00:00",
