@@ -497,7 +497,7 @@ class ActionCancelReservation(FaqFirst):
         return clear_hold_slots()
 
 
-#: asking what is left ("现在还剩哪几本", "还挂着几条"), in a few words
+#: asking what is left ("眼下还剩几条", "还挂着几本"), in a few words
 WHATS_LEFT = re.compile(r"(还剩|剩下的?|还挂着|还约着|还有)(哪几|哪些|几|多少)(本|条|个)?")
 WHATS_LEFT_LENGTH = 12
 
