@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 
 from actions.reader_text import entity_values
 from bot.channels.questions import CONTINUES_MESSAGE
+from bot.question_words import ASKS, clauses
 
 #: a follow-up that only changes one detail of the previous question ("周日呢", "礼拜天
 #: 也一样吗")
@@ -167,8 +168,20 @@ CHANGES_A_DETAIL = re.compile(
     r"早上|\S{1,4}馆)(行不行|行吗|可以吗|好吗|呢|吧)?[？?。.!！]*$")
 
 
+#: how long a remark after a follow-up may be ("那某日呢，我那天调休"), in characters
+REMARK_LENGTH = 12
+
+
 def is_follow_up(text: str) -> bool:
-    return bool(FOLLOW_UP.match(text.strip()) or CHANGES_A_DETAIL.match(text.strip()))
+    """A follow-up ("周日呢", "换成周五行不行"), also with a remark after it that asks
+    nothing ("那建邺馆那天呢 离我家近点", "明天呢，想带孩子去")."""
+    plain = text.strip()
+    if FOLLOW_UP.match(plain) or CHANGES_A_DETAIL.match(plain):
+        return True
+    first, *remark = clauses(plain) or [""]
+    return (bool(remark) and bool(FOLLOW_UP.match(first) or CHANGES_A_DETAIL.match(first))
+            and not any(ASKS.search(words) for words in remark)
+            and sum(map(len, remark)) <= REMARK_LENGTH)
 
 
 #: the ends of a list ("最早的那个", "最前面那本", "最上面那条", "头一本", "头一档"; "最后一个",

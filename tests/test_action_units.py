@@ -965,6 +965,11 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert not where("它在哪", [{"kind": "faq", "id": "reader_card-002"}])  # not a branch
     # ... and at it for its hours
     assert actions.context.is_follow_up("江宁那家呢，同一天")  # the day kept
+    # ... with a remark after it that asks nothing; not with a question of its own
+    assert actions.context.is_follow_up("那下月5号呢 我那天正好轮休")
+    assert actions.context.is_follow_up("建邺那家呢，离公司近")
+    assert not actions.context.is_follow_up("那下月5号呢 要不要带证")
+    assert not actions.context.is_follow_up("那下月5号呢，我那天要去医院复查，还要接孩子放学")
     opens = conversation(("鼓楼那家星期六几点关", [hours]), ("那这家哪天闭馆", []))
     assert asks_when_it_opens(opens) and not asks_where_it_is(opens)
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
