@@ -349,6 +349,14 @@ AROUND_A_THING = re.compile(r"请问|[这那][本套部个]书?|你们馆?|馆�
                             r"[，,。？?！!~～\s]+")
 
 
+#: a thing asked for has at least this many Chinese characters ("有没有书" names none)
+MIN_THING = 2
+#: ... and is no room, device or service ("琴房", "投影仪", "夜场"), no state ("欠费了")
+#: and no thing counted ("个充电器", "把雨伞"): a book's name, not the library's things
+NOT_A_BOOKS_NAME = re.compile(r"^[个把只件]|[室房区场仪机器柜厅处车站]$|"
+                              r"[了吗呢吧]|能|可以|招聘|工作")
+
+
 def thing_the_faq_lacks(text: str) -> str | None:
     """What a message asks the library to have or lend ("某作家的某书馆里有没有") when the
     FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
@@ -386,12 +394,6 @@ def invalid_isbn(query: str) -> bool:
     return looks_like_isbn(query) and isbn13(query) is None
 
 
-#: a thing asked for has at least this many Chinese characters ("有没有书" names none)
-MIN_THING = 2
-#: ... and is no room, device or service ("琴房", "投影仪", "夜场"), no state ("欠费了")
-#: and no thing counted ("个充电器", "把雨伞"): a book's name, not the library's things
-NOT_A_BOOKS_NAME = re.compile(r"^[个把只件]|[室房区场仪机器柜厅处车站]$|"
-                              r"[了吗呢吧]|能|可以|招聘|工作")
 #: asking for an author's other books ("除了活着，余华还写过什么")
 OTHER_BOOKS = re.compile(r"除了|除开|以外|之外|还写过|别的|其他|其它|还有(哪|什么|啥)|看过|读过|"
                          r"不要")

@@ -7,8 +7,8 @@ close and the reader gets a menu. A linear classifier (scikit-learn's LinearSVC 
 of one to three characters) is fitted to tell the entries apart, so it weighs most the
 characters that separate siblings. SqlKnowledge.answer asks it only about a menu: when it
 picks the menu's first entry with a clear score, that entry is answered. Fitting takes
-about a second for 185 entries and 4,000 texts; it is redone when the published entries
-change (with the index), and a fit is reused for the same texts.
+about a second for 185 entries and 4,000 texts; it is done lazily, the first time a menu
+is judged after the published entries change, and a fit is reused for the same texts.
 """
 
 from __future__ import annotations
