@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import urllib.request
+
+#: ports free_port has handed out in this process, never handed out again
+_HANDED_OUT: set[int] = set()
+_HANDING_OUT = threading.Lock()
 
 
 def post_json(url: str, payload: object, timeout: float = 60,
@@ -19,7 +24,18 @@ def post_json(url: str, payload: object, timeout: float = 60,
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port that is free right now (for test and benchmark servers)."""
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    """A TCP port that is free right now (for test and benchmark servers).
+
+    The probe is closed before the port is used, so the kernel may offer the same port
+    to the next probe: ports asked for one after another (a front and the replicas
+    behind it) would now and then be one port, and a server would answer on another's
+    address. A port is therefore handed out once per process.
+    """
+    with _HANDING_OUT:
+        while True:
+            with socket.socket() as probe:
+                probe.bind((host, 0))
+                port: int = probe.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                return port
