@@ -239,6 +239,11 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after one untuned "
     "score on 2d3f081: single messages 0.77 (baseline 0.36); FAQ direct-correct 0.78, menus "
     "0.12, confidently wrong 0.04; conversations 0.25 (4 of 16))",
+    "Twenty-fifth set (tests/data/reader_eval_twentyfifth/; 124 single messages and 16 "
+    "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
+    "code, the FAQ's paraphrases nor the other sets' messages, committed after one untuned "
+    "score on aba2b1d: single messages 0.83 (baseline 0.34); FAQ direct-correct 0.86, menus "
+    "0.00, confidently wrong 0.06; conversations 0.38 (6 of 16))",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
