@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
     SHORT_REPLY,
+    branch_pointed_back,
     chosen_position,
     is_follow_up,
     item_at,
@@ -126,18 +127,12 @@ def event_named(tracker: Tracker) -> int | None:
                                 services().activities.upcoming_events(clock.now())})
 
 
-#: pointing back at the branch the previous answer was about ("那边有什么活动")
-POINTS_BACK = re.compile(r"(?<!你们)(那边|那里|那儿)|那个馆|这个馆|该馆|那个分馆")
-
-
 def named_branch(tracker: Tracker) -> BranchInfo | None:
     """The branch the reader's message names, if the library has it, or the one the
     previous answer (hours, a location) was about when the message points back to it."""
     names = latest_entity_values(tracker, "branch")
-    about = previous(tracker, "hours", "location", "events")
-    if not names and about and about.get("branch") and \
-            POINTS_BACK.search(tracker.latest_message.get("text", "")):
-        names = [about["branch"]]
+    if not names and (pointed := branch_pointed_back(tracker)):
+        names = [pointed]
     return services().info.find_branch(names[0]) if names else None
 
 

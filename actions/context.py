@@ -204,3 +204,19 @@ def item_at(items: list[Any], position: int | None) -> Any:
     """The item at a chosen position (see chosen_position), or None if there is none."""
     return items[position] if position is not None and -len(items) <= position < len(items) \
         else None
+
+
+#: pointing back at the branch the previous answer was about ("那边有什么活动", "卡拿过去
+#:也能刷吧", "去那还书")
+POINTS_BACK = re.compile(r"(?<!你们)(那边|那里|那儿)|那个馆|这个馆|该馆|那个分馆|拿过去|"
+                         r"[在去]那(?=[借还办看])")
+
+
+def branch_pointed_back(tracker: Tracker) -> str | None:
+    """The branch (its code) of the previous answer (hours, a location, events) when the
+    reader's message points back to it."""
+    about = previous(tracker, "hours", "location", "events")
+    if about and about.get("branch") and \
+            POINTS_BACK.search(tracker.latest_message.get("text", "")):
+        return str(about["branch"])
+    return None

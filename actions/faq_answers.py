@@ -5,6 +5,7 @@ list, "预约的书到了去哪取" for a hold) gets the FAQ's answer when the F
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -12,7 +13,7 @@ from typing import Any, ClassVar
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import is_follow_up, previous, previous_text
+from actions.context import branch_pointed_back, is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values
 from bot.card_numbers import CARD
@@ -70,6 +71,8 @@ RULE_QUESTION = re.compile(
     + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
+#: where a sentence ends (not a comma: "帮我约了，总馆取" is one request)
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
@@ -180,16 +183,40 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
 
 #: what a refused verification tells of the card, as the context of the next question
 #: ("要怎么恢复" after "读者证已停用")
+#: what a question pointing back at a branch is read with: what it is, by its kind (the
+#: FAQ's rules speak of 区图书馆 and 分馆; a member library's own name would draw the entry
+#: that says it is another library)
+PLACE_CONTEXT = {"network": "区图书馆", "branch": "分馆"}
+#: what a question after the events listed is read with
+EVENTS_CONTEXT = "图书馆的活动"
 REFUSED_CARD = {"blocked": "读者证已停用", "expired": "读者证已过期",
                 "locked": "密码错误读者证被锁定"}
 
 
+def saying(tracker: Tracker, text: str) -> Tracker:
+    """The tracker as if the reader's latest message had been only `text` (one sentence of
+    it), with the entities found in that sentence."""
+    raw = tracker.latest_message.get("text", "")
+    told = copy.copy(tracker)
+    told.latest_message = {**tracker.latest_message, "text": text, "entities": [
+        entity for entity in tracker.latest_message.get("entities", [])
+        if normalise(raw[entity.get("start", 0):entity.get("end", 0)]) in text
+        or str(entity.get("value", "")) in text]}
+    return told
+
+
 def context_of(tracker: Tracker) -> tuple[str, str]:
     """What the next question may be read with: the reader's previous message after an
-    FAQ answer (and that entry's id), or what a refused verification said of the card
-    ("" when neither)."""
+    FAQ answer (and that entry's id), the branch just answered about when the question
+    points back to it, the events after they were listed, or what a refused
+    verification said of the card ("" when none)."""
     if earlier := previous(tracker, "faq"):
         return previous_text(tracker), earlier.get("id") or ""
+    if pointed := branch_pointed_back(tracker):  # "卡拿过去也能刷吧" after a branch's hours
+        branch = services().info.find_branch(pointed)
+        return (PLACE_CONTEXT.get(branch.kind, branch.name) if branch else ""), ""
+    if previous(tracker, "events"):  # "那场收费吗" after the events listed
+        return EVENTS_CONTEXT, ""
     refused = previous(tracker, "login_failed") or {}
     return REFUSED_CARD.get(refused.get("reason") or "", ""), ""
 
@@ -406,10 +433,22 @@ class FaqFirst(LibraryAction):
                 answer = FaqAnswer(kind="none")
             if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
-                return []
+                if (asked := self.request_beside(text)) is None:
+                    return []
+                return self.request(dispatcher, saying(tracker, asked))
         if typed and (events := self.search_title(dispatcher, raw, text)) is not None:
             return events
         return self.request(dispatcher, tracker)
+
+    def request_beside(self, text: str) -> str | None:
+        """The request when it stands in sentences of its own beside the question the FAQ
+        answered ("这本替我约上，江宁取。到时候有通知吗"): then both are answered."""
+        sentences = [part for part in SENTENCE_END.split(text) if part.strip()]
+        asked = [part for part in sentences
+                 if self.requests.search(part) and not QUESTION.search(part)]
+        questions = [part for part in sentences
+                     if QUESTION.search(part) and not self.requests.search(part)]
+        return "，".join(asked) if asked and questions else None
 
     def asks_about_own(self, tracker: Tracker) -> bool:
         """Whether the message asks about something of the reader's own (a loan by its

@@ -297,6 +297,8 @@ class ActionPlaceReservation(FaqFirst):
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)
+        if chosen is not None and not chosen.availability:
+            chosen = self.edition_with_copies(dispatcher, chosen)
         if chosen is None:
             return clear_hold_slots()
         info = services().info
@@ -322,6 +324,27 @@ class ActionPlaceReservation(FaqFirst):
                   else outcome("hold_refused", reason=result.outcome.value))
         dispatcher.utter_message(text=self.outcome_text(chosen, result), **placed)
         return clear_hold_slots()
+
+    @staticmethod
+    def edition_with_copies(dispatcher: CollectingDispatcher, chosen: TitleHit
+                            ) -> TitleHit | None:
+        """A record without a copy anywhere cannot be held: another edition of the title
+        (same title and author) that has copies, said so; or None, the reader told and
+        offered 荐购."""
+        editions = [hit for hit in services().catalogue.search(chosen.title, limit=CHOICES).hits
+                    if hit.availability and hit.author == chosen.author
+                    and title_key(hit.title) == title_key(chosen.title)]
+        if not editions:
+            dispatcher.utter_message(
+                text=f"《{chosen.title}》馆里暂无复本，无法预约。您可以向图书馆荐购这本书。",
+                buttons=[{"title": "我要荐购", "payload": "我想荐购一本书"}],
+                **outcome("hold_refused", reason=HoldOutcome.NOT_HELD_BY_LIBRARY.value))
+            return None
+        edition = editions[0]
+        published = f"{edition.publisher}{f'{edition.year}年' if edition.year else ''}版"
+        dispatcher.utter_message(text=f"这一版《{chosen.title}》馆里暂无复本，"
+                                      f"为您改为预约馆里有的{published}。")
+        return edition
 
     @staticmethod
     def confirm(dispatcher: CollectingDispatcher, chosen: TitleHit,
@@ -453,7 +476,8 @@ def _shared_run(title: str, words: str) -> int:
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
-    requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|取消(掉|了)?吧|第.个|这个")
+    requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|(取消|撤|删)(掉|了|销)?吧|"
+                          r"第.个|这个")
     # the hold's own words are no subject of a question ("某书那条预约用不着了，劳驾撤了":
     # the FAQ's entry on cancelling does not answer it)
     own_words = re.compile(f"{requests.pattern}|预约|预定|预订|约|取消|撤销|撤|不需要了?|不要了?")

@@ -36,7 +36,7 @@ ALL_LOANS = "all"
 LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|超期|逾期")
 #: a message about what the reader owes for a title ("围城那笔污损费交清了没")
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
-RENEW_ALL = re.compile(r"全部|都.{0,3}续|所有|一起|统统|全都|一键")
+RENEW_ALL = re.compile(r"全部|(?<!完)全.{0,3}续|都.{0,3}续|所有|一起|统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长")
 #: ... refused ("不续借了", "别续")
 NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(续|延)")

@@ -50,6 +50,9 @@ COMMON_WORD = 100
 DETERMINERS = frozenset("哪几这那每")
 _KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE = re.compile(r"(《[^》]*》)")
+#: 开们 / 关们 for 开门 / 关门, the commonest slip of all, which the rule above cannot see
+#: (们 is a function character): only where the question or the clause ends
+_DOOR = re.compile(r"([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)")
 _MERGED_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _MERGED_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
@@ -151,5 +154,5 @@ def _bound_to_a_neighbour(text: str, start: int, word: str) -> bool:
 def corrected(text: str) -> str:
     """The message with the library's key words spelt right; titles in 《》 as written.
     Expects simplified characters."""
-    return "".join(part if _TITLE.fullmatch(part) else _corrected_run(part)
+    return "".join(part if _TITLE.fullmatch(part) else _corrected_run(_DOOR.sub(r"\1门", part))
                    for part in _TITLE.split(text))

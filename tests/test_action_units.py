@@ -85,9 +85,10 @@ from actions.visiting import (
 )
 from bot import clock
 from bot.channels.questions import CONTINUES_MESSAGE
-from bot.question_words import asks_after_a_hold
+from bot.question_words import ASKS, asks_after_a_hold
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
+    BranchAvailability,
     EventInfo,
     Hold,
     Loan,
@@ -322,6 +323,30 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     return run_action(action, tracker_with(text, entities or []))[0]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("这本替我约上，江宁取。领书需要身份证吗", "（答案）\nREQUEST"),  # both, each its sentence
+    ("替我约的书领的时候需要身份证吗", "（答案）"),  # one question about a hold
+    ("替我约上吧，领书需要身份证吗", "（答案）"),  # one sentence: the question it asks
+])
+def test_a_request_in_a_sentence_beside_a_question_is_done_after_the_answer(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str,
+) -> None:
+    knowledge = KnowsOneEntry("reservations-009", "领预约书需要身份证吗？")
+    assert faq_first_reply(monkeypatch, ActionPlaceReservation(), text, knowledge) == expected
+
+
+def test_a_sentence_of_a_message_keeps_the_entities_found_in_it() -> None:
+    text = "这本替我约上，江宁取。领书带什么证"
+    start = text.index("江宁")
+    tracker = tracker_with(text, [{"entity": "branch", "value": "江宁区图书馆",
+                                   "start": start, "end": start + 2}])
+    request = actions.faq_answers.saying(tracker, "这本替我约上，江宁取")
+    assert request.latest_message["text"] == "这本替我约上，江宁取"
+    assert latest_entity_values(request, "branch") == ["江宁区图书馆"]
+    assert latest_entity_values(actions.faq_answers.saying(tracker, "领书带什么证"), "branch") == []
+    assert tracker.latest_message["text"] == text  # the tracker itself unchanged
+
+
 @pytest.mark.parametrize(("text", "key", "question", "expected"), [
     # more than an hours request, and the FAQ's sure answer is about that more
     ("闭馆前多久停止借还", "hours-016", "闭馆前多久停止入馆和借还？", "（答案）"),
@@ -500,6 +525,8 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     (ActionAccountStatus(), "我卡上有没交清的钱吗"),
     (ActionListLoans(), "我是不是有一本要到期"),
     (ActionListReservations(), "我目前有几本在预约"),
+    (ActionCancelReservation(), "订的那本已经用不上，删了吧"),
+    (ActionListLoans(), "我这会儿借着的有几本"),
 ])
 def test_requests_about_ones_own_account_in_other_words(
     monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
@@ -802,7 +829,7 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     searched = {"kind": "search", "titles": ["活着", "活着（典藏版）"], "bib_ids": [45, 46]}
     tracker = conversation(("活着有吗", [searched]), ("要第二本，约在金陵图书馆河西分馆", []))
     assert result_chosen(tracker) is None  # too long to be a choice alone ...
-    tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江宁区图书馆",
                                            "start": 7, "end": 16}]
     assert result_chosen(tracker) == 46  # ... but not for the branch it names
     tracker.latest_message["text"] = "第二本在金陵图书馆河西分馆有吗"
@@ -810,7 +837,7 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     assert result_chosen(conversation(("活着有吗", [searched]), ("里头一本都不对", []))) is None
     # the words that ask for the hold are no part of the choice either
     tracker = conversation(("活着有吗", [searched]), ("就第二本，替我预约，河西分馆取", []))
-    tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江宁区图书馆",
                                            "start": 10, "end": 14}]
     assert result_chosen(tracker) == 46
     # two positions are no one choice
@@ -1055,6 +1082,29 @@ def test_pointing_back_after_the_faqs_answer_means_the_branch_the_reader_named(
     assert branches("星期天几时关") == ["branch JL-MAIN"]  # no pointing back: the library
 
 
+def test_an_edition_without_copies_is_held_in_the_edition_that_has_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    lent = [BranchAvailability("河西分馆", 0, 1, "2楼", None)]
+    none_here = TitleHit(2, "活着", "余华", "作家出版社", 2012, None, "I247/2")
+    other_author = TitleHit(3, "活着", "某某", "某出版社", 2001, None, "I247/3", lent)
+    held = TitleHit(1, "活着", "余华", "南海出版公司", 2008, None, "I247/1", lent)
+
+    class Catalogue:
+        def search(self, query: str, limit: int = 5) -> SearchResult:
+            return SearchResult([none_here, other_author, held], 3)
+
+    monkeypatch.setattr(actions.holds, "services",
+                        lambda: type("Services", (), {"catalogue": Catalogue()})())
+    dispatcher = CollectingDispatcher()
+    assert ActionPlaceReservation.edition_with_copies(dispatcher, none_here) == held
+    assert "南海出版公司2008年版" in dispatcher.messages[0]["text"]
+    # no edition with copies: not held, 荐购 offered
+    alone = TitleHit(4, "无人借过", "余华", "作家出版社", 2012, None, "I247/4")
+    dispatcher = CollectingDispatcher()
+    assert ActionPlaceReservation.edition_with_copies(dispatcher, alone) is None
+    assert dispatcher.messages[0]["outcome"]["kind"] == "hold_refused"
+
+
 def test_a_hold_is_confirmed_only_in_reply_to_its_confirmation() -> None:
     offered = {"kind": "hold_confirm", "title": "活着", "bib_id": 1, "branches": ["河西分馆"]}
     assert actions.holds.confirmed(conversation(("预约活着，河西取", [offered]), ("确认", [])), 1)
@@ -1171,6 +1221,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     ("金图近期的活动哪些还能报名", None),  # the library's name, not 金图讲坛's
     ("我想参加南京的活动", None), ("我想参加志愿者服务", None),  # the city's name; no event
     ("手工坊那期我想参加，证号JL00000003", 5),  # a card number after it
+    ("城墙主题那期，我想报", 3), ("城墙那期的车费我想报销", None),  # 报 at the end
 ])
 def test_the_one_event_a_sign_up_names(monkeypatch: pytest.MonkeyPatch, text: str,
                                        named: int | None) -> None:
@@ -1652,6 +1703,7 @@ def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
 @pytest.mark.parametrize(("text", "every_loan"), [
     ("全部续借", True), ("借的几本统统续一续", True), ("续借第二本", False),
     ("能续上的都帮我续了", True), ("这几本都不续了", False),
+    ("手上这些全给我续上", True), ("这几本全都不用续了", False),
 ])
 def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None:
     assert wants_all(tracker_with(text, [])) is every_loan
@@ -1954,3 +2006,28 @@ def test_a_hold_is_confirmed_after_a_question_on_the_side() -> None:
                                           ("好，提交吧", []))) == "金陵图书馆河西分馆"
     assert confirmed_default(conversation(("预约白夜行", [offered]), ("有三体吗", [
         {"kind": "search"}]), ("好，提交吧", []))) is None  # a search is no side question
+
+
+@pytest.mark.parametrize(("before", "text", "context"), [
+    ({"kind": "hours", "branch": "NJ-GULOU"}, "这张卡拿过去也能刷吧", "区图书馆"),  # its kind
+    ({"kind": "location", "branch": "JL-HEXI"}, "去那还书行不行", "分馆"),
+    ({"kind": "hours", "branch": "NJ-GULOU"}, "每张证限借几册", ""),  # no pointing back
+    ({"kind": "events", "titles": ["阅美四季·冬日诗会"]}, "那场要花钱吗", "图书馆的活动"),
+])
+def test_a_question_is_read_with_the_place_or_events_just_answered(
+    monkeypatch: pytest.MonkeyPatch, before: dict[str, Any], text: str, context: str,
+) -> None:
+    kinds = {"NJ-GULOU": "network", "JL-HEXI": "branch"}
+
+    class Info:
+        def find_branch(self, code: str) -> Any:
+            return type("Branch", (), {"kind": kinds[code], "name": code})()
+
+    monkeypatch.setattr(actions.faq_answers, "services",
+                        lambda: type("Services", (), {"info": Info()})())
+    tracker = conversation(("周日开到几点", [before]), (text, []))
+    assert actions.faq_answers.context_of(tracker) == (context, "")
+
+
+def test_a_clause_confirming_what_can_be_done_asks_it() -> None:
+    assert ASKS.search("卡拿过去也能刷吧") and not ASKS.search("那就替我约上吧")

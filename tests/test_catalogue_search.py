@@ -50,6 +50,11 @@ def test_author_queries_find_the_authors_works(catalogue: Catalogue, query: str)
     assert all("路遥" in hit.author for hit in result.hits)
 
 
+def test_a_one_character_title_after_its_author_is_the_title(catalogue: Catalogue) -> None:
+    result = catalogue.search("玛格丽特的飘", limit=3)
+    assert not result.near and result.hits[0].title == "飘（上下）"
+
+
 @pytest.mark.parametrize(("query", "volume"), [
     ("三体第二部", "三体Ⅱ：黑暗森林"), ("算法第四版", "算法（第4版）"),
 ])

@@ -230,6 +230,23 @@ def test_a_password_inside_a_question_at_the_prompt_is_kept_back() -> None:
     assert seen == [] and texts(messages) == [NOT_KEPT_TEXT] and service.checked == []
 
 
+@pytest.mark.parametrize("typed", ["输错了，Abc12345", "不好意思 密码应该是 Abc12345",
+                                   "Abc12345 再试一次"])
+def test_a_password_typed_again_with_a_remark_is_checked(typed: str) -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    seen, _ = run(typed, service)
+    assert [checked[:2] for checked in service.checked] == [("JL00000001", "Abc12345")]
+    assert len(seen) == 1 and seen[0].startswith("/password_checked")
+
+
+@pytest.mark.parametrize("typed", ["密码是Abc12345吗", "Abc12345 这个密码安全吗",
+                                   "我把 Abc12345 借给别人了"])
+def test_a_password_beside_anything_else_is_still_kept_back(typed: str) -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    seen, messages = run(typed, service)
+    assert seen == [] and texts(messages) == [NOT_KEPT_TEXT] and service.checked == []
+
+
 def test_a_card_number_with_spaces_at_the_prompt_is_no_password() -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run("证号输错了，应该是 JL 0000 0002", service)

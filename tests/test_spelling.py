@@ -17,6 +17,8 @@ from bot.spelling import corrected, sound
     ("能叙借吗", "能续借吗"),  # the dictionary's 續借 is the same word
     ("关网地址多少", "官网地址多少"),
     ("鼓楼官周末开吗", "鼓楼馆周末开吗"),  # a branch's name
+    ("建邺馆下周几点关们", "建邺馆下周几点关门"),
+    ("星期天上午开们不", "星期天上午开门不"),
 ])
 def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     assert corrected(typed) == meant
@@ -35,6 +37,7 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "省馆在哪",  # 省 may be read xing, but it is no 新馆
     "分管领导是谁",  # a word of its own, not 分馆
     "江宁官网是哪个",  # 官网 goes on as typed: no 江宁馆
+    "他们开们会去了",  # 们 after 开 mid-clause is left alone
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text

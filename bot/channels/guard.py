@@ -72,6 +72,10 @@ CHOOSES = re.compile(r"第|这|那本|取消|删|退|撤|[\d《]")
 REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKED,
            Verification.CARD_EXPIRED}
 RESERVED_INTENT = "/password_checked"
+#: what a reader says around a password typed again at the prompt
+PASSWORD_REMARK = re.compile(r"(?:[\s，,。.！!：:~…]|不好意思|抱歉|对不起|sorry|哦|噢|呃|嗯|啊|"
+                             r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|不对|"
+                             r"重新|再|试|输|一次|一下|这次|这回|换成|改成)*", re.IGNORECASE)
 NOT_KEPT_TEXT = (
     "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
     "如需验证读者证，请先发送“我的预约”等请求，再按提示输入密码。"
@@ -157,6 +161,18 @@ def _reserved(text: str) -> str:
     return text.lstrip("/") if text.startswith(RESERVED_INTENT) else text
 
 
+def password_after_remark(text: str) -> str | None:
+    """The password in a message that only says it again ("打错了 Abc12345", "密码是
+    Abc12345"): one token that looks like a password, and around it nothing but such
+    words. A question beside it ("密码是Abc12345对吗") is no password."""
+    tokens = [token for token in _WORDS.split(CARD.sub(" ", text))
+              if looks_like_password(token, likely=True)]
+    if len(tokens) != 1 or tokens[0] == text.strip():
+        return None
+    remark = text.replace(tokens[0], " ", 1)
+    return tokens[0] if PASSWORD_REMARK.fullmatch(remark) else None
+
+
 async def screen_password(message: UserMessage, service: ReaderLogin,
                           client: str | None) -> str | None:
     """The text Rasa should see for this message; None if it must not see it at all
@@ -167,6 +183,7 @@ async def screen_password(message: UserMessage, service: ReaderLogin,
     if gives_up(text):  # at any step of a form, or a password
         return "/deny"
     if pending is not None and pending.card_number is not None:
+        text = password_after_remark(text) or text
         if len(CJK.findall(text)) >= 2:  # a question in the middle ("周末开吗"), not a
             # password: Rasa answers it and asks for the password again (which arms the
             # prompt again); until then, what looks like a password is kept back

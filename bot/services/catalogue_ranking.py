@@ -88,6 +88,8 @@ def _title_tier(query: CatalogueQuery, title: str) -> int:
         return PREFIX
     if any(key in full for key in keys) or (len(main) >= 2 and any(main in key for key in keys)):
         return INSIDE
+    if any(key.endswith("的" + main) for key in keys):  # a one-character title after its
+        return INSIDE  # author ("某作家的飘")
     return NONE
 
 
