@@ -79,6 +79,11 @@ FROM_THE_DAY_ASKED = re.compile("|".join([*sorted(_FROM_THE_DAY_ASKED, key=len, 
                                           _DAY_OF_MONTH.pattern]))
 
 
+#: ... said right after the day it counts from ("圣诞第二天")
+_COUNTED_AFTER = re.compile("的?(" + "|".join(sorted(_FROM_THE_DAY_ASKED, key=len, reverse=True))
+                            + ")")
+
+
 def counted_from(text: str, earlier: date, today: date) -> date | None:
     """The day text names by counting from the day asked about before, or by its day of
     that month (of the next month when it is gone by), or None."""
@@ -207,13 +212,22 @@ def day_named(spoken: list[str], text: str, today: date) -> date | None:
     """The day a message names: the day word of the text that holds what the NLU tagged
     (大后天, not the 后天 inside it), else the first one in the text. A calendar day comes
     before a weekday said with it, and a weekday of a named week before a weekday told as
-    a rule ("每逢周一关门，下周一去…"), whichever the NLU tagged."""
+    a rule ("每逢周一关门，下周一去…"), whichever the NLU tagged; a festival is a calendar
+    day ("明年劳动节刚好周六": 5月1日). A day counted from the one named right after it
+    ("圣诞第二天") is that day."""
     words = [match.group() for match in DAY_WORDS.finditer(text)]
     tagged = [word for word in words if any(part and part in word for part in spoken)]
     rules = {match.group(1) for match in _RULE_WEEKDAY.finditer(text)}
     ordered = sorted([*tagged, *words, *spoken], key=lambda word: (
-        not CALENDAR_DAY.search(word), word in rules))
-    return next((day for word in ordered if (day := parse_day(word, today)) is not None), None)
+        not (CALENDAR_DAY.search(word) or _FESTIVAL.search(word)), word in rules))
+    for word in ordered:
+        if (day := parse_day(word, today)) is not None:
+            # a day counted from it right after it ("圣诞第二天", "中秋前一天")
+            counted = _COUNTED_AFTER.match(text, text.find(word) + len(word)) \
+                if word in text else None
+            return day + timedelta(days=_FROM_THE_DAY_ASKED[counted.group(1)]) if counted \
+                else day
+    return None
 
 
 WEEKDAY_NAMES = "一二三四五六日"

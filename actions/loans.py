@@ -291,12 +291,34 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     return loan_id if RENEWS_NAMED.search(rest) else None
 
 
+#: a renewal made before, told to point at the loan ("上周续过一回的那本"): no question
+#: about renewing
+RENEWED_BEFORE = re.compile(r"续过(一|1|两|2)?[次回]的")
+#: asking to renew again ("还能再续一下不") a loan pointed at ("那本", "这本", "它")
+RENEW_AGAIN = re.compile(r"(还能|还可以|能不能|可不可以|能|可以)再(续|延)")
+POINTED_LOAN = re.compile(r"那本|这本|它")
+
+
+def asks_to_renew_a_loan_pointed_at(text: str) -> bool:
+    """"那本X还能再续一下不", "续过一回的那本可以再续不": a loan of the reader's own, to renew
+    (not how often one may: "那本还能再续几次")."""
+    told = RENEWED_BEFORE.sub("", text)
+    return bool(RENEW_AGAIN.search(told) and POINTED_LOAN.search(told)
+                and not NOT_A_RENEWAL.search(told))
+
+
 def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]] | None:
     """The renewal of the loan the message asks to renew by its title (see
-    loan_renewed_by_name), for an action that took it for something else; None if none."""
+    loan_renewed_by_name), for an action that took it for something else, or a reader
+    not yet verified asked for the card to renew the loan pointed at; None if none."""
     loan_id = loan_renewed_by_name(tracker)
-    return None if loan_id is None else ActionRenewLoan().renew(dispatcher, tracker, loan_id)
+    if loan_id is not None:
+        return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
+    if asks_to_renew_a_loan_pointed_at(tracker.latest_message.get("text", "")) \
+            and verified_reader(tracker) is None:
+        return ActionRenewLoan().request(dispatcher, tracker)
+    return None
 
 
 def pick_loan(dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -344,6 +366,11 @@ class ActionAccountStatus(FaqFirst):
     requests = re.compile(r"我的|我有没有|我是不是有|我是不是欠|我(现在|目前)?欠|还欠|我还能|"
                           r"我还可以|我要交|"
                           r"帮我查|帮我看|查一下我|查下我|看看我|查查我|(我的?)?[账帐]上|我名下|账户|欠费查询")
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        if (renewed := renewal_by_name(dispatcher, tracker)) is not None:  # "那本还能再续不"
+            return renewed
+        return super().act(dispatcher, tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

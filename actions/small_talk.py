@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import CJK_CHAR, PAGE_SIZE, held_title, looks_like_a_title, show_results
 from actions.context import AFFIRM_WORDS
 from actions.faq import ActionRephrase
-from actions.faq_answers import QUESTION, RULE_QUESTION, answer_if_certain
+from actions.faq_answers import PREMISE, QUESTION, RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction, services
 from bot.outcome import UTTERED, outcome
 from bot.question_words import GUESSED
@@ -66,9 +66,12 @@ class ActionSmallTalk(LibraryAction):
             # 续借吗": 拜; "还书的机子撤了吧，好久没见")
             return ActionRephrase().act(dispatcher, tracker)
         if intent == "affirm" and text.strip(" 。！!，,.~") not in AFFIRM_WORDS:
-            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure; a
-            # title the library lacks ("海底两万里"): the search that says so
-            if answer_if_certain(dispatcher, tracker, text):
+            # "挂失" or "金图是不是南图" taken for a yes: the FAQ's, if it is sure (or
+            # settles its menu, for a question or a premise about the library: "金图跟外地
+            # 的馆没合作吧"); a title the library lacks ("海底两万里"): the search that says so
+            asked = bool(len(text) >= QUESTION_LENGTH and LIBRARY_THINGS.search(text)
+                         and (QUESTION.search(text) or PREMISE.search(text)))
+            if answer_if_certain(dispatcher, tracker, text, lenient=asked):
                 return []
             if looks_like_a_title(text):
                 return show_results(dispatcher, text, services().catalogue.search(

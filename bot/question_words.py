@@ -45,6 +45,8 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是�
                         # what is on loan now, whoever's ("他卡上借着哪些")
                         r"借着(什么|哪些|哪几|啥)|"
                         r"我是不是(还)?欠|我(那|这)本.{0,12}(超期|逾期|过期)|"
+                        # the overdue one in hand ("超期那本要交多少")
+                        r"(超期|逾期|过期)的?(那|这)本|"
                         r"我(现在|目前|眼下|这会儿|手上|手头|手里|名下|还){0,2}(借着|在借|约着|欠着)|"
                         r"我(现在|目前|手上|手头|手里|名下){0,2}有.{0,6}(几本|哪几本)|"
                         # the books in hand ("手头这些本…", "手里那几本…")
@@ -56,11 +58,12 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是�
                         f"{OWES.pattern}")
 
 #: a branch's opening hours asked about ("周二开门不", "几点闭馆", "还没关吧", "上班吗"; not
-#: 没关系, "在附近上班", 展览开到…): the one list behind the NLU signals' hours of a named
+#: 没关系, "在附近上班", 展览开到…, 改革开放): the one list behind the NLU signals' hours of a named
 #: branch and the hours action's own words
 #: a part of the day said before a time ("开到夜里9点")
 PART_OF_DAY = r"(夜里|晚上|早上|上午|下午|中午|傍晚)"
-OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|开放|几点|营业|休息|歇|"
+OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|(?<!改革)开放|几点|"
+           r"营业|休息|歇|"
            r"开半天|才关|才开(?![展通办设始发课])|开了[吧吗么]|"
            r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -85,7 +86,7 @@ from actions.visiting import (
 )
 from bot import clock
 from bot.channels.questions import CONTINUES_MESSAGE
-from bot.question_words import ASKS, asks_after_a_hold
+from bot.question_words import ASKS, OPENING, asks_after_a_hold
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
     BranchAvailability,
@@ -427,6 +428,13 @@ def test_an_address_the_reader_wants_confirmed_is_checked_by_the_faq(
     assert reply == "（答案）"
 
 
+def test_a_premise_about_where_the_library_stands_gets_its_address(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reply = faq_first_reply(monkeypatch, ActionLocation(), "金图不就在玄武湖公园旁边嘛",
+                            KnowsOneEntry("location-004", "坐地铁怎么去金陵图书馆？"))
+    assert reply == "REQUEST"
+
+
 def test_where_to_get_something_done_is_a_rule_not_an_address(
         monkeypatch: pytest.MonkeyPatch) -> None:
     services = type("Services", (), {"knowledge": KnowsOneEntry("reader_card-007", "？")})()
@@ -516,6 +524,31 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
         assert texts[0] == expected
 
 
+class KnowsWhenLenient(KnowsOneEntry):
+    """The FAQ, sure of its entry only when it may settle a menu."""
+
+    def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
+        return self.entry if lenient else FaqAnswer(kind="suggest")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a premise about the library taken for a yes: the FAQ settles its menu
+    ("我一直以为金图就是家普通的市级馆，跟省外那些大馆没打过什么交道吧", "（答案）"),
+    ("好的好的，那这个周末我就带着孩子一起去河西那边的馆里看看书", None),  # a yes
+])
+def test_a_premise_taken_for_a_yes_is_the_faqs_if_it_settles_its_menu(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str | None,
+) -> None:
+    services = type("Services", (), {"knowledge": KnowsWhenLenient("x-1", "？")})()
+    monkeypatch.setattr(actions.faq_answers, "services", lambda: services)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionSmallTalk().run(dispatcher, tracker_with(text, [], intent="affirm"), {}))
+    if expected is None:
+        assert dispatcher.messages[0].get("response") == "utter_please_rephrase"
+    else:
+        assert dispatcher.messages[0].get("text") == expected
+
+
 @pytest.mark.parametrize(("action", "text"), [
     (ActionBookSpace(), "研讨间这周还能约吗"),  # the free slots, not the rule
     (ActionCancelReservation(), "把我约的那本活着取消了吧"),
@@ -527,6 +560,7 @@ def test_a_short_question_out_of_scope_is_the_faqs_when_it_is_sure(
     (ActionListReservations(), "我目前有几本在预约"),
     (ActionCancelReservation(), "订的那本已经用不上，删了吧"),
     (ActionListLoans(), "我这会儿借着的有几本"),
+    (ActionAccountStatus(), "逾期这本该交多少钱"),
 ])
 def test_requests_about_ones_own_account_in_other_words(
     monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
@@ -1208,6 +1242,11 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     assert day_named(["周一"], "听说每逢周一都关门，下周一也关吗", today) == \
         datetime.date(2026, 11, 2)
     assert day_named(["周日"], "这周五有事，周日几点开", today) == datetime.date(2026, 11, 1)
+    # a festival is a calendar day, before the weekday the reader says it falls on
+    assert day_named(["周六"], "明年劳动节刚好周六，开到几点", today) == datetime.date(2027, 5, 1)
+    # a day counted from the one just named
+    assert day_named(["次日"], "国庆次日几点开", today) == datetime.date(2027, 10, 2)
+    assert day_named([], "元宵前一天开不开", today) == datetime.date(2027, 2, 19)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -2031,3 +2070,18 @@ def test_a_question_is_read_with_the_place_or_events_just_answered(
 
 def test_a_clause_confirming_what_can_be_done_asks_it() -> None:
     assert ASKS.search("卡拿过去也能刷吧") and not ASKS.search("那就替我约上吧")
+
+
+@pytest.mark.parametrize(("text", "renews"), [
+    ("鲁迅那本朝花夕拾可以再续一下吗", True), ("前阵子续过一回的那本，还可以再续不", True),
+    ("那本还能再续几次", False),  # how often: the rule
+    ("续借过的书还能再续吗", False),  # no loan pointed at: the rule
+    ("那本续过几次了", False),
+])
+def test_renewing_again_a_loan_pointed_at(text: str, renews: bool) -> None:
+    assert actions.loans.asks_to_renew_a_loan_pointed_at(text) is renews
+
+
+
+def test_the_reform_and_opening_up_is_no_opening_hour() -> None:
+    assert re.search(OPENING, "周日几点开放") and not re.search(OPENING, "改革开放那几年建的吧")
