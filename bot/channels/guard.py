@@ -40,6 +40,7 @@ from bot.services.interface import ReaderLogin, ServiceUnavailableError, Verific
 from bot.settings import load_settings
 from bot.spelling import corrected
 from bot.statistics.capture import Recorder, Turn
+from bot.title_names import quote_named_titles
 
 logger = logging.getLogger(__name__)
 
@@ -289,10 +290,12 @@ def guarded(
             return
         try:
             # In simplified characters, as the NLU was trained, with the library's key
-            # words spelt right (余期 → 逾期), and the questions are cut
+            # words spelt right (余期 → 逾期) and titles named as titles in 《》 (书名叫某某
+            # → 书名叫《某某》), and the questions are cut
             # ("有沒有《白夜行》？你們週四開門嗎"); two questions get two answers.
-            first, *others = split_questions(
-                text if text.startswith("/") else corrected(zhconv.convert(text, "zh-cn")))
+            first, *others = split_questions(text if text.startswith("/") else
+                                             quote_named_titles(corrected(zhconv.convert(
+                                                 text, "zh-cn"))))
             for index, question in enumerate([first, *map(_reserved, others)]):
                 if index:
                     turn.end_question()
