@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, item_at, previous
+from actions.context import SHORT_REPLY, chosen_position, item_at, previous, previous_text
 from actions.dates import describe_day, parse_day
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -270,15 +270,28 @@ NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|�
                            r"赔|丢|坏|顺延|(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 
 
+#: a renewal made before, told to point at the loan ("上周续过一回的那本"): no question
+#: about renewing
+RENEWED_BEFORE = re.compile(r"续过(一|1|两|2)?[次回]的")
+#: asking to renew again ("还能再续一下不") a loan pointed at ("那本", "这本", "它")
+RENEW_AGAIN = re.compile(r"(还能|还可以|能不能|可不可以|能|可以)再(续|延)")
+POINTED_LOAN = re.compile(r"那本|这本|它")
+#: ... or to renew it at all ("它可以续不", "这本续一下")
+RENEWS_POINTED = re.compile(r"(还能|能不能|可不可以|能|可以)再?(续|延)|续一下|续上")
+OVERDUE = re.compile(r"超期|逾期|过期")
+
+
 def loan_renewed_by_name(tracker: Tracker) -> int | None:
     """The loan a verified reader's message asks to renew by its title ("某书还能多续一回
-    不", "某书顺手也续了"), whatever the NLU took the message for: a rule question, or
+    不", "某书顺手也续了") or by pointing at it right after speaking of it ("它可以续不";
+    see loan_pointed_at), whatever the NLU took the message for: a rule question, or
     nothing it could place; the loan answers better than the rule (renewed, or why not).
     None when the reader is not verified, the message asks about renewing rather than
     for it, or the library system cannot be reached (then what the NLU took it for
     answers)."""
     text = tracker.latest_message.get("text", "")
-    if NOT_A_RENEWAL.search(text) or not RENEWS_NAMED.search(text):
+    pointed = bool(POINTED_LOAN.search(text) and RENEWS_POINTED.search(text))
+    if NOT_A_RENEWAL.search(text) or not (RENEWS_NAMED.search(text) or pointed):
         return None
     try:
         reader = verified_reader(tracker)
@@ -288,15 +301,25 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     loan_id = loan_named(tracker, loans)
     titles = [main_title(loan.title) for loan in loans if loan.loan_id == loan_id]
     rest = normalise(text).replace(normalise(titles[0]), " ") if titles else ""
-    return loan_id if RENEWS_NAMED.search(rest) else None
+    if loan_id is not None and RENEWS_NAMED.search(rest):
+        return loan_id
+    return loan_pointed_at(tracker, loans) if pointed and not titles else None
 
 
-#: a renewal made before, told to point at the loan ("上周续过一回的那本"): no question
-#: about renewing
-RENEWED_BEFORE = re.compile(r"续过(一|1|两|2)?[次回]的")
-#: asking to renew again ("还能再续一下不") a loan pointed at ("那本", "这本", "它")
-RENEW_AGAIN = re.compile(r"(还能|还可以|能不能|可不可以|能|可以)再(续|延)")
-POINTED_LOAN = re.compile(r"那本|这本|它")
+def loan_pointed_at(tracker: Tracker, loans: list[Loan]) -> int | None:
+    """The loan "它" or "那本" means right after the reader spoke of it: the one overdue
+    loan after a message about the overdue one ("逾期那本算进去没"), or the one loan the
+    previous answer listed."""
+    if OVERDUE.search(previous_text(tracker)):
+        overdue = [loan.loan_id for loan in loans if loan.due_date < clock.today()]
+        if len(overdue) == 1:
+            return overdue[0]
+    about = previous(tracker, "loans") or {}
+    ids = [loan for loan in about.get("loan_ids") or [] if any(
+        mine.loan_id == loan for mine in loans)]
+    return ids[0] if len(ids) == 1 else None
+
+
 
 
 def asks_to_renew_a_loan_pointed_at(text: str) -> bool:

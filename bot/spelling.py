@@ -50,9 +50,21 @@ COMMON_WORD = 100
 DETERMINERS = frozenset("哪几这那每")
 _KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE = re.compile(r"(《[^》]*》)")
-#: 开们 / 关们 for 开门 / 关门, the commonest slip of all, which the rule above cannot see
-#: (们 is a function character): only where the question or the clause ends
-_DOOR = re.compile(r"([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)")
+#: slips the rule above cannot see, each where nothing else could be meant: 开们 / 关们
+#: for 开门 / 关门 where the clause ends (们 is a function character), 报(个)明 for 报(个)名
+#: (明 begins 明天, 明白 …), 插作 / 插坐 for 插座 (插 is no word of its own)
+_SLIPS = (
+    (re.compile(r"([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)"), r"\1门"),
+    (re.compile(r"报(个|一个)?明(?![天日早晚年儿白确细星])"), r"报\1名"),
+    (re.compile(r"插[作坐](?![业文品家])"), "插座"),
+)
+
+
+def _slips_put_right(text: str) -> str:
+    for slip, meant in _SLIPS:
+        text = slip.sub(meant, text)
+    return text
+
 _MERGED_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _MERGED_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 
@@ -154,5 +166,5 @@ def _bound_to_a_neighbour(text: str, start: int, word: str) -> bool:
 def corrected(text: str) -> str:
     """The message with the library's key words spelt right; titles in 《》 as written.
     Expects simplified characters."""
-    return "".join(part if _TITLE.fullmatch(part) else _corrected_run(_DOOR.sub(r"\1门", part))
+    return "".join(part if _TITLE.fullmatch(part) else _corrected_run(_slips_put_right(part))
                    for part in _TITLE.split(text))

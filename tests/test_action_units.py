@@ -2085,3 +2085,19 @@ def test_renewing_again_a_loan_pointed_at(text: str, renews: bool) -> None:
 
 def test_the_reform_and_opening_up_is_no_opening_hour() -> None:
     assert re.search(OPENING, "周日几点开放") and not re.search(OPENING, "改革开放那几年建的吧")
+
+
+def test_the_loan_pointed_at_is_the_one_just_spoken_of() -> None:
+    today = clock.today()
+    loans = [Loan(1, "边城", "金陵图书馆", today - datetime.timedelta(days=3), 0, False),
+             Loan(2, "围城", "金陵图书馆", today + datetime.timedelta(days=9), 0, False)]
+    owed = {"kind": "account_status"}
+    after_overdue = conversation(("欠了多少钱，逾期的那本算进去没", [owed]), ("它能续吗", []))
+    assert actions.loans.loan_pointed_at(after_overdue, loans) == 1
+    one_listed = {"kind": "loans", "loan_ids": [2]}
+    assert actions.loans.loan_pointed_at(
+        conversation(("围城哪天到期", [one_listed]), ("那本还能再续吗", [])), loans) == 2
+    # nothing spoken of: no loan
+    assert actions.loans.loan_pointed_at(
+        conversation(("你好", [{"kind": "greet"}]), ("它能续吗", [])), loans) is None
+

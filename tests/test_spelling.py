@@ -19,6 +19,7 @@ from bot.spelling import corrected, sound
     ("鼓楼官周末开吗", "鼓楼馆周末开吗"),  # a branch's name
     ("建邺馆下周几点关们", "建邺馆下周几点关门"),
     ("星期天上午开们不", "星期天上午开门不"),
+    ("手工坊那期怎么报明", "手工坊那期怎么报名"), ("阅览桌那块插坐多不多", "阅览桌那块插座多不多"),
 ])
 def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     assert corrected(typed) == meant
@@ -38,6 +39,7 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "分管领导是谁",  # a word of its own, not 分馆
     "江宁官网是哪个",  # 官网 goes on as typed: no 江宁馆
     "他们开们会去了",  # 们 after 开 mid-clause is left alone
+    "想报明天下午那场", "插作业本的夹子",  # 明天, 作业
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text
