@@ -73,6 +73,10 @@ RULE_QUESTION = re.compile(
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
 #: where a sentence ends (not a comma: "帮我约了，总馆取" is one request)
 SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+#: a request made outright, for the reader ("帮我约上"), and one that only announces a
+#: question ("我想打听个事")
+OUTRIGHT = re.compile(r"帮我|给我|替我|麻烦|劳驾")
+ASKING_TO_ASK = re.compile(r"问|咨询|了解|请教|打听")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
@@ -181,14 +185,16 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     return in_context
 
 
-#: what a refused verification tells of the card, as the context of the next question
-#: ("要怎么恢复" after "读者证已停用")
 #: what a question pointing back at a branch is read with: what it is, by its kind (the
 #: FAQ's rules speak of 区图书馆 and 分馆; a member library's own name would draw the entry
 #: that says it is another library)
 PLACE_CONTEXT = {"network": "区图书馆", "branch": "分馆"}
-#: what a question after the events listed is read with
+#: what a question after the events listed is read with, when it points at one of them
+#: ("那场收费吗"; not "怎么续借", which asks its own)
 EVENTS_CONTEXT = "图书馆的活动"
+POINTS_AT_AN_EVENT = re.compile(r"[这那]一?[场期次]|[这那]个(活动|讲座|课)|它")
+#: what a refused verification tells of the card, as the context of the next question
+#: ("要怎么恢复" after "读者证已停用")
 REFUSED_CARD = {"blocked": "读者证已停用", "expired": "读者证已过期",
                 "locked": "密码错误读者证被锁定"}
 
@@ -200,7 +206,8 @@ def saying(tracker: Tracker, text: str) -> Tracker:
     told = copy.copy(tracker)
     told.latest_message = {**tracker.latest_message, "text": text, "entities": [
         entity for entity in tracker.latest_message.get("entities", [])
-        if normalise(raw[entity.get("start", 0):entity.get("end", 0)]) in text
+        if (entity.get("start") is not None and entity.get("end") is not None
+            and raw[entity["start"]:entity["end"]] in text)
         or str(entity.get("value", "")) in text]}
     return told
 
@@ -215,7 +222,8 @@ def context_of(tracker: Tracker) -> tuple[str, str]:
     if pointed := branch_pointed_back(tracker):  # "卡拿过去也能刷吧" after a branch's hours
         branch = services().info.find_branch(pointed)
         return (PLACE_CONTEXT.get(branch.kind, branch.name) if branch else ""), ""
-    if previous(tracker, "events"):  # "那场收费吗" after the events listed
+    if previous(tracker, "events") and POINTS_AT_AN_EVENT.search(
+            tracker.latest_message.get("text", "")):  # "那场收费吗" after the events listed
         return EVENTS_CONTEXT, ""
     refused = previous(tracker, "login_failed") or {}
     return REFUSED_CARD.get(refused.get("reason") or "", ""), ""
@@ -433,7 +441,7 @@ class FaqFirst(LibraryAction):
                 answer = FaqAnswer(kind="none")
             if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
-                if (asked := self.request_beside(text)) is None:
+                if (asked := self.request_beside(raw)) is None:
                     return []
                 return self.request(dispatcher, saying(tracker, asked))
         if typed and (events := self.search_title(dispatcher, raw, text)) is not None:
@@ -441,14 +449,17 @@ class FaqFirst(LibraryAction):
         return self.request(dispatcher, tracker)
 
     def request_beside(self, text: str) -> str | None:
-        """The request when it stands in sentences of its own beside the question the FAQ
-        answered ("这本替我约上，江宁取。到时候有通知吗"): then both are answered."""
+        """The request when it stands in sentences of its own, asked outright, beside the
+        question the FAQ answered ("这本替我约上，江宁取。到时候有通知吗"): then both are
+        answered. A sentence that only announces the question ("我想问一下。") or tells
+        the reader's plans ("我要出差一个月。") is none."""
         sentences = [part for part in SENTENCE_END.split(text) if part.strip()]
         asked = [part for part in sentences
-                 if self.requests.search(part) and not QUESTION.search(part)]
+                 if self.requests.search(part) and OUTRIGHT.search(part)
+                 and not QUESTION.search(part) and not ASKING_TO_ASK.search(part)]
         questions = [part for part in sentences
                      if QUESTION.search(part) and not self.requests.search(part)]
-        return "，".join(asked) if asked and questions else None
+        return "。".join(asked) if asked and questions else None
 
     def asks_about_own(self, tracker: Tracker) -> bool:
         """Whether the message asks about something of the reader's own (a loan by its

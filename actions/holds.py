@@ -55,6 +55,8 @@ from bot.services.interface import (
 from bot.services.search_text import normalise, title_key
 
 CHOICES = 5
+#: how many records of a title are looked through for an edition with copies
+EDITIONS = 20
 CANCELLING = re.compile(r"取消|不要|不想要|不需要|删|撤")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
@@ -297,8 +299,10 @@ class ActionPlaceReservation(FaqFirst):
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         chosen = choose_title(dispatcher, tracker)
+        # another edition is confirmed first, whatever was pressed for the one chosen
+        switched = False
         if chosen is not None and not chosen.availability:
-            chosen = self.edition_with_copies(dispatcher, chosen)
+            switched, chosen = True, self.edition_with_copies(dispatcher, chosen)
         if chosen is None:
             return clear_hold_slots()
         info = services().info
@@ -314,7 +318,7 @@ class ActionPlaceReservation(FaqFirst):
                                             "place_hold")
         text = tracker.latest_message.get("text", "")
         changed = bool(named) and bool(CHANGES_PICKUP.search(text))
-        if pickup is None or changed or not confirmed(tracker, chosen.bib_id):
+        if pickup is None or changed or switched or not confirmed(tracker, chosen.bib_id):
             # the reader confirms the title and the branch named, or chooses one
             self.confirm(dispatcher, chosen, pickup)
             return remembered
@@ -331,9 +335,10 @@ class ActionPlaceReservation(FaqFirst):
         """A record without a copy anywhere cannot be held: another edition of the title
         (same title and author) that has copies, said so; or None, the reader told and
         offered 荐购."""
-        editions = [hit for hit in services().catalogue.search(chosen.title, limit=CHOICES).hits
+        wanted = title_key(main_title(chosen.title))
+        editions = [hit for hit in services().catalogue.search(wanted, limit=EDITIONS).hits
                     if hit.availability and hit.author == chosen.author
-                    and title_key(hit.title) == title_key(chosen.title)]
+                    and title_key(main_title(hit.title)) == wanted]
         if not editions:
             dispatcher.utter_message(
                 text=f"《{chosen.title}》馆里暂无复本，无法预约。您可以向图书馆荐购这本书。",
@@ -356,7 +361,7 @@ class ActionPlaceReservation(FaqFirst):
         named = [pickup.name] if pickup else []
         order = list(dict.fromkeys([*named, *shelves, *branches[:1]]))
         where = "；".join(f"{a.branch}{'有书在架' if a.on_shelf else '暂无在架'}"
-                         for a in chosen.availability) or "目前各馆都没有在架复本，将为您排队"
+                         for a in chosen.availability)
         ask = (f"在{pickup.name}取书。回复“确认”即可，或选择其他取书的馆："
                if pickup else "请选择取书的馆（也可以直接回复馆名）：")
         dispatcher.utter_message(
@@ -476,7 +481,7 @@ def _shared_run(title: str, words: str) -> int:
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
-    requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|(取消|撤|删)(掉|了|销)?吧|"
+    requests = re.compile(r"帮我|给我|我要|我想|取消我的|我(预约|约)的|(取消|撤销?|删)(掉|了)?吧|"
                           r"第.个|这个")
     # the hold's own words are no subject of a question ("某书那条预约用不着了，劳驾撤了":
     # the FAQ's entry on cancelling does not answer it)

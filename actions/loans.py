@@ -36,10 +36,11 @@ ALL_LOANS = "all"
 LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|超期|逾期")
 #: a message about what the reader owes for a title ("围城那笔污损费交清了没")
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
-RENEW_ALL = re.compile(r"全部|(?<!完)全.{0,3}续|都.{0,3}续|所有|一起|统统|全都|一键")
+RENEW_ALL = re.compile(r"全部|(?<![完不别没用])全(?![集新])[^，,。]{0,3}续|都.{0,3}续|所有|一起|"
+                       r"统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长")
 #: ... refused ("不续借了", "别续")
-NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(续|延)")
+NOT_RENEWING = re.compile(r"[不别没][想要用必需]?全?(续|延)")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
 
 
@@ -266,7 +267,8 @@ RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延
 #: ... and not asking about renewing or a mishap: how often or how long, whether it
 #: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
 #: 成功了吗", "不需要续了")
-NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|续了[吗么没]|续集|一起|别的|都续|"
+NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|"
+                           r"(续借|续期|续上|延期|续)了[吗么没]|续集|一起|别的|都续|"
                            r"赔|丢|坏|顺延|(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 
 
@@ -275,7 +277,9 @@ NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|�
 RENEWED_BEFORE = re.compile(r"续过(一|1|两|2)?[次回]的")
 #: asking to renew again ("还能再续一下不") a loan pointed at ("那本", "这本", "它")
 RENEW_AGAIN = re.compile(r"(还能|还可以|能不能|可不可以|能|可以)再(续|延)")
-POINTED_LOAN = re.compile(r"那本|这本|它")
+POINTED_LOAN = re.compile(r"那本|这本|(?<!其)它")
+#: ... not a card, a hold or a seat ("证快过期了，它还能再延期吗")
+NOT_A_LOAN = re.compile(r"证|卡|预约|约的|到馆|取书|保留|座位|研讨间")
 #: ... or to renew it at all ("它可以续不", "这本续一下")
 RENEWS_POINTED = re.compile(r"(还能|能不能|可不可以|能|可以)再?(续|延)|续一下|续上")
 OVERDUE = re.compile(r"超期|逾期|过期")
@@ -290,7 +294,8 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     for it, or the library system cannot be reached (then what the NLU took it for
     answers)."""
     text = tracker.latest_message.get("text", "")
-    pointed = bool(POINTED_LOAN.search(text) and RENEWS_POINTED.search(text))
+    pointed = bool(POINTED_LOAN.search(text) and RENEWS_POINTED.search(text)
+                   and not NOT_A_LOAN.search(text))
     if NOT_A_RENEWAL.search(text) or not (RENEWS_NAMED.search(text) or pointed):
         return None
     try:
@@ -327,7 +332,7 @@ def asks_to_renew_a_loan_pointed_at(text: str) -> bool:
     (not how often one may: "那本还能再续几次")."""
     told = RENEWED_BEFORE.sub("", text)
     return bool(RENEW_AGAIN.search(told) and POINTED_LOAN.search(told)
-                and not NOT_A_RENEWAL.search(told))
+                and not NOT_A_RENEWAL.search(told) and not NOT_A_LOAN.search(told))
 
 
 def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker

@@ -195,7 +195,8 @@ class ActionLocation(FaqFirst):
     requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|在什么地方|在什么位置|路线|"
                           r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航|"
                           # a premise about where it is ("不就在某公园边上嘛")
-                          r"(不是|不就是?|就)在[^，,。？?]{1,12}(边上|旁边|附近|对面|隔壁|一带)")
+                          r"(?<!我)(?<!我家)(不是|不就是?|就)在[^，,。？?]{1,12}"
+                          r"(边上|旁边|附近|对面|隔壁|一带)(?=[吗嘛吧呢啊]*([？?。！!，,]|$))")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 

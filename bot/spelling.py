@@ -54,7 +54,7 @@ _TITLE = re.compile(r"(《[^》]*》)")
 #: for 开门 / 关门 where the clause ends (们 is a function character), 报(个)明 for 报(个)名
 #: (明 begins 明天, 明白 …), 插作 / 插坐 for 插座 (插 is no word of its own)
 _SLIPS = (
-    (re.compile(r"([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)"), r"\1门"),
+    (re.compile(r"(?<!公)([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)"), r"\1门"),
     (re.compile(r"报(个|一个)?明(?![天日早晚年儿白确细星])"), r"报\1名"),
     (re.compile(r"插[作坐](?![业文品家])"), "插座"),
 )

@@ -328,6 +328,8 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     ("这本替我约上，江宁取。领书需要身份证吗", "（答案）\nREQUEST"),  # both, each its sentence
     ("替我约的书领的时候需要身份证吗", "（答案）"),  # one question about a hold
     ("替我约上吧，领书需要身份证吗", "（答案）"),  # one sentence: the question it asks
+    ("我想打听个事。领书需要身份证吗", "（答案）"),  # announcing the question asks nothing
+    ("我要出差一个月。领书需要身份证吗", "（答案）"),  # a plan told, no request
 ])
 def test_a_request_in_a_sentence_beside_a_question_is_done_after_the_answer(
     monkeypatch: pytest.MonkeyPatch, text: str, expected: str,
@@ -871,7 +873,7 @@ def test_a_result_is_chosen_with_the_branch_to_pick_it_up_at() -> None:
     assert result_chosen(conversation(("活着有吗", [searched]), ("里头一本都不对", []))) is None
     # the words that ask for the hold are no part of the choice either
     tracker = conversation(("活着有吗", [searched]), ("就第二本，替我预约，河西分馆取", []))
-    tracker.latest_message["entities"] = [{"entity": "branch", "value": "江宁区图书馆",
+    tracker.latest_message["entities"] = [{"entity": "branch", "value": "金陵图书馆河西分馆",
                                            "start": 10, "end": 14}]
     assert result_chosen(tracker) == 46
     # two positions are no one choice
@@ -1119,7 +1121,7 @@ def test_pointing_back_after_the_faqs_answer_means_the_branch_the_reader_named(
 def test_an_edition_without_copies_is_held_in_the_edition_that_has_them(
         monkeypatch: pytest.MonkeyPatch) -> None:
     lent = [BranchAvailability("河西分馆", 0, 1, "2楼", None)]
-    none_here = TitleHit(2, "活着", "余华", "作家出版社", 2012, None, "I247/2")
+    none_here = TitleHit(2, "活着（典藏版）", "余华", "作家出版社", 2012, None, "I247/2")
     other_author = TitleHit(3, "活着", "某某", "某出版社", 2001, None, "I247/3", lent)
     held = TitleHit(1, "活着", "余华", "南海出版公司", 2008, None, "I247/1", lent)
 
@@ -1247,6 +1249,9 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     # a day counted from the one just named
     assert day_named(["次日"], "国庆次日几点开", today) == datetime.date(2027, 10, 2)
     assert day_named([], "元宵前一天开不开", today) == datetime.date(2027, 2, 19)
+    # ... but a festival named beside another day is not the day asked about
+    assert day_named(["周日"], "中秋节我回老家，这周日开吗", today) == datetime.date(2026, 11, 1)
+    assert day_named(["后天"], "圣诞前都在外地，后天开吗", today) == datetime.date(2026, 10, 30)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -1743,6 +1748,7 @@ def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
     ("全部续借", True), ("借的几本统统续一续", True), ("续借第二本", False),
     ("能续上的都帮我续了", True), ("这几本都不续了", False),
     ("手上这些全给我续上", True), ("这几本全都不用续了", False),
+    ("别全续了，只续第一本", False), ("鲁迅全集续借一下", False), ("这本全新的续借一下", False),
 ])
 def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None:
     assert wants_all(tracker_with(text, [])) is every_loan
@@ -2052,6 +2058,7 @@ def test_a_hold_is_confirmed_after_a_question_on_the_side() -> None:
     ({"kind": "location", "branch": "JL-HEXI"}, "去那还书行不行", "分馆"),
     ({"kind": "hours", "branch": "NJ-GULOU"}, "每张证限借几册", ""),  # no pointing back
     ({"kind": "events", "titles": ["阅美四季·冬日诗会"]}, "那场要花钱吗", "图书馆的活动"),
+    ({"kind": "events", "titles": ["阅美四季·冬日诗会"]}, "怎么续借", ""),  # its own question
 ])
 def test_a_question_is_read_with_the_place_or_events_just_answered(
     monkeypatch: pytest.MonkeyPatch, before: dict[str, Any], text: str, context: str,
@@ -2070,17 +2077,20 @@ def test_a_question_is_read_with_the_place_or_events_just_answered(
 
 def test_a_clause_confirming_what_can_be_done_asks_it() -> None:
     assert ASKS.search("卡拿过去也能刷吧") and not ASKS.search("那就替我约上吧")
+    # a request, or "if it can, fine", asks nothing
+    assert not ASKS.search("能替我报上吧") and not ASKS.search("算了，能等就等吧")
 
 
 @pytest.mark.parametrize(("text", "renews"), [
     ("鲁迅那本朝花夕拾可以再续一下吗", True), ("前阵子续过一回的那本，还可以再续不", True),
     ("那本还能再续几次", False),  # how often: the rule
+    ("借书证快过期了，它还能再延期吗", False), ("约的那本还没去拿，能再延一延吗", False),  # no loan
+    ("其它还能再续吗", False),
     ("续借过的书还能再续吗", False),  # no loan pointed at: the rule
     ("那本续过几次了", False),
 ])
 def test_renewing_again_a_loan_pointed_at(text: str, renews: bool) -> None:
     assert actions.loans.asks_to_renew_a_loan_pointed_at(text) is renews
-
 
 
 def test_the_reform_and_opening_up_is_no_opening_hour() -> None:
@@ -2100,4 +2110,18 @@ def test_the_loan_pointed_at_is_the_one_just_spoken_of() -> None:
     # nothing spoken of: no loan
     assert actions.loans.loan_pointed_at(
         conversation(("你好", [{"kind": "greet"}]), ("它能续吗", [])), loans) is None
+
+
+def test_a_back_issue_or_the_readers_own_whereabouts_are_no_request(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    knowledge = KnowsOneEntry("borrowing-020", "过期杂志能借吗？")
+    assert faq_first_reply(monkeypatch, ActionAccountStatus(), "过期的那本杂志还能借吗",
+                           knowledge) == "（答案）"
+    assert faq_first_reply(monkeypatch, ActionLocation(), "我就在奥体附近上班，中午能去借书吗",
+                           knowledge) == "（答案）"
+
+
+def test_asking_whether_a_loan_was_renewed_asks_for_no_renewal() -> None:
+    for text in ("白鹿原续借了吗", "呼兰河传续上了没有", "人生海海续期了吗"):
+        assert actions.loans.NOT_A_RENEWAL.search(text), text
 

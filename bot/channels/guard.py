@@ -75,7 +75,7 @@ REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKE
 RESERVED_INTENT = "/password_checked"
 #: what a reader says around a password typed again at the prompt
 PASSWORD_REMARK = re.compile(r"(?:[\s，,。.！!：:~…]|不好意思|抱歉|对不起|sorry|哦|噢|呃|嗯|啊|"
-                             r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|不对|"
+                             r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|"
                              r"重新|再|试|输|一次|一下|这次|这回|换成|改成)*", re.IGNORECASE)
 NOT_KEPT_TEXT = (
     "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
@@ -167,7 +167,7 @@ def password_after_remark(text: str) -> str | None:
     Abc12345"): one token that looks like a password, and around it nothing but such
     words. A question beside it ("密码是Abc12345对吗") is no password."""
     tokens = [token for token in _WORDS.split(CARD.sub(" ", text))
-              if looks_like_password(token, likely=True)]
+              if looks_like_password(token, likely=True) and not PASSWORD_REMARK.fullmatch(token)]
     if len(tokens) != 1 or tokens[0] == text.strip():
         return None
     remark = text.replace(tokens[0], " ", 1)
