@@ -172,16 +172,26 @@ CHANGES_A_DETAIL = re.compile(
 REMARK_LENGTH = 12
 
 
+#: a condition said before a follow-up ("周五河西去不成的话，江宁馆呢")
+CONDITION = re.compile(r"的话\W*$|^\W*(要是|如果|万一|假如)")
+
+
 def is_follow_up(text: str) -> bool:
     """A follow-up ("周日呢", "换成周五行不行"), also with a remark after it that asks
-    nothing ("那建邺馆那天呢 离我家近点", "明天呢，想带孩子去")."""
+    nothing ("那建邺馆那天呢 离我家近点", "明天呢，想带孩子去") or a condition before it
+    ("河西去不成的话，江宁那家呢")."""
     plain = text.strip()
     if FOLLOW_UP.match(plain) or CHANGES_A_DETAIL.match(plain):
         return True
     first, *remark = clauses(plain) or [""]
-    return (bool(remark) and bool(FOLLOW_UP.match(first) or CHANGES_A_DETAIL.match(first))
+    if (bool(remark) and bool(FOLLOW_UP.match(first) or CHANGES_A_DETAIL.match(first))
             and not any(ASKS.search(words) for words in remark)
-            and sum(map(len, remark)) <= REMARK_LENGTH)
+            and sum(map(len, remark)) <= REMARK_LENGTH):
+        return True
+    *conditions, last = clauses(plain) or [""]
+    return (bool(conditions) and bool(FOLLOW_UP.match(last) or CHANGES_A_DETAIL.match(last))
+            and all(CONDITION.search(words) and not ASKS.search(words) for words in conditions)
+            and sum(map(len, conditions)) <= REMARK_LENGTH)
 
 
 #: the ends of a list ("最早的那个", "最前面那本", "最上面那条", "头一本", "头一档"; "最后一个",

@@ -20,6 +20,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
+from bot.question_words import OPENING
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     AccountStatus,
@@ -226,7 +227,8 @@ class ActionRenewLoan(FaqFirst):
         dispatcher.utter_message(
             text="\n".join(renewal_text(result) for result in results),
             **outcome("renewal", renewed=len(renewed), refused=len(results) - len(renewed),
-                      reasons=sorted({r.outcome.value for r in results} - {"renewed"})),
+                      reasons=sorted({r.outcome.value for r in results} - {"renewed"}),
+                      due_dates=[r.due_date.isoformat() for r in results if r.due_date]),
         )
 
 
@@ -446,10 +448,12 @@ ACCOUNT_VIEWS = ("renewal", "account_status", "loans")
 
 def asks_due_dates_after_account(tracker: Tracker) -> bool:
     """"现在分别什么时候要还" after a renewal, "手上这本还剩几天" or "哪本逾期了" after
-    the account's state: the loans, with their due dates."""
+    the account's state: the loans, with their due dates (not when the opening hours are
+    asked for the day the overdue one is taken back)."""
     text = normalise(tracker.latest_message.get("text", ""))
     return previous(tracker, *ACCOUNT_VIEWS) is not None and bool(
-        LOANS_ASKED.search(text)) and not RULE_ASKED.search(text)
+        LOANS_ASKED.search(text)) and not RULE_ASKED.search(text) \
+        and not re.search(OPENING, text)  # "周日开着没，想把逾期的送回去": the hours
 
 
 LibraryAction.replies_to_previous += [

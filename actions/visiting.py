@@ -233,11 +233,20 @@ class ActionLocation(FaqFirst):
 THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日天])")
 
 
+#: the day a loan is due, pointed at ("到期那天送回去")
+DUE_DAY = re.compile(r"到期(的)?那天|还书(的)?那天|截止(的)?那天|最后一天")
+
+
 def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:
     """The day an hours question asks about after an hours answer for a day: "第二天呢"
     after "清明开吗" the day after; "那5号周二呢" after 国庆 the 5th of that month (a
     weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
-    day. A day named with its month, or 现在, stands alone."""
+    day. A day named with its month, or 现在, stands alone. "到期那天" after a renewal or
+    the loans with one due day: that day."""
+    if day is None and DUE_DAY.search(text):
+        dues = set((previous(tracker, "renewal", "loans") or {}).get("due_dates") or [])
+        if len(dues) == 1:
+            return date.fromisoformat(dues.pop())
     earlier = previous(tracker, "hours")
     if not (earlier and earlier.get("date")) or NOW.search(text) or (
             day is not None and MONTH_NAMED.search(text)):

@@ -1033,6 +1033,9 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     assert actions.context.is_follow_up("建邺那家呢，离公司近")
     assert not actions.context.is_follow_up("那下月5号呢 要不要带证")
     assert not actions.context.is_follow_up("那下月5号呢，我那天要去医院复查，还要接孩子放学")
+    # ... or with a condition before it
+    assert actions.context.is_follow_up("要是下周二河西不开的话，江宁那家呢")
+    assert not actions.context.is_follow_up("河西不开的话，我就改天再去")
     opens = conversation(("鼓楼那家星期六几点关", [hours]), ("那这家哪天闭馆", []))
     assert asks_when_it_opens(opens) and not asks_where_it_is(opens)
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
@@ -1708,6 +1711,17 @@ def test_a_day_of_the_month_follows_the_month_asked_about() -> None:
     assert day("早一天呢") == datetime.date(2027, 9, 30)
 
 
+def test_the_day_a_loan_is_due_is_the_day_the_renewal_named() -> None:
+    today = datetime.date(2026, 10, 28)
+    refused = {"kind": "renewal", "renewed": 0, "refused": 1, "due_dates": ["2026-11-09"]}
+    text = "续不了就截止那天送回去，那天河西开门吗"
+    tracker = conversation(("续借局外人", [refused]), (text, []))
+    assert day_in_context(tracker, text, None, today) == datetime.date(2026, 11, 9)
+    two = {"kind": "loans", "due_dates": ["2026-11-09", "2026-11-17"]}  # which one?
+    assert day_in_context(conversation(("我的借阅", [two]), (text, [])), text, None,
+                          today) is None
+
+
 def test_a_follow_up_after_an_answer_about_two_branches_is_about_both(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(actions.visiting, "services", lambda: BranchesByName)
@@ -1864,6 +1878,8 @@ def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
                                                      ("续不了那我哪天该还回来", [])))
     assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("周日还开门吗", [])))  # 还: still
+    assert not asks_due_dates_after_account(conversation(  # the hours of the day it goes back
+        ("全部续借", [renewed]), ("周日开着没，想把逾期的送回去", [])))
     assert not asks_due_dates_after_account(conversation(("办证", [{"kind": "faq"}]),
                                                          ("哪天到期", [])))
     # after the account's state: days left, overdue books; not a rule
