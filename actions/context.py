@@ -172,6 +172,7 @@ CHANGES_A_DETAIL = re.compile(
 REMARK_LENGTH = 12
 
 
+FINAL_NE = re.compile(r"呢\W*$")
 #: a condition said before a follow-up ("周五河西去不成的话，江宁馆呢")
 CONDITION = re.compile(r"的话\W*$|^\W*(要是|如果|万一|假如)")
 
@@ -190,6 +191,8 @@ def is_follow_up(text: str) -> bool:
         return True
     *conditions, last = clauses(plain) or [""]
     return (bool(conditions) and bool(FOLLOW_UP.match(last) or CHANGES_A_DETAIL.match(last))
+            # the follow-up itself asks nothing but "and that?" ("如果证丢了，怎么补呢" asks)
+            and not ASKS.search(FINAL_NE.sub("", last))
             and all(CONDITION.search(words) and not ASKS.search(words) for words in conditions)
             and sum(map(len, conditions)) <= REMARK_LENGTH)
 

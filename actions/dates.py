@@ -79,9 +79,8 @@ FROM_THE_DAY_ASKED = re.compile("|".join([*sorted(_FROM_THE_DAY_ASKED, key=len, 
                                           _DAY_OF_MONTH.pattern]))
 
 
-#: a festival said to fall on a weekday ("劳动节刚好周六")
-_FALLS_ON = re.compile(f"({_FESTIVAL.pattern}).{{0,4}}(刚好|正好|恰好|赶上|碰上|是)"
-                       r".{0,2}(周|星期|礼拜)")
+#: a weekday of a week named ("这周日", "下礼拜五")
+_OWN_WEEK = re.compile(r"(这|下|本|上)个?(周|星期|礼拜)")
 #: ... said right after the day it counts from ("圣诞第二天")
 _COUNTED_AFTER = re.compile("的?(" + "|".join(sorted(_FROM_THE_DAY_ASKED, key=len, reverse=True))
                             + ")")
@@ -215,14 +214,17 @@ def day_named(spoken: list[str], text: str, today: date) -> date | None:
     """The day a message names: the day word of the text that holds what the NLU tagged
     (大后天, not the 后天 inside it), else the first one in the text. A calendar day comes
     before a weekday said with it, and a weekday of a named week before a weekday told as
-    a rule ("每逢周一关门，下周一去…"), whichever the NLU tagged; so does a festival said
-    to fall on the weekday ("明年劳动节刚好周六": 5月1日), not one named beside another
-    day ("中秋回老家，这周日开吗"). A day counted from the one named right after it
+    a rule ("每逢周一关门，下周一去…"), whichever the NLU tagged; so does a festival with a
+    weekday that describes it ("明年劳动节刚好周六": 5月1日), not one named beside a day of
+    its own ("中秋回老家，这周日开吗"). A day counted from the one named right after it
     ("圣诞第二天") is that day."""
     words = [match.group() for match in DAY_WORDS.finditer(text)]
     tagged = [word for word in words if any(part and part in word for part in spoken)]
     rules = {match.group(1) for match in _RULE_WEEKDAY.finditer(text)}
-    falls_on = _FALLS_ON.search(text)  # "明年劳动节刚好周六": the festival is the day
+    # a weekday beside a festival describes it ("明年劳动节刚好周六"), unless its week or a
+    # relative day is named too ("中秋回老家，这周日开吗", "圣诞前在外地，后天开吗")
+    falls_on = _FESTIVAL.search(text) and not _OWN_WEEK.search(text) and not any(
+        word in text for word in _RELATIVE)
     ordered = sorted([*tagged, *words, *spoken], key=lambda word: (
         not (CALENDAR_DAY.search(word) or (falls_on and _FESTIVAL.search(word))),
         word in rules))

@@ -76,6 +76,7 @@ SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 #: a request made outright, for the reader ("帮我约上"), and one that only announces a
 #: question ("我想打听个事")
 OUTRIGHT = re.compile(r"帮我|给我|替我|麻烦|劳驾")
+QUOTED_TITLE = re.compile(r"《[^》]*》")
 ASKING_TO_ASK = re.compile(r"问|咨询|了解|请教|打听")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"
@@ -449,14 +450,17 @@ class FaqFirst(LibraryAction):
         return self.request(dispatcher, tracker)
 
     def request_beside(self, text: str) -> str | None:
-        """The request when it stands in sentences of its own, asked outright, beside the
-        question the FAQ answered ("这本替我约上，江宁取。到时候有通知吗"): then both are
-        answered. A sentence that only announces the question ("我想问一下。") or tells
-        the reader's plans ("我要出差一个月。") is none."""
+        """The request when it stands in sentences of its own, asked outright or in the
+        action's own words ("我想预约这本"), beside the question the FAQ answered ("这本替我
+        约上，江宁取。到时候有通知吗"): then both are answered. A sentence that only
+        announces the question ("我想问一下。") or tells the reader's plans ("我要出差一个
+        月。") is none."""
         sentences = [part for part in SENTENCE_END.split(text) if part.strip()]
         asked = [part for part in sentences
-                 if self.requests.search(part) and OUTRIGHT.search(part)
-                 and not QUESTION.search(part) and not ASKING_TO_ASK.search(part)]
+                 if self.requests.search(part)
+                 and (OUTRIGHT.search(part) or self.about_a_title.search(part))
+                 and not QUESTION.search(part)
+                 and not ASKING_TO_ASK.search(QUOTED_TITLE.sub("", part))]
         questions = [part for part in sentences
                      if QUESTION.search(part) and not self.requests.search(part)]
         return "。".join(asked) if asked and questions else None

@@ -57,6 +57,8 @@ from bot.services.search_text import normalise, title_key
 CHOICES = 5
 #: how many records of a title are looked through for an edition with copies
 EDITIONS = 20
+#: an edition said in brackets ("（典藏版）", "（第3版）"), not a volume ("（第一部）")
+EDITION_NOTE = re.compile(r"[（(][^）)]*版[^）)]*[）)]")
 CANCELLING = re.compile(r"取消|不要|不想要|不需要|删|撤")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
 HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
@@ -335,10 +337,10 @@ class ActionPlaceReservation(FaqFirst):
         """A record without a copy anywhere cannot be held: another edition of the title
         (same title and author) that has copies, said so; or None, the reader told and
         offered 荐购."""
-        wanted = title_key(main_title(chosen.title))
+        wanted = title_key(EDITION_NOTE.sub("", chosen.title))
         editions = [hit for hit in services().catalogue.search(wanted, limit=EDITIONS).hits
                     if hit.availability and hit.author == chosen.author
-                    and title_key(main_title(hit.title)) == wanted]
+                    and title_key(EDITION_NOTE.sub("", hit.title)) == wanted]
         if not editions:
             dispatcher.utter_message(
                 text=f"《{chosen.title}》馆里暂无复本，无法预约。您可以向图书馆荐购这本书。",

@@ -20,7 +20,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
-from bot.question_words import OPENING
+from bot.question_words import ASKS, OPENING, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     AccountStatus,
@@ -41,7 +41,7 @@ RENEW_ALL = re.compile(r"全部|(?<![完不别没用])全(?![集新])[^，,。]{
                        r"统统|全都|一键")
 RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长")
 #: ... refused ("不续借了", "别续")
-NOT_RENEWING = re.compile(r"[不别没][想要用必需]?全?(续|延)")
+NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(全部|都|全)?(续|延)")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
 
 
@@ -270,7 +270,8 @@ RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延
 #: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
 #: 成功了吗", "不需要续了")
 NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|"
-                           r"(续借|续期|续上|延期|续)了[吗么没]|续集|一起|别的|都续|"
+                           r"(续借|续期|续上|延期|续)了[吗么没]|续集|一起|别的|都续|几回|几遍|多少天|"
+                           r"到几号|到什么时候|钱|费|扣|不用现在|"
                            r"赔|丢|坏|顺延|(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 
 
@@ -285,6 +286,8 @@ NOT_A_LOAN = re.compile(r"证|卡|预约|约的|到馆|取书|保留|座位|研�
 #: ... or to renew it at all ("它可以续不", "这本续一下")
 RENEWS_POINTED = re.compile(r"(还能|能不能|可不可以|能|可以)再?(续|延)|续一下|续上")
 OVERDUE = re.compile(r"超期|逾期|过期")
+#: answers about the reader's own account, after which "这本还剩几天" is about its loans
+ACCOUNT_VIEWS = ("renewal", "account_status", "loans")
 
 
 def loan_renewed_by_name(tracker: Tracker) -> int | None:
@@ -310,14 +313,18 @@ def loan_renewed_by_name(tracker: Tracker) -> int | None:
     rest = normalise(text).replace(normalise(titles[0]), " ") if titles else ""
     if loan_id is not None and RENEWS_NAMED.search(rest):
         return loan_id
-    return loan_pointed_at(tracker, loans) if pointed and not titles else None
+    # a title named that is none of the loans points at no loan ("那三体这本能续吗")
+    pointing = pointed and not titles and not latest_entity_values(tracker, "title")
+    return loan_pointed_at(tracker, loans) if pointing else None
 
 
 def loan_pointed_at(tracker: Tracker, loans: list[Loan]) -> int | None:
     """The loan "它" or "那本" means right after the reader spoke of it: the one overdue
     loan after a message about the overdue one ("逾期那本算进去没"), or the one loan the
     previous answer listed."""
-    if OVERDUE.search(previous_text(tracker)):
+    before = previous_text(tracker)
+    if OVERDUE.search(before) and not NOT_A_LOAN.search(before) \
+            and previous(tracker, *ACCOUNT_VIEWS) is not None:
         overdue = [loan.loan_id for loan in loans if loan.due_date < clock.today()]
         if len(overdue) == 1:
             return overdue[0]
@@ -325,8 +332,6 @@ def loan_pointed_at(tracker: Tracker, loans: list[Loan]) -> int | None:
     ids = [loan for loan in about.get("loan_ids") or [] if any(
         mine.loan_id == loan for mine in loans)]
     return ids[0] if len(ids) == 1 else None
-
-
 
 
 def asks_to_renew_a_loan_pointed_at(text: str) -> bool:
@@ -442,8 +447,9 @@ DUE_ASKED = re.compile(r"(什么时候|啥时候|哪天|几号)(得|要|该)?(�
 LOANS_ASKED = re.compile(DUE_ASKED.pattern + r"|剩.{0,2}几天|(超期|逾期)(了|的)")
 #: ... but not a rule ("超期了罚多少", "逾期的怎么办")
 RULE_ASKED = re.compile(r"罚|怎么|咋|如何|多少钱|会不会|能不能|影响")
-#: answers about the reader's own account, after which "这本还剩几天" is about its loans
-ACCOUNT_VIEWS = ("renewal", "account_status", "loans")
+OPENS = re.compile(OPENING)
+#: a clause ending as a question does without a question word ("周日开着没", "开着吧")
+ENDS_ASKING = re.compile(r"[没吧][\s。！!？?]*$")
 
 
 def asks_due_dates_after_account(tracker: Tracker) -> bool:
@@ -452,8 +458,11 @@ def asks_due_dates_after_account(tracker: Tracker) -> bool:
     asked for the day the overdue one is taken back)."""
     text = normalise(tracker.latest_message.get("text", ""))
     return previous(tracker, *ACCOUNT_VIEWS) is not None and bool(
-        LOANS_ASKED.search(text)) and not RULE_ASKED.search(text) \
-        and not re.search(OPENING, text)  # "周日开着没，想把逾期的送回去": the hours
+        LOANS_ASKED.search(text)) and not RULE_ASKED.search(text) and not any(
+            # "周日开着没，想把逾期的送回去": the hours of that day
+            OPENS.search(clause) and (ASKS.search(clause) or ENDS_ASKING.search(clause))
+            and not LOANS_ASKED.search(clause)
+            for clause in clauses(text))
 
 
 LibraryAction.replies_to_previous += [

@@ -196,7 +196,7 @@ class ActionLocation(FaqFirst):
                           r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航|"
                           # a premise about where it is ("不就在某公园边上嘛")
                           r"(?<!我)(?<!我家)(不是|不就是?|就)在[^，,。？?]{1,12}"
-                          r"(边上|旁边|附近|对面|隔壁|一带)(?=[吗嘛吧呢啊]*([？?。！!，,]|$))")
+                          r"(边上|旁边|附近|对面|隔壁|一带)[吗嘛吧](?=[？?。！!，,\s]|$)")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
@@ -234,7 +234,7 @@ THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日�
 
 
 #: the day a loan is due, pointed at ("到期那天送回去")
-DUE_DAY = re.compile(r"到期(的)?那天|还书(的)?那天|截止(的)?那天|最后一天")
+DUE_DAY = re.compile(r"到期(的)?那天|还书(的)?那天|截止(的)?那天|借期最后一天")
 
 
 def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:

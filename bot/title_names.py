@@ -1,20 +1,23 @@
-"""A title the reader names as a title without 《》 ("找一本书名叫某某的", "名字叫某某的那本")
+"""A book's title named as its title without 《》 ("找一本书名叫某某的", "那本书的名字叫某某")
 is quoted, so that everything after the guard reads it as it reads 《某某》: a search for
-that title, whatever words it is made of. The title ends at the first 的 that is followed
-by what is said of the book (书, 那本, a comma) or at the clause's end, so a title holding
-的 (夏洛的网) is kept whole when the book is named after it ("名字叫夏洛的网的那本")."""
+that title, whatever words it is made of. Only a book's name counts (书名, 书的名字; not a
+person's or an event's 名字). The title ends at the first 的 that is followed by what is
+said of the book (书, 那本, a comma) or where the clause ends, a question particle left
+out ("书名就叫某某吗"), so a title holding 的 (夏洛的网) is kept whole when the book is
+named after it ("书名叫夏洛的网的那本")."""
 
 from __future__ import annotations
 
 import re
 
 NAMED_TITLE = re.compile(
-    r"(?P<said>(?:书名|名字|名儿|题目)(?:就|就是)?叫(?:做)?)"
-    r"(?!啥|什么|哪|几|多少|么|不上)"  # asking or forgetting the name ("书名叫啥来着")
+    r"(?P<said>(?:书名|(?:书|本|小说|绘本)的名字)(?:就|就是)?叫(?:做|作)?)"
+    # not asking or forgetting the name ("书名叫啥来着", "书名叫不出来了")
+    r"(?!啥|什么|哪|几|多少|么|不|错|得|起来)"
     r"(?P<title>[^，,。？?！!\s《》“”\"]{1,20}?)"
-    r"(?=的(?:书|那本|这本|那个|[，,。？?！!\s]|$)|[，,。？?！!\s]|$)")
+    r"(?=的(?:书|那本|这本|那个|[，,。？?！!\s]|$)|(?:吗|吧|呢|了吗|了没|没有)?(?:[，,。？?！!\s]|$))")
 
 
 def quote_named_titles(text: str) -> str:
-    """The message with each title named as a title put in 《》."""
+    """The message with each title named as a book's title put in 《》."""
     return NAMED_TITLE.sub(r"\g<said>《\g<title>》", text)

@@ -330,6 +330,7 @@ def faq_first_reply(monkeypatch: pytest.MonkeyPatch, action: Any, text: str,
     ("替我约上吧，领书需要身份证吗", "（答案）"),  # one sentence: the question it asks
     ("我想打听个事。领书需要身份证吗", "（答案）"),  # announcing the question asks nothing
     ("我要出差一个月。领书需要身份证吗", "（答案）"),  # a plan told, no request
+    ("我想预约这本，江宁取。领书需要身份证吗", "（答案）\nREQUEST"),  # the action's own words
 ])
 def test_a_request_in_a_sentence_beside_a_question_is_done_after_the_answer(
     monkeypatch: pytest.MonkeyPatch, text: str, expected: str,
@@ -1036,6 +1037,7 @@ def test_pointing_back_at_the_branch_of_an_hours_answer_asks_where_it_is() -> No
     # ... or with a condition before it
     assert actions.context.is_follow_up("要是下周二河西不开的话，江宁那家呢")
     assert not actions.context.is_follow_up("河西不开的话，我就改天再去")
+    assert not actions.context.is_follow_up("如果卡掉了，怎么补呢")  # a question of its own
     opens = conversation(("鼓楼那家星期六几点关", [hours]), ("那这家哪天闭馆", []))
     assert asks_when_it_opens(opens) and not asks_where_it_is(opens)
     assert not asks_when_it_opens(conversation(("鼓楼那家星期六几点关", [hours]),
@@ -1255,6 +1257,7 @@ def test_the_day_is_the_whole_word_the_nlu_tagged_a_part_of() -> None:
     # ... but a festival named beside another day is not the day asked about
     assert day_named(["周日"], "中秋节我回老家，这周日开吗", today) == datetime.date(2026, 11, 1)
     assert day_named(["后天"], "圣诞前都在外地，后天开吗", today) == datetime.date(2026, 10, 30)
+    assert day_named(["周五"], "今年平安夜周四，开吗", today) == datetime.date(2026, 12, 24)
 
 
 @pytest.mark.parametrize(("text", "named"), [
@@ -1763,6 +1766,7 @@ def test_the_only_event_listed_is_the_one_signed_up_for() -> None:
     ("能续上的都帮我续了", True), ("这几本都不续了", False),
     ("手上这些全给我续上", True), ("这几本全都不用续了", False),
     ("别全续了，只续第一本", False), ("鲁迅全集续借一下", False), ("这本全新的续借一下", False),
+    ("别都续了，只续借第二本", False),
 ])
 def test_renewing_every_loan_in_other_words(text: str, every_loan: bool) -> None:
     assert wants_all(tracker_with(text, [])) is every_loan
@@ -1878,6 +1882,8 @@ def test_due_dates_asked_after_a_renewal_are_the_loans() -> None:
                                                      ("续不了那我哪天该还回来", [])))
     assert not asks_due_dates_after_account(conversation(("全部续借", [renewed]),
                                                          ("周日还开门吗", [])))  # 还: still
+    assert asks_due_dates_after_account(conversation(  # a day off told, no hours asked
+        ("全部续借", [renewed]), ("逾期的是哪本，我周六休息去还", [])))
     assert not asks_due_dates_after_account(conversation(  # the hours of the day it goes back
         ("全部续借", [renewed]), ("周日开着没，想把逾期的送回去", [])))
     assert not asks_due_dates_after_account(conversation(("办证", [{"kind": "faq"}]),
@@ -2095,6 +2101,7 @@ def test_a_clause_confirming_what_can_be_done_asks_it() -> None:
     assert ASKS.search("卡拿过去也能刷吧") and not ASKS.search("那就替我约上吧")
     # a request, or "if it can, fine", asks nothing
     assert not ASKS.search("能替我报上吧") and not ASKS.search("算了，能等就等吧")
+    assert ASKS.search("在分馆也能就近还书吧")
 
 
 @pytest.mark.parametrize(("text", "renews"), [
@@ -2123,9 +2130,12 @@ def test_the_loan_pointed_at_is_the_one_just_spoken_of() -> None:
     one_listed = {"kind": "loans", "loan_ids": [2]}
     assert actions.loans.loan_pointed_at(
         conversation(("围城哪天到期", [one_listed]), ("那本还能再续吗", [])), loans) == 2
-    # nothing spoken of: no loan
+    # nothing spoken of: no loan; nor after a card that has expired
     assert actions.loans.loan_pointed_at(
         conversation(("你好", [{"kind": "greet"}]), ("它能续吗", [])), loans) is None
+    assert actions.loans.loan_pointed_at(conversation(
+        ("我的证是不是过期了", [{"kind": "faq", "id": "reader_card-011"}]), ("那它可以续吗", [])),
+        loans) is None
 
 
 def test_a_back_issue_or_the_readers_own_whereabouts_are_no_request(
@@ -2133,11 +2143,17 @@ def test_a_back_issue_or_the_readers_own_whereabouts_are_no_request(
     knowledge = KnowsOneEntry("borrowing-020", "过期杂志能借吗？")
     assert faq_first_reply(monkeypatch, ActionAccountStatus(), "过期的那本杂志还能借吗",
                            knowledge) == "（答案）"
-    assert faq_first_reply(monkeypatch, ActionLocation(), "我就在奥体附近上班，中午能去借书吗",
-                           knowledge) == "（答案）"
+    assert faq_first_reply(monkeypatch, ActionLocation(),
+                           "我们学校就在河西分馆旁边，周末能去自习吗", knowledge) == "（答案）"
 
 
 def test_asking_whether_a_loan_was_renewed_asks_for_no_renewal() -> None:
-    for text in ("白鹿原续借了吗", "呼兰河传续上了没有", "人生海海续期了吗"):
+    for text in ("白鹿原续借了吗", "呼兰河传续上了没有", "人生海海续期了吗", "这本能续借几回",
+                 "这本能续到几号", "这本续上会扣钱吗"):
         assert actions.loans.NOT_A_RENEWAL.search(text), text
+
+
+def test_a_volume_is_no_edition_of_another() -> None:
+    assert actions.holds.EDITION_NOTE.sub("", "活着（典藏版）") == "活着"
+    assert actions.holds.EDITION_NOTE.sub("", "平凡的世界（第一部）") == "平凡的世界（第一部）"
 

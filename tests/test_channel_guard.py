@@ -231,7 +231,7 @@ def test_a_password_inside_a_question_at_the_prompt_is_kept_back() -> None:
 
 
 @pytest.mark.parametrize("typed", ["输错了，Abc12345", "不好意思 密码应该是 Abc12345",
-                                   "Abc12345 再试一次"])
+                                   "不对，Abc12345", "Abc12345 再试一次"])
 def test_a_password_typed_again_with_a_remark_is_checked(typed: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(typed, service)

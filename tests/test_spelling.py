@@ -40,7 +40,7 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "江宁官网是哪个",  # 官网 goes on as typed: no 江宁馆
     "他们开们会去了",  # 们 after 开 mid-clause is left alone
     "想报明天下午那场", "插作业本的夹子",  # 明天, 作业
-    "公关们呢",
+    "公关们呢", "天气预报明后天有雨", "书里穿插作者的手绘",
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text

@@ -162,6 +162,12 @@ def _reserved(text: str) -> str:
     return text.lstrip("/") if text.startswith(RESERVED_INTENT) else text
 
 
+def prepared(text: str) -> str:
+    """The reader's words as the NLU reads them: simplified characters, the library's key
+    words spelt right, books' titles named as titles in 《》."""
+    return quote_named_titles(corrected(zhconv.convert(text, "zh-cn")))
+
+
 def password_after_remark(text: str) -> str | None:
     """The password in a message that only says it again ("打错了 Abc12345", "密码是
     Abc12345"): one token that looks like a password, and around it nothing but such
@@ -170,8 +176,10 @@ def password_after_remark(text: str) -> str | None:
               if looks_like_password(token, likely=True) and not PASSWORD_REMARK.fullmatch(token)]
     if len(tokens) != 1 or tokens[0] == text.strip():
         return None
-    remark = text.replace(tokens[0], " ", 1)
-    return tokens[0] if PASSWORD_REMARK.fullmatch(remark) else None
+    before, after = text.split(tokens[0], 1)
+    # "不对，Abc12345" corrects; "Abc12345不对啊" complains
+    return tokens[0] if PASSWORD_REMARK.fullmatch(before.replace("不对", " ")) \
+        and PASSWORD_REMARK.fullmatch(after) else None
 
 
 async def screen_password(message: UserMessage, service: ReaderLogin,
@@ -293,9 +301,7 @@ def guarded(
             # words spelt right (余期 → 逾期) and titles named as titles in 《》 (书名叫某某
             # → 书名叫《某某》), and the questions are cut
             # ("有沒有《白夜行》？你們週四開門嗎"); two questions get two answers.
-            first, *others = split_questions(text if text.startswith("/") else
-                                             quote_named_titles(corrected(zhconv.convert(
-                                                 text, "zh-cn"))))
+            first, *others = split_questions(text if text.startswith("/") else prepared(text))
             for index, question in enumerate([first, *map(_reserved, others)]):
                 if index:
                     turn.end_question()
