@@ -17,6 +17,7 @@ from actions.context import branch_pointed_back, is_follow_up, previous, previou
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values
 from bot.card_numbers import CARD
+from bot.channels.questions import QUOTED_TITLE
 from bot.outcome import outcome
 from bot.question_words import ASKS, MY_ACCOUNT, OWN_LOAN
 from bot.services.faq_model import FaqAnswer
@@ -76,7 +77,6 @@ SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 #: a request made outright, for the reader ("帮我约上"), and one that only announces a
 #: question ("我想打听个事")
 OUTRIGHT = re.compile(r"帮我|给我|替我|麻烦|劳驾")
-QUOTED_TITLE = re.compile(r"《[^》]*》")
 ASKING_TO_ASK = re.compile(r"问|咨询|了解|请教|打听")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"

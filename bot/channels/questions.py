@@ -33,7 +33,8 @@ CONTINUES_MESSAGE = "continues_message"
 _SENTENCES = re.compile(r"(?<=[？?！!。；;])")
 _CLAUSES = re.compile(r"(?<=[，,\s])")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-_TITLE = re.compile(r"《[^》]*》")
+#: a title in 《》 (never cut; other modules leave it out of what they read)
+QUOTED_TITLE = re.compile(r"《[^》]*》")
 _HIDDEN = "\ue000"  # a private-use character standing for a title while cutting
 
 
@@ -191,7 +192,7 @@ _THINGS = re.compile(r"[，,、；;]+|(?<=[\u4e00-\u9fff])(?:和|跟|与|以及|
 def _asked_of_each(text: str) -> list[str]:
     """"A，另外B，分别怎么弄" as "A，怎么弄", "B，怎么弄" (nothing when it is not that)."""
     each = _ASKED_OF_EACH.search(text)
-    if each is None or _TITLE.search(text):
+    if each is None or QUOTED_TITLE.search(text):
         return []
     things = [thing for thing in _THINGS.split(text[:each.start()])
               if len(CJK.findall(thing)) >= 2 and not _THESE.match(thing)]
@@ -203,10 +204,10 @@ def _asked_of_each(text: str) -> list[str]:
 def _questions(text: str) -> list[str]:
     if each := _asked_of_each(text):
         return each
-    titles = _TITLE.findall(text)
+    titles = QUOTED_TITLE.findall(text)
     questions: list[str] = []
     context = ""
-    pieces = _pieces(_TITLE.sub(_HIDDEN, text))
+    pieces = _pieces(QUOTED_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
         if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
                 questions and not context and len(CJK.findall(piece)) >= 4
