@@ -30,7 +30,8 @@ EVAL_DIRS = tuple(PROJECT_ROOT / "tests" / "data" / name
                                "reader_eval_eighteenth", "reader_eval_nineteenth",
                                "reader_eval_twentieth", "reader_eval_twentyfirst",
                                "reader_eval_twentysecond", "reader_eval_twentythird",
-                               "reader_eval_twentyfourth", "reader_eval_twentyfifth"))
+                               "reader_eval_twentyfourth", "reader_eval_twentyfifth",
+                               "reader_eval_twentysixth"))
 TRAINING_FILES = ("nlu.yml", "faq_questions.yml")
 NEAR = 0.8
 #: texts this short ("你好", "谢谢") are everyone's words, not copied phrasings
