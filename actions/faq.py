@@ -18,9 +18,9 @@ from actions.catalogue import (
     book_the_faq_lacks,
     held_title,
     looks_like_a_title,
-    search_query,
     show_results,
     title_in_a_clause,
+    typed_query,
 )
 from actions.context import previous
 from actions.digital_resources import show_resources
@@ -169,7 +169,9 @@ class ActionRephrase(LibraryAction):
             # "穷查理宝典" (nothing like it in the FAQ): a book the library may not have;
             # "有斗罗大陆吗" too, unless the FAQ has candidates and the catalogue nothing
             # ("有储物柜吗")
-            query = thing if asked_for else search_query(tracker)
+            # the words as typed: the NLU was unsure, and a title it tagged may be a
+            # part of one (a held two-character title inside a longer one it lacks)
+            query = thing if asked_for else typed_query(text)
             result = services().catalogue.search(query, limit=PAGE_SIZE)
             if answer.kind == "none" or (result.hits and not result.near):
                 return show_results(dispatcher, query, result, offset=0)

@@ -112,6 +112,8 @@ class ActionHandoffToStaff(FaqFirst):
                           # not whether one must turn to someone ("…还是只能找他们")
                           r"找.{0,2}(馆员|工作人员)|(叫|请(?!问)).{0,2}(馆员|工作人员|管理员)|"
                           r"(帮我|给我)联系.{0,2}(馆员|工作人员|管理员)|"
+                          # someone who knows ("找位懂行的专家帮帮我"; not "想找个人少的角落")
+                          r"找(个|一?位)[^，,。？?！!]{0,6}的?(老师|专家|人)(?=吧|来|帮|问|$|[，,。！!])|"
                           r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
     #: asking when the people are there ("人工服务几点有人"), not for one now — nor a
     #: complaint that names a time ("我要投诉，几点都没人")

@@ -148,6 +148,29 @@ def result_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
+#: an author turned down ("不是某甲的", "不要某乙那版")
+NOT_BY = re.compile(r"(?:不是|不要|别|不用)[拿要选]?$")
+
+
+def result_by_author(tracker: Tracker) -> int | None:
+    """The bib id of the one result of the previous answer whose author the reader names
+    ("约某乙那版，别拿某甲的" after two books of one title): not an author turned down,
+    nor a message that names a title of its own."""
+    if latest_entity_values(tracker, "title"):
+        return None
+    text = normalise(tracker.latest_message.get("text", ""))
+    ids = [bib_id for found in previous_outcomes(tracker) if found.get("kind") == "search"
+           for bib_id in found.get("bib_ids") or []][:CHOICES]
+    named = []
+    for bib_id in ids:
+        hit = services().catalogue.title(int(bib_id))
+        author = title_key(hit.author.split()[0]) if hit and hit.author else ""
+        at = text.find(author) if len(author) >= 2 else -1
+        if at >= 0 and not NOT_BY.search(text[max(0, at - 3):at]):
+            named.append(int(bib_id))
+    return named[0] if len(named) == 1 else None
+
+
 #: changing the pickup branch at the confirmation ("改到鼓楼馆取吧"): asked to confirm
 #: again, not placed at once
 CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在")
@@ -235,7 +258,8 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     chosen_result = result_chosen(tracker)
     if chosen_result and "《" not in tracker.latest_message.get("text", ""):
         named = []  # "那就帮我约这本" after one title: a choice, whatever the NLU tagged
-    bib_id = None if named else (chosen_result or as_id(entity_or_slot(tracker, "bib_id")))
+    bib_id = None if named else (chosen_result or result_by_author(tracker)
+                                 or as_id(entity_or_slot(tracker, "bib_id")))
     if bib_id:
         chosen = services().catalogue.title(bib_id)
         if chosen is None:
@@ -402,8 +426,10 @@ class ActionListReservations(FaqFirst):
 
     def asks_about_own(self, tracker: Tracker) -> bool:
         """The status of the holds placed, in a question's words ("预订的那几本这会儿可以
-        过去领了不")."""
-        return asks_after_a_hold(normalise(tracker.latest_message.get("text", "")))
+        过去领了不"), or what is left of them right after they were spoken of (see
+        asks_whats_left_of_the_holds)."""
+        return asks_after_a_hold(normalise(tracker.latest_message.get("text", ""))) \
+            or asks_whats_left_of_the_holds(tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         reader = verified_reader(tracker)

@@ -101,8 +101,8 @@ def renewal_text(result: RenewalResult) -> str:
 
 
 #: the loan falling due next ("最先到期的续借")
-DUE_NEXT = re.compile(r"快(要)?(到期|到日子|到时间|要还)|马上(就)?(到期|要还)|最近(要)?(到期|要还)|"
-                      r"最[先早](到期|要还)|快过期|眼看(到期|要还)")
+DUE_NEXT = re.compile(r"快(要)?(到期|到日子|到时间|要还)|马上(就|要|就要)?(到期|要还)|"
+                      r"最近(要)?(到期|要还)|最[先早](到期|要还)|快过期|眼看(到期|要还)")
 
 
 def loan_chosen(tracker: Tracker) -> int | None:
@@ -186,14 +186,17 @@ class ActionRenewLoan(FaqFirst):
 
     def asks_about_own(self, tracker: Tracker) -> bool:
         """A loan named with words of renewing it, even in a question's (see
-        loan_renewed_by_name)."""
-        return loan_renewed_by_name(tracker) is not None
+        loan_renewed_by_name; for a reader not yet verified, title_asked_to_renew)."""
+        return loan_renewed_by_name(tracker) is not None or (
+            verified_reader(tracker) is None
+            and title_asked_to_renew(tracker) is not None)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-        named = latest_entity_values(tracker, "title")
+        reader = verified_reader(tracker)
+        named = latest_entity_values(tracker, "title") or (
+            [title] if reader is None and (title := title_asked_to_renew(tracker)) else [])
         chosen = None if named else (entity_or_slot(tracker, "loan_id") or loan_chosen(tracker))
         wanted = ALL_LOANS if wants_all(tracker) else chosen
-        reader = verified_reader(tracker)
         if reader is None:
             return [SlotSet("loan_id", str(wanted) if wanted else None),
                     SlotSet("loan_title", named[0] if named else None),
@@ -246,6 +249,28 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 
 #: a loan's title shorter than this is taken only where the message begins with it
 MIN_NAMED_TITLE = 3
+#: the words before a renewal's that only ask whether ("能", "还可以")
+MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要)$")
+
+
+def title_asked_to_renew(tracker: Tracker) -> str | None:
+    """The title a message asks to renew, named right before the renewal's words ("某书可以
+    续借吗？才读了一半") or tagged by the NLU ("某书下周到期，麻烦延一下"), when the
+    catalogue holds a book of exactly that name: a loan of the reader's own, which a reader
+    not yet verified is asked the card for (not "新书能续借吗", a rule)."""
+    text = tracker.latest_message.get("text", "")
+    renews = RENEWS_NAMED.search(text)
+    if not renews or NOT_A_RENEWAL.search(text) or NOT_A_LOAN.search(text):
+        return None
+    before = re.split(r"[，,。；;！!？?\s]", text[:renews.start()])[-1]
+    for words in (MAY.sub("", before), *latest_entity_values(tracker, "title")):
+        if len(title_key(words)) < MIN_NAMED_TITLE:
+            continue
+        found = services().catalogue.search(words, limit=1)
+        if found.hits and not found.near and \
+                title_key(main_title(found.hits[0].title)) == title_key(words):
+            return found.hits[0].title
+    return None
 
 
 def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
@@ -346,11 +371,13 @@ def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]] | None:
     """The renewal of the loan the message asks to renew by its title (see
     loan_renewed_by_name), for an action that took it for something else, or a reader
-    not yet verified asked for the card to renew the loan pointed at; None if none."""
+    not yet verified asked for the card to renew the loan pointed at or named (see
+    title_asked_to_renew); None if none."""
     loan_id = loan_renewed_by_name(tracker)
     if loan_id is not None:
         return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
-    if asks_to_renew_a_loan_pointed_at(tracker.latest_message.get("text", "")) \
+    text = tracker.latest_message.get("text", "")
+    if (asks_to_renew_a_loan_pointed_at(text) or title_asked_to_renew(tracker)) \
             and verified_reader(tracker) is None:
         return ActionRenewLoan().request(dispatcher, tracker)
     return None

@@ -163,6 +163,8 @@ ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期|续了|一起续|都续"), "renew_loan"),
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
+                # what is wrong with the card ("卡刷不了，给我看一下这证出什么问题了")
+                r"[证卡][^，,。？?]{0,6}(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了)|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),

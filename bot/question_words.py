@@ -58,6 +58,9 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是�
                         r"(?=[\s，,。.？?！!]|$)|"
                         # not how long the queue is ("排队的人多吗")
                         r"排着?队的(?!人)|在排队(?!的人)|"
+                        # asked outright to look at the reader's card ("给我看一下这证是何状况")
+                        r"(帮忙|帮我|麻烦|给我)(查|看)[一]?[下查看]?(我的?|这|我这)张?(读者|借书)?"
+                        r"[证卡](?!号)|"
                         f"{OWES.pattern}")
 
 #: a branch's opening hours asked about ("周二开门不", "几点闭馆", "还没关吧", "上班吗"; not

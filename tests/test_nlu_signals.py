@@ -369,6 +369,11 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "帮闺女查下她卡上借着几本", "list_loans"),
     ("ask_policy", "孩子的少儿卡上最多可以借几本", None),
     ("ask_policy", "少儿证最多同时借着几本", None),  # a quota, no one's loans
+    # what is wrong with the reader's card, asked outright to be looked at
+    ("ask_policy", "刷卡时机器说用不了，给我看一下这证出什么问题了", "ask_account"),
+    ("ask_policy", "帮忙查查这张证咋了", "ask_account"),
+    ("ask_policy", "读者证不能用了怎么办", None),  # what to do: the rule
+    ("ask_policy", "给我瞅瞅卡号是多少", None),  # the number, not the card's state
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:

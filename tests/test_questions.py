@@ -32,7 +32,11 @@ from bot.channels.questions import split_questions
     # 这么 and 那么 point, they do not ask; nor do 那几天, 前几天, 好几
     ("这么晚才开啊。那江北馆礼拜天呢", ["这么晚才开啊。那江北馆礼拜天呢"]),
     ("月底到河西那几天，讲座排了哪几场", ["月底到河西那几天，讲座排了哪几场"]),
-    ("开门么，几点关", ["开门么", "几点关"]),
+    # the closing time of what was just asked open is the same question, also of the
+    # place or day named before
+    ("开门么，几点关", ["开门么，几点关"]),
+    ("周五下班赶去某区馆赶得上吗，几点关门", ["周五下班赶去某区馆赶得上吗，几点关门"]),
+    ("能办证吗，几点关门", ["能办证吗", "几点关门"]),
     # what an errand asked about takes is the same question; not what a visit takes
     ("老人的证可以请人代办吗，得准备啥", ["老人的证可以请人代办吗，得准备啥"]),
     ("周日开吗，得拿啥证件", ["周日开吗", "得拿啥证件"]),

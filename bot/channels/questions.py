@@ -118,10 +118,12 @@ def _requests(clause: str) -> bool:
         and len(CJK.findall(clause)) >= 2
 
 
-#: the hours of what the clause before asks is open ("周日建邺馆开不开 几点到几点"): the
-#: same question, not one of its own
-_SAME_HOURS = re.compile(r"^\s*从?几点(到|至|开到|关到)?几点[吗呢啊？?。]*\s*$")
-_OPENS = re.compile(r"开|营业|关门")
+#: the hours of what the clause before asks is open ("周日建邺馆开不开 几点到几点"), or of
+#: the place or day it names ("周五下班赶去某区馆赶得上吗，几点关门"): the same question,
+#: not one of its own
+_SAME_HOURS = re.compile(r"^\s*(那|是)?(从?几点(到|至|开到|关到)?几点|几点(关门?|闭馆|开门?|下班)|"
+                         r"(开|营业)到几点)[吗呢啊？?。]*\s*$")
+_OPENS = re.compile(r"开|营业|关门|馆|[号日]|周|星期|礼拜|[今明后]天")
 #: how what was just asked about is reckoned, or what to do about it ("…要赔吗，怎么算",
 #: "…撕了几页，咋办"): the same question
 _HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|赔|弄|办|整|处理)"

@@ -1,0 +1,218 @@
+"""Requests readers make in their own words: a book asked for with 不 at the end, an
+author called 老师, a title that begins 我的, a result chosen by its author, a loan named
+before asking to renew it, someone who knows asked for, what is left of the holds, and
+another card after one was refused (units, no model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.catalogue
+import actions.faq
+import actions.faq_answers
+import actions.holds
+import actions.loans
+import actions.resume
+from actions.catalogue import looks_like_a_title, searched
+from actions.faq import ActionRephrase
+from actions.handoff import ActionHandoffToStaff
+from actions.holds import ActionListReservations, result_by_author
+from actions.loans import ActionRenewLoan, title_asked_to_renew
+from actions.resume import ActionResumeRequest, another_card_after_refusal
+from bot.services.catalogue_query import understand
+from bot.services.faq_model import FaqAnswer
+from bot.services.interface import SearchResult, TitleHit, Verification
+from tests.test_action_units import conversation, run_action, tracker_with
+
+
+def hit(bib_id: int, title: str, author: str = "某作者") -> TitleHit:
+    return TitleHit(bib_id=bib_id, title=title, author=author, publisher="", year=None,
+                    isbn=None, call_number="")
+
+
+class Shelf:
+    """A catalogue of a few books: a search finds those whose title holds the query, or
+    whose author it names; every search is remembered."""
+
+    def __init__(self, *books: TitleHit) -> None:
+        self.books, self.asked = books, []  # type: ignore[var-annotated]
+
+    def search(self, query: str, limit: int = 5, offset: int = 0) -> SearchResult:
+        self.asked.append(query)
+        found = [book for book in self.books
+                 if query.replace(" ", "") in book.title or book.author in query]
+        return SearchResult(hits=found[:limit], total=len(found))
+
+    def title(self, bib_id: int) -> TitleHit | None:
+        return next((book for book in self.books if book.bib_id == bib_id), None)
+
+
+def use(monkeypatch: pytest.MonkeyPatch, catalogue: Shelf, *modules: Any) -> None:
+    services = type("Services", (), {
+        "catalogue": catalogue,
+        "knowledge": type("Unsure", (), {
+            "answer": lambda self, *asked: FaqAnswer(kind="none"),
+            "record_unanswered": lambda self, *a: None})()})()
+    for module in modules:
+        monkeypatch.setattr(module, "services", lambda: services)
+
+
+# --- the catalogue's reading of a request --------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "phrase"), [
+    ("某部小说 借得到不", "某部小说"),  # the 不 that asks is no word of the title
+    ("某部小说有不", "某部小说"),
+    ("不必再说的往事", "不必再说的往事"),  # a 不 of the title stays
+])
+def test_the_not_that_asks_is_no_part_of_a_title(typed: str, phrase: str) -> None:
+    assert understand(typed).phrase == phrase
+
+
+def test_an_author_called_teacher_is_searched_by_name() -> None:
+    query = understand("某校钱某某教授的著作有哪几本")
+    assert query.wants_author and "教授" not in query.phrase and "钱某某" in query.phrase
+    # 写的书 says an author is meant, as 写的 does
+    assert understand("某某写的书").wants_author
+    # a title that holds the word stays whole
+    assert "老师" in understand("《老师好》").phrase
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("我的邻居是海", True), ("我的远方表亲", True),  # titles begin so
+    ("我的预约", False), ("我的书", False), ("我想借活着", False), ("我的借书证丢了", False),
+])
+def test_a_title_may_begin_with_my(text: str, title: bool) -> None:
+    assert looks_like_a_title(text) is title
+
+
+def test_an_unclear_message_is_searched_as_typed_not_by_a_part_the_nlu_tagged(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = Shelf(hit(1, "山河", "某作者"))
+    use(monkeypatch, shelf, actions.catalogue, actions.faq, actions.faq_answers)
+    tagged = [{"entity": "title", "value": "山河", "start": 4, "end": 6}]
+    reply, _ = run_action(ActionRephrase(), tracker_with("某人写的大山河谷记", tagged,
+                                                         intent="nlu_fallback"))
+    assert "山河" not in shelf.asked and "没有找到" in reply
+
+
+def test_a_hold_names_the_longer_of_two_titles_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = Shelf(hit(1, "星海远航2：归途"), hit(2, "星海远航：全集（新版）"))
+    # the search for all the reader typed finds both (the author's name left over)
+    monkeypatch.setattr(shelf, "search", lambda query, limit=5, offset=0: SearchResult(
+        hits=[book for book in shelf.books if query == "某人的星海远航2"
+              or query in book.title], total=2))
+    use(monkeypatch, shelf, actions.catalogue)
+    query, result = searched(tracker_with("某人的星海远航2 约上", []), "某人的星海远航2",
+                             for_a_hold=True)
+    assert query == "星海远航2" and [found.bib_id for found in result.hits] == [1]
+
+
+# --- a result chosen by its author ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "chosen"), [
+    ("约乙某某那版，别拿甲某某的", 2),
+    ("甲某某译的那版替我留一本", 1),
+    ("不要甲某某的", None),  # only the one turned down named
+    ("甲某某乙某某都行", None),  # both named
+])
+def test_a_result_is_chosen_by_its_author(monkeypatch: pytest.MonkeyPatch, text: str,
+                                          chosen: int | None) -> None:
+    shelf = Shelf(hit(1, "远行者", "甲某某"), hit(2, "远行者", "乙某某"))
+    use(monkeypatch, shelf, actions.holds)
+    found = {"kind": "search", "titles": ["远行者"] * 2, "bib_ids": [1, 2]}
+    assert result_by_author(conversation(("远行者有吗", [found]), (text, []))) == chosen
+    # not without the results before
+    assert result_by_author(conversation(("你好", [{"kind": "greet"}]), (text, []))) is None
+
+
+# --- a loan named before asking to renew it -------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "tagged", "title"), [
+    ("群星之间可以续借吗？才读了一半", [], "群星之间"),
+    ("晚风集下周到期，麻烦延一下", ["晚风集"], "晚风集"),
+    ("新书能续借吗", [], None),  # no book of that name: the rule
+    ("群星之间最多续几次", [], None),  # how often: the rule
+    ("群星之间续上了没", [], None),  # whether it was
+])
+def test_a_loan_named_before_asking_to_renew_it(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                tagged: list[str], title: str | None) -> None:
+    use(monkeypatch, Shelf(hit(1, "群星之间"), hit(2, "晚风集")), actions.loans)
+    entities = [{"entity": "title", "value": value} for value in tagged]
+    assert title_asked_to_renew(tracker_with(text, entities)) == title
+
+
+def test_a_reader_not_yet_verified_is_asked_the_card_to_renew_a_loan_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    use(monkeypatch, Shelf(hit(1, "群星之间")), actions.loans)
+    events = ActionRenewLoan().request(
+        CollectingDispatcher(), tracker_with("群星之间可以续借吗？才读了一半", []))
+    assert {"event": "slot", "name": "loan_title", "value": "群星之间"} in [
+        {key: event.get(key) for key in ("event", "name", "value")} for event in events]
+    assert any(event.get("name") == "pending_request" and event.get("value") == "renew"
+               for event in events)
+
+
+def test_the_loan_due_next_in_other_words() -> None:
+    assert actions.loans.DUE_NEXT.search("马上要还那本帮忙续上")
+
+
+# --- a person who knows ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("找位懂行的专家帮帮我", True), ("可否找个熟悉地方志的老师来", True),
+    ("想找个人少的角落自习", False), ("找个地方坐坐", False),
+])
+def test_someone_who_knows_is_a_person(text: str, person: bool) -> None:
+    assert (ActionHandoffToStaff.explicit.search(text) is not None) is person
+
+
+# --- the holds ---------------------------------------------------------------------------
+
+
+def test_what_is_left_of_the_holds_right_after_one_was_cancelled_is_the_holds() -> None:
+    cancelled = {"kind": "hold_cancelled"}
+    assert ActionListReservations().asks_about_own(
+        conversation(("某书那本删掉", [cancelled]), ("那剩下几条", [])))
+    assert not ActionListReservations().asks_about_own(
+        conversation(("你好", [{"kind": "greet"}]), ("那剩下几条", [])))
+
+
+# --- another card ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("refusal", [Verification.CARD_BLOCKED, Verification.CARD_EXPIRED])
+def test_a_request_waits_for_another_card_after_one_was_refused(refusal: Verification) -> None:
+    tracker = tracker_with("reader", [], slots={"pending_request": "sign_up",
+                                                "verification": refusal.value})
+    _, events = run_action(ActionResumeRequest(), tracker)
+    assert not any(event.get("name") == "pending_request" for event in events)
+    refused = {"kind": "login_failed", "reason": refusal.name.split("_")[1].lower()}
+    after = conversation(("reader", [refused]), ("改用我先生的证 JL00000003", []),
+                         slots={"pending_request": "sign_up"})
+    assert another_card_after_refusal(after)
+    _, events = run_action(actions.resume.ActionVerifyAnotherCard(), after)
+    assert {"event": "slot", "name": "card_number", "value": "JL00000003"} in [
+        {key: event.get(key) for key in ("event", "name", "value")} for event in events]
+    assert {"event": "slot", "name": "pending_request", "value": "sign_up"} in [
+        {key: event.get(key) for key in ("event", "name", "value")} for event in events]
+
+
+def test_a_wrong_password_or_a_lock_forgets_the_request_as_before() -> None:
+    for state in (None, Verification.LOCKED.value):
+        tracker = tracker_with("x", [], slots={"pending_request": "sign_up",
+                                               "verification": state})
+        _, events = run_action(ActionResumeRequest(), tracker)
+        assert {"event": "slot", "name": "pending_request", "value": None} in [
+            {key: event.get(key) for key in ("event", "name", "value")} for event in events]
+    # a card number after a failed password is the form's, not a new verification
+    failed = conversation(("reader", [{"kind": "login_failed", "reason": "failed"}]),
+                          ("JL00000003", []), slots={"pending_request": "sign_up"})
+    assert not another_card_after_refusal(failed)
+
