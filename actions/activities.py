@@ -29,7 +29,14 @@ from actions.login import ask_login
 from actions.reader_text import latest_entity_values
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
-from bot.booking_words import CAN_BOOK, EVENT_WORDS, SIGNS_UP, SPACE_WORDS, UPCOMING
+from bot.booking_words import (
+    CAN_BOOK,
+    EVENT_WORDS,
+    KEEPS_A_PLACE,
+    SIGNS_UP,
+    SPACE_WORDS,
+    UPCOMING,
+)
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
 from bot.services.search_text import normalise
@@ -119,9 +126,9 @@ def slot_chosen(tracker: Tracker) -> int | None:
 
 def event_named(tracker: Tracker) -> int | None:
     """The one upcoming event a request to sign up names by its own words: "报名冬日诗会",
-    "手工坊帮孩子报一个", "城墙故事那期帮我报上"."""
+    "手工坊帮孩子报一个", "城墙故事那期帮我报上", "某讲座还有空吗，替我留一个"."""
     text = tracker.latest_message.get("text", "")
-    if not SIGNS_UP.search(text):
+    if not SIGNS_UP.search(text) and not KEEPS_A_PLACE.search(text):
         return None
     return the_one_named(text, {e.event_id: e.title for e in
                                 services().activities.upcoming_events(clock.now())})

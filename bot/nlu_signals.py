@@ -48,6 +48,7 @@ from bot.booking_words import (
     BOOKED,
     CAN_BOOK,
     EVENT_WORDS,
+    KEEPS_A_PLACE,
     MONTH_AHEAD,
     SIGNS_UP,
     SIGNS_UP_FOR_SOMEONE,
@@ -398,9 +399,13 @@ def _reserves_after_dropping(plain: str) -> bool:
 
 
 def _signs_up_last(plain: str) -> bool:
-    """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing."""
-    last = (clauses(plain) or [""])[-1]
-    return bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)
+    """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing; so
+    does a place asked to be kept after an event was named ("某培训还有空吗，帮我留一个";
+    not a seat in a reading room)."""
+    parts = clauses(plain) or [""]
+    last, earlier = parts[-1], " ".join(parts[:-1])
+    return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) or bool(
+        KEEPS_A_PLACE.search(last) and EVENT_WORDS.search(earlier))
 
 
 BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})

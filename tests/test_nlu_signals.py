@@ -323,6 +323,8 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_events", "替娃报周日那场故事会", "sign_up_event"),
     ("ask_events", "我不想报名了", None),
     ("ask_events", "周日的故事会还剩位置吗，替我报上", "sign_up_event"),  # the last clause
+    # a place asked to be kept after an event was named; not a seat, nor a book
+    ("ask_policy", "下个月那期讲坛人满了没，给我留一个吧", "sign_up_event"),
     ("ask_policy", "我在图书馆欠费吗", "ask_account"),
     # a rule of events taken for a sign-up, unless one is asked for
     ("sign_up_event", "讲坛那场收不收钱", "ask_policy"),

@@ -5,26 +5,30 @@ another card after one was refused (units, no model)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.activities
 import actions.catalogue
 import actions.faq
 import actions.faq_answers
 import actions.holds
 import actions.loans
 import actions.resume
+from actions.activities import event_named
 from actions.catalogue import looks_like_a_title, searched
 from actions.faq import ActionRephrase
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import ActionListReservations, result_by_author
 from actions.loans import ActionRenewLoan, title_asked_to_renew
 from actions.resume import ActionResumeRequest, another_card_after_refusal
+from bot.nlu_signals import corrected
 from bot.services.catalogue_query import understand
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import SearchResult, TitleHit, Verification
+from bot.services.interface import EventInfo, SearchResult, TitleHit, Verification
 from tests.test_action_units import conversation, run_action, tracker_with
 
 
@@ -216,3 +220,16 @@ def test_a_wrong_password_or_a_lock_forgets_the_request_as_before() -> None:
                           ("JL00000003", []), slots={"pending_request": "sign_up"})
     assert not another_card_after_refusal(failed)
 
+
+
+def test_a_place_kept_at_an_event_named_signs_up_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    starts = datetime.datetime(2026, 11, 4, 14, 30)
+    events = [EventInfo(7, "阅美四季·某某讲坛", "阅美四季", "金陵图书馆", "报告厅", starts,
+                        starts + datetime.timedelta(hours=2), 30, "成人")]
+    activities = type("Activities", (), {"upcoming_events": lambda self, now: events})()
+    monkeypatch.setattr(actions.activities, "services",
+                        lambda: type("Services", (), {"activities": activities})())
+    assert event_named(tracker_with("某某讲坛人满了没，给我留一个吧", [])) == 7
+    assert event_named(tracker_with("某某讲坛人满了没", [])) is None  # nothing asked for
+    # no event named before: no sign-up (a seat is no event)
+    assert corrected("ask_policy", "阅览室人满了没，给我留一个吧") != "sign_up_event"
