@@ -14,9 +14,11 @@ from actions.context import (
     SHORT_REPLY,
     branch_pointed_back,
     chosen_position,
+    continues_message,
     is_follow_up,
     item_at,
     previous,
+    previous_entity_values,
     request_text,
     still_offered,
 )
@@ -136,10 +138,14 @@ def event_named(tracker: Tracker) -> int | None:
 
 def named_branch(tracker: Tracker) -> BranchInfo | None:
     """The branch the reader's message names, if the library has it, or the one the
-    previous answer (hours, a location) was about when the message points back to it."""
+    previous answer (hours, a location) was about when the message points back to it, or
+    the one the message's first question named ("少儿部周日营业不，近来有啥亲子活动":
+    the second question, cut from it, names none of its own)."""
     names = latest_entity_values(tracker, "branch")
     if not names and (pointed := branch_pointed_back(tracker)):
         names = [pointed]
+    if not names and continues_message(tracker):
+        names = previous_entity_values(tracker, "branch")
     return services().info.find_branch(names[0]) if names else None
 
 

@@ -52,8 +52,11 @@ _KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE = re.compile(r"(《[^》]*》)")
 #: slips the rule above cannot see, each where nothing else could be meant: 开们 / 关们
 #: for 开门 / 关门 where the clause ends (们 is a function character), 报(个)明 for 报(个)名
-#: (明 begins 明天, 明白 …), 插作 / 插坐 for 插座 (插 is no word of its own)
+#: (明 begins 明天, 明白 …), 插作 / 插坐 for 插座 (插 is no word of its own), 去那取 for
+#: 去哪取 right after the hold or the time it arrives is told, where the clause ends (no
+#: place was named for 那 to point at: "书到了去那取？")
 _SLIPS = (
+    (re.compile(r"(?<=[后了书])去那(?=[取领拿](?:[，,。？?！!\s]|$))"), "去哪"),
     (re.compile(r"(?<!公)([开关])们(?=[了吗嘛么不没呢啊呀？?，,。！!\s]|$)"), r"\1门"),
     (re.compile(r"(?<![预海画周日晚简电汇回通公学情快])报(个|一个)?明"
                 r"(?![天日早晚年儿白确细星后显码了亮朗])"), r"报\1名"),

@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.activities
@@ -18,17 +19,18 @@ import actions.faq_answers
 import actions.holds
 import actions.loans
 import actions.resume
-from actions.activities import event_named
+from actions.activities import event_named, named_branch
 from actions.catalogue import looks_like_a_title, searched
 from actions.faq import ActionRephrase
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import ActionListReservations, result_by_author
 from actions.loans import ActionRenewLoan, title_asked_to_renew
 from actions.resume import ActionResumeRequest, another_card_after_refusal
+from bot.channels.questions import CONTINUES_MESSAGE
 from bot.nlu_signals import corrected
 from bot.services.catalogue_query import understand
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import EventInfo, SearchResult, TitleHit, Verification
+from bot.services.interface import BranchInfo, EventInfo, SearchResult, TitleHit, Verification
 from tests.test_action_units import conversation, run_action, tracker_with
 
 
@@ -233,3 +235,27 @@ def test_a_place_kept_at_an_event_named_signs_up_for_it(monkeypatch: pytest.Monk
     assert event_named(tracker_with("某某讲坛人满了没", [])) is None  # nothing asked for
     # no event named before: no sign-up (a seat is no event)
     assert corrected("ask_policy", "阅览室人满了没，给我留一个吧") != "sign_up_event"
+
+
+def test_a_second_question_cut_from_a_message_is_about_the_branch_the_first_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    children = BranchInfo(code="JL-CHILD", name="金陵图书馆少儿馆", kind="branch", address="",
+                          transport="", phone="", confirmed=True)
+    info = type("Info", (), {"find_branch": lambda self, name: children
+                             if name == children.name else None})()
+    monkeypatch.setattr(actions.activities, "services",
+                        lambda: type("Services", (), {"info": info})())
+
+    def second_question(continues: bool) -> Tracker:
+        first = {"event": "user", "text": "少儿部周日营业不",
+                 "parse_data": {"entities": [{"entity": "branch", "value": children.name}]}}
+        second = {"event": "user", "text": "近来有啥亲子活动",
+                  "metadata": {CONTINUES_MESSAGE: True} if continues else {}}
+        return Tracker(sender_id="unit-test", slots={}, events=[first, second], paused=False,
+                       followup_action=None, active_loop={}, latest_action_name=None,
+                       latest_message={"text": second["text"], "intent": {"name": "ask_events"},
+                                       "entities": []})
+
+    assert named_branch(second_question(continues=True)) == children
+    # a message of its own after an answer names no branch by being next
+    assert named_branch(second_question(continues=False)) is None

@@ -20,6 +20,7 @@ from bot.spelling import corrected, sound
     ("建邺馆下周几点关们", "建邺馆下周几点关门"),
     ("星期天上午开们不", "星期天上午开门不"),
     ("手工坊那期怎么报明", "手工坊那期怎么报名"), ("阅览桌那块插坐多不多", "阅览桌那块插座多不多"),
+    ("书调过来以后去那领？", "书调过来以后去哪领？"),
 ])
 def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     assert corrected(typed) == meant
@@ -41,6 +42,8 @@ def test_one_wrong_homophone_is_put_right(typed: str, meant: str) -> None:
     "他们开们会去了",  # 们 after 开 mid-clause is left alone
     "想报明天下午那场", "插作业本的夹子",  # 明天, 作业
     "公关们呢", "天气预报明后天有雨", "书里穿插作者的手绘",
+    # 那 pointing at a place named before, or a plan told, stays
+    "鼓楼馆近，到时候就去那取", "到了去那取就行",
 ])
 def test_words_and_names_stay_as_written(text: str) -> None:
     assert corrected(text) == text
