@@ -34,10 +34,10 @@ from bot import clock
 from bot.booking_words import (
     CAN_BOOK,
     EVENT_WORDS,
-    KEEPS_A_PLACE,
     SIGNS_UP,
     SPACE_WORDS,
     UPCOMING,
+    keeps_a_place_at_an_event,
 )
 from bot.outcome import outcome
 from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
@@ -130,7 +130,7 @@ def event_named(tracker: Tracker) -> int | None:
     """The one upcoming event a request to sign up names by its own words: "报名冬日诗会",
     "手工坊帮孩子报一个", "城墙故事那期帮我报上", "某讲座还有空吗，替我留一个"."""
     text = tracker.latest_message.get("text", "")
-    if not SIGNS_UP.search(text) and not KEEPS_A_PLACE.search(text):
+    if not SIGNS_UP.search(text) and not keeps_a_place_at_an_event(text):
         return None
     return the_one_named(text, {e.event_id: e.title for e in
                                 services().activities.upcoming_events(clock.now())})

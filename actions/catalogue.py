@@ -38,9 +38,10 @@ TITLE_SHARE = 0.5
 BARE_PHRASE = re.compile(r"[\u4e00-\u9fff·0-9A-Za-z：:，,\s]{2,15}")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 #: ... that neither asks, nor speaks of the reader (a title may begin so: 我的 and three
-#: more characters) or the assistant, nor hesitates, nor tells what happened (a clause
-#: ending in 了: "让人拿走了")
-NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|^我(?!的[\u4e00-\u9fff]{{3}})|(?<=.)我|你|您|"
+#: more characters, not of the account: 我的欠款明细) or the assistant, nor hesitates, nor
+#: tells what happened (a clause ending in 了: "让人拿走了")
+MY_TITLE = r"我的(?![借欠预到卡证书账罚还续])[\u4e00-\u9fff]{3}"
+NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|^(?!{MY_TITLE})我|(?<=.)我|你|您|"
                          r"啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有|了(?=[，,\s]|$)")
 
 
@@ -449,10 +450,13 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
                  if (any_title or title_key(query) in title_key(hit.title))
                  and len(title_key(main_title(hit.title))) >= MIN_TITLE_KEY
                  and title_key(main_title(hit.title)) in title_key(text)}
-        # a title within another the message holds is no other choice ("银河帝国" in
-        # "银河帝国2")
-        named = {title for title in named
-                 if not any(title_key(title) in title_key(other) for other in named - {title})}
+        # a title within another the message holds is no other choice ("某系列" in
+        # "某系列2"), unless the message names it apart too ("约某系列，不要某系列2")
+        typed = title_key(text)
+        named = {title for title in named if not any(
+            title_key(title) in title_key(other)
+            and title_key(title) not in typed.replace(title_key(other), " ")
+            for other in named - {title})}
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
             title = named.pop()
             return title, catalogue.search(title, limit=limit)

@@ -148,25 +148,35 @@ def result_chosen(tracker: Tracker) -> int | None:
     return item_at(ids, position)
 
 
-#: an author turned down ("不是某甲的", "不要某乙那版")
-NOT_BY = re.compile(r"(?:不是|不要|别|不用)[拿要选]?$")
+#: an author turned down, before the name ("不是某甲的", "不要某乙那版", "除了某甲的") or
+#: after it ("某甲的不要", "某甲那版看过了")
+NOT_BY = re.compile(r"(?:不是|不要|不想要|别|不用|除了)[拿要选]?$")
+TURNED_DOWN = re.compile(r"^[^，,。？?！!]{0,4}(不要|不想|看过|借过|算了|不好)")
+
+
+def first_name(author: str) -> str:
+    """The author's name as readers type it: the first word that is no mark of a country
+    or a role ("[俄] 某某某 著" → 某某某)."""
+    return next((word for word in author.split() if not word.startswith(("[", "(", "（"))), "")
 
 
 def result_by_author(tracker: Tracker) -> int | None:
-    """The bib id of the one result of the previous answer whose author the reader names
-    ("约某乙那版，别拿某甲的" after two books of one title): not an author turned down,
-    nor a message that names a title of its own."""
+    """The bib id of the one record, among the previous answer's records of one title,
+    whose author the reader names ("约某乙那版，别拿某甲的" after two books of one title):
+    not an author turned down, nor a message that names a title of its own."""
     if latest_entity_values(tracker, "title"):
         return None
     text = normalise(tracker.latest_message.get("text", ""))
-    ids = [bib_id for found in previous_outcomes(tracker) if found.get("kind") == "search"
-           for bib_id in found.get("bib_ids") or []][:CHOICES]
+    found = [answer for answer in previous_outcomes(tracker) if answer.get("kind") == "search"]
+    if len({main_title(title) for answer in found for title in answer.get("titles") or []}) != 1:
+        return None  # books of several titles: the reader chooses by title
     named = []
-    for bib_id in ids:
+    for bib_id in [bib_id for answer in found for bib_id in answer.get("bib_ids") or []][:CHOICES]:
         hit = services().catalogue.title(int(bib_id))
-        author = title_key(hit.author.split()[0]) if hit and hit.author else ""
+        author = title_key(first_name(hit.author)) if hit else ""
         at = text.find(author) if len(author) >= 2 else -1
-        if at >= 0 and not NOT_BY.search(text[max(0, at - 3):at]):
+        if at >= 0 and not NOT_BY.search(text[max(0, at - 4):at]) \
+                and not TURNED_DOWN.search(text[at + len(author):]):
             named.append(int(bib_id))
     return named[0] if len(named) == 1 else None
 
@@ -258,7 +268,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     chosen_result = result_chosen(tracker)
     if chosen_result and "《" not in tracker.latest_message.get("text", ""):
         named = []  # "那就帮我约这本" after one title: a choice, whatever the NLU tagged
-    bib_id = None if named else (chosen_result or result_by_author(tracker)
+    bib_id = None if named else (result_by_author(tracker) or chosen_result
                                  or as_id(entity_or_slot(tracker, "bib_id")))
     if bib_id:
         chosen = services().catalogue.title(bib_id)

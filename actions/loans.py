@@ -11,7 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import SHORT_REPLY, chosen_position, item_at, previous, previous_text
+from actions.context import (
+    ORDINAL,
+    SHORT_REPLY,
+    chosen_position,
+    item_at,
+    previous,
+    previous_text,
+)
 from actions.dates import describe_day, parse_day
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
@@ -105,6 +112,10 @@ DUE_NEXT = re.compile(r"快(要)?(到期|到日子|到时间|要还)|马上(就|
                       r"最近(要)?(到期|要还)|最[先早](到期|要还)|快过期|眼看(到期|要还)")
 
 
+#: more than one loan meant ("两本", "其他的", "都")
+SEVERAL = re.compile(r"[两几三四五]本|其他|其余|别的|都|全")
+
+
 def loan_chosen(tracker: Tracker) -> int | None:
     """The loan of "续借第二本" / "第一本续一下" / "最先到期的续借" among those the
     previous answer listed ("第三本已经还了" is no request to renew)."""
@@ -113,7 +124,9 @@ def loan_chosen(tracker: Tracker) -> int | None:
         return None  # "最先到期那本不续了", "那本还能延多久"
     listed = previous(tracker, "loans") or {}
     ids = listed.get("loan_ids") or []
-    if DUE_NEXT.search(text) and len(text) <= 2 * SHORT_REPLY:
+    # not where a position or a count is named ("快到期了，第三本续上", "快要到期的两本")
+    if DUE_NEXT.search(text) and len(text) <= 2 * SHORT_REPLY \
+            and not ORDINAL.search(text) and not SEVERAL.search(text):
         today = clock.today().isoformat()
         upcoming = sorted((due, loan) for loan, due in zip(
             ids, listed.get("due_dates") or [], strict=False) if due >= today)
@@ -251,19 +264,27 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 MIN_NAMED_TITLE = 3
 #: the words before a renewal's that only ask whether ("能", "还可以")
 MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要)$")
+#: a book not borrowed yet ("想借某书，借走后可以续借不"), one named in 《》 (a search), or a
+#: person named, not a title ("我妈妈可以续借吗")
+NOT_ON_LOAN = re.compile(r"借回去|想借|借了以后|借到以后|的话|《|^[我你他她]")
+#: a title told to be the reader's loan: pointed at, or told to be due ("那本某书下周到期")
+TOLD_AS_A_LOAN = re.compile(r"[那这]本|到期|超期|逾期|没看完|没读完|还没看|还在看")
 
 
 def title_asked_to_renew(tracker: Tracker) -> str | None:
     """The title a message asks to renew, named right before the renewal's words ("某书可以
-    续借吗？才读了一半") or tagged by the NLU ("某书下周到期，麻烦延一下"), when the
-    catalogue holds a book of exactly that name: a loan of the reader's own, which a reader
-    not yet verified is asked the card for (not "新书能续借吗", a rule)."""
+    续借吗？才读了一半") or tagged by the NLU in a message that tells it is a loan ("某书下周
+    到期，麻烦延一下"), when the catalogue holds a book of exactly that name: a loan of the
+    reader's own, which a reader not yet verified is asked the card for (not "新书能续借吗",
+    a rule; nor a book not borrowed yet, one in 《》, or a person: NOT_ON_LOAN)."""
     text = tracker.latest_message.get("text", "")
     renews = RENEWS_NAMED.search(text)
-    if not renews or NOT_A_RENEWAL.search(text) or NOT_A_LOAN.search(text):
+    if not renews or NOT_A_RENEWAL.search(text) or NOT_A_LOAN.search(text) \
+            or NOT_ON_LOAN.search(text):
         return None
     before = re.split(r"[，,。；;！!？?\s]", text[:renews.start()])[-1]
-    for words in (MAY.sub("", before), *latest_entity_values(tracker, "title")):
+    tagged = latest_entity_values(tracker, "title") if TOLD_AS_A_LOAN.search(text) else []
+    for words in (MAY.sub("", before), *tagged):
         if len(title_key(words)) < MIN_NAMED_TITLE:
             continue
         found = services().catalogue.search(words, limit=1)

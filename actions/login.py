@@ -26,6 +26,11 @@ from bot.services.interface import ServiceUnavailableError, Verification
 LOGIN_SLOTS = ("card_number", "verification")
 #: what a request remembers while the reader verifies (holds, renewals)
 PENDING_REQUEST_SLOTS = ("bib_id", "pickup_branch", "hold_id", "loan_id", "loan_title")
+#: ... and what every request may remember (sign-ups and bookings too)
+WAITING_SLOTS = (*PENDING_REQUEST_SLOTS, "event_id", "slot_id", "booking_id")
+#: refusals after which the reader may well give another card (a child's, a family
+#: member's): the refusal tells what was waiting (see actions/resume.py)
+ANOTHER_CARD_MAY_DO = ("blocked", "expired")
 # One answer for an unknown card and a wrong password (bot/services/sql/reader_login.py).
 RETRY_TEXT = "读者证号或密码不正确。"
 TOO_MANY_TEXT = (
@@ -137,8 +142,13 @@ class ValidateLoginForm(FormValidationAction):
         if value == Verification.VERIFIED.value and verified_reader(tracker):
             return {"verification": value}
         if value in FINAL:
+            reason = REASONS[value]
+            waiting = {"request": tracker.get_slot("pending_request"),
+                       "slots": {slot: tracker.get_slot(slot) for slot in WAITING_SLOTS
+                                 if tracker.get_slot(slot) is not None}} \
+                if reason in ANOTHER_CARD_MAY_DO else {}
             dispatcher.utter_message(text=FINAL[value],
-                                     **outcome("login_failed", reason=REASONS[value]))
+                                     **outcome("login_failed", reason=reason, **waiting))
             return {"verification": value}
         dispatcher.utter_message(text=RETRY_TEXT, **outcome("login_failed", reason="failed"))
         return {"verification": None}

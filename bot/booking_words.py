@@ -25,9 +25,22 @@ CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网�
 SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(她|他|娃|孩子|儿子|女儿|闺女|宝宝)报"
                                   f"(?=.{{0,12}}({EVENT_WORDS.pattern}))")
 #: a place asked to be kept, ending a message ("替我占一个"): a sign-up where an event
-#: was named before it (not a seat in a reading room, nor a book)
-KEEPS_A_PLACE = re.compile(r"(?:^|[，,\s])(那|就)?(帮我|给我|替我)(占|留)(一个|个|一)"
-                           r"(位置?|位子|名额)?[吧呗哈]?\W*$")
+#: was named just before it (see keeps_a_place_at_an_event)
+KEEPS_A_PLACE = re.compile(r"^(那|就)?(帮我|给我|替我)(占|留)(一个|个|一)(位置?|位子|名额)?"
+                           r"[吧呗哈]?\W*$")
+#: ... not a book, a seat, a room or a parking space spoken of before it
+NOT_AN_EVENTS_PLACE = re.compile(f"书|教材|车位|柜|座|阅览|{SPACE_WORDS.pattern}")
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\s]+")
+
+
+def keeps_a_place_at_an_event(text: str) -> bool:
+    """"某讲座人满了没，给我留一个": the last clause asks for a place to be kept, the clause
+    before it names an event, and nothing before speaks of a book or a seat ("讲座那天停车位
+    紧张吗，帮我留一个" is none)."""
+    parts = [part for part in _CLAUSE_BREAK.split(text) if part]
+    return (len(parts) >= 2 and KEEPS_A_PLACE.match(parts[-1]) is not None
+            and EVENT_WORDS.search(parts[-2]) is not None
+            and not NOT_AN_EVENTS_PLACE.search(" ".join(parts[:-1])))
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
 #: "给我留个名额", "算我一个", "那场还能报吗", "…我想参加"; not 报个失, 留个位子, 能报销吗)
 SIGNS_UP = re.compile(r"报名|报个名|报一个(?![失修案])|报上|报一下|(占|留)(个|一个)?名额|"

@@ -48,12 +48,12 @@ from bot.booking_words import (
     BOOKED,
     CAN_BOOK,
     EVENT_WORDS,
-    KEEPS_A_PLACE,
     MONTH_AHEAD,
     SIGNS_UP,
     SIGNS_UP_FOR_SOMEONE,
     SPACE_WORDS,
     UPCOMING,
+    keeps_a_place_at_an_event,
 )
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
@@ -165,7 +165,8 @@ ACCOUNT_TOPICS = [
     (re.compile(r"预约|排着?队|在排队"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 # what is wrong with the card ("卡刷不了，给我看一下这证出什么问题了")
-                r"[证卡][^，,。？?]{0,6}(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了)|"
+                r"[证卡](?![上里]?[^，,。？?]{0,4}[书本借])[^，,。？?书本]{0,6}"
+                r"(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了|是何状况|啥情况|什么情况)|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),
@@ -402,10 +403,9 @@ def _signs_up_last(plain: str) -> bool:
     """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing; so
     does a place asked to be kept after an event was named ("某培训还有空吗，帮我留一个";
     not a seat in a reading room)."""
-    parts = clauses(plain) or [""]
-    last, earlier = parts[-1], " ".join(parts[:-1])
-    return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) or bool(
-        KEEPS_A_PLACE.search(last) and EVENT_WORDS.search(earlier))
+    last = (clauses(plain) or [""])[-1]
+    return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) \
+        or keeps_a_place_at_an_event(plain)
 
 
 BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})

@@ -37,6 +37,8 @@ from bot.channels.questions import split_questions
     ("开门么，几点关", ["开门么，几点关"]),
     ("周五下班赶去某区馆赶得上吗，几点关门", ["周五下班赶去某区馆赶得上吗，几点关门"]),
     ("能办证吗，几点关门", ["能办证吗", "几点关门"]),
+    # what is asked for, then a question of its own
+    ("分馆座机号码给我一份，平常几点下班", ["分馆座机号码给我一份", "平常几点下班"]),
     # what an errand asked about takes is the same question; not what a visit takes
     ("老人的证可以请人代办吗，得准备啥", ["老人的证可以请人代办吗，得准备啥"]),
     ("周日开吗，得拿啥证件", ["周日开吗", "得拿啥证件"]),

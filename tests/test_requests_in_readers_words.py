@@ -25,9 +25,12 @@ from actions.faq import ActionRephrase
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import ActionListReservations, result_by_author
 from actions.loans import ActionRenewLoan, title_asked_to_renew
+from actions.login import ValidateLoginForm
 from actions.resume import ActionResumeRequest, another_card_after_refusal
-from bot.channels.questions import CONTINUES_MESSAGE
+from bot.booking_words import keeps_a_place_at_an_event
+from bot.channels.questions import CONTINUES_MESSAGE, split_questions
 from bot.nlu_signals import corrected
+from bot.question_words import MY_ACCOUNT
 from bot.services.catalogue_query import understand
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import BranchInfo, EventInfo, SearchResult, TitleHit, Verification
@@ -194,19 +197,18 @@ def test_what_is_left_of_the_holds_right_after_one_was_cancelled_is_the_holds() 
 
 
 @pytest.mark.parametrize("refusal", [Verification.CARD_BLOCKED, Verification.CARD_EXPIRED])
-def test_a_request_waits_for_another_card_after_one_was_refused(refusal: Verification) -> None:
-    tracker = tracker_with("reader", [], slots={"pending_request": "sign_up",
-                                                "verification": refusal.value})
-    _, events = run_action(ActionResumeRequest(), tracker)
-    assert not any(event.get("name") == "pending_request" for event in events)
-    refused = {"kind": "login_failed", "reason": refusal.name.split("_")[1].lower()}
-    after = conversation(("reader", [refused]), ("改用我先生的证 JL00000003", []),
-                         slots={"pending_request": "sign_up"})
-    assert another_card_after_refusal(after)
-    _, events = run_action(actions.resume.ActionVerifyAnotherCard(), after)
-    assert {"event": "slot", "name": "card_number", "value": "JL00000003"} in [
-        {key: event.get(key) for key in ("event", "name", "value")} for event in events]
-    assert {"event": "slot", "name": "pending_request", "value": "sign_up"} in [
+def test_a_refused_card_tells_the_request_that_waited(refusal: Verification) -> None:
+    tracker = tracker_with("reader", [], slots={"pending_request": "sign_up", "event_id": "5",
+                                                "card_number": "JL00000004"})
+    dispatcher = CollectingDispatcher()
+    ValidateLoginForm().validate_verification(refusal.value, dispatcher, tracker, {})
+    told = dispatcher.messages[-1]["outcome"]
+    assert told["request"] == "sign_up" and told["slots"] == {"event_id": "5"}
+    assert "JL00000004" not in str(told)  # the card refused is not repeated
+    # the request itself is forgotten with the refused card, as before
+    _, events = run_action(ActionResumeRequest(), tracker_with("reader", [], slots={
+        "pending_request": "sign_up", "verification": refusal.value}))
+    assert {"event": "slot", "name": "pending_request", "value": None} in [
         {key: event.get(key) for key in ("event", "name", "value")} for event in events]
 
 
@@ -259,3 +261,131 @@ def test_a_second_question_cut_from_a_message_is_about_the_branch_the_first_name
     assert named_branch(second_question(continues=True)) == children
     # a message of its own after an answer names no branch by being next
     assert named_branch(second_question(continues=False)) is None
+
+
+# --- counter-examples from the review ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "questions"), [
+    ("馆内可以打印不，几点关门", 2), ("分馆乘几路公交，几点关门", 2),  # two questions
+    ("少儿馆在几楼，几点开门", 2), ("后天可以续借不，几点关门", 2),
+    ("周五下班赶去某区馆赶得上吗，几点关门", 1),  # whether one makes it: the same question
+])
+def test_an_hours_clause_stays_a_question_of_its_own_unless_it_asks_the_same(
+        text: str, questions: int) -> None:
+    assert len(split_questions(text)) == questions
+
+
+@pytest.mark.parametrize(("query", "phrase", "author"), [
+    ("有没有速写的书", "速写", False), ("练听写的资料书", "练听写的资料书", False),
+    ("找找教授写的著作", "教授", True),  # no name left: the words stay
+])
+def test_words_ending_in_write_are_topics_not_authors(query: str, phrase: str,
+                                                      author: bool) -> None:
+    understood = understand(query)
+    assert (understood.phrase, understood.wants_author) == (phrase, author)
+
+
+@pytest.mark.parametrize(("text", "tagged"), [
+    ("《群星之间》借回去可以续借吗", ["群星之间"]),  # not borrowed yet, in 《》
+    ("想借群星之间，借到以后能续借吗", []),
+    ("我妈妈可以续借吗", []),  # a person, whatever the catalogue holds
+    ("群星之间那样的厚书，借期能延长吗", ["群星之间"]),  # tagged, but told as no loan
+])
+def test_no_loan_is_named_by_a_book_not_borrowed_or_a_person(
+        monkeypatch: pytest.MonkeyPatch, text: str, tagged: list[str]) -> None:
+    use(monkeypatch, Shelf(hit(1, "群星之间"), hit(2, "我妈妈")), actions.loans)
+    entities = [{"entity": "title", "value": value} for value in tagged]
+    assert title_asked_to_renew(tracker_with(text, entities)) is None
+
+
+@pytest.mark.parametrize("text", [
+    "培训用的那本教材还有吗，帮我留一个",  # a book
+    "讲座那天停车位紧张吗，帮我留一个",  # a parking space
+    "冬日诗会那天我要来还书，帮我留一个",
+])
+def test_a_place_kept_beside_a_book_or_a_seat_is_no_sign_up(text: str) -> None:
+    assert corrected("nlu_fallback", text) != "sign_up_event"
+    assert not keeps_a_place_at_an_event(text)
+
+
+@pytest.mark.parametrize(("text", "chosen"), [
+    ("甲某某那版不要了", 2), ("甲某某的就算了，换一版", 2), ("不想要甲某某的", 2),
+    ("除了甲某某的都行", 2),  # the other one
+    ("约乙某某那本", 2),  # short, as a choice
+])
+def test_an_author_turned_down_chooses_the_other(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                 chosen: int) -> None:
+    shelf = Shelf(hit(1, "远行者", "甲某某"), hit(2, "远行者", "[英] 乙某某 著"))
+    use(monkeypatch, shelf, actions.holds)
+    found = {"kind": "search", "titles": ["远行者"] * 2, "bib_ids": [1, 2]}
+    got = result_by_author(conversation(("远行者有吗", [found]), (text, [])))
+    assert got in (None, chosen) and (got == chosen or "乙某某" not in text)
+
+
+def test_an_author_after_results_of_several_titles_chooses_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = Shelf(hit(1, "远行者", "甲某某"), hit(2, "归来者", "甲某某"))
+    use(monkeypatch, shelf, actions.holds)
+    found = {"kind": "search", "titles": ["远行者", "归来者"], "bib_ids": [1, 2]}
+    assert result_by_author(conversation(("甲某某的书", [found]),
+                                         ("帮我约甲某某的归来者", []))) is None
+
+
+def test_a_title_named_apart_is_no_part_of_the_longer(monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = Shelf(hit(1, "星海远航2：归途"), hit(2, "星海远航：全集（新版）"))
+    monkeypatch.setattr(shelf, "search", lambda query, limit=5, offset=0: SearchResult(
+        hits=list(shelf.books), total=2))
+    use(monkeypatch, shelf, actions.catalogue)
+    _, result = searched(tracker_with("约星海远航，不要星海远航2", []), "星海远航 星海远航2",
+                         for_a_hold=True)
+    assert len(result.hits) == 2  # still the reader's choice
+
+
+@pytest.mark.parametrize(("text", "chosen"), [
+    ("马上就要到期了，第三本续上", None),  # a position named: not the one due next
+    ("眼看到期的两本续上", None),  # more than one: not the first due alone
+])
+def test_a_position_or_a_count_wins_over_the_loan_due_next(
+        monkeypatch: pytest.MonkeyPatch, text: str, chosen: int | None) -> None:
+    monkeypatch.setattr(actions.loans.clock, "today", lambda: datetime.date(2026, 10, 28))
+    listed = {"kind": "loans", "loan_ids": [1, 2, 3],
+              "due_dates": ["2026-11-17", "2026-10-30", "2026-11-20"]}
+    assert actions.loans.loan_chosen(conversation(("我借了什么", [listed]), (text, []))) == chosen
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我证上那本书怎么了？一直显示没还", "list_loans"),  # a book on the card, not the card
+    ("我卡上借的书怎么了", "list_loans"),
+])
+def test_a_book_on_the_card_is_no_trouble_with_the_card(text: str, intent: str) -> None:
+    assert corrected("list_loans", text) in (None, intent)
+
+
+@pytest.mark.parametrize("text", ["帮忙看看我的卡怎么挂失", "帮忙瞧瞧办这种卡交多少押金"])
+def test_a_rule_about_the_card_is_no_look_at_it(text: str) -> None:
+    assert not MY_ACCOUNT.search(text)
+
+
+def test_account_words_after_my_are_no_title() -> None:
+    assert not looks_like_a_title("我的借阅清单") and not looks_like_a_title("我的欠款明细")
+
+
+def test_a_teacher_for_a_child_in_a_question_about_events_is_no_handoff() -> None:
+    assert not ActionHandoffToStaff.explicit.search("给孩子找个讲故事的老师，本周六亲子场开不开")
+
+
+def test_the_request_waiting_is_told_by_the_refusal_and_forgotten_otherwise() -> None:
+    refused = {"kind": "login_failed", "reason": "blocked", "request": "sign_up",
+               "slots": {"event_id": "5"}}
+    after = conversation(("reader", [refused]), ("改用我先生的证 JL00000003", []))
+    assert another_card_after_refusal(after)
+    _, events = run_action(actions.resume.ActionVerifyAnotherCard(), after)
+    slots = {event.get("name"): event.get("value") for event in events
+             if event.get("event") == "slot"}
+    assert slots["event_id"] == "5" and slots["pending_request"] == "sign_up"
+    assert slots["card_number"] == "JL00000003"
+    # a later request does not find it waiting
+    later = conversation(("reader", [refused]), ("你好", [{"kind": "greet"}]),
+                         ("JL00000003", []))
+    assert not another_card_after_refusal(later)

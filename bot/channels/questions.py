@@ -57,10 +57,10 @@ _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|�
 _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有|、|，|,)\\s*{_HIDDEN})+")
 
 
-#: asking to be told something ("线路图发我一份", "官网告诉我", "官网给一下"): a question,
-#: when it names what ("麻烦跟我说一下" names nothing); a question may follow it
+#: asking to be told something ("线路图发我一份", "官网告诉我", "官网给一下", "电话给我一个"):
+#: a question, when it names what ("麻烦跟我说一下" names nothing); a question may follow it
 _TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下|"
-                      r"给(我|一下)[吧呗哈啊。！!~～，,\s]*$")
+                      r"给(我|一下|我一个|我一份|我个)[吧呗哈啊。！!~～，,\s]*$")
 _TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗|[跟和给同]?我")
 #: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):
 #: a question of its own after a question
@@ -123,7 +123,7 @@ def _requests(clause: str) -> bool:
 #: not one of its own
 _SAME_HOURS = re.compile(r"^\s*(那|是)?(从?几点(到|至|开到|关到)?几点|几点(关门?|闭馆|开门?|下班)|"
                          r"(开|营业)到几点)[吗呢啊？?。]*\s*$")
-_OPENS = re.compile(r"开|营业|关门|馆|[号日]|周|星期|礼拜|[今明后]天")
+_OPENS = re.compile(r"开|营业|关门|闭馆|赶得?上|来得及|赶得及|进得去")
 #: how what was just asked about is reckoned, or what to do about it ("…要赔吗，怎么算",
 #: "…撕了几页，咋办"): the same question
 _HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|赔|弄|办|整|处理)"

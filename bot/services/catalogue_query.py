@@ -31,12 +31,15 @@ FILLER = re.compile(
     r"在架上?[吗不么]|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
     r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
-    r"(?<!写)的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
+    # (not an author's 写的书; 速写的书 is a topic's)
+    r"(?:(?<!写)|(?<=[速听描书改特编抄默]写))的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
 )
 #: words that ask for books on a topic rather than one of a name
 TOPIC_ASKED = re.compile(r"讲|关于|有关|相关|方面|介绍|类的|的书")
 #: a request for an author's works: "余华写的", "路遥的作品", "钱穆的著作"
-AUTHOR_MARKER = re.compile(r"(?:写的(?:小说|书|作品)?|的作品|作品|的著作|著作|的小说|作者)")
+AUTHOR_MARKER = re.compile(r"(?:(?<![速听描书改特编抄默])写的(?:小说|书|作品)?|"
+                           r"的作品|作品|的著作|著作|的小说|作者)")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 #: what readers call an author ("某某老师写的"): no part of the name
 HONORIFIC = re.compile(r"(?:老师|教授|先生|女士|博士)(?=写的|的作品|的著作|的小说|的书|作品|著作)")
 #: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
@@ -118,7 +121,8 @@ def understand(text: str) -> CatalogueQuery:
     bracketed = re.search(r"《([^》]+)》", normalised)
     phrase = bracketed.group(1) if bracketed else FILLER.sub(" ", normalised)
     wants_author = bool(AUTHOR_MARKER.search(phrase))
-    if wants_author and not bracketed:
+    if wants_author and not bracketed and len(CJK.findall(AUTHOR_MARKER.sub(
+            "", HONORIFIC.sub("", phrase)))) >= 2:  # a name is left ("教授的著作": none)
         phrase = HONORIFIC.sub(" ", phrase)
     phrase = " ".join(AUTHOR_MARKER.sub(" ", phrase).split())[:MAX_PHRASE]
     every = tuple(dict.fromkeys(tokens(phrase)))
