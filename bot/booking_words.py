@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from bot.question_words import clauses
+
 SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
 EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
 BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
@@ -30,14 +32,13 @@ KEEPS_A_PLACE = re.compile(r"^(那|就)?(帮我|给我|替我)(占|留)(一个|�
                            r"[吧呗哈]?\W*$")
 #: ... not a book, a seat, a room or a parking space spoken of before it
 NOT_AN_EVENTS_PLACE = re.compile(f"书|教材|车位|柜|座|阅览|{SPACE_WORDS.pattern}")
-_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\s]+")
 
 
 def keeps_a_place_at_an_event(text: str) -> bool:
     """"某讲座人满了没，给我留一个": the last clause asks for a place to be kept, the clause
     before it names an event, and nothing before speaks of a book or a seat ("讲座那天停车位
     紧张吗，帮我留一个" is none)."""
-    parts = [part for part in _CLAUSE_BREAK.split(text) if part]
+    parts = clauses(text)
     return (len(parts) >= 2 and KEEPS_A_PLACE.match(parts[-1]) is not None
             and EVENT_WORDS.search(parts[-2]) is not None
             and not NOT_AN_EVENTS_PLACE.search(" ".join(parts[:-1])))
