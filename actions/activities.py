@@ -24,7 +24,7 @@ from actions.context import (
 )
 from actions.dates import parse_day, parse_hour
 from actions.event_names import the_one_named
-from actions.faq_answers import QUESTION, FaqFirst
+from actions.faq_answers import LIBRARY_NAMES, QUESTION, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
@@ -136,6 +136,10 @@ def event_named(tracker: Tracker) -> int | None:
                                 services().activities.upcoming_events(clock.now())})
 
 
+#: a question about other branches or all of them ("其他馆近期办啥", "全市的讲座")
+EVERY_BRANCH = re.compile(r"其他|其它|别的|各|所有|全市|全部|线上")
+
+
 def named_branch(tracker: Tracker) -> BranchInfo | None:
     """The branch the reader's message names, if the library has it, or the one the
     previous answer (hours, a location) was about when the message points back to it, or
@@ -144,8 +148,11 @@ def named_branch(tracker: Tracker) -> BranchInfo | None:
     names = latest_entity_values(tracker, "branch")
     if not names and (pointed := branch_pointed_back(tracker)):
         names = [pointed]
-    if not names and continues_message(tracker):
-        names = previous_entity_values(tracker, "branch")
+    if not names and continues_message(tracker) and not EVERY_BRANCH.search(
+            tracker.latest_message.get("text", "")):
+        # one branch of its own (not the library's name for all of it)
+        earlier = set(previous_entity_values(tracker, "branch")) - LIBRARY_NAMES
+        names = list(earlier) if len(earlier) == 1 else []
     return services().info.find_branch(names[0]) if names else None
 
 

@@ -451,11 +451,11 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
                  and len(title_key(main_title(hit.title))) >= MIN_TITLE_KEY
                  and title_key(main_title(hit.title)) in title_key(text)}
         # a title within another the message holds is no other choice ("某系列" in
-        # "某系列2"), unless the message names it apart too ("约某系列，不要某系列2")
+        # "某系列2"), unless the longer one is turned down ("约某系列，不要某系列2")
         typed = title_key(text)
         named = {title for title in named if not any(
             title_key(title) in title_key(other)
-            and title_key(title) not in typed.replace(title_key(other), " ")
+            and not re.search(f"(不要|不想要|别|不是){re.escape(title_key(other))}", typed)
             for other in named - {title})}
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
             title = named.pop()

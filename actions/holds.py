@@ -151,7 +151,8 @@ def result_chosen(tracker: Tracker) -> int | None:
 #: an author turned down, before the name ("不是某甲的", "不要某乙那版", "除了某甲的") or
 #: after it ("某甲的不要", "某甲那版看过了")
 NOT_BY = re.compile(r"(?:不是|不要|不想要|别|不用|除了)[拿要选]?$")
-TURNED_DOWN = re.compile(r"^[^，,。？?！!]{0,4}(不要|不想|看过|借过|算了|不好)")
+TURNED_DOWN = re.compile(r"^(的|那版|那本|这版)?(就)?(不要|不想要|看过|借过|算了)(了|吧|啦)?"
+                         r"(?=[，,。！!\s]|$)")
 
 
 def first_name(author: str) -> str:

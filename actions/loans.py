@@ -112,8 +112,9 @@ DUE_NEXT = re.compile(r"快(要)?(到期|到日子|到时间|要还)|马上(就|
                       r"最近(要)?(到期|要还)|最[先早](到期|要还)|快过期|眼看(到期|要还)")
 
 
-#: more than one loan meant ("两本", "其他的", "都")
-SEVERAL = re.compile(r"[两几三四五]本|其他|其余|别的|都|全")
+#: more than one loan asked to be renewed ("两本", "都续", "其他的也续")
+SEVERAL = re.compile(r"(?<!第)[两几三四五]本|(都|全部?)(续|延)|"
+                     r"(其他|其余|别的)[^，,。]{0,3}(也|都)?(续|延)")
 
 
 def loan_chosen(tracker: Tracker) -> int | None:
@@ -125,8 +126,10 @@ def loan_chosen(tracker: Tracker) -> int | None:
     listed = previous(tracker, "loans") or {}
     ids = listed.get("loan_ids") or []
     # not where a position or a count is named ("快到期了，第三本续上", "快要到期的两本")
+    ordinal_renewed = any(ORDINAL.search(clause) and RENEW_WORD.search(clause)
+                          for clause in clauses(text))
     if DUE_NEXT.search(text) and len(text) <= 2 * SHORT_REPLY \
-            and not ORDINAL.search(text) and not SEVERAL.search(text):
+            and not ordinal_renewed and not SEVERAL.search(text):
         today = clock.today().isoformat()
         upcoming = sorted((due, loan) for loan, due in zip(
             ids, listed.get("due_dates") or [], strict=False) if due >= today)
@@ -264,11 +267,17 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 MIN_NAMED_TITLE = 3
 #: the words before a renewal's that only ask whether ("能", "还可以")
 MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要)$")
-#: a book not borrowed yet ("想借某书，借走后可以续借不"), one named in 《》 (a search), or a
-#: person named, not a title ("我妈妈可以续借吗")
-NOT_ON_LOAN = re.compile(r"借回去|想借|借了以后|借到以后|的话|《|^[我你他她]")
-#: a title told to be the reader's loan: pointed at, or told to be due ("那本某书下周到期")
-TOLD_AS_A_LOAN = re.compile(r"[那这]本|到期|超期|逾期|没看完|没读完|还没看|还在看")
+#: a book not borrowed yet ("想借某书，借走后可以续借不")
+NOT_ON_LOAN = re.compile(r"(想借|要借|借回去|借到|借了|借走)[^，,。]{0,4}(以后|之后|后|的话)")
+#: a title told to be the reader's loan or asked to be renewed outright: pointed at, told
+#: to be due ("那本某书下周到期"), or the renewal asked for ("帮我把某书续上"); a title
+#: in 《》 counts only so (otherwise it is searched)
+TOLD_AS_A_LOAN = re.compile(r"[那这]本|到期|超期|逾期|没看完|没读完|还没看|还在看|我借的|"
+                            r"帮我|帮忙|麻烦|给我|替我|我想|我要|把")
+#: a person named where a title would be ("我妈妈可以续借吗"), once the words that say
+#: whose loan it is are left out ("我借的某书", "我那本某书")
+A_PERSON = re.compile(r"^[我你他她]")
+OWNER = re.compile(r"^(我(借的|那本|的)|[那这]本)")
 
 
 def title_asked_to_renew(tracker: Tracker) -> str | None:
@@ -279,13 +288,14 @@ def title_asked_to_renew(tracker: Tracker) -> str | None:
     a rule; nor a book not borrowed yet, one in 《》, or a person: NOT_ON_LOAN)."""
     text = tracker.latest_message.get("text", "")
     renews = RENEWS_NAMED.search(text)
+    told = TOLD_AS_A_LOAN.search(text) is not None
     if not renews or NOT_A_RENEWAL.search(text) or NOT_A_LOAN.search(text) \
-            or NOT_ON_LOAN.search(text):
+            or NOT_ON_LOAN.search(text) or ("《" in text and not told):
         return None
     before = re.split(r"[，,。；;！!？?\s]", text[:renews.start()])[-1]
-    tagged = latest_entity_values(tracker, "title") if TOLD_AS_A_LOAN.search(text) else []
-    for words in (MAY.sub("", before), *tagged):
-        if len(title_key(words)) < MIN_NAMED_TITLE:
+    tagged = latest_entity_values(tracker, "title") if told else []
+    for words in (OWNER.sub("", MAY.sub("", before)).strip("《》"), *tagged):
+        if len(title_key(words)) < MIN_NAMED_TITLE or A_PERSON.match(words):
             continue
         found = services().catalogue.search(words, limit=1)
         if found.hits and not found.near and \

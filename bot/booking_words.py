@@ -28,10 +28,14 @@ SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(她|他|娃|孩子|儿子|
                                   f"(?=.{{0,12}}({EVENT_WORDS.pattern}))")
 #: a place asked to be kept, ending a message ("替我占一个"): a sign-up where an event
 #: was named just before it (see keeps_a_place_at_an_event)
-KEEPS_A_PLACE = re.compile(r"^(那|就)?(帮我|给我|替我)(占|留)(一个|个|一)(位置?|位子|名额)?"
+KEEPS_A_PLACE = re.compile(r"^(那就|那|就|麻烦|请)?(帮我|给我|替我)也?(占|留)(一个|个|一)"
+                           r"(位置?|位子|名额)?"
                            r"[吧呗哈]?\W*$")
 #: ... not a book, a seat, a room or a parking space spoken of before it
-NOT_AN_EVENTS_PLACE = re.compile(f"书|教材|车位|柜|座|阅览|{SPACE_WORDS.pattern}")
+NOT_AN_EVENTS_PLACE = re.compile(r"书|教材|车位|停车|柜|(?<!讲)座|阅览|室|厅|材料|礼品|纪念|资料|"
+                                 f"讲义|册|{SPACE_WORDS.pattern}")
+#: ... and the clause before asks about the event's places ("人满了没", "还剩位置吗")
+ASKS_ABOUT_PLACES = re.compile(r"满|空位?|位置|位子|名额|还能(报|去|参加)|剩")
 
 
 def keeps_a_place_at_an_event(text: str) -> bool:
@@ -41,6 +45,7 @@ def keeps_a_place_at_an_event(text: str) -> bool:
     parts = clauses(text)
     return (len(parts) >= 2 and KEEPS_A_PLACE.match(parts[-1]) is not None
             and EVENT_WORDS.search(parts[-2]) is not None
+            and ASKS_ABOUT_PLACES.search(parts[-2]) is not None
             and not NOT_AN_EVENTS_PLACE.search(" ".join(parts[:-1])))
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
 #: "给我留个名额", "算我一个", "那场还能报吗", "…我想参加"; not 报个失, 留个位子, 能报销吗)

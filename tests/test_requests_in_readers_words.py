@@ -34,6 +34,7 @@ from bot.question_words import MY_ACCOUNT
 from bot.services.catalogue_query import understand
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import BranchInfo, EventInfo, SearchResult, TitleHit, Verification
+from bot.spelling import corrected as spelling_corrected
 from tests.test_action_units import conversation, run_action, tracker_with
 
 
@@ -332,13 +333,19 @@ def test_an_author_after_results_of_several_titles_chooses_nothing(
                                          ("帮我约甲某某的归来者", []))) is None
 
 
-def test_a_title_named_apart_is_no_part_of_the_longer(monkeypatch: pytest.MonkeyPatch) -> None:
+def hold_among_two_volumes(monkeypatch: pytest.MonkeyPatch, text: str
+                           ) -> tuple[str, SearchResult]:
+    """The search for a hold whose message names a series and its second volume, in a
+    catalogue where every search finds both."""
     shelf = Shelf(hit(1, "星海远航2：归途"), hit(2, "星海远航：全集（新版）"))
     monkeypatch.setattr(shelf, "search", lambda query, limit=5, offset=0: SearchResult(
         hits=list(shelf.books), total=2))
     use(monkeypatch, shelf, actions.catalogue)
-    _, result = searched(tracker_with("约星海远航，不要星海远航2", []), "星海远航 星海远航2",
-                         for_a_hold=True)
+    return searched(tracker_with(text, []), "星海远航 星海远航2", for_a_hold=True)
+
+
+def test_a_title_named_apart_is_no_part_of_the_longer(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, result = hold_among_two_volumes(monkeypatch, "约星海远航，不要星海远航2")
     assert len(result.hits) == 2  # still the reader's choice
 
 
@@ -389,3 +396,102 @@ def test_the_request_waiting_is_told_by_the_refusal_and_forgotten_otherwise() ->
     later = conversation(("reader", [refused]), ("你好", [{"kind": "greet"}]),
                          ("JL00000003", []))
     assert not another_card_after_refusal(later)
+
+
+# --- counter-examples from the second review ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("某某讲座还有空位吗，替我留一个", True),  # 讲座 is no seat
+    ("那期讲坛人满了没，那就给我也留一个", True),
+    ("手工坊的材料包还有吗，给我留一个", False),  # a thing, not a place
+    ("活动室周六有人用吗，帮我留一个", False),  # a room
+    ("诗会那天停车场满不满，帮我留一个", False),  # parking
+    ("诗会好玩吗，帮我留一个", False),  # nothing asked about its places
+])
+def test_a_place_kept_is_a_sign_up_only_for_an_events_places(text: str, kept: bool) -> None:
+    assert keeps_a_place_at_an_event(text) is kept
+
+
+@pytest.mark.parametrize(("text", "questions"), [
+    ("周六讲座还有位置吗，名额给我一个", 1),  # a place asked for, not something to be told
+    ("明天休息吗，几点开门", 1), ("周日有人吗，几点关门", 1),  # whether it opens
+])
+def test_asking_for_a_place_or_whether_it_opens_stays_one_question(text: str,
+                                                                   questions: int) -> None:
+    assert len(split_questions(text)) == questions
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("约上的那本调来了去那拿？", "约上的那本调来了去哪拿？"),
+    ("我选江宁分馆，书到了去那取", "我选江宁分馆，书到了去那取"),  # 那 points at the branch
+    ("放少儿馆就行，下班后去那取", "放少儿馆就行，下班后去那取"),
+])
+def test_where_to_collect_is_put_right_only_when_no_place_was_named(typed: str,
+                                                                    meant: str) -> None:
+    assert spelling_corrected(typed) == meant
+
+
+@pytest.mark.parametrize("query", ["有没有费某特写的书", "某钟书写的书还剩几本"])
+def test_an_author_whose_name_ends_like_a_topic_is_still_an_author(query: str) -> None:
+    assert understand(query).wants_author
+
+
+@pytest.mark.parametrize(("text", "tagged", "title"), [
+    ("我借的群星之间可以续借吗", [], "群星之间"),  # the reader's own, said so
+    ("《晚风集》下周到期，麻烦延一下", ["晚风集"], "晚风集"),
+    ("帮我把晚风集续借一下", ["晚风集"], "晚风集"),
+    ("群星之间借回去还没看完，可以续借吗", ["群星之间"], "群星之间"),  # borrowed already
+])
+def test_a_loan_named_in_other_words_is_still_renewed(
+        monkeypatch: pytest.MonkeyPatch, text: str, tagged: list[str], title: str) -> None:
+    use(monkeypatch, Shelf(hit(1, "群星之间"), hit(2, "晚风集")), actions.loans)
+    entities = [{"entity": "title", "value": value} for value in tagged]
+    assert title_asked_to_renew(tracker_with(text, entities)) == title
+
+
+@pytest.mark.parametrize("text", ["快到期那本都没看完，续一下", "马上到期那本续上，第三本先不用",
+                                  "最先到期的续借，别的不用管"])
+def test_words_that_only_look_like_several_leave_the_loan_due_next(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(actions.loans.clock, "today", lambda: datetime.date(2026, 10, 28))
+    listed = {"kind": "loans", "loan_ids": [1, 2, 3],
+              "due_dates": ["2026-11-17", "2026-10-30", "2026-11-20"]}
+    assert actions.loans.loan_chosen(conversation(("我借了什么", [listed]), (text, []))) == 2
+
+
+@pytest.mark.parametrize("text", ["要乙某某的不要甲某某的", "乙某某那本不好意思麻烦帮约一下"])
+def test_an_author_named_with_another_turned_down_later_is_chosen(
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    shelf = Shelf(hit(1, "远行者", "甲某某"), hit(2, "远行者", "乙某某"))
+    use(monkeypatch, shelf, actions.holds)
+    found = {"kind": "search", "titles": ["远行者"] * 2, "bib_ids": [1, 2]}
+    assert result_by_author(conversation(("远行者有吗", [found]), (text, []))) == 2
+
+
+def test_a_shorter_title_read_already_leaves_the_longer_to_hold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    query, _ = hold_among_two_volumes(monkeypatch, "星海远航看完了，帮我约星海远航2")
+    assert query == "星海远航2"
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("找位老师。", True), ("找个懂行的老师，帮我看看这本旧书", True),
+])
+def test_someone_asked_for_before_a_full_stop_or_a_request_is_a_person(text: str,
+                                                                       person: bool) -> None:
+    assert (ActionHandoffToStaff.explicit.search(text) is not None) is person
+
+
+@pytest.mark.parametrize("text", ["麻烦查下这证过期没", "麻烦看下这张卡，刷不了"])
+def test_the_card_looked_at_in_more_words(text: str) -> None:
+    assert MY_ACCOUNT.search(text)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我的证刷借阅机时用不了", "ask_account"),  # borrowing with the card, not a book on it
+    ("帮我看看办卡押金啥情况", None),  # a rule about the card
+])
+def test_card_trouble_is_the_cards_and_card_rules_stay_rules(text: str,
+                                                             intent: str | None) -> None:
+    assert corrected("ask_policy", text) == intent

@@ -59,8 +59,11 @@ _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有
 
 #: asking to be told something ("线路图发我一份", "官网告诉我", "官网给一下", "电话给我一个"):
 #: a question, when it names what ("麻烦跟我说一下" names nothing); a question may follow it
+#: (not a place asked for: "名额给我一个")
 _TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下|"
-                      r"给(我|一下|我一个|我一份|我个)[吧呗哈啊。！!~～，,\s]*$")
+                      r"给(我|一下)[吧呗哈啊。！!~～，,\s]*$|"
+                      r"(电话|号码|方式|地址|网址|链接|二维码|书单|清单|目录)给我(一个|一份|个)"
+                      r"[吧呗哈啊。！!~～，,\s]*$")
 _TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗|[跟和给同]?我")
 #: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):
 #: a question of its own after a question
@@ -123,7 +126,8 @@ def _requests(clause: str) -> bool:
 #: not one of its own
 _SAME_HOURS = re.compile(r"^\s*(那|是)?(从?几点(到|至|开到|关到)?几点|几点(关门?|闭馆|开门?|下班)|"
                          r"(开|营业)到几点)[吗呢啊？?。]*\s*$")
-_OPENS = re.compile(r"开|营业|关门|闭馆|赶得?上|来得及|赶得及|进得去")
+_OPENS = re.compile(r"开|营业|关门|闭馆|休息|休馆|上班|值班|有人|照常|进馆|能去|赶得?上|来得及|"
+                    r"赶得及|进得去")
 #: how what was just asked about is reckoned, or what to do about it ("…要赔吗，怎么算",
 #: "…撕了几页，咋办"): the same question
 _HOW_RECKONED = re.compile(r"^\s*(那|又)?(是)?(怎么|如何|咋)(算|计算|收|扣|赔|弄|办|整|处理)"

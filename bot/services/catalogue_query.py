@@ -32,12 +32,12 @@ FILLER = re.compile(
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
     r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
     # (not an author's 写的书; 速写的书 is a topic's)
-    r"(?:(?<!写)|(?<=[速听描书改特编抄默]写))的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
+    r"(?:(?<!写)|(?<=[速听描抄]写))的书|书籍|图书|可以|能不能|吗|呢|啊|呀|么"
 )
 #: words that ask for books on a topic rather than one of a name
 TOPIC_ASKED = re.compile(r"讲|关于|有关|相关|方面|介绍|类的|的书")
 #: a request for an author's works: "余华写的", "路遥的作品", "钱穆的著作"
-AUTHOR_MARKER = re.compile(r"(?:(?<![速听描书改特编抄默])写的(?:小说|书|作品)?|"
+AUTHOR_MARKER = re.compile(r"(?:(?<![速听描抄])写的(?:小说|书|作品)?|"
                            r"的作品|作品|的著作|著作|的小说|作者)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: what readers call an author ("某某老师写的"): no part of the name
