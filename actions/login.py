@@ -49,6 +49,8 @@ FINAL = {
     Verification.CARD_BLOCKED.value: "该读者证目前处于停用状态，暂时不能办理，请到馆服务台咨询。",
     Verification.CARD_EXPIRED.value: "该读者证已过有效期，请到馆服务台办理续期后再预约。",
 }
+#: after a refusal that another card may get past (see actions/resume.py)
+ANOTHER_CARD_HINT = "如需改用家人的读者证办理，直接发送那张证的证号即可。"
 
 
 def ask_login(pending_request: str, tracker: Tracker) -> list[dict[str, Any]]:
@@ -147,7 +149,8 @@ class ValidateLoginForm(FormValidationAction):
                        "slots": {slot: tracker.get_slot(slot) for slot in WAITING_SLOTS
                                  if tracker.get_slot(slot) is not None}} \
                 if reason in ANOTHER_CARD_MAY_DO else {}
-            dispatcher.utter_message(text=FINAL[value],
+            hint = ANOTHER_CARD_HINT if waiting.get("request") else ""
+            dispatcher.utter_message(text=FINAL[value] + hint,
                                      **outcome("login_failed", reason=reason, **waiting))
             return {"verification": value}
         dispatcher.utter_message(text=RETRY_TEXT, **outcome("login_failed", reason="failed"))

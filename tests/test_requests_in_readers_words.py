@@ -205,6 +205,7 @@ def test_a_refused_card_tells_the_request_that_waited(refusal: Verification) -> 
     ValidateLoginForm().validate_verification(refusal.value, dispatcher, tracker, {})
     told = dispatcher.messages[-1]["outcome"]
     assert told["request"] == "sign_up" and told["slots"] == {"event_id": "5"}
+    assert "证号" in dispatcher.messages[-1]["text"]  # the reader learns another card may do
     assert "JL00000004" not in str(told)  # the card refused is not repeated
     # the request itself is forgotten with the refused card, as before
     _, events = run_action(ActionResumeRequest(), tracker_with("reader", [], slots={
