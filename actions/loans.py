@@ -27,7 +27,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
-from bot.question_words import ASKS, OPENING, clauses
+from bot.question_words import ASKS, CLAUSE_BREAK, OPENING, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     AccountStatus,
@@ -292,7 +292,7 @@ def title_asked_to_renew(tracker: Tracker) -> str | None:
     if not renews or NOT_A_RENEWAL.search(text) or NOT_A_LOAN.search(text) \
             or NOT_ON_LOAN.search(text) or ("《" in text and not told):
         return None
-    before = re.split(r"[，,。；;！!？?\s]", text[:renews.start()])[-1]
+    before = CLAUSE_BREAK.split(text[:renews.start()])[-1]
     tagged = latest_entity_values(tracker, "title") if told else []
     for words in (OWNER.sub("", MAY.sub("", before)).strip("《》"), *tagged):
         if len(title_key(words)) < MIN_NAMED_TITLE or A_PERSON.match(words):
