@@ -222,10 +222,12 @@ class ActionSignUpEvent(FaqFirst):
             dispatcher.utter_message(text="报名活动需要先验证您的读者证。")
             return [SlotSet("event_id", str(event_id)), *ask_login("sign_up", tracker)]
         result = services().activities.sign_up(reader, event_id)
-        title = next((e.title for e in services().activities.upcoming_events(clock.now())
-                      if e.event_id == event_id), "")
-        dispatcher.utter_message(text=booking_text("报名", result),
-                                 **booked("event_signup", result, title=title))
+        event = next((e for e in services().activities.upcoming_events(clock.now())
+                      if e.event_id == event_id), None)
+        # the event's day, for a question after it ("当天闭馆是几点")
+        dispatcher.utter_message(text=booking_text("报名", result), **booked(
+            "event_signup", result, title=event.title if event else "",
+            date=event.starts_at.date().isoformat() if event else None))
         return [SlotSet("event_id", None)]
 
 

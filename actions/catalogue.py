@@ -341,6 +341,19 @@ def asks_no_book(tracker: Tracker) -> bool:
         bool(QUESTION.search(normalise(text))) or not looks_like_a_title(text))
 
 
+#: using a card in a way the rules allow or not ("闺女持本人这张证可否借绘本", "凭别人的卡能
+#: 借吗"): a rule question the NLU may take for a search of its other words
+USES_A_CARD = re.compile(r"(拿|用|持|凭|带)[^，,。？?！!]{0,4}[证卡]")
+
+
+def asks_how_a_card_is_used(tracker: Tracker) -> bool:
+    """A question about using a card, no title, author or ISBN named."""
+    text = normalise(tracker.latest_message.get("text", ""))
+    named = any(latest_entity_values(tracker, entity) for entity in ("isbn", "title", "author"))
+    return not named and "《" not in text and bool(USES_A_CARD.search(text)) \
+        and bool(QUESTION.search(text))
+
+
 #: asking whether the library has or lends a thing ("某作家的某书馆里收了没", "某某 某书
 #: 能借吗", "想借某书")
 ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无|能借到?[吗不么没]?|借得到[吗不么没]?|"
@@ -409,15 +422,19 @@ def more_of_a_title_typed(text: str, query: str, limit: int) -> tuple[str, Searc
     title; "白鹿原2 原上草那本" where 白鹿原 was): the reader named more of the title."""
     typed = typed_query(text)
     tagged = title_key(query)
-    groups = {title_key(words) for words in (typed, *re.split(r"[\s，,]+", typed))}
+    # the words typed beside the tagged part ("火焰杯" of "哈利波特火焰杯", a title
+    # whose 与 the reader left out)
+    beside = [words for words in title_key(typed).split(tagged) if words] if tagged else []
+    groups = {title_key(words) for words in (typed, *re.split(r"[\s，,]+", typed), *beside)}
     more = [words for words in groups if len(words) >= MIN_TITLE_KEY and words not in tagged
             and not ASKS.search(words)]  # not what is asked about it ("在几楼")
     if not more:
         return None
-    result = services().catalogue.search(typed, limit=limit)
-    first = title_key(result.hits[0].title) if result.hits and not result.near else ""
-    if tagged in first and any(words in first for words in more):
-        return typed, result
+    for asked in dict.fromkeys([typed, " ".join([query, *beside])]):
+        result = services().catalogue.search(asked, limit=limit)
+        first = title_key(result.hits[0].title) if result.hits and not result.near else ""
+        if tagged in first and any(words in first for words in more):
+            return asked, result
     return None
 
 
@@ -525,6 +542,9 @@ class ActionSearchCatalogue(LibraryAction):
         if author := author_asked_about(tracker):
             return show_results(dispatcher, author,
                                 services().catalogue.search(author, limit=PAGE_SIZE), offset=0)
+        if asks_how_a_card_is_used(tracker) and answer_if_certain(
+                dispatcher, tracker, tracker.latest_message.get("text", "")):
+            return []
         query = search_query(tracker)
         if not re.search(r"\w", query):
             dispatcher.utter_message(
@@ -540,6 +560,9 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         query, result = searched(tracker, query)
+        if several := titles_joined(tracker.latest_message.get("text", ""), result):
+            return [event for searched_title in several
+                    for event in show_results(dispatcher, *searched_title, offset=0)]
         if lacking := title_the_author_lacks(tracker.latest_message.get("text", ""), result):
             return show_the_authors_other_books(dispatcher, *lacking, result)
         if (not result.hits or result.near) and (found := title_typed_whole(text := (
@@ -571,6 +594,43 @@ class ActionSearchCatalogue(LibraryAction):
         return show_results(dispatcher, query, result, offset=0)
 
 
+#: what joins titles asked about together ("快乐王子和小王子都有吗")
+JOINED = re.compile(r"\s*(?:和|跟|与|还有|以及|、)\s*")
+#: ... and what is said of them all ("这几本都要")
+OF_THEM_ALL = re.compile(r"[这那]?[两几]本书?都?(?:想看|想借|要)?|都(?:想看|想借|要)")
+
+
+def titles_joined(text: str, result: SearchResult) -> list[tuple[str, SearchResult]]:
+    """The search for each of several titles the message names joined by 和, 跟, 、 …
+    ("甲书跟乙书都想借，有没有"), when each names a held title and the words together are
+    not one title (老人与海): one search each; [] otherwise."""
+    typed = OF_THEM_ALL.sub(" ", typed_query(text)).strip()
+    parts = [part for part in JOINED.split(typed) if part.strip()]
+    first = title_key(result.hits[0].title) if result.hits else ""
+    if len(parts) < 2 or title_key(typed) in first:
+        return []
+    found = [held_title(part) for part in parts]
+    return [search for search in found if search] if all(found) else []
+
+
+#: what begins a follow-up about another title ("那火焰杯呢")
+FOLLOW_UP_LEAD = re.compile(r"^(那么?|还有|那个)")
+
+
+def another_of_the_series(query: str, text: str) -> tuple[str, SearchResult] | None:
+    """"那火焰杯呢" after 哈利波特密室's results: the search for that title among those
+    of the name searched first (哈利波特 火焰杯), when the first book found holds it."""
+    typed = FOLLOW_UP_LEAD.sub("", typed_query(text))
+    key, series = title_key(typed), query.split()[0]
+    if len(key) < MIN_TITLE_KEY or key in title_key(query):
+        return None
+    asked = f"{series} {typed}"
+    result = services().catalogue.search(asked, limit=PAGE_SIZE)
+    if result.hits and not result.near and key in title_key(result.hits[0].title):
+        return asked, result
+    return None
+
+
 #: more of the same results ("再来几本", "下一页")
 PAGING = re.compile(r"更多|下一页|下页|再来|继续|还有吗|还有别的|再看看|下面的")
 
@@ -590,7 +650,7 @@ class ActionShowMore(LibraryAction):
                 PAGING.search(text) or title_key(query) in title_key(text))):
             if latest_entity_values(tracker, "title"):
                 return ActionSearchCatalogue().act(dispatcher, tracker)
-            if found := held_title(text):
+            if found := held_title(text) or (query and another_of_the_series(query, text)):
                 return show_results(dispatcher, *found, offset=0)
         if not query:
             if not text.startswith("/") and (mishap_answered(dispatcher, tracker)

@@ -106,7 +106,7 @@ class ActionHandoffToStaff(FaqFirst):
 
     action_name = "action_handoff_to_staff"
     requests = re.compile(r"人工|真人|活人|馆员|工作人员|客服|转接|有人吗|我要(投诉|反映|举报)|"
-                          r"找.{0,4}(负责人|领导)")
+                          r"找.{0,4}(负责人|领导|管事的|主管)")
     #: asking for a person in so many words: never the FAQ's
     explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|转接|"
                           # not whether one must turn to someone ("…还是只能找他们")
@@ -115,7 +115,9 @@ class ActionHandoffToStaff(FaqFirst):
                           # someone who knows ("找位懂行的专家帮帮我"; not "想找个人少的角落")
                           r"找(个|一?位)[^，,。？?！!]{0,6}的?(老师|专家|人)"
                           r"(?=吧|来|帮|问|[。！!~\s]*$|[，,。！!](?![^，,。？?！!]*(吗|呢|不|没|[?？])))|"
-                          r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)")
+                          r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)|"
+                          # someone in charge to talk to ("找管事的出面")
+                          r"(找|叫|让)个?(管事的|主管)")
     #: asking when the people are there ("人工服务几点有人"), not for one now — nor a
     #: complaint that names a time ("我要投诉，几点都没人")
     asks_about_the_service = re.compile(

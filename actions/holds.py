@@ -42,7 +42,13 @@ from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
 from bot.outcome import outcome
-from bot.question_words import PICKS_UP, POLITE_HOLD_REQUEST, asks_after_a_hold, clauses
+from bot.question_words import (
+    HOLD_KEPT,
+    PICKS_UP,
+    POLITE_HOLD_REQUEST,
+    asks_after_a_hold,
+    clauses,
+)
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     BranchInfo,
@@ -429,7 +435,10 @@ class ActionPlaceReservation(FaqFirst):
 class ActionListReservations(FaqFirst):
     action_name = "action_list_reservations"
     about_a_title = HOLD_WORDS
-    personal = True  # asking for one's own holds is never a rule question, whatever it names
+    # asking for one's own holds is no rule question, whatever it names, unless it asks
+    # how long a hold is kept or what comes of not fetching it
+    personal = True
+    rule_words = HOLD_KEPT
     # not 帮我/给我 alone: "预约的书能给我留几天" asks a rule
     requests = re.compile(r"我的|[帮给]我(看|查|列)|查一下|查查|看看|查看|"
                           r"我(都|在\w{1,5}|一共|总共)?(预约|约)了|"

@@ -18,6 +18,7 @@ from actions.context import (
     item_at,
     previous,
     previous_text,
+    request_text,
 )
 from actions.dates import describe_day, parse_day
 from actions.faq_answers import QUESTION, FaqFirst
@@ -46,7 +47,7 @@ LOAN_WORDS = re.compile(r"借|到期|还书|归还|还了|没还|还回|续|延|
 FEE_WORDS = re.compile(r"欠|费|罚|赔|污损|丢|逾期|超期")
 RENEW_ALL = re.compile(r"全部|(?<![完不别没用])全(?![集新])[^，,。]{0,3}续|都.{0,3}续|所有|一起|"
                        r"统统|全都|一键")
-RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长")
+RENEW_WORD = re.compile(r"续借|续期|续一下|续一续|续上|续了|延期|延长|延一下|延个|延上")
 #: ... refused ("不续借了", "别续")
 NOT_RENEWING = re.compile(r"[不别没][想要用必需]?(全部|都|全)?(续|延)")
 CARD_STATES = {"active": "正常", "blocked": "已停用", "expired": "已过期"}
@@ -117,9 +118,36 @@ SEVERAL = re.compile(r"(?<!第)[两几三四五]本|(都|全部?)(续|延)|"
                      r"(其他|其余|别的)[^，,。]{0,3}(也|都)?(续|延)")
 
 
+#: pointing at one book of the list ("这本可以续不", "它能续不"), asking whether it may be
+#: renewed, not for how long ("那本还能延多久")
+POINTS_AT_IT = re.compile(r"^\W*(那|这)一?本|^\W*它")
+RENEWS_IT = re.compile(r"续|延(?!.{0,4}(多久|几天|多长|几次))")
+#: the list asked for to find the overdue book ("好像有一本逾期了，帮忙看看是哪一本")
+OVERDUE_ASKED = re.compile(r"超期|逾期|过期|到期没还")
+
+
+def overdue_pointed_at(tracker: Tracker) -> int | None:
+    """The one overdue loan of those listed, pointed at ("这本可以续不") right after the
+    list was asked for to find it."""
+    text = tracker.latest_message.get("text", "")
+    if not (POINTS_AT_IT.search(text) and RENEWS_IT.search(text) and len(text) <= SHORT_REPLY
+            and not NOT_RENEWING.search(text)
+            and OVERDUE_ASKED.search(request_text(tracker, "list_loans"))):
+        return None
+    listed = previous(tracker, "loans") or {}
+    today = clock.today().isoformat()
+    overdue = [loan for loan, due in zip(listed.get("loan_ids") or [],
+                                         listed.get("due_dates") or [], strict=False)
+               if due < today]
+    return overdue[0] if len(overdue) == 1 else None
+
+
 def loan_chosen(tracker: Tracker) -> int | None:
     """The loan of "续借第二本" / "第一本续一下" / "最先到期的续借" among those the
-    previous answer listed ("第三本已经还了" is no request to renew)."""
+    previous answer listed ("第三本已经还了" is no request to renew), or the overdue one
+    pointed at (see overdue_pointed_at)."""
+    if (overdue := overdue_pointed_at(tracker)) is not None:
+        return overdue
     text = tracker.latest_message.get("text", "")
     if not RENEW_WORD.search(text) or NOT_RENEWING.search(text) or QUESTION.search(text):
         return None  # "最先到期那本不续了", "那本还能延多久"

@@ -25,6 +25,7 @@ class ActionNoticeSettings(FaqFirst):
     action_name = "action_notice_settings"
     personal = True
     requests = re.compile(f"{TURN_ON.pattern}|{TURN_OFF.pattern}")
+    about_a_title = re.compile(r"提醒|通知|短信|消息|推送")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker
                 ) -> list[dict[str, Any]]:

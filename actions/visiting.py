@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -45,7 +45,7 @@ UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金
 #: ... and 开的吧, which of a branch the message names may say who runs it ("…是区里开的吧")
 HOURS_WORDS = re.compile(f"{OPENING}|时间|开的[吧吗]")
 #: how far or near a place is ("多远", "旁边那栋"): a place question without its usual words
-NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门")
+NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门|那一?带")
 #: going in or being let in on a day ("周一方便进去看书不", "那天开着吗")
 ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
@@ -111,7 +111,9 @@ def hours_text(hours: DayHours, today: date) -> str:
 
 
 #: whether one can still make it ("赶得及吗", "来得及吧")
-MAKES_IT = re.compile(r"赶得上|赶得及|赶不上|赶不及|来得及|来不及|去得了|进得去")
+MAKES_IT = re.compile(r"赶得上|赶得及|赶不上|赶不及|来得及|来不及|去得了|进得去|"
+                      # whether going then will do ("25号过去行吗", "周五去可以吗")
+                      r"(去|过去|过来)(行不行|行吗|可以吗|可不可以|成吗|成不成|方便吗|没问题吧)")
 #: ... in time for something else than the doors: a loan's or a sign-up's deadline
 ERRAND = re.compile(r"续|报名|还书|归还|还回|到期|交")
 #: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
@@ -131,8 +133,9 @@ def asks_of_the_past(text: str) -> bool:
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
-    requests = HOURS_WORDS
-    own_words = re.compile(f"{HOURS_WORDS.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
+    # also whether one gets there in time ("周六傍晚五点出发来得及吧")
+    requests = re.compile(f"{HOURS_WORDS.pattern}|{MAKES_IT.pattern}")
+    own_words = re.compile(f"{requests.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
                               "hours-013", "children-004"})
 
@@ -231,10 +234,17 @@ class ActionLocation(FaqFirst):
 
 #: the weekday of the day asked about before, pointed at ("那个周五", "那周六")
 THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日天])")
+#: a day asked about before that is at most this many days off is in this week or the
+#: next, whose other days a weekday named bare points at
+NEXT_WEEKS_DAYS = 14
+#: a weekday named bare, without 这, 下 or 本 ("那星期日呢")
+BARE_WEEKDAY = re.compile(r"(?<![这下本个])(?:周|星期|礼拜)([一二三四五六日天])")
 
 
 #: the day a loan is due, pointed at ("到期那天送回去")
 DUE_DAY = re.compile(r"到期(的)?那天|还书(的)?那天|截止(的)?那天|借期最后一天")
+#: the day of what was just spoken of ("那天", "当天")
+THAT_DAY = re.compile(r"那天|当天|那一天")
 
 
 def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -> date | None:
@@ -242,11 +252,14 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     after "清明开吗" the day after; "那5号周二呢" after 国庆 the 5th of that month (a
     weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
     day. A day named with its month, or 现在, stands alone. "到期那天" after a renewal or
-    the loans with one due day: that day."""
+    the loans with one due day: that day; "那天" after a sign-up: the event's day."""
     if day is None and DUE_DAY.search(text):
         dues = set((previous(tracker, "renewal", "loans") or {}).get("due_dates") or [])
         if len(dues) == 1:
             return date.fromisoformat(dues.pop())
+    signed_up = previous(tracker, "event_signup") or {}
+    if day is None and THAT_DAY.search(text) and signed_up.get("date"):
+        return date.fromisoformat(signed_up["date"])  # "当天闭馆是几点" after a sign-up
     earlier = previous(tracker, "hours")
     if not (earlier and earlier.get("date")) or NOW.search(text) or (
             day is not None and MONTH_NAMED.search(text)):
@@ -255,7 +268,17 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     that = THAT_WEEKDAY.search(text)
     if that and WEEKDAY_NAMES.index(that.group(1).replace("天", "日")) == asked_before.weekday():
         return asked_before  # "那个周五" after an answer about a Friday: that Friday
-    return counted_from(text, asked_before, today) or day or asked_before
+    if counted := counted_from(text, asked_before, today):
+        return counted  # (a weekday said with a day of the month only describes it)
+    bare = BARE_WEEKDAY.search(text)
+    if bare and 0 < (asked_before - today).days < NEXT_WEEKS_DAYS:
+        # "那星期日呢" after "下周六": the Sunday of that week, not the coming one (after
+        # a day further off, "国庆开吗": the coming one)
+        monday = asked_before - timedelta(days=asked_before.weekday())
+        named = monday + timedelta(days=WEEKDAY_NAMES.index(bare.group(1).replace("天", "日")))
+        if named >= today:
+            return named
+    return day or asked_before
 
 
 def follows_a_visit_answer(tracker: Tracker) -> bool:

@@ -82,9 +82,10 @@ TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
                      r"(帮我|给我|替我)约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
-                     # a clause that starts with 约 ("证号…，约《X》，…"; not 约好, 约定,
-                     # 约稿, 约翰·克利斯朵夫)
-                     r"(?:^|[,;。\s])约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fff《])")
+                     # a clause that starts with 约 ("证号…，约《X》，…", "还是先约某书吧",
+                     # "那就约python那本";
+                     # not 约好, 约定, 约稿, 约翰·克利斯朵夫)
+                     r"(?:^|[,;。\s]|先|还是|那就)约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fffA-Za-z《])")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
@@ -117,7 +118,8 @@ ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 #: (not "托馆员协助查…", a research request with a librarian's help)
-PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)")
+PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员|管事的|负责人|主管)|"
+                    r"请个(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
@@ -166,7 +168,8 @@ ACCOUNT_TOPICS = [
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 # what is wrong with the card ("卡刷不了，给我看一下这证出什么问题了")
                 r"[证卡](?![上里][^，,。？?]{0,4}[书本])(?:(?!押金|挂失|补办|办卡|退卡)[^，,。？?]){0,6}"
-                r"(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了|是何状况|啥情况|什么情况)|"
+                r"(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了|是何状况|啥情况|什么情况|"
+                r"被停|停掉|停用了)|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),
@@ -212,7 +215,9 @@ UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "
 BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*{PART_OF_DAY}?"
                           r"[几\d一二三四五六七八九十两]")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|咋走|咋过去|路线|"
-                          r"几号线|坐.{0,3}(地铁|公交|车)")
+                          r"几号线|坐.{0,3}(地铁|公交|车)|"
+                          # where it is, guessed ("是在某某那一带吧")
+                          r"在[^，,。？?！!]{1,8}(那一?带|附近|旁边|边上)[吧吗嘛]")
 #: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
 ASKS_ABOUT_BOOKS = re.compile(r"(?<!图)书(?!馆)|本(?![周月馆人星礼次来地])|册|小说|作者|写的|借|《")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
@@ -257,25 +262,47 @@ NOT_A_HANDOFF = re.compile(f"人工智能|{ABOUT_THE_ASSISTANT.pattern}|"
 #: answers, whatever DIET made of them
 TALKING_TO_A_MACHINE = re.compile(r"[你您](就)?是(不是)?(ai|机器人|程序|人工智能)|"
                                   r"[跟和同](ai|机器人?|程序|电脑|人工智能)(在)?(聊|说话|对话)")
+#: using something from home ("休馆日在家登得上知网吗", "不来馆也可以查数据库不"): the
+#: digital library's rules, not the doors' hours
+FROM_HOME = re.compile(r"(在家|家里|远程|校外|馆外|不到馆|不用到馆|不来馆|不出门)"
+                       r"[^，,。？?！!]{0,6}(登|访问|下载|上网|数据库|电子)")
+#: whether anything is owed, looked at ("再查查还欠不欠费")
+OWES_ANYTHING = re.compile(r"(有没有|是不是|还)欠(钱|费|款)|欠不欠(钱|费)")
+#: going in, booked ("想约个周四下午入馆名额"): whether entry must be booked, the
+#: FAQ's — no book, space or hours asked for
+ENTRY = re.compile(r"进馆|入馆|参观|进门|进去看书")
+#: eating or drinking inside ("午休时候可以在自习区吃东西吗"): the rules of the reading rooms, not
+#: the hours, whatever time of day is named
+EATS_INSIDE = re.compile(r"吃(饭|东西|零食|午饭|外卖|点心)|喝(水|咖啡|奶茶|饮料)|带饭")
+HOURS_ASKED = re.compile(OPENING)
+#: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
+SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|单位|朋友|同学)"
+                            r"(让|叫|要求|布置|推荐|说要?)[^，,。？?！!]{0,4}(读|看|买|借)")
 #: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
 ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我要|我想)(找|联系|叫|接)个?"
-                               r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)")
+                               r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)|"
+                               # someone in charge ("找管事的出面")
+                               r"(找|叫|让)个?(管事的|负责人|主管|领导)")
 
 
 @cache
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
-    图书馆 or 馆 names that district's library (a branch named "<district>区图书馆");
+    图书馆 or 馆 names that district's library (a branch named "<district>区图书馆"), and a
+    place's name the library's branch there ("河西那边": 金陵图书馆河西分馆);
     so does "江北那边" or "江宁那家" (the library there, to a library's assistant), and
     "江宁的呢" after an answer about another branch."""
     found = []
     for branch in branches():
-        if district := re.fullmatch(r"(.{2})\w*区图书馆", branch["name"]):
+        if district := (re.fullmatch(r"(.{2})\w*区图书馆", branch["name"])
+                        or re.fullmatch(r"金陵图书馆(.{2})分馆", branch["name"])):
             name = district.group(1)
-            # the bare form not where the reader lives or comes from ("我住江北那边")
+            # the bare form not where the reader lives or comes from ("我住江北那边");
+            # as the place to change to ("换到河西取吧"; not 河西走廊)
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
                                      f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
-                                     f"(?:那边|这边|那儿|那家|这家)|^(?:那么?)?{name}区?(?:的|那个)?呢\\W*$"),
+                                     f"(?:那边|这边|那儿|那家|这家|那个)|^(?:那么?)?{name}区?(?:的|那个)?呢\\W*$|"
+                                     f"(?:改|换)(?:成|到|去|在)?{name}(?=[吧呢取拿领]|\\W|$)"),
                           branch["name"]))
     return found
 
@@ -290,6 +317,8 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     没问题吧", "十点到了就能进吧") that DIET was unsure about, or took for booking a
     space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
+    if RESERVE.search(plain) and ENTRY.search(plain):
+        return None  # booking to go in (see ENTRY): not the hours
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
                                             and not BOOKS_A_SPACE.search(plain)) or (
         intent in BOOK_INTENTS and not ASKS_ABOUT_BOOKS.search(ERRANDS.sub("", plain)))
@@ -341,7 +370,7 @@ def reserves_a_book(plain: str) -> bool:
     """Asks to reserve a book: reserve words, and nothing of the holds already placed
     ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
     space or an event."""
-    return (RESERVE.search(plain) is not None
+    return (RESERVE.search(plain) is not None and not ENTRY.search(plain)
             and not (PLACED.search(plain) and not PLACES.search(plain))
             and not HOLD_RULE.search(plain) and not LOOKS_AT.search(plain)
             and not BOOKED.search(plain))
@@ -399,11 +428,19 @@ def _reserves_after_dropping(plain: str) -> bool:
             and reserves_a_book(" ".join(parts[asked:])))
 
 
+#: a remark after a request, in Chinese characters at most ("她8岁", "谢谢")
+REMARK = 3
+
+
 def _signs_up_last(plain: str) -> bool:
     """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing; so
     does a place asked to be kept after an event was named ("某培训还有空吗，帮我留一个";
-    not a seat in a reading room)."""
-    last = (clauses(plain) or [""])[-1]
+    not a seat in a reading room). A short remark after it ("…帮儿子报一下某工坊 刚满9岁")
+    is not its last clause."""
+    said = clauses(plain) or [""]
+    while len(said) > 1 and cjk_length(said[-1]) <= REMARK and not ASKS.search(said[-1]):
+        said.pop()
+    last = said[-1]
     return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) \
         or keeps_a_place_at_an_event(plain)
 
@@ -460,6 +497,18 @@ CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
     Correction(staff_in_a_rule, "ask_policy", of=frozenset({"request_human"})),
+    Correction(lambda p: OWES_ANYTHING.search(p) and LOOKS_AT.search(p) and not HOW_TO.search(p),
+               "ask_account", of=BOOK_INTENTS | NOT_A_REQUEST
+               | frozenset({"nlu_fallback", "show_more"})),
+    Correction(lambda p: RESERVE.search(p) and ENTRY.search(p), "ask_policy",
+               of=frozenset({"place_reservation", "ask_opening_hours", "book_space"})),
+    Correction(lambda p: FROM_HOME.search(p) or (EATS_INSIDE.search(p)
+                                                 and not HOURS_ASKED.search(p)),
+               "ask_policy", of=frozenset({"ask_opening_hours"})),
+    # "数学老师让买某书，这边借得到吗": a book set by a teacher, no person asked for
+    Correction(lambda p: SET_BY_SOMEONE.search(p) and not PERSON.search(p)
+               and not ASKS_FOR_A_PERSON.search(p), "search_catalogue",
+               of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, _what_is_asked, of=frozenset({"deny"})),
     Correction(_asks_past_thanks, _what_is_asked, of=frozenset({"thank"})),
     # "帮我瞧瞧我的证眼下是啥状态": the card's state, no hold named

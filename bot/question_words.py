@@ -59,9 +59,9 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是�
                         # not how long the queue is ("排队的人多吗")
                         r"排着?队的(?!人)|在排队(?!的人)|"
                         # asked outright to look at the reader's card ("给我看一下这证是何状况")
-                        r"(帮忙|帮我|麻烦|给我)(查|看)[一]?[下查看]?(我的?|这|我这)张?(读者|借书)?"
+                        r"(帮忙|帮我|麻烦|给我)(查|看|瞅|瞧)[一]?[下查看瞅瞧]?(我的?|这|我这)张?(读者|借书)?"
                         r"[证卡](?=[，,\s]*[^，,。？?]{0,4}(状况|状态|问题|[怎咋]么?了|情况|能不能用|"
-                        r"还能用|过期|有效|正常|停用|冻结|刷不了|用不了|借不了|无效|回事)|"
+                        r"还能用|过期|有效|正常|停用|停掉|停了|冻结|刷不了|用不了|借不了|无效|回事)|"
                         r"[\s。.！!？?]*$)|"
                         f"{OWES.pattern}")
 
@@ -117,6 +117,12 @@ HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到
 #: text message comes, whether family may fetch it, what it costs)
 HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
                        r"不去|带|短信|提醒|消息|家里人|家人|帮忙|收费|钱")
+#: ... how long a hold that came in is kept, or what happens if it is not fetched ("到馆的书能
+#: 保留到几号", "忘了去领会怎么样"): the rules', even of the reader's own hold
+HOLD_KEPT = re.compile(r"(留|保留|放)到(什么时候|啥时候|几号|哪天|哪一天)|"
+                       r"(留|保留|放)(几天|多久|多长)|"
+                       r"(没空|没时间|不去|忘了|来不及)[^，,。？?！!]{0,3}[取拿领][^，,。？?！!]{0,4}"
+                       r"(会|咋|怎)")
 #: ... nor where holds are picked up ("预约的书到馆后去哪儿领")
 ASKS_WHERE = re.compile(r"[去上在到]哪|哪[里儿]")
 #: ... unless the hold's status is asked too ("预约的书到了吗，去哪个馆拿")
@@ -127,4 +133,5 @@ def asks_after_a_hold(plain: str) -> bool:
     """Asks after the reader's own holds already placed (their status), not how holds
     work or where they are picked up (the NLU signals and the holds read it the same way)."""
     return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
+            and HOLD_KEPT.search(plain) is None
             and not (ASKS_WHERE.search(plain) and not STATUS_ASKED.search(plain)))

@@ -189,6 +189,19 @@ def test_ordinary_messages_pass_unchanged_but_cleaned() -> None:
         assert run(text, FakeCirculation())[0] == [text]
 
 
+def test_full_width_letters_and_digits_reach_rasa_as_ascii() -> None:
+    """A card number typed with a Chinese input method's full-width keys is a card
+    number; full-width punctuation stays as the reader typed it."""
+    seen, _ = run("卡号ＪＬ０００００００２，谢谢！", FakeCirculation())
+    assert seen == ["卡号JL00000002，谢谢！"]
+
+
+def test_a_full_width_password_at_the_prompt_is_checked_as_typed_in_ascii() -> None:
+    service = FakeCirculation(PendingPassword("JL00000001"))
+    run("Ａｂｃ１２３４５", service)
+    assert [checked[:2] for checked in service.checked] == [("JL00000001", "Abc12345")]
+
+
 def test_no_reply_becomes_a_clear_message() -> None:
     _, messages = run("你好", FakeCirculation(), reply=None)
     assert messages == [{"recipient_id": "sender-1", "text": NO_REPLY_TEXT}]
@@ -231,7 +244,8 @@ def test_a_password_inside_a_question_at_the_prompt_is_kept_back() -> None:
 
 
 @pytest.mark.parametrize("typed", ["输错了，Abc12345", "不好意思 密码应该是 Abc12345",
-                                   "不对，Abc12345", "Abc12345 再试一次"])
+                                   "不对，Abc12345", "Abc12345 再试一次", "手抖了 Abc12345",
+                                   "少按了个5 Abc12345"])
 def test_a_password_typed_again_with_a_remark_is_checked(typed: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, _ = run(typed, service)

@@ -75,7 +75,9 @@ REFUSED = {Verification.LOCKED, Verification.THROTTLED, Verification.CARD_BLOCKE
 RESERVED_INTENT = "/password_checked"
 #: what a reader says around a password typed again at the prompt
 PASSWORD_REMARK = re.compile(r"(?:[\s，,。.！!：:~…]|不好意思|抱歉|对不起|sorry|哦|噢|呃|嗯|啊|"
-                             r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|"
+                             r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|手滑|手抖|手快|"
+                             # a key missed or pressed twice ("少按了个3")
+                             r"(?:少|多|漏)(?:按|打|输|敲)?了?(?:个|一个|一位)?[0-9A-Za-z]?|"
                              r"重新|再|试|输|一次|一下|这次|这回|换成|改成)*", re.IGNORECASE)
 NOT_KEPT_TEXT = (
     "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
@@ -100,6 +102,11 @@ RECEIPT_TEXT = "（已转给馆员）"
 #: what separates the words of a mixed message ("周末开吗 我的密码abc12345")
 _WORDS = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。？！、,.?!:;]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+#: full-width letters and digits ("ＪＬ０００００００３", typed with a Chinese input method)
+#: as ASCII; full-width punctuation stays, the NLU and the signals read it as it is
+_HALF_WIDTH = {code: code - 0xFEE0 for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A),
+                                                     (0xFF41, 0xFF5A))
+               for code in range(start, end + 1)}
 
 Handler = Callable[[UserMessage], Awaitable[None]]
 
@@ -133,7 +140,7 @@ def throttled_address(address: str | None) -> str | None:
 
 
 def clean_text(text: str | None) -> str:
-    return _CONTROL.sub("", text or "").strip()[:MAX_MESSAGE_CHARS]
+    return _CONTROL.sub("", text or "").translate(_HALF_WIDTH).strip()[:MAX_MESSAGE_CHARS]
 
 
 def gives_up(text: str) -> bool:
