@@ -285,6 +285,11 @@ ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我�
                                r"(找|叫|让)个?(管事的|负责人|主管|领导)")
 
 
+#: what a place's 那个 asks when it is the library there ("江宁那个地址发我"; not "江北那个
+#: 地铁站")
+PLACE_OR_HOURS = r"[^，,。？?！!]{0,2}(具体|地址|位置|在哪|几点|开门|关门|怎么走)"
+
+
 @cache
 def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     """"鼓楼那边的区图书馆", "建邺的图书馆", "建邺那个馆": a district's name just before
@@ -301,7 +306,7 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
             # as the place to change to ("换到河西取吧"; not 河西走廊)
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
                                      f"(?:图书馆|馆))|(?<![住在从到离去回]){name}区?"
-                                     f"(?:那边|这边|那儿|那家|这家|那个)|^(?:那么?)?{name}区?(?:的|那个)?呢\\W*$|"
+                                     f"(?:那边|这边|那儿|那家|这家|那个(?={PLACE_OR_HOURS}))|^(?:那么?)?{name}区?(?:的|那个)?呢\\W*$|"
                                      f"(?:改|换)(?:成|到|去|在)?{name}(?=[吧呢取拿领]|\\W|$)"),
                           branch["name"]))
     return found
