@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.faq_answers import FaqFirst, answer_if_certain
 from actions.library import channel_of, desk, verified_reader
 from bot.outcome import outcome
+from bot.question_words import IN_CHARGE_ASKED
 from bot.services.handoff_model import weekday_and_time
 from bot.services.search_text import normalise
 
@@ -117,7 +118,7 @@ class ActionHandoffToStaff(FaqFirst):
                           r"(?=吧|来|帮|问|[。！!~\s]*$|[，,。！!](?![^，,。？?！!]*(吗|呢|不|没|[?？])))|"
                           r"我要(投诉|反映|举报)|找.{0,4}(负责人|领导)|"
                           # someone in charge to talk to ("找管事的出面")
-                          r"(找|叫|让)个?(管事的|主管)")
+                          f"{IN_CHARGE_ASKED.pattern}")
     #: asking when the people are there ("人工服务几点有人"), not for one now — nor a
     #: complaint that names a time ("我要投诉，几点都没人")
     asks_about_the_service = re.compile(

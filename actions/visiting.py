@@ -112,8 +112,10 @@ def hours_text(hours: DayHours, today: date) -> str:
 
 #: whether one can still make it ("赶得及吗", "来得及吧")
 MAKES_IT = re.compile(r"赶得上|赶得及|赶不上|赶不及|来得及|来不及|去得了|进得去|"
-                      # whether going then will do ("25号过去行吗", "周五去可以吗")
-                      r"(去|过去|过来)(行不行|行吗|可以吗|可不可以|成吗|成不成|方便吗|没问题吧)")
+                      # whether going on a day or at a time will do ("25号过去行吗", "周五
+                      # 去可以吗"; not "带狗过去可以吗", a rule)
+                      r"(?<=[天号日一二三四五六七点午晚])(去|过去|过来)"
+                      r"(行不行|行吗|可以吗|可不可以|成吗|成不成|方便吗|没问题吧)")
 #: ... in time for something else than the doors: a loan's or a sign-up's deadline
 ERRAND = re.compile(r"续|报名|还书|归还|还回|到期|交")
 #: the present moment: today, whatever day the previous answer was about ("这会儿开着没")
@@ -234,11 +236,11 @@ class ActionLocation(FaqFirst):
 
 #: the weekday of the day asked about before, pointed at ("那个周五", "那周六")
 THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日天])")
-#: a day asked about before that is at most this many days off is in this week or the
-#: next, whose other days a weekday named bare points at
+#: a day asked about before that is fewer than this many days off is in this week or
+#: the next, whose other days a weekday named bare points at
 NEXT_WEEKS_DAYS = 14
 #: a weekday named bare, without 这, 下 or 本 ("那星期日呢")
-BARE_WEEKDAY = re.compile(r"(?<![这下本个])(?:周|星期|礼拜)([一二三四五六日天])")
+BARE_WEEKDAY = re.compile(r"(?<![这下本个上每])(?:周|星期|礼拜)([一二三四五六日天])")
 
 
 #: the day a loan is due, pointed at ("到期那天送回去")

@@ -64,6 +64,7 @@ from bot.question_words import (
     GUESSED,
     HOLD_RULE,
     I_BORROWED,
+    IN_CHARGE_ASKED,
     MY_ACCOUNT,
     OPENING,
     OWES,
@@ -85,7 +86,11 @@ RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|�
                      # a clause that starts with 约 ("证号…，约《X》，…", "还是先约某书吧",
                      # "那就约python那本";
                      # not 约好, 约定, 约稿, 约翰·克利斯朵夫)
-                     r"(?:^|[,;。\s]|先|还是|那就)约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fffA-Za-z《])")
+                     r"(?:^|[,;。\s])约(?![会好定了过的稿翰瑟])(?=[\u4e00-\u9fff《])|"
+                     # ... or after 先, 还是, 那就: a book, not a day or a time, nor a hold
+                     # that failed ("还是约不上")
+                     r"(?:先|还是|那就)约(?![会好定了过的稿翰瑟不满上周礼星明今后个时])"
+                     r"(?=[\u4e00-\u9fffA-Za-z《])")
 RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 #: asking the library to buy a book ("建议馆里进一本《X》", "《X》能不能采购")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
@@ -118,8 +123,7 @@ ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 #: (not "托馆员协助查…", a research request with a librarian's help)
-PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员|管事的|负责人|主管)|"
-                    r"请个(馆员|工作人员|管理员)")
+PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
@@ -216,8 +220,10 @@ BRANCH_HOURS = re.compile(f"{OPENING}|白跑|能去|(?<![展览])开到\\s*{PART
                           r"[几\d一二三四五六七八九十两]")
 BRANCH_PLACE = re.compile(f"{WHERE}|从哪|哪个门|什么地方|什么位置|怎么去|怎么走|咋走|咋过去|路线|"
                           r"几号线|坐.{0,3}(地铁|公交|车)|"
-                          # where it is, guessed ("是在某某那一带吧")
-                          r"在[^，,。？?！!]{1,8}(那一?带|附近|旁边|边上)[吧吗嘛]")
+                          # where the library is, guessed ("金图是在某某那一带吧"; not "储物柜
+                          # 是在入口附近吗", "能停在门口旁边吗")
+                          r"^(?:[^，,。？?！!]{0,8}?馆|金图|你们)(?:是|就|还)?在[^，,。？?！!]{1,8}"
+                          r"(那一?带|附近|旁边|边上)[吧吗嘛]")
 #: a book asked about ("少儿馆有小王子吗"; not 书 of 图书馆, nor 本 of 本周, 本馆 …)
 ASKS_ABOUT_BOOKS = re.compile(r"(?<!图)书(?!馆)|本(?![周月馆人星礼次来地])|册|小说|作者|写的|借|《")
 CLOCK_TIME = re.compile(r"[早晚]上|今晚|上午|下午|中午|[0-9一二三四五六七八九十两]+点")
@@ -264,13 +270,13 @@ TALKING_TO_A_MACHINE = re.compile(r"[你您](就)?是(不是)?(ai|机器人|程�
                                   r"[跟和同](ai|机器人?|程序|电脑|人工智能)(在)?(聊|说话|对话)")
 #: using something from home ("休馆日在家登得上知网吗", "不来馆也可以查数据库不"): the
 #: digital library's rules, not the doors' hours
-FROM_HOME = re.compile(r"(在家|家里|远程|校外|馆外|不到馆|不用到馆|不来馆|不出门)"
-                       r"[^，,。？?！!]{0,6}(登|访问|下载|上网|数据库|电子)")
+FROM_HOME = re.compile(r"(在家|家里|远程|校外|不到馆|不用到馆|不来馆|不出门)"
+                       r"(?:(?!来馆|到馆|馆里)[^，,。？?！!]){0,6}(登|访问|下载|上网|数据库|电子)")
 #: whether anything is owed, looked at ("再查查还欠不欠费")
 OWES_ANYTHING = re.compile(r"(有没有|是不是|还)欠(钱|费|款)|欠不欠(钱|费)")
 #: going in, booked ("想约个周四下午入馆名额"): whether entry must be booked, the
 #: FAQ's — no book, space or hours asked for
-ENTRY = re.compile(r"进馆|入馆|参观|进门|进去看书")
+ENTRY = re.compile(r"约[^，,。？?！!《》]{0,8}(进馆|入馆|参观|进门|进去看书)")
 #: eating or drinking inside ("午休时候可以在自习区吃东西吗"): the rules of the reading rooms, not
 #: the hours, whatever time of day is named
 EATS_INSIDE = re.compile(r"吃(饭|东西|零食|午饭|外卖|点心)|喝(水|咖啡|奶茶|饮料)|带饭")
@@ -282,7 +288,7 @@ SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|�
 ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我要|我想)(找|联系|叫|接)个?"
                                r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)|"
                                # someone in charge ("找管事的出面")
-                               r"(找|叫|让)个?(管事的|负责人|主管|领导)")
+                               f"{IN_CHARGE_ASKED.pattern}")
 
 
 #: what a place's 那个 asks when it is the library there ("江宁那个地址发我"; not "江北那个
@@ -322,7 +328,7 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     没问题吧", "十点到了就能进吧") that DIET was unsure about, or took for booking a
     space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
-    if RESERVE.search(plain) and ENTRY.search(plain):
+    if ENTRY.search(TITLE.sub(" ", plain)):
         return None  # booking to go in (see ENTRY): not the hours
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
                                             and not BOOKS_A_SPACE.search(plain)) or (
@@ -375,7 +381,7 @@ def reserves_a_book(plain: str) -> bool:
     """Asks to reserve a book: reserve words, and nothing of the holds already placed
     ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
     space or an event."""
-    return (RESERVE.search(plain) is not None and not ENTRY.search(plain)
+    return (RESERVE.search(plain) is not None and not ENTRY.search(TITLE.sub(" ", plain))
             and not (PLACED.search(plain) and not PLACES.search(plain))
             and not HOLD_RULE.search(plain) and not LOOKS_AT.search(plain)
             and not BOOKED.search(plain))
@@ -433,8 +439,10 @@ def _reserves_after_dropping(plain: str) -> bool:
             and reserves_a_book(" ".join(parts[asked:])))
 
 
-#: a remark after a request, in Chinese characters at most ("她8岁", "谢谢")
-REMARK = 3
+#: a remark after a request: an age or thanks ("她8岁", "谢谢"), of so many Chinese
+#: characters at most
+REMARK = re.compile(r"岁|谢|麻烦|辛苦")
+REMARK_LENGTH = 4
 
 
 def _signs_up_last(plain: str) -> bool:
@@ -443,7 +451,8 @@ def _signs_up_last(plain: str) -> bool:
     not a seat in a reading room). A short remark after it ("…帮儿子报一下某工坊 刚满9岁")
     is not its last clause."""
     said = clauses(plain) or [""]
-    while len(said) > 1 and cjk_length(said[-1]) <= REMARK and not ASKS.search(said[-1]):
+    while len(said) > 1 and REMARK.search(said[-1]) and cjk_length(said[-1]) <= REMARK_LENGTH \
+            and not ASKS.search(said[-1]):
         said.pop()
     last = said[-1]
     return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) \
@@ -505,10 +514,11 @@ CORRECTIONS = (
     Correction(lambda p: OWES_ANYTHING.search(p) and LOOKS_AT.search(p) and not HOW_TO.search(p),
                "ask_account", of=BOOK_INTENTS | NOT_A_REQUEST
                | frozenset({"nlu_fallback", "show_more"})),
-    Correction(lambda p: RESERVE.search(p) and ENTRY.search(p), "ask_policy",
+    Correction(lambda p: ENTRY.search(TITLE.sub(" ", p)) and not HOURS_ASKED.search(p),
+               "ask_policy",
                of=frozenset({"place_reservation", "ask_opening_hours", "book_space"})),
-    Correction(lambda p: FROM_HOME.search(p) or (EATS_INSIDE.search(p)
-                                                 and not HOURS_ASKED.search(p)),
+    Correction(lambda p: (FROM_HOME.search(p) or EATS_INSIDE.search(p))
+               and not HOURS_ASKED.search(p),
                "ask_policy", of=frozenset({"ask_opening_hours"})),
     # "数学老师让买某书，这边借得到吗": a book set by a teacher, no person asked for
     Correction(lambda p: SET_BY_SOMEONE.search(p) and not PERSON.search(p)
@@ -647,9 +657,10 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
     if intent is None and TALKING_TO_A_MACHINE.search(plain) \
             and not ASKS_FOR_A_PERSON.search(plain):
         intent = "bot_challenge"
-    if intent is None and PERSON.search(plain) and (
+    if intent is None and ((PERSON.search(plain) and (
             not (NOT_A_HANDOFF.search(plain) or staff_in_a_rule(plain))
-            or ASKS_FOR_A_PERSON.search(plain)):
+            or ASKS_FOR_A_PERSON.search(plain)))
+            or (IN_CHARGE_ASKED.search(plain) and not ASKS.search(plain))):
         intent = "request_human"
     own = OWN_REQUEST.search(plain.replace("我的预约", ""))
     if intent is None and CARD.search(text) and not own and not BOOKED.search(plain):

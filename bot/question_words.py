@@ -135,3 +135,10 @@ def asks_after_a_hold(plain: str) -> bool:
     return (HOLD_STATUS.search(plain) is not None and HOLD_RULE.search(plain) is None
             and HOLD_KEPT.search(plain) is None
             and not (ASKS_WHERE.search(plain) and not STATUS_ASKED.search(plain)))
+
+
+#: someone in charge ("管事的", "负责人") ...
+IN_CHARGE = "管事的|负责人|主管"
+#: ... asked for, to come and talk ("找管事的出面"; not "要找负责人审批吗", "叫负责人签字"):
+#: a person, for the NLU signals and the handoff alike
+IN_CHARGE_ASKED = re.compile(f"(找|叫)个?({IN_CHARGE})(?=来|出来|出面|过来|吧|跟我|和我|\\W*$)")

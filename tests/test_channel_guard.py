@@ -254,7 +254,8 @@ def test_a_password_typed_again_with_a_remark_is_checked(typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", ["密码是Abc12345吗", "Abc12345 这个密码安全吗",
-                                   "我把 Abc12345 借给别人了", "sorry，打错了", "Abc12345不对啊"])
+                                   "密码该是几位 Abc12345", "我把 Abc12345 借给别人了",
+                                   "sorry，打错了", "Abc12345不对啊"])
 def test_a_password_beside_anything_else_is_still_kept_back(typed: str) -> None:
     service = FakeCirculation(PendingPassword("JL00000001"))
     seen, messages = run(typed, service)

@@ -258,3 +258,53 @@ def test_a_branch_by_its_places_name(text: str, branches: list[str]) -> None:
 def test_where_it_is_guessed_is_the_place_and_booking_to_go_in_no_visit() -> None:
     assert about_a_branch("ask_policy", "金图是在某某广场那一带吧") == "ask_location"
     assert about_a_visit("place_reservation", "想约个周四下午入馆名额") is None
+
+
+# --- the first review's counter-examples ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "guessed", "intent"), [
+    ("约好了礼拜六入馆，当日何时开放？", "ask_opening_hours", None),  # the hours
+    ("帮我预约《参观者》这本", "place_reservation", None),  # a title, no entry
+    ("想订某书，礼拜六去参观时顺便取", "place_reservation", None),
+    ("家中长辈要来馆里上网，礼拜六何时开放？", "ask_opening_hours", None),
+    ("那就约周六吧", "nlu_fallback", None),  # a day, no book
+    ("此事是否要找负责人审批？", "ask_policy", None),
+    ("周六的绘本课还有位置吗 帮我报上 收费", "ask_policy", None),  # a question after it
+])
+def test_what_the_first_review_found_stays_as_it_was(text: str, guessed: str,
+                                                     intent: str | None) -> None:
+    assert corrected(guessed, text) == intent
+
+
+@pytest.mark.parametrize("text", ["此事是否要找负责人审批？", "叫负责人签个字就行吗",
+                                  "找不到负责人怎么办", "是不是得找管事的批一下"])
+def test_staff_in_charge_named_in_a_question_is_no_request_for_them(text: str) -> None:
+    assert signals(text)[0] != "request_human"
+
+
+@pytest.mark.parametrize("text", ["是不是得找管事的批一下", "这事要让主管签字吗"])
+def test_staff_in_charge_in_a_question_leave_the_faq_its_answer(text: str) -> None:
+    assert not ActionHandoffToStaff.explicit.search(normalise(text))
+
+
+@pytest.mark.parametrize("text", ["江北馆能把电动车停在门口旁边吗", "少儿馆家长可以坐在孩子旁边吗",
+                                  "金图的储物柜是在入口附近吗"])
+def test_something_beside_something_else_is_no_way_to_the_library(text: str) -> None:
+    assert about_a_branch("ask_policy", normalise(text)) != "ask_location"
+
+
+@pytest.mark.parametrize("text", ["周六带狗过去可以吗", "明天穿拖鞋去行吗"])
+def test_a_rule_about_going_is_no_hours_follow_up(text: str) -> None:
+    day = (clock.today() + timedelta(days=3)).isoformat()
+    tracker = conversation(("周六开吗", [{"kind": "hours", "branch": "JL-MAIN", "date": day}]),
+                           (text, []))
+    assert not follows_a_visit_answer(tracker)
+
+
+def test_a_weekday_gone_by_or_every_week_is_not_that_weeks() -> None:
+    today = clock.today()
+    soon = today + timedelta(days=6)
+    tracker = conversation(("下周开吗", [{"kind": "hours", "branch": "JL-MAIN",
+                                          "date": soon.isoformat()}]), ("每周日都开吗", []))
+    assert day_in_context(tracker, "每周日都开吗", None, today) == soon
