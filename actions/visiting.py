@@ -15,6 +15,7 @@ from actions.context import (
     previous,
     previous_entity_values,
     previous_outcomes,
+    previous_text,
 )
 from actions.dates import (
     DAY_WORDS,
@@ -239,6 +240,8 @@ THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日�
 #: a day asked about before that is fewer than this many days off is in this week or
 #: the next, whose other days a weekday named bare points at
 NEXT_WEEKS_DAYS = 14
+#: ... asked about as a day of next week ("下周六开吗")
+NEXT_WEEK_SAID = re.compile(r"下个?(?:周|星期|礼拜)")
 #: a weekday named bare, without 这, 下 or 本 ("那星期日呢")
 BARE_WEEKDAY = re.compile(r"(?<![这下本个上每])(?:周|星期|礼拜)([一二三四五六日天])")
 
@@ -273,9 +276,10 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     if counted := counted_from(text, asked_before, today):
         return counted  # (a weekday said with a day of the month only describes it)
     bare = BARE_WEEKDAY.search(text)
-    if bare and 0 < (asked_before - today).days < NEXT_WEEKS_DAYS:
+    if bare and 0 < (asked_before - today).days < NEXT_WEEKS_DAYS \
+            and NEXT_WEEK_SAID.search(previous_text(tracker)):
         # "那星期日呢" after "下周六": the Sunday of that week, not the coming one (after
-        # a day further off, "国庆开吗": the coming one)
+        # "周一开吗", or a day further off, "国庆开吗": the coming one)
         monday = asked_before - timedelta(days=asked_before.weekday())
         named = monday + timedelta(days=WEEKDAY_NAMES.index(bare.group(1).replace("天", "日")))
         if named >= today:

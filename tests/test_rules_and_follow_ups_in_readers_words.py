@@ -308,3 +308,12 @@ def test_a_weekday_gone_by_or_every_week_is_not_that_weeks() -> None:
     tracker = conversation(("下周开吗", [{"kind": "hours", "branch": "JL-MAIN",
                                           "date": soon.isoformat()}]), ("每周日都开吗", []))
     assert day_in_context(tracker, "每周日都开吗", None, today) == soon
+
+
+def test_a_bare_weekday_after_a_coming_weekday_is_the_coming_one() -> None:
+    today = clock.today()
+    monday = today + timedelta(days=7 - today.weekday())
+    thursday = today + timedelta(days=(3 - today.weekday()) % 7 or 7)
+    tracker = conversation(("周一总馆开门吧", [{"kind": "hours", "branch": "JL-MAIN",
+                                              "date": monday.isoformat()}]), ("那周四呢", []))
+    assert day_in_context(tracker, "那周四呢", thursday, today) == thursday
