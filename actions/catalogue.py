@@ -609,8 +609,12 @@ def titles_joined(text: str, result: SearchResult) -> list[tuple[str, SearchResu
     first = title_key(result.hits[0].title) if result.hits else ""
     if len(parts) < 2 or title_key(typed) in first:
         return []
-    found = [held_title(part) for part in parts]
-    return [search for search in found if search] if all(found) else []
+    found = []
+    for part in parts:  # each a held title, or no search more
+        if (search := held_title(part)) is None:
+            return []
+        found.append(search)
+    return found
 
 
 #: what begins a follow-up about another title ("那火焰杯呢")
