@@ -349,7 +349,8 @@ USES_A_CARD = re.compile(r"(拿|用|持|凭|带)[^，,。？?！!]{0,4}[证卡]"
 def asks_how_a_card_is_used(tracker: Tracker) -> bool:
     """A question about using a card, no title, author or ISBN named."""
     text = normalise(tracker.latest_message.get("text", ""))
-    named = any(latest_entity_values(tracker, entity) for entity in ("isbn", "title", "author"))
+    named = any(latest_entity_values(tracker, entity)
+                for entity in ("isbn", "title", "author", "subject"))
     return not named and "《" not in text and bool(USES_A_CARD.search(text)) \
         and bool(QUESTION.search(text))
 
@@ -430,11 +431,13 @@ def more_of_a_title_typed(text: str, query: str, limit: int) -> tuple[str, Searc
             and not ASKS.search(words)]  # not what is asked about it ("在几楼")
     if not more:
         return None
-    for asked in dict.fromkeys([typed, " ".join([query, *beside])]):
-        result = services().catalogue.search(asked, limit=limit)
-        first = title_key(result.hits[0].title) if result.hits and not result.near else ""
-        if tagged in first and any(words in first for words in more):
-            return asked, result
+    result = services().catalogue.search(typed, limit=limit)
+    if (not result.hits or result.near) and beside:  # the 与 left out: the parts apart
+        typed = " ".join([query, *beside])
+        result = services().catalogue.search(typed, limit=limit)
+    first = title_key(result.hits[0].title) if result.hits and not result.near else ""
+    if tagged in first and any(words in first for words in more):
+        return typed, result
     return None
 
 
@@ -597,7 +600,8 @@ class ActionSearchCatalogue(LibraryAction):
 #: what joins titles asked about together ("快乐王子和小王子都有吗")
 JOINED = re.compile(r"\s*(?:和|跟|与|还有|以及|、)\s*")
 #: ... and what is said of them all ("这几本都要")
-OF_THEM_ALL = re.compile(r"[这那]?[两几]本书?都?(?:想看|想借|要)?|都(?:想看|想借|要)")
+OF_THEM_ALL = re.compile(r"[这那]?[两几]本书?都?(?:想看|想借|要)?|都(?:想看|想借|要)|"
+                         r"都(?=\s|$)")
 
 
 def titles_joined(text: str, result: SearchResult) -> list[tuple[str, SearchResult]]:
@@ -607,7 +611,10 @@ def titles_joined(text: str, result: SearchResult) -> list[tuple[str, SearchResu
     typed = OF_THEM_ALL.sub(" ", typed_query(text)).strip()
     parts = [part for part in JOINED.split(typed) if part.strip()]
     first = title_key(result.hits[0].title) if result.hits else ""
-    if len(parts) < 2 or title_key(typed) in first:
+    # a joining word inside the title found ("菊与刀" typed with its author)
+    inside = any(title_key(typed[max(0, join.start() - 1):join.end() + 1]) in first
+                 for join in JOINED.finditer(typed))
+    if len(parts) < 2 or title_key(typed) in first or inside:
         return []
     found = []
     for part in parts:  # each a held title, or no search more

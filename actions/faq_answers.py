@@ -69,8 +69,9 @@ def mishap_told(text: str) -> bool:
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"
-    # a clause ending in 没 after what is asked about ("开了微博没，想关注"; not "还没")
-    r"(?<=[\u4e00-\u9fff])(?<![我你他她还都也并先暂就再才不从])没有?(?=[\s，,。.！!~～]|$)|"
+    # a clause ending in 没 after 有, 了 or 过 ("开了微博没，想关注"; not "江宁那边没有", a
+    # statement)
+    r"(?:有|了|过)[^，,。？?！!\s]{0,8}没有?(?=[\s，,。.！!~～]|$)|"
     + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")
@@ -80,12 +81,17 @@ SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 #: question ("我想打听个事")
 OUTRIGHT = re.compile(r"帮我|给我|替我|麻烦|劳驾")
 ASKING_TO_ASK = re.compile(r"问|咨询|了解|请教|打听")
+#: the reader's own in any words ("我", "帮忙", "这张证", "手上")
+PERSONAL = re.compile(r"我|咱|帮忙|麻烦|这张|手上|手头|手里|家里")
+#: asking to look something up ("帮我查查", "看一下")
+LOOKS_UP = re.compile(r"查|看下|看看|看一下|瞧瞧|瞅瞅")
 #: asking what the rules allow ("可以吗", "怎么办"), not about one's own account ("欠费了吗")
 ASKS_A_RULE = re.compile(r"可以|能不能|可不可以|允许|行不行|规定|要不要|会不会|"
                          r"需不需要|要紧|有关系|没关系吧|有影响|会怎样|按天|怎么算|"
                          r"途径|渠道|方式|办法|怎么(操作|弄|办理|用)|如何|几天|多久|"
-                         # how a loan goes back ("借到的书又怎么还"; not "怎么还没到")
-                         r"(怎么|咋|如何)还(?![没不在是有要能会得])|"
+                         # how a loan goes back ("借到的书又怎么还"; not "怎么还没到", "怎么
+                         # 还提示超期")
+                         r"(怎么|咋|如何)还(书|回去|回来)?(?=[呀啊呢吗？?，,。\s]|$)|"
                          + WHAT_TO_DO.pattern)
 #: asking whether something may be done for someone else or in a case that may arise
 #: ("家里人用我的证能借吗", "要是出差赶不回来可以吗"), or how ("怎么延期"): a rule even
@@ -198,10 +204,6 @@ PLACE_CONTEXT = {"network": "区图书馆", "branch": "分馆"}
 #: ("那场收费吗"; not "怎么续借", which asks its own)
 EVENTS_CONTEXT = "图书馆的活动"
 POINTS_AT_AN_EVENT = re.compile(r"[这那]一?[场期次]|[这那]个(活动|讲座|课)|它")
-#: ... or at the one being signed up for, asking what it costs, when or where it is, or
-#: whom it is for ("这个要交费吗"; not "这个怎么登录")
-THIS_ONE = re.compile(r"[这那]个(?=[^，,。？?！!]{0,6}"
-                      r"(钱|费|收|几点|多久|时间|地点|在哪|适合|年龄|几岁))")
 #: what a refused verification tells of the card, as the context of the next question
 #: ("要怎么恢复" after "读者证已停用")
 REFUSED_CARD = {"blocked": "读者证已停用", "expired": "读者证已过期",
@@ -234,9 +236,8 @@ def context_of(tracker: Tracker) -> tuple[str, str]:
     text = tracker.latest_message.get("text", "")
     if previous(tracker, "events") and POINTS_AT_AN_EVENT.search(text):
         return EVENTS_CONTEXT, ""  # "那场收费吗" after the events listed
-    if tracker.get_slot("pending_request") == "sign_up" and (
-            POINTS_AT_AN_EVENT.search(text) or THIS_ONE.search(text)):
-        return EVENTS_CONTEXT, ""  # "这个要交费吗" while the card for a sign-up is asked
+    if tracker.get_slot("pending_request") == "sign_up" and POINTS_AT_AN_EVENT.search(text):
+        return EVENTS_CONTEXT, ""  # "那场要交费吗" while the card for a sign-up is asked
     refused = previous(tracker, "login_failed") or {}
     return REFUSED_CARD.get(refused.get("reason") or "", ""), ""
 
@@ -426,7 +427,7 @@ class FaqFirst(LibraryAction):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
-            if (self.personal and (asks_a_rule(text) or self.rule_words.search(text) or (
+            if (self.personal and (asks_a_rule(text) or self.asks_its_rule(text) or (
                     ASKS_IF_ALLOWED.search(text) and not ASKS_FOR_ACTION.search(text)))) or not (
                     self.requests.search(text)
                     or (self.personal and MY_ACCOUNT.search(text)
@@ -436,13 +437,8 @@ class FaqFirst(LibraryAction):
                         (self.personal and (ASKS_A_RULE.search(text)  # "我用我老公的证借书可以吗"
                                             or ASKS_IF_ALLOWED.search(text)
                                             or asks_a_rule(text)
-                                            or self.rule_words.search(text)
-                                            # none of its words, in a question long
-                                            # enough to stand alone ("本馆啥时候评上
-                                            # 一级馆的" to the holds; not "记了多少")
-                                            or (not self.about_a_title.search(text)
-                                                and len(CJK_CHARS.findall(text))
-                                                > 2 * ELLIPTICAL)))
+                                            or self.asks_its_rule(text)
+                                            or self.names_nothing_of_its_own(text)))
                         or (self.menu_when_unasked and not entities
                             and not (self.own_words or self.requests).search(text))):
                     # a book it names first ("三体在几楼" to the address), else the menu
@@ -469,6 +465,18 @@ class FaqFirst(LibraryAction):
         if typed and (events := self.search_title(dispatcher, raw, text)) is not None:
             return events
         return self.request(dispatcher, tracker)
+
+    def asks_its_rule(self, text: str) -> bool:
+        """Its rule words, unless the reader asks to look ("帮我查查…保留到哪天": the holds
+        list shows the day)."""
+        return bool(self.rule_words.search(text)) and not LOOKS_UP.search(text)
+
+    def names_nothing_of_its_own(self, text: str) -> bool:
+        """A question long enough to stand alone with none of this action's words and
+        nothing of the reader's ("本馆啥时候评上一级馆的" to the holds; not "记了多少", nor
+        "…帮忙瞧一眼行不")."""
+        return (not self.about_a_title.search(text) and not PERSONAL.search(text)
+                and len(CJK_CHARS.findall(text)) > 2 * ELLIPTICAL)
 
     def request_beside(self, text: str) -> str | None:
         """The request when it stands in sentences of its own, asked outright or in the

@@ -67,7 +67,7 @@ EDITIONS = 20
 EDITION_NOTE = re.compile(r"[（(][^）)]*版[^）)]*[）)]")
 CANCELLING = re.compile(r"取消|不要|不想要|不需要|删|撤")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
-HOLD_WORDS = re.compile(r"预约|预定|预订|约|留|借|取|到了|取消|不要|删")
+HOLD_WORDS = re.compile(r"预约|预定|预订|约|订|留|借|取|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|就它|就要它")
 #: words that make a message asking to reserve without naming what (RESERVES) something

@@ -118,10 +118,10 @@ SEVERAL = re.compile(r"(?<!第)[两几三四五]本|(都|全部?)(续|延)|"
                      r"(其他|其余|别的)[^，,。]{0,3}(也|都)?(续|延)")
 
 
-#: pointing at one book of the list ("这本可以续不", "它能续不"), asking whether it may be
-#: renewed, not for how long ("那本还能延多久")
-POINTS_AT_IT = re.compile(r"^\W*(那|这)一?本|^\W*它")
-RENEWS_IT = re.compile(r"续|延(?!.{0,4}(多久|几天|多长|几次))")
+#: pointing at one book of the list and asking only whether it may be renewed ("这本可以续
+#: 不", "它能续吗"; not how often, at what cost, nor that it was: "这本能续几次", "那本续过了")
+ASKS_TO_RENEW_IT = re.compile(r"^\W*(?:[这那]一?本|它)\W*还?(?:能|可以|能不能|可不可以)?"
+                              r"(?:续|延)(?:借|期|一下|上|个)?(?:吗|不|么|嘛)?\W*$")
 #: the list asked for to find the overdue book ("好像有一本逾期了，帮忙看看是哪一本")
 OVERDUE_ASKED = re.compile(r"超期|逾期|过期|到期没还")
 
@@ -130,8 +130,7 @@ def overdue_pointed_at(tracker: Tracker) -> int | None:
     """The one overdue loan of those listed, pointed at ("这本可以续不") right after the
     list was asked for to find it."""
     text = tracker.latest_message.get("text", "")
-    if not (POINTS_AT_IT.search(text) and RENEWS_IT.search(text) and len(text) <= SHORT_REPLY
-            and not NOT_RENEWING.search(text)
+    if not (ASKS_TO_RENEW_IT.match(text)
             and OVERDUE_ASKED.search(request_text(tracker, "list_loans"))):
         return None
     listed = previous(tracker, "loans") or {}

@@ -20,7 +20,7 @@ from actions.catalogue import asks_how_a_card_is_used, more_of_a_title_typed, ti
 from actions.faq_answers import ASKS_A_RULE, QUESTION
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import ActionListReservations
-from actions.loans import loan_chosen
+from actions.loans import ActionAccountStatus, loan_chosen
 from actions.visiting import day_in_context, follows_a_visit_answer
 from bot import clock
 from bot.nlu_signals import about_a_branch, about_a_visit, branches_named, corrected, signals
@@ -317,3 +317,42 @@ def test_a_bare_weekday_after_a_coming_weekday_is_the_coming_one() -> None:
     tracker = conversation(("周一总馆开门吧", [{"kind": "hours", "branch": "JL-MAIN",
                                               "date": monday.isoformat()}]), ("那周四呢", []))
     assert day_in_context(tracker, "那周四呢", thursday, today) == thursday
+
+
+# --- the second review's counter-examples --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["这本能续几次", "那本续过了", "这本续借要交钱不", "那本续不了吧"])
+def test_a_question_about_the_overdue_loan_renews_nothing(text: str) -> None:
+    assert loan_chosen(loans_listed_for("好像有一本逾期了 帮忙看看是哪一本", text)) is None
+
+
+def test_a_question_with_the_readers_own_words_still_asks_for_the_card() -> None:
+    holds = ActionListReservations()
+    assert not ActionAccountStatus().names_nothing_of_its_own("证件到底还有没有效，帮忙瞧一眼行不")
+    assert not holds.names_nothing_of_its_own("上礼拜订的某书目前进展如何呀")
+    assert holds.names_nothing_of_its_own("本馆啥时候评上一级馆的呀在全国排第几")
+
+
+def test_looking_up_the_holds_keeps_them_a_request() -> None:
+    assert not ActionListReservations().asks_its_rule("帮我查查订下那本保留到哪天")
+    assert ActionListReservations().asks_its_rule("订下那本能保留到几号")
+
+
+@pytest.mark.parametrize("text", ["要这本，江宁那边没有", "头一本替我办了，鼓楼架上没有"])
+def test_not_there_told_is_no_question(text: str) -> None:
+    assert not QUESTION.search(text)
+
+
+def test_why_still_is_no_rule_of_returning() -> None:
+    assert not ASKS_A_RULE.search("我卡上怎么还提示超期")
+
+
+def test_a_title_holding_the_joining_word_with_its_author_is_one_search(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    shelf = WordShelf("我与某坛", "甲乙丙丁", "戊己庚辛")
+    monkeypatch.setattr(actions.catalogue, "services",
+                        lambda: type("S", (), {"catalogue": shelf})())
+    assert titles_joined("某某 我与某坛", shelf.search("我与某坛")) == []
+    found = titles_joined("甲乙丙丁和戊己庚辛都有吗", shelf.search("甲乙丙丁"))
+    assert [query for query, _result in found] == ["甲乙丙丁", "戊己庚辛"]
