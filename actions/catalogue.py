@@ -330,14 +330,18 @@ BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|
                         r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 
+def names_a_book(tracker: Tracker) -> bool:
+    """Whether the NLU found a title, an author, an ISBN or a subject in the message."""
+    return any(latest_entity_values(tracker, entity)
+               for entity in ("isbn", "title", "author", "subject"))
+
+
 def asks_no_book(tracker: Tracker) -> bool:
     """A message the NLU took for a search that names no title, author or ISBN, asks
     for no books, and is a question or a sentence rather than a title ("借的书落在车上
     了，找不回来")."""
     text = tracker.latest_message.get("text", "")
-    named = any(latest_entity_values(tracker, entity)
-                for entity in ("isbn", "title", "author", "subject"))
-    return not named and not BOOK_WORDS.search(text) and (
+    return not names_a_book(tracker) and not BOOK_WORDS.search(text) and (
         bool(QUESTION.search(normalise(text))) or not looks_like_a_title(text))
 
 
@@ -349,9 +353,7 @@ USES_A_CARD = re.compile(r"(拿|用|持|凭|带)[^，,。？?！!]{0,4}[证卡]"
 def asks_how_a_card_is_used(tracker: Tracker) -> bool:
     """A question about using a card, no title, author or ISBN named."""
     text = normalise(tracker.latest_message.get("text", ""))
-    named = any(latest_entity_values(tracker, entity)
-                for entity in ("isbn", "title", "author", "subject"))
-    return not named and "《" not in text and bool(USES_A_CARD.search(text)) \
+    return not names_a_book(tracker) and "《" not in text and bool(USES_A_CARD.search(text)) \
         and bool(QUESTION.search(text))
 
 

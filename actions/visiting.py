@@ -237,10 +237,8 @@ class ActionLocation(FaqFirst):
 
 #: the weekday of the day asked about before, pointed at ("那个周五", "那周六")
 THAT_WEEKDAY = re.compile(r"那个?(?:周|星期|礼拜)([一二三四五六日天])")
-#: a day asked about before that is fewer than this many days off is in this week or
-#: the next, whose other days a weekday named bare points at
-NEXT_WEEKS_DAYS = 14
-#: ... asked about as a day of next week ("下周六开吗")
+#: a day asked about as a day of next week ("下周六开吗"), whose other days a weekday
+#: named bare points at
 NEXT_WEEK_SAID = re.compile(r"下个?(?:周|星期|礼拜)")
 #: a weekday named bare, without 这, 下 or 本 ("那星期日呢")
 BARE_WEEKDAY = re.compile(r"(?<![这下本个上每])(?:周|星期|礼拜)([一二三四五六日天])")
@@ -276,10 +274,9 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     if counted := counted_from(text, asked_before, today):
         return counted  # (a weekday said with a day of the month only describes it)
     bare = BARE_WEEKDAY.search(text)
-    if bare and 0 < (asked_before - today).days < NEXT_WEEKS_DAYS \
-            and NEXT_WEEK_SAID.search(previous_text(tracker)):
+    if bare and asked_before > today and NEXT_WEEK_SAID.search(previous_text(tracker)):
         # "那星期日呢" after "下周六": the Sunday of that week, not the coming one (after
-        # "周一开吗", or a day further off, "国庆开吗": the coming one)
+        # "周一开吗" or "国庆开吗": the coming one)
         monday = asked_before - timedelta(days=asked_before.weekday())
         named = monday + timedelta(days=WEEKDAY_NAMES.index(bare.group(1).replace("天", "日")))
         if named >= today:

@@ -277,6 +277,13 @@ OWES_ANYTHING = re.compile(r"(有没有|是不是|还)欠(钱|费|款)|欠不欠
 #: going in, booked ("想约个周四下午入馆名额"): whether entry must be booked, the
 #: FAQ's — no book, space or hours asked for
 ENTRY = re.compile(r"约[^，,。？?！!《》]{0,8}(进馆|入馆|参观|进门|进去看书)")
+
+
+def books_entry(plain: str) -> bool:
+    """Whether the message books going in (ENTRY), a title in 《》 aside (《参观者》)."""
+    return ENTRY.search(TITLE.sub(" ", plain)) is not None
+
+
 #: eating or drinking inside ("午休时候可以在自习区吃东西吗"): the rules of the reading rooms, not
 #: the hours, whatever time of day is named
 EATS_INSIDE = re.compile(r"吃(饭|东西|零食|午饭|外卖|点心)|喝(水|咖啡|奶茶|饮料)|带饭")
@@ -328,7 +335,7 @@ def about_a_visit(intent: str | None, plain: str) -> str | None:
     没问题吧", "十点到了就能进吧") that DIET was unsure about, or took for booking a
     space without any booking words ("今晚八点去自习还来得及吧"). Not a visit told of
     ("昨天下午在阅览室看书，把杯子落下了…"): one in the past, or a long story."""
-    if ENTRY.search(TITLE.sub(" ", plain)):
+    if books_entry(plain):
         return None  # booking to go in (see ENTRY): not the hours
     unsure = intent in UNSURE_OF_BRANCH or (intent == "book_space"
                                             and not BOOKS_A_SPACE.search(plain)) or (
@@ -381,7 +388,7 @@ def reserves_a_book(plain: str) -> bool:
     """Asks to reserve a book: reserve words, and nothing of the holds already placed
     ("我的预约", "预约的书什么时候到"), of looking at them, of how holds work, or of a
     space or an event."""
-    return (RESERVE.search(plain) is not None and not ENTRY.search(TITLE.sub(" ", plain))
+    return (RESERVE.search(plain) is not None and not books_entry(plain)
             and not (PLACED.search(plain) and not PLACES.search(plain))
             and not HOLD_RULE.search(plain) and not LOOKS_AT.search(plain)
             and not BOOKED.search(plain))
@@ -514,7 +521,7 @@ CORRECTIONS = (
     Correction(lambda p: OWES_ANYTHING.search(p) and LOOKS_AT.search(p) and not HOW_TO.search(p),
                "ask_account", of=BOOK_INTENTS | NOT_A_REQUEST
                | frozenset({"nlu_fallback", "show_more"})),
-    Correction(lambda p: ENTRY.search(TITLE.sub(" ", p)) and not HOURS_ASKED.search(p),
+    Correction(lambda p: books_entry(p) and not HOURS_ASKED.search(p),
                "ask_policy",
                of=frozenset({"place_reservation", "ask_opening_hours", "book_space"})),
     Correction(lambda p: (FROM_HOME.search(p) or EATS_INSIDE.search(p))

@@ -50,8 +50,6 @@ COMMON_WORD = 100
 DETERMINERS = frozenset("哪几这那每")
 _KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE = re.compile(r"(《[^》]*》)")
-#: the districts whose libraries readers name by the district alone
-_DISTRICTS = "河西|江宁|鼓楼|建邺|江北|秦淮|浦口|六合|溧水|高淳|玄武|栖霞|雨花"
 #: slips the rule above cannot see, each where nothing else could be meant: 开们 / 关们
 #: for 开门 / 关门 where the clause ends (们 is a function character), 报(个)明 for 报(个)名
 #: (明 begins 明天, 明白 …), 插作 / 插坐 for 插座 (插 is no word of its own), 分管 (a word:
@@ -69,7 +67,8 @@ _SLIPS = (
 #: ends ("书到了去那取？"), when no place was named before for 那 to point at ("放少儿馆
 #:就行，下班后去那取" stays)
 _WHERE_SLIP = re.compile(r"(?<=[后了书])去那(?=[取领拿](?:[，,。？?！!\s]|$))")
-_PLACE_NAMED = re.compile(f"馆|柜|台|处|楼|点|{_DISTRICTS}")
+_PLACE_NAMED = re.compile(r"馆|柜|台|处|楼|点|河西|江宁|鼓楼|建邺|江北|秦淮|浦口|六合|溧水|高淳|"
+                          r"玄武|栖霞|雨花")
 
 
 def _slips_put_right(text: str) -> str:
