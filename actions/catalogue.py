@@ -29,6 +29,7 @@ from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key, tokens
+from bot.title_names import half_called
 
 PAGE_SIZE = 3
 MIN_TITLE_KEY, MAX_TITLE_KEY = 2, 30
@@ -66,6 +67,9 @@ def search_query(tracker: Tracker) -> str:
     called = CALLED.search(tracker.latest_message.get("text", ""))
     if called and not NOT_CALLED.search(called.group("title")):
         return called.group("title")
+    if remembered := half_called(tracker.latest_message.get("text", "")):
+        # with the author named, if any ("某作家那本，叫啥某某")
+        return " ".join([*latest_entity_values(tracker, "author"), remembered])
     parts = [
         value
         for entity in ("isbn", "title", "author", "subject")
@@ -179,8 +183,12 @@ def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult
 
 
 #: "余华的第七天", "某作者写的《某书》": an author's name, then a title
-AUTHOR_AND_TITLE = re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)写?的《?"
-                              r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?$")
+AUTHOR_AND_TITLE = (
+    re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:写?的|\s+)《?"
+               r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?$"),
+    # ... typed the other way round, set apart ("某书 某作家")
+    re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+(?P<author>[\u4e00-\u9fff·]{2,8})$"),
+)
 #: ... not a kind of the author's books ("余华的小说", "路遥的那本")
 A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记")
 
@@ -189,15 +197,18 @@ def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] |
     """The author and the title of "余华的第七天" when every book found is that author's
     and none of the author's books is that title: the library lacks the book asked for
     (its other books are no answer to it)."""
-    named = AUTHOR_AND_TITLE.match(normalise(typed_query(text)))
+    typed = normalise(typed_query(text))
+    named = next((found for pattern in AUTHOR_AND_TITLE
+                  if (found := pattern.match(typed))
+                  and all(found["author"] in hit.author for hit in result.hits)), None)
     if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]):
         return None
     author, title = named["author"], named["title"]
-    if not all(author in hit.author for hit in result.hits):
-        return None
     works = services().catalogue.search(author, limit=AUTHOR_BOOKS).hits
-    return None if any(title_key(title) in title_key(hit.title) for hit in works) \
-        else (author, title)
+    # one of them, or one misspelt ("某书错一字 某作家")
+    return None if any(title_key(title) in title_key(hit.title)
+                       or similarity(title, main_title(hit.title)) >= NEAR
+                       for hit in works) else (author, title)
 
 
 def show_the_authors_other_books(dispatcher: CollectingDispatcher, author: str, title: str,
@@ -208,6 +219,30 @@ def show_the_authors_other_books(dispatcher: CollectingDispatcher, author: str, 
         **outcome("search", no_match=True, titles=[hit.title for hit in result.hits],
                   bib_ids=[hit.bib_id for hit in result.hits]))
     return show_hits(dispatcher, author, result, offset=0)
+
+
+def several_or_lacking(dispatcher: CollectingDispatcher, text: str, result: SearchResult
+                       ) -> list[dict[str, Any]] | None:
+    """A search for each of several titles a message joins ("甲书和乙书"), or the author's
+    other books said to be such when the title named is not among them; None when the
+    message names one title."""
+    if several := titles_joined(text, result):
+        return [event for found in several
+                for event in show_results(dispatcher, *found, offset=0)]
+    if lacking := title_the_author_lacks(text, result):
+        return show_the_authors_other_books(dispatcher, *lacking, result)
+    return None
+
+
+def show_found(dispatcher: CollectingDispatcher, text: str, query: str, result: SearchResult
+               ) -> list[dict[str, Any]]:
+    """The results of a search for what a message names, whichever action found it."""
+    shown = several_or_lacking(dispatcher, text, result)
+    return shown if shown is not None else show_results(dispatcher, query, result, offset=0)
+
+
+#: the author's country before the name ("[日] ", "（美）")
+COUNTRY = re.compile(r"^\s*[\[［(（][^\]］)）]{1,4}[\]］)）]\s*")
 
 
 def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | None:
@@ -230,11 +265,16 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
     typed = {words for words in (key, *map(title_key, re.split(r"[\s，,]+", query)))
              if len(words) >= MIN_TITLE_KEY}
     for hit in result.hits:
-        title, author = title_key(main_title(hit.title)), title_key(hit.author)
+        title = title_key(main_title(hit.title))
+        # the author in full, without the country, or a foreign one by the last name
+        # (道金斯 of "[英] 理查德·道金斯")
+        authors = {title_key(hit.author), title_key(COUNTRY.sub("", hit.author)),
+                   title_key(hit.author.rsplit("·", 1)[-1])}
         # most of the title, or of a part of it after a series' name
         if (any(words in part and len(words) >= TITLE_SHARE * len(part)
                 for part in map(title_key, title_parts(hit.title)) for words in typed)
-                or (len(title) >= 2 and title in key) or (len(author) >= 2 and author in key)):
+                or (len(title) >= 2 and title in key)
+                or any(len(author) >= 2 and author in key for author in authors)):
             return query, result
     return None
 
@@ -310,7 +350,7 @@ def search_held_title(dispatcher: CollectingDispatcher, text: str
     """The results for a message naming a title or author the catalogue holds, or a
     title misremembered (see held_title); None if it names none."""
     found = held_title(text, near_too=True)
-    return show_results(dispatcher, *found, offset=0) if found else None
+    return show_found(dispatcher, text, *found) if found else None
 
 
 FaqFirst.title_searches.append(search_held_title)
@@ -328,6 +368,34 @@ def looks_like_a_title(text: str) -> bool:
 #: it finds none
 BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|(?<![某这那])本书|书籍|"
                         r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
+
+
+#: books asked for by what they are about ("讲…的", "关于…")
+ABOUT_A_TOPIC = re.compile(r"(?<![听开办])讲(?![座坛课])|关于|有关")
+
+
+def clause_of_books(text: str) -> tuple[str, SearchResult] | None:
+    """When a message finds nothing as a whole ("有讲某学科的书没 图多点的"), the
+    first clause that asks for books by their kind or topic, searched alone if it finds
+    any (the other clauses say what the reader would like, or where they look)."""
+    parts = [part for part in clauses(text)
+             if BOOK_WORDS.search(part) or ABOUT_A_TOPIC.search(part)]
+    if len(clauses(text)) < 2 or not parts or OWN_LOAN.search(normalise(parts[0])):
+        return None
+    query = typed_query(parts[0])
+    found = services().catalogue.search(query, limit=PAGE_SIZE)
+    return (query, found) if found.hits else None
+
+
+def books_described(text: str) -> tuple[str, SearchResult] | None:
+    """The books a message describes by their kind ("某作家那本…的绘本", "想找绘本 讲…那
+    个"): its words searched, else its clause that asks for books (see clause_of_books);
+    None when it speaks of no book so, or nothing is found."""
+    if not BOOK_WORDS.search(text):
+        return None
+    query = typed_query(text)
+    found = services().catalogue.search(query, limit=PAGE_SIZE)
+    return (query, found) if found.hits else clause_of_books(text)
 
 
 def names_a_book(tracker: Tracker) -> bool:
@@ -485,8 +553,9 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     return query, result
 
 
-#: the author of the book just found ("这位作者别的书呢", "她还写过什么")
-SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者")
+#: the author of the book just found ("这位作者别的书呢", "她还写过什么", "他别的呢")
+SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者|"
+                         r"^\W*(那)?(他|她)的?(别的|其他|其它|另外的)")
 
 
 def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
@@ -565,13 +634,12 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         query, result = searched(tracker, query)
-        if several := titles_joined(tracker.latest_message.get("text", ""), result):
-            return [event for searched_title in several
-                    for event in show_results(dispatcher, *searched_title, offset=0)]
-        if lacking := title_the_author_lacks(tracker.latest_message.get("text", ""), result):
-            return show_the_authors_other_books(dispatcher, *lacking, result)
-        if (not result.hits or result.near) and (found := title_typed_whole(text := (
-                tracker.latest_message["text"]))):
+        text = tracker.latest_message.get("text", "")
+        if (shown := several_or_lacking(dispatcher, text, result)) is not None:
+            return shown
+        if not result.hits and (books := clause_of_books(text)):
+            return show_results(dispatcher, *books, offset=0)  # "…的书 要图多的"
+        if (not result.hits or result.near) and (found := title_typed_whole(text)):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
         if (not result.hits or result.near) and (
                 lacked := book_the_faq_lacks(dispatcher, text)) is not None:

@@ -35,14 +35,17 @@ CONFIRMATION_REPLY = 20
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters besides the refusal that make a subject of their own
 SUBJECT = 3
+#: ... and that tell a story of their own, whatever words of refusing are in it ("…怎么洗都洗不掉，
+#: 该怎么赔"): no reader says no at such length
+STORY = 20
 
 
 def asks_something(text: str) -> bool:
     """Whether a message the NLU took for a no says more than no: a question or a
-    subject of its own ("藏书量多少", "退证流程"; not "不用了谢谢", "不是不是")."""
+    subject of its own ("藏书量多少", "退证流程"; not "不用了谢谢", "不是不是"), or a story."""
     rest = CJK.findall(REFUSES.sub("", text))
     return (not text.startswith("/") and len(rest) >= SUBJECT
-            and bool(ASKS.search(text) or not REFUSES.search(text)))
+            and bool(ASKS.search(text) or not REFUSES.search(text) or len(rest) >= STORY))
 
 
 class ActionDecline(LibraryAction):
@@ -57,6 +60,10 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
+        if previous(tracker, "space_slots"):  # the free slots offered: no booking
+            dispatcher.utter_message(text="好的，不预约场地了。还有其他可以帮您的吗？",
+                                     **outcome("cancelled"))
+            return []
         # read alone ("我考虑一下" is no question about the last one) and to the end: a
         # question gets the FAQ's answer or its candidates, never "好的" ("看展要钱不，免不免费")
         if asks_something(text) and give(

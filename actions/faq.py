@@ -16,8 +16,10 @@ from actions.activities import SPACE_KEYWORDS, keyword_in, offer_free_slots
 from actions.catalogue import (
     PAGE_SIZE,
     book_the_faq_lacks,
+    books_described,
     held_title,
     looks_like_a_title,
+    show_found,
     show_results,
     title_in_a_clause,
     typed_query,
@@ -91,7 +93,7 @@ class ActionAnswerPolicy(LibraryAction):
             show_resources(dispatcher, *resources)
         elif found := held_title(question) or title_in_a_clause(question):
             # "有夏洛的网吗", "…，想先看看某书": a title, not a rule
-            return show_results(dispatcher, *found, offset=0)
+            return show_found(dispatcher, question, *found)
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
             offer_free_slots(dispatcher, tracker)
@@ -153,8 +155,10 @@ class ActionRephrase(LibraryAction):
         if mishap_answered(dispatcher, tracker):
             return []
         if found := held_title(text) or title_in_a_clause(text):
-            return show_results(dispatcher, *found, offset=0)
+            return show_found(dispatcher, text, *found)
         answer = answer_in_context(tracker, text, lenient=True)
+        if answer.kind == "answer" and (live := about_the_branch_before(tracker, answer.key)):
+            return live.request(dispatcher, tracker)  # "那它哪天不开" after its hours
         if answer.kind == "answer":
             say(dispatcher, answer)
             return []
@@ -162,6 +166,8 @@ class ActionRephrase(LibraryAction):
             return show_results(dispatcher, *found, offset=0)
         if (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
             return lacked  # "想借某书": a book the library may lack
+        if found := books_described(text):  # "某作家那本…的绘本": the books it describes
+            return show_results(dispatcher, *found, offset=0)
         # "有X吗", also as the first clause ("某人的某书有吗，周末去借")
         asked_for = HAS_IT.match(text) or HAS_IT.match((clauses(text) or [text])[0])
         thing = (asked_for.group("thing") or asked_for.group("named")) if asked_for else text

@@ -15,11 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import branch_pointed_back, is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
-from actions.reader_text import latest_entity_values
+from bot.branches import branch_aliases
 from bot.card_numbers import CARD
 from bot.channels.questions import QUOTED_TITLE
 from bot.outcome import outcome
-from bot.question_words import ASKS, MY_ACCOUNT, OWN_LOAN
+from bot.question_words import ASKS, MY_ACCOUNT, OWN_LOAN, clauses
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
@@ -345,8 +345,11 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     library (its answer or one of its candidates), not this library's hours, address or
     the reader's account. Says whether it answered."""
     text = normalise(tracker.latest_message.get("text", ""))
-    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(text)
-            or latest_entity_values(tracker, "branch")):
+    # what the questions ask about, not this library named beside them ("南图究竟在哪
+    # 总把它和金图弄混")
+    asked = "，".join(part for part in clauses(text) if QUESTION.search(part)) or text
+    if (not OTHER_LIBRARY.search(asked) or THIS_LIBRARY.search(asked)
+            or any(alias in asked for alias, _name in branch_aliases())):
         return False
     knowledge = services().knowledge
     answer = knowledge.answer(text)

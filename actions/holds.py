@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import (
     RESERVES,
     SAME_AUTHOR,
+    held_title,
     invalid_isbn,
     looks_like_a_title,
     search_query,
@@ -67,7 +68,7 @@ EDITIONS = 20
 EDITION_NOTE = re.compile(r"[（(][^）)]*版[^）)]*[）)]")
 CANCELLING = re.compile(r"取消|不要|不想要|不需要|删|撤")
 #: a message about a hold on a title ("预约万历十五年", "取消活着"), not a search for it
-HOLD_WORDS = re.compile(r"预约|预定|预订|约|订|留|借|取|到了|取消|不要|删")
+HOLD_WORDS = re.compile(r"预约|预定|预订|约|订|留|借|取|拿|领|加一本|到了|取消|不要|删")
 #: "就要这本": the one title the previous answer found
 THIS_ONE = re.compile(r"这本|这一本|这套|这一套|这部(?!分)|这个|就它|就要它")
 #: words that make a message asking to reserve without naming what (RESERVES) something
@@ -394,6 +395,17 @@ class ActionPlaceReservation(FaqFirst):
                                       f"为您改为预约馆里有的{published}。")
         return edition
 
+    def take_reply(self, dispatcher: CollectingDispatcher, tracker: Tracker
+                   ) -> list[dict[str, Any]]:
+        """Another title asked for at the confirmation ("换成某书吧") is confirmed in its
+        place, for the pickup branch already chosen."""
+        if (switched := title_switched_to(tracker)) is None:
+            return super().take_reply(dispatcher, tracker)
+        branch = tracker.get_slot("pickup_branch")
+        pickup = services().info.find_branch(branch) if branch else None
+        self.confirm(dispatcher, switched, pickup)
+        return [SlotSet("bib_id", str(switched.bib_id))]
+
     @staticmethod
     def confirm(dispatcher: CollectingDispatcher, chosen: TitleHit,
                 pickup: BranchInfo | None = None) -> None:
@@ -587,7 +599,23 @@ def asks_whats_left_of_the_holds(tracker: Tracker) -> bool:
             and WHATS_LEFT.search(text) is not None and len(text) <= WHATS_LEFT_LENGTH)
 
 
+#: another title asked for instead of the one to confirm ("诶，换成某书")
+SWITCHES_TO = re.compile(r"(?:换成|改成|改约|换一本|换)(?P<words>[^，,。？?！!\s]{2,20})")
+
+
+def title_switched_to(tracker: Tracker) -> TitleHit | None:
+    """The held title a reply to the hold's confirmation switches to, if another."""
+    offered = previous(tracker, "hold_confirm")
+    switch = SWITCHES_TO.search(tracker.latest_message.get("text", ""))
+    found = held_title(switch.group("words")) if offered and switch else None
+    if found is None or not found[1].hits:
+        return None
+    hit = found[1].hits[0]
+    return hit if offered and hit.bib_id != offered.get("bib_id") else None
+
+
 LibraryAction.replies_to_previous += [
+    (lambda tracker: title_switched_to(tracker) is not None, ActionPlaceReservation),
     (asks_whats_left_of_the_holds, ActionListReservations),
     (pickup_chosen, ActionPlaceReservation),
     (lambda tracker: confirmed_default(tracker) is not None, ActionPlaceReservation),

@@ -304,7 +304,7 @@ TOLD_AS_A_LOAN = re.compile(r"[那这]本|到期|超期|逾期|没看完|没读�
 #: a person named where a title would be ("我妈妈可以续借吗"), once the words that say
 #: whose loan it is are left out ("我借的某书", "我那本某书")
 A_PERSON = re.compile(r"^[我你他她]")
-OWNER = re.compile(r"^(我(借的|那本|的)|[那这]本)")
+OWNER = re.compile(r"^((我|俺)?(手上|手里|手头)的?(借的)?([那这]本)?|我(借的|那本|的)|[那这]本)")
 
 
 def title_asked_to_renew(tracker: Tracker) -> str | None:

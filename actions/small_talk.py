@@ -26,7 +26,7 @@ RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
 #: "88" and "886" say goodbye), or asking for something ("有斗罗大陆吗")
 NOT_SMALL_TALK = re.compile(r"^(?!88$|886$)[\W\d_]*\d[\W\d_]*$|有.{2,}[吗么]")
 #: what a reader borrows, holds or visits: a message about one is the library's business
-LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位")
+LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位|阅美|讲坛|公众号|官网")
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 #: what a question about the assistant names; a phrase this long without it, taken for

@@ -139,8 +139,9 @@ class ActionOpeningHours(FaqFirst):
     # also whether one gets there in time ("周六傍晚五点出发来得及吧")
     requests = re.compile(f"{HOURS_WORDS.pattern}|{MAKES_IT.pattern}")
     own_words = re.compile(f"{requests.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
+    # (hours-011: the day each branch closes every week is in its timetable)
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
-                              "hours-013", "children-004"})
+                              "hours-011", "hours-013", "children-004"})
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         """A year gone by ("2019年的时候几点关门", "那年闭馆时几点开") asks about the

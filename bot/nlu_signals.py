@@ -78,9 +78,12 @@ from bot.question_words import (
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
+from bot.title_names import half_called
 
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
+                     # one more hold besides those placed ("再加一本某书")
+                     r"再(加|添)一本(?=[\u4e00-\u9fffA-Za-z《])|"
                      r"(帮我|给我|替我)约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
                      # a clause that starts with 约 ("证号…，约《X》，…", "还是先约某书吧",
@@ -115,6 +118,8 @@ CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
                    r"去不了|来不了|改天|改约|改到")
+#: ... said of one thing, to be done with it ("退掉", "不打算看了")
+DROPS_IT = re.compile(r"(退|撤|删)掉|退了吧|不(想|打算)(看|借|要)了|不(需)?要了")
 #: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
 NAMES_A_BOOK = re.compile(r"那本|这本|写的|《")
 #: asking why something was cancelled ("那年的讲座怎么都取消了"), not to cancel it
@@ -122,6 +127,8 @@ WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
 ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
+#: a book spoken of as one ("那本绘本", "续集", "某作家写的")
+BOOK_KIND = re.compile(r"书|绘本|小说|续集|[上下]集|那本|这本|写的|作品")
 #: (not "托馆员协助查…", a research request with a librarian's help)
 PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
@@ -187,7 +194,8 @@ NOT_A_SPACE = frozenset({"place_reservation", "search_catalogue", "ask_opening_h
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = frozenset({"ask_policy", "ask_digital_resource", "ask_events",
                            "nlu_fallback", "out_of_scope"})
-ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|给我|替我).{{0,6}}({SIGNS_UP.pattern})|"
+ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我?|给我|替我|麻烦)"
+                             f".{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
 #: ... of which what it costs ("讲坛那场收不收钱")
@@ -271,7 +279,7 @@ TALKING_TO_A_MACHINE = re.compile(r"[你您](就)?是(不是)?(ai|机器人|程�
 #: using something from home ("休馆日在家登得上知网吗", "不来馆也可以查数据库不"): the
 #: digital library's rules, not the doors' hours
 FROM_HOME = re.compile(r"(在家|家里|远程|校外|不到馆|不用到馆|不来馆|不出门)"
-                       r"(?:(?!来馆|到馆|馆里)[^，,。？?！!]){0,6}(登|访问|下载|上网|数据库|电子)")
+                       r"(?:(?!来馆|到馆|馆里)[^，,。？?！!]){0,8}(登|访问|下载|上网|数据库|电子)")
 #: whether anything is owed, looked at ("再查查还欠不欠费")
 OWES_ANYTHING = re.compile(r"(有没有|是不是|还)欠(钱|费|款)|欠不欠(钱|费)")
 #: going in, booked ("想约个周四下午入馆名额"): whether entry must be booked, the
@@ -288,6 +296,9 @@ def books_entry(plain: str) -> bool:
 #: the hours, whatever time of day is named
 EATS_INSIDE = re.compile(r"吃(饭|东西|零食|午饭|外卖|点心)|喝(水|咖啡|奶茶|饮料)|带饭")
 HOURS_ASKED = re.compile(OPENING)
+#: the days the library is closed, said as a time ("休馆期间在家能登数据库吗"), asking
+#: nothing of the hours
+CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)(的?那几天|的时候|期间|时|那天|的日子|日)")
 #: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
 SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|单位|朋友|同学)"
                             r"(让|叫|要求|布置|推荐|说要?)[^，,。？?！!]{0,4}(读|看|买|借)")
@@ -435,6 +446,12 @@ def _names_an_author(plain: str) -> bool:
     return works is not None and not NOT_AN_AUTHOR.search(works.group("name"))
 
 
+def drops_a_hold(plain: str) -> bool:
+    """"某书不打算看了 给退了吧": done with something, asking nothing."""
+    return (DROPS_IT.search(plain) is not None or CANCEL.search(plain) is not None) \
+        and not ASKS.search(plain)
+
+
 def _reserves_after_dropping(plain: str) -> bool:
     """"刚才那本算了，就另一本吧，帮我约上": a book dropped, then a hold asked for outright in
     a later clause that drops nothing (not "给我约那本，不要了", "帮我约上的那本删掉")."""
@@ -525,7 +542,7 @@ CORRECTIONS = (
                "ask_policy",
                of=frozenset({"place_reservation", "ask_opening_hours", "book_space"})),
     Correction(lambda p: (FROM_HOME.search(p) or EATS_INSIDE.search(p))
-               and not HOURS_ASKED.search(p),
+               and not HOURS_ASKED.search(CLOSED_AS_A_TIME.sub(" ", p)),
                "ask_policy", of=frozenset({"ask_opening_hours"})),
     # "数学老师让买某书，这边借得到吗": a book set by a teacher, no person asked for
     Correction(lambda p: SET_BY_SOMEONE.search(p) and not PERSON.search(p)
@@ -557,6 +574,8 @@ CORRECTIONS = (
     # "围城借得到吗"
     Correction(lambda p: AVAILABLE.search(p) and not OWN_ACCOUNT.search(p)
                and not NOT_AVAILABILITY.search(p), "search_catalogue", of=LOAN_INTENTS),
+    # "某书不想看了 退掉吧" read as the holds list: one of them, dropped
+    Correction(drops_a_hold, "cancel_reservation", of=frozenset({"list_reservations"})),
     # "白夜行那本不想看了 撤掉吧": a hold of it, cancelled
     Correction(lambda p: CANCEL.search(p) and not WHY_CANCELLED.search(p) and not ASKS.search(p)
                and not ASKS_TO_RESERVE.search(p), "cancel_reservation", of=BOOK_INTENTS),
@@ -584,6 +603,9 @@ CORRECTIONS = (
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
                of=LOAN_INTENTS | BOOK_INTENTS),
     Correction(_names_an_author, "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | ACCOUNT_LISTS),
+    # "封面记得 绘本叫某某什么来着": a title half remembered, a search for what is
+    Correction(lambda p: half_called(p) is not None and BOOK_KIND.search(p) is not None,
+               "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | {"ask_location"}),
     # "同类的，讲天文的还有哪些书"
     Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
                "search_catalogue", of=NOT_A_REQUEST),
@@ -639,6 +661,20 @@ PICTURE = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 #: a run of keys hit at random ("asdfjkl;;'[["): letters among the keys next to them, no
 #: space — nothing to answer but "say again"
 KEYBOARD_MASH = re.compile(r"^(?=.*[a-z])(?=(?:.*[;'\[\]\\`]){2})[a-z;'\[\]\\`,./]+$")
+#: ... or letters of one row of keys swept along it ("asdfjkl", "qwerty"), among nothing but
+#: punctuation: no word is typed so (not "hello", "salad", "wifi")
+KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+SWEEP = 3
+SWEPT_LETTERS = 5
+
+
+def swept_along_a_row(plain: str) -> bool:
+    if re.search(r"[^\W\d_a-z]|\d", plain):  # any character but Latin letters says more
+        return False
+    letters = "".join(re.findall(r"[a-z]", plain))
+    rows = [row for row in KEY_ROWS if set(letters) <= set(row)]
+    return len(letters) >= SWEPT_LETTERS and any(
+        any(row[i:i + SWEEP] in letters for i in range(len(row) - SWEEP + 1)) for row in rows)
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -656,7 +692,8 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = book_intent(plain)  # "第三部呢": that volume of the previous search
     if OWN_REQUEST.search(plain):
         intent = None
-    if (not WORD.search(plain) and not PICTURE.search(text)) or KEYBOARD_MASH.match(plain):
+    if (not WORD.search(plain) and not PICTURE.search(text)) or KEYBOARD_MASH.match(plain) \
+            or swept_along_a_row(plain):
         intent = "nlu_fallback"  # punctuation alone ("？？？", "。。。"): say what?
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
@@ -674,8 +711,10 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account; "证号
         # JL…，帮我约一本…": a hold, with the card to verify by (a space or an event with
         # a card: DIET's)
-        intent = "place_reservation" if reserves_a_book(plain) else next(
-            (name for topic, name in ACCOUNT_TOPICS if topic.search(plain)), "list_reservations")
+        intent = "place_reservation" if reserves_a_book(plain) else \
+            "cancel_reservation" if drops_a_hold(plain) else next(
+                (name for topic, name in ACCOUNT_TOPICS if topic.search(plain)),
+                "list_reservations")
     return intent, entities + branches_named(plain)
 
 

@@ -21,3 +21,15 @@ NAMED_TITLE = re.compile(
 def quote_named_titles(text: str) -> str:
     """The message with each title named as a book's title put in 《》."""
     return NAMED_TITLE.sub(r"\g<said>《\g<title>》", text)
+
+
+#: a title half remembered: the words before or after the part forgotten ("叫某某啥来着",
+#: "叫什么某某的"); see half_called
+HALF_CALLED = re.compile(r"叫做?(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:啥|什么)|"
+                         r"叫(?:啥|什么)(?P<after>[^\s，,。？?！!来的名]{2,8})")
+
+
+def half_called(text: str) -> str | None:
+    """The words a reader remembers of a title ("叫某某啥来着"), if any."""
+    found = HALF_CALLED.search(text)
+    return (found.group("before") or found.group("after")) if found else None

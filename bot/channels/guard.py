@@ -78,6 +78,9 @@ PASSWORD_REMARK = re.compile(r"(?:[\s，,。.！!：:~…]|不好意思|抱歉|�
                              r"刚才|刚刚|我的|密码|应该|是|打错|输错|写错|按错|错了|了|手滑|手抖|手快|"
                              # a key missed or pressed twice ("少按了个3")
                              r"(?:少|多|漏)(?:(?:按|打|输|敲)了?|了)(?:个|一个|一位)?[0-9A-Za-z]?|"
+                             # one key typed for another ("e按成了r", "把1打成l了")
+                             r"把?[0-9A-Za-z]?(?:按|打|输|敲|写)(?:成|错)了?(?:个|一个)?[0-9A-Za-z]?|"
+                             r"重来|重输|重打|再来|"
                              r"重新|再|试|输|一次|一下|这次|这回|换成|改成)*", re.IGNORECASE)
 NOT_KEPT_TEXT = (
     "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
@@ -151,6 +154,9 @@ def gives_up(text: str) -> bool:
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
     parts = clauses(plain) or [""]
     giving_up = [_only_gives_up(part) for part in parts]
+    # a bare 取消 beside words that give up too ("取消 不办了 …"; not "取消 我的预约")
+    giving_up = [gives or (part in CANCEL_WORDS and any(giving_up))
+                 for part, gives in zip(parts, giving_up, strict=True)]
     reasons = [part for part, gives in zip(parts, giving_up, strict=True) if not gives]
     after = giving_up[0] and not giving_up[-1]
     return plain in CANCEL_WORDS or _only_gives_up(plain) or (

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from bot.booking_words import SPACE_WORDS
 from bot.card_numbers import CARD
 from bot.question_words import ASKS
 
@@ -96,8 +97,27 @@ def _another_matter(clause: str) -> bool:
                 and not _ABOUT_ONESELF.match(clause))
 
 
+#: a clause ending in 没 after 有, 了 or 过 ("有寄存处没"; not "那边没有", a statement)
+_NOT_YET = re.compile(r"(?:有|了|过)[^，,。？?！!\s]{0,8}没有?[\s。.！!~～]*$")
+#: a space or a seat asked for ("要占一间研讨间") after a question: a request of its own
+_SPACE_OR_SEAT = re.compile(f"{SPACE_WORDS.pattern}|座|位")
+_BOOKS_A_SPACE = re.compile(f"(想|要|帮我|给我)(约|订|预约|预定|占|借)[^，,。？?]{{0,4}}"
+                            f"({_SPACE_OR_SEAT.pattern})")
+
+
+def _request_after_a_question(earlier: str, clause: str) -> bool:
+    """A request that stands as a question of its own after one ("…开门吗 要占一间研讨间",
+    not after a question about the space itself; "…放几天 顺便替我预约某书")."""
+    return bool((_BOOKS_A_SPACE.search(clause) and not _SPACE_OR_SEAT.search(earlier))
+                or (_TURNS_AWAY.match(clause) and _requests(clause)))
+
+
+def _asks_outright(clause: str) -> bool:
+    return bool(ASKS.search(clause) or _NOT_YET.search(clause))
+
+
 def _asks(clause: str) -> bool:
-    return ((bool(ASKS.search(clause)) and not _tells_a_plan(clause))
+    return ((_asks_outright(clause) and not _tells_a_plan(clause))
             or _requests_a_title(clause) or _tells(clause)
             or bool(_ONE_MORE_SEARCH.match(clause))) and len(CJK.findall(clause)) >= 2
 
@@ -140,14 +160,22 @@ _WHAT_IT_TAKES = re.compile(r"^\s*(那|还|都)?(需要|要|得)(带|准备|提�
 _ERRAND = re.compile(r"办|申请|注册|报名|挂失|补")
 
 
+#: what the clause before spoke of, pointed back at ("…是怎么来的 这类书有吗"): the
+#: same question
+_POINTS_BACK = re.compile(r"[这那]一?(类|种|样的?|方面)")
+
+
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
+    if _asks(earlier) and _request_after_a_question(earlier, later):
+        return True
     if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)) \
+            or _POINTS_BACK.search(later) \
             or _HOW_RECKONED.match(later) \
             or (_WHAT_IT_TAKES.match(later) and _ERRAND.search(earlier)):
         return False
     if _asks(earlier):
-        return bool(ASKS.search(earlier) or _tells(earlier) or _TURNS_TO_ANOTHER.match(later))
+        return bool(_asks_outright(earlier) or _tells(earlier) or _TURNS_TO_ANOTHER.match(later))
     return _requests(earlier) and bool(_TURNS_AWAY.match(later))
 
 
@@ -217,7 +245,8 @@ def _questions(text: str) -> list[str]:
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
         if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
                 questions and not context and len(CJK.findall(piece)) >= 4
-                and (_ALTERNATIVE.match(piece) or _another_matter(piece))):
+                and (_ALTERNATIVE.match(piece) or _another_matter(piece)
+                     or _request_after_a_question(questions[-1], piece))):
             questions.append((context + piece).strip())
             context = ""
         else:
