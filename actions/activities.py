@@ -126,14 +126,31 @@ def slot_chosen(tracker: Tracker) -> int | None:
     return matching[0] if len(matching) == 1 else None
 
 
+#: a day that bounds what is asked rather than names it ("某日之前的活动")
+AROUND_THE_DAY = re.compile(r"之前|以前|之后|以后|[号日]前|[号日]后")
+#: the kinds of events readers name, and the word of their titles that says so
+EVENT_KINDS = {"讲座": "讲坛", "讲坛": "讲坛", "诗会": "诗会", "故事会": "故事会", "手工": "手工",
+               "培训": "培训"}
+
+
 def event_named(tracker: Tracker) -> int | None:
     """The one upcoming event a request to sign up names by its own words: "报名冬日诗会",
-    "手工坊帮孩子报一个", "城墙故事那期帮我报上", "某讲座还有空吗，替我留一个"."""
+    "手工坊帮孩子报一个", "城墙故事那期帮我报上", "某讲座还有空吗，替我留一个"; or by the
+    day it falls on, the only event that day."""
     text = tracker.latest_message.get("text", "")
     if not SIGNS_UP.search(text) and not keeps_a_place_at_an_event(text):
         return None
-    return the_one_named(text, {e.event_id: e.title for e in
-                                services().activities.upcoming_events(clock.now())})
+    events = services().activities.upcoming_events(clock.now())
+    named = the_one_named(text, {e.event_id: e.title for e in events})
+    if named is not None or QUESTION.search(text) or AROUND_THE_DAY.search(text):
+        return named
+    # ... or by its day, when one event falls on it ("某月某日的讲座 替我报上"), of the
+    # kind named if any (a 讲座 is a 讲坛's)
+    day = parse_day(text, clock.today())
+    kinds = [kind for word, kind in EVENT_KINDS.items() if word in text]
+    on_the_day = [e.event_id for e in events if e.starts_at.date() == day
+                  and all(kind in e.title for kind in kinds)]
+    return on_the_day[0] if len(on_the_day) == 1 else None
 
 
 #: a question about other branches or all of them ("其他馆近期办啥", "全市的讲座")
@@ -219,7 +236,10 @@ class ActionSignUpEvent(FaqFirst):
             return ActionListEvents().request(dispatcher, tracker)
         reader = verified_reader(tracker)
         if reader is None:
-            dispatcher.utter_message(text="报名活动需要先验证您的读者证。")
+            event = next((e for e in services().activities.upcoming_events(clock.now())
+                          if e.event_id == event_id), None)
+            what = f"《{event.title}》" if event else "活动"
+            dispatcher.utter_message(text=f"报名{what}需要先验证您的读者证。")
             return [SlotSet("event_id", str(event_id)), *ask_login("sign_up", tracker)]
         result = services().activities.sign_up(reader, event_id)
         event = next((e for e in services().activities.upcoming_events(clock.now())

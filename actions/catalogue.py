@@ -16,12 +16,14 @@ from actions.faq_answers import (
     QUESTION,
     FaqFirst,
     answer_if_certain,
+    answer_in_context,
     answer_or_menu,
     mishap_answered,
 )
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
+from bot.branches import branch_aliases
 from bot.card_numbers import CARD
 from bot.outcome import outcome
 from bot.question_words import ASKS, OWN_LOAN, clauses
@@ -46,10 +48,15 @@ NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|^(?!{MY_TITLE})我|(?<=.)我|你|�
                          r"啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有|了(?=[，,\s]|$)")
 
 
+#: a card number given to verify by, with the words that say it is one ("卡号jl 0000 0002")
+CARD_GIVEN = re.compile(rf"(?:(?:读者|借书)?[证卡]号?\s*[:：是]?\s*)?(?:{CARD.pattern})",
+                        re.IGNORECASE)
+
+
 def typed_query(text: str) -> str:
     """The reader's words as a query, without the words that only ask; a card number given
-    to verify by ("JL00000002 帮我约本鼠疫") is no part of a title."""
-    return FILLER.sub(" ", CARD.sub(" ", text)).strip()
+    to verify by ("JL00000002 帮我约本鼠疫", "…卡号jl 0000 0002") is no part of a title."""
+    return FILLER.sub(" ", CARD_GIVEN.sub(" ", text)).strip()
 
 
 #: a book named by what it is called ("讲航海的那本叫某某", "有本书名叫某某"): the title
@@ -67,7 +74,9 @@ def search_query(tracker: Tracker) -> str:
     called = CALLED.search(tracker.latest_message.get("text", ""))
     if called and not NOT_CALLED.search(called.group("title")):
         return called.group("title")
-    if remembered := half_called(tracker.latest_message.get("text", "")):
+    remembered = half_called(tracker.latest_message.get("text", ""))
+    if remembered and not any(latest_entity_values(tracker, entity)
+                              for entity in ("title", "isbn", "subject")):
         # with the author named, if any ("某作家那本，叫啥某某")
         return " ".join([*latest_entity_values(tracker, "author"), remembered])
     parts = [
@@ -190,7 +199,9 @@ AUTHOR_AND_TITLE = (
     re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+(?P<author>[\u4e00-\u9fff·]{2,8})$"),
 )
 #: ... not a kind of the author's books ("余华的小说", "路遥的那本")
-A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记")
+A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记|哪本|"
+                            # ... a kind, or which of them ("金庸 武侠", "东野圭吾 最新")
+                            r"武侠|科幻|推理|悬疑|言情|最新|新出|全部|所有|其他|别的|随便|系列|全套")
 
 
 def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] | None:
@@ -200,9 +211,11 @@ def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] |
     typed = normalise(typed_query(text))
     named = next((found for pattern in AUTHOR_AND_TITLE
                   if (found := pattern.match(typed))
-                  and all(found["author"] in hit.author for hit in result.hits)), None)
-    if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]):
-        return None
+                  and all(found["author"] in normalise(hit.author) for hit in result.hits)), None)
+    if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]) \
+            or any(alias in named["title"] or named["title"] in alias
+                   for alias, _name in branch_aliases()):
+        return None  # "余华 河西有吗": where, not what
     author, title = named["author"], named["title"]
     works = services().catalogue.search(author, limit=AUTHOR_BOOKS).hits
     # one of them, or one misspelt ("某书错一字 某作家")
@@ -243,6 +256,8 @@ def show_found(dispatcher: CollectingDispatcher, text: str, query: str, result: 
 
 #: the author's country before the name ("[日] ", "（美）")
 COUNTRY = re.compile(r"^\s*[\[［(（][^\]］)）]{1,4}[\]］)）]\s*")
+#: ... and what the author did, and who else did ("毛姆 著；某某 译")
+ROLE = re.compile(r"\s+(著|编著|主编|编|译|绘|文|图|口述)(\s*[；;,，].*)?$|\s*[；;].*$")
 
 
 def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | None:
@@ -268,8 +283,8 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
         title = title_key(main_title(hit.title))
         # the author in full, without the country, or a foreign one by the last name
         # (道金斯 of "[英] 理查德·道金斯")
-        authors = {title_key(hit.author), title_key(COUNTRY.sub("", hit.author)),
-                   title_key(hit.author.rsplit("·", 1)[-1])}
+        name = ROLE.sub("", COUNTRY.sub("", hit.author))
+        authors = {title_key(hit.author), title_key(name), title_key(name.rsplit("·", 1)[-1])}
         # most of the title, or of a part of it after a series' name
         if (any(words in part and len(words) >= TITLE_SHARE * len(part)
                 for part in map(title_key, title_parts(hit.title)) for words in typed)
@@ -371,16 +386,16 @@ BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|
 
 
 #: books asked for by what they are about ("讲…的", "关于…")
-ABOUT_A_TOPIC = re.compile(r"(?<![听开办])讲(?![座坛课])|关于|有关")
+ABOUT_A_TOPIC = re.compile(r"(?<![听开办])讲(?![座坛课解究])|关于")
 
 
 def clause_of_books(text: str) -> tuple[str, SearchResult] | None:
     """When a message finds nothing as a whole ("有讲某学科的书没 图多点的"), the
     first clause that asks for books by their kind or topic, searched alone if it finds
     any (the other clauses say what the reader would like, or where they look)."""
-    parts = [part for part in clauses(text)
-             if BOOK_WORDS.search(part) or ABOUT_A_TOPIC.search(part)]
-    if len(clauses(text)) < 2 or not parts or OWN_LOAN.search(normalise(parts[0])):
+    every = clauses(text)
+    parts = [part for part in every if BOOK_WORDS.search(part) or ABOUT_A_TOPIC.search(part)]
+    if len(every) < 2 or not parts or OWN_LOAN.search(normalise(parts[0])):
         return None
     query = typed_query(parts[0])
     found = services().catalogue.search(query, limit=PAGE_SIZE)
@@ -389,13 +404,16 @@ def clause_of_books(text: str) -> tuple[str, SearchResult] | None:
 
 def books_described(text: str) -> tuple[str, SearchResult] | None:
     """The books a message describes by their kind ("某作家那本…的绘本", "想找绘本 讲…那
-    个"): its words searched, else its clause that asks for books (see clause_of_books);
-    None when it speaks of no book so, or nothing is found."""
+    个"): its words searched, when they find books outright, else its clause that asks for
+    books on a topic (see clause_of_books); None when it speaks of no book so, or nothing
+    is found."""
     if not BOOK_WORDS.search(text):
         return None
     query = typed_query(text)
     found = services().catalogue.search(query, limit=PAGE_SIZE)
-    return (query, found) if found.hits else clause_of_books(text)
+    if found.hits and not found.near:
+        return query, found
+    return clause_of_books(text) if ABOUT_A_TOPIC.search(text) else None
 
 
 def names_a_book(tracker: Tracker) -> bool:
@@ -555,7 +573,7 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
 
 #: the author of the book just found ("这位作者别的书呢", "她还写过什么", "他别的呢")
 SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者|"
-                         r"^\W*(那)?(他|她)的?(别的|其他|其它|另外的)")
+                         r"^\W*(那)?(他|她)(写的|的)?(别的|其他|其它|另外的)")
 
 
 def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
@@ -637,10 +655,13 @@ class ActionSearchCatalogue(LibraryAction):
         text = tracker.latest_message.get("text", "")
         if (shown := several_or_lacking(dispatcher, text, result)) is not None:
             return shown
-        if not result.hits and (books := clause_of_books(text)):
-            return show_results(dispatcher, *books, offset=0)  # "…的书 要图多的"
         if (not result.hits or result.near) and (found := title_typed_whole(text)):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
+        # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
+        # sure of the whole ("外文的书能借几本")
+        if not result.hits and (books := clause_of_books(text)) and answer_in_context(
+                tracker, text).kind != "answer":
+            return show_results(dispatcher, *books, offset=0)
         if (not result.hits or result.near) and (
                 lacked := book_the_faq_lacks(dispatcher, text)) is not None:
             return lacked  # "某作家的某书馆里有没有": a book, though the library lacks it

@@ -30,14 +30,17 @@ HOLDS_BACK = re.compile(r"等等|等一下|等下(?![午班周个])|先别|先�
 CONFIRMS = re.compile(r"约吧|就这本|就它|确认|就约|就要")
 #: another volume asked for ("等等，要第二册")
 VOLUME = re.compile(r"第.{1,2}[部册卷集]")
+#: other times asked for after the free slots ("都不合适 周末有没有")
+OTHER_TIMES = re.compile(r"周|礼拜|星期|[号日]|[上下]午|晚上|明天|后天|月|时间|时段")
 #: a reply to a confirmation says no more than this
 CONFIRMATION_REPLY = 20
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: characters besides the refusal that make a subject of their own
 SUBJECT = 3
-#: ... and that tell a story of their own, whatever words of refusing are in it ("…怎么洗都洗不掉，
-#: 该怎么赔"): no reader says no at such length
+#: ... and that tell a story of something that befell a book, whatever words of refusing are
+#: in it ("…涂了半本 怎么洗都洗不掉"): no reader says no at such length
 STORY = 20
+BEFELL = re.compile(r"画|涂|撕|破|坏|脏|湿|泡|烫|咬|丢|赔|洗")
 
 
 def asks_something(text: str) -> bool:
@@ -45,7 +48,8 @@ def asks_something(text: str) -> bool:
     subject of its own ("藏书量多少", "退证流程"; not "不用了谢谢", "不是不是"), or a story."""
     rest = CJK.findall(REFUSES.sub("", text))
     return (not text.startswith("/") and len(rest) >= SUBJECT
-            and bool(ASKS.search(text) or not REFUSES.search(text) or len(rest) >= STORY))
+            and bool(ASKS.search(text) or not REFUSES.search(text)
+                     or (len(rest) >= STORY and BEFELL.search(text) is not None)))
 
 
 class ActionDecline(LibraryAction):
@@ -60,7 +64,8 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
-        if previous(tracker, "space_slots"):  # the free slots offered: no booking
+        if previous(tracker, "space_slots") and not asks_something(text) \
+                and not OTHER_TIMES.search(text):  # the free slots offered: no booking
             dispatcher.utter_message(text="好的，不预约场地了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return []

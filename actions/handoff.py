@@ -111,7 +111,7 @@ class ActionHandoffToStaff(FaqFirst):
     #: asking for a person in so many words: never the FAQ's
     explicit = re.compile(r"转人工|找人工|要人工|人工客服|人工服务|真人|活人|转接|"
                           # not whether one must turn to someone ("…还是只能找他们")
-                          r"找.{0,2}(馆员|工作人员)|(叫|请(?!问)).{0,2}(馆员|工作人员|管理员)|"
+                          r"找.{0,2}(馆员|工作人员)|(叫|(?<![申邀聘])请(?![问假]))[^，,。？?！!]{0,5}(馆员|工作人员|管理员)|"
                           r"(帮我|给我)联系.{0,2}(馆员|工作人员|管理员)|"
                           # someone who knows ("找位懂行的专家帮帮我"; not "想找个人少的角落")
                           r"找(个|一?位)[^，,。？?！!]{0,6}的?(老师|专家|人)"

@@ -599,19 +599,40 @@ def asks_whats_left_of_the_holds(tracker: Tracker) -> bool:
             and WHATS_LEFT.search(text) is not None and len(text) <= WHATS_LEFT_LENGTH)
 
 
-#: another title asked for instead of the one to confirm ("诶，换成某书")
-SWITCHES_TO = re.compile(r"(?:换成|改成|改约|换一本|换)(?P<words>[^，,。？?！!\s]{2,20})")
+#: the characters of a clause that may name another title at the confirmation
+MIN_SWITCHED = 2
+#: another title asked for instead of the one to confirm ("诶，换成某书") ...
+SWITCHES_TO = re.compile(r"(?:换成|改成|改约|换一本|换本)(?P<words>[^，,。？?！!\s]{2,20})")
+#: ... or the one offered said to be the wrong one ("弄错了 要的是某书", "并非这本")
+CORRECTS = re.compile(r"搞错|弄错|不是这本|要的是")
+#: ... a clause that turns a title down rather than asks for it ("不要某书", "某书看过了")
+TURNS_DOWN = re.compile(r"不要|不是|别|看过|读过")
 
 
 def title_switched_to(tracker: Tracker) -> TitleHit | None:
-    """The held title a reply to the hold's confirmation switches to, if another."""
+    """The held title a reply to the hold's confirmation switches to, if another: named
+    after 换成, or in a clause of a reply that says the one offered is wrong — by its own
+    title, one title only (not an author's books, nor a series: those are asked about)."""
     offered = previous(tracker, "hold_confirm")
-    switch = SWITCHES_TO.search(tracker.latest_message.get("text", ""))
-    found = held_title(switch.group("words")) if offered and switch else None
-    if found is None or not found[1].hits:
+    text = tracker.latest_message.get("text", "")
+    if offered is None:
         return None
-    hit = found[1].hits[0]
-    return hit if offered and hit.bib_id != offered.get("bib_id") else None
+    if switch := SWITCHES_TO.search(text):
+        named = [switch.group("words")]
+    elif CORRECTS.search(text):
+        named = [part for part in clauses(text)
+                 if len(title_key(part)) >= MIN_SWITCHED and not TURNS_DOWN.search(part)]
+    else:
+        return None
+    for words in named:
+        found = held_title(words)
+        hits = found[1].hits if found else []
+        titles = {main_title(hit.title) for hit in hits
+                  if title_key(main_title(hit.title)) in title_key(words)}
+        if len(titles) == 1 and hits[0].bib_id != offered.get("bib_id") \
+                and main_title(hits[0].title) in titles:
+            return hits[0]
+    return None
 
 
 LibraryAction.replies_to_previous += [

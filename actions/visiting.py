@@ -37,7 +37,7 @@ from bot import clock
 from bot.booking_words import EVENT_WORDS
 from bot.outcome import outcome
 from bot.question_words import OPENING, WHERE
-from bot.services.interface import BranchInfo, DayHours
+from bot.services.interface import WEEKLY_CLOSURE, BranchInfo, DayHours
 
 MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
@@ -103,6 +103,21 @@ def switched_topic(tracker: Tracker, words: re.Pattern[str], this: str, other: s
             and previous(tracker, other) is not None and previous(tracker, this) is None)
 
 
+#: the day closed every week asked, not a day's hours ("每周哪天闭馆", "它哪天不开")
+ASKS_THE_CLOSING_DAY = re.compile(r"哪(天|一天|几天)(不开|闭馆|休息|休馆|歇|关门)|(休馆|闭馆)日|"
+                                  r"(每周|一周|每个?礼拜|每星期).{0,4}(闭馆|休息|休馆|不开|歇)|"
+                                  r"一周开几天")
+
+
+def weekly_closing_text(branch: BranchInfo, today: date) -> str:
+    """The weekdays the branch is closed every week, read off its next seven days."""
+    closed = [WEEKDAY_NAMES[day.weekday()] for day in (today + timedelta(days=n) for n in range(7))
+              if services().info.hours_on(branch.code, day).reason == WEEKLY_CLOSURE]
+    days = "、".join(sorted(closed, key=WEEKDAY_NAMES.index))
+    return (f"{branch.name}每周{days}例行闭馆，其余日子照常开放。" if days
+            else f"{branch.name}没有每周固定的闭馆日。")
+
+
 def hours_text(hours: DayHours, today: date) -> str:
     when = describe_day(hours.day, today)
     reason = f"（{hours.reason}）" if hours.reason else ""
@@ -139,7 +154,7 @@ class ActionOpeningHours(FaqFirst):
     # also whether one gets there in time ("周六傍晚五点出发来得及吧")
     requests = re.compile(f"{HOURS_WORDS.pattern}|{MAKES_IT.pattern}")
     own_words = re.compile(f"{requests.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
-    # (hours-011: the day each branch closes every week is in its timetable)
+    # (hours-011: the day each branch closes every week, read off its timetable)
     answers_live = frozenset({"hours-001", "hours-002", "hours-003", "hours-004", "hours-010",
                               "hours-011", "hours-013", "children-004"})
 
@@ -173,6 +188,7 @@ class ActionOpeningHours(FaqFirst):
             at = None if latest_entity_values(tracker, "branch") else \
                 services().info.find_branch(event.branch)
             branches = [at] if at else branches
+        weekly = day is None and ASKS_THE_CLOSING_DAY.search(text) is not None
         day = day_in_context(tracker, text, day, today) or today
         if day < today:
             lines.append("这个日期已经过去了，下面是今天的开放情况。")
@@ -184,6 +200,8 @@ class ActionOpeningHours(FaqFirst):
                 lines.append("图书馆还没有公布这天的节假日安排，以下是平时这一天的开放时间，"
                              "届时请以官网公告为准。")
             lines.append(hours_text(hours, today))
+            if weekly:
+                lines.append(weekly_closing_text(branch, today))
             if hour is not None and hours.opens is not None and hours.closes is not None:
                 # "晚上十点还能去看书吧": the premise, checked
                 open_then = hours.opens <= time(hour) < hours.closes

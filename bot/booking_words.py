@@ -27,7 +27,7 @@ CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网�
 #: the people a reader signs up besides themselves: family, a friend
 FOR_WHOM = ("她|他|娃|孩子|小孩|儿子|女儿|闺女|宝宝|外?孙子|外?孙女|外甥女?|侄子|侄女|老人|"
             "爸爸?|妈妈?|老公|老婆|爱人|朋友|同学")
-SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(家)?({FOR_WHOM})报"
+SIGNS_UP_FOR_SOMEONE = re.compile(f"(给|帮|替)我?(家)?({FOR_WHOM})报(?![销失告纸案修了过])"
                                   f"(?=.{{0,12}}({EVENT_WORDS.pattern}))")
 #: a place asked to be kept, ending a message ("替我占一个"): a sign-up where an event
 #: was named just before it (see keeps_a_place_at_an_event)

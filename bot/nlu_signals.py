@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -83,7 +84,7 @@ from bot.title_names import half_called
 TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
                      # one more hold besides those placed ("再加一本某书")
-                     r"再(加|添)一本(?=[\u4e00-\u9fffA-Za-z《])|"
+                     r"再(加|添)一本(?![书的不吗话呢么])(?=[\u4e00-\u9fffA-Za-z《])|"
                      r"(帮我|给我|替我)约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
                      r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
                      # a clause that starts with 约 ("证号…，约《X》，…", "还是先约某书吧",
@@ -118,8 +119,10 @@ CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
                    r"去不了|来不了|改天|改约|改到")
-#: ... said of one thing, to be done with it ("退掉", "不打算看了")
-DROPS_IT = re.compile(r"(退|撤|删)掉|退了吧|不(想|打算)(看|借|要)了|不(需)?要了")
+#: ... said of a book, to be done with it ("退掉", "不打算看了"), not of a card, a deposit
+#: or what was done to it ("读者证退掉", "押金退了吧", "被取消了")
+DROPS_IT = re.compile(r"(退|撤|删)掉|退了吧|不(想|打算)(看|借)了")
+NOT_A_HOLD_DROPPED = re.compile(r"押金|读者证|借书证|退卡|办的卡|被")
 #: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
 NAMES_A_BOOK = re.compile(r"那本|这本|写的|《")
 #: asking why something was cancelled ("那年的讲座怎么都取消了"), not to cancel it
@@ -128,9 +131,13 @@ ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 #: a book spoken of as one ("那本绘本", "续集", "某作家写的")
-BOOK_KIND = re.compile(r"书|绘本|小说|续集|[上下]集|那本|这本|写的|作品")
+BOOK_KIND = re.compile(r"(?<!图)书(?!馆)|绘本|小说|续集|[上下]集|那本|这本|写的|作品")
 #: (not "托馆员协助查…", a research request with a librarian's help)
-PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)")
+PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)|"
+                    # ... a librarian who knows, called over ("请个内行的馆员来"; not a
+                    # teacher invited to give a talk)
+                    r"[找叫请]个[^，,。？?！!]{1,4}的(馆员|工作人员|管理员)"
+                    r"(?=过来|来(?![讲上开教办])|吧|\W*$)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
@@ -194,7 +201,8 @@ NOT_A_SPACE = frozenset({"place_reservation", "search_catalogue", "ask_opening_h
 #: DIET's intents for what may be a request in words it did not learn
 NOT_A_REQUEST = frozenset({"ask_policy", "ask_digital_resource", "ask_events",
                            "nlu_fallback", "out_of_scope"})
-ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我?|给我|替我|麻烦)"
+ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|帮(?!忙问|着看)|给我|替我|"
+                             f"麻烦(?!问|请教|咨询|死))"
                              f".{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
 #: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
@@ -279,6 +287,7 @@ TALKING_TO_A_MACHINE = re.compile(r"[你您](就)?是(不是)?(ai|机器人|程�
 #: using something from home ("休馆日在家登得上知网吗", "不来馆也可以查数据库不"): the
 #: digital library's rules, not the doors' hours
 FROM_HOME = re.compile(r"(在家|家里|远程|校外|不到馆|不用到馆|不来馆|不出门)"
+                       # (a few words between: "家里电脑也可以登你们那些数据库吗")
                        r"(?:(?!来馆|到馆|馆里)[^，,。？?！!]){0,8}(登|访问|下载|上网|数据库|电子)")
 #: whether anything is owed, looked at ("再查查还欠不欠费")
 OWES_ANYTHING = re.compile(r"(有没有|是不是|还)欠(钱|费|款)|欠不欠(钱|费)")
@@ -298,7 +307,8 @@ EATS_INSIDE = re.compile(r"吃(饭|东西|零食|午饭|外卖|点心)|喝(水|�
 HOURS_ASKED = re.compile(OPENING)
 #: the days the library is closed, said as a time ("休馆期间在家能登数据库吗"), asking
 #: nothing of the hours
-CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)(的?那几天|的时候|期间|时|那天|的日子|日)")
+CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
+                              r"(的?那几天|的时候|期间|时(?!间)|那天|的日子|日(?!期))")
 #: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
 SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|单位|朋友|同学)"
                             r"(让|叫|要求|布置|推荐|说要?)[^，,。？?！!]{0,4}(读|看|买|借)")
@@ -449,7 +459,7 @@ def _names_an_author(plain: str) -> bool:
 def drops_a_hold(plain: str) -> bool:
     """"某书不打算看了 给退了吧": done with something, asking nothing."""
     return (DROPS_IT.search(plain) is not None or CANCEL.search(plain) is not None) \
-        and not ASKS.search(plain)
+        and not ASKS.search(plain) and not NOT_A_HOLD_DROPPED.search(plain)
 
 
 def _reserves_after_dropping(plain: str) -> bool:
@@ -662,19 +672,24 @@ PICTURE = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 #: space — nothing to answer but "say again"
 KEYBOARD_MASH = re.compile(r"^(?=.*[a-z])(?=(?:.*[;'\[\]\\`]){2})[a-z;'\[\]\\`,./]+$")
 #: ... or letters of one row of keys swept along it ("asdfjkl", "qwerty"), among nothing but
-#: punctuation: no word is typed so (not "hello", "salad", "wifi")
+#: punctuation: no word is typed so (not "hello", "salad", "wifi", "property")
 KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-SWEEP = 3
 SWEPT_LETTERS = 5
+#: the share of neighbouring letters that are neighbouring keys of that row
+SWEPT_SHARE = 0.7
 
 
 def swept_along_a_row(plain: str) -> bool:
+    """Letters alone, all of one row of keys, most typed next to each other ("asdfjkl")."""
     if re.search(r"[^\W\d_a-z]|\d", plain):  # any character but Latin letters says more
         return False
     letters = "".join(re.findall(r"[a-z]", plain))
-    rows = [row for row in KEY_ROWS if set(letters) <= set(row)]
-    return len(letters) >= SWEPT_LETTERS and any(
-        any(row[i:i + SWEEP] in letters for i in range(len(row) - SWEEP + 1)) for row in rows)
+    row = next((row for row in KEY_ROWS if set(letters) <= set(row)), None)
+    if row is None or len(letters) < SWEPT_LETTERS:
+        return False
+    pairs = list(pairwise(letters))
+    swept = sum(abs(row.index(a) - row.index(b)) == 1 for a, b in pairs)
+    return swept >= SWEPT_SHARE * len(pairs)
 
 
 def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
@@ -694,7 +709,7 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
         intent = None
     if (not WORD.search(plain) and not PICTURE.search(text)) or KEYBOARD_MASH.match(plain) \
             or swept_along_a_row(plain):
-        intent = "nlu_fallback"  # punctuation alone ("？？？", "。。。"): say what?
+        intent = "nlu_fallback"  # punctuation or keys hit at random ("？？", "asdfjkl"): what?
     untitled = TITLE.sub(" ", plain)  # "取消《房间》的预约" cancels a hold
     if CANCEL.search(untitled) and BOOKED.search(untitled) and not ASKS_WHY.search(untitled):
         intent = "cancel_booking"

@@ -71,7 +71,7 @@ MY_ACCOUNT = re.compile(r"我(现在|目前)?名下|我账上|我账户|我是�
 #: a part of the day said before a time ("开到夜里9点")
 PART_OF_DAY = r"(夜里|晚上|早上|上午|下午|中午|傍晚)"
 OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|(?<!改革)开放|几点|"
-           r"营业|休息|歇|"
+           r"营业|休息|歇|(天天|每天)都?开(?=门|放|馆|着|[吗么不没吧呢的？?\s]|$)|"
            r"开半天|才关|才开(?![展通办设始发课])|开了[吧吗么]|"
            r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
@@ -109,14 +109,20 @@ POLITE_HOLD_REQUEST = re.compile(r"(帮我|给我|替我)(预约|预定|预订|�
 #: a guess the reader wants confirmed, at the end of a clause ("应当行吧", "早就撤了吧，…")
 GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
 
-#: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗")
-HOLD_STATUS = re.compile(r"(预约|预定|我约)(的|了|过).{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|"
+#: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗",
+#: "上周约的那两本能拿了吗")
+HOLD_STATUS = re.compile(r"((预约|预定|我约)(的|了|过)|"
+                         # ... some time ago, of a book (not an event, a seat, a librarian)
+                         r"(之前|前阵子|前几天|上次|上周|先前|早先)约(的|了|过)"
+                         r"(?![^，,。？?！!]{0,6}(讲座|讲坛|活动|故事会|诗会|手工|培训|自习|座|研讨|"
+                         r"场地|房间|直播|馆员|时间)))"
+                         r".{0,12}(到了|到馆|能取(?!消)|可以取(?!消)|能去?拿|可以去?拿|"
                          r"了没|了吗|排到)|"
                          r"预约.{0,3}(在排队|排到)")
 #: ... not how holds work ("预约的书到了能保留几天", "预约的书到了会通知我吗", whether a
 #: text message comes, whether family may fetch it, what it costs)
-HOLD_RULE = re.compile(r"几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|代取|别人|"
-                       r"不去|带|短信|提醒|消息|家里人|家人|帮忙|收费|钱")
+HOLD_RULE = re.compile(r"(?<![前这那好])几天|多久|多长|怎么|怎样|如何|什么|规定|会不会|通知|一般|"
+                       r"代取|别人|不去|带|短信|提醒|消息|家里人|家人|帮忙|收费|钱")
 #: ... how long a hold that came in is kept, or what happens if it is not fetched ("到馆的书能
 #: 保留到几号", "忘了去领会怎么样"): the rules', even of the reader's own hold
 HOLD_KEPT = re.compile(r"(留|保留|放)到(什么时候|啥时候|几号|哪天|哪一天)|"

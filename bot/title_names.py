@@ -25,11 +25,19 @@ def quote_named_titles(text: str) -> str:
 
 #: a title half remembered: the words before or after the part forgotten ("叫某某啥来着",
 #: "叫什么某某的"); see half_called
-HALF_CALLED = re.compile(r"叫做?(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:啥|什么)|"
-                         r"叫(?:啥|什么)(?P<after>[^\s，,。？?！!来的名]{2,8})")
+HALF_CALLED = re.compile(r"(?:^|(?<=[\s，,。书本集字]))叫做?"
+                         r"(?:(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:啥|什么)|"
+                         r"(?:啥|什么)(?P<after>[^\s，,。？?！!]{2,8}?)(?=的|来着|那|$|[\s，,。？?！!]))")
+#: ... not a person told to do something, nor the words that only ask ("叫孩子看什么",
+#: "叫什么名字", "叫什么呀你们有吗")
+NOT_REMEMBERED = re.compile(r"[我你他她们人员家娃爸妈]|孩子|儿子|女儿|老公|老婆|"
+                            # ... nor the name forgotten ("叫什么忘了", "叫啥不记得了")
+                            r"忘|记不|不记得|想不起|之类|^(来着|名字|的|呀|啊|吗|呢|好)")
 
 
 def half_called(text: str) -> str | None:
-    """The words a reader remembers of a title ("叫某某啥来着"), if any."""
+    """The words a reader remembers of a title ("叫某某啥来着", "…叫啥某某"), where 叫 begins
+    a clause or follows a book's word (not "老师叫我们借…", "我叫某某"), if any."""
     found = HALF_CALLED.search(text)
-    return (found.group("before") or found.group("after")) if found else None
+    words = (found.group("before") or found.group("after")) if found else None
+    return None if words is None or NOT_REMEMBERED.search(words) else words

@@ -8,12 +8,16 @@ time (units, no model)."""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+import actions.activities
 import actions.catalogue
 import actions.faq_answers
-from actions.activities import ActionBookSpace
+import actions.visiting
+from actions.activities import ActionBookSpace, event_named
 from actions.catalogue import (
     book_whose_author_is_asked_about,
     books_described,
@@ -21,6 +25,7 @@ from actions.catalogue import (
     held_title,
     several_or_lacking,
     title_the_author_lacks,
+    typed_query,
 )
 from actions.decline import ActionDecline, asks_something
 from actions.faq_answers import about_the_other_library
@@ -28,12 +33,29 @@ from actions.handoff import ActionHandoffToStaff
 from actions.holds import title_switched_to
 from actions.loans import OWNER
 from actions.small_talk import LIBRARY_THINGS
-from actions.visiting import ActionOpeningHours, about_the_branch_before
+from actions.visiting import (
+    ASKS_THE_CLOSING_DAY,
+    HOURS_WORDS,
+    ActionOpeningHours,
+    about_the_branch_before,
+    weekly_closing_text,
+)
+from bot import clock
 from bot.booking_words import SIGNS_UP
 from bot.channels.guard import gives_up, password_after_remark
+from bot.channels.questions import split_questions
 from bot.nlu_signals import corrected, signals, swept_along_a_row
+from bot.question_words import asks_after_a_hold
+from bot.services.catalogue_query import understand
 from bot.services.faq_model import FaqAnswer
-from bot.services.interface import SearchResult, TitleHit
+from bot.services.interface import (
+    WEEKLY_CLOSURE,
+    BranchInfo,
+    DayHours,
+    EventInfo,
+    SearchResult,
+    TitleHit,
+)
 from bot.services.search_text import title_key
 from bot.title_names import half_called
 from tests.test_action_units import conversation, run_action
@@ -109,13 +131,19 @@ def test_a_foreign_author_named_by_the_last_name_is_a_held_name(shelf: Shelf) ->
     assert held_title("某某某某") is None
 
 
-def test_another_title_at_the_hold_confirmation_replaces_it(shelf: Shelf) -> None:
-    offered = [{"kind": "hold_confirm", "title": "甲乙丙丁", "bib_id": 1}]
-    switched = title_switched_to(conversation(
-        ("约甲乙丙丁", offered), ("等等 换成戊己庚辛 那本家里有", [])))
-    assert switched is not None and switched.title == "戊己庚辛"
-    assert title_switched_to(conversation(("约甲乙丙丁", offered), ("换到河西取", []))) is None
-    assert title_switched_to(conversation(("约甲乙丙丁", []), ("换成戊己庚辛", []))) is None
+OFFERED = [{"kind": "hold_confirm", "title": "甲乙丙丁", "bib_id": 1}]
+
+
+@pytest.mark.parametrize(("offered", "reply", "title"), [
+    (OFFERED, "等等 换成戊己庚辛 那本家里有", "戊己庚辛"),
+    (OFFERED, "不对 弄错了 要的是下一部 戊己庚辛 不是它", "戊己庚辛"),  # the one offered is wrong
+    (OFFERED, "换到河西取", None), (OFFERED, "对 就它", None),
+    ([], "换成戊己庚辛", None),  # nothing offered to switch
+])
+def test_another_title_at_the_hold_confirmation_replaces_it(
+        shelf: Shelf, offered: list[dict[str, object]], reply: str, title: str | None) -> None:
+    switched = title_switched_to(conversation(("约甲乙丙丁", offered), (reply, [])))
+    assert (switched.title if switched else None) == title
 
 
 # --- holds and loans ----------------------------------------------------------------------
@@ -317,3 +345,219 @@ def test_books_described_by_their_kind(topics: Shelf) -> None:
 
 def test_an_author_named_without_the_country(topics: Shelf) -> None:
     assert held_title("某某洋子") is not None
+
+
+# --- a card with its label, for whom a book is, a title corrected, a day's event ----------
+
+
+def test_a_card_given_with_its_label_is_no_part_of_the_query() -> None:
+    assert typed_query("替娃订本某某 分馆领 卡号jl 0000 0002") == "娃订本某某 分馆领"
+    assert typed_query("卡门 这本有吗") == "卡门"  # a title beginning with 卡
+
+
+def test_for_whom_a_book_is_asked_is_no_word_of_its_title() -> None:
+    assert "帮" not in understand("帮孩子订本某某").words
+
+
+@pytest.mark.parametrize(("text", "asked"), [("那他写的别的呢", True),
+                                             ("他写的东西难懂吗", False)])
+def test_the_authors_other_books_asked_as_his_writing(text: str, asked: bool) -> None:
+    tracker = conversation(("某某某有吗", [{"kind": "search", "bib_ids": [7]}]), (text, []))
+    assert (book_whose_author_is_asked_about(tracker) == 7) is asked
+
+
+def test_a_librarian_who_knows_called_over() -> None:
+    assert ActionHandoffToStaff.explicit.search("答不上来就请位内行的馆员来")
+    assert signals("实在不行 请个内行的馆员来")[0] == "request_human"
+    assert signals("想找个安静的馆员少的角落")[0] != "request_human"
+
+
+def test_holds_placed_some_time_ago_asked_after() -> None:
+    assert asks_after_a_hold("上周约的那两本 这下可以去拿了吗")
+    assert not asks_after_a_hold("约的书通常多长时间能拿到")
+
+
+def test_open_every_day_asks_the_hours() -> None:
+    assert HOURS_WORDS.search("分馆应该天天都开吧")
+
+
+class DayOfEvents:
+    def __init__(self, *days: int) -> None:
+        now = clock.now()
+        self.events = [EventInfo(event_id=n, title=f"某某活动{n}", series="", branch="JL-MAIN",
+                                 place="", starts_at=now + timedelta(days=day),
+                                 ends_at=now + timedelta(days=day, hours=1), places_left=5,
+                                 audience="")
+                       for n, day in enumerate(days, 1)]
+
+    def upcoming_events(self, now: object) -> list[EventInfo]:
+        return self.events
+
+
+@pytest.mark.parametrize(("days", "chosen"), [((3, 7), 2), ((7, 7), None), ((3, 5), None)])
+def test_an_event_named_by_its_day(monkeypatch: pytest.MonkeyPatch, days: tuple[int, int],
+                                   chosen: int | None) -> None:
+    activities = DayOfEvents(*days)
+    monkeypatch.setattr(actions.activities, "services",
+                        lambda: type("S", (), {"activities": activities})())
+    day = clock.today() + timedelta(days=7)
+    text = f"{day.month}月{day.day}日的那场 替我报上"
+    assert event_named(conversation((text, []))) == chosen
+
+
+# --- what the review found the first changes took wrongly ---------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "老师叫我们借什么书 有没有某某", "叫孩子看什么绘本好", "我叫某某什么时候能借到书",
+    "这本书叫什么呀你们有吗", "能叫家人代取书要带什么",
+])
+def test_called_that_names_no_title(text: str) -> None:
+    assert half_called(text) is None
+
+
+def test_the_librarys_own_name_half_remembered_is_no_book() -> None:
+    assert corrected("ask_location", "你们图书馆叫金陵什么来着 在哪") is None
+
+
+@pytest.mark.parametrize("text", [
+    "明天下午还有空吗 帮我约个研讨室", "多少钱一小时 想订个研讨间", "还能约吗 想占个座位",
+])
+def test_a_space_asked_about_then_requested_is_one_question(text: str) -> None:
+    assert split_questions(text) == [text]
+
+
+@pytest.mark.parametrize("text", ["取消 不去了", "取消，不预约了", "取消 不报了 那天要加班"])
+def test_a_bare_cancel_beside_a_cancellation_of_its_own_is_no_leaving(text: str) -> None:
+    assert not gives_up(text)
+
+
+@pytest.mark.parametrize(("guessed", "text"), [
+    ("sign_up_event", "麻烦问下讲座报名收费吗"), ("ask_policy", "帮我妈报销讲座的车费"),
+    ("ask_events", "我已经给我妈报了讲座"),
+])
+def test_no_sign_up_asked(guessed: str, text: str) -> None:
+    assert corrected(guessed, text) != "sign_up_event"
+
+
+@pytest.mark.parametrize("text", ["建议请个有名的老师来开讲座", "能不能请个专业的老师来讲讲书法"])
+def test_a_teacher_invited_is_no_person_asked_for(text: str) -> None:
+    assert signals(text)[0] != "request_human"
+
+
+@pytest.mark.parametrize("text", ["上周约的讲座取消了吗", "之前约的自习室座位能去了吗",
+                                  "上次约了馆员了吗"])
+def test_an_event_or_seat_booked_before_is_no_hold(text: str) -> None:
+    assert not asks_after_a_hold(text)
+
+
+@pytest.mark.parametrize("text", ["JL00000003 不需要了谢谢", "JL00000003 押金退了吧",
+                                  "JL00000003 读者证退掉"])
+def test_no_hold_dropped_with_a_card(text: str) -> None:
+    assert signals(text)[0] != "cancel_reservation"
+
+
+@pytest.mark.parametrize("text", ["再加一本书能借几本", "我借了两本还能再加一本吗"])
+def test_one_more_asked_about_is_no_hold(text: str) -> None:
+    assert corrected("search_catalogue", text) != "place_reservation"
+
+
+@pytest.mark.parametrize("text", ["总馆每天都开展活动吗", "少儿馆每天都开课吗"])
+def test_every_day_an_activity_is_no_hours_question(text: str) -> None:
+    assert not HOURS_WORDS.search(text)
+
+
+@pytest.mark.parametrize(("text", "questions"), [
+    ("办证要多少钱 这种卡能借几本", ["办证要多少钱", "这种卡能借几本"]),
+    ("周末开吗 这样的天气有人吗", ["周末开吗", "这样的天气有人吗"]),
+])
+def test_pointing_back_at_something_else_still_two_questions(text: str,
+                                                            questions: list[str]) -> None:
+    assert split_questions(text) == questions
+
+
+def test_closing_time_is_no_time_of_closing() -> None:
+    assert corrected("ask_opening_hours", "在家登数据库的话闭馆时间有影响吗") is None
+
+
+def test_a_title_beginning_with_for_a_child_keeps_its_words() -> None:
+    assert understand("给孩子的诗有吗").words == ("诗",)
+    assert "娃" not in understand("替娃找几本数学绘本").words
+
+
+@pytest.mark.parametrize("text", ["那本书叫什么忘了 讲三国的", "有本书叫什么不记得了",
+                                  "书名叫啥想不起来了"])
+def test_a_title_forgotten_is_no_title_half_remembered(text: str) -> None:
+    assert half_called(text) is None
+
+
+@pytest.mark.parametrize("text", ["某作家 河西有吗", "某作家 科幻", "某作家 最新", "某作家 全部"])
+def test_an_author_with_a_place_or_a_kind_lacks_no_title(shelf: Shelf, text: str) -> None:
+    assert title_the_author_lacks(text, shelf.search("某作家")) is None
+
+
+def test_an_author_with_a_role_and_a_translator_is_named_by_name(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    books = Shelf(("某某之书", "[英] 某某姆 著；另一人 译"))
+    monkeypatch.setattr(actions.catalogue, "services",
+                        lambda: type("S", (), {"catalogue": books})())
+    assert held_title("某某姆") is not None
+
+
+@pytest.mark.parametrize("text", ["诶 换成某作家", "弄错了 不要甲乙丙丁 要戊己庚辛"])
+def test_no_switch_to_an_author_nor_to_a_title_turned_down(shelf: Shelf, text: str) -> None:
+    offered = [{"kind": "hold_confirm", "title": "庚辛壬癸", "bib_id": 2}]
+    switched = title_switched_to(conversation(("约庚辛壬癸", offered), (text, [])))
+    assert switched is None or switched.title == "戊己庚辛"
+
+
+@pytest.mark.parametrize("text", ["不用了谢谢 我自己周末去现场看看吧 你们服务挺好的 下次再来问",
+                                  "没事了 我已经在网上买了一本 不用麻烦你们了 谢谢啦"])
+def test_a_long_goodbye_asks_nothing(text: str) -> None:
+    assert not asks_something(text)
+
+
+@pytest.mark.parametrize("text", ["不用了 研讨室能带吃的吗", "都不合适 下周三呢"])
+def test_no_to_the_slots_with_a_question_or_other_times_is_no_drop(shelf: Shelf,
+                                                                   text: str) -> None:
+    slots = [{"kind": "space_slots", "slot_ids": [1, 2],
+              "starts": ["2026-10-29T09:00:00", "2026-10-29T14:00:00"]}]
+    reply, _events = run_action(ActionDecline(), conversation(
+        ("周六研讨间有空吗", slots), (text, [])))
+    assert "不预约场地了" not in reply
+
+
+@pytest.mark.parametrize(("text", "chosen"), [
+    ("{day}有什么活动 能报名吗", None),  # a question: the list
+    ("{day}之前的活动 帮我报一个", None),  # a bound, not a day
+    ("{day}的讲座帮我报个名", None),  # the event that day is no lecture
+])
+def test_a_day_that_names_no_event(monkeypatch: pytest.MonkeyPatch, text: str,
+                                   chosen: int | None) -> None:
+    activities = DayOfEvents(3, 7)
+    monkeypatch.setattr(actions.activities, "services",
+                        lambda: type("S", (), {"activities": activities})())
+    day = clock.today() + timedelta(days=7)
+    said = text.format(day=f"{day.month}月{day.day}号")
+    assert event_named(conversation((said, []))) == chosen
+
+
+@pytest.mark.parametrize("text", ["请假条要管理员签字吗", "申请的馆员证怎么还没下来"])
+def test_leave_or_an_application_is_no_person_asked_for(text: str) -> None:
+    assert not ActionHandoffToStaff.explicit.search(text)
+
+
+def test_the_weekly_closing_day_is_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Timetable:
+        def hours_on(self, code: str, day: object) -> DayHours:
+            closed = day.weekday() == 3
+            return DayHours("某馆", day, None, None, WEEKLY_CLOSURE) if closed else \
+                DayHours("某馆", day, time(9), time(17))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(actions.visiting, "services",
+                        lambda: type("S", (), {"info": Timetable()})())
+    branch = BranchInfo(code="X", name="某馆", kind="branch", address="", transport="",
+                        phone="", confirmed=True)
+    assert weekly_closing_text(branch, clock.today()) == "某馆每周四例行闭馆，其余日子照常开放。"
+    assert ASKS_THE_CLOSING_DAY.search("那它哪天不开")
+    assert not ASKS_THE_CLOSING_DAY.search("周四开到几点")

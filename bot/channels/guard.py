@@ -58,6 +58,8 @@ GIVING_UP = re.compile(r"先?[不别](?:想|用|要)?(?:预约|约|借|订|预�
                        r"放弃(预约)?|先不[要用约借订办报查看弄续登]|没事了|停下?|"
                        f"({_LATER})?(到家|回家)?再说(吧|了)?|"
                        f"({_LATER})(到家|回家)?再(弄|办|约|报|试)(吧|了)?")
+#: ... of which these leave the step itself, and cancel nothing else ("不办了", "算了")
+LEAVES_THE_STEP = re.compile(r"算了|算啦|不用了|不需要了|不办了|不续了|不弄了|再说|没事了|放弃")
 #: ... when nothing else is said ("第二个不要了，取消掉" cancels a hold; "算了，周末开吗"
 #: and "不用预约了吗" ask something)
 GIVING_UP_FILLER = re.compile(r"[\s，。！!,.~…]|我|那|就|先|还是|吧|了|啊|呀|哦|嗯|哎|唉|嗨|"
@@ -80,7 +82,7 @@ PASSWORD_REMARK = re.compile(r"(?:[\s，,。.！!：:~…]|不好意思|抱歉|�
                              r"(?:少|多|漏)(?:(?:按|打|输|敲)了?|了)(?:个|一个|一位)?[0-9A-Za-z]?|"
                              # one key typed for another ("e按成了r", "把1打成l了")
                              r"把?[0-9A-Za-z]?(?:按|打|输|敲|写)(?:成|错)了?(?:个|一个)?[0-9A-Za-z]?|"
-                             r"重来|重输|重打|再来|"
+                             r"重来|重输|重打|重新来|再来|吧|"
                              r"重新|再|试|输|一次|一下|这次|这回|换成|改成)*", re.IGNORECASE)
 NOT_KEPT_TEXT = (
     "为保护您的账户安全，这条看起来像密码的消息没有被记录，也没有被使用。"
@@ -154,8 +156,11 @@ def gives_up(text: str) -> bool:
     plain = zhconv.convert(text.strip().casefold(), "zh-cn")
     parts = clauses(plain) or [""]
     giving_up = [_only_gives_up(part) for part in parts]
-    # a bare 取消 beside words that give up too ("取消 不办了 …"; not "取消 我的预约")
-    giving_up = [gives or (part in CANCEL_WORDS and any(giving_up))
+    # a bare 取消 beside words that give up the step ("取消 不办了 …"; not "取消 我的预约",
+    # nor "取消 不去了", which may ask to cancel a sign-up)
+    steps_left = any(gives and LEAVES_THE_STEP.search(part)
+                     for part, gives in zip(parts, giving_up, strict=True))
+    giving_up = [gives or (part in CANCEL_WORDS and steps_left)
                  for part, gives in zip(parts, giving_up, strict=True)]
     reasons = [part for part, gives in zip(parts, giving_up, strict=True) if not gives]
     after = giving_up[0] and not giving_up[-1]

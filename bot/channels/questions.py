@@ -106,9 +106,12 @@ _BOOKS_A_SPACE = re.compile(f"(想|要|帮我|给我)(约|订|预约|预定|占|
 
 
 def _request_after_a_question(earlier: str, clause: str) -> bool:
-    """A request that stands as a question of its own after one ("…开门吗 要占一间研讨间",
-    not after a question about the space itself; "…放几天 顺便替我预约某书")."""
-    return bool((_BOOKS_A_SPACE.search(clause) and not _SPACE_OR_SEAT.search(earlier))
+    """A request that stands as a question of its own after one: a space asked for after a
+    question about the doors ("…开门吗 要占一间研讨间"; not after a question about the
+    space, its fee or its free times, which it is the subject of), or a request turned to
+    ("…放几天 顺便替我预约某书")."""
+    return bool((_BOOKS_A_SPACE.search(clause) and _OPENS.search(earlier)
+                 and not _SPACE_OR_SEAT.search(earlier))
                 or (_TURNS_AWAY.match(clause) and _requests(clause)))
 
 
@@ -162,7 +165,7 @@ _ERRAND = re.compile(r"办|申请|注册|报名|挂失|补")
 
 #: what the clause before spoke of, pointed back at ("…是怎么来的 这类书有吗"): the
 #: same question
-_POINTS_BACK = re.compile(r"[这那]一?(类|种|样的?|方面)")
+_POINTS_BACK = re.compile(r"^\s*(有没有|有)?[这那]一?(类|种|方面)的?(书|绘本|小说|资料)")
 
 
 def _cut_between(earlier: str, later: str) -> bool:

@@ -29,6 +29,8 @@ FILLER = re.compile(
     # "…借得到不", "…有不": the 不 of the question is no word of the title
     r"(?:能借到|借得到|能借|在架上?|有)不(?=[\s，,。？?！!]*$)|能借到|借得到|在不在架上?|"
     r"在架上?[吗不么]|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
+    # for whom a book is asked ("给孩子借一本…"): no word of its title
+    r"[帮给替](?=(孩子|娃|儿子|女儿|闺女|宝宝|小孩)(借|找|选|看|挑|约|订|预约))|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
     r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
     # (not an author's 写的书; 速写的书 is a topic's)
@@ -45,7 +47,7 @@ HONORIFIC = re.compile(r"(?:老师|教授|先生|女士|博士)(?=写的|的作�
 #: subjects that mark a children's record (shelved at the 少儿馆, ranked first for a child)
 CHILDREN_SUBJECTS = ("儿童", "绘本", "童话", "少儿")
 #: words that say the reader wants a book for a child (not words of the book itself)
-CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿", "闺女", "小孩")
+CHILD_MARKERS = ("孩子", "宝宝", "幼儿", "小学生", "低幼", "儿子", "女儿", "闺女", "小孩", "娃")
 #: words of an edition asked for ("某部名著，要中文版的"): no part of a title on their own
 EDITION_WORDS = frozenset(("中文版", "英文版", "原版", "新版", "修订版", "精装版", "平装版",
                            "插图版", "双语版", "注音版", "中译本", "全译本", "译本"))

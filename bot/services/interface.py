@@ -34,6 +34,10 @@ class BranchInfo:
     confirmed: bool  # facts checked by the library, not only collected from the web
 
 
+#: the reason a day is closed when the branch closes on that weekday every week
+WEEKLY_CLOSURE = "每周例行闭馆"
+
+
 @dataclass(frozen=True)
 class DayHours:
     branch: str

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from bot.db.models import Branch, SpecialDay, WeeklyHours
-from bot.services.interface import BranchInfo, DayHours
+from bot.services.interface import WEEKLY_CLOSURE, BranchInfo, DayHours
 from bot.services.search_text import normalise
 from bot.services.sql.session import SqlStore
 
@@ -62,7 +62,7 @@ class SqlLibraryInfo:
                 )
             ).scalar_one_or_none()
             if regular is None:
-                return DayHours(branch.name, day, None, None, "每周例行闭馆")
+                return DayHours(branch.name, day, None, None, WEEKLY_CLOSURE)
             return DayHours(branch.name, day, regular.opens, regular.closes)
 
     def holiday_date(self, holiday: str, after: date) -> date | None:
