@@ -269,7 +269,8 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on ce464e5: single messages 0.81 (baseline 0.39); FAQ direct-correct 0.82, menus "
     "0.06, confidently wrong 0.04; conversations 0.62 (10 of 16); and on e8676b8, after "
-    "the session's fixes: the same 0.81 and 0.62)",
+    "the session's fixes: the same 0.81 and 0.62; its failures were read afterwards, "
+    "f47d33d)",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
