@@ -345,10 +345,11 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     library (its answer or one of its candidates), not this library's hours, address or
     the reader's account. Says whether it answered."""
     text = normalise(tracker.latest_message.get("text", ""))
-    # what the questions ask about, not this library named beside them ("南图究竟在哪
+    # the other library named anywhere ("想去南京图书馆办证，他们那收押金吗"); this one or
+    # a branch only where a question asks about it, not named beside it ("南图究竟在哪
     # 总把它和金图弄混")
     asked = "，".join(part for part in clauses(text) if QUESTION.search(part)) or text
-    if (not OTHER_LIBRARY.search(asked) or THIS_LIBRARY.search(asked)
+    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(asked)
             or any(alias in asked for alias, _name in branch_aliases())):
         return False
     knowledge = services().knowledge

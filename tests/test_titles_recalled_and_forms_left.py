@@ -284,6 +284,7 @@ class OtherLibraryKnowledge:
     ("南图究竟在哪 总把它和金图弄混", True),  # this library only named beside it
     ("刚从南京图书馆回来，金图晚上还开着吗", False),  # this library asked about
     ("南图和河西分馆哪个近", False),
+    ("想去省里那家南京图书馆办证，他们那收押金吗", True),  # named before the question
 ])
 def test_the_other_library_asked_about(monkeypatch: pytest.MonkeyPatch, text: str,
                                        answered: bool) -> None:
