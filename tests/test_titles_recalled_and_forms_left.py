@@ -210,6 +210,7 @@ def test_a_story_read_as_a_no_asks_something(text: str, asks: bool) -> None:
     ("e敲成r了 再来 Abc12345", "Abc12345"),
     ("把1打成l了 Zyx98765", "Zyx98765"),
     ("打成abc了吧", None),
+    ("密码是Abc12345吧", None),  # a guess to be confirmed, no password given
     ("Abc12345按错了吗", None),
 ])
 def test_a_password_retyped_after_a_key_typed_for_another(text: str,
