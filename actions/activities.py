@@ -234,16 +234,15 @@ class ActionSignUpEvent(FaqFirst):
                     or event_named(tracker))
         if event_id is None:
             return ActionListEvents().request(dispatcher, tracker)
+        # named when the card is asked for; its day after the sign-up
+        event = next((e for e in services().activities.upcoming_events(clock.now())
+                      if e.event_id == event_id), None)
         reader = verified_reader(tracker)
         if reader is None:
-            event = next((e for e in services().activities.upcoming_events(clock.now())
-                          if e.event_id == event_id), None)
             what = f"《{event.title}》" if event else "活动"
             dispatcher.utter_message(text=f"报名{what}需要先验证您的读者证。")
             return [SlotSet("event_id", str(event_id)), *ask_login("sign_up", tracker)]
         result = services().activities.sign_up(reader, event_id)
-        event = next((e for e in services().activities.upcoming_events(clock.now())
-                      if e.event_id == event_id), None)
         # the event's day, for a question after it ("当天闭馆是几点")
         dispatcher.utter_message(text=booking_text("报名", result), **booked(
             "event_signup", result, title=event.title if event else "",

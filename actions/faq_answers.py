@@ -19,7 +19,7 @@ from bot.branches import branch_aliases
 from bot.card_numbers import CARD
 from bot.channels.questions import QUOTED_TITLE
 from bot.outcome import outcome
-from bot.question_words import ASKS, MY_ACCOUNT, OWN_LOAN, clauses
+from bot.question_words import ASKS, MY_ACCOUNT, NOT_YET_ASKED, OWN_LOAN, clauses
 from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import STOPWORDS, literal_bigrams
 from bot.services.search_text import normalise, tokens
@@ -69,9 +69,7 @@ def mishap_told(text: str) -> bool:
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"
-    # a clause ending in 没 after 有, 了 or 过 ("开了微博没，想关注"; not "江宁那边没有", a
-    # statement)
-    r"(?:有|了|过)[^，,。？?！!\s]{0,8}没有?(?=[\s，,。.！!~～]|$)|"
+    f"{NOT_YET_ASKED}|"
     + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
 QUESTION = re.compile(f"{RULE_QUESTION.pattern}|{ASKS.pattern}")

@@ -109,6 +109,9 @@ POLITE_HOLD_REQUEST = re.compile(r"(帮我|给我|替我)(预约|预定|预订|�
 #: a guess the reader wants confirmed, at the end of a clause ("应当行吧", "早就撤了吧，…")
 GUESSED = re.compile(r"吧(?=[\s，,。.？?！!~～]|$)")
 
+#: a clause ending in 没 after 有, 了 or 过 asks ("开了微博没，想关注"; not "江宁那边没有", a
+#: statement): the FAQ's rule questions and the cutting of questions alike
+NOT_YET_ASKED = r"(?:有|了|过)[^，,。？?！!\s]{0,8}没有?(?=[\s，,。.！!~～]|$)"
 #: asking after a hold already placed ("之前预约的三体能取了没", "我有预约在排队吗",
 #: "上周约的那两本能拿了吗")
 HOLD_STATUS = re.compile(r"((预约|预定|我约)(的|了|过)|"

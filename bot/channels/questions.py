@@ -24,7 +24,7 @@ import re
 
 from bot.booking_words import SPACE_WORDS
 from bot.card_numbers import CARD
-from bot.question_words import ASKS
+from bot.question_words import ASKS, NOT_YET_ASKED
 
 MAX_QUESTIONS = 3
 #: metadata key marking a question cut from the message of the turn before (its second
@@ -97,8 +97,7 @@ def _another_matter(clause: str) -> bool:
                 and not _ABOUT_ONESELF.match(clause))
 
 
-#: a clause ending in 没 after 有, 了 or 过 ("有寄存处没"; not "那边没有", a statement)
-_NOT_YET = re.compile(r"(?:有|了|过)[^，,。？?！!\s]{0,8}没有?[\s。.！!~～]*$")
+_NOT_YET = re.compile(NOT_YET_ASKED)
 #: a space or a seat asked for ("要占一间研讨间") after a question: a request of its own
 _SPACE_OR_SEAT = re.compile(f"{SPACE_WORDS.pattern}|座|位")
 _BOOKS_A_SPACE = re.compile(f"(想|要|帮我|给我)(约|订|预约|预定|占|借)[^，,。？?]{{0,4}}"
