@@ -7,8 +7,8 @@ close and the reader gets a menu. A linear classifier (scikit-learn's LinearSVC 
 of one to three characters) is fitted to tell the entries apart, so it weighs most the
 characters that separate siblings. SqlKnowledge.answer asks it only about a menu: when it
 picks the menu's first entry with a clear score, that entry is answered. Fitting takes
-about a second for 185 entries and 4,000 texts; it is done lazily, the first time a menu
-is judged after the published entries change, and a fit is reused for the same texts.
+about two seconds for 185 entries and 8,000 texts; it is done lazily, the first time a
+menu is judged after the published entries change, and a fit is reused for the same texts.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def entry_classifier(texts: tuple[tuple[int, str], ...]) -> EntryClassifier | No
     return _fitted(texts)
 
 
-# One fit is kept (about 60 MB for 185 entries: 40,000 n-grams by 185 weights); an
+# One fit is kept (about 100 MB for 185 entries: 65,000 n-grams by 185 weights); an
 # edit publishes a new set of texts, and the old fit is not asked again.
 @lru_cache(maxsize=1)
 def _fitted(texts: tuple[tuple[int, str], ...]) -> EntryClassifier | None:
