@@ -333,9 +333,6 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 #: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
-#: an entry whose answer is to ask the assistant itself ("在这里直接说“我的借阅”…",
-#: "您可以对我说“我的预约”…"): what a personal action does, never given instead of it
-ASK_ME_INSTEAD = re.compile(r"^(在这里直接说|您可以(随时|直接)?对我说|您可以直接告诉我)")
 OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
 THIS_LIBRARY = re.compile(r"金陵|金图")
@@ -451,7 +448,7 @@ class FaqFirst(LibraryAction):
                         return events
                     # the message ends in the FAQ after all: settled as a rule question
                     settled = answer_in_context(tracker, raw, lenient=True)
-                    if settled.kind == "answer" and self.gives_instead(settled):
+                    if settled.kind == "answer" and settled.key not in self.answers_live:
                         say(dispatcher, settled)
                     else:
                         offer_menu(dispatcher, tracker, answer)
@@ -462,7 +459,7 @@ class FaqFirst(LibraryAction):
                     answer = FaqAnswer(kind="none")
             else:
                 answer = FaqAnswer(kind="none")
-            if answer.kind == "answer" and self.gives_instead(answer):
+            if answer.kind == "answer" and answer.key not in self.answers_live:
                 say(dispatcher, answer)
                 if (asked := self.request_beside(raw)) is None:
                     return []
@@ -470,13 +467,6 @@ class FaqFirst(LibraryAction):
         if typed and (events := self.search_title(dispatcher, raw, text)) is not None:
             return events
         return self.request(dispatcher, tracker)
-
-    def gives_instead(self, answer: FaqAnswer) -> bool:
-        """Whether the FAQ's answer replaces this action: not one it answers live, nor, for
-        the reader's own account, one whose answer is to ask the assistant for it ("把我约着的书
-        列一列" to the holds is no question of how to see one's loans)."""
-        return answer.key not in self.answers_live and not (
-            self.personal and ASK_ME_INSTEAD.search(answer.answer))
 
     def asks_its_rule(self, text: str) -> bool:
         """Its rule words, unless the reader asks to look ("帮我查查…保留到哪天": the holds

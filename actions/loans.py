@@ -182,6 +182,8 @@ class ActionListLoans(FaqFirst):
     action_name = "action_list_loans"
     about_a_title = LOAN_WORDS
     personal = True
+    # how to see one's loans and their due dates: the reader's own list answers it
+    answers_live = frozenset({"borrowing-021"})
     requests = re.compile(r"我的|我借|我有没有|我有.{0,6}(吗|没)|我还有|我手上|我名下|我在借|"
                           r"帮我|给我|借了哪些|借了什么|借了几本|借了多少|借阅查询|查借阅|当前借阅|"
                           r"my loans")

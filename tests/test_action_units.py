@@ -52,7 +52,7 @@ from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
 from actions.decline import ActionDecline, asks_something, holds_back
 from actions.faq import ActionRephrase
-from actions.faq_answers import ASK_ME_INSTEAD, FaqFirst
+from actions.faq_answers import FaqFirst
 from actions.holds import (
     ActionCancelReservation,
     ActionListReservations,
@@ -2157,23 +2157,3 @@ def test_a_volume_is_no_edition_of_another() -> None:
     assert actions.holds.EDITION_NOTE.sub("", "活着（典藏版）") == "活着"
     assert actions.holds.EDITION_NOTE.sub("", "平凡的世界（第一部）") == "平凡的世界（第一部）"
 
-
-
-@pytest.mark.parametrize("action", [ActionListLoans(), ActionListReservations(),
-                                    ActionAccountStatus()])
-def test_an_answer_that_says_to_ask_the_assistant_never_stands_in_for_its_own_account(
-        monkeypatch: pytest.MonkeyPatch, action: Any) -> None:
-    """"把我约着的书列一列": the FAQ's sure entry on how to see one's loans answers
-    "在这里直接说“我的借阅”…": the reader's own list (or holds, or fees) is what it
-    points to. An entry that answers otherwise is still given."""
-    pointer = KnowsOneEntry("borrowing-021", "怎么查在借的书？")
-    pointer.entry = dataclasses.replace(pointer.entry, answer="在这里直接说“我的借阅”，验证后…")
-    assert faq_first_reply(monkeypatch, action, "瞧一眼我这会儿都有啥", pointer) == "REQUEST"
-    rule = KnowsOneEntry("borrowing-006", "超期怎么处理？")
-    assert faq_first_reply(monkeypatch, action, "超期了咋整", rule) == "（答案）"
-
-
-def test_only_an_answer_that_begins_by_pointing_at_the_assistant_says_to_ask_it() -> None:
-    assert ASK_ME_INSTEAD.search("您可以对我说“报名”加活动名称…")
-    assert ASK_ME_INSTEAD.search("您可以直接告诉我书名或作者，我帮您查馆藏。")
-    assert not ASK_ME_INSTEAD.search("借期30天。您也可以对我说“续借”。")  # said in passing

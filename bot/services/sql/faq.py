@@ -73,10 +73,10 @@ RELATED_SHARE = 0.5
 # paraphrases): long messages right 0.700 → 0.825, wrong 0.044 → 0.013; medium ones right
 # 0.900 → 0.912, wrong 0.025; the FAQ hold-out right 0.927 → 0.945, wrong 0.015 (0.949 at
 # 1.2). The price: menus whose first entry is right instead of some answers.
-# With 3,844 more paraphrases (2026-12-06, about 21 per entry) every threshold stayed:
+# With 3,756 more paraphrases (2026-12-06, about 20 per entry) every threshold stayed:
 # raising LONG_CLEAR_RATIO to 1.8 or 2.0, LONG_ANSWER_SCORE to 0.14 or CLASSIFIER_SCORE
-# to 0 lost right answers on the long set (0.919 → 0.887–0.912) and kept out at most one
-# of the 40 that no entry answers (16 and 22 answered on the long and medium sets; 13
+# to 0 lost right answers on the long set (0.912 → 0.875–0.906) and kept out at most two
+# of the 40 that no entry answers (16 and 21 answered on the long and medium sets; 13
 # and 19 before the paraphrases).
 LONG_MESSAGE = 25
 # A message taken for a rule question (lenient) gets the long-message rule from
@@ -116,12 +116,12 @@ LONG_SUGGEST_SCORE = 0.05
 # reached the FAQ with no candidate (one of them out of scope).
 WEAK_AGREEING_SCORE = 0.05
 # Consulted before another action (not lenient), a menu of one candidate is answered
-# when the literal reading agrees only from LONE_CANDIDATE_SCORE on: with 3,844 more
+# when the literal reading agrees only from LONE_CANDIDATE_SCORE on: with 3,756 more
 # paraphrases (2026-12-06) a title and one common word ("某书，借来瞅瞅") met a lone
 # entry through one paraphrase ("直播间能借来用吗"), and the book was not searched for.
 # Chosen on the development sets: the hold-out and the long and medium sets unchanged
 # (they are read leniently, where weak evidence is meant to decide), and of 174 messages
-# of other intents in the NLU hold-outs 79 answered instead of 81.
+# of other intents in the NLU hold-outs 77 answered instead of 79.
 LONE_CANDIDATE_SCORE = 0.2
 # Siblings (办证押金 / 免押金) are told apart by their wordings one at a time: when one
 # asked text of the first entry is clearly nearer the message than any other
