@@ -276,14 +276,17 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores, the same on ce464e5 and on 87c8a6c: single messages 0.80 (baseline 0.35); "
     "FAQ direct-correct 0.79, menus 0.08, confidently wrong 0.04; conversations 0.50 (8 "
-    "of 16))",
+    "of 16); with the FAQ's paraphrases added on 2026-12-06 (e412f54), still unread: single "
+    "messages 0.83 (baseline 0.37), FAQ direct-correct 0.85, menus 0.02, confidently wrong "
+    "0.02, conversations 0.50)",
     "Thirty-second set (tests/data/reader_eval_thirtysecond/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores: on 1e1df92, before the FAQ's added paraphrases, single messages 0.81 (baseline "
     "0.38), FAQ direct-correct 0.80, menus 0.06, confidently wrong 0.02, conversations 0.69 "
-    "(11 of 16); with them single messages 0.82 (baseline 0.37), FAQ direct-correct 0.84, "
-    "menus 0.04, confidently wrong 0.00, conversations 0.75 (12 of 16))",
+    "(11 of 16); with them (e412f54) single messages 0.82 (baseline 0.37), FAQ "
+    "direct-correct 0.84, menus 0.04, confidently wrong 0.00, conversations 0.75 (12 of "
+    "16))",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
