@@ -47,7 +47,7 @@ MEDIUM_DEV = Path(__file__).parent / "data" / "faq_medium_dev.yml"
 # reading of 2026-12-06: 0.912, 0.025, 19; before the paraphrases of 2026-12-05: 0.900,
 # 0.025, 19; before LENIENT_LONG_MESSAGE, at 25: 0.812, 0.019, 16). Out-of-scope messages
 # that reach the FAQ at all are those the NLU took for rule questions.
-MEDIUM_MIN_DIRECT_CORRECT, MEDIUM_MAX_WRONG, MEDIUM_MAX_UNANSWERABLE_ANSWERED = 0.95, 0.035, 22
+MEDIUM_MIN_DIRECT_CORRECT, MEDIUM_MAX_WRONG, MEDIUM_MAX_UNANSWERABLE_ANSWERED = 0.95, 0.035, 21
 
 
 def held_out_cases() -> list[dict]:
