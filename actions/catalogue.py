@@ -26,7 +26,7 @@ from bot import clock
 from bot.branches import branch_aliases
 from bot.card_numbers import CARD
 from bot.outcome import outcome
-from bot.question_words import ASKS, OWN_LOAN, clauses
+from bot.question_words import ASKS, OWN_LOAN, clauses, wants_a_book
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -667,11 +667,13 @@ class ActionSearchCatalogue(LibraryAction):
             return lacked  # "某作家的某书馆里有没有": a book, though the library lacks it
         # "馆里禁烟吗" reads like a search to the NLU; the FAQ may know better than
         # books that only share a word with it — unless the reader named a title in 《》
-        # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says).
-        if (not result.hits or result.near) and "《" not in text \
+        # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says) or
+        # asked for a book ("替小侄子挑本讲星星的图画书": what the catalogue has, or not).
+        wanted = "《" in text or wants_a_book(normalise(text))
+        if (not result.hits or result.near) and not wanted \
                 and answer_if_certain(dispatcher, tracker, text):
             return []
-        if (not result.hits or result.near) and asks_no_book(tracker):
+        if (not result.hits or result.near) and not wanted and asks_no_book(tracker):
             # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
             # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
             # unless the words could be a title ("鬼吹灯有吗": the library lacks it) or

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import continues_message, previous_outcomes
 from bot import wiring
 from bot.services.desk_roles import ReaderDesk
 from bot.services.interface import (
@@ -89,9 +90,10 @@ class LibraryAction(Action):
             # inside: whether a message names one of the holds just listed asks the library
             chosen = next((action for applies, action in self.replies_to_previous
                            if not isinstance(self, action) and applies(tracker)), None)
-            if chosen is not None:
-                return chosen().take_reply(dispatcher, tracker)
-            return self.act(dispatcher, tracker)
+            events = (chosen().take_reply(dispatcher, tracker) if chosen is not None
+                      else self.act(dispatcher, tracker))
+            drop_repeated_answers(dispatcher, tracker)
+            return events
         except ServiceUnavailableError as error:
             logger.warning("%s: library system unavailable: %s", self.action_name, error)
             unknown = isinstance(error, OutcomeUnknownError)
@@ -121,3 +123,16 @@ def as_id(value: str | None) -> int | None:
 def payload(intent: str, **entities: object) -> str:
     """A button payload that triggers `intent` with entities, e.g. /place_reservation{...}."""
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
+
+
+def drop_repeated_answers(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A question the channel cut from the reader's message ("约过的书排到第几了 顺便帮忙
+    瞧瞧") does not get again an FAQ answer the message's earlier question got: the reader
+    has it on screen already."""
+    if not continues_message(tracker):
+        return
+    given = {o.get("id") for o in previous_outcomes(tracker) if o.get("kind") == "faq"}
+    dispatcher.messages[:] = [
+        m for m in dispatcher.messages
+        if not ((m.get("outcome") or {}).get("kind") == "faq"
+                and (m.get("outcome") or {}).get("id") in given)]

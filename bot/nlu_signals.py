@@ -75,6 +75,7 @@ from bot.question_words import (
     WHERE,
     asks_after_a_hold,
     clauses,
+    wants_a_book,
 )
 from bot.services.catalogue_query import asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
@@ -619,6 +620,10 @@ CORRECTIONS = (
     # "同类的，讲天文的还有哪些书"
     Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
                "search_catalogue", of=NOT_A_REQUEST),
+    # "替小侄子挑本讲星星的图画书", "想借套中国通史": a book asked for, whatever else DIET
+    # heard in it (an event for children, a person to help)
+    Correction(wants_a_book, "search_catalogue",
+               of=NOT_A_REQUEST | {"sign_up_event", "request_human"}),
     # "某书 这本书有没有": a search, whatever the FAQ has on buying books
     Correction(lambda p: THIS_BOOK_HELD.search(p) and not OWN_ACCOUNT.search(p),
                "search_catalogue", of=NOT_A_REQUEST),

@@ -62,7 +62,7 @@ from actions.holds import (
     result_chosen,
     the_one_hold_named,
 )
-from actions.library import UNAVAILABLE_TEXT
+from actions.library import UNAVAILABLE_TEXT, LibraryAction
 from actions.loans import (
     ActionAccountStatus,
     ActionListLoans,
@@ -86,6 +86,7 @@ from actions.visiting import (
 )
 from bot import clock
 from bot.channels.questions import CONTINUES_MESSAGE
+from bot.outcome import outcome
 from bot.question_words import ASKS, OPENING, asks_after_a_hold
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
@@ -206,6 +207,9 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     reply, _ = run_action(ActionSearchCatalogue(), tracker_with(
         text, [{"entity": "title", "value": "鼓楼往事", "start": 5, "end": 9}]))
     assert reply.startswith("没有找到与“鼓楼往事”相关的馆藏")
+    # ... nor a book asked for: what the catalogue has, not an entry sharing its words
+    reply, _ = run_action(ActionSearchCatalogue(), tracker_with("给五岁的外甥挑本讲下雪的绘本", []))
+    assert reply.startswith("没有找到")
 
 
 def test_a_hold_one_made_is_no_request_for_books() -> None:
@@ -417,6 +421,29 @@ def test_a_message_with_none_of_the_actions_words_is_settled_as_a_rule_question(
     reply = faq_first_reply(monkeypatch, ActionLocation(), "少儿馆是哪年建成的吧",
                             SureOnlyWhenLenient(unsure=True))  # type: ignore[arg-type]
     assert reply.startswith("（答案）")
+
+
+LETTER_ABOUT_A_CARD = (
+    "你好，有件事麻烦问一下。我在建邺上班，家住得离河西分馆近，平常下了班或者周六上午会过去坐坐，"
+    "主要看看杂志，偶尔也借两本小说回家。上个周末搬家，东西装了几十个箱子，整理到现在还没理完，"
+    "刚刚想起读者证一直夹在一个旧钱包里，可那个钱包怎么也翻不出来，估计是跟着旧物一起被收走了。"
+    "证上还挂着一本没还的书，我有点着急，这样该怎么挂失，需要本人带什么去办？")
+
+
+@pytest.mark.parametrize("action", [ActionOpeningHours(), ActionLocation()])
+def test_a_letter_naming_a_branch_and_a_day_in_passing_gets_the_faq_s_answer(
+    monkeypatch: pytest.MonkeyPatch, action: Any,
+) -> None:
+    """A letter (LETTER CJK characters or more) names 河西分馆 and 周六 in passing (and the
+    NLU may find titles in its words); what it asks is the FAQ's, which answers it as a
+    rule question. A short message with the same words asks the action."""
+    knowledge = SureOnlyWhenLenient()
+    reply = faq_first_reply(monkeypatch, action, LETTER_ABOUT_A_CARD, knowledge,  # type: ignore[arg-type]
+                            [{"entity": "branch", "value": "金陵图书馆河西分馆"},
+                             {"entity": "title", "value": "旧钱包"}])
+    assert reply == "（答案）"
+    assert faq_first_reply(monkeypatch, action, "周六上午去河西分馆", knowledge,  # type: ignore[arg-type]
+                           [{"entity": "branch", "value": "金陵图书馆河西分馆"}]) == "REQUEST"
 
 
 @pytest.mark.parametrize(("text", "key", "question"), [
@@ -1057,6 +1084,21 @@ def test_the_previous_answer_holds_the_answers_to_every_question_of_the_message(
     tracker.events[2]["metadata"] = {CONTINUES_MESSAGE: True}  # one message cut in two
     assert previous_outcomes(tracker) == [searched, {"kind": "faq"}]
     assert result_chosen(tracker) == 454
+
+
+def test_a_question_cut_from_a_message_does_not_get_its_first_question_s_answer_again() -> None:
+    class Repeats(LibraryAction):
+        def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+            dispatcher.utter_message(text="预约的书可以在“我的预约”里查看。",
+                                     **outcome("faq", id="reservations-009"))
+            dispatcher.utter_message(text="开放时间……", **outcome("faq", id="hours-001"))
+            return []
+
+    given = {"kind": "faq", "id": "reservations-009"}
+    tracker = conversation(("约过的书排到第几了", [given]), ("顺便帮忙瞧瞧", []))
+    assert run_action(Repeats(), tracker)[0].count("我的预约") == 1  # two messages: both
+    tracker.events[-1]["metadata"] = {CONTINUES_MESSAGE: True}  # one message cut in two
+    assert run_action(Repeats(), tracker)[0] == "开放时间……"
 
 
 def test_a_volume_alone_is_of_the_title_searched_before() -> None:
