@@ -181,6 +181,7 @@ SIGN_UP_OR_BOOKING = re.compile(r"报名|参加|预约|预定|约|订|取消|不
 class ActionListEvents(FaqFirst):
     action_name = "action_list_events"
     menu_when_unasked = True
+    answers_letters = True
     requests = re.compile(r"有什么|有哪些|有啥|什么活动|活动安排|周末|明天|后天|活动列表|看看活动|"
                           + UPCOMING.pattern)
     #: a series named with them is what the list is filtered by ("讲坛下一期讲什么")

@@ -670,24 +670,31 @@ class ActionSearchCatalogue(LibraryAction):
         # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says) or
         # asked for a book ("替小侄子挑本讲星星的图画书": what the catalogue has, or not).
         wanted = "《" in text or wants_a_book(normalise(text))
-        if (not result.hits or result.near) and not wanted \
-                and answer_if_certain(dispatcher, tracker, text):
-            return []
-        if (not result.hits or result.near) and not wanted and asks_no_book(tracker):
-            # "拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的
-            # 馆藏" would answer nothing; the FAQ's candidates, else a request to rephrase
-            # unless the words could be a title ("鬼吹灯有吗": the library lacks it) or
-            # are near one it holds (a title misremembered, asked about)
-            if found := held_title(text, near_too=True):
-                return show_results(dispatcher, *found, offset=0)
-            if answer_or_menu(dispatcher, tracker, text):
+        if (not result.hits or result.near) and not wanted:
+            if answer_if_certain(dispatcher, tracker, text):
                 return []
-            if not looks_like_a_title(query):
-                services().knowledge.record_unanswered(text, channel_of(tracker), "search")
-                dispatcher.utter_message(response="utter_please_rephrase",
-                                         **outcome("clarify"))
-                return []
+            if asks_no_book(tracker) and (
+                    events := self.no_book_asked(dispatcher, tracker, query)) is not None:
+                return events
         return show_results(dispatcher, query, result, offset=0)
+
+    @staticmethod
+    def no_book_asked(dispatcher: CollectingDispatcher, tracker: Tracker, query: str
+                      ) -> list[dict[str, Any]] | None:
+        """"拿金图的证去区馆借书行不行": no book was asked for, so "没有找到与‘…’相关的馆藏"
+        would answer nothing; the FAQ's candidates, else a request to rephrase — unless
+        the words could be a title ("鬼吹灯有吗": the library lacks it, None) or are near
+        one it holds (a title misremembered, asked about)."""
+        text = tracker.latest_message.get("text", "")
+        if found := held_title(text, near_too=True):
+            return show_results(dispatcher, *found, offset=0)
+        if answer_or_menu(dispatcher, tracker, text):
+            return []
+        if not looks_like_a_title(query):
+            services().knowledge.record_unanswered(text, channel_of(tracker), "search")
+            dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
+            return []
+        return None
 
 
 #: what joins titles asked about together ("快乐王子和小王子都有吗")

@@ -377,11 +377,10 @@ TitleSearch = Callable[[CollectingDispatcher, str], "list[dict[str, Any]] | None
 BOOK_ENTITIES = frozenset({"title", "isbn", "bib_id", "hold_id", "event_id", "slot_id",
                            "booking_id"})
 #: a letter: who the reader is and what happened, then the questions ("我住在河西分馆附近，
-#: 周六常去……上周搬家……该怎么办？"). It names branches and days in passing, so
-#: an information action's words in it say nothing of what it asks. Of the 53 messages of
-#: LETTER CJK characters or more in the reader-evaluation sets read so far, every one wants
-#: one FAQ answer (or, when none answers it, to be asked to say it shorter); the
-#: development sets' long messages stop at 84 CJK characters and the NLU hold-outs' at 40.
+#: 周六常去……上周搬家……该怎么办？"). It names branches and days in passing, so an
+#: information action's words in it say nothing of what it asks (docs/conversation-
+#: design.md, "A letter is a rule question"). The development sets' long messages stop
+#: at 84 CJK characters and the NLU hold-outs' at 40: a letter is longer than any.
 LETTER = 100
 
 
@@ -404,8 +403,10 @@ class FaqFirst(LibraryAction):
     personal = False
     #: a question with none of this action's words and nothing the NLU found in it
     #: ("金图有微博吗？官网又是哪个" to the address) gets the FAQ's candidates, not an
-    #: answer to what was not asked; and a letter (LETTER) gets the FAQ's sure answer
+    #: answer to what was not asked
     menu_when_unasked = False
+    #: an information action: a letter (LETTER) it is given gets the FAQ's sure answer
+    answers_letters = False
     #: the FAQ is asked only when the message is a question ("咨询电话" is asked too
     #: when this is False)
     questions_only = True
@@ -421,8 +422,6 @@ class FaqFirst(LibraryAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         raw = tracker.latest_message.get("text", "")
         text = normalise(raw)  # "書服到家借的書要怎麼還" asks as its simplified words do
-        if self.menu_when_unasked and self.answers_a_letter(dispatcher, tracker):
-            return []
         entities = {e.get("entity") for e in tracker.latest_message.get("entities", [])
                     if not (e.get("entity") == "branch" and e.get("value") in LIBRARY_NAMES)}
         # words of its own, not about a result — or about a mishap, whatever book it names
@@ -435,6 +434,8 @@ class FaqFirst(LibraryAction):
                  and not (self.personal and CARD.search(raw) and not mishap_told(text))
                  and not self.asks_about_own(tracker))
         if typed and about_the_other_library(dispatcher, tracker):
+            return []
+        if self.answers_letters and self.answers_a_letter(dispatcher, tracker):
             return []
         if typed and (self.personal or not self.questions_only or QUESTION.search(text)
                       or PREMISE.search(text)):
@@ -456,10 +457,7 @@ class FaqFirst(LibraryAction):
                     if (events := self.search_title(dispatcher, raw, text)) is not None:
                         return events
                     # the message ends in the FAQ after all: settled as a rule question
-                    settled = answer_in_context(tracker, raw, lenient=True)
-                    if settled.kind == "answer" and settled.key not in self.answers_live:
-                        say(dispatcher, settled)
-                    else:
+                    if not self.settled(dispatcher, tracker):
                         offer_menu(dispatcher, tracker, answer)
                     return []
             elif not self.personal and (words := self.words_beyond_request(tracker)):
@@ -479,15 +477,21 @@ class FaqFirst(LibraryAction):
 
     def answers_a_letter(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """Gives the FAQ's sure answer to a letter (LETTER), whatever titles, branches
-        and days the NLU found in it (a title in 《》 is named, not found); says whether
-        it did."""
+        and days the NLU found in it — unless it names a title in 《》 or a card number
+        (a request of the reader's own); says whether it did."""
         raw = tracker.latest_message.get("text", "")
-        if raw.startswith("/") or "《" in raw or cjk_length(raw) < LETTER:
+        if raw.startswith("/") or "《" in raw or CARD.search(raw) or cjk_length(raw) < LETTER:
             return False
-        settled = answer_in_context(tracker, raw, lenient=True)
-        if settled.kind != "answer" or settled.key in self.answers_live:
+        return self.settled(dispatcher, tracker)
+
+    def settled(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Gives the FAQ's answer to the message read as a rule question, if it is sure
+        of one this action does not answer better from live data; says whether it did."""
+        answer = answer_in_context(tracker, tracker.latest_message.get("text", ""),
+                                   lenient=True)
+        if answer.kind != "answer" or answer.key in self.answers_live:
             return False
-        say(dispatcher, settled)
+        say(dispatcher, answer)
         return True
 
     def asks_its_rule(self, text: str) -> bool:

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE_TEXT = (
     "抱歉，图书馆系统暂时无法连接，请稍后再试。您的请求没有被处理，也没有任何数据被改动。"
 )
+#: a question whose answer the reader got a moment ago, for another question of the message
+SEE_ABOVE = "这个问题的答案见上一条回复。"
 OUTCOME_UNKNOWN_TEXT = (
     "抱歉，图书馆系统没有及时答复，暂时无法确认刚才的操作是否已经完成。"
     "请过几分钟查看“我的借阅”或“我的预约”确认结果。"
@@ -128,11 +130,13 @@ def payload(intent: str, **entities: object) -> str:
 def drop_repeated_answers(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A question the channel cut from the reader's message ("约过的书排到第几了 顺便帮忙
     瞧瞧") does not get again an FAQ answer the message's earlier question got: the reader
-    has it on screen already."""
+    has it on screen already (and is told so when nothing else is said)."""
     if not continues_message(tracker):
         return
     given = {o.get("id") for o in previous_outcomes(tracker) if o.get("kind") == "faq"}
-    dispatcher.messages[:] = [
-        m for m in dispatcher.messages
-        if not ((m.get("outcome") or {}).get("kind") == "faq"
-                and (m.get("outcome") or {}).get("id") in given)]
+    repeated = [m for m in dispatcher.messages
+                if (m.get("outcome") or {}).get("kind") == "faq"
+                and (m.get("outcome") or {}).get("id") in given]
+    dispatcher.messages[:] = [m for m in dispatcher.messages if m not in repeated]
+    if repeated and not dispatcher.messages:
+        dispatcher.utter_message(text=SEE_ABOVE, outcome=repeated[0]["outcome"])

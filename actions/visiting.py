@@ -151,6 +151,7 @@ def asks_of_the_past(text: str) -> bool:
 class ActionOpeningHours(FaqFirst):
     action_name = "action_opening_hours"
     menu_when_unasked = True
+    answers_letters = True
     # also whether one gets there in time ("周六傍晚五点出发来得及吧")
     requests = re.compile(f"{HOURS_WORDS.pattern}|{MAKES_IT.pattern}")
     own_words = re.compile(f"{requests.pattern}|{VISIT_WORDS.pattern}|{DAY_WORDS.pattern}")
@@ -217,6 +218,7 @@ class ActionOpeningHours(FaqFirst):
 class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
+    answers_letters = True
     requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|在什么地方|在什么位置|路线|"
                           r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航|"
                           # a premise about where it is ("不就在某公园边上嘛")

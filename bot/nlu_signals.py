@@ -59,6 +59,7 @@ from bot.booking_words import (
 from bot.branches import branch_aliases, branches
 from bot.card_numbers import CARD
 from bot.question_words import (
+    ACCOUNT_OR_RULE,
     ASKS,
     ASKS_TO_RESERVE,
     BORROWED,
@@ -217,9 +218,6 @@ BY_AUTHOR = re.compile(r"^(有没有|有)?(?P<name>[^\W\d_]{2,8}?)"
                        # "X的书" only as "有X的书吗" (not "推荐的书呢")
                        r"(写的|著的|的作品|写过(哪些|什么|啥)?|有(什么|哪些|啥)(?=书|作品)|(?(1)的(?=书)|(?!)))"
                        r"(书|那本|那几本)?(有吗|有没有|有么|[吗么呢])?$")
-#: what the reader's account or the rules are about ("有逾期的书吗", "关于丢失的书怎么赔"):
-#: no author, nor a topic of books
-ACCOUNT_OR_RULE = re.compile(r"逾期|超期|到期|欠|到馆|丢|损坏|赔|罚|怎么|多少|规定|处理")
 #: ... nor "我的书", "谁写的", "图书馆的书", "最近有什么书"
 NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|孩子|小孩|借|还|新|今天|最近|现在|"
                            f"这里|那里|{ACCOUNT_OR_RULE.pattern}")

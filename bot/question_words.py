@@ -153,19 +153,24 @@ IN_CHARGE = "管事的|负责人|主管"
 IN_CHARGE_ASKED = re.compile(f"(找|叫)个?({IN_CHARGE})(?=来|出来|出面|过来|吧|跟我|和我|\\W*$)")
 
 
+#: what the reader's account or the rules are about ("有逾期的书吗", "关于丢失的书怎么赔"):
+#: no author, nor a topic of books, nor a book asked for
+ACCOUNT_OR_RULE = re.compile(r"逾期|超期|到期|欠|到馆|丢|损坏|赔|罚|怎么|多少|规定|处理")
 #: a book asked for ("替小侄子挑本讲星星的图画书", "想借套中国通史", "有某作家的书吗", "那套
-#: 科幻有没有"): to find one, to borrow or read one, books of someone's, a set named …
+#: 科幻有没有"): to find one, to borrow or read one, books of someone's, a set named … (not
+#: 本周, 本人, 本地, 本科; not the books one returned, gave or brings: "还的书没消掉")
 BOOK_WANTED = re.compile(
-    r"(?:找|挑|推荐|荐)(?:一|几|两)?(?:本|套)(?![书]?馆)|"
-    r"(?<![能可])(?:借|读|看)一?(?:本|套)(?!馆)(?!书?[要得能可多])|"
-    r"的(?:书|绘本|小说|传记|读物|童话)(?:吗|么|没|有没有|有吗|有没)|"
+    r"(?:找|挑|推荐|荐)(?:一|几|两)?(?:本|套)(?!书?馆)(?![周月期年日地人科届次])|"
+    r"(?<![能可])(?:借|读|看)一?(?:本|套)(?!馆)(?![周月期年日地人科届次])(?!书?[要得能可多])|"
+    r"(?<![还捐赠带约借送己])的(?:书|绘本|小说|传记|读物|童话)(?:吗|么|有没有|有吗|有没)|"
     r"(?:那本|这本|那套|这套)[^，,。？?]{0,6}(?:有吗|有没有|有没|在吗|还有吗|借得到)")
-#: ... unless the message asks a rule, about an account or a card, of a library or of
-#: audio and e-books ("小孩要借本成人读物，用少儿证行吗", "无锡那边的馆周末开不开，想
+#: ... unless the message asks a rule, about an account or a card, of a library, of events
+#: or of audio and e-books ("小孩要借本成人读物，用少儿证行吗", "无锡那边的馆周末开不开，想
 #: 顺路借本书", "手机上能听的书有吗")
-NOT_A_BOOK_WANTED = re.compile(r"逾期|超期|到期|欠|丢|损坏|赔|罚|怎么|多少|规定|限制|外借|处理|"
-                               r"如何|怎样|能不能|可不可以|可以|为什么|我借的|我的|图书馆|南图|"
-                               r"省馆|证|卡|几点|开门|开不开|闭馆|听|电子|有声|数字")
+NOT_A_BOOK_WANTED = re.compile(f"{ACCOUNT_OR_RULE.pattern}|"
+                               r"限制|外借|续借|续期|捐|押金|如何|怎样|能不能|可不可以|可以|为什么|"
+                               r"我借的|我的|图书馆|南图|省馆|证|(?<!夫)卡(?!夫)|几点|开门|开不开|"
+                               r"闭馆|活动|讲座|报名|听书|能听|有声|电子|数字资源")
 
 
 def wants_a_book(plain: str) -> bool:

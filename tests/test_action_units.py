@@ -29,6 +29,7 @@ import actions.visiting
 from actions.activities import (
     ActionBookSpace,
     ActionListEvents,
+    ActionSignUpEvent,
     event_chosen,
     event_named,
     named_branch,
@@ -62,7 +63,7 @@ from actions.holds import (
     result_chosen,
     the_one_hold_named,
 )
-from actions.library import UNAVAILABLE_TEXT, LibraryAction
+from actions.library import SEE_ABOVE, UNAVAILABLE_TEXT, LibraryAction
 from actions.loans import (
     ActionAccountStatus,
     ActionListLoans,
@@ -444,6 +445,18 @@ def test_a_letter_naming_a_branch_and_a_day_in_passing_gets_the_faq_s_answer(
     assert reply == "（答案）"
     assert faq_first_reply(monkeypatch, action, "周六上午去河西分馆", knowledge,  # type: ignore[arg-type]
                            [{"entity": "branch", "value": "金陵图书馆河西分馆"}]) == "REQUEST"
+    # ... and a letter with a card number in it is a request of the reader's own
+    assert faq_first_reply(monkeypatch, action, LETTER_ABOUT_A_CARD + "证号JL00000001",
+                           knowledge) == "REQUEST"  # type: ignore[arg-type]
+
+
+def test_a_letter_to_an_action_that_does_things_is_not_taken_for_a_rule_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Signing up or booking a space is asked for in a letter too ("……麻烦帮我给孩子报上
+    周六的故事会"): only the information actions take a letter for a rule question."""
+    assert not ActionSignUpEvent.answers_letters and not ActionBookSpace.answers_letters
+    assert ActionListEvents.answers_letters
 
 
 @pytest.mark.parametrize(("text", "key", "question"), [
@@ -1099,6 +1112,16 @@ def test_a_question_cut_from_a_message_does_not_get_its_first_question_s_answer_
     assert run_action(Repeats(), tracker)[0].count("我的预约") == 1  # two messages: both
     tracker.events[-1]["metadata"] = {CONTINUES_MESSAGE: True}  # one message cut in two
     assert run_action(Repeats(), tracker)[0] == "开放时间……"
+
+    class RepeatsOnly(LibraryAction):
+        def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+            dispatcher.utter_message(text="预约的书可以在“我的预约”里查看。",
+                                     **outcome("faq", id="reservations-009"))
+            return []
+
+    dispatcher = CollectingDispatcher()  # nothing else to say: pointed at the answer
+    asyncio.run(RepeatsOnly().run(dispatcher, tracker, {}))
+    assert [(m["text"], m["outcome"]) for m in dispatcher.messages] == [(SEE_ABOVE, given)]
 
 
 def test_a_volume_alone_is_of_the_title_searched_before() -> None:

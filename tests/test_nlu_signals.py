@@ -377,12 +377,16 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "读者证不能用了怎么办", None),  # what to do: the rule
     ("ask_policy", "给我瞅瞅卡号是多少", None),  # the number, not the card's state
     # a book asked for, whatever else DIET heard in it (an event for children, a person)
-    ("nlu_fallback", "给三岁儿子挑本讲刷牙的绘本", "search_catalogue"),
+    ("ask_policy", "给三岁儿子挑本刷牙主题的绘本", "search_catalogue"),
     ("sign_up_event", "帮上中班的侄女找几本讲恐龙的", "search_catalogue"),
     ("ask_policy", "暑假想借套中国通史给孩子看", "search_catalogue"),
     ("request_human", "有蔡崇达的书吗", "search_catalogue"),
     ("ask_policy", "小孩要借本成人读物，用少儿证行吗", None),  # a card's rule
     ("ask_policy", "那套书借回去最长放多少天", None),  # the loan period
+    ("ask_policy", "想看本周六的亲子活动", "ask_events"),  # 本周, not a book
+    ("ask_policy", "读本科的学生有优惠吗", None),
+    ("ask_policy", "朋友捐的书没登记吗", None), ("ask_policy", "这本书还有没有续借机会", None),
+    ("ask_policy", "有卡夫卡的书吗", "search_catalogue"),  # a name, not a card
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
