@@ -170,7 +170,7 @@ BOOK_WANTED = re.compile(
 NOT_A_BOOK_WANTED = re.compile(f"{ACCOUNT_OR_RULE.pattern}|"
                                r"限制|外借|续借|续期|捐|押金|如何|怎样|能不能|可不可以|可以|为什么|"
                                r"我借的|我的|图书馆|南图|省馆|证|(?<!夫)卡(?!夫)|几点|开门|开不开|"
-                               r"闭馆|活动|讲座|报名|听书|能听|有声|电子|数字资源")
+                               r"闭馆|活动|讲座|报名|听的|听书|能听|有声|电子|数字资源")
 
 
 def wants_a_book(plain: str) -> bool:

@@ -387,6 +387,7 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "读本科的学生有优惠吗", None),
     ("ask_policy", "朋友捐的书没登记吗", None), ("ask_policy", "这本书还有没有续借机会", None),
     ("ask_policy", "有卡夫卡的书吗", "search_catalogue"),  # a name, not a card
+    ("ask_policy", "给爷爷找本听的", None),  # audio books: a digital resource
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:
