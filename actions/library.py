@@ -63,6 +63,8 @@ def verified_reader(tracker: Tracker) -> ReaderRef | None:
 
 class LibraryAction(Action):
     """Runs `act`; if the library system is down, tells the reader so (and changes nothing).
+    An FAQ answer that an earlier question of the same message got is not given again
+    (`drop_repeated_answers`).
 
     A reply to the previous answer — a choice among what it offered ("在河西分馆取" after
     "请选择取书的馆", "就要第一本" after search results) or a follow-up to it ("后天呢"
