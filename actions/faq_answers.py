@@ -323,13 +323,16 @@ def give(dispatcher: CollectingDispatcher, tracker: Tracker, answer: FaqAnswer) 
 
 
 def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
-                      question: str, lenient: bool = False) -> bool:
-    """Gives the FAQ's answer if retrieval is confident; says whether it did. `lenient`:
-    see SqlKnowledge.answer."""
+                      question: str, lenient: bool = False,
+                      kept_back: frozenset[str] = frozenset()) -> bool:
+    """Gives the FAQ's answer if retrieval is confident and it is not one of `kept_back`
+    (entries the caller answers better itself); says whether it did. `lenient`: see
+    SqlKnowledge.answer."""
     answer = answer_in_context(tracker, question, lenient)
-    if answer.kind == "answer":
-        say(dispatcher, answer)
-    return answer.kind == "answer"
+    if answer.kind != "answer" or answer.key in kept_back:
+        return False
+    say(dispatcher, answer)
+    return True
 
 
 #: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
@@ -487,12 +490,8 @@ class FaqFirst(LibraryAction):
     def settled(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
         """Gives the FAQ's answer to the message read as a rule question, if it is sure
         of one this action does not answer better from live data; says whether it did."""
-        answer = answer_in_context(tracker, tracker.latest_message.get("text", ""),
-                                   lenient=True)
-        if answer.kind != "answer" or answer.key in self.answers_live:
-            return False
-        say(dispatcher, answer)
-        return True
+        return answer_if_certain(dispatcher, tracker, tracker.latest_message.get("text", ""),
+                                 lenient=True, kept_back=self.answers_live)
 
     def asks_its_rule(self, text: str) -> bool:
         """Its rule words, unless the reader asks to look ("帮我查查…保留到哪天": the holds

@@ -137,8 +137,8 @@ def drop_repeated_answers(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         return
     given = {o.get("id") for o in previous_outcomes(tracker) if o.get("kind") == "faq"}
     repeated = [m for m in dispatcher.messages
-                if (m.get("outcome") or {}).get("kind") == "faq"
-                and (m.get("outcome") or {}).get("id") in given]
+                if (found := m.get("outcome") or {}).get("kind") == "faq"
+                and found.get("id") in given]
     dispatcher.messages[:] = [m for m in dispatcher.messages if m not in repeated]
     if repeated and not dispatcher.messages:
         dispatcher.utter_message(text=SEE_ABOVE, outcome=repeated[0]["outcome"])
