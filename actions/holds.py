@@ -398,9 +398,14 @@ class ActionPlaceReservation(FaqFirst):
     def take_reply(self, dispatcher: CollectingDispatcher, tracker: Tracker
                    ) -> list[dict[str, Any]]:
         """Another title asked for at the confirmation ("换成某书吧") is confirmed in its
-        place, for the pickup branch already chosen."""
+        place (in an edition with copies, as a title asked for first), for the pickup
+        branch already chosen."""
         if (switched := title_switched_to(tracker)) is None:
             return super().take_reply(dispatcher, tracker)
+        if not switched.availability:
+            switched = self.edition_with_copies(dispatcher, switched)
+            if switched is None:
+                return clear_hold_slots()
         branch = tracker.get_slot("pickup_branch")
         pickup = services().info.find_branch(branch) if branch else None
         self.confirm(dispatcher, switched, pickup)

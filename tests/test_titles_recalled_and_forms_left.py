@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.activities
 import actions.catalogue
 import actions.faq_answers
+import actions.holds
 import actions.visiting
 from actions.activities import ActionBookSpace, event_named
 from actions.catalogue import (
@@ -30,7 +31,7 @@ from actions.catalogue import (
 from actions.decline import ActionDecline, asks_something
 from actions.faq_answers import about_the_other_library
 from actions.handoff import ActionHandoffToStaff
-from actions.holds import title_switched_to
+from actions.holds import ActionPlaceReservation, title_switched_to
 from actions.loans import OWNER
 from actions.small_talk import LIBRARY_THINGS
 from actions.visiting import (
@@ -144,6 +145,16 @@ def test_another_title_at_the_hold_confirmation_replaces_it(
         shelf: Shelf, offered: list[dict[str, object]], reply: str, title: str | None) -> None:
     switched = title_switched_to(conversation(("约甲乙丙丁", offered), (reply, [])))
     assert (switched.title if switched else None) == title
+
+
+def test_a_title_switched_to_without_copies_is_not_confirmed(
+        shelf: Shelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    # no copy of 戊己庚辛 anywhere, nor of another edition: the reader is told, not asked
+    monkeypatch.setattr(actions.holds, "services", lambda: type("S", (), {"catalogue": shelf})())
+    dispatcher = CollectingDispatcher()
+    tracker = conversation(("约甲乙丙丁", OFFERED), ("换成戊己庚辛", []))
+    ActionPlaceReservation().take_reply(dispatcher, tracker)
+    assert [m["outcome"]["kind"] for m in dispatcher.messages] == ["hold_refused"]
 
 
 # --- holds and loans ----------------------------------------------------------------------
