@@ -26,9 +26,10 @@ from bot import clock
 from bot.branches import branch_aliases
 from bot.card_numbers import CARD
 from bot.outcome import outcome
-from bot.question_words import ASKS, OWN_LOAN, clauses, wants_a_book
+from bot.question_words import ACCOUNT_OR_RULE, ASKS, OWN_LOAN, clauses, wants_a_book
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
+from bot.services.faq_retrieval import literal_bigrams
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
 from bot.services.search_text import isbn13, looks_like_isbn, normalise, title_key, tokens
 from bot.title_names import half_called
@@ -360,6 +361,38 @@ def _title_or_word_found(query: str, key: str) -> str | None:
     return max(titles, key=len, default=None) or next(iter(words), None)
 
 
+def title_asked_for(text: str) -> tuple[str, SearchResult] | None:
+    """The search for a title the catalogue holds that a message names: all it says (see
+    held_title), a clause that asks for it (title_in_a_clause), or the thing it asks the
+    library to have ("有某书这本图画书吗": thing_asked_for)."""
+    return held_title(text) or title_in_a_clause(text) or (
+        held_title(thing) if (thing := thing_asked_for(text)) else None)
+
+
+#: how long a held title must be to outweigh the FAQ's answer (not 人生, 活着: words too)
+TITLE_OVER_AN_ANSWER = 3
+
+
+def title_beside_an_answer(text: str, answered: str) -> tuple[str, SearchResult] | None:
+    """A title the catalogue holds, asked for in a message the FAQ answered with an entry
+    (`answered`: its question) that does not speak of it ("有某书吗 开学前要读完" is
+    no question about children's e-books): its search — unless the message asks a rule
+    or about an account ("某书能借多久").
+    A title of fewer than TITLE_OVER_AN_ANSWER characters is too often a word too."""
+    plain = normalise(text)
+    if not (ASKS_FOR_A_BOOK.search(plain) or thing_asked_for(text)) \
+            or ACCOUNT_OR_RULE.search(plain):
+        return None
+    found = title_asked_for(text)
+    if not found or not found[1].hits:
+        return None
+    title = title_key(main_title(found[1].hits[0].title))
+    if len(title) < TITLE_OVER_AN_ANSWER or title not in title_key(plain) \
+            or title in title_key(answered):
+        return None
+    return found
+
+
 def search_held_title(dispatcher: CollectingDispatcher, text: str
                       ) -> list[dict[str, Any]] | None:
     """The results for a message naming a title or author the catalogue holds, or a
@@ -445,8 +478,14 @@ def asks_how_a_card_is_used(tracker: Tracker) -> bool:
 
 #: asking whether the library has or lends a thing ("某作家的某书馆里收了没", "某某 某书
 #: 能借吗", "想借某书")
-ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无|能借到?[吗不么没]?|借得到[吗不么没]?|"
-                          r"可以借[吗不么]|收了没|收没收|有收[吗么没]|收录了?[吗没]|^(请问)?我?想借")
+ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无(?!线)|能借到?[吗不么没]?|借得到[吗不么没]?|"
+                          r"可以借[吗不么]|收了没|收没收|有收[吗么没]|收录了?[吗没]|"
+                          r"想?借来(?:看看|读读|看|读)|^(请问)?我?想借|"
+                          # "有某某传奇吗": 有 before a thing of a few words, 吗 after it
+                          r"^(?:请问)?(?:你们馆?|馆里)?有(?![没无收])"
+                          r"(?=[^，,。？?！!]{2,15}?[吗么][？?！!。~～\s]*$)")
+#: the question's 吗 after the thing asked for ("有某某传奇吗")
+QUESTION_END = re.compile(r"[吗么]$")
 SENTENCE_BREAK = re.compile(r"[，,。；;！!？?]")
 #: words around the thing asked for that are no part of its name
 AROUND_A_THING = re.compile(r"请问|[这那][本套部个]书?|你们馆?|馆里|贵馆|图书馆|金图|这里|这儿|"
@@ -465,6 +504,12 @@ def thing_the_faq_lacks(text: str) -> str | None:
     """What a message asks the library to have or lend ("某作家的某书馆里有没有") when the
     FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
     rather than a rule or a facility (自习室, 储物柜 and 外文书 are all the FAQ's)."""
+    thing = thing_asked_for(text)
+    return thing if thing and knows_nothing_of(thing) else None
+
+
+def thing_asked_for(text: str) -> str | None:
+    """What a message asks the library to have or lend, if it could be a book's name."""
     # the sentence that asks ("某书有吗，周末想去借": not the plan after it), with those
     # before it if it names nothing itself ("那本某书，馆里收了没")
     parts = SENTENCE_BREAK.split(text)
@@ -475,7 +520,25 @@ def thing_the_faq_lacks(text: str) -> str | None:
                   if len(CJK_CHAR.findall(named := _named(words))) >= MIN_THING), None)
     if not thing or NOT_A_BOOKS_NAME.search(thing) or not looks_like_a_title(thing):
         return None
-    return thing if services().knowledge.answer(thing).kind == "none" else None
+    return thing
+
+
+#: a thing this long that points at nothing ("某某传奇", "某作家的某长篇"; not "无线网", "中文版",
+#: "这方面的书", "相关的书") names a book, unless the FAQ has a candidate sharing its words
+NAMED_AT_LENGTH = 4
+POINTS_AT = re.compile(r"[这那]|相关|方面|之类|类似|一类")
+
+
+def knows_nothing_of(thing: str) -> bool:
+    """Whether the FAQ has no answer about the thing, nor a candidate — of a long name
+    (NAMED_AT_LENGTH), a candidate whose question shares a word with it ("王安忆的长恨歌"
+    draws 看古籍, which shares only a character: a coincidence, not a subject)."""
+    answer = services().knowledge.answer(thing)
+    if answer.kind == "suggest" and len(CJK_CHAR.findall(thing)) >= NAMED_AT_LENGTH \
+            and not POINTS_AT.search(thing):
+        named = literal_bigrams(thing)
+        return not any(named & literal_bigrams(asked) for _, asked in answer.suggestions)
+    return answer.kind == "none"
 
 
 def book_the_faq_lacks(dispatcher: CollectingDispatcher, text: str
@@ -491,7 +554,8 @@ def book_the_faq_lacks(dispatcher: CollectingDispatcher, text: str
 
 def _named(words: str) -> str:
     """The words without the asking and those around the thing asked for."""
-    return " ".join(AROUND_A_THING.sub(" ", ASKS_IF_LENT.sub(" ", words)).split())
+    return QUESTION_END.sub("", " ".join(
+        AROUND_A_THING.sub(" ", ASKS_IF_LENT.sub(" ", words)).split()))
 
 
 def invalid_isbn(query: str) -> bool:

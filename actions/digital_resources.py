@@ -21,7 +21,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import held_title, show_results
+from actions.catalogue import show_results, title_asked_for
 from actions.faq_answers import answer_if_certain
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
@@ -112,7 +112,7 @@ class ActionDigitalResources(LibraryAction):
         # a book the catalogue holds, named without a kind of digital resource or as
         # "this book" ("有让路给小鸭子那本绘本吗": 绘本 is a kind too): its copies
         if not text.startswith("/") and (not request.kinds or THIS_BOOK.search(text)) \
-                and (found := held_title(text)):
+                and (found := title_asked_for(text)):
             return show_results(dispatcher, *found, offset=0)
         cards = [] if request.empty else directory.find(query)
         # The FAQ's answer first when it is sure ("在家能用数据库吗", "数字资源要收费吗");

@@ -21,6 +21,7 @@ from actions.catalogue import (
     looks_like_a_title,
     show_found,
     show_results,
+    title_beside_an_answer,
     title_in_a_clause,
     typed_query,
 )
@@ -81,10 +82,15 @@ class ActionAnswerPolicy(LibraryAction):
         if not re.search(r"\w", question):  # "？？？": nothing to answer or to record
             dispatcher.utter_message(response="utter_please_rephrase", **outcome("clarify"))
             return []
+        if about_the_other_library(dispatcher, tracker):  # "南图周末开吗": that library's
+            return []
         answer = answer_in_context(tracker, question, lenient=True)
         resources = resources_named(question)
         if answer.kind == "answer" and (live := about_the_branch_before(tracker, answer.key)):
             return live.request(dispatcher, tracker)
+        if answer.kind == "answer" and (found := title_beside_an_answer(question,
+                                                                      answer.question)):
+            return show_found(dispatcher, question, *found)
         if answer.kind == "answer":
             say(dispatcher, answer)
             if resources:
@@ -97,9 +103,8 @@ class ActionAnswerPolicy(LibraryAction):
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
             offer_free_slots(dispatcher, tracker)
-        elif answer.kind == "suggest":  # the other library's entry if it is asked about
-            if not about_the_other_library(dispatcher, tracker):
-                offer_menu(dispatcher, tracker, answer)
+        elif answer.kind == "suggest":
+            offer_menu(dispatcher, tracker, answer)
         else:
             knowledge.record_unanswered(question, channel_of(tracker), "no_faq_match")
             dispatcher.utter_message(text=NO_ANSWER, **outcome("unanswered"))
@@ -156,6 +161,8 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text) or title_in_a_clause(text):
             return show_found(dispatcher, text, *found)
+        if (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
+            return lacked  # "想借某书": a book the library may lack, whatever else it says
         answer = answer_in_context(tracker, text, lenient=True)
         if answer.kind == "answer" and (live := about_the_branch_before(tracker, answer.key)):
             return live.request(dispatcher, tracker)  # "那它哪天不开" after its hours
@@ -164,8 +171,6 @@ class ActionRephrase(LibraryAction):
             return []
         if found := held_title(text, near_too=True):  # "百年孤读": a title, misremembered
             return show_results(dispatcher, *found, offset=0)
-        if (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
-            return lacked  # "想借某书": a book the library may lack
         if found := books_described(text):  # "某作家那本…的绘本": the books it describes
             return show_results(dispatcher, *found, offset=0)
         # "有X吗", also as the first clause ("某人的某书有吗，周末去借")

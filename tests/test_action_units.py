@@ -52,7 +52,7 @@ from actions.catalogue import (
 from actions.context import affirms, chosen_position, previous_outcomes
 from actions.dates import day_named, festival_day, parse_day, parse_hour
 from actions.decline import ActionDecline, asks_something, holds_back
-from actions.faq import ActionRephrase
+from actions.faq import ActionAnswerPolicy, ActionRephrase
 from actions.faq_answers import FaqFirst
 from actions.holds import (
     ActionCancelReservation,
@@ -723,12 +723,65 @@ class KnowsFacilities(NothingFound):
     ("有没有琴房", None), ("想借个充电器", None), ("欠费了能借吗", None),  # no book's name
     ("张悦然的茧馆里有没有", "张悦然的茧"),  # 张 of a name, not of 一张
     ("有没有书", None), ("周末开门吗", None),  # no thing named; nothing asked to be lent
+    ("有白鹿原吗", "白鹿原"), ("苏童的妻妾成群，想借来读读", "苏童的妻妾成群"),  # 有…吗, 借来读
+    ("有储物柜吗", None), ("阅览区有无线网络吗", None),  # not 有无 of 有无线网
 ])
 def test_a_thing_asked_for_that_the_faq_lacks_is_a_book(
     monkeypatch: pytest.MonkeyPatch, text: str, thing: str | None,
 ) -> None:
     monkeypatch.setattr(actions.catalogue, "services", lambda: KnowsFacilities())
     assert actions.catalogue.thing_the_faq_lacks(text) == thing
+
+
+@pytest.mark.parametrize(("text", "candidate", "lacks"), [
+    ("王安忆的长恨歌你们馆有没有", "可以在馆里看古籍吗？", True),  # no word shared
+    ("王安忆的长恨歌你们馆有没有", "长恨歌读书会在哪里办？", False),  # the title's words
+    ("有没有中文版", "可以在馆里看古籍吗？", False),  # too short to be a name for sure
+    ("有没有这方面的书", "可以在馆里看古籍吗？", False),  # points at what was said
+])
+def test_the_faqs_candidates_that_share_no_word_know_nothing_of_a_book(
+    monkeypatch: pytest.MonkeyPatch, text: str, candidate: str, lacks: bool,
+) -> None:
+    class Candidates(NothingFound):
+        knowledge = type("Unsure", (), {"answer": lambda self, *asked: FaqAnswer(
+            kind="suggest", suggestions=[(1, candidate)])})()
+
+    monkeypatch.setattr(actions.catalogue, "services", lambda: Candidates())
+    thing = actions.catalogue.thing_the_faq_lacks(text)
+    assert bool(thing) is lacks
+
+
+class HoldsOnePictureBook(NothingFound):
+    """A catalogue that holds 让路给小鸭子; an FAQ sure of one entry whatever it is asked."""
+
+    book = TitleHit(9, "让路给小鸭子", "罗伯特·麦克洛斯基", "", None, None, "I561/9")
+    catalogue = type("One", (), {"search": lambda self, query, *a, **k: SearchResult(
+        hits=[HoldsOnePictureBook.book] if "小鸭子" in query else [], total=1)})()
+
+    def __init__(self, entry: str) -> None:
+        sure = FaqAnswer(kind="answer", entry_id=1, key="children-008", question=entry,
+                         answer="……")
+        self.knowledge = type("Sure", (), {"answer": lambda self, *asked: sure,
+                                           "record_unanswered": lambda self, *a: None})()
+        self.resources = type("None", (), {"find": lambda self, *a, **k: []})()
+
+
+@pytest.mark.parametrize(("text", "entry", "searched"), [
+    ("有让路给小鸭子吗？班主任布置的", "有适合孩子的数字资源吗？", True),
+    ("让路给小鸭子借得到吗", "有适合孩子的数字资源吗？", True),
+    ("让路给小鸭子能借多少天", "书可以借多长时间？", False),  # a rule asked of it
+    ("有让路给小鸭子吗", "让路给小鸭子的读书会怎么报名？", False),  # the entry speaks of it
+])
+def test_a_held_title_asked_for_outweighs_an_faq_answer_not_about_it(
+    monkeypatch: pytest.MonkeyPatch, text: str, entry: str, searched: bool,
+) -> None:
+    library = HoldsOnePictureBook(entry)
+    for module in (actions.catalogue, actions.faq_answers, actions.faq):
+        monkeypatch.setattr(module, "services", lambda: library)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswerPolicy().run(dispatcher, tracker_with(text, []), {}))
+    kinds = [m["outcome"]["kind"] for m in dispatcher.messages if m.get("outcome")]
+    assert kinds == (["search"] if searched else ["faq"])
 
 
 def test_a_search_for_a_book_the_faq_lacks_says_it_is_not_held(
