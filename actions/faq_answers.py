@@ -339,6 +339,10 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
 THIS_LIBRARY = re.compile(r"金陵|金图")
+#: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
+THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
+#: either library's name, which says nothing of what is asked about it
+LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
 
 
 def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -353,17 +357,48 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(asked)
             or any(alias in asked for alias, _name in branch_aliases())):
         return False
-    knowledge = services().knowledge
-    answer = knowledge.answer(text)
-    # the entry on the other library may be the one offered after an answer about this
-    # one's hours ("南京图书馆周末开吗": this library's hours, then 南京图书馆在哪里)
-    candidates = [answer] if answer.kind == "answer" else []
-    candidates += [knowledge.published_answer(entry) for entry, _question in answer.suggestions]
-    found = next((c for c in candidates
-                  if c is not None and OTHER_LIBRARY.search(normalise(c.question))), None)
+    found = other_library_entry(text)
     if found is not None:
         say(dispatcher, found)
     return found is not None
+
+
+def other_library_entry(text: str) -> FaqAnswer | None:
+    """The FAQ's entry on the other library that a (normalised) message naming it asks
+    about: of the entries naming it that the message or the name alone draws, the one
+    sharing most words with the rest of the message, this library counting as a word when
+    the message speaks of it ("南图的证在你们这能用吗": its card here);
+    when none shares any ("南图礼拜三几点开", "南图的少儿部怎么走"), the one the name
+    alone draws first, which says where that library is: this library's hours, rooms or
+    rules would answer what was not asked."""
+    named = OTHER_LIBRARY.search(text)
+    if named is None:
+        return None
+    by_name = entries_naming_the_other_library(named.group())
+    drawn = list({entry.key: entry for entry in
+                  entries_naming_the_other_library(text) + by_name}.values())
+    if not drawn:
+        return None
+    rest = literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", text))
+    here = bool(THIS_LIBRARY_MEANT.search(text))
+
+    def shared(entry: FaqAnswer) -> int:
+        question = normalise(entry.question)
+        return len(rest & literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", question))) \
+            + (here and bool(THIS_LIBRARY.search(question)))
+
+    best = max(drawn, key=shared)  # the first of those sharing most
+    return best if shared(best) else (by_name or drawn)[0]
+
+
+def entries_naming_the_other_library(question: str) -> list[FaqAnswer]:
+    """The FAQ's answer and candidates for the question that name the other library."""
+    knowledge = services().knowledge
+    answer = knowledge.answer(question)
+    drawn = ([answer] if answer.kind == "answer" else []) + [
+        knowledge.published_answer(entry) for entry, _question in answer.suggestions]
+    return [entry for entry in drawn
+            if entry is not None and OTHER_LIBRARY.search(normalise(entry.question))]
 
 
 def about(question: str, word: str) -> bool:

@@ -8,6 +8,7 @@ time (units, no model)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time, timedelta
 
 import pytest
@@ -29,7 +30,7 @@ from actions.catalogue import (
     typed_query,
 )
 from actions.decline import ActionDecline, asks_something
-from actions.faq_answers import about_the_other_library
+from actions.faq_answers import about_the_other_library, other_library_entry
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import ActionPlaceReservation, title_switched_to
 from actions.loans import OWNER
@@ -304,6 +305,38 @@ def test_the_other_library_asked_about(monkeypatch: pytest.MonkeyPatch, text: st
                         lambda: type("S", (), {"knowledge": OtherLibraryKnowledge()})())
     dispatcher = CollectingDispatcher()
     assert about_the_other_library(dispatcher, conversation((text, []))) is answered
+
+
+class TwoEntriesOnTheOtherLibrary:
+    """An FAQ sure that every question naming 南京图书馆 asks about its card, whose entry
+    on where that library is comes first for the name alone."""
+
+    where = FaqAnswer(kind="answer", entry_id=1, key="location-008",
+                      question="南京图书馆在哪里？", answer="在中山东路。")
+    card = FaqAnswer(kind="answer", entry_id=2, key="reader_card-015",
+                     question="南京图书馆的读者证能在金陵图书馆用吗？", answer="不能通用。")
+
+    def answer(self, text: str, lenient: bool = False) -> FaqAnswer:
+        if text == "南京图书馆":
+            return FaqAnswer(kind="suggest", suggestions=[(1, self.where.question),
+                                                          (2, self.card.question)])
+        return dataclasses.replace(self.card, suggestions=[])
+
+    def published_answer(self, entry: int) -> FaqAnswer | None:
+        return {1: self.where, 2: self.card}[entry]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("南京图书馆礼拜天几点关门", "location-008"),  # nothing of a card: where it is
+    ("南京图书馆的报告厅在哪层", "location-008"),
+    ("南京图书馆的读者证拿到你们这能用吗", "reader_card-015"),  # its card
+    ("省图的借阅卡你们这边认吗", "reader_card-015"),  # no word shared, but here
+])
+def test_the_other_librarys_entry_is_the_one_sharing_words_else_where_it_is(
+        monkeypatch: pytest.MonkeyPatch, text: str, key: str) -> None:
+    monkeypatch.setattr(actions.faq_answers, "services",
+                        lambda: type("S", (), {"knowledge": TwoEntriesOnTheOtherLibrary()})())
+    assert (entry := other_library_entry(text)) is not None and entry.key == key
 
 
 @pytest.mark.parametrize(("text", "asked"), [
