@@ -60,6 +60,10 @@ from bot.channels.questions import split_questions
      ["想办张电子证，需要啥", "还想给孩子办少儿证，需要啥"]),
     ("我和孩子分别能借几本", ["我和孩子分别能借几本"]),  # one thing named before it
     ("想捐几本旧书，还想办张新证，这两样各自找谁", ["想捐几本旧书，找谁", "还想办张新证，找谁"]),
+    # an errand meant, then another matter turned to; context alone stays with its question
+    ("旧画报想送给馆里，另外读者卡咋弄", ["旧画报想送给馆里", "读者卡咋弄"]),
+    ("卡丢了要先挂失，顺便问问咋续借", ["卡丢了要先挂失", "咋续借"]),
+    ("刚搬来这边，顺便问下几点开门", ["刚搬来这边，顺便问下几点开门"]),
     # a request to be told something it names
     ("坐几路车？线路图发我一份", ["坐几路车？", "线路图发我一份"]),
     # one more search after a question

@@ -136,11 +136,16 @@ def _requests_a_title(clause: str) -> bool:
     return _HIDDEN in clause and bool(REQUESTS.search(clause))
 
 
+#: an errand the reader means to run ("旧书想捐", "要先挂失"): a request for how, when a
+#: question turned to with 另外, 顺便 … follows it
+_ERRAND_MEANT = re.compile(r"(想|要先?|得先?|打算|准备)(捐|送|赠|挂失|补办|退|荐购)")
+
+
 def _requests(clause: str) -> bool:
-    """A request of its own ("想预约个研讨间") when a question turned to with 另外, 顺便
-    … follows it."""
-    return bool(REQUESTS.search(clause)) and not _ASKING_TO_ASK.search(clause) \
-        and len(CJK.findall(clause)) >= 2
+    """A request of its own ("想预约个研讨间", "旧画报想捐") when a question turned to with
+    另外, 顺便 … follows it."""
+    return bool(REQUESTS.search(clause) or _ERRAND_MEANT.search(clause)) \
+        and not _ASKING_TO_ASK.search(clause) and len(CJK.findall(clause)) >= 2
 
 
 #: the hours of what the clause before asks is open ("周日建邺馆开不开 几点到几点"), or of
