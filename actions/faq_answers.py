@@ -337,10 +337,14 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 #: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
 OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
+#: its name in full, which the FAQ's entries on it use
+OTHER_LIBRARY_NAME = "南京图书馆"
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
 THIS_LIBRARY = re.compile(r"金陵|金图")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
 THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
+#: the two libraries taken for one ("金图就是省图吧", "反正是一家", "那是你们的总馆吧")
+TAKEN_FOR_ONE = re.compile(r"就是|一家|同一|一回事|一码事|一个单位|总馆|合并")
 #: either library's name, which says nothing of what is asked about it
 LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
 
@@ -354,10 +358,14 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     # a branch only where a question asks about it, not named beside it ("南图究竟在哪
     # 总把它和金图弄混")
     asked = "，".join(part for part in clauses(text) if QUESTION.search(part)) or text
-    if (not OTHER_LIBRARY.search(text) or THIS_LIBRARY.search(asked)
-            or any(alias in asked for alias, _name in branch_aliases())):
+    if not OTHER_LIBRARY.search(text):
         return False
-    found = other_library_entry(text)
+    if THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
+        found = entry_on_the_two_libraries(text)  # "金图就是中山东路那个省图吧"
+    elif THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases()):
+        return False
+    else:
+        found = other_library_entry(text)
     if found is not None:
         say(dispatcher, found)
     return found is not None
@@ -371,10 +379,9 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     when none shares any ("南图礼拜三几点开", "南图的少儿部怎么走"), the one the name
     alone draws first, which says where that library is: this library's hours, rooms or
     rules would answer what was not asked."""
-    named = OTHER_LIBRARY.search(text)
-    if named is None:
+    if not OTHER_LIBRARY.search(text):
         return None
-    by_name = entries_naming_the_other_library(named.group())
+    by_name = entries_naming_the_other_library(OTHER_LIBRARY_NAME)
     drawn = list({entry.key: entry for entry in
                   entries_naming_the_other_library(text) + by_name}.values())
     if not drawn:
@@ -389,6 +396,17 @@ def other_library_entry(text: str) -> FaqAnswer | None:
 
     best = max(drawn, key=shared)  # the first of those sharing most
     return best if shared(best) else (by_name or drawn)[0]
+
+
+def entry_on_the_two_libraries(text: str) -> FaqAnswer | None:
+    """The FAQ's entry that asks whether the two libraries are one (naming both and
+    TAKEN_FOR_ONE), for a message that takes them for one ("南图在中山东路，那是你们的总馆
+    吧"): the premise corrected, rather than where the other library is."""
+    entries = entries_naming_the_other_library(text) \
+        + entries_naming_the_other_library(OTHER_LIBRARY_NAME)
+    return next((entry for entry in entries
+                 if THIS_LIBRARY.search(question := normalise(entry.question))
+                 and TAKEN_FOR_ONE.search(question)), None)
 
 
 def entries_naming_the_other_library(question: str) -> list[FaqAnswer]:

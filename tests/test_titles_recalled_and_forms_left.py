@@ -315,15 +315,17 @@ class TwoEntriesOnTheOtherLibrary:
                       question="南京图书馆在哪里？", answer="在中山东路。")
     card = FaqAnswer(kind="answer", entry_id=2, key="reader_card-015",
                      question="南京图书馆的读者证能在金陵图书馆用吗？", answer="不能通用。")
+    same = FaqAnswer(kind="answer", entry_id=3, key="location-007",
+                     question="金陵图书馆和南京图书馆是同一个图书馆吗？", answer="不是。")
 
     def answer(self, text: str, lenient: bool = False) -> FaqAnswer:
         if text == "南京图书馆":
-            return FaqAnswer(kind="suggest", suggestions=[(1, self.where.question),
-                                                          (2, self.card.question)])
+            return FaqAnswer(kind="suggest", suggestions=[
+                (1, self.where.question), (3, self.same.question), (2, self.card.question)])
         return dataclasses.replace(self.card, suggestions=[])
 
     def published_answer(self, entry: int) -> FaqAnswer | None:
-        return {1: self.where, 2: self.card}[entry]
+        return {1: self.where, 2: self.card, 3: self.same}[entry]
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -337,6 +339,20 @@ def test_the_other_librarys_entry_is_the_one_sharing_words_else_where_it_is(
     monkeypatch.setattr(actions.faq_answers, "services",
                         lambda: type("S", (), {"knowledge": TwoEntriesOnTheOtherLibrary()})())
     assert (entry := other_library_entry(text)) is not None and entry.key == key
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("省图不就是你们的总馆嘛", "location-007"),  # taken for one: whether they are
+    ("金图和南京图书馆反正一家，对吧", "location-007"),
+    ("南京图书馆礼拜天几点关门", "location-008"),
+])
+def test_the_two_libraries_taken_for_one_get_the_entry_on_whether_they_are(
+        monkeypatch: pytest.MonkeyPatch, text: str, key: str) -> None:
+    monkeypatch.setattr(actions.faq_answers, "services",
+                        lambda: type("S", (), {"knowledge": TwoEntriesOnTheOtherLibrary()})())
+    dispatcher = CollectingDispatcher()
+    assert about_the_other_library(dispatcher, conversation((text, [])))
+    assert dispatcher.messages[0]["outcome"]["id"] == key
 
 
 @pytest.mark.parametrize(("text", "asked"), [
