@@ -343,7 +343,7 @@ OTHER_LIBRARY_NAME = "南京图书馆"
 THIS_LIBRARY = re.compile(r"金陵|金图")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
 THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
-#: the two libraries taken for one ("金图就是省图吧", "反正是一家", "那是你们的总馆吧")
+#: the two libraries taken for one ("金图跟省图就是一个吧", "两边算一家", "南图算你们总馆吧")
 TAKEN_FOR_ONE = re.compile(r"就是|一家|同一|一回事|一码事|一个单位|总馆|合并")
 #: either library's name, which says nothing of what is asked about it
 LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
@@ -361,7 +361,7 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     if not OTHER_LIBRARY.search(text):
         return False
     if THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
-        found = entry_on_the_two_libraries(text)  # "金图就是中山东路那个省图吧"
+        found = entry_on_the_two_libraries(text)  # "金图跟省图就是一个吧"
     elif THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases()):
         return False
     else:
@@ -400,7 +400,7 @@ def other_library_entry(text: str) -> FaqAnswer | None:
 
 def entry_on_the_two_libraries(text: str) -> FaqAnswer | None:
     """The FAQ's entry that asks whether the two libraries are one (naming both and
-    TAKEN_FOR_ONE), for a message that takes them for one ("南图在中山东路，那是你们的总馆
+    TAKEN_FOR_ONE), for a message that takes them for one ("南图算你们总馆
     吧"): the premise corrected, rather than where the other library is."""
     entries = entries_naming_the_other_library(text) \
         + entries_naming_the_other_library(OTHER_LIBRARY_NAME)

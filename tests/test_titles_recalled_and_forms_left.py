@@ -342,7 +342,7 @@ def test_the_other_librarys_entry_is_the_one_sharing_words_else_where_it_is(
 
 
 @pytest.mark.parametrize(("text", "key"), [
-    ("省图不就是你们的总馆嘛", "location-007"),  # taken for one: whether they are
+    ("省图算你们总馆吧", "location-007"),  # taken for one: whether they are
     ("金图和南京图书馆反正一家，对吧", "location-007"),
     ("南京图书馆礼拜天几点关门", "location-008"),
 ])
