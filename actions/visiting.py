@@ -215,15 +215,28 @@ class ActionOpeningHours(FaqFirst):
         return []
 
 
+#: this library said to stand at a place, asked or supposed ("金陵图书馆不是在某街那边吗",
+#: "金图是在某湖边上吧"; not where in it, "是在几楼", nor what it is doing, "是在装修吗")
+LIBRARY_SAID_TO_STAND = (
+    r"(?:金图|金陵图书馆|你们馆|总馆)(?:是不是|不是|不就是?|是|就是?|应该是?)在"
+    r"(?![^，,。？?]*(?:哪|几|什么|啥))"
+    r"(?=[^，,。？?\s]{1,12}?(?:那边|那儿|那里|那一?片|那块|边上|旁边|附近|对面|隔壁|一带|"
+    r"脚下|周边|[路街湖山区口庙门园桥站镇村])(?:[吗嘛吧呢]|[，,。？?\s]|$))")
+
+
 class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
     answers_letters = True
     requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|在什么地方|在什么位置|路线|"
                           r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航|"
-                          # a premise about where it is ("不就在某公园边上嘛")
+                          # a premise about where it is ("不就在某公园边上嘛") ...
                           r"(?<!我)(?<!我家)(不是|不就是?|就)在[^，,。？?]{1,12}"
-                          r"(边上|旁边|附近|对面|隔壁|一带)[吗嘛吧](?=[？?。！!，,\s]|$)")
+                          r"(边上|旁边|附近|对面|隔壁|一带)[吗嘛吧](?=[？?。！!，,\s]|$)|"
+                          # ... or the library said to stand somewhere ("金图是不是在某山脚
+                          # 下"): the frame only, so that the FAQ still answers a place it
+                          # names (the wrong address some pages give)
+                          f"{LIBRARY_SAID_TO_STAND}")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 

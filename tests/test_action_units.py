@@ -463,6 +463,7 @@ def test_a_letter_to_an_action_that_does_things_is_not_taken_for_a_rule_question
     ("我记得金陵图书馆在中山东路189号，没错吧", "location-008", "南京图书馆在哪里？"),
     ("网上说金图在鼓楼区中山路123号，我直接导航过去就行吧", "location-009",
      "金陵图书馆是不是在鼓楼区中山路？"),
+    ("金图是不是在鼓楼那边的中山路", "location-009", "金陵图书馆是不是在鼓楼区中山路？"),
 ])
 def test_an_address_the_reader_wants_confirmed_is_checked_by_the_faq(
     monkeypatch: pytest.MonkeyPatch, text: str, key: str, question: str,
@@ -471,11 +472,23 @@ def test_an_address_the_reader_wants_confirmed_is_checked_by_the_faq(
     assert reply == "（答案）"
 
 
+@pytest.mark.parametrize("text", [
+    "金图不就在玄武湖公园旁边嘛", "金图是不是在某某山脚下，离景区不远",
+    "金陵图书馆不是在某某街口那边吗", "金图是在某湖边上吧？想走着去",
+])
 def test_a_premise_about_where_the_library_stands_gets_its_address(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    reply = faq_first_reply(monkeypatch, ActionLocation(), "金图不就在玄武湖公园旁边嘛",
+        monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    reply = faq_first_reply(monkeypatch, ActionLocation(), text,
                             KnowsOneEntry("location-004", "坐地铁怎么去金陵图书馆？"))
     assert reply == "REQUEST"
+
+
+@pytest.mark.parametrize(("text", "stands"), [
+    ("金图是不是在某某路那边", True), ("自习室是在几楼", False),  # where in it
+    ("金图是在装修吗", False), ("金图是不是在放假", False),  # what it is doing
+])
+def test_the_library_said_to_stand_somewhere(text: str, stands: bool) -> None:
+    assert bool(re.search(actions.visiting.LIBRARY_SAID_TO_STAND, text)) is stands
 
 
 def test_where_to_get_something_done_is_a_rule_not_an_address(
