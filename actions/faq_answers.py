@@ -360,8 +360,10 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     asked = "，".join(part for part in clauses(text) if QUESTION.search(part)) or text
     if not OTHER_LIBRARY.search(text):
         return False
-    if THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
-        found = entry_on_the_two_libraries(text)  # "金图跟省图就是一个吧"
+    one_sentence = len([part for part in SENTENCE_END.split(text) if part.strip()]) == 1
+    if one_sentence and THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
+        # "金图跟省图就是一个吧" (a sentence more may ask this library's own: its address)
+        found = entry_on_the_two_libraries(text)
     elif THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases()):
         return False
     else:
