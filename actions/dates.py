@@ -278,3 +278,20 @@ def parse_hour(text: str) -> int | None:
     if (part in _EVENING and hour < 12) or (part == "中午" and hour < 6):
         hour += 12
     return hour if 0 <= hour <= 23 else None
+
+
+#: a day of the lunar new year named bare ("那初一呢"; not 初中, 初级, nor 大年初一, 正月初一,
+#: which parse_day reads on their own): 初三 alone is also a school year, so only after an
+#: answer about the Spring Festival
+BARE_NEW_YEAR_DAY = re.compile(f"(?<![大正])初([{_NUMERALS}])(?![中级])")
+#: how far from the day asked about before the new year's day must be to be meant
+NEW_YEAR_REACH = 15
+
+
+def new_year_day_meant(text: str, asked_before: date, today: date) -> date | None:
+    """"初一那天呢", "初二开吗" after the hours of a day near the lunar new year (除夕,
+    初三 …): that day of the first month; None otherwise."""
+    bare = BARE_NEW_YEAR_DAY.search(text)
+    day = parse_day(f"正月初{bare.group(1)}", today) if bare else None
+    return day if day and abs((day - asked_before).days) <= NEW_YEAR_REACH else None
+

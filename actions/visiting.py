@@ -18,6 +18,7 @@ from actions.context import (
     previous_text,
 )
 from actions.dates import (
+    BARE_NEW_YEAR_DAY,
     DAY_WORDS,
     FROM_THE_DAY_ASKED,
     MONTH_NAMED,
@@ -26,6 +27,7 @@ from actions.dates import (
     day_named,
     describe_day,
     festival_day,
+    new_year_day_meant,
     parse_day,
     parse_hour,
 )
@@ -302,6 +304,8 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
             day is not None and MONTH_NAMED.search(text)):
         return day
     asked_before = date.fromisoformat(earlier["date"])
+    if day is None and (new_year_day := new_year_day_meant(text, asked_before, today)):
+        return new_year_day  # "初一那天呢" after 除夕's hours
     that = THAT_WEEKDAY.search(text)
     if that and WEEKDAY_NAMES.index(that.group(1).replace("天", "日")) == asked_before.weekday():
         return asked_before  # "那个周五" after an answer about a Friday: that Friday
@@ -327,6 +331,7 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     day = parse_day(text, clock.today())
     names_a_visit = (VISIT_WORDS.search(text) or day
                      or FROM_THE_DAY_ASKED.search(text)  # "隔天呢"
+                     or BARE_NEW_YEAR_DAY.search(text)  # "初一那天呢" (see day_in_context)
                      or latest_entity_values(tracker, "branch")
                      or latest_entity_values(tracker, "holiday"))
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")

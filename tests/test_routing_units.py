@@ -17,10 +17,11 @@ import actions.faq
 import actions.faq_answers
 import actions.library
 import actions.visiting
+from actions.dates import new_year_day_meant
 from actions.faq import ActionAnswerPolicy, ActionRephrase
 from actions.faq_answers import PREMISE, answer_in_context
 from actions.loans import ActionListLoans
-from actions.visiting import ActionLocation, ActionOpeningHours
+from actions.visiting import ActionLocation, ActionOpeningHours, follows_a_visit_answer
 from bot import clock
 from bot.services.faq_model import FaqAnswer
 from bot.services.interface import (
@@ -229,6 +230,25 @@ def test_a_follow_up_to_an_answer_for_a_day_is_about_that_day_or_one_counted_fro
         tracker.latest_message["entities"] = [{"entity": "branch", "value": "江北新区图书馆"}]
     reply = run_action(ActionOpeningHours(), tracker)[0]
     assert day_said in reply
+
+
+@pytest.mark.parametrize(("follow_up", "day_said"), [
+    ("初一那天呢", "2月6日"), ("初二开到几点", "2月7日"),  # after 除夕: the new year's days
+])
+def test_a_new_year_day_named_bare_after_the_spring_festival_is_that_day(
+    monkeypatch: pytest.MonkeyPatch, follow_up: str, day_said: str,
+) -> None:
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 10, 28))
+    use_services(monkeypatch, knowledge=Knowledge(), info=OneBranchInfo())
+    eve = {"kind": "hours", "branch": "NJ-JIANGBEI", "date": "2027-02-05"}
+    tracker = conversation(("江北馆除夕开不开", [eve]), (follow_up, []))
+    assert day_said in run_action(ActionOpeningHours(), tracker)[0]
+    assert follows_a_visit_answer(conversation(("江北馆除夕开不开", [eve]), ("初一呢", [])))
+
+
+def test_a_school_year_is_no_new_year_day() -> None:
+    assert new_year_day_meant("孩子上初三了", date(2026, 10, 29), date(2026, 10, 28)) is None
+    assert new_year_day_meant("初三呢", date(2027, 2, 5), date(2026, 10, 28)) == date(2027, 2, 8)
 
 
 def test_a_menu_holding_the_other_librarys_entry_gives_that_entry(
