@@ -62,6 +62,8 @@ from bot.services.search_text import isbn_in, normalise
     ("那第三部呢？", "search_catalogue", {}),
     ("帮我预约第二部", "place_reservation", {}),
     ("第二本", None, {}),
+    # a card with a hold asked for outright: the hold, verified by it ("帮我约了": do)
+    ("就这本 帮我约了 江宁拿 证号JL00000002", "place_reservation", {}),
     # nothing said: asked to rephrase
     ("🙏🙏", None, {}),  # pictures: DIET decides (see corrected)
     ("。。。？！", "nlu_fallback", {}),
@@ -388,6 +390,14 @@ def test_signals_read_traditional_characters() -> None:
     ("ask_policy", "朋友捐的书没登记吗", None), ("ask_policy", "这本书还有没有续借机会", None),
     ("ask_policy", "有卡夫卡的书吗", "search_catalogue"),  # a name, not a card
     ("ask_policy", "给爷爷找本听的", None),  # audio books: a digital resource
+    # a card given to cancel a hold by; a question about a hold dropped is the FAQ's
+    ("ask_policy", "证号jl00000003，打算撤销那条预约", "cancel_reservation"),
+    ("ask_policy", "证号JL00000003 为啥预约被取消了", None),
+    # the books in hand, and what the reader booked, looked at
+    ("nlu_fallback", "我手里还有几本没还 列一下", "list_loans"),
+    ("nlu_fallback", "我订好的自习座位是哪天 帮我瞄瞄", "list_reservations"),
+    # 伐 asks (Nanjing's 吗), past a no that DIET heard
+    ("deny", "顺便问一句 馆里有饮水机伐 我带了杯子", "ask_policy"),
 ])
 def test_diets_intent_is_corrected_where_the_words_are_clear(
         diet: str, text: str, intent: str | None) -> None:

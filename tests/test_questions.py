@@ -63,6 +63,9 @@ from bot.channels.questions import split_questions
     # an errand meant, then another matter turned to; context alone stays with its question
     ("旧画报想送给馆里，另外读者卡咋弄", ["旧画报想送给馆里", "读者卡咋弄"]),
     ("卡丢了要先挂失，顺便问问咋续借", ["卡丢了要先挂失", "咋续借"]),
+    # 伐 asks as 吗 does; not in 砍伐
+    ("河西分馆礼拜六开伐 另外办证带啥", ["河西分馆礼拜六开伐", "办证带啥"]),
+    ("讲森林砍伐的书 帮我找找", ["讲森林砍伐的书 帮我找找"]),
     ("刚搬来这边，顺便问下几点开门", ["刚搬来这边，顺便问下几点开门"]),
     # a request to be told something it names
     ("坐几路车？线路图发我一份", ["坐几路车？", "线路图发我一份"]),
