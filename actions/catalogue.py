@@ -369,6 +369,10 @@ def title_asked_for(text: str) -> tuple[str, SearchResult] | None:
         held_title(thing) if (thing := thing_asked_for(text)) else None)
 
 
+#: what asks a rule of a title, or about something made of it, rather than for the book
+#: ("某书能借多久", "某书的有声书", "某书的读书会")
+RULE_OF_A_TITLE = re.compile(r"多久|几天|几次|多长|续借|押金|有声|听|电子版|电子书|"
+                             r"活动|读书会|讲读|讲座")
 #: how long a held title must be to outweigh the FAQ's answer (not 人生, 活着: words too)
 TITLE_OVER_AN_ANSWER = 3
 
@@ -381,7 +385,7 @@ def title_beside_an_answer(text: str, answered: str) -> tuple[str, SearchResult]
     A title of fewer than TITLE_OVER_AN_ANSWER characters is too often a word too."""
     plain = normalise(text)
     if not (ASKS_FOR_A_BOOK.search(plain) or thing_asked_for(text)) \
-            or ACCOUNT_OR_RULE.search(plain):
+            or ACCOUNT_OR_RULE.search(plain) or RULE_OF_A_TITLE.search(plain):
         return None
     found = title_asked_for(text)
     if not found or not found[1].hits:
@@ -478,7 +482,8 @@ def asks_how_a_card_is_used(tracker: Tracker) -> bool:
 
 #: asking whether the library has or lends a thing ("某作家的某书馆里收了没", "某某 某书
 #: 能借吗", "想借某书")
-ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无(?!线)|能借到?[吗不么没]?|借得到[吗不么没]?|"
+ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无(?![线障])|能借到?[吗不么没]?|"
+                          r"借得到[吗不么没]?|"
                           r"可以借[吗不么]|收了没|收没收|有收[吗么没]|收录了?[吗没]|"
                           r"想?借来(?:看看|读读|看|读)|^(请问)?我?想借|"
                           # "有某某传奇吗": 有 before a thing of a few words, 吗 after it
@@ -496,7 +501,8 @@ AROUND_A_THING = re.compile(r"请问|[这那][本套部个]书?|你们馆?|馆�
 MIN_THING = 2
 #: ... and is no room, device or service ("琴房", "投影仪", "夜场"), no state ("欠费了")
 #: and no thing counted ("个充电器", "把雨伞"): a book's name, not the library's things
-NOT_A_BOOKS_NAME = re.compile(r"^[个把只件]|[室房区场仪机器柜厅处车站]$|"
+NOT_A_BOOKS_NAME = re.compile(r"^[个把只件]|[室房区场仪机器柜厅处车站间位座号]$|"
+                              r"服务|活动|辅导|岗位|专座|通道|设施|开放|客服|程序|"
                               r"[了吗呢吧]|能|可以|招聘|工作")
 
 
@@ -555,7 +561,7 @@ def book_the_faq_lacks(dispatcher: CollectingDispatcher, text: str
 def _named(words: str) -> str:
     """The words without the asking and those around the thing asked for."""
     return QUESTION_END.sub("", " ".join(
-        AROUND_A_THING.sub(" ", ASKS_IF_LENT.sub(" ", words)).split()))
+        AROUND_A_THING.sub(" ", ASKS_IF_LENT.sub(" ", words)).split())).strip()
 
 
 def invalid_isbn(query: str) -> bool:

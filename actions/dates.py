@@ -280,10 +280,10 @@ def parse_hour(text: str) -> int | None:
     return hour if 0 <= hour <= 23 else None
 
 
-#: a day of the lunar new year named bare ("那初一呢"; not 初中, 初级, nor 大年初一, 正月初一,
-#: which parse_day reads on their own): 初三 alone is also a school year, so only after an
-#: answer about the Spring Festival
-BARE_NEW_YEAR_DAY = re.compile(f"(?<![大正])初([{_NUMERALS}])(?![中级])")
+#: a day of the lunar new year named bare ("初一那天呢"; not 初中, 初级, 初三的孩子, nor
+#: 大年初一, 正月初一, which parse_day reads on their own): 初三 alone is also a school year,
+#: so only after the hours of a day within NEW_YEAR_REACH of it (new_year_day_meant)
+BARE_NEW_YEAR_DAY = re.compile(f"(?<![大正])初([{_NUMERALS}])(?![中级班]|年级|的?(孩子|学生))")
 #: how far from the day asked about before the new year's day must be to be meant
 NEW_YEAR_REACH = 15
 
@@ -294,4 +294,3 @@ def new_year_day_meant(text: str, asked_before: date, today: date) -> date | Non
     bare = BARE_NEW_YEAR_DAY.search(text)
     day = parse_day(f"正月初{bare.group(1)}", today) if bare else None
     return day if day and abs((day - asked_before).days) <= NEW_YEAR_REACH else None
-

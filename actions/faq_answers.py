@@ -336,15 +336,21 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 #: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
-OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江])南图|省图|江苏省图书馆")
+OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江济海指西东华岭闽越])南图|省图|江苏省图书馆")
 #: its name in full, which the FAQ's entries on it use
 OTHER_LIBRARY_NAME = "南京图书馆"
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
 THIS_LIBRARY = re.compile(r"金陵|金图")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
 THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
-#: the two libraries taken for one ("金图跟省图就是一个吧", "两边算一家", "南图算你们总馆吧")
-TAKEN_FOR_ONE = re.compile(r"就是|一家|同一|一回事|一码事|一个单位|总馆|合并")
+#: the two libraries taken for one ("金图跟省图是一家吧", "两边算一家", "南图算你们总馆吧";
+#: not "是同一天闭馆吗", "我们一家人", "就是想问南图…")
+TAKEN_FOR_ONE = re.compile(r"[是算](不是)?(同一个|同一家|一家|一个(馆|单位|图书馆))|不就是|"
+                           r"一回事|一码事|"
+                           r"就是[^，,。？?想问说]{0,8}?(省图|南图|南京图书馆|金图|金陵)|"
+                           r"[是算].{0,3}总馆|合并")
+#: ... using something there ("…在你们这借书认不认"; not "从你们这边去南图怎么走")
+USED_HERE = re.compile(r"用|借|认|刷|还")
 #: either library's name, which says nothing of what is asked about it
 LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
 
@@ -389,7 +395,8 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     if not drawn:
         return None
     rest = literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", text))
-    here = bool(THIS_LIBRARY_MEANT.search(text))
+    # using something of that library's here ("南图的卡在你们这借书认不认"), not going there
+    here = bool(THIS_LIBRARY_MEANT.search(text)) and bool(USED_HERE.search(text))
 
     def shared(entry: FaqAnswer) -> int:
         question = normalise(entry.question)

@@ -404,8 +404,8 @@ class ActionPlaceReservation(FaqFirst):
             return super().take_reply(dispatcher, tracker)
         if not switched.availability:
             switched = self.edition_with_copies(dispatcher, switched)
-            if switched is None:
-                return clear_hold_slots()
+            if switched is None:  # told so; the title offered before is still to confirm
+                return []
         branch = tracker.get_slot("pickup_branch")
         pickup = services().info.find_branch(branch) if branch else None
         self.confirm(dispatcher, switched, pickup)

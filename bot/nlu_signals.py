@@ -102,10 +102,10 @@ RENEWS = re.compile(r"续借|再续|续一|续期|续上|续个|续到")
 SUGGESTS_PURCHASE = re.compile(r"荐购|采购|(建议|推荐|希望|想让).{0,8}(买|购|进(一|几|这))")
 #: a hold already placed ("预约的书", "约了几本")
 PLACED = re.compile(r"(预约|预定|约)(的|了|过)|我的预约")
-#: ... not a hold asked for with 把 ("把那本也预约上"), nor "帮我约了" (do reserve it; not
-#: "帮我约了的那本", "帮我约了吗")
+#: ... not a hold asked for with 把 ("把那本也预约上"), nor "帮我约了" ending a clause (do
+#: reserve it; not "帮我约了的那本", "帮我约了一本…到了没", "帮我约了吗")
 PLACES = re.compile(r"把[^，,。？?！!]{1,15}(预约|预定|约)(了|上|一下)|"
-                    r"(帮我|给我|替我)(预约|预定|预订|约)了(?![的吗么没])")
+                    r"(帮我|给我|替我)(预约|预定|预订|约)了(?=[吧啊呀]*(?:[\s，,。！!~～]|$))")
 #: another title to hold instead, picked up somewhere ("换成某书吧，还在河西拿"): a hold
 SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一本)[^，,。？?！!]{2,}"
                            # ... at the same place as before ("还是少儿馆拿")
@@ -183,10 +183,12 @@ HOW_TO = re.compile(r"怎么办|怎么处理|如何|怎样|能不能|可不可�
                     r"必要|可能|影响")
 #: words of a hold
 HOLD_WORDS = re.compile(r"约|预定|预订|订|排队|排着")
+#: a hold named as such (not 订 of 订阅)
+A_HOLD = re.compile(r"预约|预定|预订|约的|订的")
 #: what they ask about, and the intent that shows it
 ACCOUNT_TOPICS = [
     (re.compile(r"续借|续一下|续期|续了|一起续|都续"), "renew_loan"),
-    (re.compile(r"预约|排着?队|在排队|约好|订好"), "list_reservations"),
+    (re.compile(r"预约|排着?队|在排队|我(预)?[约订]好的"), "list_reservations"),
     (re.compile(f"欠|滞纳金|罚款|罚了|罚多少|费用|冻结|过期|有效期|状态|正常|没交|补交|交的钱|"
                 # what is wrong with the card ("卡刷不了，给我看一下这证出什么问题了")
                 r"[证卡](?![上里][^，,。？?]{0,4}[书本])(?:(?!押金|挂失|补办|办卡|退卡)[^，,。？?]){0,6}"
@@ -626,8 +628,8 @@ CORRECTIONS = (
                of=NOT_A_REQUEST | {"sign_up_event", "request_human"}),
     # "证号JL…，打算撤销那条预约": the card given to cancel a hold by, whatever DIET heard
     Correction(lambda p: CARD.search(p) is not None and CANCEL.search(p) is not None
-               and HOLD_WORDS.search(p) is not None and not BOOKED.search(p)
-               and not ASKS_WHY.search(p), "cancel_reservation", of=NOT_A_REQUEST),
+               and A_HOLD.search(p) is not None and not BOOKED.search(p)
+               and not ASKS.search(p), "cancel_reservation", of=NOT_A_REQUEST),
     # "某书 这本书有没有": a search, whatever the FAQ has on buying books
     Correction(lambda p: THIS_BOOK_HELD.search(p) and not OWN_ACCOUNT.search(p),
                "search_catalogue", of=NOT_A_REQUEST),

@@ -486,6 +486,7 @@ def test_a_premise_about_where_the_library_stands_gets_its_address(
 @pytest.mark.parametrize(("text", "stands"), [
     ("金图是不是在某某路那边", True), ("自习室是在几楼", False),  # where in it
     ("金图是在装修吗", False), ("金图是不是在放假", False),  # what it is doing
+    ("金图是不是在关门", False), ("金图是不是在某某广场附近啊", True),
 ])
 def test_the_library_said_to_stand_somewhere(text: str, stands: bool) -> None:
     assert bool(re.search(actions.visiting.LIBRARY_SAID_TO_STAND, text)) is stands
@@ -783,6 +784,8 @@ class HoldsOnePictureBook(NothingFound):
     ("有让路给小鸭子吗？班主任布置的", "有适合孩子的数字资源吗？", True),
     ("让路给小鸭子借得到吗", "有适合孩子的数字资源吗？", True),
     ("让路给小鸭子能借多少天", "书可以借多长时间？", False),  # a rule asked of it
+    ("让路给小鸭子一次能借多久", "书可以借多长时间？", False),
+    ("有让路给小鸭子的有声书吗", "有适合孩子的数字资源吗？", False),  # not the book
     ("有让路给小鸭子吗", "让路给小鸭子的读书会怎么报名？", False),  # the entry speaks of it
 ])
 def test_a_held_title_asked_for_outweighs_an_faq_answer_not_about_it(

@@ -64,6 +64,7 @@ from bot.services.search_text import isbn_in, normalise
     ("第二本", None, {}),
     # a card with a hold asked for outright: the hold, verified by it ("帮我约了": do)
     ("就这本 帮我约了 江宁拿 证号JL00000002", "place_reservation", {}),
+    ("证号JL00000002 上礼拜你们帮我约了一本到了没", "list_reservations", {}),  # placed before
     # nothing said: asked to rephrase
     ("🙏🙏", None, {}),  # pictures: DIET decides (see corrected)
     ("。。。？！", "nlu_fallback", {}),
@@ -393,6 +394,8 @@ def test_signals_read_traditional_characters() -> None:
     # a card given to cancel a hold by; a question about a hold dropped is the FAQ's
     ("ask_policy", "证号jl00000003，打算撤销那条预约", "cancel_reservation"),
     ("ask_policy", "证号JL00000003 为啥预约被取消了", None),
+    ("ask_policy", "证号JL00000003 取消订阅短信", None),
+    ("ask_policy", "证号JL00000003 撤销预约有影响吗", None),
     # the books in hand, and what the reader booked, looked at
     ("nlu_fallback", "我手里还有几本没还 列一下", "list_loans"),
     ("nlu_fallback", "我订好的自习座位是哪天 帮我瞄瞄", "list_reservations"),

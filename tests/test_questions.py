@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.questions import split_questions
+from bot.question_words import ASKS
 
 
 @pytest.mark.parametrize(("text", "questions"), [
@@ -65,7 +66,8 @@ from bot.channels.questions import split_questions
     ("卡丢了要先挂失，顺便问问咋续借", ["卡丢了要先挂失", "咋续借"]),
     # 伐 asks as 吗 does; not in 砍伐
     ("河西分馆礼拜六开伐 另外办证带啥", ["河西分馆礼拜六开伐", "办证带啥"]),
-    ("讲森林砍伐的书 帮我找找", ["讲森林砍伐的书 帮我找找"]),
+    # no errand: a child taken somewhere, a retirement
+    ("要送孩子去上英语课，顺便问下周六几点开门", ["要送孩子去上英语课，顺便问下周六几点开门"]),
     ("刚搬来这边，顺便问下几点开门", ["刚搬来这边，顺便问下几点开门"]),
     # a request to be told something it names
     ("坐几路车？线路图发我一份", ["坐几路车？", "线路图发我一份"]),
@@ -138,3 +140,11 @@ def test_a_request_is_a_question_of_its_own_when_another_is_turned_to() -> None:
 ])
 def test_words_that_only_turn_to_a_question_are_left_out(text: str, questions: list[str]) -> None:
     assert split_questions(text) == questions
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("下午开伐", True), ("有三体伐，想借", True), ("森林砍伐", False), ("北伐", False),
+])
+def test_fa_asks_as_ma_does(text: str, asks: bool) -> None:
+    assert bool(ASKS.search(text)) is asks
+

@@ -248,6 +248,7 @@ def test_a_new_year_day_named_bare_after_the_spring_festival_is_that_day(
 
 def test_a_school_year_is_no_new_year_day() -> None:
     assert new_year_day_meant("孩子上初三了", date(2026, 10, 29), date(2026, 10, 28)) is None
+    assert new_year_day_meant("初三的孩子呢", date(2027, 2, 5), date(2026, 10, 28)) is None
     assert new_year_day_meant("初三呢", date(2027, 2, 5), date(2026, 10, 28)) == date(2027, 2, 8)
 
 

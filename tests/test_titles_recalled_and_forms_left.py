@@ -154,8 +154,9 @@ def test_a_title_switched_to_without_copies_is_not_confirmed(
     monkeypatch.setattr(actions.holds, "services", lambda: type("S", (), {"catalogue": shelf})())
     dispatcher = CollectingDispatcher()
     tracker = conversation(("约甲乙丙丁", OFFERED), ("换成戊己庚辛", []))
-    ActionPlaceReservation().take_reply(dispatcher, tracker)
+    events = ActionPlaceReservation().take_reply(dispatcher, tracker)
     assert [m["outcome"]["kind"] for m in dispatcher.messages] == ["hold_refused"]
+    assert events == []  # the title offered before is still to be confirmed
 
 
 # --- holds and loans ----------------------------------------------------------------------
@@ -332,7 +333,8 @@ class TwoEntriesOnTheOtherLibrary:
     ("南京图书馆礼拜天几点关门", "location-008"),  # nothing of a card: where it is
     ("南京图书馆的报告厅在哪层", "location-008"),
     ("南京图书馆的读者证拿到你们这能用吗", "reader_card-015"),  # its card
-    ("省图的借阅卡你们这边认吗", "reader_card-015"),  # no word shared, but here
+    ("省图的借阅卡你们这边认吗", "reader_card-015"),  # no word shared, but used here
+    ("从你们这边去省图咋走", "location-008"),  # here, but nothing used here
 ])
 def test_the_other_librarys_entry_is_the_one_sharing_words_else_where_it_is(
         monkeypatch: pytest.MonkeyPatch, text: str, key: str) -> None:
@@ -343,7 +345,7 @@ def test_the_other_librarys_entry_is_the_one_sharing_words_else_where_it_is(
 
 @pytest.mark.parametrize(("text", "key"), [
     ("省图算你们总馆吧", "location-007"),  # taken for one: whether they are
-    ("金图和南京图书馆反正一家，对吧", "location-007"),
+    ("金图和南京图书馆反正是一家，对吧", "location-007"),
     ("南京图书馆礼拜天几点关门", "location-008"),
     ("省图和金图是一家吗？金图几点开", None),  # a sentence more asks this library's hours
 ])
