@@ -349,7 +349,7 @@ TAKEN_FOR_ONE = re.compile(r"[是算](不是)?(同一个|同一家|一家|一个
                            r"一回事|一码事|"
                            r"就是[^，,。？?想问说]{0,8}?(省图|南图|南京图书馆|金图|金陵)|"
                            r"[是算].{0,3}总馆|合并")
-#: ... using something there ("…在你们这借书认不认"; not "从你们这边去南图怎么走")
+#: ... using something there ("省图的证在这边能刷吗"; not "从你们这边去省图咋走")
 USED_HERE = re.compile(r"用|借|认|刷|还")
 #: either library's name, which says nothing of what is asked about it
 LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
@@ -395,7 +395,7 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     if not drawn:
         return None
     rest = literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", text))
-    # using something of that library's here ("南图的卡在你们这借书认不认"), not going there
+    # using something of that library's here ("省图的证在这边能刷吗"), not going there
     here = bool(THIS_LIBRARY_MEANT.search(text)) and bool(USED_HERE.search(text))
 
     def shared(entry: FaqAnswer) -> int:
