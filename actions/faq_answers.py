@@ -368,7 +368,7 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return False
     one_sentence = len([part for part in SENTENCE_END.split(text) if part.strip()]) == 1
     if one_sentence and THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
-        # "金图跟省图就是一个吧" (a sentence more may ask this library's own: its address)
+        # "金图跟省图是一家吧" (a sentence more may ask this library's own: its address)
         found = entry_on_the_two_libraries(text)
     elif THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases()):
         return False
@@ -384,7 +384,7 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     about: of the entries naming it that the message or the name alone draws, the one
     sharing most words with the rest of the message, this library counting as a word when
     the message speaks of it ("南图的证在你们这能用吗": its card here);
-    when none shares any ("南图礼拜三几点开", "南图的少儿部怎么走"), the one the name
+    when none shares any ("南图礼拜三几点开", "南图几楼能自习"), the one the name
     alone draws first, which says where that library is: this library's hours, rooms or
     rules would answer what was not asked."""
     if not OTHER_LIBRARY.search(text):
