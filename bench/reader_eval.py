@@ -279,7 +279,9 @@ SET_HEADINGS = (
     "of 16); with the FAQ's paraphrases added on 2026-12-06 (e412f54), still unread: single "
     "messages 0.83 (baseline 0.37), FAQ direct-correct 0.85, menus 0.02, confidently wrong "
     "0.02, conversations 0.50; with the letters and books asked for of 2026-12-06 (024a388), "
-    "still unread: single messages 0.84 (104 of 124), conversations 0.50)",
+    "still unread: single messages 0.84 (104 of 124), conversations 0.50"
+    "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
+    "of 124), conversations 0.50)",
     "Thirty-second set (tests/data/reader_eval_thirtysecond/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
@@ -288,19 +290,25 @@ SET_HEADINGS = (
     "(11 of 16); with them (e412f54) single messages 0.82 (baseline 0.37), FAQ "
     "direct-correct 0.84, menus 0.04, confidently wrong 0.00, conversations 0.75 (12 of "
     "16); with the letters and books asked for of 2026-12-06 (024a388), still unread: single "
-    "messages 0.84 (104 of 124), conversations 0.75)",
+    "messages 0.84 (104 of 124), conversations 0.75"
+    "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
+    "of 124), conversations 0.81 (13 of 16))",
     "Thirty-third set (tests/data/reader_eval_thirtythird/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on 98f8b7f: single messages 0.81 (baseline 0.40), FAQ direct-correct 0.90, "
     "menus 0.02, confidently wrong 0.00, conversations 0.56 (9 of 16); with the letters and "
     "books asked for of 2026-12-06 (024a388), still unread: single messages 0.81 (100 of "
+    "124), conversations 0.56"
+    "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.80 (99 of "
     "124), conversations 0.56)",
     "Thirty-fourth set (tests/data/reader_eval_thirtyfourth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores, the same on 3422fab and on e1c9075: single messages 0.93 (baseline 0.41), FAQ "
-    "direct-correct 0.94, menus 0.02, confidently wrong 0.02, conversations 0.56 (9 of 16))",
+    "direct-correct 0.94, menus 0.02, confidently wrong 0.02, conversations 0.56 (9 of 16)"
+    "; its failures were read afterwards, and with the rules they gave (ff206a5): single "
+    "messages 0.94, conversations 0.69 (11 of 16))",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
