@@ -387,11 +387,7 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     when none shares any ("南图礼拜三几点开", "南图几楼能自习"), the one the name
     alone draws first, which says where that library is: this library's hours, rooms or
     rules would answer what was not asked."""
-    if not OTHER_LIBRARY.search(text):
-        return None
-    by_name = entries_naming_the_other_library(OTHER_LIBRARY_NAME)
-    drawn = list({entry.key: entry for entry in
-                  entries_naming_the_other_library(text) + by_name}.values())
+    drawn, by_name = entries_on_the_other_library(text)
     if not drawn:
         return None
     rest = literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", text))
@@ -411,11 +407,17 @@ def entry_on_the_two_libraries(text: str) -> FaqAnswer | None:
     """The FAQ's entry that asks whether the two libraries are one (naming both and
     TAKEN_FOR_ONE), for a message that takes them for one ("南图算你们总馆
     吧"): the premise corrected, rather than where the other library is."""
-    entries = entries_naming_the_other_library(text) \
-        + entries_naming_the_other_library(OTHER_LIBRARY_NAME)
-    return next((entry for entry in entries
+    return next((entry for entry in entries_on_the_other_library(text)[0]
                  if THIS_LIBRARY.search(question := normalise(entry.question))
                  and TAKEN_FOR_ONE.search(question)), None)
+
+
+def entries_on_the_other_library(text: str) -> tuple[list[FaqAnswer], list[FaqAnswer]]:
+    """The FAQ's entries naming the other library that the message or its name alone
+    draws (each once, the message's first), and those its name alone draws."""
+    by_name = entries_naming_the_other_library(OTHER_LIBRARY_NAME)
+    drawn = {entry.key: entry for entry in entries_naming_the_other_library(text) + by_name}
+    return list(drawn.values()), by_name
 
 
 def entries_naming_the_other_library(question: str) -> list[FaqAnswer]:

@@ -136,9 +136,8 @@ def _requests_a_title(clause: str) -> bool:
     return _HIDDEN in clause and bool(REQUESTS.search(clause))
 
 
-#: an errand the reader means to run ("旧书想捐", "要先挂失"; not "要送孩子上课", "打算退休后
-#:常来"): a request for how, when a
-#: question turned to with 另外, 顺便 … follows it
+#: an errand the reader means to run ("旧书想捐", "要先挂失"; not "要送孩子上课", "打算退休
+#: 后常来"): a request for how, when a question turned to with 另外, 顺便 … follows it
 _ERRAND_MEANT = re.compile(r"(想|要先?|得先?|打算|准备)(捐|送给?(馆|图书馆|你们)|赠|挂失|补办|"
                            r"退(卡|证|押金)|荐购)")
 
