@@ -24,7 +24,7 @@ from actions.context import (
 )
 from actions.dates import parse_day, parse_hour
 from actions.event_names import the_one_named
-from actions.faq_answers import LIBRARY_NAMES, QUESTION, FaqFirst
+from actions.faq_answers import LIBRARY_NAMES, QUESTION, SENTENCE_END, FaqFirst
 from actions.holds import ActionListReservations
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import ask_login
@@ -142,7 +142,10 @@ def event_named(tracker: Tracker) -> int | None:
         return None
     events = services().activities.upcoming_events(clock.now())
     named = the_one_named(text, {e.event_id: e.title for e in events})
-    if named is not None or QUESTION.search(text) or AROUND_THE_DAY.search(text):
+    # the sentence that asks to sign up, not one asking before it ("…还剩位置吗？替我报一个")
+    request = next((part for part in reversed(SENTENCE_END.split(text)) if SIGNS_UP.search(part)),
+                   text)
+    if named is not None or QUESTION.search(request) or AROUND_THE_DAY.search(text):
         return named
     # ... or by its day, when one event falls on it ("某月某日的讲座 替我报上"), of the
     # kind named if any (a 讲座 is a 讲坛's)

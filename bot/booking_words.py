@@ -10,6 +10,8 @@ from bot.question_words import clauses
 
 SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
 EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
+#: what something costs ("讲坛那场收不收钱")
+FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
 BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
 #: the coming occurrences of something ("下一期金图讲坛讲什么", "这个月有讲座吗"): what the
 #: live list of events tells, not the FAQ's description of a series
@@ -52,7 +54,9 @@ def keeps_a_place_at_an_event(text: str) -> bool:
             and not NOT_AN_EVENTS_PLACE.search(" ".join(parts[:-1])))
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
 #: "给我留个名额", "算我一个", "那场还能报吗", "…我想参加"; not 报个失, 留个位子, 能报销吗)
-SIGNS_UP = re.compile(r"报名|报个名|报一个(?![失修案])|报上|报一下|(占|留)(个|一个)?名额|"
+SIGNS_UP = re.compile(r"报名|报个名|报下名|报一个(?![失修案])|报上|报一下|(占|留)(个|一个)?名额|"
+                      # "想报下周那个读者培训"
+                      f"(?<![不没])想报(?![销失告纸案修了过])(?=.{{0,12}}({EVENT_WORDS.pattern}|期|场))|"
                       r"算(我|上我)?(个|一个)名额(?![还吗么呢])|算我一个(?![人月])|"
                       f"(我想|我要|想去|我也想)参加(?=.{{0,8}}({EVENT_WORDS.pattern}|期|场)|"
                       r"[\s，,。!！~]*($|卡号|证号|[Jj][Ll]\d))|"
