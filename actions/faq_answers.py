@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import branch_pointed_back, is_follow_up, previous, previous_text
 from actions.library import LibraryAction, channel_of, payload, services
-from bot.branches import branch_aliases
+from bot.booking_words import EVENT_WORDS, FEE, SPACE_WORDS
+from bot.branches import OTHER_LIBRARY, branch_aliases
 from bot.card_numbers import CARD
 from bot.channels.questions import QUOTED_TITLE
 from bot.outcome import outcome
@@ -171,6 +172,8 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
     candidates. `lenient`: see SqlKnowledge.answer."""
     knowledge = services().knowledge
+    if (asked := fee_of_an_event(tracker, question)) is not None:
+        return knowledge.answer(asked, lenient)
     context, given = context_of(tracker)
     if not context:
         return knowledge.answer(question, lenient)
@@ -219,6 +222,30 @@ def saying(tracker: Tracker, text: str) -> Tracker:
             and raw[entity["start"]:entity["end"]] in text)
         or str(entity.get("value", "")) in text]}
     return told
+
+
+#: one of the events just listed, or the one being signed up for, pointed at ("讲秦淮河的那个")
+POINTS_AT_ONE = re.compile(f"{POINTS_AT_AN_EVENT.pattern}|[这那]个")
+#: fees of other things than an event: a deposit, copies, a room ("培训区收费吗")
+OTHER_FEES = re.compile(f"押金|办证|复印|打印|停车|罚|逾期|超期|丢|赔|预约图书|培训区|"
+                        f"{SPACE_WORDS.pattern}")
+
+
+def fee_of_an_event(tracker: Tracker, question: str) -> str | None:
+    """A fee asked of an event named by its kind ("诗会收费吗", "故事会那场收不收费"), or
+    of one pointed at after the events were listed or while a sign-up's card is asked
+    ("讲秦淮河的那个收费不", "我先打听下这个要不要钱"): the question as one about the library's
+    events, which the event's own words (a children's activity, a book) had drawn
+    elsewhere. None for any other question."""
+    fee = FEE.search(question)
+    if fee is None or OTHER_FEES.search(question):
+        return None
+    pointed = (previous(tracker, "events") is not None
+               or tracker.get_slot("pending_request") == "sign_up") \
+        and POINTS_AT_ONE.search(question)
+    if not (EVENT_WORDS.search(question) or pointed):
+        return None
+    return f"{EVENTS_CONTEXT} {fee.group()}吗"
 
 
 def context_of(tracker: Tracker) -> tuple[str, str]:
@@ -335,8 +362,6 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
     return True
 
 
-#: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
-OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江济海指西东华岭闽越])南图|省图|江苏省图书馆")
 #: its name in full, which the FAQ's entries on it use
 OTHER_LIBRARY_NAME = "南京图书馆"
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")

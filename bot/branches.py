@@ -4,6 +4,7 @@ dependencies."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -11,6 +12,9 @@ import yaml
 
 from bot.services.search_text import normalise
 from bot.settings import PROJECT_ROOT
+
+#: the province's library, which readers mix up with this one ("南图几点关门"; not 河南图书馆)
+OTHER_LIBRARY = re.compile(r"南京图书馆|(?<![河湖云江济海指西东华岭闽越])南图|省图|江苏省图书馆")
 
 BRANCHES_FILE = PROJECT_ROOT / "knowledge" / "library" / "branches.yml"
 

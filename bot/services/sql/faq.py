@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from bot import clock
+from bot.branches import OTHER_LIBRARY
 from bot.db.models import AuditLog, FaqEntry, FaqVersion, UnansweredQuestion
 from bot.services.faq_classifier import entry_classifier
 from bot.services.faq_model import (
@@ -145,6 +146,22 @@ ASKS_WHEN = re.compile(r"什么时候|哪年|哪一年|何时")
 ASKS_MORE_THAN_WHEN = re.compile(r"为什么|怎么|几点|多少|多久|哪些|哪里|在哪|什么|啥|有没有|能不能|"
                                  r"可以|几|真的")
 
+#: an entry on doing without something ("有没有免押金的读者证"), and a question that asks
+#: so ("不交押金能办吗", "零押金", "信用办证"); 免费 is what something costs, no exemption
+EXEMPTION = re.compile(r"免(?!费)")
+EXEMPTION_ASKED = re.compile(r"免(?!费)|零|不交|不用|不要|不收|不想交|没有?押金|信用|芝麻")
+
+
+def unasked(question: str, entry_question: str) -> bool:
+    """Whether the entry is about what the question does not ask of: doing without
+    something ("要押金吗" after the card's answer asks the deposit, not the card without
+    one), or the other library, unnamed ("金陵的证拿到那里借书行不行" after a member library's
+    hours asks of that library, not of 南京图书馆's card)."""
+    plain = normalise(question)
+    return bool((EXEMPTION.search(entry_question) and not EXEMPTION_ASKED.search(plain))
+                or (OTHER_LIBRARY.search(entry_question) and not OTHER_LIBRARY.search(plain)))
+
+
 # A third reading (bot/services/faq_classifier.py): a menu that is left after the rules
 # above is answered with its first entry when a linear classifier of character n-grams,
 # trained on the entries' questions and paraphrases, picks the same entry with a decision
@@ -225,7 +242,8 @@ class SqlKnowledge(EditorialWorkflow[FaqContent]):
         between candidates (the nearest wording, WEAK_AGREEING_SCORE). An action that
         consults the FAQ before doing what the reader asked for leaves it False."""
         index, published = self._current_index()
-        ranked = index.rank(question, limit=SUGGESTIONS + 1)
+        ranked = [candidate for candidate in index.rank(question, limit=SUGGESTIONS + 1)
+                  if not unasked(question, published[candidate.entry_id][0].question)]
         decided = self._decide(ranked, published)
         long = cjk_length(question) >= (LENIENT_LONG_MESSAGE if lenient else LONG_MESSAGE)
         if decided.kind != "answer" and long:
