@@ -30,6 +30,8 @@ _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 #: 12.10 as a day when the words after say so ("12.10那天"; not 12.5元)
 _DOTTED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.])"
                      r"(?=\s*(?:那天|这天|当天|那日|号(?![线楼门馆柜])|日))")
+#: ... and as found (see _dotted_day)
+_DOTTED_ALONE = re.compile(r"(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])")
 #: 11/23 as month and day (not a year's date, which _ISO reads, nor 1/2 inside numbers)
 _SLASHED = re.compile(r"(?<![\d/])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])(?![\d/页张本册份个次])")
 #: 下个月1号, 这个月二十号
@@ -210,6 +212,12 @@ def _next(day_in: Callable[[int], date | None], today: date) -> date | None:
                  if (day := day_in(year)) is not None and day >= today), None)
 
 
+def _dotted_day(word: str, today: date) -> date | None:
+    """"12.10" that CALENDAR_DAY found before 那天 or 号, read out of its sentence."""
+    match = _DOTTED_ALONE.fullmatch(word)
+    return parse_day(f"{int(match.group(1))}月{int(match.group(2))}日", today) if match else None
+
+
 def day_named(spoken: list[str], text: str, today: date) -> date | None:
     """The day a message names: the day word of the text that holds what the NLU tagged
     (大后天, not the 后天 inside it), else the first one in the text. A calendar day comes
@@ -229,7 +237,7 @@ def day_named(spoken: list[str], text: str, today: date) -> date | None:
         not (CALENDAR_DAY.search(word) or (falls_on and _FESTIVAL.search(word))),
         word in rules))
     for word in ordered:
-        if (day := parse_day(word, today)) is not None:
+        if (day := parse_day(word, today) or _dotted_day(word, today)) is not None:
             # a day counted from it right after it ("圣诞第二天", "中秋前一天")
             counted = _COUNTED_AFTER.match(text, text.find(word) + len(word)) \
                 if word in text else None

@@ -32,14 +32,23 @@ from actions.dates import (
     parse_hour,
 )
 from actions.event_names import event_of_the_day_named
-from actions.faq_answers import LIBRARY_NAMES, PREMISE, WHERE_TO, FaqFirst, answer_or_menu
+from actions.faq_answers import (
+    LIBRARY_NAMES,
+    OTHER_LIBRARY,
+    PREMISE,
+    WHERE_TO,
+    FaqFirst,
+    answer_or_menu,
+)
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.booking_words import EVENT_WORDS
 from bot.outcome import outcome
-from bot.question_words import OPENING, WHERE
+from bot.question_words import ASKS, OPENING, WHERE
+from bot.services.faq_retrieval import cjk_length
 from bot.services.interface import WEEKLY_CLOSURE, BranchInfo, DayHours
+from bot.services.search_text import normalise
 
 MAIN_BRANCH = "JL-MAIN"
 UNCONFIRMED_NOTE = "（以上为示例数据，图书馆尚未确认，请以金陵图书馆官网和公众号公告为准。）"
@@ -58,9 +67,12 @@ YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 #: not 那时候 of a day to come: see `asks_of_the_past`)
 TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
 PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|咋走|咋过去|路线|交通|地铁|公交|"
-                         "坐车|位置|停车")
-#: where to leave a car or a bike ("车子停哪", "附近能停车不"): the FAQ's rule, not the address
-PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}停(?![业止办运])")
+                         "坐车|位置|停车|几号线")
+#: where to leave a car or a bike ("车子停哪", "附近能停车不", "小车放什么地方", "骑电瓶车
+#: 来的话停哪"): the FAQ's rule, not the address
+PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}[停放](?![业止办运心])|"
+                     r"(电驴|电动|电瓶|单车|自行车|摩托|自驾|开车|骑)[^。？?！!]{0,8}"
+                     r"(停|放)(哪|在哪|什么地方|到哪)")
 #: a word pointing at a place just named ("它几点关", "那边开到几点")
 POINTS_AT_A_BRANCH = re.compile(r"它|那边|那里|那儿|那家|该馆|这个馆|那个馆")
 
@@ -168,6 +180,8 @@ class ActionOpeningHours(FaqFirst):
         text = tracker.latest_message.get("text", "")
         if asks_of_the_past(text) and answer_or_menu(dispatcher, tracker, text):
             return []
+        if visit_on_a_day(tracker):  # "那天总馆我能过去不": that day's hours, not the FAQ's menu
+            return self.request(dispatcher, tracker)
         return super().act(dispatcher, tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -243,6 +257,16 @@ class ActionLocation(FaqFirst):
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
     answers_live = frozenset({"location-001", "location-002", "location-003"})
 
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """A day's visit with no place words whose sure FAQ answer is one the hours give
+        live ("后天过去方便吗": whether the library opens that day) gets that day's hours."""
+        text = tracker.latest_message.get("text", "")
+        if parse_day(text, clock.today()) and not PLACE_WORDS.search(text):
+            answer = services().knowledge.answer(text, lenient=True)
+            if answer.kind == "answer" and answer.key in ActionOpeningHours.answers_live:
+                return ActionOpeningHours().request(dispatcher, tracker)
+        return super().act(dispatcher, tracker)
+
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
         asks_a_place = bool(self.requests.search(text) or PLACE_WORDS.search(text)
@@ -281,6 +305,15 @@ NEXT_WEEK_SAID = re.compile(r"下个?(?:周|星期|礼拜)")
 BARE_WEEKDAY = re.compile(r"(?<![这下本个上每])(?:周|星期|礼拜)([一二三四五六日天])")
 
 
+#: an ordinary working day, not the one asked about before ("那工作日呢", "平时几点关")
+ORDINARY_DAY = re.compile(r"工作日|平时|平常|周中")
+
+
+def next_workday(today: date) -> date:
+    """Today if it is Monday to Friday, else the coming Monday."""
+    return today + timedelta(days=7 - today.weekday() if today.weekday() >= 5 else 0)
+
+
 #: the day a loan is due, pointed at ("到期那天送回去")
 DUE_DAY = re.compile(r"到期(的)?那天|还书(的)?那天|截止(的)?那天|借期最后一天")
 #: the day of what was just spoken of ("那天", "当天")
@@ -293,6 +326,8 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
     day. A day named with its month, or 现在, stands alone. "到期那天" after a renewal or
     the loans with one due day: that day; "那天" after a sign-up: the event's day."""
+    if day is None and ORDINARY_DAY.search(text):
+        return next_workday(today)  # "平时工作日几点关门呢" after Sunday's hours
     if day is None and DUE_DAY.search(text):
         dues = set((previous(tracker, "renewal", "loans") or {}).get("due_dates") or [])
         if len(dues) == 1:
@@ -342,6 +377,63 @@ def follows_a_visit_answer(tracker: Tracker) -> bool:
     return ((is_follow_up(text) or bool(makes_it) or bool(continued)) and bool(names_a_visit)
             and not PLACE_WORDS.search(text)
             and (about_hours or previous(tracker, "hours", "location") is not None))
+
+
+#: going there, or the doors ("过去", "再来", "能进", "开吗", "还是这个钟点关门吧")
+GOES_OR_OPENS = re.compile(f"过去|过来|去(?![年过世])|再来|跑一趟|能进|进得去|进馆|{OPENING}|"
+                           r"开(得|那么|这么|到)?[晚早]")
+#: ... the day of the previous answer pointed at ("那天", "同一天")
+THAT_DAY_SAID = re.compile(r"[那当同]一?天")
+#: ... and nothing else to do there: an errand, a book, a hold to pick up, the way
+NOT_A_VISIT = re.compile(f"{ERRAND.pattern}|借|书(?!馆)|约|[取拿领]|{PLACE_WORDS.pattern}")
+#: a visit asked about after a visit answer says no more than this many Chinese characters
+VISIT_ASKED_LENGTH = 20
+
+
+def visit_on_a_day(tracker: Tracker) -> bool:
+    """"11.20那天打算过去，应该可以吧", "后天过去方便吗", "嗯？那天总馆我能过去不",
+    "下礼拜六来的话 还是这个钟点关门吧", "平时工作日几点关门呢" after an answer about
+    opening hours or a place:
+    going there on a day (named, or pointed at: 那天) or the doors on a kind of day, in a
+    short message of no follow-up pattern — the hours that day, at the branch it names or
+    the one the previous answer was about. Not an errand, a book or the way, nor a rule
+    the FAQ is sure of that is not about hours or places ("那天能带狗去吗")."""
+    text = tracker.latest_message.get("text", "")
+    about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
+    if (not (about_hours or previous(tracker, "hours", "location"))
+            or cjk_length(text) > VISIT_ASKED_LENGTH or NOT_A_VISIT.search(text)
+            or not GOES_OR_OPENS.search(text) or asks_of_the_past(text)
+            or OTHER_LIBRARY.search(normalise(text))):
+        return False
+    day_said = (parse_day(text, clock.today()) or THAT_DAY_SAID.search(text)
+                or BARE_NEW_YEAR_DAY.search(text)
+                or (VISIT_WORDS.search(text) and HOURS_WORDS.search(text)))
+    if not day_said:
+        return False
+    rest = beyond_a_visit(tracker, text)
+    if cjk_length(rest) < len("宠物"):
+        return True
+    answer = services().knowledge.answer(rest)
+    return answer.kind != "answer" or answer.key.startswith(("hours-", "location-"))
+
+
+#: words that only carry a visit asked about ("啊", "我想", "再", "行", "没问题吧", "方便吗":
+#: not the toilets)
+VISIT_FILLER = re.compile(r"没问题|方便|可以|的话|这个点|一般|照常|"
+                          r"[啊哦嗯诶那我想再还也是了吧不行就能换成]")
+
+
+def beyond_a_visit(tracker: Tracker, text: str) -> str:
+    """The message without its day, its going or doors, the branches the NLU found in it
+    and the words that only ask: what else it speaks of ("带宠物狗" in "那天能带宠物狗
+    进去吗"), for the FAQ to say whether that is a rule of its own."""
+    said = tracker.latest_message.get("text", "")
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "branch" and entity.get("end"):
+            text = text.replace(said[entity.get("start", 0):entity["end"]], " ")
+    for words in (DAY_WORDS, THAT_DAY_SAID, VISIT_WORDS, GOES_OR_OPENS, ASKS, VISIT_FILLER):
+        text = words.sub(" ", text)
+    return text
 
 
 def follows_a_place_answer(tracker: Tracker) -> bool:
@@ -395,6 +487,7 @@ def about_the_branch_before(tracker: Tracker, key: str) -> FaqFirst | None:
 
 
 LibraryAction.replies_to_previous += [(follows_a_visit_answer, ActionOpeningHours),
+                                 (visit_on_a_day, ActionOpeningHours),
                                  (follows_a_place_answer, ActionLocation),
                                  (asks_where_it_is, ActionLocation),
                                  (asks_when_it_opens, ActionOpeningHours)]

@@ -49,6 +49,7 @@ from bot.booking_words import (
     BOOKED,
     CAN_BOOK,
     EVENT_WORDS,
+    FEE,
     MONTH_AHEAD,
     SIGNS_UP,
     SIGNS_UP_FOR_SOMEONE,
@@ -211,9 +212,7 @@ ASKS_TO_SIGN_UP = re.compile(f"(我要|(?<![不没太])想|帮我|帮(?!忙问|�
                              f"麻烦(?!问|请教|咨询|死))"
                              f".{{0,6}}({SIGNS_UP.pattern})|"
                              f"{SIGNS_UP_FOR_SOMEONE.pattern}")
-#: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's
-#: ... of which what it costs ("讲坛那场收不收钱")
-FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
+#: a rule of events ("最近的讲座收费吗", "下次活动怎么报名"), the FAQ's (FEE: what it costs)
 EVENT_RULE = re.compile(f"{HOW_TO.pattern}|{FEE.pattern}|怎么|在哪|规定|要求|要不要|截止|回放|"
                         r"几楼|哪个厅|哪里")
 #: a name and its works, nothing else ("霍金写的", "莫言的小说有吗", "有钱穆的书吗", "钱穆
@@ -312,6 +311,10 @@ HOURS_ASKED = re.compile(OPENING)
 #: nothing of the hours
 CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
                               r"(的?那几天|的时候|期间|时(?!间)|那天|的日子|日(?!期))")
+#: ... or as the time after closing ("关门之后", "闭了馆以后")
+CLOSED_THEN = re.compile(f"{CLOSED_AS_A_TIME.pattern}|(闭|关)了?(馆|门)(以后|之后|后(?!天))")
+#: what a reader would still do then: return a book, read online
+DONE_WHILE_CLOSED = re.compile(r"还书|还回|归还|还.{0,2}书|电子书|数据库|数字资源|网上|线上")
 #: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
 SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|单位|朋友|同学)"
                             r"(让|叫|要求|布置|推荐|说要?)[^，,。？?！!]{0,4}(读|看|买|借)")
@@ -557,6 +560,11 @@ CORRECTIONS = (
     Correction(lambda p: (FROM_HOME.search(p) or EATS_INSIDE.search(p))
                and not HOURS_ASKED.search(CLOSED_AS_A_TIME.sub(" ", p)),
                "ask_policy", of=frozenset({"ask_opening_hours"})),
+    # "关门之后还能把书还回去吗", "休馆期间在线数据库还能用吗": what can be done while the
+    # library is closed, not its hours
+    Correction(lambda p: CLOSED_THEN.search(p) and DONE_WHILE_CLOSED.search(p)
+               and not HOURS_ASKED.search(CLOSED_THEN.sub(" ", p)),
+               "ask_policy", of=frozenset({"ask_opening_hours"})),
     # "数学老师让买某书，这边借得到吗": a book set by a teacher, no person asked for
     Correction(lambda p: SET_BY_SOMEONE.search(p) and not PERSON.search(p)
                and not ASKS_FOR_A_PERSON.search(p), "search_catalogue",
@@ -646,6 +654,10 @@ CORRECTIONS = (
     # the hours, see about_a_visit)
     Correction(lambda p: VISIT.search(p) and ASKS.search(p) and not BOOKS_A_SPACE.search(p)
                and not CLOCK_TIME.search(p), "ask_policy", of=frozenset({"book_space"})),
+    # "下礼拜六来的话 还是这个钟点关门吧": the doors on a day, no event nor sign-up in it
+    Correction(lambda p: DAY_NAMED.search(p) and HOURS_ASKED.search(p)
+               and not EVENT_WORDS.search(p) and not ASKS_TO_SIGN_UP.search(p),
+               "ask_opening_hours", of=frozenset({"sign_up_event", "ask_events"})),
     # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),
     # "下一期讲坛讲啥": the coming events, not the series' entry
