@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from itertools import islice
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import (
+    CARD_GIVEN,
     RESERVES,
     SAME_AUTHOR,
     held_title,
@@ -26,6 +28,7 @@ from actions.context import (
     affirms,
     all_still_offered,
     chosen_position,
+    earlier_answers,
     item_at,
     previous,
     previous_outcomes,
@@ -34,6 +37,7 @@ from actions.context import (
     still_offered,
 )
 from actions.dates import describe_day
+from actions.event_names import the_one_named
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain, answer_or_menu
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
@@ -106,10 +110,8 @@ HOLD_REQUEST_WORDS = re.compile(f"{HOLD_ASKED.pattern}|"
                                 r"(帮我|给我|替我)?约(一下)?|[取领拿]书?|[\s，,。]")
 
 
-def choice_length(tracker: Tracker) -> int:
-    """The length of the reader's message less the branches it names and the words that
-    ask for the hold: "就要第一本，到河西分馆取" and "第二本吧 帮我约一下 在总馆领" are as short
-    a choice as "就要第一本"."""
+def request_words(tracker: Tracker) -> str:
+    """The reader's message less the branches it names and the card number it gives."""
     text = tracker.latest_message.get("text", "")
     spans = sorted((entity["start"], entity["end"])
                    for entity in tracker.latest_message.get("entities", [])
@@ -119,7 +121,14 @@ def choice_length(tracker: Tracker) -> int:
     for start, end in reversed(spans):
         if end <= cut:  # two extractors may have found one branch
             text, cut = text[:start] + text[end:], start
-    return len(HOLD_REQUEST_WORDS.sub("", text))
+    return CARD_GIVEN.sub("", text)
+
+
+def choice_length(tracker: Tracker) -> int:
+    """The length of the reader's message less the branches it names, the card number
+    it gives and the words that ask for the hold: "就要第一本，到河西分馆取", "第二本吧 帮
+    我约一下 在总馆领" and "第一本吧 替我约上 证号JL…" are as short a choice as "就要第一本"."""
+    return len(HOLD_REQUEST_WORDS.sub("", request_words(tracker)))
 
 
 def result_chosen(tracker: Tracker) -> int | None:
@@ -254,6 +263,49 @@ def hold_chosen(tracker: Tracker) -> int | None:
 ASKS_FOR_A_BOOK = re.compile(r"预约|预定|预订|约|借|找|有没有")
 
 
+#: how many answers back the results a hold request may name were listed ("某甲先给我
+#: 约上" after 某甲's results, then 某乙's)
+RESULT_ANSWERS = 3
+#: a word in Latin letters, with the signs of a language's name ("c++", "c#")
+LATIN_WORD = re.compile(r"[a-z][a-z0-9+#]*")
+#: a request that only says which edition or volume ("要第2版", "就要第三册")
+WHICH_EDITION = re.compile(r"^\W*(就|那就|还是)?要?第\s*[\d一二三四五六七八九十]+\s*[版部册卷集]")
+
+
+def listed_result_named(tracker: Tracker) -> int | None:
+    """The one result listed in the last answers that a request to hold names by words of
+    its title no other result listed has ("死亡圣器先给我约上" after 死亡圣器's results and
+    then 魔法石's; "那就约c++那本吧"; "要第2版"): its bib id. The branches named and the
+    card number given name no book."""
+    listed: dict[int, str] = {}
+    for answer in islice(earlier_answers(tracker), RESULT_ANSWERS):
+        for found in answer:
+            if found.get("kind") == "search":
+                listed.update(zip(found.get("bib_ids") or [], found.get("titles") or [],
+                                  strict=False))
+    text = request_words(tracker)
+    words = LATIN_WORD.findall(text.lower())
+    edition = edition_number(text)
+    for chosen in ({bib_id for bib_id, title in listed.items()
+                    if any(word in title.lower() for word in words)},
+                   {bib_id for bib_id, title in listed.items()
+                    if edition is not None and edition_number(title) == edition}):
+        if len(chosen) == 1:
+            return chosen.pop()
+    return the_one_named(text, listed)
+
+
+#: an edition by its number ("第2版", "第五版")
+EDITION_SAID = re.compile(r"第\s*([\d一二三四五六七八九十]+)\s*版")
+NUMERALS = {numeral: str(number) for number, numeral in enumerate("一二三四五六七八九十", start=1)}
+
+
+def edition_number(text: str) -> str | None:
+    """The number of the edition a text names, in digits."""
+    said = EDITION_SAID.search(text)
+    return NUMERALS.get(said.group(1), said.group(1)) if said else None
+
+
 def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
     """When a long request finds nothing as a whole ("许三观卖血记想约一本，我上班在鼓楼，
     下了班过去取"), its first clause that asks for a book (else its first), if that finds
@@ -298,9 +350,14 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
             text=f"“{quote(query)}”不是有效的 ISBN，请核对后再发，或告诉我书名。"
         )
         return None
+    listed = None if named else listed_result_named(tracker)
+    if listed is not None and WHICH_EDITION.match(query):
+        return services().catalogue.title(listed)  # "要第2版" of the results listed
     query, result = searched(tracker, query, CHOICES, for_a_hold=True)
     if not result.hits and not named:
         query, result = clause_found(query, result)
+    if (not result.hits or result.near) and listed is not None:
+        return services().catalogue.title(listed)  # "死亡圣器先给我约上" of those listed
     if not result.hits and not named and answer_if_certain(
             dispatcher, tracker, tracker.latest_message.get("text", "")):
         return None  # "能帮我预约一下进馆吗": not a book, a question the FAQ answers
@@ -503,9 +560,10 @@ class ActionListReservations(FaqFirst):
 def the_one_hold_named(holds: list[Hold], titles: list[str], text: str,
                        branches: list[str]) -> int | None:
     """The hold whose title the reader's request named: the NLU's title, else a hold's
-    title in its words ("罗生门那本不要了"), else the one to be picked up at the branch
-    it names ("总馆那本到了的不要了"); None unless exactly one matches and the request
-    asks nothing ("我约的罗生门取消了吗" is a question)."""
+    title in its words ("罗生门那本不要了", also by a part: "讲罗马那本"), else the one
+    to be picked up at the branch it names ("总馆那本到了的不要了", "河西领的那本"); None
+    unless exactly one matches and the request asks nothing ("我约的罗生门取消了吗" is a
+    question)."""
     if QUESTION.search(normalise(text)):
         matching = []
     elif titles:
@@ -515,11 +573,15 @@ def the_one_hold_named(holds: list[Hold], titles: list[str], text: str,
         words = title_key(text)
         matching = [h for h in holds if (key := title_key(main_title(h.title)))
                     and len(key) >= 2 and key in words]
-        if not matching:  # "罗马帝国那本": the start of a longer title
-            matching = [h for h in holds
-                        if _shared_run(title_key(main_title(h.title)), words) >= PART_OF_A_TITLE]
+        for run in (PART_OF_A_TITLE, len("罗马")):  # "罗马帝国那本", "讲罗马那本"
+            if not matching:
+                matching = [h for h in holds
+                            if _shared_run(title_key(main_title(h.title)), words) >= run]
+                matching = matching if run == PART_OF_A_TITLE or len(matching) == 1 else []
         if not matching:
-            matching = [h for h in holds if h.pickup_branch in branches]
+            place = PICKED_UP_AT.search(text)
+            matching = [h for h in holds if h.pickup_branch in branches
+                        or (place is not None and place.group("place") in h.pickup_branch)]
         status = "ready" if READY_TO_COLLECT.search(text) else (
             "waiting" if STILL_WAITING.search(text) else None)
         if len(matching) > 1 and status:
@@ -534,7 +596,10 @@ STILL_WAITING = re.compile(r"排队|还没到|没到的|在等")
 
 
 #: the fewest characters in a row a request shares with a title to name it by a part
+#: (two when only one title shares them)
 PART_OF_A_TITLE = 3
+#: where a hold is picked up, said of it ("河西领的那本", "在江宁拿的")
+PICKED_UP_AT = re.compile(r"[那在到去]?(?P<place>[\u4e00-\u9fff]{2,4}?)(?:那边|那儿)?[取拿领]的")
 
 
 def _shared_run(title: str, words: str) -> int:

@@ -5,6 +5,7 @@ reader owes and may still borrow."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -141,12 +142,40 @@ def overdue_pointed_at(tracker: Tracker) -> int | None:
     return overdue[0] if len(overdue) == 1 else None
 
 
+#: a loan pointed at by the days left to it ("还剩2天到期的那本"), asked to be renewed in any
+#: words ("能不能延一延"), not how long it may be ("剩3天的那本最多延多久")
+DAYS_LEFT = re.compile(r"剩下?\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*天")
+RENEWED_SOMEHOW = re.compile(r"续|延")
+HOW_LONG = re.compile(r"多久|几天|多长|多少天")
+SPOKEN_NUMBERS = {numeral: number for number, numeral in enumerate("一二三四五六七八九十", start=1)}
+
+
+def loan_by_days_left(tracker: Tracker) -> int | None:
+    """The one loan listed just before that is due in as many days as the request says
+    are left to it ("还剩2天到期的那本能不能延一延")."""
+    text = tracker.latest_message.get("text", "")
+    left = DAYS_LEFT.search(text)
+    if left is None or not RENEWED_SOMEHOW.search(text) or HOW_LONG.search(text) \
+            or NOT_RENEWING.search(text):
+        return None
+    number = left.group(1).replace("两", "二")
+    days = int(number) if number.isdigit() else SPOKEN_NUMBERS[number]
+    due = (clock.today() + timedelta(days=days)).isoformat()
+    listed = previous(tracker, "loans") or {}
+    matching = [loan for loan, day in zip(listed.get("loan_ids") or [],
+                                          listed.get("due_dates") or [], strict=False)
+                if day == due]
+    return matching[0] if len(matching) == 1 else None
+
+
 def loan_chosen(tracker: Tracker) -> int | None:
     """The loan of "续借第二本" / "第一本续一下" / "最先到期的续借" among those the
     previous answer listed ("第三本已经还了" is no request to renew), or the overdue one
     pointed at (see overdue_pointed_at)."""
     if (overdue := overdue_pointed_at(tracker)) is not None:
         return overdue
+    if (left := loan_by_days_left(tracker)) is not None:
+        return left
     text = tracker.latest_message.get("text", "")
     if not RENEW_WORD.search(text) or NOT_RENEWING.search(text) or QUESTION.search(text):
         return None  # "最先到期那本不续了", "那本还能延多久"

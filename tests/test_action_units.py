@@ -1480,7 +1480,9 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
              Hold(4, "平凡的世界（普及本）", "总馆", "waiting", 1, None, created)]
     assert the_one_hold_named(holds, [], "罗生门那本不要了，取消掉", []) == 2
     assert the_one_hold_named(holds, [], "平凡的世界不要了", []) is None  # two: the reader chooses
-    assert the_one_hold_named(holds, [], "罗生那本撤了吧", []) is None  # two characters: too few
+    # two characters in a row only one title has ("讲罗马那本")
+    assert the_one_hold_named(holds, [], "罗生那本我不要了", []) == 2
+    assert the_one_hold_named(holds, [], "平凡那本我不要了", []) is None  # two titles have them
     holds.append(Hold(5, "额尔古纳河右岸", "总馆", "waiting", 1, None, created))
     assert the_one_hold_named(holds, [], "额尔古纳那本不要了", []) == 5  # a part of the title
     assert the_one_hold_named(holds, ["罗生门"], "取消", []) == 2
@@ -1494,6 +1496,9 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     assert the_one_hold_named(holds, [], "江宁的那本不要了", ["江宁区图书馆"]) is None
     assert the_one_hold_named(holds, [], "江宁还在排队的能取消吗", ["江宁区图书馆"]) is None  # asks
     assert the_one_hold_named(holds, [], "江宁还在排队那本撤了", ["江宁区图书馆"]) == 7
+    # where it is picked up, said of it without a branch's name ("河西领的那本")
+    holds.append(Hold(8, "罗马帝国衰亡史", "金陵图书馆河西分馆", "waiting", 1, None, created))
+    assert the_one_hold_named(holds, [], "在河西领的那本取消掉", []) == 8
 
 
 def test_a_hold_just_listed_is_chosen_by_its_title_or_pickup_branch(
