@@ -133,6 +133,10 @@ EVENT_KINDS = {"讲座": "讲坛", "讲坛": "讲坛", "诗会": "诗会", "故�
                "培训": "培训"}
 
 
+#: a sign-up done, or not wanted ("已经报名了", "报过了", "不想报名了")
+NOT_SIGNING_UP = re.compile(r"不想|不要|不用|已经|报过|报了|取消|没报上")
+
+
 def event_named(tracker: Tracker) -> int | None:
     """The one upcoming event a request to sign up names by its own words: "报名冬日诗会",
     "手工坊帮孩子报一个", "城墙故事那期帮我报上", "某讲座还有空吗，替我留一个"; or by the
@@ -142,10 +146,12 @@ def event_named(tracker: Tracker) -> int | None:
         return None
     events = services().activities.upcoming_events(clock.now())
     named = the_one_named(text, {e.event_id: e.title for e in events})
-    # the sentence that asks to sign up, not one asking before it ("…还剩位置吗？替我报一个")
-    request = next((part for part in reversed(SENTENCE_END.split(text)) if SIGNS_UP.search(part)),
-                   text)
-    if named is not None or QUESTION.search(request) or AROUND_THE_DAY.search(text):
+    # the last sentence when it asks to sign up, not one asking before it ("…还剩位置吗？替
+    # 我报一个"); not one saying it was done or is not wanted ("周六那场我不想报名了。")
+    last = next((part for part in reversed(SENTENCE_END.split(text)) if part.strip()), text)
+    request = last if SIGNS_UP.search(last) else text
+    if (named is not None or QUESTION.search(request) or AROUND_THE_DAY.search(text)
+            or NOT_SIGNING_UP.search(request)):
         return named
     # ... or by its day, when one event falls on it ("某月某日的讲座 替我报上"), of the
     # kind named if any (a 讲座 is a 讲坛's)

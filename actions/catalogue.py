@@ -665,7 +665,7 @@ def author_asked_about(tracker: Tracker) -> str | None:
 
 #: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
 #: of one title, that title (see actions/holds.py)
-RESERVES = re.compile(r"预约|预定|预订|约|订|(帮我|给我|替我)留|留一本")
+RESERVES = re.compile(r"预约|预定|预订|约|订|(帮我|给我|替我)留(?![意心言神步])|留一本")
 #: one of the results pointed at by words of its title ("散文那本", "诗集那一本")
 POINTS_AT_A_RESULT = re.compile(r"^\W*(?:那|就|要|还有)*(?P<words>[^，,。？?！!\s]{2,12}?)的?"
                                 r"(?:那|这)一?本")

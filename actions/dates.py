@@ -131,10 +131,10 @@ def parse_day(text: str, today: date) -> date | None:
         which, day = match.groups()
         year, month = (today.year, today.month) if which != "下" else (
             today.year + today.month // 12, today.month % 12 + 1)
-        return _safe_date(year, month, _number(day))
+        return _safe_date(year, month, number_said(day))
     if match := _MONTH_DAY.search(text):
         year, month_named, day_named = match.groups()
-        month, day = _number(month_named), _number(day_named)
+        month, day = number_said(month_named), number_said(day_named)
         if year:
             return _safe_date(_year(year, today), month, day)
         candidate = _safe_date(today.year, month, day)
@@ -213,7 +213,8 @@ def _next(day_in: Callable[[int], date | None], today: date) -> date | None:
 
 
 def _dotted_day(word: str, today: date) -> date | None:
-    """"12.10" that CALENDAR_DAY found before 那天 or 号, read out of its sentence."""
+    """"12.10" that CALENDAR_DAY found before 那天, 当天, 这天, 那日, 号 or 日, read out of
+    its sentence."""
     match = _DOTTED_ALONE.fullmatch(word)
     return parse_day(f"{int(match.group(1))}月{int(match.group(2))}日", today) if match else None
 
@@ -266,7 +267,7 @@ _NOT_A_TIME = re.compile(r"[早晚快多慢]一点|一点[点儿]")
 _NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 
 
-def _number(number: str) -> int:
+def number_said(number: str) -> int:
     """9, 九, 十, 十一, 二十, 二十五 as numbers."""
     if number.isdigit():
         return int(number)
@@ -282,7 +283,7 @@ def parse_hour(text: str) -> int | None:
     if match is None:
         return None
     part, number = match.groups()
-    hour = _number(number)
+    hour = number_said(number)
     if (part in _EVENING and hour < 12) or (part == "中午" and hour < 6):
         hour += 12
     return hour if 0 <= hour <= 23 else None

@@ -224,11 +224,14 @@ def saying(tracker: Tracker, text: str) -> Tracker:
     return told
 
 
-#: one of the events just listed, or the one being signed up for, pointed at ("讲秦淮河的那个")
-POINTS_AT_ONE = re.compile(f"{POINTS_AT_AN_EVENT.pattern}|[这那]个")
-#: fees of other things than an event: a deposit, copies, a room ("培训区收费吗")
-OTHER_FEES = re.compile(f"押金|办证|复印|打印|停车|罚|逾期|超期|丢|赔|预约图书|培训区|"
-                        f"{SPACE_WORDS.pattern}")
+#: one of the events just listed, or the one being signed up for, pointed at ("讲秦淮河的那个
+#: 收费不": 这个 / 那个 right before the fee)
+POINTS_AT_ONE = re.compile(f"{POINTS_AT_AN_EVENT.pattern}|"
+                           r"[这那]个(?=\W*(要|收|得|需|花|交|免|多少))")
+#: fees of other things than an event: a deposit, a card, copies, a database, a locker, a
+#: room ("培训区收费吗")
+OTHER_FEES = re.compile(f"押金|证|卡|复印|打印|停车|罚|逾期|超期|丢|赔|预约图书|培训区|数据库|"
+                        f"电子|柜|室|{SPACE_WORDS.pattern}")
 
 
 def fee_of_an_event(tracker: Tracker, question: str) -> str | None:

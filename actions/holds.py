@@ -36,8 +36,7 @@ from actions.context import (
     request_text,
     still_offered,
 )
-from actions.dates import describe_day
-from actions.event_names import the_one_named
+from actions.dates import describe_day, number_said
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain, answer_or_menu
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
@@ -286,24 +285,27 @@ def listed_result_named(tracker: Tracker) -> int | None:
     text = request_words(tracker)
     words = LATIN_WORD.findall(text.lower())
     edition = edition_number(text)
+    typed = title_key(text)
     for chosen in ({bib_id for bib_id, title in listed.items()
                     if any(word in title.lower() for word in words)},
                    {bib_id for bib_id, title in listed.items()
-                    if edition is not None and edition_number(title) == edition}):
+                    if edition is not None and edition_number(title) == edition},
+                   # three characters in a row of one title ("死亡诗社" is not 死亡圣器)
+                   {bib_id for bib_id, title in listed.items()
+                    if _shared_run(title_key(main_title(title)), typed) >= PART_OF_A_TITLE}):
         if len(chosen) == 1:
             return chosen.pop()
-    return the_one_named(text, listed)
+    return None
 
 
-#: an edition by its number ("第2版", "第五版")
-EDITION_SAID = re.compile(r"第\s*([\d一二三四五六七八九十]+)\s*版")
-NUMERALS = {numeral: str(number) for number, numeral in enumerate("一二三四五六七八九十", start=1)}
+#: an edition by its number ("第2版", "第十二版")
+EDITION_SAID = re.compile(r"第\s*([\d一二两三四五六七八九十]+)\s*版")
 
 
-def edition_number(text: str) -> str | None:
-    """The number of the edition a text names, in digits."""
+def edition_number(text: str) -> int | None:
+    """The number of the edition a text names."""
     said = EDITION_SAID.search(text)
-    return NUMERALS.get(said.group(1), said.group(1)) if said else None
+    return number_said(said.group(1)) if said else None
 
 
 def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
@@ -573,15 +575,19 @@ def the_one_hold_named(holds: list[Hold], titles: list[str], text: str,
         words = title_key(text)
         matching = [h for h in holds if (key := title_key(main_title(h.title)))
                     and len(key) >= 2 and key in words]
-        for run in (PART_OF_A_TITLE, len("罗马")):  # "罗马帝国那本", "讲罗马那本"
-            if not matching:
-                matching = [h for h in holds
-                            if _shared_run(title_key(main_title(h.title)), words) >= run]
-                matching = matching if run == PART_OF_A_TITLE or len(matching) == 1 else []
+        if not matching:  # "罗马帝国那本": the start of a longer title
+            matching = [h for h in holds
+                        if _shared_run(title_key(main_title(h.title)), words) >= PART_OF_A_TITLE]
         if not matching:
             place = PICKED_UP_AT.search(text)
             matching = [h for h in holds if h.pickup_branch in branches
                         or (place is not None and place.group("place") in h.pickup_branch)]
+        if not matching:  # "讲罗马那本": two characters only one title has, of the words
+            # that are not the request's
+            named = title_key(NOT_A_TITLES_WORD.sub(" ", text))
+            matching = [h for h in holds
+                        if _shared_run(title_key(main_title(h.title)), named) >= len("罗马")]
+            matching = matching if len(matching) == 1 else []
         status = "ready" if READY_TO_COLLECT.search(text) else (
             "waiting" if STILL_WAITING.search(text) else None)
         if len(matching) > 1 and status:
@@ -598,6 +604,9 @@ STILL_WAITING = re.compile(r"排队|还没到|没到的|在等")
 #: the fewest characters in a row a request shares with a title to name it by a part
 #: (two when only one title shares them)
 PART_OF_A_TITLE = 3
+#: the words of a request to cancel, of a hold's state and of pointing at it: no title's
+NOT_A_TITLES_WORD = re.compile(f"{CANCELLING.pattern}|{READY_TO_COLLECT.pattern}|"
+                               f"{STILL_WAITING.pattern}|那本|这本|的|了|吧|掉")
 #: where a hold is picked up, said of it ("河西领的那本", "在江宁拿的")
 PICKED_UP_AT = re.compile(r"[那在到去]?(?P<place>[\u4e00-\u9fff]{2,4}?)(?:那边|那儿)?[取拿领]的")
 

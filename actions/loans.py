@@ -21,7 +21,7 @@ from actions.context import (
     previous_text,
     request_text,
 )
-from actions.dates import describe_day, parse_day
+from actions.dates import describe_day, number_said, parse_day
 from actions.faq_answers import QUESTION, FaqFirst
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
@@ -143,24 +143,25 @@ def overdue_pointed_at(tracker: Tracker) -> int | None:
 
 
 #: a loan pointed at by the days left to it ("还剩2天到期的那本"), asked to be renewed in any
-#: words ("能不能延一延"), not how long it may be ("剩3天的那本最多延多久")
+#: words of 续 or 延
 DAYS_LEFT = re.compile(r"剩下?\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*天")
 RENEWED_SOMEHOW = re.compile(r"续|延")
+#: ... asked as whether it can be done ("能不能延一延", "可以续一下吗"), not how long, why,
+#: or whether it was ("为啥续不了", "续好了没")
+ASKS_IT_DONE = re.compile(r"(能|可以|可不可以|能不能)[^，,。？?]{0,4}(续|延)")
 HOW_LONG = re.compile(r"多久|几天|多长|多少天")
-SPOKEN_NUMBERS = {numeral: number for number, numeral in enumerate("一二三四五六七八九十", start=1)}
 
 
 def loan_by_days_left(tracker: Tracker) -> int | None:
     """The one loan listed just before that is due in as many days as the request says
     are left to it ("还剩2天到期的那本能不能延一延")."""
-    text = tracker.latest_message.get("text", "")
+    text = normalise(tracker.latest_message.get("text", ""))
     left = DAYS_LEFT.search(text)
-    if left is None or not RENEWED_SOMEHOW.search(text) or HOW_LONG.search(text) \
-            or NOT_RENEWING.search(text):
+    if left is None or not RENEWED_SOMEHOW.search(text) or NOT_RENEWING.search(text) \
+            or (QUESTION.search(text) and not ASKS_IT_DONE.search(text)) \
+            or HOW_LONG.search(text):
         return None
-    number = left.group(1).replace("两", "二")
-    days = int(number) if number.isdigit() else SPOKEN_NUMBERS[number]
-    due = (clock.today() + timedelta(days=days)).isoformat()
+    due = (clock.today() + timedelta(days=number_said(left.group(1)))).isoformat()
     listed = previous(tracker, "loans") or {}
     matching = [loan for loan, day in zip(listed.get("loan_ids") or [],
                                           listed.get("due_dates") or [], strict=False)

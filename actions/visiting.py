@@ -43,7 +43,7 @@ from actions.faq_answers import (
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
-from bot.booking_words import EVENT_WORDS
+from bot.booking_words import BOOKED, EVENT_WORDS
 from bot.outcome import outcome
 from bot.question_words import ASKS, OPENING, WHERE
 from bot.services.faq_retrieval import cjk_length
@@ -70,7 +70,9 @@ PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|咋�
                          "坐车|位置|停车|几号线")
 #: where to leave a car or a bike ("车子停哪", "附近能停车不", "小车放什么地方", "骑电瓶车
 #: 来的话停哪"): the FAQ's rule, not the address
-PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}[停放](?![业止办运心])|"
+PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}停(?![业止办运])|"
+                     r"车[^，,。？?！!\s]{0,4}放(?=[^，,。？?！!\s]{0,3}(哪|什么地方))|"
+                     r"车[^，,。？?！!\s]{0,2}(哪|什么地方)[儿里]?放|"
                      r"(电驴|电动|电瓶|单车|自行车|摩托|自驾|开车|骑)[^。？?！!]{0,8}"
                      r"(停|放)(哪|在哪|什么地方|到哪)")
 #: a word pointing at a place just named ("它几点关", "那边开到几点")
@@ -192,7 +194,7 @@ class ActionOpeningHours(FaqFirst):
         lines = []
         text = tracker.latest_message.get("text", "")
         holidays = latest_entity_values(tracker, "holiday")
-        day = day_named(latest_entity_values(tracker, "date") + holidays, text, today)
+        day = named = day_named(latest_entity_values(tracker, "date") + holidays, text, today)
         for holiday in holidays:  # 清明节, 春节 under way: the library's own table comes first
             if day is not None and day != festival_day(holiday, today):
                 break
@@ -211,7 +213,12 @@ class ActionOpeningHours(FaqFirst):
             lines.append("这个日期已经过去了，下面是今天的开放情况。")
             day = today
         hour = parse_hour(tracker.latest_message.get("text", ""))
+        # "平时工作日几点关门呢" after Sunday's hours: each branch's usual weekday
+        ordinary = (named is None and ORDINARY_DAY.search(text) is not None
+                    and not NOW.search(text))
         for branch in branches:
+            if ordinary:
+                day = ordinary_day(branch.code, today)
             hours = services().info.hours_on(branch.code, day)
             if day == festival and not hours.reason:  # 中秋, with no schedule published
                 lines.append("图书馆还没有公布这天的节假日安排，以下是平时这一天的开放时间，"
@@ -305,13 +312,23 @@ NEXT_WEEK_SAID = re.compile(r"下个?(?:周|星期|礼拜)")
 BARE_WEEKDAY = re.compile(r"(?<![这下本个上每])(?:周|星期|礼拜)([一二三四五六日天])")
 
 
-#: an ordinary working day, not the one asked about before ("那工作日呢", "平时几点关")
-ORDINARY_DAY = re.compile(r"工作日|平时|平常|周中")
+#: an ordinary working day, not the one asked about before ("那工作日呢", "平时几点关"; not
+#: 非工作日)
+ORDINARY_DAY = re.compile(r"(?<![非不是])工作日|平时|平常|周中")
+#: how far ahead an ordinary day is looked for
+ORDINARY_DAYS_AHEAD = 14
 
 
-def next_workday(today: date) -> date:
-    """Today if it is Monday to Friday, else the coming Monday."""
-    return today + timedelta(days=7 - today.weekday() if today.weekday() >= 5 else 0)
+def ordinary_day(branch: str, today: date) -> date:
+    """The first day from today, Monday to Friday, on which the branch keeps its usual
+    hours (open, and no holiday or closure said): what "平时" means of it."""
+    info = services().info
+    for ahead in range(ORDINARY_DAYS_AHEAD):
+        day = today + timedelta(days=ahead)
+        hours = info.hours_on(branch, day)
+        if day.weekday() < 5 and hours.opens is not None and not hours.reason:
+            return day
+    return today
 
 
 #: the day a loan is due, pointed at ("到期那天送回去")
@@ -326,8 +343,6 @@ def day_in_context(tracker: Tracker, text: str, day: date | None, today: date) -
     weekday said with it describes it); "那分馆呢", "傍晚还开着吗" after "周五开吗" that
     day. A day named with its month, or 现在, stands alone. "到期那天" after a renewal or
     the loans with one due day: that day; "那天" after a sign-up: the event's day."""
-    if day is None and ORDINARY_DAY.search(text):
-        return next_workday(today)  # "平时工作日几点关门呢" after Sunday's hours
     if day is None and DUE_DAY.search(text):
         dues = set((previous(tracker, "renewal", "loans") or {}).get("due_dates") or [])
         if len(dues) == 1:
@@ -384,8 +399,10 @@ GOES_OR_OPENS = re.compile(f"过去|过来|去(?![年过世])|再来|跑一趟|�
                            r"开(得|那么|这么|到)?[晚早]")
 #: ... the day of the previous answer pointed at ("那天", "同一天")
 THAT_DAY_SAID = re.compile(r"[那当同]一?天")
-#: ... and nothing else to do there: an errand, a book, a hold to pick up, the way
-NOT_A_VISIT = re.compile(f"{ERRAND.pattern}|借|书(?!馆)|约|[取拿领]|{PLACE_WORDS.pattern}")
+#: ... and nothing else to do there: an errand, a book, a hold to pick up, an event, a
+#: room, a card, copies, the way
+NOT_A_VISIT = re.compile(f"{ERRAND.pattern}|借|书(?!馆)|约|订|[取拿领]|办|复印|打印|"
+                         f"{BOOKED.pattern}|{PLACE_WORDS.pattern}")
 #: a visit asked about after a visit answer says no more than this many Chinese characters
 VISIT_ASKED_LENGTH = 20
 
@@ -396,8 +413,10 @@ def visit_on_a_day(tracker: Tracker) -> bool:
     opening hours or a place:
     going there on a day (named, or pointed at: 那天) or the doors on a kind of day, in a
     short message of no follow-up pattern — the hours that day, at the branch it names or
-    the one the previous answer was about. Not an errand, a book or the way, nor a rule
-    the FAQ is sure of that is not about hours or places ("那天能带狗去吗")."""
+    the one the previous answer was about. Not an errand, a book, an event, a room, a
+    card or the way, nor a rule the FAQ is sure of in what is left, when it is not about
+    hours or places ("那天能带狗去吗"; what is left is mostly fragments, whose candidates
+    say nothing)."""
     text = tracker.latest_message.get("text", "")
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     if (not (about_hours or previous(tracker, "hours", "location"))

@@ -311,6 +311,11 @@ HOURS_ASKED = re.compile(OPENING)
 #: nothing of the hours
 CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
                               r"(的?那几天|的时候|期间|时(?!间)|那天|的日子|日(?!期))")
+#: the library's doors ("关门吧", "开不开"), not an event's start ("几点开始", "开放" of
+#: an exhibition)
+DOORS = re.compile(r"开门|关门|开馆|闭馆|营业|开着|开不开|关了?[吧吗么]|开[吧吗么](?!场)")
+#: ... and what events are called besides EVENT_WORDS ("读书会", "电影", "展览")
+AN_EVENTS_WORDS = re.compile(r"开始|读书会|电影|放映|展|沙龙|分享会|课|亲子|场|期")
 #: ... or as the time after closing ("关门之后", "闭了馆以后")
 CLOSED_THEN = re.compile(f"{CLOSED_AS_A_TIME.pattern}|(闭|关)了?(馆|门)(以后|之后|后(?!天))")
 #: what a reader would still do then: return a book, read online
@@ -655,8 +660,9 @@ CORRECTIONS = (
     Correction(lambda p: VISIT.search(p) and ASKS.search(p) and not BOOKS_A_SPACE.search(p)
                and not CLOCK_TIME.search(p), "ask_policy", of=frozenset({"book_space"})),
     # "下礼拜六来的话 还是这个钟点关门吧": the doors on a day, no event nor sign-up in it
-    Correction(lambda p: DAY_NAMED.search(p) and HOURS_ASKED.search(p)
-               and not EVENT_WORDS.search(p) and not ASKS_TO_SIGN_UP.search(p),
+    Correction(lambda p: DAY_NAMED.search(p) and DOORS.search(p)
+               and not EVENT_WORDS.search(p) and not AN_EVENTS_WORDS.search(p)
+               and not ASKS_TO_SIGN_UP.search(p),
                "ask_opening_hours", of=frozenset({"sign_up_event", "ask_events"})),
     # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),

@@ -1499,6 +1499,12 @@ def test_a_hold_is_named_by_its_title_in_the_readers_words() -> None:
     # where it is picked up, said of it without a branch's name ("河西领的那本")
     holds.append(Hold(8, "罗马帝国衰亡史", "金陵图书馆河西分馆", "waiting", 1, None, created))
     assert the_one_hold_named(holds, [], "在河西领的那本取消掉", []) == 8
+    # the request's own words (不要, 到了) name no title; the branch comes first
+    late = datetime.datetime(2026, 10, 21, 9, 0)
+    two = [Hold(9, "不要温和地走进那个良夜", "总馆", "waiting", 1, None, late),
+           Hold(10, "罗生门", "河西分馆", "ready", None, None, late)]
+    assert the_one_hold_named(two, [], "河西分馆那本不要了", ["河西分馆"]) == 10
+    assert the_one_hold_named(two, [], "那本不要了", []) is None  # no title, no branch
 
 
 def test_a_hold_just_listed_is_chosen_by_its_title_or_pickup_branch(

@@ -6,8 +6,10 @@ model)."""
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from actions.faq_answers import EVENTS_CONTEXT, fee_of_an_event
+from bot.knowledge_cli import knowledge_files
 from bot.services.sql.faq import unasked
 from tests.test_action_units import conversation
 
@@ -26,6 +28,13 @@ LISTED = {"kind": "events", "event_ids": [1, 3], "titles": ["阅美四季·冬�
 def test_a_fee_asked_of_an_event(text: str, about_events: bool) -> None:
     asked = fee_of_an_event(conversation((text, [])), text)
     assert (asked is not None and asked.startswith(EVENTS_CONTEXT)) is about_events
+
+
+@pytest.mark.parametrize("text", ["这个数据库要钱吗", "办这个证要交钱吗", "借用培训教室收费吗",
+                                  "活动中心的储物柜收费吗"])
+def test_a_fee_of_something_else_pointed_at_stays_its_own(text: str) -> None:
+    listed = conversation(("有啥活动", [LISTED]), (text, []), slots={"pending_request": "sign_up"})
+    assert fee_of_an_event(listed, text) is None
 
 
 def test_a_fee_asked_of_one_pointed_at_after_the_list_or_during_a_sign_up() -> None:
@@ -52,3 +61,10 @@ def test_a_fee_asked_of_one_pointed_at_after_the_list_or_during_a_sign_up() -> N
 def test_an_entry_on_what_the_question_does_not_ask_of(question: str, entry: str,
                                                        is_unasked: bool) -> None:
     assert unasked(question, entry) is is_unasked
+
+
+def test_no_paraphrase_is_unasked_of_its_own_entry() -> None:
+    for path in knowledge_files():
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            for phrasing in entry.get("paraphrases") or []:
+                assert not unasked(phrasing, entry["question"]), (entry["id"], phrasing)

@@ -38,6 +38,9 @@ def after(*answers: dict[str, Any], text: str, branch: str = "") -> Any:
     ((GUIDES,), "要第2版，预约一下", 95),
     ((DEATHLY_HALLOWS, STONE), "约哈利波特那本", None),  # both are
     ((PRIMERS,), "约primer那本", None),  # both are
+    # another book that shares two characters with one listed: searched, not that one
+    ((DEATHLY_HALLOWS, STONE), "那再帮我约一本死亡诗社", None),
+    ((DEATHLY_HALLOWS, STONE), "帮我约一本魔法师的帽子", None),
 ])
 def test_a_listed_result_named_by_a_hold_request(answers: tuple[dict[str, Any], ...], text: str,
                                                  bib_id: int | None) -> None:
@@ -62,6 +65,10 @@ def test_keeping_one_of_the_one_title_found_is_a_hold_of_it() -> None:
     ("还剩2天到期的那本能不能延一延", 1),
     ("还剩20天的那本帮我续上", 2),
     ("剩两天的能延多久", None),  # how long: a rule
+    ("还剩２天到期的那本续上", 1),  # full-width
+    ("剩两天那本续好了没", None),  # whether it was
+    ("还剩2天的那本为啥续不了", None),
+    ("剩2天的那本续借会扣信用分吗", None),
     ("剩下两天的不续了", None),
     ("剩三天的那本续上", None),  # none is due then
 ])
@@ -69,3 +76,9 @@ def test_a_loan_pointed_at_by_the_days_left_to_it(text: str, loan: int | None) -
     listed = {"kind": "loans", "loan_ids": [3, 1, 2],
               "due_dates": ["2026-10-23", "2026-10-30", "2026-11-17"]}  # today 10-28
     assert loan_by_days_left(conversation(("借了哪些", [listed]), (text, []))) == loan
+
+
+def test_keeping_an_eye_out_is_no_hold() -> None:
+    found = {"kind": "search", "titles": ["何以笙箫默"], "bib_ids": [239]}
+    assert result_chosen(after(found, text="帮我留意一下")) is None
+    assert result_chosen(after(found, text="替我留一本")) == 239

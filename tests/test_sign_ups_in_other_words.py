@@ -32,6 +32,9 @@ class Services:
     ("周六下午朗诵诗歌那场还剩位置吗？替我报一个", POETRY_EVENING),
     ("周六下午朗诵诗歌那场还剩位置吗", None),  # only asked
     ("周六那场报名得交钱吗？", None),  # a question of the sign-up
+    ("我已经报名了。周六那场几点开始？", None),  # done, and a question after it
+    ("周六那场我不想报名了。能取消吗", None),
+    ("周六那场我上周就报名了！在几楼？", None),
 ])
 def test_a_sign_up_after_a_question_takes_the_event_of_the_day(
         monkeypatch: pytest.MonkeyPatch, text: str, named: int | None) -> None:
@@ -45,6 +48,8 @@ def test_a_sign_up_after_a_question_takes_the_event_of_the_day(
     ("想报下周的讲座", True),
     ("不想报那个讲座了", False),
     ("我想报销路费", False),
+    ("想报警，诗会现场手机被偷了", False),
+    ("孩子想报兴趣班，图书馆有读者培训吗", False),
 ])
 def test_signing_up_in_other_words(text: str, signs_up: bool) -> None:
     assert bool(SIGNS_UP.search(text)) is signs_up

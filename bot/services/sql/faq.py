@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from bot import clock
-from bot.branches import OTHER_LIBRARY
+from bot.branches import OTHER_LIBRARY, OTHER_LIBRARY_SAID
 from bot.db.models import AuditLog, FaqEntry, FaqVersion, UnansweredQuestion
 from bot.services.faq_classifier import entry_classifier
 from bot.services.faq_model import (
@@ -149,7 +149,7 @@ ASKS_MORE_THAN_WHEN = re.compile(r"为什么|怎么|几点|多少|多久|哪些|
 #: an entry on doing without something ("有没有免押金的读者证"), and a question that asks
 #: so ("不交押金能办吗", "零押金", "信用办证"); 免费 is what something costs, no exemption
 EXEMPTION = re.compile(r"免(?!费)")
-EXEMPTION_ASKED = re.compile(r"免(?!费)|零|不交|不用|不要|不收|不想交|没有?押金|信用|芝麻")
+EXEMPTION_ASKED = re.compile(r"免(?!费)|零|无|省|不交|不用|不要|不收|不想交|没有?押金|信用|芝麻")
 
 
 def unasked(question: str, entry_question: str) -> bool:
@@ -159,7 +159,7 @@ def unasked(question: str, entry_question: str) -> bool:
     hours asks of that library, not of 南京图书馆's card)."""
     plain = normalise(question)
     return bool((EXEMPTION.search(entry_question) and not EXEMPTION_ASKED.search(plain))
-                or (OTHER_LIBRARY.search(entry_question) and not OTHER_LIBRARY.search(plain)))
+                or (OTHER_LIBRARY.search(entry_question) and not OTHER_LIBRARY_SAID.search(plain)))
 
 
 # A third reading (bot/services/faq_classifier.py): a menu that is left after the rules
