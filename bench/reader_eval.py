@@ -281,7 +281,9 @@ SET_HEADINGS = (
     "0.02, conversations 0.50; with the letters and books asked for of 2026-12-06 (024a388), "
     "still unread: single messages 0.84 (104 of 124), conversations 0.50"
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
-    "of 124), conversations 0.50)",
+    "of 124), conversations 0.50"
+    "; with the rules of 2026-12-07's second session (640a056), still unread: single "
+    "messages 0.85 (105 of 124), conversations 0.50 (8 of 16))",
     "Thirty-second set (tests/data/reader_eval_thirtysecond/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
@@ -292,7 +294,9 @@ SET_HEADINGS = (
     "16); with the letters and books asked for of 2026-12-06 (024a388), still unread: single "
     "messages 0.84 (104 of 124), conversations 0.75"
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
-    "of 124), conversations 0.81 (13 of 16))",
+    "of 124), conversations 0.81 (13 of 16)"
+    "; with the rules of 2026-12-07's second session (640a056), still unread: single "
+    "messages 0.85 (106 of 124), conversations 0.81 (13 of 16))",
     "Thirty-third set (tests/data/reader_eval_thirtythird/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
@@ -301,7 +305,9 @@ SET_HEADINGS = (
     "books asked for of 2026-12-06 (024a388), still unread: single messages 0.81 (100 of "
     "124), conversations 0.56"
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.80 (99 of "
-    "124), conversations 0.56)",
+    "124), conversations 0.56"
+    "; with the rules of 2026-12-07's second session (640a056), still unread: single "
+    "messages 0.80 (99 of 124), conversations 0.56 (9 of 16))",
     "Thirty-fourth set (tests/data/reader_eval_thirtyfourth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
@@ -313,7 +319,9 @@ SET_HEADINGS = (
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on c4ad153: single messages 0.90 (baseline 0.44), FAQ direct-correct 0.95, "
-    "menus 0.02, confidently wrong 0.00, conversations 0.56 (9 of 16; baseline 1 of 16))",
+    "menus 0.02, confidently wrong 0.00, conversations 0.56 (9 of 16; baseline 1 of 16)"
+    "; with the rules of the session that wrote it (640a056), still unread: single messages "
+    "0.90 (112 of 124), conversations 0.56 (9 of 16))",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
