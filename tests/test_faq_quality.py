@@ -189,11 +189,12 @@ def test_the_nearest_wording_tells_candidates_apart() -> None:
 
 
 #: six entries, two of them siblings on the deposit: the one on deposit-free cards says
-#: 押金 in more wordings, so BM25 cannot tell them apart on 押金 alone
+#: 押金 in more wordings, so BM25 cannot tell them apart on 押金 alone (its question says
+#: no 免, which would keep it from questions that do not ask to do without: `unasked`)
 SIBLINGS = [
     {"id": "card-1", "question": "办读者证要交押金吗？",
      "paraphrases": ["办证押金多少", "押金是多少钱", "办卡得交押金吗"]},
-    {"id": "card-2", "question": "有没有免押金的读者证？",
+    {"id": "card-2", "question": "不交押金也能办读者证吗？",
      "paraphrases": ["可以免押金办证吗", "信用免押金", "不交押金能借书吗", "免押金借书证",
                      "押金能免吗", "办证不想交押金", "押金可以不交吗"]},
     {"id": "lost-1", "question": "读者证丢了怎么办？",
