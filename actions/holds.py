@@ -265,8 +265,9 @@ ASKS_FOR_A_BOOK = re.compile(r"预约|预定|预订|约|借|找|有没有")
 #: how many answers back the results a hold request may name were listed ("某甲先给我
 #: 约上" after 某甲's results, then 某乙's)
 RESULT_ANSWERS = 3
-#: a word in Latin letters, with the signs of a language's name ("c++", "c#")
-LATIN_WORD = re.compile(r"[a-z][a-z0-9+#]*")
+#: a word in Latin letters, with the signs of a language's name ("c++", "c#"; not one
+#: letter alone, which many titles hold)
+LATIN_WORD = re.compile(r"[a-z][a-z0-9+#]+")
 #: a request that only says which edition or volume ("要第2版", "就要第三册")
 WHICH_EDITION = re.compile(r"^\W*(就|那就|还是)?要?第\s*[\d一二三四五六七八九十]+\s*[版部册卷集]")
 

@@ -38,6 +38,8 @@ def after(*answers: dict[str, Any], text: str, branch: str = "") -> Any:
     ((GUIDES,), "要第2版，预约一下", 95),
     ((DEATHLY_HALLOWS, STONE), "约哈利波特那本", None),  # both are
     ((PRIMERS,), "约primer那本", None),  # both are
+    (({"kind": "search", "titles": ["Python编程", "三体"], "bib_ids": [7, 8]},),
+     "约n那本", None),  # one letter names nothing
     # another book that shares two characters with one listed: searched, not that one
     ((DEATHLY_HALLOWS, STONE), "那再帮我约一本死亡诗社", None),
     ((DEATHLY_HALLOWS, STONE), "帮我约一本魔法师的帽子", None),
