@@ -40,7 +40,7 @@ from actions.dates import describe_day, number_said
 from actions.faq_answers import QUESTION, FaqFirst, answer_if_certain, answer_or_menu
 from actions.library import LibraryAction, as_id, entity_or_slot, payload, services, verified_reader
 from actions.login import login_first
-from actions.reader_text import latest_entity_values, quote
+from actions.reader_text import latest_entity_values, quote, without_branches
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import BOOKED
@@ -111,16 +111,7 @@ HOLD_REQUEST_WORDS = re.compile(f"{HOLD_ASKED.pattern}|"
 
 def request_words(tracker: Tracker) -> str:
     """The reader's message less the branches it names and the card number it gives."""
-    text = tracker.latest_message.get("text", "")
-    spans = sorted((entity["start"], entity["end"])
-                   for entity in tracker.latest_message.get("entities", [])
-                   if entity.get("entity") == "branch"
-                   and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int))
-    cut = len(text)
-    for start, end in reversed(spans):
-        if end <= cut:  # two extractors may have found one branch
-            text, cut = text[:start] + text[end:], start
-    return CARD_GIVEN.sub("", text)
+    return CARD_GIVEN.sub("", without_branches(tracker))
 
 
 def choice_length(tracker: Tracker) -> int:

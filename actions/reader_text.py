@@ -34,3 +34,17 @@ def entity_values(parsed: dict[str, Any], entity: str) -> list[str]:
         if value and value not in values:
             values.append(value)
     return values
+
+
+def without_branches(tracker: Tracker) -> str:
+    """The reader's message less the branches the NLU found in it."""
+    text = tracker.latest_message.get("text", "")
+    spans = sorted((entity["start"], entity["end"])
+                   for entity in tracker.latest_message.get("entities", [])
+                   if entity.get("entity") == "branch"
+                   and isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int))
+    cut = len(text)
+    for start, end in reversed(spans):
+        if end <= cut:  # two extractors may have found one branch
+            text, cut = text[:start] + text[end:], start
+    return text

@@ -34,16 +34,16 @@ from actions.dates import (
 from actions.event_names import event_of_the_day_named
 from actions.faq_answers import (
     LIBRARY_NAMES,
-    OTHER_LIBRARY,
     PREMISE,
     WHERE_TO,
     FaqFirst,
     answer_or_menu,
 )
 from actions.library import LibraryAction, services
-from actions.reader_text import latest_entity_values, quote
+from actions.reader_text import latest_entity_values, quote, without_branches
 from bot import clock
 from bot.booking_words import BOOKED, EVENT_WORDS
+from bot.branches import OTHER_LIBRARY
 from bot.outcome import outcome
 from bot.question_words import ASKS, OPENING, WHERE
 from bot.services.faq_retrieval import cjk_length
@@ -429,7 +429,7 @@ def visit_on_a_day(tracker: Tracker) -> bool:
                 or (VISIT_WORDS.search(text) and HOURS_WORDS.search(text)))
     if not day_said:
         return False
-    rest = beyond_a_visit(tracker, text)
+    rest = beyond_a_visit(tracker)
     if cjk_length(rest) < len("宠物"):
         return True
     answer = services().knowledge.answer(rest)
@@ -442,14 +442,11 @@ VISIT_FILLER = re.compile(r"没问题|方便|可以|的话|这个点|一般|照�
                           r"[啊哦嗯诶那我想再还也是了吧不行就能换成]")
 
 
-def beyond_a_visit(tracker: Tracker, text: str) -> str:
+def beyond_a_visit(tracker: Tracker) -> str:
     """The message without its day, its going or doors, the branches the NLU found in it
     and the words that only ask: what else it speaks of ("带宠物狗" in "那天能带宠物狗
     进去吗"), for the FAQ to say whether that is a rule of its own."""
-    said = tracker.latest_message.get("text", "")
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "branch" and entity.get("end"):
-            text = text.replace(said[entity.get("start", 0):entity["end"]], " ")
+    text = without_branches(tracker)
     for words in (DAY_WORDS, THAT_DAY_SAID, VISIT_WORDS, GOES_OR_OPENS, ASKS, VISIT_FILLER):
         text = words.sub(" ", text)
     return text
