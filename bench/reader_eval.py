@@ -283,7 +283,8 @@ SET_HEADINGS = (
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
     "of 124), conversations 0.50"
     "; with the rules of 2026-12-07's second session (640a056), still unread: single "
-    "messages 0.85 (105 of 124), conversations 0.50 (8 of 16))",
+    "messages 0.85 (105 of 124), conversations 0.50 (8 of 16); its failures were read in "
+    "2026-12-07's third session, and with the rules they gave: see below)",
     "Thirty-second set (tests/data/reader_eval_thirtysecond/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
@@ -322,6 +323,11 @@ SET_HEADINGS = (
     "menus 0.02, confidently wrong 0.00, conversations 0.56 (9 of 16; baseline 1 of 16)"
     "; with the rules of the session that wrote it (640a056), still unread: single messages "
     "0.90 (112 of 124), conversations 0.56 (9 of 16))",
+    "Thirty-sixth set (tests/data/reader_eval_thirtysixth/; 124 single messages and 16 "
+    "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
+    "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
+    "scores on b9688c9: single messages 0.81 (101 of 124), FAQ direct-correct 0.82, "
+    "menus 0.00, confidently wrong 0.04, conversations 0.62 (10 of 16))",
 )
 EVAL_SETS = tuple(zip(EVAL_DIRS, SET_HEADINGS, strict=True))
 BEGIN = "<!-- reader evaluation: bench/reader_eval.py -->"
