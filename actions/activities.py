@@ -323,7 +323,8 @@ class ActionCancelBooking(FaqFirst):
             keep = [SlotSet("booking_id", str(booking_id))] if booking_id else []
             return keep + ask_login("cancel_booking", tracker)
         if booking_id is None:
-            booking_id = the_one_booking_named(tracker, reader)
+            booking_id = (booking_just_made(tracker, reader)
+                          or the_one_booking_named(tracker, reader))
         if booking_id is None:
             return ActionListReservations().act(dispatcher, tracker)
         if services().activities.cancel_booking(reader, booking_id):
@@ -348,6 +349,36 @@ def the_one_booking_named(tracker: Tracker, reader: ReaderRef) -> int | None:
     return named[0] if len(named) == 1 else None
 
 
+#: taking back what was just booked ("刚订的时段不对 帮我撤掉", "报错了，撤了吧")
+TAKES_BACK = re.compile(r"取消|撤掉|撤销|撤了|退掉|不要了|不去了")
+#: ... not a question ("取消了吗", "取消需要提前吗"), other things given up ("别的不要了"),
+#: a book's hold, or an earlier booking ("之前订的那个取消")
+NOT_TAKEN_BACK = re.compile(r"被取消|别的|其他|其它|《|[这那]本|书(?!会)|之前|以前|上次|上回|"
+                            r"上周|另一个|早先")
+
+
+def just_booked(tracker: Tracker) -> str | None:
+    """The kind of what the previous answer booked ("space_booked", "event_signup") when
+    the reader takes it back right away; None otherwise."""
+    made = previous(tracker, "space_booked", "event_signup")
+    text = normalise(tracker.latest_message.get("text", ""))
+    if made is None or not TAKES_BACK.search(text) or NOT_TAKEN_BACK.search(text) \
+            or QUESTION.search(text):
+        return None
+    # the other kind named ("把周五那个研讨间取消" after a sign-up): not this one
+    other = EVENT_WORDS if made["kind"] == "space_booked" else SPACE_WORDS
+    return None if other.search(text) else str(made["kind"])
+
+
+def booking_just_made(tracker: Tracker, reader: ReaderRef) -> int | None:
+    """The booking the previous answer made, when the reader takes it back (just_booked):
+    the reader's booking of that kind made last (the highest id)."""
+    kind = just_booked(tracker)
+    made = [b.booking_id for b in services().activities.bookings(reader, since=clock.today())
+            if b.is_space == (kind == "space_booked")] if kind else []
+    return max(made, default=None)
+
+
 def follows_an_events_answer(tracker: Tracker) -> bool:
     """"那江宁馆的呢", "江北馆那边的呢" after the list of events: that branch's events (not
     its hours or its address)."""
@@ -359,6 +390,7 @@ def follows_an_events_answer(tracker: Tracker) -> bool:
 
 
 LibraryAction.replies_to_previous += [
+    (lambda tracker: just_booked(tracker) is not None, ActionCancelBooking),
     (follows_an_events_answer, ActionListEvents),
     (lambda tracker: event_chosen(tracker) is not None, ActionSignUpEvent),
     (lambda tracker: slot_chosen(tracker) is not None, ActionBookSpace),

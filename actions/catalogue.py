@@ -210,14 +210,29 @@ def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] |
     and none of the author's books is that title: the library lacks the book asked for
     (its other books are no answer to it)."""
     typed = normalise(typed_query(text))
-    named = next((found for pattern in AUTHOR_AND_TITLE
-                  if (found := pattern.match(typed))
-                  and all(found["author"] in normalise(hit.author) for hit in result.hits)), None)
-    if not named or not result.hits or result.near or A_KIND_OF_BOOK.search(named["title"]) \
-            or any(alias in named["title"] or named["title"] in alias
-                   for alias, _name in branch_aliases()):
+    return next((lacking for pattern in AUTHOR_AND_TITLE if (found := pattern.match(typed))
+                 and (lacking := the_author_lacks(found["author"], found["title"], result))),
+                None)
+
+
+def tagged_title_the_author_lacks(tracker: Tracker, result: SearchResult
+                                  ) -> tuple[str, str] | None:
+    """The same for the one title and the one author the NLU found in the message, however
+    the words around them go ("馆里有某书吗 某作家新出的")."""
+    titles = latest_entity_values(tracker, "title")
+    authors = latest_entity_values(tracker, "author")
+    if len(titles) != 1 or len(authors) != 1:
+        return None
+    return the_author_lacks(normalise(authors[0]), normalise(titles[0]), result)
+
+
+def the_author_lacks(author: str, title: str, result: SearchResult) -> tuple[str, str] | None:
+    """(author, title) when every book found is the author's, the title names no kind of
+    book nor a branch, and none of the author's books is that title (or one near it)."""
+    if not result.hits or result.near or A_KIND_OF_BOOK.search(title) \
+            or not all(author in normalise(hit.author) for hit in result.hits) \
+            or any(alias in title or title in alias for alias, _name in branch_aliases()):
         return None  # "余华 河西有吗": where, not what
-    author, title = named["author"], named["title"]
     works = services().catalogue.search(author, limit=AUTHOR_BOOKS).hits
     # one of them, or one misspelt ("某书错一字 某作家")
     return None if any(title_key(title) in title_key(hit.title)
@@ -261,6 +276,16 @@ COUNTRY = re.compile(r"^\s*[\[［(（][^\]］)）]{1,4}[\]］)）]\s*")
 ROLE = re.compile(r"\s+(著|编著|主编|编|译|绘|文|图|口述)(\s*[；;,，].*)?$|\s*[；;].*$")
 
 
+def author_name(author: str) -> str:
+    """The author's name alone, without the country or the translator ("柏拉图" of
+    "柏拉图 著；王太庆 译")."""
+    return ROLE.sub("", COUNTRY.sub("", author)).strip()
+
+
+#: what a book is about, said after its title ("…讲一个少年放风筝的那本")
+DESCRIBES_A_BOOK = re.compile(r"讲|写|那本|这本|主角|说的是")
+
+
 def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | None:
     """The search for what the reader typed if it names a title the catalogue holds
     (most of it: "明朝那些事" for 明朝那些事儿（1-9）) or its author — a high-precision signal for
@@ -284,7 +309,7 @@ def held_title(text: str, near_too: bool = False) -> tuple[str, SearchResult] | 
         title = title_key(main_title(hit.title))
         # the author in full, without the country, or a foreign one by the last name
         # (道金斯 of "[英] 理查德·道金斯")
-        name = ROLE.sub("", COUNTRY.sub("", hit.author))
+        name = author_name(hit.author)
         authors = {title_key(hit.author), title_key(name), title_key(name.rsplit("·", 1)[-1])}
         # most of the title, or of a part of it after a series' name
         if (any(words in part and len(words) >= TITLE_SHARE * len(part)
@@ -641,8 +666,11 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     return query, result
 
 
-#: the author of the book just found ("这位作者别的书呢", "她还写过什么", "他别的呢")
-SAME_AUTHOR = re.compile(r"(这个|这位|该|同一个?|原)(作者|作家)|(他|她|作者)还(写|出)|同一?作者|"
+#: the author of the book just found ("这位作者别的书呢", "她还写过什么", "他别的呢",
+#: "这作者其他作品呢")
+SAME_AUTHOR = re.compile(r"([这那]个?|[这那]位|该|同一个?|原)(作者|作家)|(?<!其)(他|她)还(写|出)|"
+                         r"作者还(写|出|有)|"
+                         r"同一?作者|"
                          r"^\W*(那)?(他|她)(写的|的)?(别的|其他|其它|另外的)")
 
 
@@ -657,10 +685,11 @@ def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
 
 
 def author_asked_about(tracker: Tracker) -> str | None:
-    """The author of that book, when the reader asks for that author's books."""
+    """The author of that book, when the reader asks for that author's books: the name
+    alone, without the translator or the country ("柏拉图" of "柏拉图 著；王太庆 译")."""
     bib_id = book_whose_author_is_asked_about(tracker)
     book = services().catalogue.title(bib_id) if bib_id is not None else None
-    return book.author if book and book.author else None
+    return (author_name(book.author) or None) if book else None
 
 
 #: asking to reserve without naming what ("帮我约上", "有的话约一本"): after the results
@@ -725,6 +754,8 @@ class ActionSearchCatalogue(LibraryAction):
         text = tracker.latest_message.get("text", "")
         if (shown := several_or_lacking(dispatcher, text, result)) is not None:
             return shown
+        if lacking := tagged_title_the_author_lacks(tracker, result):
+            return show_the_authors_other_books(dispatcher, *lacking, result)
         if (not result.hits or result.near) and (found := title_typed_whole(text)):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
         # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
@@ -756,7 +787,13 @@ class ActionSearchCatalogue(LibraryAction):
         the words could be a title ("鬼吹灯有吗": the library lacks it, None) or are near
         one it holds (a title misremembered, asked about)."""
         text = tracker.latest_message.get("text", "")
-        if found := held_title(text, near_too=True):
+        # the title (maybe misremembered) typed first, what it is about after it, asking
+        # nothing ("某书 讲一个少年放风筝的那本")
+        first, *rest = clauses(text) or [text]
+        described = bool(rest) and bool(DESCRIBES_A_BOOK.search(" ".join(rest))) \
+            and not ASKS.search(" ".join(rest))
+        if found := held_title(text, near_too=True) or (
+                held_title(first, near_too=True) if described else None):
             return show_results(dispatcher, *found, offset=0)
         if answer_or_menu(dispatcher, tracker, text):
             return []

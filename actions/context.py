@@ -17,7 +17,7 @@ from bot.question_words import ASKS, clauses
 
 #: a follow-up that only changes one detail of the previous question ("周日呢", "礼拜天
 #: 也一样吗")
-FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|如何|"
+FOLLOW_UP = re.compile(r"^(那|那么|还有|再问下?)?.{0,8}(呢|的呢|怎么样|咋样|怎样|如何|"
                        r"也一样|也是?这样|也是?这个(点|时间))[吗吧嘛]?"
                        # the day's weekday said after it ("那3号呢，周五"), or the day
                        # kept ("那江宁馆呢，也是那天")

@@ -309,6 +309,8 @@ def answer_or_menu(dispatcher: CollectingDispatcher, tracker: Tracker, question:
 
 #: the FAQ's entries on borrowing, where a mishap with a loan is answered (their keys)
 BORROWING_ENTRY = "borrowing-"
+#: ... and the one on a loan lost, which a loss told answers however the story goes
+LOST_LOAN_ENTRY = "borrowing-008"
 
 
 def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -320,6 +322,11 @@ def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     plain = normalise(text)
     if not (OWN_LOAN.search(plain) and mishap_told(plain)) and not another_loan_lost(tracker):
         return False
+    if loss_told(plain) and not A_CARD.search(plain) and not FOUND_OR_DAMAGED.search(plain) \
+            and (lost := lost_loan_entry()):
+        # "借来的书搁在背包里，背包被偷了": the story's bag or theft drew the card's loss or
+        # things left in the library; the loan lost is the book
+        return give(dispatcher, tracker, lost)
     answer = answer_in_context(tracker, text, lenient=True)
     if answer.kind == "suggest":
         knowledge = services().knowledge
@@ -332,6 +339,15 @@ def mishap_answered(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
 
 #: ... not a card's ("证也找不到了")
 A_CARD = re.compile(r"证|卡")
+#: ... nor a book found again, or damaged ("后来找到了", "弄丢了一页"): not lost
+FOUND_OR_DAMAGED = re.compile(r"找到了|找着了|找回|送回|还回来|撕|破|坏|一页|几页|湿|脏")
+
+
+def lost_loan_entry() -> FaqAnswer | None:
+    """The published entry on a loan lost, if the library keeps one."""
+    knowledge = services().knowledge
+    entry_id = knowledge.entry_ids().get(LOST_LOAN_ENTRY)
+    return knowledge.published_answer(entry_id) if entry_id is not None else None
 
 
 def another_loan_lost(tracker: Tracker) -> bool:

@@ -17,6 +17,7 @@ from actions.catalogue import (
     RESERVES,
     SAME_AUTHOR,
     held_title,
+    hit_text,
     invalid_isbn,
     looks_like_a_title,
     search_query,
@@ -190,7 +191,14 @@ def result_by_author(tracker: Tracker) -> int | None:
 
 #: changing the pickup branch at the confirmation ("改到鼓楼馆取吧"): asked to confirm
 #: again, not placed at once
-CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在")
+CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在|"
+                            # ... or 换/改 right before the branch ("改江宁馆取"; not "换个
+                            # 近点的馆")
+                            r"[换改](?![个家别])(?=[^，,。？?！!\s]{0,4}(馆|那边|那儿|那里))")
+
+
+#: whether the library has the book, asked with the hold ("有没有某书 有的话替我约上")
+HELD_ASKED = re.compile(r"有没有|有吗|有么|在架吗|在不在架")
 
 
 def pickup_chosen(tracker: Tracker) -> bool:
@@ -408,10 +416,14 @@ class ActionPlaceReservation(FaqFirst):
         remembered = [SlotSet("bib_id", str(chosen.bib_id)),
                       SlotSet("pickup_branch", pickup.name if pickup else None)]
         reader = verified_reader(tracker)
+        text = tracker.latest_message.get("text", "")
         if reader is None:
+            if HELD_ASKED.search(normalise(text)):
+                # "有没有某书 有的话替我约上": whether it is held, before the card is asked for
+                dispatcher.utter_message(text=f"馆里有这本书：\n{hit_text(chosen)}", **outcome(
+                    "search", titles=[chosen.title], bib_ids=[chosen.bib_id], near=False))
             return remembered + login_first(dispatcher, tracker, f"预约《{chosen.title}》",
                                             "place_hold")
-        text = tracker.latest_message.get("text", "")
         changed = bool(named) and bool(CHANGES_PICKUP.search(text))
         if pickup is None or changed or switched or not confirmed(tracker, chosen.bib_id):
             # the reader confirms the title and the branch named, or chooses one

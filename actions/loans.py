@@ -330,7 +330,14 @@ NOT_ON_LOAN = re.compile(r"(想借|要借|借回去|借到|借了|借走)[^，,�
 #: to be due ("那本某书下周到期"), or the renewal asked for ("帮我把某书续上"); a title
 #: in 《》 counts only so (otherwise it is searched)
 TOLD_AS_A_LOAN = re.compile(r"[那这]本|到期|超期|逾期|没看完|没读完|还没看|还在看|我借的|"
-                            r"帮我|帮忙|麻烦|给我|替我|我想|我要|把")
+                            r"帮我|帮忙|麻烦|给我|替我|我想|我要|把|"
+                            # ... or kept longer ("某书还要多看些日子")
+                            r"多借|多看|再借|看不完|读不完")
+#: how long a title opening a message may be, in characters (see title_opening; titles
+#: shorter than MIN_NAMED_TITLE, 围城 or 活着, are too easily other words to be found so)
+LONGEST_OPENING_TITLE = 15
+#: the words that begin what is said of a title opening a message ("某书还要多看些日子")
+AFTER_A_TITLE = frozenset("还也都能可想要没多再就我得读看借")
 #: a person named where a title would be ("我妈妈可以续借吗"), once the words that say
 #: whose loan it is are left out ("我借的某书", "我那本某书")
 A_PERSON = re.compile(r"^[我你他她]")
@@ -352,13 +359,33 @@ def title_asked_to_renew(tracker: Tracker) -> str | None:
     before = CLAUSE_BREAK.split(text[:renews.start()])[-1]
     tagged = latest_entity_values(tracker, "title") if told else []
     for words in (OWNER.sub("", MAY.sub("", before)).strip("《》"), *tagged):
-        if len(title_key(words)) < MIN_NAMED_TITLE or A_PERSON.match(words):
-            continue
-        found = services().catalogue.search(words, limit=1)
-        if found.hits and not found.near and \
-                title_key(main_title(found.hits[0].title)) == title_key(words):
-            return found.hits[0].title
+        if len(title_key(words)) >= MIN_NAMED_TITLE and not A_PERSON.match(words) \
+                and (held := title_held(words)):
+            return held
+    return title_opening(text) if told and "《" not in text else None
+
+
+def title_held(words: str) -> str | None:
+    """The catalogue's title that is exactly these words, if any."""
+    found = services().catalogue.search(words, limit=1)
+    if found.hits and not found.near and \
+            title_key(main_title(found.hits[0].title)) == title_key(words):
+        return found.hits[0].title
     return None
+
+
+def title_opening(text: str) -> str | None:
+    """The title a message opens with, words about it following in the same clause ("某书
+    还要多看些日子 可以续不"): the longest start of the first clause that is a title held,
+    of MIN_NAMED_TITLE characters or more."""
+    first = CLAUSE_BREAK.split(text.strip())[0][:LONGEST_OPENING_TITLE]
+    if A_PERSON.match(first):
+        return None
+    # a title ends where the clause does or before the words said of it (还, 也, 想 …):
+    # a search for each such end, longest first
+    ends = [end for end in range(len(first), MIN_NAMED_TITLE - 1, -1)
+            if end == len(first) or first[end] in AFTER_A_TITLE]
+    return next((held for end in ends if (held := title_held(first[:end]))), None)
 
 
 def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
@@ -378,14 +405,16 @@ def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 
 #: asking to renew a loan named by its title: a renewal's words and more ("再续", "也续了",
 #: "延个"), outside the loan's title (延禧…)
-RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延个")
+RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延个|"
+                          # ... or asked whether ("能续不", "还可以续吗")
+                          r"(?<=[能以])续|续(?=[吗么嘛不伐])")
 #: ... and not asking about renewing or a mishap: how often or how long, whether it
 #: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
 #: 成功了吗", "不需要续了")
-NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|几天|多长|成功|续过|"
+NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|(?<!多[看借读])几天|多长|成功|续过|"
                            r"(续借|续期|续上|延期|续)了[吗么没]|续集|一起|别的|都续|几回|几遍|多少天|"
                            r"到几号|到什么时候|钱|费|扣|不用现在|"
-                           r"赔|丢|坏|顺延|(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
+                           r"赔|丢|坏|顺延|(?<!续)(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 
 
 #: a renewal made before, told to point at the loan ("上周续过一回的那本"): no question

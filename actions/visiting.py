@@ -411,12 +411,12 @@ def visit_on_a_day(tracker: Tracker) -> bool:
     """"11.20那天打算过去，应该可以吧", "后天过去方便吗", "嗯？那天总馆我能过去不",
     "下礼拜六来的话 还是这个钟点关门吧", "平时工作日几点关门呢" after an answer about
     opening hours or a place:
-    going there on a day (named, or pointed at: 那天) or the doors on a kind of day, in a
-    short message of no follow-up pattern — the hours that day, at the branch it names or
-    the one the previous answer was about. Not an errand, a book, an event, a room, a
-    card or the way, nor a rule the FAQ is sure of in what is left, when it is not about
-    hours or places ("那天能带狗去吗"; what is left is mostly fragments, whose candidates
-    say nothing)."""
+    going there on a day (named, pointed at: 那天, or counted from it: 前一天) or the doors
+    on a kind of day, in a short message of no follow-up pattern — the hours that day, at
+    the branch it names or the one the previous answer was about. Not an errand, a book,
+    an event, a room, a card or the way, nor a rule the FAQ is sure of in what is left,
+    when it is not about hours or places ("那天能带狗去吗"; what is left is mostly
+    fragments, whose candidates say nothing)."""
     text = tracker.latest_message.get("text", "")
     about_hours = str((previous(tracker, "faq") or {}).get("id", "")).startswith("hours-")
     if (not (about_hours or previous(tracker, "hours", "location"))
@@ -425,7 +425,7 @@ def visit_on_a_day(tracker: Tracker) -> bool:
             or OTHER_LIBRARY.search(normalise(text))):
         return False
     day_said = (parse_day(text, clock.today()) or THAT_DAY_SAID.search(text)
-                or BARE_NEW_YEAR_DAY.search(text)
+                or FROM_THE_DAY_ASKED.search(text) or BARE_NEW_YEAR_DAY.search(text)
                 or (VISIT_WORDS.search(text) and HOURS_WORDS.search(text)))
     if not day_said:
         return False
@@ -447,7 +447,8 @@ def beyond_a_visit(tracker: Tracker) -> str:
     and the words that only ask: what else it speaks of ("带宠物狗" in "那天能带宠物狗
     进去吗"), for the FAQ to say whether that is a rule of its own."""
     text = without_branches(tracker)
-    for words in (DAY_WORDS, THAT_DAY_SAID, VISIT_WORDS, GOES_OR_OPENS, ASKS, VISIT_FILLER):
+    for words in (DAY_WORDS, THAT_DAY_SAID, FROM_THE_DAY_ASKED, VISIT_WORDS, GOES_OR_OPENS,
+                  ASKS, VISIT_FILLER):
         text = words.sub(" ", text)
     return text
 

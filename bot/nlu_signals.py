@@ -231,6 +231,10 @@ ACCOUNT_LISTS = frozenset({"list_loans", "list_reservations"})
 BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,10}的"
                               r"(?:书|绘本|小说|作品|(?:还有)?哪[几些]本)")
 
+#: ... asked for outright, when its topic holds a rule's word ("求推荐讲怎么…的书"; not
+#: "能讲一下怎么处理超期的书吗", a request to explain)
+ASKS_FOR_BOOKS = re.compile(r"推荐|有没有|有吗|找|想看|想读|哪些|哪几本")
+
 #: DIET's intents that a named branch and hours or place words override
 UNSURE_OF_BRANCH = SMALL_TALK | {"out_of_scope", "nlu_fallback", "ask_policy", "ask_location",
                                   "ask_opening_hours"}
@@ -490,18 +494,38 @@ REMARK = re.compile(r"岁|谢|麻烦|辛苦")
 REMARK_LENGTH = 4
 
 
+#: a rule asked ("为啥预约被取消了", "续借规则是什么", "丢了怎么赔", "保留几天"): the
+#: rules', card number or not
+RULE_ASKED = re.compile(r"为啥|为什么|为何|怎么|咋|规则|标准|规定|几天|多久|多长|赔")
+#: a hold wished for ("想约", "帮我约"), and words of one already placed ("预约到了",
+#: "预约上没", "预约信息")
+WANTS_TO_RESERVE = re.compile(r"想(预)?约|要(预)?约|(帮我|给我|替我)(预)?约|约[一这那]?本")
+HOLD_STATE = re.compile(r"到了|上没|成功|信息|情况|状态|取消")
+#: a clause that only gives the card ("卡号JL…", "证号是jl…")
+CARD_GIVEN_ALONE = re.compile(f"(我的)?(读者证|借书证)?(卡号|证号)?[是:：]?\\s*(?:{CARD.pattern})"
+                              r"\W*", re.IGNORECASE)
+#: a wish said in the sign-up's own words ("想报下月那个培训", "某讲座我想参加")
+WISHES_TO_SIGN_UP = re.compile(r"我想|我要|(?<![不没太])想去|我也想|(?<![不没太])想报")
+#: ... not the event signed up for, spoken of ("我要参加的那场讲座改时间了")
+SIGNED_UP_FOR = re.compile(r"(参加|报名?)的")
+
+
 def _signs_up_last(plain: str) -> bool:
-    """"…还剩位置吗，替我报上": the last clause asks to be signed up, and asks nothing; so
+    """"…还剩位置吗，替我报上", "某讲坛这期我也想参加 证号JL…": the last clause (not one that
+    only gives the card) asks to be signed up, and asks nothing; so
     does a place asked to be kept after an event was named ("某培训还有空吗，帮我留一个";
     not a seat in a reading room). A short remark after it ("…帮儿子报一下某工坊 刚满9岁")
     is not its last clause."""
     said = clauses(plain) or [""]
-    while len(said) > 1 and REMARK.search(said[-1]) and cjk_length(said[-1]) <= REMARK_LENGTH \
-            and not ASKS.search(said[-1]):
+    while len(said) > 1 and not ASKS.search(said[-1]) and (
+            (REMARK.search(said[-1]) and cjk_length(said[-1]) <= REMARK_LENGTH)
+            or CARD_GIVEN_ALONE.fullmatch(said[-1])):
         said.pop()
     last = said[-1]
-    return (bool(ASKS_TO_SIGN_UP.search(last)) and not ASKS.search(last)) \
-        or keeps_a_place_at_an_event(plain)
+    asks_to = ASKS_TO_SIGN_UP.search(last) or (SIGNS_UP.search(last)
+                                               and WISHES_TO_SIGN_UP.search(last)
+                                               and not SIGNED_UP_FOR.search(last))
+    return (bool(asks_to) and not ASKS.search(last)) or keeps_a_place_at_an_event(plain)
 
 
 BOOK_INTENTS = frozenset({"place_reservation", "search_catalogue"})
@@ -632,8 +656,12 @@ CORRECTIONS = (
     # "封面记得 绘本叫某某什么来着": a title half remembered, a search for what is
     Correction(lambda p: half_called(p) is not None and BOOK_KIND.search(p) is not None,
                "search_catalogue", of=NOT_A_REQUEST | SMALL_TALK | {"ask_location"}),
-    # "同类的，讲天文的还有哪些书"
-    Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and not ACCOUNT_OR_RULE.search(p),
+    # "同类的，讲天文的还有哪些书", "求推荐讲怎么戒掉熬夜的书" (a rule's word in the topic
+    # is the topic's)
+    Correction(lambda p: BOOKS_ON_A_TOPIC.search(p) and (
+        not ACCOUNT_OR_RULE.search(p) or (ASKS_FOR_BOOKS.search(p) is not None
+                                          and not ACCOUNT_OR_RULE.search(
+                                              BOOKS_ON_A_TOPIC.sub(" ", p)))),
                "search_catalogue", of=NOT_A_REQUEST),
     # "替小侄子挑本讲星星的图画书", "想借套中国通史": a book asked for, whatever else DIET
     # heard in it (an event for children, a person to help)
@@ -673,8 +701,19 @@ CORRECTIONS = (
     # "预定一下人间失格"
     Correction(lambda p: reserves_a_book(p) and not ASKS.search(p), "place_reservation",
                of=NOT_A_REQUEST),
+    # "某书 想约 河西取": a hold wished for, no hold placed, looked at or asked after (not
+    # the holds list DIET heard in 约 and 取)
+    Correction(lambda p: reserves_a_book(p) and WANTS_TO_RESERVE.search(p) is not None
+               and not ASKS.search(p) and not HOLD_STATE.search(p), "place_reservation",
+               of=frozenset({"list_reservations"})),
     Correction(lambda p: SWITCHES_HOLD.search(p) and not ASKS.search(p)
                and not SWITCHES_ELSE.search(p), "place_reservation", of=NOT_A_REQUEST),
+    # "JL…这张是孩子的 查下借着几本": a card number given with what is asked of its account (a
+    # card number is no rule's word), when no other reading above took it (a hold, a
+    # cancellation, a sign-up)
+    Correction(lambda p: CARD.search(p) is not None and not HOW_TO.search(p)
+               and not RULE_ASKED.search(p) and _account_topic(p) is not None, _account_topic,
+               of=NOT_A_REQUEST | {"show_more"}),
     # last: any other reading of the words comes first ("某作家写的有没有": a search)
     Correction(_says_no_yes, _what_is_asked, of=frozenset({"affirm"})),
 )

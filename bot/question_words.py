@@ -34,9 +34,9 @@ ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])�
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
                   r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
 
-#: money the reader owes now ("已经罚了多少", "目前总共欠多少", "扣了多少"), the clause ending
+#: money the reader owes now ("已经罚了多少", "目前总共欠多少", "扣了我多少"), the clause ending
 #: there; not a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
-OWES = re.compile(r"(罚了|欠了?|扣了|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交)多少"
+OWES = re.compile(r"((罚|扣)了我?|欠了?|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交)多少"
                   r"(块?钱|元|滞纳金|罚款|费用?)?[了啊呀呢吗]*(?=[\s，,。.？?！!~～]|$)")
 #: whose card it is: the reader's, or that of a child or relative the reader acts for
 CARD_HOLDER = r"(我|他|她|孩子|娃|儿子|女儿|闺女|小孩)"
