@@ -218,7 +218,7 @@ def title_the_author_lacks(text: str, result: SearchResult) -> tuple[str, str] |
 def tagged_title_the_author_lacks(tracker: Tracker, result: SearchResult
                                   ) -> tuple[str, str] | None:
     """The same for the one title and the one author the NLU found in the message, however
-    the words around them go ("馆里有某书吗 某作家新出的")."""
+    the words around them go ("某书在馆里吗，作者是某作家")."""
     titles = latest_entity_values(tracker, "title")
     authors = latest_entity_values(tracker, "author")
     if len(titles) != 1 or len(authors) != 1:

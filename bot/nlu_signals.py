@@ -497,9 +497,9 @@ REMARK_LENGTH = 4
 #: a rule asked ("为啥预约被取消了", "续借规则是什么", "丢了怎么赔", "保留几天"): the
 #: rules', card number or not
 RULE_ASKED = re.compile(r"为啥|为什么|为何|怎么|咋|规则|标准|规定|几天|多久|多长|赔")
-#: a hold wished for ("想约", "帮我约"), and words of one already placed ("预约到了",
-#: "预约上没", "预约信息")
+#: a hold wished for ("想约", "帮我约")
 WANTS_TO_RESERVE = re.compile(r"想(预)?约|要(预)?约|(帮我|给我|替我)(预)?约|约[一这那]?本")
+#: ... and words of one already placed ("预约到了", "预约上没", "预约信息")
 HOLD_STATE = re.compile(r"到了|上没|成功|信息|情况|状态|取消")
 #: a clause that only gives the card ("卡号JL…", "证号是jl…")
 CARD_GIVEN_ALONE = re.compile(f"(我的)?(读者证|借书证)?(卡号|证号)?[是:：]?\\s*(?:{CARD.pattern})"
