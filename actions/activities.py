@@ -33,6 +33,7 @@ from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import (
     CAN_BOOK,
+    CANCEL,
     EVENT_WORDS,
     SIGNS_UP,
     SPACE_WORDS,
@@ -350,7 +351,7 @@ def the_one_booking_named(tracker: Tracker, reader: ReaderRef) -> int | None:
 
 
 #: taking back what was just booked ("刚订的时段不对 帮我撤掉", "报错了，撤了吧")
-TAKES_BACK = re.compile(r"取消|撤掉|撤销|撤了|退掉|不要了|不去了")
+TAKES_BACK = re.compile(f"{CANCEL.pattern}|撤了|退掉|不要了")
 #: ... not a question ("取消了吗", "取消需要提前吗"), other things given up ("别的不要了"),
 #: a book's hold, or an earlier booking ("之前订的那个取消")
 NOT_TAKEN_BACK = re.compile(r"被取消|别的|其他|其它|《|[这那]本|书(?!会)|之前|以前|上次|上回|"

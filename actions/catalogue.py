@@ -24,7 +24,7 @@ from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
 from bot import clock
 from bot.branches import branch_aliases
-from bot.card_numbers import CARD
+from bot.card_numbers import CARD_GIVEN
 from bot.outcome import outcome
 from bot.question_words import ACCOUNT_OR_RULE, ASKS, OWN_LOAN, clauses, wants_a_book
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
@@ -48,10 +48,6 @@ MY_TITLE = r"我的(?![借欠预到卡证书账罚还续])[\u4e00-\u9fff]{3}"
 NOT_A_TITLE = re.compile(f"{ASKS.pattern}|吧|^(?!{MY_TITLE})我|(?<=.)我|你|您|"
                          r"啊|呃|嗯|哦|这个|那个|谢|好的|不是|不要|没有|了(?=[，,\s]|$)")
 
-
-#: a card number given to verify by, with the words that say it is one ("卡号jl 0000 0002")
-CARD_GIVEN = re.compile(rf"(?:(?:读者|借书)?[证卡]号?\s*[:：是]?\s*)?(?:{CARD.pattern})",
-                        re.IGNORECASE)
 
 
 def typed_query(text: str) -> str:

@@ -13,7 +13,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import (
-    CARD_GIVEN,
     RESERVES,
     SAME_AUTHOR,
     held_title,
@@ -46,6 +45,7 @@ from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import BOOKED
 from bot.branches import branch_aliases
+from bot.card_numbers import CARD_GIVEN
 from bot.outcome import outcome
 from bot.question_words import (
     HOLD_KEPT,

@@ -13,6 +13,8 @@ EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|�
 #: what something costs ("讲坛那场收不收钱")
 FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
 BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
+#: cancelling ("取消", "撤掉", "不去了"): a hold, a booking or a sign-up
+CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: the coming occurrences of something ("下一期金图讲坛讲什么", "这个月有讲座吗"): what the
 #: live list of events tells, not the FAQ's description of a series
 UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|本期|这个月|本月|近期|最近|这周|"

@@ -48,6 +48,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.booking_words import (
     BOOKED,
     CAN_BOOK,
+    CANCEL,
     EVENT_WORDS,
     FEE,
     MONTH_AHEAD,
@@ -58,7 +59,7 @@ from bot.booking_words import (
     keeps_a_place_at_an_event,
 )
 from bot.branches import branch_aliases, branches
-from bot.card_numbers import CARD
+from bot.card_numbers import CARD, CARD_GIVEN
 from bot.question_words import (
     ACCOUNT_OR_RULE,
     ASKS,
@@ -119,7 +120,6 @@ LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列�
 AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|想借来看|借来看看")
 #: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
-CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
 DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
@@ -501,9 +501,6 @@ RULE_ASKED = re.compile(r"为啥|为什么|为何|怎么|咋|规则|标准|规�
 WANTS_TO_RESERVE = re.compile(r"想(预)?约|要(预)?约|(帮我|给我|替我)(预)?约|约[一这那]?本")
 #: ... and words of one already placed ("预约到了", "预约上没", "预约信息")
 HOLD_STATE = re.compile(r"到了|上没|成功|信息|情况|状态|取消")
-#: a clause that only gives the card ("卡号JL…", "证号是jl…")
-CARD_GIVEN_ALONE = re.compile(f"(我的)?(读者证|借书证)?(卡号|证号)?[是:：]?\\s*(?:{CARD.pattern})"
-                              r"\W*", re.IGNORECASE)
 #: a wish said in the sign-up's own words ("想报下月那个培训", "某讲座我想参加")
 WISHES_TO_SIGN_UP = re.compile(r"我想|我要|(?<![不没太])想去|我也想|(?<![不没太])想报")
 #: ... not the event signed up for, spoken of ("我要参加的那场讲座改时间了")
@@ -519,7 +516,8 @@ def _signs_up_last(plain: str) -> bool:
     said = clauses(plain) or [""]
     while len(said) > 1 and not ASKS.search(said[-1]) and (
             (REMARK.search(said[-1]) and cjk_length(said[-1]) <= REMARK_LENGTH)
-            or CARD_GIVEN_ALONE.fullmatch(said[-1])):
+            # a clause that only gives the card ("卡号JL…", "我的证号是jl…")
+            or CARD_GIVEN.fullmatch(said[-1].removeprefix("我的").strip()) is not None):
         said.pop()
     last = said[-1]
     asks_to = ASKS_TO_SIGN_UP.search(last) or (SIGNS_UP.search(last)
