@@ -142,6 +142,8 @@ def book_card(hit: TitleHit) -> dict[str, Any]:
 def show_results(
     dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
 ) -> list[dict[str, Any]]:
+    if not result.hits and not offset:
+        result = by_the_author_named(query) or result
     if not result.hits:
         more = "更多" if offset else ""
         dispatcher.utter_message(
@@ -168,6 +170,17 @@ def show_results(
             text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
             **outcome("search", titles=titles, bib_ids=bib_ids, near=result.near))
     return show_hits(dispatcher, query, result, offset)
+
+
+def by_the_author_named(query: str) -> SearchResult | None:
+    """When nothing is found for words that name a catalogued author ("某作家拿过大奖的
+    那部"), that author's books, offered as near matches ("是不是下面这些"); None when
+    the words name no author or the search finds nothing."""
+    author = services().catalogue.author_named(query)
+    found = services().catalogue.search(author, limit=PAGE_SIZE) if author else None
+    if not found or not found.hits:
+        return None
+    return SearchResult(hits=found.hits, total=found.total, near=True)
 
 
 def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
@@ -443,6 +456,11 @@ BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|
                         r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 
+#: the name of a book asked for by what it tells ("…的那本童话叫啥", "是哪本书")
+NAME_ASKED = re.compile(r"[这那]本[^，,。？?\s]{0,12}叫(啥|什么)|是哪一?本|"
+                        r"(书名|名字)(是|叫)?(啥|什么)")
+
+
 #: books asked for by what they are about ("讲…的", "关于…")
 ABOUT_A_TOPIC = re.compile(r"(?<![听开办])讲(?![座坛课解究])|关于")
 
@@ -465,11 +483,14 @@ def books_described(text: str) -> tuple[str, SearchResult] | None:
     个"): its words searched, when they find books outright, else its clause that asks for
     books on a topic (see clause_of_books); None when it speaks of no book so, or nothing
     is found."""
-    if not BOOK_WORDS.search(text):
+    name_asked = NAME_ASKED.search(text)
+    if not BOOK_WORDS.search(text) and not name_asked:
         return None
     query = typed_query(text)
     found = services().catalogue.search(query, limit=PAGE_SIZE)
-    if found.hits and not found.near:
+    # a reader who asks what the book is called knows only what it tells: books found by
+    # their summary are what is asked for, offered as "是不是"
+    if found.hits and (not found.near or name_asked):
         return query, found
     return clause_of_books(text) if ABOUT_A_TOPIC.search(text) else None
 
@@ -641,7 +662,12 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
                  and (for_a_hold or not OTHER_BOOKS.search(text)))
     exact = any(title_key(main_title(hit.title)) == title_key(query) for hit in result.hits)
     any_title = by_author or (for_a_hold and len(result.hits) > 1 and not exact)
-    if (tagged and not exact) or any_title:
+    # a title tagged whole that is also the end of a longer one typed ("孙子兵法" of
+    # "帮我留华杉讲透孙子兵法")
+    within = tagged and exact and any(
+        title_key(query) in title_key(main_title(hit.title)) != title_key(query)
+        and title_key(main_title(hit.title)) in title_key(text) for hit in result.hits)
+    if (tagged and not exact) or within or any_title:
         whole = held_title(text) if tagged else None
         # of all the author's books, not only the first page's
         pool = catalogue.search(query, limit=AUTHOR_BOOKS).hits if by_author else result.hits
@@ -659,7 +685,30 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
         if len(named) == 1:  # the one title the message holds whole ("有没有三国的书": none)
             title = named.pop()
             return title, catalogue.search(title, limit=limit)
+    if by_author and not latest_entity_values(tracker, "title") \
+            and (misspelt := title_beside_author(text, query, limit)):
+        return misspelt
     return query, result
+
+
+#: characters a misremembered title shares with the author's book, in pairs
+SHARED_PAIRS = 2
+
+
+def title_beside_author(text: str, author: str, limit: int) -> tuple[str, SearchResult] | None:
+    """"某书(misremembered) 某作家那本": the author tagged alone, with words beside the name
+    that are near the title of one of the author's books: the search of all the words
+    typed, when its first book is that author's and shares SHARED_PAIRS character pairs
+    with those words."""
+    typed = typed_query(text)
+    beside = title_key(typed).replace(title_key(author), "")
+    if len(beside) < MIN_TITLE_KEY:
+        return None
+    result = services().catalogue.search(typed, limit=limit)
+    if not result.hits or result.near or author not in result.hits[0].author:
+        return None
+    shared = literal_bigrams(beside) & literal_bigrams(title_key(result.hits[0].title))
+    return (typed, result) if len(shared) >= SHARED_PAIRS else None
 
 
 #: the author of the book just found ("这位作者别的书呢", "她还写过什么", "他别的呢",

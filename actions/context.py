@@ -37,10 +37,15 @@ THANKS_AFTER_A_YES = frozenset({"麻烦了", "麻烦你了", "麻烦您了", "�
 UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解", "懂了", "清楚了"})
 
 
-def affirms(text: str) -> bool:
+#: where a hold is picked up, said after the place ("河西分馆取", "总馆拿")
+PICKUP_WORDS = re.compile(r"(分馆|馆)?(取|拿|领)?书?$")
+
+
+def affirms(text: str, pickup: str = "") -> bool:
     """A yes, alone or followed by thanks or the hold's own words ("没问题，提交预约"), and
     nothing else; the hold's own words may come after an acknowledgement ("明白，那约上"),
-    a plain yes may not ("知道了，好" says it heard)."""
+    a plain yes may not ("知道了，好" says it heard). With the `pickup` branch offered, a
+    part naming it after the yes says the same yes ("对 河西 就这样")."""
     parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
     if len(parts) > 1 and parts[0] in UNDERSTOOD and YES_TO_A_HOLD.fullmatch(parts[1]):
         parts = parts[1:]
@@ -48,8 +53,12 @@ def affirms(text: str) -> bool:
     def yes(part: str) -> bool:
         return part in AFFIRM_WORDS or YES_TO_A_HOLD.fullmatch(part) is not None
 
+    def names_pickup(part: str) -> bool:
+        place = PICKUP_WORDS.sub("", part)
+        return bool(pickup) and len(place) >= 2 and place in pickup
+
     return bool(parts) and yes(parts[0]) and all(
-        yes(part) or part in THANKS_AFTER_A_YES for part in parts)
+        yes(part) or part in THANKS_AFTER_A_YES or names_pickup(part) for part in parts)
 
 
 #: replies to a choice ("就要第一本", "在河西分馆取", "报名第一个") are short

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
-from actions.context import affirms, chosen_position, previous
+from actions.context import affirms, chosen_position, previous, still_offered
 from actions.faq_answers import QUESTION, give
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
@@ -43,6 +43,18 @@ STORY = 20
 BEFELL = re.compile(r"画|涂|撕|破|坏|脏|湿|泡|烫|咬|丢|赔|洗")
 
 
+#: giving up what was offered in words the NLU may not place ("唉 那还是不订了 直接过去吧")
+GIVES_UP = re.compile(r"不(约|订|预约|预定|要|用|借|需要)了|算了")
+
+
+def gives_up_the_offer(tracker: Tracker) -> bool:
+    """Whether the reader, offered free slots or a hold to confirm (also a side question
+    or two before), gives it up and asks nothing."""
+    text = tracker.latest_message.get("text", "")
+    return bool(GIVES_UP.search(text)) and not ASKS.search(text) and any(
+        still_offered(tracker, kind) for kind in ("space_slots", "hold_confirm"))
+
+
 def asks_something(text: str) -> bool:
     """Whether a message the NLU took for a no says more than no: a question or a
     subject of its own ("藏书量多少", "退证流程"; not "不用了谢谢", "不是不是"), or a story."""
@@ -64,7 +76,7 @@ class ActionDecline(LibraryAction):
             dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
             return clear_hold_slots()
-        if previous(tracker, "space_slots") and not asks_something(text) \
+        if still_offered(tracker, "space_slots") and not asks_something(text) \
                 and not OTHER_TIMES.search(text):  # the free slots offered: no booking
             dispatcher.utter_message(text="好的，不预约场地了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))

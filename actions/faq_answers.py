@@ -70,6 +70,8 @@ def mishap_told(text: str) -> bool:
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"
+    # asked as A-not-A ("让不让", "收不收")
+    r"([\u4e00-\u9fff])不\1|"
     f"{NOT_YET_ASKED}|"
     + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")

@@ -221,7 +221,8 @@ def confirmed_default(tracker: Tracker) -> str | None:
     offered = still_offered(tracker, "hold_confirm")
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     text = tracker.latest_message.get("text", "")
-    if offered and offered.get("branches") and (intent == "affirm" or affirms(text)):
+    if offered and offered.get("branches") and (
+            intent == "affirm" or affirms(text, pickup=offered["branches"][0])):
         return offered["branches"][0]
     return None
 
@@ -322,6 +323,21 @@ def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
     return query, result
 
 
+#: a title this long or longer is still the one meant with one character mistyped
+NEAR_TITLE_KEY = 4
+
+
+def typed_nearly_whole(title: str, text: str) -> bool:
+    """Whether the message holds the title with at most one character mistyped
+    ("撒哈拉的古事" for 撒哈拉的故事): the first book found is the one to hold, to be
+    confirmed as every hold is."""
+    key, typed = title_key(main_title(title)), title_key(text)
+    if len(key) < NEAR_TITLE_KEY:
+        return False
+    return any(sum(a != b for a, b in zip(key, typed[start:start + len(key)], strict=True)) <= 1
+               for start in range(len(typed) - len(key) + 1))
+
+
 def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit | None:
     """The title to hold: from a button, a result of the previous answer, or by searching
     what the reader said. None when there is none yet (the reader has been told, or
@@ -374,7 +390,8 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         )
         return None
     first = result.hits[0]
-    if not result.near and (result.total == 1 or title_key(first.title) == title_key(query)):
+    if not result.near and (result.total == 1 or title_key(first.title) == title_key(query)
+                            or typed_nearly_whole(first.title, text)):
         return first
     dispatcher.utter_message(
         text=(f"没有找到“{quote(query)}”，您要预约的是不是下面其中一本？" if result.near

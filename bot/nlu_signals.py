@@ -115,7 +115,7 @@ SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一�
 #: ... not a day, a time or a way of delivery switched to ("改成周六吧，到总馆去取")
 SWITCHES_ELSE = re.compile(r"周|礼拜|星期|号|[上下]午|晚上|早上|今天|明天|后天|快递|寄|不")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")
-LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录")
+LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录|列(出|一下|个|给我)")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
 AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|想借来看|借来看看")
 #: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
@@ -147,6 +147,8 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|瞄|续|延)|给我(查|看)|查一下我|查查我|"
+                         # asked without 我 ("…是不是停了 给查一下")
+                         r"(?<!我)[帮给]查(一下|下|查)|"
                          r"我有(没有)?.{0,6}(吗|没)|我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|"
                          + I_BORROWED
                          + r"|我(现在|目前)?(还)?欠|[账帐]上.{0,4}欠|"
@@ -195,6 +197,9 @@ ACCOUNT_TOPICS = [
                 r"[证卡](?![上里][^，,。？?]{0,4}[书本])(?:(?!押金|挂失|补办|办卡|退卡)[^，,。？?]){0,6}"
                 r"(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了|是何状况|啥情况|什么情况|"
                 r"被停|停掉|停用了)|"
+                # ... and the reader asks to look at it ("卡用不了 给我看下是否停用")
+                r"(帮我|给我|帮忙)(查|看|瞅|瞧)[一下看查瞅瞧]*[^，,。？?]{0,6}"
+                r"(被停|停用|停掉|冻结|刷不了|用不了|失效)|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),
@@ -557,6 +562,18 @@ def _asks_past_thanks(plain: str) -> bool:
     return cjk_length(plain) > REFUSAL_LENGTH and bool(ASKS.search(plain))
 
 
+#: a book sought ("找本…", "想看…"), which is the catalogue's unless ...
+BOOK_SOUGHT = re.compile(r"找|想看|想读|想借|推荐|有没有.{0,10}(书|绘本|小说)")
+#: ... what is sought is a librarian's research (papers, archives, old maps, genealogies)
+RESEARCH_ASKED = re.compile(r"论文|课题|查新|查收|查引|文献|资料|档案|族谱|家谱|地方志|方志|"
+                            r"古籍|簿|影印|史料|报纸|期刊|地图|专利|标准|数据")
+#: a case supposed ("万一", "要是赶上") ...
+SUPPOSES = re.compile(r"万一|如果|要是|假如|假设|假使|碰上|遇上|赶上")
+#: ... and what the rule is in it ("算不算", "会不会", "怎么办")
+RULE_IN_A_CASE = re.compile(r"算不算|会不会|要不要|能不能|可不可以|怎么办|咋办|怎么算|"
+                            r"算我|会被|会算")
+
+
 #: the words of a yes ("好的", "行", "可以", "没问题，约吧")
 SAYS_YES = re.compile(r"好|行|可以|是|对|嗯|确认|确定|没问题|没错|没毛病|当然|同意|需要|要|约|请|"
                       r"麻烦|提交|继续|办|谢|ok|yes")
@@ -604,12 +621,27 @@ CORRECTIONS = (
     Correction(asks_after_a_hold, "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: not RESERVE.search(p), "search_catalogue",
                of=frozenset({"place_reservation"})),
+    # "假如遇上停馆 借期刚好到头 会被罚吗": a rule in a case supposed, not the
+    # reader's loans (nor an account looked at, nor a card given)
+    Correction(lambda p: SUPPOSES.search(p) and RULE_IN_A_CASE.search(p)
+               and not OWN_ACCOUNT.search(p) and not CARD.search(p), "ask_policy",
+               of=LOAN_INTENTS | ACCOUNT_LISTS | {"ask_account"}),
     Correction(lambda p: LOANS_DUE.search(p) and not HOW_TO.search(p), "list_loans",
                but=LOAN_INTENTS),
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
     # "地方志馆里收吗": whether the library collects it, not a request for research help
     Correction(lambda p: COLLECTS.search(p) and not ASKS_TO_SEARCH.search(p), "ask_policy",
+               of=frozenset({"request_research_help"})),
+    # "想找本讲城市规划的书 给孩子看": a book sought, no research matter nor a person
+    Correction(lambda p: BOOK_SOUGHT.search(p) and not RESEARCH_ASKED.search(p)
+               and not PERSON.search(p) and not ASKS_FOR_A_PERSON.search(p),
+               "search_catalogue", of=frozenset({"request_research_help"})),
+    # "馆里多半没收老档案吧": a guess about the collection, no search, person or account
+    # asked for (not "借的几本都替我延上吧")
+    Correction(lambda p: GUESSED.search(p) and not ASKS_TO_SEARCH.search(p)
+               and not ASKS_FOR_A_PERSON.search(p) and not PERSON.search(p)
+               and not OWN_ACCOUNT.search(p) and not EXTENDS_A_LOAN.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
@@ -632,9 +664,10 @@ CORRECTIONS = (
     Correction(lambda p: FEE.search(p) and not ASKS_TO_SIGN_UP.search(p) and not CANCEL.search(p)
                and not (DROPS.search(p) and not ASKS.search(p)),
                _what_is_asked, of=frozenset({"sign_up_event", *CANCEL_INTENTS})),
-    # no cancelling words, a book: a title; why, not a request
+    # no cancelling words, a book: a title, searched or held as the words ask ("某书那本
+    # 给我约上" that DIET heard as a cancellation is a hold); why, not a request
     Correction(lambda p: not CANCEL.search(p) and not DROPS.search(p) and NAMES_A_BOOK.search(p),
-               "search_catalogue", of=CANCEL_INTENTS),
+               book_intent, of=CANCEL_INTENTS),
     Correction(lambda p: WHY_CANCELLED.search(p) and not ASKS_TO_CANCEL.search(p), "ask_policy",
                of=CANCEL_INTENTS),
     Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),

@@ -169,7 +169,7 @@ def test_a_search_that_finds_nothing_for_a_question_about_no_book(
 
     class Services:
         catalogue = type("NoBooks", (), {"search": lambda self, *a, **k: SearchResult(
-            hits=[], total=0)})()
+            hits=[], total=0), "author_named": lambda self, text: None})()
         knowledge = Knowledge()
 
     monkeypatch.setattr(actions.catalogue, "services", lambda: Services())
@@ -190,6 +190,9 @@ def test_a_search_without_books_can_be_a_faq_question(monkeypatch: pytest.Monkey
     class NoBooks:
         def search(self, *args: object, **kwargs: object) -> SearchResult:
             return SearchResult(hits=[], total=0)
+
+        def author_named(self, text: str) -> str | None:
+            return None
 
     class KnowsSmoking:
         def answer(self, question: str, lenient: bool = False) -> FaqAnswer:
@@ -701,7 +704,7 @@ class NothingFound:
     """Services whose catalogue holds nothing and whose FAQ knows nothing."""
 
     catalogue = type("Empty", (), {"search": lambda self, *a, **k: SearchResult(
-        hits=[], total=0)})()
+        hits=[], total=0), "author_named": lambda self, text: None})()
     knowledge = type("Unsure", (), {"answer": lambda self, *asked: FaqAnswer(kind="none"),
                                     "record_unanswered": lambda self, *a: None})()
 

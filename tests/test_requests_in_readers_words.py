@@ -59,6 +59,9 @@ class Shelf:
     def title(self, bib_id: int) -> TitleHit | None:
         return next((book for book in self.books if book.bib_id == bib_id), None)
 
+    def author_named(self, text: str) -> str | None:
+        return next((book.author for book in self.books if book.author in text), None)
+
 
 def use(monkeypatch: pytest.MonkeyPatch, catalogue: Shelf, *modules: Any) -> None:
     services = type("Services", (), {

@@ -77,6 +77,9 @@ class Shelf:
             for word in query.split())]
         return SearchResult(hits=found[:limit], total=len(found))
 
+    def author_named(self, text: str) -> str | None:
+        return next((book.author for book in self.books if book.author in text), None)
+
 
 @pytest.fixture
 def shelf(monkeypatch: pytest.MonkeyPatch) -> Shelf:

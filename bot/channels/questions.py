@@ -106,13 +106,20 @@ _BOOKS_A_SPACE = re.compile(f"(想|要|帮我|给我)(约|订|预约|预定|占|
                             f"({_SPACE_OR_SEAT.pattern})")
 
 
+#: a sign-up asked for, naming what for ("想替外孙报那个手工坊", "帮我报名那场讲座")
+_SIGNS_UP = re.compile(r"(想|要|帮我|给我|替我)([给替帮][^，,。？?\s]{1,3})?"
+                       r"(报名|报个|报一?场|报那|报这|参加)[^，,。？?！!\s]{2,}")
+
+
 def _request_after_a_question(earlier: str, clause: str) -> bool:
     """A request that stands as a question of its own after one: a space asked for after a
     question about the doors ("…开门吗 要占一间研讨间"; not after a question about the
-    space, its fee or its free times, which it is the subject of), or a request turned to
-    ("…放几天 顺便替我预约某书")."""
+    space, its fee or its free times, which it is the subject of), a sign-up after a
+    question ("那个系列办些啥 想替外孙报那个手工坊"), or a request turned to ("…放几天 顺便
+    替我预约某书")."""
     return bool((_BOOKS_A_SPACE.search(clause) and _OPENS.search(earlier)
                  and not _SPACE_OR_SEAT.search(earlier))
+                or _SIGNS_UP.search(clause)
                 or (_TURNS_AWAY.match(clause) and _requests(clause)))
 
 

@@ -64,10 +64,11 @@ def similarity(typed: str, recorded: str) -> float:
 
 
 _NATIONALITY = re.compile(r"[\[［(（【〔][^\]］)）】〕]*[\]］)）】〕]")
-_ROLE = re.compile(r"(?:主编|编著|编|著|译|绘|图|文|等)+")
+_ROLE = re.compile(r"(?:主编|编著|选编|编|著|译|绘|图|文|等|"
+                   r"口述|笔录|撰写|撰|修订|整理|校注|改编)+")
 
 
-def _names(author: str) -> list[str]:
+def author_names(author: str) -> list[str]:
     """The people in an author field: "[美]斯蒂芬·金 著；张三 等译" → 斯蒂芬金, 张三."""
     parts = re.split(r"[\s,，、;；/]+", _NATIONALITY.sub(" ", author))
     return [key for key in map(title_key, parts) if key and not _ROLE.fullmatch(key)]
@@ -113,7 +114,7 @@ def relevance(query: CatalogueQuery, candidate: Candidate) -> tuple[Relevance, f
     tier = _title_tier(query, candidate.title)
     if tier > AUTHOR:
         return Relevance(tier), coverage
-    names = _names(candidate.author)
+    names = author_names(candidate.author)
     near = max((similarity(part, text) for part in query.segments
                 for text in [candidate.title, main_title(candidate.title), *names]),
                default=0.0)

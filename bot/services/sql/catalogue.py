@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 
 from sqlalchemy import func, select, text
@@ -15,11 +16,12 @@ from bot.services.catalogue_ranking import (
     ON_TOPIC,
     Candidate,
     Relevance,
+    author_names,
     named_only_in_summary,
     ranked,
 )
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
-from bot.services.search_text import isbn13, near_keys
+from bot.services.search_text import isbn13, near_keys, title_key
 from bot.services.sql.session import SqlStore
 
 # How many matches are counted at most (the reader sees "超过 N 条").
@@ -54,9 +56,35 @@ CANDIDATES = 50
 NEAR_CANDIDATES = 20
 
 
+#: an author's name this long or longer is looked for in a reader's words
+SHORTEST_NAME = 2
+
+
 class SqlCatalogue:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
+        # the catalogue's authors' names, and the record count and last id they were read at
+        self._authors: tuple[tuple[int, int], frozenset[str]] | None = None
+        self._authors_lock = threading.Lock()
+
+    def author_named(self, text: str) -> str | None:
+        """The longest name of a catalogued author that the text holds whole ("莫言" of
+        "莫言写高密的那部"), as the catalogue spells it without its dots; None if none."""
+        typed = title_key(text)
+        found = [name for name in self._author_names() if name in typed]
+        return max(found, key=len, default=None)
+
+    def _author_names(self) -> frozenset[str]:
+        with self.store.session() as session:
+            state = tuple(session.execute(
+                select(func.count(BibRecord.id), func.max(BibRecord.id))).one())
+            with self._authors_lock:
+                if self._authors is None or self._authors[0] != state:
+                    fields = session.execute(select(BibRecord.author).distinct()).scalars()
+                    self._authors = ((int(state[0]), int(state[1] or 0)), frozenset(
+                        name for field in fields if field for name in author_names(field)
+                        if len(name) >= SHORTEST_NAME))
+                return self._authors[1]
 
     def _match_expression(self, groups: list[list[str]]) -> str:
         """OR of AND-groups, in the dialect's full-text syntax. Tokens hold only word
