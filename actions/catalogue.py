@@ -142,8 +142,9 @@ def book_card(hit: TitleHit) -> dict[str, Any]:
 def show_results(
     dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
 ) -> list[dict[str, Any]]:
-    if not result.hits and not offset:
-        result = by_the_author_named(query) or result
+    paged = query  # what "更多结果" searches again
+    if not result.hits and not offset and (by_author := by_the_author_named(query)):
+        paged, result = by_author
     if not result.hits:
         more = "更多" if offset else ""
         dispatcher.utter_message(
@@ -169,18 +170,18 @@ def show_results(
         dispatcher.utter_message(
             text=f"找到 {total} 条相关馆藏，这是第 {offset + 1}–{shown_to} 条：",
             **outcome("search", titles=titles, bib_ids=bib_ids, near=result.near))
-    return show_hits(dispatcher, query, result, offset)
+    return show_hits(dispatcher, paged, result, offset)
 
 
-def by_the_author_named(query: str) -> SearchResult | None:
+def by_the_author_named(query: str) -> tuple[str, SearchResult] | None:
     """When nothing is found for words that name a catalogued author ("某作家拿过大奖的
-    那部"), that author's books, offered as near matches ("是不是下面这些"); None when
-    the words name no author or the search finds nothing."""
+    那部"), that author's name and books, offered as near matches ("是不是下面这些");
+    None when the words name no author or the search finds nothing."""
     author = services().catalogue.author_named(query)
     found = services().catalogue.search(author, limit=PAGE_SIZE) if author else None
-    if not found or not found.hits:
+    if not author or not found or not found.hits:
         return None
-    return SearchResult(hits=found.hits, total=found.total, near=True)
+    return author, SearchResult(hits=found.hits, total=found.total, near=True)
 
 
 def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult, offset: int
@@ -458,7 +459,7 @@ BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|
 
 #: the name of a book asked for by what it tells ("…的那本童话叫啥", "是哪本书")
 NAME_ASKED = re.compile(r"[这那]本[^，,。？?\s]{0,12}叫(啥|什么)|是哪一?本|"
-                        r"(书名|名字)(是|叫)?(啥|什么)")
+                        r"(书名|(书|绘本|小说)的?名字)(是|叫)?(啥|什么)")
 
 
 #: books asked for by what they are about ("讲…的", "关于…")
@@ -486,7 +487,7 @@ def books_described(text: str) -> tuple[str, SearchResult] | None:
     name_asked = NAME_ASKED.search(text)
     if not BOOK_WORDS.search(text) and not name_asked:
         return None
-    query = typed_query(text)
+    query = typed_query(NAME_ASKED.sub(" ", text))  # the words that tell, not the asking
     found = services().catalogue.search(query, limit=PAGE_SIZE)
     # a reader who asks what the book is called knows only what it tells: books found by
     # their summary are what is asked for, offered as "是不是"
@@ -665,8 +666,8 @@ def searched(tracker: Tracker, query: str, limit: int = PAGE_SIZE, for_a_hold: b
     # a title tagged whole that is also the end of a longer one typed ("孙子兵法" of
     # "帮我留华杉讲透孙子兵法")
     within = tagged and exact and any(
-        title_key(query) in title_key(main_title(hit.title)) != title_key(query)
-        and title_key(main_title(hit.title)) in title_key(text) for hit in result.hits)
+        title_key(query) in (longer := title_key(main_title(hit.title)))
+        and longer != title_key(query) and longer in title_key(text) for hit in result.hits)
     if (tagged and not exact) or within or any_title:
         whole = held_title(text) if tagged else None
         # of all the author's books, not only the first page's
@@ -705,7 +706,8 @@ def title_beside_author(text: str, author: str, limit: int) -> tuple[str, Search
     if len(beside) < MIN_TITLE_KEY:
         return None
     result = services().catalogue.search(typed, limit=limit)
-    if not result.hits or result.near or author not in result.hits[0].author:
+    if not result.hits or result.near \
+            or title_key(author) not in title_key(result.hits[0].author):
         return None
     shared = literal_bigrams(beside) & literal_bigrams(title_key(result.hits[0].title))
     return (typed, result) if len(shared) >= SHARED_PAIRS else None

@@ -5,7 +5,7 @@ such as "后天呢", "那分馆呢", "就要第一本" or "要押金吗" are ans
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -41,11 +41,13 @@ UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解
 PICKUP_WORDS = re.compile(r"(分馆|馆)?(取|拿|领)?书?$")
 
 
-def affirms(text: str, pickup: str = "") -> bool:
+def affirms(text: str, offered: Sequence[str] = ()) -> bool:
     """A yes, alone or followed by thanks or the hold's own words ("没问题，提交预约"), and
     nothing else; the hold's own words may come after an acknowledgement ("明白，那约上"),
-    a plain yes may not ("知道了，好" says it heard). With the `pickup` branch offered, a
-    part naming it after the yes says the same yes ("对 河西 就这样")."""
+    a plain yes may not ("知道了，好" says it heard). With the pickup branches `offered`
+    (the one proposed first), a part naming the first and no other after the yes says
+    the same yes ("对 河西 没错"; not "对 金陵图书馆" when 金陵图书馆河西分馆 is proposed
+    and 金陵图书馆 offered too)."""
     parts = [part for part in re.split(r"[\s，,。.!！~]+", text) if part]
     if len(parts) > 1 and parts[0] in UNDERSTOOD and YES_TO_A_HOLD.fullmatch(parts[1]):
         parts = parts[1:]
@@ -55,7 +57,8 @@ def affirms(text: str, pickup: str = "") -> bool:
 
     def names_pickup(part: str) -> bool:
         place = PICKUP_WORDS.sub("", part)
-        return bool(pickup) and len(place) >= 2 and place in pickup
+        return bool(offered) and len(place) >= 2 and place in offered[0] \
+            and not any(place in other for other in offered[1:])
 
     return bool(parts) and yes(parts[0]) and all(
         yes(part) or part in THANKS_AFTER_A_YES or names_pickup(part) for part in parts)

@@ -75,6 +75,13 @@ DAY_WORDS = re.compile("|".join([*sorted(_RELATIVE, key=len, reverse=True), _SPO
 #: a day counted from the day asked about before ("次日呢", "隔天去呢", "前一天", "晚一天")
 _FROM_THE_DAY_ASKED = {"第二天": 1, "隔天": 1, "隔一天": 1, "次日": 1, "后一天": 1,
                         "晚一天": 1, "往后一天": 1, "推后一天": 1,
+                        # the day moved on or back ("往后推一天呢")
+                        **{f"{way}{verb}一天": 1 for way in ("往后", "向后")
+                           for verb in ("挪", "推", "延")},
+                        "挪后一天": 1, "延后一天": 1, "推迟一天": 1,
+                        **{f"{way}{verb}一天": -1 for way in ("往前", "向前")
+                           for verb in ("", "挪", "推")},
+                        "提早一天": -1,
                         "前一天": -1, "头一天": -1, "早一天": -1, "提前一天": -1}
 #: ... or a day of its month ("换成5号呢" after 12月3号)
 FROM_THE_DAY_ASKED = re.compile("|".join([*sorted(_FROM_THE_DAY_ASKED, key=len, reverse=True),

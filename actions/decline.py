@@ -43,16 +43,19 @@ STORY = 20
 BEFELL = re.compile(r"画|涂|撕|破|坏|脏|湿|泡|烫|咬|丢|赔|洗")
 
 
-#: giving up what was offered in words the NLU may not place ("唉 那还是不订了 直接过去吧")
-GIVES_UP = re.compile(r"不(约|订|预约|预定|要|用|借|需要)了|算了")
+#: giving up what was offered in words the NLU may not place ("唉 那还是不订了 直接过去吧",
+#: "人凑不齐 先放一放")
+GIVES_UP = re.compile(r"不(约|订|预约|预定|要|用|借|需要|弄|搞)了|(?<![打计估盘])算了(?![一下解])|"
+                      r"(先)?放一?放|再说吧")
 
 
 def gives_up_the_offer(tracker: Tracker) -> bool:
-    """Whether the reader, offered free slots or a hold to confirm (also a side question
-    or two before), gives it up and asks nothing."""
+    """Whether the reader, offered free slots (also a side question or two before), gives
+    them up, asking nothing and naming no other time (a hold to confirm has its own
+    reading: `holds_back`)."""
     text = tracker.latest_message.get("text", "")
-    return bool(GIVES_UP.search(text)) and not ASKS.search(text) and any(
-        still_offered(tracker, kind) for kind in ("space_slots", "hold_confirm"))
+    return bool(GIVES_UP.search(text)) and not ASKS.search(text) \
+        and not OTHER_TIMES.search(text) and still_offered(tracker, "space_slots") is not None
 
 
 def asks_something(text: str) -> bool:
@@ -108,4 +111,5 @@ def holds_back(tracker: Tracker) -> bool:
             and not latest_entity_values(tracker, "title"))
 
 
-LibraryAction.replies_to_previous.append((holds_back, ActionDecline))
+LibraryAction.replies_to_previous += [(holds_back, ActionDecline),
+                                      (gives_up_the_offer, ActionDecline)]

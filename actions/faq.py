@@ -26,7 +26,6 @@ from actions.catalogue import (
     typed_query,
 )
 from actions.context import previous
-from actions.decline import ActionDecline, gives_up_the_offer
 from actions.digital_resources import show_resources
 from actions.faq_answers import (
     about_the_other_library,
@@ -160,8 +159,6 @@ class ActionRephrase(LibraryAction):
             return restarted  # at the password step: "卡号错了"
         if mishap_answered(dispatcher, tracker):
             return []
-        if gives_up_the_offer(tracker):  # "还是不订了 …" after the free slots
-            return ActionDecline().act(dispatcher, tracker)
         if found := held_title(text) or title_in_a_clause(text):
             return show_found(dispatcher, text, *found)
         if (lacked := book_the_faq_lacks(dispatcher, text)) is not None:

@@ -70,8 +70,6 @@ def mishap_told(text: str) -> bool:
 RULE_QUESTION = re.compile(
     r"吗|么|呢|[?？]|能不能|可不可以|可以|会不会|要不要|需不需要|需要|是否|多久|几天|多长|"
     r"多少|收费|交钱|免费|为什么|是什么|是个?啥|啥意思|干嘛|什么用|规定|注意|"
-    # asked as A-not-A ("让不让", "收不收")
-    r"([\u4e00-\u9fff])不\1|"
     f"{NOT_YET_ASKED}|"
     + WHAT_TO_DO.pattern)
 #: ... and the words of any question ("哪年开放的", "在哪看", "是怎样的", "有没有")
@@ -191,6 +189,12 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
         return alone
     if in_context.kind == "answer" and in_context.key != given:
         return in_context
+    if lenient and short and alone.kind != "answer" and names_its_own(question, alone) and (
+            going_on := continues_the_topic(alone, given)
+            or continues_the_topic(in_context, given)):
+        # "那押金呢" after how to get a card: the card's deposit (a rule question, not a
+        # request the FAQ is consulted for first: "哪天要还" after another answer)
+        return going_on
     # read together, a short question would only repeat the previous answer; on its
     # own it may name a subject of its own ("是几级馆" after the size of the
     # collection, "那押金呢" after what to bring), or none ("那要花钱吗")
@@ -279,8 +283,18 @@ def context_ranks_first(in_context: FaqAnswer, alone: FaqAnswer, given: str
     too), and it is another entry of the topic just answered (`given`): the previous
     message decides what the question is about."""
     ids = [entry for entry, _title in in_context.suggestions]
-    if in_context.kind != "suggest" or alone.kind != "answer" or not ids \
-            or alone.entry_id not in ids[1:]:
+    if alone.kind != "answer" or alone.entry_id not in ids[1:]:
+        return None
+    return continues_the_topic(in_context, given)
+
+
+def continues_the_topic(menu: FaqAnswer, given: str) -> FaqAnswer | None:
+    """The first candidate of a follow-up's menu (read alone or in context), when it is
+    another entry of the topic just answered (`given`'s category): the reader goes on
+    with that topic ("那押金呢" after how to get a card is the card's deposit, not a
+    hold's fee)."""
+    ids = [entry for entry, _title in menu.suggestions]
+    if menu.kind != "suggest" or not ids or not given:
         return None
     first = services().knowledge.published_answer(ids[0])
     same_topic = first is not None and first.key != given \

@@ -129,12 +129,12 @@ class ActionHandoffToStaff(FaqFirst):
         r"(几点|什么时候|哪天|几时|什么时间).{0,4}(有人|上班|在线|接通|服务)")
     complains = re.compile(r"投诉|反映|举报")
     #: a reference question that only asks whether the library has or does something
-    #: ("馆里有没有地方志", "写论文，能查外文期刊吗", "那类库开了没有", "是否得先…是不是",
-    #: "多半没…吧"), without asking anyone to help
-    #: (not whether it can do a service: "查新报告出得了吗" asks for a librarian's work)
-    asks_if_it_has = re.compile(r"有.{0,12}[吗没]|能(查|下|看|借|用).{0,12}[吗么]|没有?\W*$|"
-                                r"是不是|有多少|多少年|吧\W*$")
-    asks_for_help = re.compile(r"帮|老师|馆员|找找|找一下|指导")
+    #: ("馆里有没有地方志", "写论文，能查外文期刊吗", "是不是得先年审", "有多少年了"),
+    #: without asking anyone to help (not whether it can do a service: "查新报告出得了吗"
+    #: asks for a librarian's work)
+    asks_if_it_has = re.compile(r"有.{0,12}[吗没]|能(查|下|看|借|用).{0,12}[吗么]|"
+                                r"是不是|有多少|多少年")
+    asks_for_help = re.compile(r"帮|老师|馆员|找找|找一下|指导|麻烦|聊|对接|专家|安排|当面")
     questions_only = False
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -222,7 +222,7 @@ def confirmed_default(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     text = tracker.latest_message.get("text", "")
     if offered and offered.get("branches") and (
-            intent == "affirm" or affirms(text, pickup=offered["branches"][0])):
+            intent == "affirm" or affirms(text, offered=offered["branches"])):
         return offered["branches"][0]
     return None
 
@@ -328,13 +328,13 @@ NEAR_TITLE_KEY = 4
 
 
 def typed_nearly_whole(title: str, text: str) -> bool:
-    """Whether the message holds the title with at most one character mistyped
-    ("撒哈拉的古事" for 撒哈拉的故事): the first book found is the one to hold, to be
-    confirmed as every hold is."""
+    """Whether the message holds the title with one character mistyped ("撒哈拉的古事"
+    for 撒哈拉的故事; typed whole, it may be the start of another: 某系列3): the first book
+    found is the one to hold, to be confirmed as every hold is."""
     key, typed = title_key(main_title(title)), title_key(text)
     if len(key) < NEAR_TITLE_KEY:
         return False
-    return any(sum(a != b for a, b in zip(key, typed[start:start + len(key)], strict=True)) <= 1
+    return any(sum(a != b for a, b in zip(key, typed[start:start + len(key)], strict=True)) == 1
                for start in range(len(typed) - len(key) + 1))
 
 
@@ -392,7 +392,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
     first = result.hits[0]
     if not result.near and (result.total == 1 or title_key(first.title) == title_key(query)
                             or typed_nearly_whole(first.title, text)):
-        return first
+        return first  # (a near match is offered to choose: never held for a title not named)
     dispatcher.utter_message(
         text=(f"没有找到“{quote(query)}”，您要预约的是不是下面其中一本？" if result.near
               else "找到了好几本，请选择要预约的是哪一本："),

@@ -17,7 +17,7 @@ from actions.faq import ActionRephrase
 from actions.faq_answers import PREMISE, QUESTION, RULE_QUESTION, answer_if_certain
 from actions.library import LibraryAction, services
 from bot.outcome import UTTERED, outcome
-from bot.question_words import GUESSED
+from bot.question_words import A_NOT_A, GUESSED
 
 RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
              "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
@@ -56,6 +56,8 @@ class ActionSmallTalk(LibraryAction):
                          and not LIBRARY_THINGS.search(text))
         asks = not about_the_bot and ((RULE_QUESTION.search(text) if len(text) >= QUESTION_LENGTH
                 else intent == "out_of_scope" and QUESTION.search(text)) or (
+                    # "里头让不让吃零食": asked as A不A, at any length
+                    intent == "out_of_scope" and A_NOT_A.search(text)) or (
                     intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text)))
         if asks and answer_if_certain(dispatcher, tracker, text):
             return []

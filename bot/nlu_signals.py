@@ -115,7 +115,8 @@ SWITCHES_HOLD = re.compile(r"^\W*(那|那就|就)?(换成|改成|改约|换一�
 #: ... not a day, a time or a way of delivery switched to ("改成周六吧，到总馆去取")
 SWITCHES_ELSE = re.compile(r"周|礼拜|星期|号|[上下]午|晚上|早上|今天|明天|后天|快递|寄|不")
 #: looking at the holds placed ("查一下预约", "一共预约了几本")
-LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录|列(出|一下|个|给我)")
+LOOKS_AT = re.compile(r"查|看看|看下|看一下|哪些|什么书|几本|列表|记录|"
+                      r"(?<!系)列(出来|个清单|个单子|给我看)")
 #: whether a book can be had ("围城还有得借没", "能借到不"): a search, whatever DIET made of 借
 AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到|可以借到|想借来看|借来看看")
 #: ... but not about the reader's own books or quota ("我借来看的书哪天到期", "我还能借到几本")
@@ -147,8 +148,9 @@ PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|�
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|瞄|续|延)|给我(查|看)|查一下我|查查我|"
-                         # asked without 我 ("…是不是停了 给查一下")
-                         r"(?<!我)[帮给]查(一下|下|查)|"
+                         # asked without 我, last, after what befell the card ("证刷不出来
+                         # 是不是停了 给查一下")
+                         r"[证卡][^。？?！!]*(?<!我)[帮给]查(一下|下|查)\W*$|"
                          r"我有(没有)?.{0,6}(吗|没)|我在.{1,3}欠(钱|费|款)|我的(读者|借书|借阅)?证|"
                          + I_BORROWED
                          + r"|我(现在|目前)?(还)?欠|[账帐]上.{0,4}欠|"
@@ -197,9 +199,11 @@ ACCOUNT_TOPICS = [
                 r"[证卡](?![上里][^，,。？?]{0,4}[书本])(?:(?!押金|挂失|补办|办卡|退卡)[^，,。？?]){0,6}"
                 r"(不能用|用不了|出(了)?(啥|什么)问题|[怎咋]么?了|是何状况|啥情况|什么情况|"
                 r"被停|停掉|停用了)|"
-                # ... and the reader asks to look at it ("卡用不了 给我看下是否停用")
-                r"(帮我|给我|帮忙)(查|看|瞅|瞧)[一下看查瞅瞧]*[^，,。？?]{0,6}"
-                r"(被停|停用|停掉|冻结|刷不了|用不了|失效)|"
+                # ... and the reader asks to look at it ("卡用不了 给我看下是否停用"; not
+                # a thing of the library's: "帮我看看电子书怎么用不了")
+                r"(帮我|给我|帮忙)(查|看|瞅|瞧)[一下看查瞅瞧]*"
+                r"(?![^，,。？?]{0,6}(电子|数据库|知网|柜|机|网|资源|app|小程序|书))"
+                r"[^，,。？?]{0,6}(被停|停用|停掉|冻结|刷不了|用不了|失效)|"
                 f"{OWES.pattern}"), "ask_account"),
     (re.compile(r"逾期|超期|借的书|借了|在借|借着|到期|还书日期|该还|没还|手[上头里].{0,4}[书本]"),
      "list_loans"),
@@ -563,12 +567,20 @@ def _asks_past_thanks(plain: str) -> bool:
 
 
 #: a book sought ("找本…", "想看…"), which is the catalogue's unless ...
-BOOK_SOUGHT = re.compile(r"找|想看|想读|想借|推荐|有没有.{0,10}(书|绘本|小说)")
+BOOK_SOUGHT = re.compile(r"(找|挑|想看|想读|想借|推荐)[^，,。？?]{0,20}"
+                         r"(书|绘本|小说|读物|全套|系列|传记|诗集|漫画)|(找|挑|借)[一几两]?[本套]|"
+                         r"有没有.{0,10}(书|绘本|小说)")
 #: ... what is sought is a librarian's research (papers, archives, old maps, genealogies)
 RESEARCH_ASKED = re.compile(r"论文|课题|查新|查收|查引|文献|资料|档案|族谱|家谱|地方志|方志|"
                             r"古籍|簿|影印|史料|报纸|期刊|地图|专利|标准|数据")
+#: a guess told, to be confirmed ("多半没收…吧", "应该没什么…吧")
+GUESSES = re.compile(r"(多半|应该|估计|大概|恐怕|怕是|肯定|没(啥|什么|有))[^，,。？?]{0,12}吧")
+#: ... not help asked for ("还是得麻烦老师吧", "约个时间当面咨询吧")
+HELP_ASKED = re.compile(r"帮|麻烦|指导|咨询|老师|专家|当面|约个")
 #: a case supposed ("万一", "要是赶上") ...
 SUPPOSES = re.compile(r"万一|如果|要是|假如|假设|假使|碰上|遇上|赶上")
+#: ... not something to be done for the reader in it ("万一来不及 能不能先续上")
+DONE_FOR_ME = re.compile(r"(能不能|可不可以|可以)(再|先|帮我|给我)?(续|看看|查|帮)")
 #: ... and what the rule is in it ("算不算", "会不会", "怎么办")
 RULE_IN_A_CASE = re.compile(r"算不算|会不会|要不要|能不能|可不可以|怎么办|咋办|怎么算|"
                             r"算我|会被|会算")
@@ -624,8 +636,9 @@ CORRECTIONS = (
     # "假如遇上停馆 借期刚好到头 会被罚吗": a rule in a case supposed, not the
     # reader's loans (nor an account looked at, nor a card given)
     Correction(lambda p: SUPPOSES.search(p) and RULE_IN_A_CASE.search(p)
-               and not OWN_ACCOUNT.search(p) and not CARD.search(p), "ask_policy",
-               of=LOAN_INTENTS | ACCOUNT_LISTS | {"ask_account"}),
+               and not OWN_ACCOUNT.search(p) and not CARD.search(p)
+               and not DONE_FOR_ME.search(p), "ask_policy",
+               of=ACCOUNT_LISTS | {"ask_account"}),
     Correction(lambda p: LOANS_DUE.search(p) and not HOW_TO.search(p), "list_loans",
                but=LOAN_INTENTS),
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
@@ -639,8 +652,9 @@ CORRECTIONS = (
                "search_catalogue", of=frozenset({"request_research_help"})),
     # "馆里多半没收老档案吧": a guess about the collection, no search, person or account
     # asked for (not "借的几本都替我延上吧")
-    Correction(lambda p: GUESSED.search(p) and not ASKS_TO_SEARCH.search(p)
+    Correction(lambda p: GUESSES.search(p) and not ASKS_TO_SEARCH.search(p)
                and not ASKS_FOR_A_PERSON.search(p) and not PERSON.search(p)
+               and not HELP_ASKED.search(p)
                and not OWN_ACCOUNT.search(p) and not EXTENDS_A_LOAN.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
     # "替儿子查查他约了哪些书"

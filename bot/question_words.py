@@ -16,6 +16,8 @@ def clauses(text: str) -> list[str]:
     return [clause for clause in CLAUSE_BREAK.split(text) if clause]
 
 
+#: the A of an A不A question (not 不, 没, nor 时 and 动 of 时不时, 动不动)
+_EITHER = r"[^\W\d_不没时动]"
 ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])几|几(?=[点号楼时])|多少|多久|"
                   r"多长|怎|咋|什么|啥|哪|谁|如何|能不能|可不可以|可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
                   # a clause ending in 不, or in 了没(有) ("周日开门不", "有wifi不", "书到
@@ -32,7 +34,9 @@ ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])�
                   r"[^，,。？?]{0,12}吧(?=[\s，,。.！!~～]*$)|"
                   # A不A ("搞不搞", "多不多"; not "不不不", "时不时", "动不动"). A named
                   # group: ASKS.pattern may be embedded once in another pattern, not twice.
-                  r"(?P<either>[^\W\d_不没时动])[不没](?P=either)")
+                  f"(?P<either>{_EITHER})[不没](?P=either)")
+#: asked as A不A alone ("让不让", "收不收"; not 有没有, which also asks what there is)
+A_NOT_A = re.compile(f"(?P<either>{_EITHER})不(?P=either)")
 
 #: money the reader owes now ("已经罚了多少", "目前总共欠多少", "扣了我多少"), the clause ending
 #: there; not a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
@@ -77,7 +81,7 @@ OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)
            r"开半天|才关|才开(?![展通办设始发课])|开了[吧吗么]|"
            r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
            # "周五开不", "明天开没": 开 with the asking word last in its clause
-           r"开[不没伐么嘛](?=[\s，,。.？?！!]|$)|"
+           r"(?<![打公召展览离])(?<!空调)(?<!发票)开[不没伐么嘛](?=[\s，,。.？?！!]|$)|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
 
 #: asking where a place is ("在哪", "地址", "在河西哪一块", "门牌号"); not a website's or a

@@ -109,6 +109,8 @@ _BOOKS_A_SPACE = re.compile(f"(想|要|帮我|给我)(约|订|预约|预定|占|
 #: a sign-up asked for, naming what for ("想替外孙报那个手工坊", "帮我报名那场讲座")
 _SIGNS_UP = re.compile(r"(想|要|帮我|给我|替我)([给替帮][^，,。？?\s]{1,3})?"
                        r"(报名|报个|报一?场|报那|报这|参加)[^，,。？?！!\s]{2,}")
+#: ... not a question of how ("要报名还是到场就行")
+_OR_ELSE = re.compile(r"还是|或者")
 
 
 def _request_after_a_question(earlier: str, clause: str) -> bool:
@@ -119,7 +121,8 @@ def _request_after_a_question(earlier: str, clause: str) -> bool:
     替我预约某书")."""
     return bool((_BOOKS_A_SPACE.search(clause) and _OPENS.search(earlier)
                  and not _SPACE_OR_SEAT.search(earlier))
-                or _SIGNS_UP.search(clause)
+                or (_SIGNS_UP.search(clause) and not ASKS.search(clause)
+                    and not _OR_ELSE.search(clause))
                 or (_TURNS_AWAY.match(clause) and _requests(clause)))
 
 

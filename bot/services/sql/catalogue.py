@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 
 from sqlalchemy import func, select, text
@@ -56,35 +57,49 @@ CANDIDATES = 50
 NEAR_CANDIDATES = 20
 
 
-#: an author's name this long or longer is looked for in a reader's words
-SHORTEST_NAME = 2
+#: an author's name is looked for in a reader's words from this length on, and a name this
+#: short only when a word about the author's books follows it ("项飙的", "鲁敏得奖"; not
+#: 路遥知马力, 豆豆想看, 王力宏)
+SHORTEST_NAME, SHORT_NAME = 2, 2
+LONGEST_NAME = 12
+AFTER_A_SHORT_NAME = frozenset("的写那这著得有还新和跟与")
+#: how long the authors' names are kept before they are read again, in seconds
+AUTHOR_NAMES_KEPT = 600.0
 
 
 class SqlCatalogue:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        # the catalogue's authors' names, and the record count and last id they were read at
-        self._authors: tuple[tuple[int, int], frozenset[str]] | None = None
+        # the catalogue's authors' names, and when they were read (time.monotonic)
+        self._authors: tuple[float, frozenset[str]] | None = None
         self._authors_lock = threading.Lock()
 
     def author_named(self, text: str) -> str | None:
-        """The longest name of a catalogued author that the text holds whole ("莫言" of
-        "莫言写高密的那部"), as the catalogue spells it without its dots; None if none."""
-        typed = title_key(text)
-        found = [name for name in self._author_names() if name in typed]
-        return max(found, key=len, default=None)
+        """The name of a catalogued author that the text holds whole ("莫言" of "莫言写高密
+        的那部"), as the catalogue spells it without its dots: the first in the text, the
+        longest there; None if none."""
+        typed, names = title_key(text), self._author_names()
+        for start in range(len(typed)):
+            for end in range(min(len(typed), start + LONGEST_NAME), start + SHORTEST_NAME - 1, -1):
+                name = typed[start:end]
+                if name in names and (len(name) > SHORT_NAME or end == len(typed)
+                                      or typed[end] in AFTER_A_SHORT_NAME):
+                    return name
+        return None
 
     def _author_names(self) -> frozenset[str]:
+        """Every author's name in the catalogue, read again when AUTHOR_NAMES_KEPT has
+        passed (records added or edited meanwhile are seen then)."""
+        kept = self._authors
+        if kept is not None and time.monotonic() - kept[0] < AUTHOR_NAMES_KEPT:
+            return kept[1]
         with self.store.session() as session:
-            state = tuple(session.execute(
-                select(func.count(BibRecord.id), func.max(BibRecord.id))).one())
-            with self._authors_lock:
-                if self._authors is None or self._authors[0] != state:
-                    fields = session.execute(select(BibRecord.author).distinct()).scalars()
-                    self._authors = ((int(state[0]), int(state[1] or 0)), frozenset(
-                        name for field in fields if field for name in author_names(field)
-                        if len(name) >= SHORTEST_NAME))
-                return self._authors[1]
+            fields = session.execute(select(BibRecord.author).distinct()).scalars().all()
+        names = frozenset(name for field in fields if field for name in author_names(field)
+                          if SHORTEST_NAME <= len(name) <= LONGEST_NAME)
+        with self._authors_lock:
+            self._authors = (time.monotonic(), names)
+        return names
 
     def _match_expression(self, groups: list[list[str]]) -> str:
         """OR of AND-groups, in the dialect's full-text syntax. Tokens hold only word
