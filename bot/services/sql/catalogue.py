@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 
@@ -60,7 +59,7 @@ NEAR_CANDIDATES = 20
 #: an author's name is looked for in a reader's words from this length on, and a name this
 #: short only when a word about the author's books follows it ("项飙的", "鲁敏得奖"; not
 #: 路遥知马力, 豆豆想看, 王力宏)
-SHORTEST_NAME, SHORT_NAME = 2, 2
+SHORTEST_NAME = 2
 LONGEST_NAME = 12
 AFTER_A_SHORT_NAME = frozenset("的写那这著得有还新和跟与")
 #: how long the authors' names are kept before they are read again, in seconds
@@ -70,9 +69,9 @@ AUTHOR_NAMES_KEPT = 600.0
 class SqlCatalogue:
     def __init__(self, store: SqlStore) -> None:
         self.store = store
-        # the catalogue's authors' names, and when they were read (time.monotonic)
+        # the catalogue's authors' names, and when they were read (time.monotonic); two
+        # threads that find them stale both read them, and either result is kept
         self._authors: tuple[float, frozenset[str]] | None = None
-        self._authors_lock = threading.Lock()
 
     def author_named(self, text: str) -> str | None:
         """The name of a catalogued author that the text holds whole ("莫言" of "莫言写高密
@@ -82,7 +81,7 @@ class SqlCatalogue:
         for start in range(len(typed)):
             for end in range(min(len(typed), start + LONGEST_NAME), start + SHORTEST_NAME - 1, -1):
                 name = typed[start:end]
-                if name in names and (len(name) > SHORT_NAME or end == len(typed)
+                if name in names and (len(name) > SHORTEST_NAME or end == len(typed)
                                       or typed[end] in AFTER_A_SHORT_NAME):
                     return name
         return None
@@ -97,8 +96,7 @@ class SqlCatalogue:
             fields = session.execute(select(BibRecord.author).distinct()).scalars().all()
         names = frozenset(name for field in fields if field for name in author_names(field)
                           if SHORTEST_NAME <= len(name) <= LONGEST_NAME)
-        with self._authors_lock:
-            self._authors = (time.monotonic(), names)
+        self._authors = (time.monotonic(), names)
         return names
 
     def _match_expression(self, groups: list[list[str]]) -> str:
