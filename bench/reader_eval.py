@@ -297,7 +297,9 @@ SET_HEADINGS = (
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.85 (105 "
     "of 124), conversations 0.81 (13 of 16)"
     "; with the rules of 2026-12-07's second session (640a056), still unread: single "
-    "messages 0.85 (106 of 124), conversations 0.81 (13 of 16))",
+    "messages 0.85 (106 of 124), conversations 0.81 (13 of 16); with those of its third "
+    "session (49f69b1), still unread: the same; its failures were read in 2026-12-07's "
+    "fourth session, and with the rules they gave: see below)",
     "Thirty-third set (tests/data/reader_eval_thirtythird/; 124 single messages and 16 "
     "conversations written on 2026-12-06 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
