@@ -252,7 +252,8 @@ class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
     answers_letters = True
-    requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|在什么地方|在什么位置|路线|"
+    requests = re.compile(f"{WHERE}|怎么去|怎么走|咋走|咋过去|怎么过去|怎样过去|如何过去|咋去|"
+                          r"在什么地方|在什么位置|路线|"
                           r"坐.{0,3}(地铁|公交|车)|几号线|位置|导航|"
                           # a premise about where it is ("不就在某公园边上嘛") ...
                           r"(?<!我)(?<!我家)(不是|不就是?|就)在[^，,。？?]{1,12}"

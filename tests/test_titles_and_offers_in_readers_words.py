@@ -19,6 +19,7 @@ from actions.faq_answers import answer_in_context
 from actions.handoff import ActionHandoffToStaff
 from actions.holds import typed_nearly_whole
 from actions.library import services
+from actions.visiting import ActionLocation
 from bot.channels.questions import split_questions
 from bot.nlu_signals import about_a_branch, corrected
 from bot.question_words import A_NOT_A, OPENING
@@ -255,3 +256,8 @@ def test_other_offers_and_words_held_back() -> None:
     assert not typed_nearly_whole("银河帝国", "帮我约一本银河帝国3")  # typed whole: another
     assert books_described("你们的WiFi名字叫什么") is None
     assert split_questions("讲座几点开 要报名还是到场就行") == ["讲座几点开 要报名还是到场就行"]
+
+
+@pytest.mark.parametrize("text", ["那边怎么过去", "河西分馆如何过去", "坐车咋去"])
+def test_the_way_there_in_more_words(text: str) -> None:
+    assert ActionLocation.requests.search(text)
