@@ -36,7 +36,8 @@ EVAL_DIRS = tuple(PROJECT_ROOT / "tests" / "data" / name
                                "reader_eval_thirtieth", "reader_eval_thirtyfirst",
                                "reader_eval_thirtysecond", "reader_eval_thirtythird",
                                "reader_eval_thirtyfourth", "reader_eval_thirtyfifth",
-                               "reader_eval_thirtysixth", "reader_eval_thirtyseventh"))
+                               "reader_eval_thirtysixth", "reader_eval_thirtyseventh",
+                               "reader_eval_thirtyeighth"))
 TRAINING_FILES = ("nlu.yml", "loans.yml", "digital_resources.yml", "faq_questions.yml")
 NEAR = 0.8
 #: texts this short ("你好", "谢谢") are everyone's words, not copied phrasings
