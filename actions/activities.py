@@ -283,9 +283,13 @@ class ActionBookSpace(FaqFirst):
     action_name = "action_book_space"
     about_a_title = SIGN_UP_OR_BOOKING
     menu_when_unasked = True
-    requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|有没有空|空位|空闲|还有位|时段|"
-                          # when it is free ("下周几有空档", "档期排得开吗")
-                          r"空档|档期|(哪天|什么时候|啥时候|几号|哪几天)有空|"
+    #: when it is free ("下周几有空档", "档期排得开吗", "哪天空着")
+    own_questions = re.compile(r"有没有空|空位|空闲|还有位|时段|空档|档期|"
+                               r"(哪天|什么时候|啥时候|几号|哪几天)有空|空着(?!的)|空出来")
+    requests = re.compile(r"我想|我要|帮我|给我|订|约一?个|预约一下|"
+                          f"{own_questions.pattern}|"
+                          # a space borrowed for a meeting ("想借用培训区开个交流会")
+                          f"(想|要)借用?(?=[^，,。？?]{{0,2}}({SPACE_WORDS.pattern}))|"
                           f"{CAN_BOOK.pattern}")
     #: the spaces themselves are the action's words ("自习室能订座吗" is no question about
     #: the reading room)

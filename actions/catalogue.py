@@ -26,7 +26,14 @@ from bot import clock
 from bot.branches import branch_aliases
 from bot.card_numbers import CARD_GIVEN
 from bot.outcome import outcome
-from bot.question_words import ACCOUNT_OR_RULE, ASKS, OWN_LOAN, clauses, wants_a_book
+from bot.question_words import (
+    ACCOUNT_OR_RULE,
+    ASKS,
+    NAMES_EXAMPLES,
+    OWN_LOAN,
+    clauses,
+    wants_a_book,
+)
 from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.faq_retrieval import literal_bigrams
@@ -145,6 +152,10 @@ def show_results(
     paged = query  # what "更多结果" searches again
     if not result.hits and not offset and (by_author := by_the_author_named(query)):
         paged, result = by_author
+    if not offset and (lacking := title_the_author_lacks(query, result)):
+        # "某作家的某书" that a reply of any kind searched: the author's other books are
+        # no answer to it
+        return show_the_authors_other_books(dispatcher, *lacking, result)
     if not result.hits:
         more = "更多" if offset else ""
         dispatcher.utter_message(
@@ -204,13 +215,16 @@ def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult
 
 #: "余华的第七天", "某作者写的《某书》": an author's name, then a title
 AUTHOR_AND_TITLE = (
+    # (words after it, apart, say more of it: "某作家的某书 某人物那本")
     re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:写?的|\s+)《?"
-               r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?$"),
+               r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?(?:[\s，,].*)?$"),
     # ... typed the other way round, set apart ("某书 某作家")
     re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+(?P<author>[\u4e00-\u9fff·]{2,8})$"),
 )
 #: ... not a kind of the author's books ("余华的小说", "路遥的那本")
 A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记|哪本|"
+                            # ... or which is best ("某作家 最好看的 是哪本")
+                            r"的$|最|适合|比较|好看|值得|"
                             # ... a kind, or which of them ("金庸 武侠", "东野圭吾 最新")
                             r"武侠|科幻|推理|悬疑|言情|最新|新出|全部|所有|其他|别的|随便|系列|全套")
 
@@ -420,7 +434,8 @@ def title_beside_an_answer(text: str, answered: str) -> tuple[str, SearchResult]
     A title of fewer than TITLE_OVER_AN_ANSWER characters is too often a word too."""
     plain = normalise(text)
     if not (ASKS_FOR_A_BOOK.search(plain) or thing_asked_for(text)) \
-            or ACCOUNT_OR_RULE.search(plain) or RULE_OF_A_TITLE.search(plain):
+            or ACCOUNT_OR_RULE.search(plain) or RULE_OF_A_TITLE.search(plain) \
+            or NAMES_EXAMPLES.search(plain):
         return None
     found = title_asked_for(text)
     if not found or not found[1].hits:
@@ -535,8 +550,15 @@ ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无(?![线障])|�
 #: the question's 吗 after the thing asked for ("有某某传奇吗")
 QUESTION_END = re.compile(r"[吗么]$")
 SENTENCE_BREAK = re.compile(r"[，,。；;！!？?]")
-#: words around the thing asked for that are no part of its name
+#: the thing said to be what someone wants to read ("孩子要看某书 有没有"): a book, whatever
+#: the FAQ's candidates share with its words (小狗 of a title with the pets' entry)
+WANTS_TO_READ = re.compile(r"^((你好|您好|请问|在吗)\W*)?(给)?"
+                           r"(孩子|娃|儿子|女儿|闺女|宝宝|小孩|我)?(要|想)(看|读)")
+#: ... not a kind of reading the FAQ tells of ("想看电子书 有没有", "孩子想看绘本")
+KINDS_OF_READING = re.compile(r"电子|报|刊|外文|古籍|绘本|漫画|杂志|资源|数据库|有声|书$|小说$")
+#: words around the thing asked for that are no part of its name (and who wants to read it)
 AROUND_A_THING = re.compile(r"请问|[这那][本套部个]书?|你们馆?|馆里|贵馆|图书馆|金图|这里|这儿|"
+                            f"{WANTS_TO_READ.pattern}|"
                             r"[，,。？?！!~～\s]+")
 
 
@@ -554,7 +576,15 @@ def thing_the_faq_lacks(text: str) -> str | None:
     FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
     rather than a rule or a facility (自习室, 储物柜 and 外文书 are all the FAQ's)."""
     thing = thing_asked_for(text)
-    return thing if thing and knows_nothing_of(thing) else None
+    return thing if thing and (knows_nothing_of(thing) or wanted_to_read(text, thing)) else None
+
+
+def wanted_to_read(text: str, thing: str) -> bool:
+    """Whether the thing is what the message begins by saying someone wants to read
+    (WANTS_TO_READ, right before it), and no kind of reading."""
+    wants = WANTS_TO_READ.match(text)
+    return bool(wants and text[wants.end():].lstrip().startswith(thing)
+                and not KINDS_OF_READING.search(thing))
 
 
 def thing_asked_for(text: str) -> str | None:

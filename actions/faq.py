@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.activities import SPACE_KEYWORDS, keyword_in, offer_free_slots
 from actions.catalogue import (
     PAGE_SIZE,
+    WANTS_TO_READ,
     book_the_faq_lacks,
     books_described,
     held_title,
@@ -103,6 +104,9 @@ class ActionAnswerPolicy(LibraryAction):
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
             offer_free_slots(dispatcher, tracker)
+        elif WANTS_TO_READ.match(question) and (
+                lacked := book_the_faq_lacks(dispatcher, question)) is not None:
+            return lacked  # "孩子要看某书 有没有": a book, which the FAQ only shares words with
         elif answer.kind == "suggest":
             offer_menu(dispatcher, tracker, answer)
         else:

@@ -240,6 +240,10 @@ OTHER_FEES = re.compile(f"押金|证|卡|复印|打印|停车|罚|逾期|超期|
                         f"电子|柜|室|{SPACE_WORDS.pattern}")
 
 
+#: the characters besides the fee's words of a fee asked of nothing named ("那收费伐")
+BARE_FEE_EXTRA_CHARS = 2
+
+
 def fee_of_an_event(tracker: Tracker, question: str) -> str | None:
     """A fee asked of an event named by its kind ("诗会收费吗", "故事会那场收不收费"), or
     of one pointed at after the events were listed or while a sign-up's card is asked
@@ -249,9 +253,11 @@ def fee_of_an_event(tracker: Tracker, question: str) -> str | None:
     fee = FEE.search(question)
     if fee is None or OTHER_FEES.search(question):
         return None
+    # ... or asked of nothing else ("收费伐" after the events asked for in the same message)
+    bare = len(CJK_CHARS.findall(FEE.sub("", question))) <= BARE_FEE_EXTRA_CHARS
     pointed = (previous(tracker, "events") is not None
                or tracker.get_slot("pending_request") == "sign_up") \
-        and POINTS_AT_ONE.search(question)
+        and (POINTS_AT_ONE.search(question) or bare)
     if not (EVENT_WORDS.search(question) or pointed):
         return None
     return f"{EVENTS_CONTEXT} {fee.group()}吗"
@@ -524,6 +530,9 @@ class FaqFirst(LibraryAction):
     requests: re.Pattern[str] = re.compile(r"$^")
     #: words the action itself answers (its requests when not set)
     own_words: re.Pattern[str] | None = None
+    #: questions the action answers itself, whatever else the message names ("借用培训区开
+    #: 交流会 周几空出来": the free times, not the FAQ's entry on reading groups)
+    own_questions: re.Pattern[str] = re.compile(r"$^")
     #: FAQ entries this action answers better from live data (today's hours, not the
     #: weekly timetable): never given instead of the action
     answers_live: frozenset[str] = frozenset()
@@ -587,7 +596,8 @@ class FaqFirst(LibraryAction):
                     if not self.settled(dispatcher, tracker):
                         offer_menu(dispatcher, tracker, answer)
                     return []
-            elif not self.personal and (words := self.words_beyond_request(tracker)):
+            elif not self.personal and not self.own_questions.search(text) \
+                    and (words := self.words_beyond_request(tracker)):
                 answer = answer_in_context(tracker, raw)
                 if not any(about(answer.question, word) for word in words):
                     answer = FaqAnswer(kind="none")

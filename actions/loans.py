@@ -199,7 +199,17 @@ def wants_all(tracker: Tracker) -> bool:
     text = tracker.latest_message.get("text", "")
     return entity_or_slot(tracker, "loan_id") == ALL_LOANS or bool(
         RENEW_WORD.search(text) and RENEW_ALL.search(text) and not quoted_title(tracker)
-        and not NOT_RENEWING.search(text))
+        and not NOT_RENEWING.search(text) and not one_loan_too(text))
+
+
+#: a loan named, then "as well" ("某书也一起续上"; not "剩下的也一起续上")
+ONE_TOO = re.compile(r"^(?P<named>[^，,。？?！!\s]{2,}?)也(一起|一块|一并)")
+
+
+def one_loan_too(text: str) -> bool:
+    """Whether the message renews one title held "as well", not every loan."""
+    named = ONE_TOO.match(normalise(text))
+    return named is not None and title_held(OWNER.sub("", named["named"])) is not None
 
 
 def quoted_title(tracker: Tracker) -> str | None:
@@ -322,8 +332,8 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 
 #: a loan's title shorter than this is taken only where the message begins with it
 MIN_NAMED_TITLE = 3
-#: the words before a renewal's that only ask whether ("能", "还可以")
-MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要)$")
+#: the words before a renewal's that only ask whether or say "too" ("能", "还可以", "也一起")
+MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要|想再?|想在|再|也一起|也一块|也)$")
 #: a book not borrowed yet ("想借某书，借走后可以续借不")
 NOT_ON_LOAN = re.compile(r"(想借|要借|借回去|借到|借了|借走)[^，,。]{0,4}(以后|之后|后|的话)")
 #: a title told to be the reader's loan or asked to be renewed outright: pointed at, told
@@ -405,14 +415,15 @@ def loan_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 
 #: asking to renew a loan named by its title: a renewal's words and more ("再续", "也续了",
 #: "延个"), outside the loan's title (延禧…)
-RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延个|"
+RENEWS_NAMED = re.compile(f"{RENEW_WORD.pattern}|续一|再续|也续|延一|延个|续个|"
                           # ... or asked whether ("能续不", "还可以续吗")
                           r"(?<=[能以])续|续(?=[吗么嘛不伐])")
 #: ... and not asking about renewing or a mishap: how often or how long, whether it
 #: worked, with other books, a sequel, a loss or damage, or declining ("续过几次", "续借
 #: 成功了吗", "不需要续了")
 NOT_A_RENEWAL = re.compile(r"[几两三]次|多久|(?<!多[看借读])几天|多长|成功|续过|"
-                           r"(续借|续期|续上|延期|续)了[吗么没]|续集|一起|别的|都续|几回|几遍|多少天|"
+                           r"(续借|续期|续上|延期|续)了[吗么没]|续集|(?<!也)一起|别的|都续|几回|"
+                           r"几遍|多少天|"
                            r"到几号|到什么时候|钱|费|扣|不用现在|"
                            r"赔|丢|坏|顺延|(?<!续)(不|别|没|无)(需要|用|必|想|要)?再?(续|延)")
 

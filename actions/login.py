@@ -47,7 +47,7 @@ FINAL = {
     Verification.LOCKED.value: TOO_MANY_TEXT,
     Verification.THROTTLED.value: TOO_MANY_TEXT,
     Verification.CARD_BLOCKED.value: "该读者证目前处于停用状态，暂时不能办理，请到馆服务台咨询。",
-    Verification.CARD_EXPIRED.value: "该读者证已过有效期，请到馆服务台办理续期后再预约。",
+    Verification.CARD_EXPIRED.value: "该读者证已过有效期，请到馆服务台办理续期，之后即可继续使用。",
 }
 #: after a refusal that another card may get past (see actions/resume.py)
 ANOTHER_CARD_HINT = "如需改用家人的读者证办理，直接发送那张证的证号即可。"

@@ -17,7 +17,8 @@ from bot.outcome import outcome
 from bot.services.search_text import normalise
 
 TURN_ON = re.compile(r"开启|打开|开通|恢复|重新|订阅提醒|想收到|要收到")
-TURN_OFF = re.compile(r"退订|关闭|关掉|取消|停止|(?<!要)不要|别再|不想|太多")
+TURN_OFF = re.compile(r"退订|关闭|关掉|取消|停止|(?<!要)不要|别再|不想|太多|"
+                      r"别(给我)?再?(发|推)|不用再?(给我)?(发|推)")
 ON, OFF = "notices_on", "notices_off"
 
 

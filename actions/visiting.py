@@ -10,10 +10,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
+    branch_spoken_of,
     continues_message,
     is_follow_up,
     previous,
-    previous_entity_values,
     previous_outcomes,
     previous_text,
 )
@@ -103,9 +103,10 @@ def requested_branches(dispatcher: CollectingDispatcher, tracker: Tracker) -> li
                                if outcome.get("kind") in ("hours", "location")
                                and outcome.get("branch")))
     if not about and POINTS_AT_A_BRANCH.search(tracker.latest_message.get("text", "")):
-        # "它…几点关" after "江宁馆与金图属于同一家吗" (the FAQ's answer): that branch
-        about = [name for name in previous_entity_values(tracker, "branch")
-                 if name not in LIBRARY_NAMES][:1]
+        # "它…几点关" after "江宁馆与金图属于同一家吗" (the FAQ's answer): that branch, also
+        # when a question about something else came between
+        spoken = branch_spoken_of(tracker, LIBRARY_NAMES)
+        about = [spoken] if spoken else []
     found = [branch for code in about or [MAIN_BRANCH] if (branch := info.find_branch(code))]
     return found or [info.find_branch(MAIN_BRANCH) or info.branches()[0]]
 

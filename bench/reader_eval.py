@@ -310,7 +310,10 @@ SET_HEADINGS = (
     "; with the rules of 2026-12-07 (ff206a5), still unread: single messages 0.80 (99 of "
     "124), conversations 0.56"
     "; with the rules of 2026-12-07's second session (640a056), still unread: single "
-    "messages 0.80 (99 of 124), conversations 0.56 (9 of 16))",
+    "messages 0.80 (99 of 124), conversations 0.56 (9 of 16); with those of its fourth "
+    "(3dc0af9), still unread: single messages 0.81 (100 of 124), conversations 0.56 (9 of "
+    "16); its failures were read in 2026-12-07's fifth session, and with the rules they "
+    "gave: see below)",
     "Thirty-fourth set (tests/data/reader_eval_thirtyfourth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "

@@ -8,8 +8,9 @@ import re
 
 from bot.question_words import clauses
 
-SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间")
-EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训")
+SPACE_WORDS = re.compile(r"场地|座位|研讨|研修|自习|空间|房间|直播间|培训区")
+#: (培训 of a training, not the 培训区, a space)
+EVENT_WORDS = re.compile(r"活动|报名|讲座|讲坛|诗会|故事会|手工|培训(?!区)")
 #: what something costs ("讲坛那场收不收钱")
 FEE = re.compile(r"收费|收不收|收钱|要钱|交钱|花钱|掏钱|多少钱|免费|[交付缴].{0,3}费")
 BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")

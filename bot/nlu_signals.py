@@ -70,6 +70,7 @@ from bot.question_words import (
     I_BORROWED,
     IN_CHARGE_ASKED,
     MY_ACCOUNT,
+    NAMES_EXAMPLES,
     OPENING,
     OWES,
     OWN_LOAN,
@@ -89,8 +90,8 @@ TITLE = re.compile(r"《([^》]{1,60})》")
 RESERVE = re.compile(r"预约|预定|预订|预留|预借|帮我留|给我留|想约|"
                      # one more hold besides those placed ("再加一本某书")
                      r"再(加|添)一本(?![书的不吗话呢么])(?=[\u4e00-\u9fffA-Za-z《])|"
-                     r"(帮我|给我|替我)约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
-                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本下](?!午)|(能|可以)约(?![定好])|"
+                     r"(帮|给|替)[我他她]约(?!.{0,3}(馆员|工作人员|时间|参观|进馆))|"
+                     r"(帮我|给我|我要|我想|想)订(?!阅)|约[一这那]?[本套下](?!午)|(能|可以)约(?![定好])|"
                      # a clause that starts with 约 ("证号…，约《X》，…", "还是先约某书吧",
                      # "那就约python那本";
                      # not 约好, 约定, 约稿, 约翰·克利斯朵夫)
@@ -140,12 +141,22 @@ ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 BOOK_KIND = re.compile(r"(?<!图)书(?!馆)|绘本|小说|续集|[上下]集|那本|这本|写的|作品")
 #: (not "托馆员协助查…", a research request with a librarian's help)
 PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)|"
+                    # ... a librarian asked to look into what was told before ("可否让馆员帮忙
+                    # 查一查"; naming what to look up, it is a research request, as above)
+                    r"(请|让|麻烦)个?(馆员|工作人员|管理员)帮(着|忙|我)?(查|找)(一下|一查|查|找|下)?"
+                    r"(吗|吧|呢|好吗|行吗)?(?=[\s，,。？?！!]|$)|"
                     # ... a librarian who knows, called over ("请个内行的馆员来"; not a
                     # teacher invited to give a talk)
                     r"[找叫请]个[^，,。？?！!]{1,4}的(馆员|工作人员|管理员)"
                     r"(?=过来|来(?![讲上开教办])|吧|\W*$)")
 #: the reader's own holds and sign-ups: what DIET says about them is left alone
 OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|报名|续借")
+#: the words that only give the card ("JL…是我的证", "我的证号JL…，登录一下"): with nothing
+#: else, the card is given to verify by, as a card typed alone is
+GIVES_THE_CARD = re.compile(r"(这|那)?是我的(读者|借书)?[证卡]号?码?|"
+                            r"我的(读者|借书)?[证卡]?号码?(是)?|证号|卡号|"
+                            r"(登录|登陆|登入|登)一?下|登录|登陆|登入|验证|帮我|麻烦|请|一下|"
+                            r"就这个|这个|[吧了呀啊哈]")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|瞄|续|延)|给我(查|看)|查一下我|查查我|"
                          # asked without 我, last, after what befell the card ("证刷不出来
@@ -163,6 +174,20 @@ NO_LOAN_EXTENDED = re.compile(r"罚|钱|费|会|影响|讲座|活动|开放|开�
 #: when the reader's loans are due ("借的两本几号到期"), whatever DIET made of it
 LOANS_DUE = re.compile(r"我.{0,6}" + BORROWED
                        + r".{0,8}(哪天|什么时候|啥时候|几号)(要|得|该)?(还|到期)")
+#: a request asked as a question of whether the library can ("能否替我查查…", "可不可以
+#: 帮我瞧瞧…"): asking for it, not how it is done
+POLITE_REQUEST = re.compile(r"(能不能|能否|可不可以|可否|可以|能)(请你?|麻烦你?)?"
+                            r"(帮我|给我|替我|帮忙)(查|看|瞧|瞅|找)")
+
+
+def asks_how(plain: str) -> bool:
+    """Whether the message asks how, or whether, something is done (HOW_TO), other than in
+    the words of a polite request (and, after one, in any words: "能不能帮我看看怎么续借")."""
+    rest = POLITE_REQUEST.sub(" ", plain)
+    return HOW_TO.search(rest) is not None or (
+        rest != plain and re.search(r"怎么|咋|如何", rest) is not None)
+
+
 #: how to reach the library ("有邮箱吗，想把材料发过去"): the FAQ's, not a research request
 #: ... unless the reader wants documents about them ("电话簿", "电话的历史文献")
 RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
@@ -329,6 +354,33 @@ CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
 DOORS = re.compile(r"开门|关门|开馆|闭馆|营业|开着|开不开|关了?[吧吗么]|开[吧吗么](?!场)")
 #: ... and what events are called besides EVENT_WORDS ("读书会", "电影", "展览")
 AN_EVENTS_WORDS = re.compile(r"开始|读书会|电影|放映|展|沙龙|分享会|课|亲子|场|期")
+#: asking where news of something is to be had ("停馆的消息上哪能最早得知"): the FAQ's
+#: entry on the notices, not a day's hours
+LEARNS_OF = re.compile(r"((从|在|去|上)哪(里|儿|块|个地方)?|哪(里|儿|块|个地方))(能|可以|会)?.{0,6}"
+                       r"(晓得|知道|得知|获知|看到|收到)|"
+                       r"(消息|通知|公告)[^，,。？?]{0,4}(在|从|去)?哪")
+#: ... not a time of day or a day asked beside it ("几点开 在哪能查到")
+CLOCK_ASKED = re.compile(r"几点|几时|[开关]到|(?<!要是)(?<!万一)(?<!如果)(?<!假如)哪天|哪几天|几号|"
+                         r"开放时间")
+#: whether a kind of book is lent ("能借回去吗", "让不让借"), see NAMES_EXAMPLES
+LENT = re.compile(r"借回|外借|能借|可以借|让不让借|给不给借|借不借|能不能借|可不可以借")
+#: ... not books like the examples asked for
+SIMILAR_ASKED = re.compile(r"类似|推荐|有没有")
+#: the number of seats in all told or asked ("座位恐怕不多", "五六百个座", "座位一共多少"):
+#: the FAQ's, no seat to book ...
+COUNTS_SEATS = re.compile(r"(几百|几千|[0-9一二两三四五六七八九十]+[百千])个?座|"
+                          r"(一共|总共|总数|共有)[^，,。？?]{0,4}座|"
+                          r"座位?[^，,。？?]{0,4}(一共|总共|几百|不多|不少|够不够|数量|总数)")
+#: ... not the seats left or free, nor one to book or its price ("自习室座位还剩多少")
+SEATS_TO_BOOK = re.compile(r"剩|还有|空|约|订|钱|预")
+#: a piece of writing asked to be written ("帮我写篇读后感"): nothing a library's
+#: assistant does
+WRITES_FOR_ME = re.compile(r"(帮|替|给)我?(写|代写)(一?篇|个|一份|份)?[^，,。？?]{0,10}"
+                           r"(读后感|观后感|作文|论文|文章|作业|心得|总结|演讲稿)")
+#: ... not sources sought for it ("帮我写论文要用的资料找一下": research)
+FOR_THE_WRITING = re.compile(r"资料|文献|找|查|书单|参考")
+#: a branch said to be shut or to work on a day ("某馆礼拜天不上班吧"): its doors
+AT_WORK = re.compile(r"上班|歇业")
 #: ... or as the time after closing ("关门之后", "闭了馆以后")
 CLOSED_THEN = re.compile(f"{CLOSED_AS_A_TIME.pattern}|(闭|关)了?(馆|门)(以后|之后|后(?!天))")
 #: what a reader would still do then: return a book, read online
@@ -616,6 +668,21 @@ CORRECTIONS = (
     Correction(lambda p: (FROM_HOME.search(p) or EATS_INSIDE.search(p))
                and not HOURS_ASKED.search(CLOSED_AS_A_TIME.sub(" ", p)),
                "ask_policy", of=frozenset({"ask_opening_hours"})),
+    Correction(lambda p: LEARNS_OF.search(p) and not CLOCK_ASKED.search(p), "ask_policy",
+               of=frozenset({"ask_opening_hours"})),
+    Correction(lambda p: COUNTS_SEATS.search(p) and not SEATS_TO_BOOK.search(p), "ask_policy",
+               of=frozenset({"book_space"})),
+    # "期刊给不给借 比如某刊": whether a kind of book is lent, its titles only examples (not
+    # books like them asked for: "有没有类似某书那类的小说")
+    Correction(lambda p: NAMES_EXAMPLES.search(p) and LENT.search(p)
+               and not OWN_ACCOUNT.search(p) and not SIMILAR_ASKED.search(p), "ask_policy",
+               of=BOOK_INTENTS | NOT_A_REQUEST),
+    Correction(lambda p: WRITES_FOR_ME.search(p) and not FOR_THE_WRITING.search(p), "out_of_scope",
+               but=frozenset({"out_of_scope", "request_human"})),
+    # "某日 某馆歇业吗": that branch's doors that day
+    Correction(lambda p: DAY_NAMED.search(p) and (DOORS.search(p) or AT_WORK.search(p))
+               and bool(branches_named(p)), "ask_opening_hours",
+               of=frozenset({"nlu_fallback"}) | SMALL_TALK),
     # "关门之后还能把书还回去吗", "休馆期间在线数据库还能用吗": what can be done while the
     # library is closed, not its hours
     Correction(lambda p: CLOSED_THEN.search(p) and DONE_WHILE_CLOSED.search(p)
@@ -639,7 +706,7 @@ CORRECTIONS = (
                and not OWN_ACCOUNT.search(p) and not CARD.search(p)
                and not DONE_FOR_ME.search(p), "ask_policy",
                of=ACCOUNT_LISTS | {"ask_account"}),
-    Correction(lambda p: LOANS_DUE.search(p) and not HOW_TO.search(p), "list_loans",
+    Correction(lambda p: LOANS_DUE.search(p) and not asks_how(p), "list_loans",
                but=LOAN_INTENTS),
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
@@ -692,7 +759,7 @@ CORRECTIONS = (
                of=NOT_A_REQUEST | frozenset({"request_research_help", "show_more"})),
     # the reader's own account, also where DIET heard research help ("帮我看看手里那些书
     # 还没还")
-    Correction(lambda p: OWN_ACCOUNT.search(p) and not HOW_TO.search(p), _account_topic,
+    Correction(lambda p: OWN_ACCOUNT.search(p) and not asks_how(p), _account_topic,
                of=frozenset({"ask_policy", "nlu_fallback", "show_more", "request_research_help"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
@@ -834,7 +901,7 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
             or ASKS_FOR_A_PERSON.search(plain)))
             or (IN_CHARGE_ASKED.search(plain) and not ASKS.search(plain))):
         intent = "request_human"
-    own = OWN_REQUEST.search(plain.replace("我的预约", ""))
+    own = OWN_REQUEST.search(plain.replace("我的预约", "")) and not gives_the_card(plain)
     if intent is None and CARD.search(text) and not own and not BOOKED.search(plain):
         # "我的预约，证号JL…", "我有没有欠费 证号JL…": the reader's own account; "证号
         # JL…，帮我约一本…": a hold, with the card to verify by (a space or an event with
@@ -844,6 +911,11 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
                 (name for topic, name in ACCOUNT_TOPICS if topic.search(plain)),
                 "list_reservations")
     return intent, entities + branches_named(plain)
+
+
+def gives_the_card(plain: str) -> bool:
+    """Whether the message says nothing but the card number and words that give it."""
+    return not re.search(r"[\u4e00-\u9fff]", GIVES_THE_CARD.sub("", CARD.sub("", plain)))
 
 
 def branches_named(plain: str) -> list[dict[str, Any]]:

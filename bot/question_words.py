@@ -18,14 +18,20 @@ def clauses(text: str) -> list[str]:
 
 #: the A of an A不A question (not 不, 没, nor 时 and 动 of 时不时, 动不动)
 _EITHER = r"[^\W\d_不没时动]"
-ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|(?<![这那前好头])几|几(?=[点号楼时])|多少|多久|"
+#: the words that ask (几 not in a rough number: 十几个, 20几个, 几百个, 七几年)
+ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|"
+                  r"(?<![这那前好头一二三四五六七八九十\d])几(?![十百千万])|"
+                  r"(?<=[一二三四五六七八九])几(?![十百千万年])|"
+                  r"(?<![十\d])几(?=[点号楼时])|多少|多久|"
                   r"多长|怎|咋|什么|啥|哪|谁|如何|能不能|可不可以|可以|是否|有没有|要不要|是不是|行不行|开不开|借不借|多[大远]|"
                   # a clause ending in 不, or in 了没(有) ("周日开门不", "有wifi不", "书到
                   # 了没有"; not "先不", "暂时没有")
                   r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不])不|了没有?)"
                   r"(?=[\s，,。.！!~～]*$)|"
                   # ... or in 伐, Nanjing's and Shanghai's 吗 ("下午开伐"; not 砍伐, 步伐, 北伐)
-                  r"(?<=[\u4e00-\u9fff])(?<![砍采征讨步杀北东西攻诛挞笔滥伐])伐(?=[\s，,。.！!~～？?]|$)|"
+                  r"(?<=[\u4e00-\u9fffA-Za-z])(?<![砍采征讨步杀北东西攻诛挞笔滥伐])伐(?=[\s，,。.！!~～？?]|$)|"
+                  # ... or in 没得 after 有 (有没有: "有热水没得"; not "我没得时间")
+                  r"(?<![显没])有(?!个)[^，,。？?\s了]{1,8}没得(?=[\s，,。.！!~～？?]|$)|"
                   # ... or in 还不 after 能 (to return: "能去分馆还不"), or in 吧 after 能
                   # (confirming: "卡拿过去也能刷吧")
                   r"能[^，,。？?]{0,12}还不(?=[\s，,。.！!~～]*$)|"
@@ -161,6 +167,10 @@ IN_CHARGE = "管事的|负责人|主管"
 IN_CHARGE_ASKED = re.compile(f"(找|叫)个?({IN_CHARGE})(?=来|出来|出面|过来|吧|跟我|和我|\\W*$)")
 
 
+#: books named only as examples of a kind ("比如某书", "某书 某书那类工具书"): the kind's
+#: rule is asked, not for those books
+NAMES_EXAMPLES = re.compile(r"比如|例如|譬如|(这种|这类|那种|那类|之类的?|一类的?)"
+                            r"[^，,。？?\s]{0,4}(书|杂志|期刊|报纸|资料|绘本|小说|读物)")
 #: what the reader's account or the rules are about ("有逾期的书吗", "关于丢失的书怎么赔"):
 #: no author, nor a topic of books, nor a book asked for
 ACCOUNT_OR_RULE = re.compile(r"逾期|超期|到期|欠|到馆|丢|损坏|赔|罚|怎么|多少|规定|处理")
@@ -172,11 +182,11 @@ BOOK_WANTED = re.compile(
     r"(?<![能可])(?:借|读|看)一?(?:本|套)(?!馆)(?![周月期年日地人科届次])(?!书?[要得能可多])|"
     r"(?<![还捐赠带约借送己])的(?:书|绘本|小说|传记|读物|童话)(?:吗|么|有没有|有吗|有没)|"
     r"(?:那本|这本|那套|这套)[^，,。？?]{0,6}(?:有吗|有没有|有没|在吗|还有吗|借得到)")
-#: ... unless the message asks a rule, about an account or a card, of a library, of events
-#: or of audio and e-books ("小孩要借本成人读物，用少儿证行吗", "无锡那边的馆周末开不开，想
-#: 顺路借本书", "手机上能听的书有吗")
+#: ... unless the message asks a rule (how, in any words: 咋 too), about an account or a
+#: card, of a library, of events or of audio and e-books ("小孩要借本成人读物，用少儿证行吗",
+#: "无锡那边的馆周末开不开，想顺路借本书", "手机上能听的书有吗")
 NOT_A_BOOK_WANTED = re.compile(f"{ACCOUNT_OR_RULE.pattern}|"
-                               r"限制|外借|续借|续期|捐|押金|如何|怎样|能不能|可不可以|可以|为什么|"
+                               r"限制|外借|续借|续期|捐|押金|如何|怎样|咋|能不能|可不可以|可以|为什么|"
                                r"我借的|我的|图书馆|南图|省馆|证|(?<!夫)卡(?!夫)|几点|开门|开不开|"
                                r"闭馆|活动|讲座|报名|听的|听书|能听|有声|电子|数字资源")
 

@@ -15,6 +15,10 @@ A stretch of the message is replaced by a key word only when all of this holds:
   determiner such as 哪), or the one after makes a common word with it;
 - the stretch is outside 《》, where a title is quoted as the reader wrote it.
 
+Besides, a branch's name longer than the key words compared here, typed with 管 for its
+last 馆 ("南京市江宁区图书管"), and Nanjing's question with 阿 before the verb ("阿有" for
+有没有, "阿能" for 能不能) are put right.
+
 The key words are the library's: its dictionary's common nouns and verbs
 (knowledge/jieba/library_terms.txt; names and titles are left out, so 荷西 stays 荷西),
 the FAQ's canonical synonyms, the specialised words of its questions (those jieba
@@ -48,7 +52,8 @@ SPECIALISED_FREQUENCY = 1000
 COMMON_WORD = 100
 #: function characters that do claim the character after them: 哪年, 几天, 这本
 DETERMINERS = frozenset("哪几这那每")
-_KEY_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+MAX_KEY_WORD = 4
+_KEY_WORD = re.compile(f"[\u4e00-\u9fff]{{2,{MAX_KEY_WORD}}}")
 _TITLE = re.compile(r"(《[^》]*》)")
 #: slips the rule above cannot see, each where nothing else could be meant: 开们 / 关们
 #: for 开门 / 关门 where the clause ends (们 is a function character), 报(个)明 for 报(个)名
@@ -71,9 +76,30 @@ _PLACE_NAMED = re.compile(r"馆|柜|台|处|楼|点|河西|江宁|鼓楼|建邺|
                           r"玄武|栖霞|雨花")
 
 
+#: Nanjing's question with 阿 before the verb ("阿有", "阿能借"): the A不A question of
+#: Mandarin, which the NLU and the FAQ know (not 阿是穴, nor a name: 老阿…, 小阿…)
+_NANJING_QUESTION = re.compile(r"(?<![小老])阿(有|是|能|要|会|行|开)(?!穴)")
+
+
+def _nanjing_question(found: re.Match[str]) -> str:
+    verb = found.group(1)
+    return f"{verb}{'没' if verb == '有' else '不'}{verb}"
+
+
+@cache
+def _branch_typed_with_guan() -> re.Pattern[str]:
+    """A branch's name typed with 管 for its last 馆 ("南京市江宁区图书管", longer than
+    the key words the rule above compares), not 管 beginning a word of its own (管委会)."""
+    stems = sorted({alias[:-1] for alias, _name in branch_aliases()
+                    if alias.endswith("馆") and len(alias) > MAX_KEY_WORD}, key=len, reverse=True)
+    return re.compile(f"({'|'.join(map(re.escape, stems))})管(?![理家道子委用辖控制护住教得])")
+
+
 def _slips_put_right(text: str) -> str:
     for slip, meant in _SLIPS:
         text = slip.sub(meant, text)
+    text = _branch_typed_with_guan().sub(r"\1馆", text)
+    text = _NANJING_QUESTION.sub(_nanjing_question, text)
     where = _WHERE_SLIP.search(text)
     if where and not _PLACE_NAMED.search(text[:where.start()]):
         text = f"{text[:where.start()]}去哪{text[where.end():]}"

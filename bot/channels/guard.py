@@ -95,6 +95,12 @@ NOT_LOGGED_IN_TEXT = "您当前没有登录读者证，无需退出。"
 CLIENT_ADDRESS = "client_address"
 # Words that end a handoff while a librarian has the conversation.
 LEAVE_WORDS = {"结束人工", "退出人工", "结束人工服务", "不用人工了", "返回机器人", "返回助手"}
+#: ... said with a word of courtesy or a particle around them ("好的 结束人工", "那就退出人工吧")
+_LEAVE_ALTERNATIVES = "|".join(sorted(LEAVE_WORDS, key=len, reverse=True))
+COURTESY = re.compile(r"好的?|好吧|行|嗯+|哦+|ok|谢谢(你|您|了|啦)?|多谢|感谢(你|您)?|辛苦(了|啦)?|"
+                      r"可以了|没问题了?|明白了?|知道了|没事了")
+LEAVES = re.compile(f"(那|那就|我要|我想|请|麻烦)?({_LEAVE_ALTERNATIVES})(吧|了|啦)?"
+                    f"({COURTESY.pattern})?")
 LEFT_TEXT = "已结束人工服务，您可以继续向我（智能助手）提问。"
 FORWARDED_TEXT = (
     "您的消息已转给馆员（工单 #{ticket}），请稍候。如需结束人工服务，请发送“结束人工”。"
@@ -243,13 +249,22 @@ async def screen_password(message: UserMessage, service: ReaderLogin,
     return text
 
 
+def leaves_the_librarian(text: str) -> bool:
+    """Whether the message ends the handoff: one of LEAVE_WORDS, alone or among words of
+    courtesy ("好的 结束人工", "結束人工 謝謝"); not when it says anything more, which is for
+    the librarian."""
+    parts = clauses(zhconv.convert(text.strip().casefold(), "zh-cn"))
+    return any(LEAVES.fullmatch(part) for part in parts) and all(
+        LEAVES.fullmatch(part) or COURTESY.fullmatch(part) for part in parts)
+
+
 async def answered_by_desk(message: UserMessage, desk: ReaderDesk) -> bool:
     """Routes the message to an open ticket or takes it as a rating; True if so."""
     channel, sender, text = message.input_channel, message.sender_id, message.text or ""
     ticket = await asyncio.to_thread(desk.open_ticket_for, channel, sender)
     output = message.output_channel
     if ticket is not None:
-        if text.strip() in LEAVE_WORDS:
+        if leaves_the_librarian(text):
             await asyncio.to_thread(desk.reader_leaves, ticket.ticket_id)
             await output.send_text_message(sender, LEFT_TEXT, **outcome("handoff_ended"))
             return True

@@ -94,8 +94,8 @@ _ABOUT_ONESELF = re.compile(r"^\s*(另外|顺便|对了)?[，,\s]*我是")
 
 
 def _another_matter(clause: str) -> bool:
-    """A mishap turned to with 另外, 顺便, 对了 … after a question: a question of its own."""
-    return bool(_TURNS_AWAY.match(clause) and _MISHAP.search(clause)
+    """A mishap turned to with 另外, 还有, 对了 … after a question: a question of its own."""
+    return bool(_TURNS_TO_ANOTHER.match(clause) and _MISHAP.search(clause)
                 and not _ABOUT_ONESELF.match(clause))
 
 
@@ -188,9 +188,35 @@ _COST = re.compile(r"押金|钱|费")
 _POINTS_BACK = re.compile(r"^\s*(有没有|有)?[这那]一?(类|种|方面)的?(书|绘本|小说|资料)")
 
 
+#: ... or named first ("自习室要订一个")
+_SPACE_TO_BOOK = re.compile(f"({SPACE_WORDS.pattern})[^，,。？?]{{0,4}}"
+                            f"(想|要)(约|订|预约|预定|占|借)")
+#: what a question after a space asked for asks of the booking itself ("要订一间研讨间 周六上午
+#: 还空吗", "…怎么约", "…收费吗"): the same request, not a question of its own
+_OF_THE_BOOKING = re.compile(r"约|订|空|时段|时间|几点|天|周|礼拜|星期|上午|下午|晚上|怎么|咋|如何|"
+                             r"钱|费|多久|多长|人|容纳|取消|规则|要求|条件|哪|能不能用|可以用|"
+                             r"今晚|明早|早上|中午|提前|押金|证|"
+                             # ... or where ("另一个馆有吗")
+                             r"馆|那边|这边|间|室|座|位")
+#: what a question says besides asking ("可以吗", "行不行" ask of the request itself)
+_ASKING_ONLY = re.compile(f"{ASKS.pattern}|还|那|这个|行|好|呀|啊|吧|[\\s，,。？?！!]")
+
+
+def _question_after_a_space(earlier: str, later: str) -> bool:
+    """A question about something else after a space asked for ("要订一间研讨间 里头能
+    喝水吗"): the request and the question are two."""
+    return bool((_BOOKS_A_SPACE.search(earlier) or _SPACE_TO_BOOK.search(earlier))
+                and not ASKS.search(earlier)
+                and _asks(later) and not _OF_THE_BOOKING.search(later)
+                and len(CJK.findall(_ASKING_ONLY.sub("", later))) >= 2)
+
+
 def _cut_between(earlier: str, later: str) -> bool:
     """Whether two clauses are two questions."""
-    if _asks(earlier) and _request_after_a_question(earlier, later):
+    if _asks(earlier) and (_request_after_a_question(earlier, later)
+                           or (_another_matter(later) and len(CJK.findall(later)) >= 4)):
+        return True
+    if _question_after_a_space(earlier, later):
         return True
     if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)) \
             or _POINTS_BACK.search(later) \
@@ -267,7 +293,8 @@ def _questions(text: str) -> list[str]:
     context = ""
     pieces = _pieces(QUOTED_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
-        if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) or (
+        if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) \
+                or _question_after_a_space(piece, after) or (
                 questions and not context and len(CJK.findall(piece)) >= 4
                 and (_ALTERNATIVE.match(piece) or _another_matter(piece)
                      or _request_after_a_question(questions[-1], piece))):
