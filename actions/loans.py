@@ -333,7 +333,7 @@ def due_on_the_day_named(tracker: Tracker, loans: list[Loan]) -> int | None:
 #: a loan's title shorter than this is taken only where the message begins with it
 MIN_NAMED_TITLE = 3
 #: the words before a renewal's that only ask whether or say "too" ("能", "还可以", "也一起")
-MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要|想再?|想在|再|也一起|也一块|也)$")
+MAY = re.compile(r"(还能|还可以|能不能|可不可以|能|可以|要|想再?|想在|再|也一起|也一块|也)+$")
 #: a book not borrowed yet ("想借某书，借走后可以续借不")
 NOT_ON_LOAN = re.compile(r"(想借|要借|借回去|借到|借了|借走)[^，,。]{0,4}(以后|之后|后|的话)")
 #: a title told to be the reader's loan or asked to be renewed outright: pointed at, told

@@ -62,6 +62,7 @@ def test_a_card_said_to_be_the_readers_own(text: str, intent: str | None) -> Non
 @pytest.mark.parametrize(("text", "title"), [
     ("白鹿原也一起延一下吧", "白鹿原"),
     ("我借的白鹿原想在续个两周 行吗", "白鹿原"),
+    ("白鹿原还能再续一下吗", "白鹿原"),
     ("白鹿原和别的一起续吗", None),  # how renewals go together: asked, not asked for
 ])
 def test_a_loan_renewed_by_name_in_more_words(text: str, title: str | None) -> None:
@@ -77,6 +78,8 @@ def test_a_hold_for_someone_and_where_it_is_picked_up() -> None:
     assert corrected("place_reservation", "再替她约一套白鹿原 还是河西拿") is None
     assert typed_query("再替她约一套白鹿原 还是在河西取") == "白鹿原"
     assert typed_query("在逆境中进取") == "在逆境中进取"
+    assert typed_query("时间简史帮我约 用JL00000002这张") == "时间简史"
+    assert typed_query("那张脸") == "那张脸"
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
