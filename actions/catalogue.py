@@ -224,7 +224,7 @@ AUTHOR_AND_TITLE = (
 #: ... not a kind of the author's books ("余华的小说", "路遥的那本")
 A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记|哪本|"
                             # ... or which is best ("某作家 最好看的 是哪本")
-                            r"的$|最|适合|比较|好看|值得|"
+                            r"的$|^最(好看|新|有名|火|出名|经典)|适合|比较|好看|值得|"
                             # ... a kind, or which of them ("金庸 武侠", "东野圭吾 最新")
                             r"武侠|科幻|推理|悬疑|言情|最新|新出|全部|所有|其他|别的|随便|系列|全套")
 
@@ -576,7 +576,11 @@ def thing_the_faq_lacks(text: str) -> str | None:
     FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
     rather than a rule or a facility (自习室, 储物柜 and 外文书 are all the FAQ's)."""
     thing = thing_asked_for(text)
-    return thing if thing and (knows_nothing_of(thing) or wanted_to_read(text, thing)) else None
+    return thing if thing and (knows_nothing_of(thing) or (
+        # ... or someone wants to read it, and the FAQ is not sure of the message ("我想看
+        # 展览 有吗" is the FAQ's)
+        wanted_to_read(text, thing) and services().knowledge.answer(text).kind != "answer")) \
+        else None
 
 
 def wanted_to_read(text: str, thing: str) -> bool:

@@ -237,6 +237,7 @@ POINTS_AT_ONE = re.compile(f"{POINTS_AT_AN_EVENT.pattern}|"
 #: fees of other things than an event: a deposit, a card, copies, a database, a locker, a
 #: room ("培训区收费吗")
 OTHER_FEES = re.compile(f"押金|证|卡|复印|打印|停车|罚|逾期|超期|丢|赔|预约图书|培训区|数据库|"
+                        r"(?i:wi-?fi)|网络|上网|无线|"
                         f"电子|柜|室|{SPACE_WORDS.pattern}")
 
 

@@ -154,7 +154,7 @@ OWN_REQUEST = re.compile(r"取消|撤掉|撤销|我的|我预约的|我约的|�
 #: the words that only give the card ("JL…是我的证", "我的证号JL…，登录一下"): with nothing
 #: else, the card is given to verify by, as a card typed alone is
 GIVES_THE_CARD = re.compile(r"(这|那)?是我的(读者|借书)?[证卡]号?码?|"
-                            r"我的(读者|借书)?[证卡]?号码?(是)?|证号|卡号|"
+                            r"我的(读者|借书)?[证卡]?号?码?(是)?|证号|卡号|谢谢|多谢|"
                             r"(登录|登陆|登入|登)一?下|登录|登陆|登入|验证|帮我|麻烦|请|一下|"
                             r"就这个|这个|[吧了呀啊哈]")
 #: the reader asks about their own account ...
@@ -361,16 +361,17 @@ LEARNS_OF = re.compile(r"((从|在|去|上)哪(里|儿|块|个地方)?|哪(里|�
                        r"(消息|通知|公告)[^，,。？?]{0,4}(在|从|去)?哪")
 #: ... not a time of day or a day asked beside it ("几点开 在哪能查到")
 CLOCK_ASKED = re.compile(r"几点|几时|[开关]到|(?<!要是)(?<!万一)(?<!如果)(?<!假如)哪天|哪几天|几号|"
-                         r"开放时间")
+                         r"(?<!第一)时间|开不开|开没开|今天|明天|周末")
 #: whether a kind of book is lent ("能借回去吗", "让不让借"), see NAMES_EXAMPLES
 LENT = re.compile(r"借回|外借|能借|可以借|让不让借|给不给借|借不借|能不能借|可不可以借")
 #: ... not books like the examples asked for
-SIMILAR_ASKED = re.compile(r"类似|推荐|有没有")
+SIMILAR_ASKED = re.compile(r"类似|推荐|有没有|有没得|有[^，,。？?]{0,10}[吗么]|有没|像|找|"
+                           r"想借|要借")
 #: the number of seats in all told or asked ("座位恐怕不多", "五六百个座", "座位一共多少"):
 #: the FAQ's, no seat to book ...
 COUNTS_SEATS = re.compile(r"(几百|几千|[0-9一二两三四五六七八九十]+[百千])个?座|"
                           r"(一共|总共|总数|共有)[^，,。？?]{0,4}座|"
-                          r"座位?[^，,。？?]{0,4}(一共|总共|几百|不多|不少|够不够|数量|总数)")
+                          r"座位?[^，,。？?]{0,4}(一共|总共|几百|不多|不少|数量|总数)")
 #: ... not the seats left or free, nor one to book or its price ("自习室座位还剩多少")
 SEATS_TO_BOOK = re.compile(r"剩|还有|空|约|订|钱|预")
 #: a piece of writing asked to be written ("帮我写篇读后感"): nothing a library's

@@ -101,6 +101,7 @@ COURTESY = re.compile(r"好的?|好吧|行|嗯+|哦+|ok|谢谢(你|您|了|啦)?
                       r"可以了|没问题了?|明白了?|知道了|没事了")
 LEAVES = re.compile(f"(那|那就|我要|我想|请|麻烦)?({_LEAVE_ALTERNATIVES})(吧|了|啦)?"
                     f"({COURTESY.pattern})?")
+COURTESIES = re.compile(f"({COURTESY.pattern})+")
 LEFT_TEXT = "已结束人工服务，您可以继续向我（智能助手）提问。"
 FORWARDED_TEXT = (
     "您的消息已转给馆员（工单 #{ticket}），请稍候。如需结束人工服务，请发送“结束人工”。"
@@ -255,7 +256,7 @@ def leaves_the_librarian(text: str) -> bool:
     the librarian."""
     parts = clauses(zhconv.convert(text.strip().casefold(), "zh-cn"))
     return any(LEAVES.fullmatch(part) for part in parts) and all(
-        LEAVES.fullmatch(part) or COURTESY.fullmatch(part) for part in parts)
+        LEAVES.fullmatch(part) or COURTESIES.fullmatch(part) for part in parts)
 
 
 async def answered_by_desk(message: UserMessage, desk: ReaderDesk) -> bool:

@@ -196,6 +196,9 @@ _SPACE_TO_BOOK = re.compile(f"({SPACE_WORDS.pattern})[^，,。？?]{{0,4}}"
 _OF_THE_BOOKING = re.compile(r"约|订|空|时段|时间|几点|天|周|礼拜|星期|上午|下午|晚上|怎么|咋|如何|"
                              r"钱|费|多久|多长|人|容纳|取消|规则|要求|条件|哪|能不能用|可以用|"
                              r"今晚|明早|早上|中午|提前|押金|证|"
+                             # ... or what booking takes ("需要什么手续", "要先注册吗")
+                             r"手续|流程|材料|带(什么|啥|哪些)|[要得]带|实名|注册|登记|审|注意|学生|预约|"
+                             r"申请|"
                              # ... or where ("另一个馆有吗")
                              r"馆|那边|这边|间|室|座|位")
 #: what a question says besides asking ("可以吗", "行不行" ask of the request itself)
