@@ -149,29 +149,6 @@ def previous_entity_values(tracker: Tracker, name: str) -> list[str]:
     return [str(e.get("value")) for e in entities if e.get("entity") == name and e.get("value")]
 
 
-#: how many of the reader's messages before the latest a branch pointed back at
-#: ("那边") may have been named in
-POINTED_BACK_TURNS = 3
-
-
-def branch_spoken_of(tracker: Tracker, library: set[str]) -> str | None:
-    """The branch last named in the reader's few messages before the latest (see
-    POINTED_BACK_TURNS): what "那边" points at, also after a question about something
-    else. A message that names only the library itself (`library`: its names) is where
-    the reader's mind went, unless it pointed back too ("金图借的书拿到那边还行吗"): then
-    None, the library itself."""
-    for event in reversed(user_events(tracker)[-1 - POINTED_BACK_TURNS:-1]):
-        entities = (event.get("parse_data") or {}).get("entities") or []
-        named = [str(e["value"]) for e in entities
-                 if e.get("entity") == "branch" and e.get("value")]
-        branches = [name for name in named if name not in library]
-        if branches:
-            return branches[0]
-        if named and not POINTS_BACK.search(event.get("text") or ""):
-            return None
-    return None
-
-
 def request_message(tracker: Tracker, intent: str) -> dict[str, Any]:
     """The reader's latest message the NLU read as `intent` ({} if none): the request
     itself, also after verification, when the latest message is its outcome."""
@@ -267,4 +244,27 @@ def branch_pointed_back(tracker: Tracker) -> str | None:
     if about and about.get("branch") and \
             POINTS_BACK.search(tracker.latest_message.get("text", "")):
         return str(about["branch"])
+    return None
+
+
+#: how many of the reader's messages before the latest a branch pointed back at
+#: ("那边") may have been named in
+POINTED_BACK_TURNS = 3
+
+
+def branch_spoken_of(tracker: Tracker, library: set[str]) -> str | None:
+    """The branch last named in the reader's few messages before the latest (see
+    POINTED_BACK_TURNS): what "那边" points at, also after a question about something
+    else. A message that names only the library itself (`library`: its names) is where
+    the reader's mind went, unless it pointed back too ("金图借的书拿到那边还行吗"): then
+    None, the library itself."""
+    for event in reversed(user_events(tracker)[-1 - POINTED_BACK_TURNS:-1]):
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        named = [str(e["value"]) for e in entities
+                 if e.get("entity") == "branch" and e.get("value")]
+        branches = [name for name in named if name not in library]
+        if branches:
+            return branches[0]
+        if named and not POINTS_BACK.search(event.get("text") or ""):
+            return None
     return None

@@ -916,7 +916,7 @@ def signals(text: str) -> tuple[str | None, list[dict[str, Any]]]:
 
 def gives_the_card(plain: str) -> bool:
     """Whether the message says nothing but the card number and words that give it."""
-    return not re.search(r"[\u4e00-\u9fff]", GIVES_THE_CARD.sub("", CARD.sub("", plain)))
+    return cjk_length(GIVES_THE_CARD.sub("", CARD.sub("", plain))) == 0
 
 
 def branches_named(plain: str) -> list[dict[str, Any]]:

@@ -155,12 +155,17 @@ def clean_text(text: str | None) -> str:
     return _CONTROL.sub("", text or "").translate(_HALF_WIDTH).strip()[:MAX_MESSAGE_CHARS]
 
 
+def simplified(text: str) -> str:
+    """The reader's words as the step rules read them: simplified, lower case, trimmed."""
+    return zhconv.convert(text.strip().casefold(), "zh-cn")
+
+
 def gives_up(text: str) -> bool:
     """Whether the message only abandons the current step (in 繁體 too), or gives a
     reason before or after ("临时要开会，这次先不约了", "算了 不报了 那天要加班"): its
     first or last clause gives up, and the other clauses neither ask nor choose anything
     (nor, after it, ask for something else: "不约了，劳驾帮我续借手上的")."""
-    plain = zhconv.convert(text.strip().casefold(), "zh-cn")
+    plain = simplified(text)
     parts = clauses(plain) or [""]
     giving_up = [_only_gives_up(part) for part in parts]
     # a bare 取消 beside words that give up the step ("取消 不办了 …"; not "取消 我的预约",
@@ -254,7 +259,7 @@ def leaves_the_librarian(text: str) -> bool:
     """Whether the message ends the handoff: one of LEAVE_WORDS, alone or among words of
     courtesy ("好的 结束人工", "結束人工 謝謝"); not when it says anything more, which is for
     the librarian."""
-    parts = clauses(zhconv.convert(text.strip().casefold(), "zh-cn"))
+    parts = clauses(simplified(text))
     return any(LEAVES.fullmatch(part) for part in parts) and all(
         LEAVES.fullmatch(part) or COURTESIES.fullmatch(part) for part in parts)
 
