@@ -236,6 +236,8 @@ class ActionSignUpEvent(FaqFirst):
     menu_when_unasked = True
     #: a request to sign up, or to see what there is to sign up for ("…现在能报哪些活动")
     requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我|"
+                          # whether it is still open, asked of one ("那场还能报名不")
+                          r"(还|现在|目前)(能|可以)报|"
                           + ActionListEvents.requests.pattern)
     #: the FAQ's entries that send the reader to the live list of events
     answers_live = ActionListEvents.answers_live
@@ -329,7 +331,8 @@ class ActionCancelBooking(FaqFirst):
             return keep + ask_login("cancel_booking", tracker)
         if booking_id is None:
             booking_id = (booking_just_made(tracker, reader)
-                          or the_one_booking_named(tracker, reader))
+                          or the_one_booking_named(tracker, reader)
+                          or the_one_booking_listed(tracker, reader))
         if booking_id is None:
             return ActionListReservations().act(dispatcher, tracker)
         if services().activities.cancel_booking(reader, booking_id):
@@ -360,6 +363,18 @@ TAKES_BACK = re.compile(f"{CANCEL.pattern}|撤了|退掉|不要了")
 #: a book's hold, or an earlier booking ("之前订的那个取消")
 NOT_TAKEN_BACK = re.compile(r"被取消|别的|其他|其它|《|[这那]本|书(?!会)|之前|以前|上次|上回|"
                             r"上周|另一个|早先")
+
+
+def the_one_booking_listed(tracker: Tracker, reader: ReaderRef) -> int | None:
+    """The one booking the previous answer listed, taken back ("那天来不了了 替我取消" after
+    it); None when several were listed or the reader takes back something else."""
+    listed = previous(tracker, "bookings_list")
+    text = normalise(tracker.latest_message.get("text", ""))
+    if not listed or listed.get("count") != 1 or not TAKES_BACK.search(text) \
+            or NOT_TAKEN_BACK.search(text):
+        return None
+    bookings = services().activities.bookings(reader, since=clock.today())
+    return bookings[0].booking_id if len(bookings) == 1 else None
 
 
 def just_booked(tracker: Tracker) -> str | None:

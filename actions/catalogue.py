@@ -216,7 +216,8 @@ def show_hits(dispatcher: CollectingDispatcher, query: str, result: SearchResult
 #: "余华的第七天", "某作者写的《某书》": an author's name, then a title
 AUTHOR_AND_TITLE = (
     # (words after it, apart, say more of it: "某作家的某书 某人物那本")
-    re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:写?的|\s+)《?"
+    # (its newest said between them: "某作家新出的某书")
+    re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:新出|最新出|刚出|新写|最近出)?(?:写?的|\s+)《?"
                r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?(?:[\s，,].*)?$"),
     # ... typed the other way round, set apart ("某书 某作家")
     re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+(?P<author>[\u4e00-\u9fff·]{2,8})$"),
@@ -433,6 +434,11 @@ def title_beside_an_answer(text: str, answered: str) -> tuple[str, SearchResult]
     or about an account ("某书能借多久").
     A title of fewer than TITLE_OVER_AN_ANSWER characters is too often a word too."""
     plain = normalise(text)
+    # a held title typed alone, whole ("如何…一本书" reads like a question)
+    alone = held_title(text)
+    if alone and alone[1].hits and len(key := title_key(plain)) >= TITLE_OVER_AN_ANSWER \
+            and key == title_key(main_title(alone[1].hits[0].title)):
+        return alone
     if not (ASKS_FOR_A_BOOK.search(plain) or thing_asked_for(text)) \
             or ACCOUNT_OR_RULE.search(plain) or RULE_OF_A_TITLE.search(plain) \
             or NAMES_EXAMPLES.search(plain):
@@ -540,7 +546,7 @@ def asks_how_a_card_is_used(tracker: Tracker) -> bool:
 
 #: asking whether the library has or lends a thing ("某作家的某书馆里收了没", "某某 某书
 #: 能借吗", "想借某书")
-ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没|有无(?![线障])|能借到?[吗不么没]?|"
+ASKS_IF_LENT = re.compile(r"有没有|有吗|有么|有没得?|有伐|有无(?![线障])|能借到?[吗不么没]?|"
                           r"借得到[吗不么没]?|"
                           r"可以借[吗不么]|收了没|收没收|有收[吗么没]|收录了?[吗没]|"
                           r"想?借来(?:看看|读读|看|读)|^(请问)?我?想借|"
@@ -599,7 +605,11 @@ def thing_asked_for(text: str) -> str | None:
     asking = next((n for n, part in enumerate(parts) if ASKS_IF_LENT.search(part)), None)
     if asking is None:
         return None
-    thing = next((named for words in (parts[asking], " ".join(parts[:asking + 1]))
+    # ... up to its asking words when a space ends it ("某书有没有 娃说班上都在看")
+    asks = ASKS_IF_LENT.search(parts[asking])
+    head = parts[asking][:asks.end()] if asks and parts[asking][asks.end():asks.end() + 1] \
+        .isspace() else parts[asking]
+    thing = next((named for words in (head, parts[asking], " ".join(parts[:asking + 1]))
                   if len(CJK_CHAR.findall(named := _named(words))) >= MIN_THING), None)
     if not thing or NOT_A_BOOKS_NAME.search(thing) or not looks_like_a_title(thing):
         return None
@@ -765,6 +775,24 @@ def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
     return None
 
 
+#: a book told by its writer and what it tells ("某学者写民国上海的那本书")
+WRITER_TELLS = re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,5}?)(?:写|著|编)(?![的过了作给])"
+                          r"[^，,。？?！!]{2,}?(?:的那本书?|的书|那本书?)")
+
+
+def writer_described(text: str) -> tuple[str, SearchResult] | None:
+    """The books of the writer a message begins with, when it tells of one of them by what
+    it tells ("某学者写…的那本书"): the reader's words found nothing as a whole, and the
+    writer's books are few enough to choose from."""
+    told = WRITER_TELLS.match(normalise(text))
+    if told is None:
+        return None
+    result = services().catalogue.search(told["author"], limit=PAGE_SIZE)
+    written = result.hits and not result.near and result.total <= PAGE_SIZE and all(
+        told["author"] in normalise(hit.author) for hit in result.hits)
+    return (told["author"], result) if written else None
+
+
 def author_asked_about(tracker: Tracker) -> str | None:
     """The author of that book, when the reader asks for that author's books: the name
     alone, without the translator or the country ("柏拉图" of "柏拉图 著；王太庆 译")."""
@@ -839,6 +867,8 @@ class ActionSearchCatalogue(LibraryAction):
             return show_the_authors_other_books(dispatcher, *lacking, result)
         if (not result.hits or result.near) and (found := title_typed_whole(text)):
             return show_results(dispatcher, *found, offset=0)  # "想学Python，推荐几本"
+        if (not result.hits or result.near) and (found := writer_described(text)):
+            return show_results(dispatcher, *found, offset=0)
         # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
         # sure of the whole ("外文的书能借几本")
         if not result.hits and (books := clause_of_books(text)) and answer_in_context(

@@ -12,6 +12,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.reader_text import entity_values
+from bot.branches import branch_aliases
 from bot.channels.questions import CONTINUES_MESSAGE
 from bot.question_words import ASKS, clauses
 
@@ -34,11 +35,14 @@ YES_TO_A_HOLD = re.compile(r"(那就?|就|帮我)?(约|预约|提交|确认)上?
                            r"就这本|就它")
 THANKS_AFTER_A_YES = frozenset({"麻烦了", "麻烦你了", "麻烦您了", "谢谢", "多谢", "辛苦了"})
 #: what was said on the side understood, before the yes ("知道了，那约吧")
-UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解", "懂了", "清楚了"})
+UNDERSTOOD = frozenset({"明白了", "明白", "知道了", "了解了", "了解", "懂了", "清楚了", "晓得了",
+                        "晓得"})
 
 
 #: where a hold is picked up, said after the place ("河西分馆取", "总馆拿")
 PICKUP_WORDS = re.compile(r"(分馆|馆)?(取|拿|领)?书?$")
+#: ... and kept as before ("还是总馆", "就在河西")
+PICKUP_KEPT = re.compile(r"^(还是|就在|就|在|到)")
 
 
 def affirms(text: str, offered: Sequence[str] = ()) -> bool:
@@ -56,7 +60,11 @@ def affirms(text: str, offered: Sequence[str] = ()) -> bool:
         return part in AFFIRM_WORDS or YES_TO_A_HOLD.fullmatch(part) is not None
 
     def names_pickup(part: str) -> bool:
-        place = PICKUP_WORDS.sub("", part)
+        place = PICKUP_WORDS.sub("", PICKUP_KEPT.sub("", part))
+        # a branch's own alias ("总馆" of 金陵图书馆), else a part of the name proposed
+        aliased = {name for alias, name in branch_aliases() if alias in (place, place + "馆")}
+        if offered and aliased:
+            return aliased == {offered[0]}
         return bool(offered) and len(place) >= 2 and place in offered[0] \
             and not any(place in other for other in offered[1:])
 

@@ -95,6 +95,8 @@ def show_resources(dispatcher: CollectingDispatcher, cards: list[ResourceCard],
         dispatcher.utter_message(text=resource_text(card, where), buttons=buttons)
 
 
+#: the resources asked to be listed, of no kind in particular ("都有哪些数据库 列出来")
+LISTED = re.compile(r"有哪些|有什么|都有啥|有啥|列(一下|出来|个|给|下)|清单|目录|导航")
 #: one book, not a kind of resource ("让路给小鸭子那本绘本", "那套书")
 THIS_BOOK = re.compile(r"[这那][本套]")
 
@@ -118,8 +120,8 @@ class ActionDigitalResources(LibraryAction):
         # The FAQ's answer first when it is sure ("在家能用数据库吗", "数字资源要收费吗");
         # then the resources, if the question names a kind of them or the FAQ had none.
         faq = not text.startswith("/") and answer_if_certain(dispatcher, tracker, text)
-        if faq and not request.kinds:
-            return []
+        if faq and not request.kinds and not (request.empty and LISTED.search(text)):
+            return []  # (the resources asked to be listed are shown after the answer)
         if cards:
             show_resources(dispatcher, cards, request.where)
             return []

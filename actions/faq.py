@@ -15,7 +15,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.activities import SPACE_KEYWORDS, keyword_in, offer_free_slots
 from actions.catalogue import (
     PAGE_SIZE,
-    WANTS_TO_READ,
     book_the_faq_lacks,
     books_described,
     held_title,
@@ -55,7 +54,7 @@ MENU_WORDS = 4
 #: whether the library has something ("有斗罗大陆吗"): a title, unless the FAQ is sure
 HAS_IT = re.compile(r"^(请问)?(你们|馆里)?(有没有|有)(?P<thing>.{2,15}?)(吗|么|没有|没)?"
                     r"[？?！!。]*$|"
-                    r"^(?P<named>.{2,15}?)(这本书?)?(有吗|有没有|有么|借得到吗|能借到吗)"
+                    r"^(?P<named>.{2,15}?)\s*(这本书?)?(有吗|有没有|有么|有伐|有不|借得到吗|能借到吗)"
                     r"[？?！!。]*$")
 NO_ANSWER = (
     "抱歉，这个问题我还回答不好，已经记录下来交给馆员完善。"
@@ -104,9 +103,10 @@ class ActionAnswerPolicy(LibraryAction):
         elif BOOKING.search(question) and keyword_in(tracker, SPACE_KEYWORDS):
             # "河西分馆的自习室可以预约吗": yes, and these are its free times
             offer_free_slots(dispatcher, tracker)
-        elif WANTS_TO_READ.match(question) and (
-                lacked := book_the_faq_lacks(dispatcher, question)) is not None:
-            return lacked  # "孩子要看某书 有没有": a book, which the FAQ only shares words with
+        elif (lacked := book_the_faq_lacks(dispatcher, question)) is not None:
+            # "孩子要看某书 有没有", "某书有没有 娃说班上都在看": a book, which the FAQ knows
+            # nothing of or only shares words with
+            return lacked
         elif answer.kind == "suggest":
             offer_menu(dispatcher, tracker, answer)
         else:

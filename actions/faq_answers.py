@@ -172,7 +172,7 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     previous answer ("金图有微博吗？官网又是哪个") asks something new: its own answer or
     candidates. `lenient`: see SqlKnowledge.answer."""
     knowledge = services().knowledge
-    if (asked := fee_of_an_event(tracker, question)) is not None:
+    if (asked := fee_of_an_event(tracker, question) or place_of_an_event(question)) is not None:
         return knowledge.answer(asked, lenient)
     context, given = context_of(tracker)
     if not context:
@@ -247,21 +247,46 @@ BARE_FEE_EXTRA_CHARS = 2
 
 def fee_of_an_event(tracker: Tracker, question: str) -> str | None:
     """A fee asked of an event named by its kind ("诗会收费吗", "故事会那场收不收费"), or
-    of one pointed at after the events were listed or while a sign-up's card is asked
-    ("讲秦淮河的那个收费不", "我先打听下这个要不要钱"): the question as one about the library's
-    events, which the event's own words (a children's activity, a book) had drawn
-    elsewhere. None for any other question."""
+    of one pointed at after the events were listed, while a sign-up's card is asked or
+    right after it ("讲秦淮河的那个收费不", "我先打听下这个要不要钱"): the question as one
+    about the library's events, which the event's own words (a children's activity, a
+    book) had drawn elsewhere. None for any other question."""
     fee = FEE.search(question)
     if fee is None or OTHER_FEES.search(question):
         return None
     # ... or asked of nothing else ("收费伐" after the events asked for in the same message)
     bare = len(CJK_CHARS.findall(FEE.sub("", question))) <= BARE_FEE_EXTRA_CHARS
-    pointed = (previous(tracker, "events") is not None
+    pointed = (any(previous(tracker, kind) is not None for kind in ("events", "event_signup"))
                or tracker.get_slot("pending_request") == "sign_up") \
         and (POINTS_AT_ONE.search(question) or bare)
     if not (EVENT_WORDS.search(question) or pointed):
         return None
     return f"{EVENTS_CONTEXT} {fee.group()}吗"
+
+
+#: where something is held, asked ("在什么地方举行"; not where a recording is watched
+#: nor where one signs up: "讲座在哪看回放", "在哪报名")
+HELD_WHERE = re.compile(r"在哪|哪里[办举开]|哪个地方|什么地方|哪块|几楼|哪个厅|哪一层|哪[办开]")
+NOT_WHERE_HELD = re.compile(r"回放|视频|录像|直播|报名|报|买|借|看|查|知道|通知|公布|预告|"
+                            # ... nor where something else is, on the day ("车停在哪",
+                            # "厕所在哪", "在哪签到", "证书在哪领")
+                            r"停|车|厕所|卫生间|洗手间|放|存|领|签到|证书|吃|喝")
+
+
+#: how far after the event's word where it is held is asked ("故事会一般在什么地方办")
+WORDS_BETWEEN = 6
+
+
+def place_of_an_event(question: str) -> str | None:
+    """Where an event named by its kind is held ("故事会一般在什么地方办"): the question as
+    one about where the library's events are held, which the event's own words had drawn
+    elsewhere (the library itself, its study rooms). None for any other question."""
+    event = EVENT_WORDS.search(question)
+    where = HELD_WHERE.search(question, event.end()) if event else None
+    if where is None or where.start() - event.end() > WORDS_BETWEEN \
+            or NOT_WHERE_HELD.search(question):
+        return None
+    return f"{EVENTS_CONTEXT}在哪里举办"
 
 
 def context_of(tracker: Tracker) -> tuple[str, str]:
@@ -407,7 +432,10 @@ def answer_if_certain(dispatcher: CollectingDispatcher, tracker: Tracker,
 #: its name in full, which the FAQ's entries on it use
 OTHER_LIBRARY_NAME = "南京图书馆"
 #: ... unless the message names this library too ("我刚从南京图书馆出来，金图几点关门")
-THIS_LIBRARY = re.compile(r"金陵|金图")
+THIS_LIBRARY = re.compile(r"金陵|金图|"
+                          # the city's library as the subject of a clause ("市图书馆大概不收…吧";
+                          # not "南京图书馆属于市馆吗", 城市馆)
+                          r"(?:^|(?<=[，,。\s]))(?:市图书馆|市图|市馆)")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
 THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
 #: the two libraries taken for one ("金图跟省图是一家吧", "两边算一家", "南图算你们总馆吧";

@@ -191,10 +191,14 @@ def result_by_author(tracker: Tracker) -> int | None:
 
 #: changing the pickup branch at the confirmation ("改到鼓楼馆取吧"): asked to confirm
 #: again, not placed at once
-CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在|"
-                            # ... or 换/改 right before the branch ("改江宁馆取"; not "换个
-                            # 近点的馆")
-                            r"[换改](?![个家别])(?=[^，,。？?！!\s]{0,4}(馆|那边|那儿|那里))")
+CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在|换个(地方|地儿)|"
+                            # ... or 换/改/放 right before the branch ("改江宁馆取", "放某分馆
+                            # 吧"; not "换个近点的馆")
+                            r"[换改放](?![个家别])(?=[^，,。？?！!\s]{0,4}(馆|那边|那儿|那里))")
+#: ... which may give its reason ("换到某馆吧 我搬家了"): a longer reply than a choice
+CHANGE_REPLY = 2 * SHORT_REPLY
+#: ... but not the branch named as the one not wanted ("换个地方 别放河西", "河西太远")
+TURNS_DOWN_A_BRANCH = re.compile(r"别|不要|太远|不方便|不熟|去不了|不约|不去")
 
 
 #: whether the library has the book, asked with the hold ("有没有某书 有的话替我约上")
@@ -209,8 +213,11 @@ def pickup_chosen(tracker: Tracker) -> bool:
         or latest_entity_values(tracker, "isbn")
     # a change ("取书的地方改到…吧") is as short as its words less the branch's; else the
     # whole reply must be short ("鼓楼馆太远，我就不去取了" is no choice)
-    length = choice_length(tracker) if CHANGES_PICKUP.search(text) else len(text)
-    return (previous(tracker, "hold_confirm") is not None and length <= SHORT_REPLY
+    changes = CHANGES_PICKUP.search(text)
+    length = choice_length(tracker) if changes else len(text)
+    return (previous(tracker, "hold_confirm") is not None
+            and length <= (CHANGE_REPLY if changes else SHORT_REPLY)
+            and not (changes and TURNS_DOWN_A_BRANCH.search(text))
             and bool(latest_entity_values(tracker, "branch")) and not asks
             and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
 

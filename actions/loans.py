@@ -29,7 +29,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
-from bot.question_words import ASKS, CLAUSE_BREAK, OPENING, clauses
+from bot.question_words import ASKS, CLAUSE_BREAK, OPENING, SUPPOSES, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     AccountStatus,
@@ -505,8 +505,9 @@ def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker
     if loan_id is not None:
         return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
     text = tracker.latest_message.get("text", "")
+    # (not in a case supposed: "万一别人约了它 还续得了吗" asks the rule)
     if (asks_to_renew_a_loan_pointed_at(text) or title_asked_to_renew(tracker)) \
-            and verified_reader(tracker) is None:
+            and verified_reader(tracker) is None and not SUPPOSES.search(normalise(text)):
         return ActionRenewLoan().request(dispatcher, tracker)
     return None
 

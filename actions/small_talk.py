@@ -14,7 +14,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalogue import CJK_CHAR, PAGE_SIZE, held_title, looks_like_a_title, show_results
 from actions.context import AFFIRM_WORDS
 from actions.faq import ActionRephrase
-from actions.faq_answers import PREMISE, QUESTION, RULE_QUESTION, answer_if_certain
+from actions.faq_answers import (
+    PREMISE,
+    QUESTION,
+    RULE_QUESTION,
+    answer_if_certain,
+    answer_or_menu,
+)
 from actions.library import LibraryAction, services
 from bot.outcome import UTTERED, outcome
 from bot.question_words import A_NOT_A, GUESSED
@@ -26,12 +32,13 @@ RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye",
 #: "88" and "886" say goodbye), or asking for something ("有斗罗大陆吗")
 NOT_SMALL_TALK = re.compile(r"^(?!88$|886$)[\W\d_]*\d[\W\d_]*$|有.{2,}[吗么]")
 #: what a reader borrows, holds or visits: a message about one is the library's business
-LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位|阅美|讲坛|公众号|官网")
+LIBRARY_THINGS = re.compile(r"书|证|馆|金图|押金|逾期|预约|借|座位|阅美|讲坛|公众号|官网|"
+                            r"电脑|上网|打印|复印|wifi", re.IGNORECASE)
 #: shorter messages ("你好", "你是机器人吗") are what they seem
 QUESTION_LENGTH = 8
 #: what a question about the assistant names; a phrase this long without it, taken for
 #: one, is a title ("世界尽头的咖啡馆" the library may lack)
-ABOUT_THE_BOT = re.compile(r"机器|智能|真人|人工|程序|ai|bot", re.IGNORECASE)
+ABOUT_THE_BOT = re.compile(r"机器|智能|真人|人工|程序(?!员)|ai|bot", re.IGNORECASE)
 TITLE_LENGTH = 5
 
 
@@ -40,7 +47,8 @@ class ActionSmallTalk(LibraryAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
-        if found := held_title(text):  # "置身事内", "鹿鼎记在吗": a title, not small talk
+        # "置身事内", "鹿鼎记在吗": a title, not small talk; typed alone, one misspelt too
+        if found := held_title(text, near_too=looks_like_a_title(text)):
             return show_results(dispatcher, *found, offset=0)
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         if (intent == "bot_challenge" and looks_like_a_title(text)
@@ -60,6 +68,12 @@ class ActionSmallTalk(LibraryAction):
                     intent == "out_of_scope" and A_NOT_A.search(text)) or (
                     intent in ("out_of_scope", "bot_challenge") and LIBRARY_THINGS.search(text)))
         if asks and answer_if_certain(dispatcher, tracker, text):
+            return []
+        # "这类工具书让外借吗" taken for a question about the bot: a question about the
+        # library, whose FAQ candidates beat saying what the assistant is
+        if (intent == "bot_challenge" and len(text) >= QUESTION_LENGTH
+                and LIBRARY_THINGS.search(text) and not ABOUT_THE_BOT.search(text)
+                and QUESTION.search(text) and answer_or_menu(dispatcher, tracker, text)):
             return []
         if (intent in ("greet", "goodbye") and NOT_SMALL_TALK.search(text)) or (
                 intent == "goodbye" and (QUESTION.search(text) or GUESSED.search(text))

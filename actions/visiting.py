@@ -30,6 +30,7 @@ from actions.dates import (
     new_year_day_meant,
     parse_day,
     parse_hour,
+    weekday_describes,
 )
 from actions.event_names import event_of_the_day_named
 from actions.faq_answers import (
@@ -197,9 +198,13 @@ class ActionOpeningHours(FaqFirst):
         holidays = latest_entity_values(tracker, "holiday")
         day = named = day_named(latest_entity_values(tracker, "date") + holidays, text, today)
         for holiday in holidays:  # 清明节, 春节 under way: the library's own table comes first
-            if day is not None and day != festival_day(holiday, today):
+            own = services().info.holiday_date(holiday, today)
+            # (a weekday said of the holiday itself: "清明那天刚好礼拜一")
+            described = day is not None and own is not None \
+                and own.weekday() == day.weekday() and weekday_describes(text)
+            if day is not None and day != festival_day(holiday, today) and not described:
                 break
-            day = services().info.holiday_date(holiday, today) or day
+            day = own or day
             if day is None:
                 lines.append(f"图书馆还没有公布{holiday}期间的开放安排，届时请关注官网公告。")
         festival = festival_day(text, today)

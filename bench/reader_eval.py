@@ -327,12 +327,19 @@ SET_HEADINGS = (
     "scores on c4ad153: single messages 0.90 (baseline 0.44), FAQ direct-correct 0.95, "
     "menus 0.02, confidently wrong 0.00, conversations 0.56 (9 of 16; baseline 1 of 16)"
     "; with the rules of the session that wrote it (640a056), still unread: single messages "
-    "0.90 (112 of 124), conversations 0.56 (9 of 16))",
+    "0.90 (112 of 124), conversations 0.56 (9 of 16); with those of 2026-12-07's fifth "
+    "session (ee217e3), still unread: single messages 0.91 (113 of 124), conversations 0.69 "
+    "(11 of 16); its failures were read in 2026-12-07's sixth session, and with the rules "
+    "they gave: see below)",
     "Thirty-sixth set (tests/data/reader_eval_thirtysixth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on b9688c9: single messages 0.81 (101 of 124), FAQ direct-correct 0.82, "
-    "menus 0.00, confidently wrong 0.04, conversations 0.62 (10 of 16))",
+    "menus 0.00, confidently wrong 0.04, conversations 0.62 (10 of 16); its messages were "
+    "seen through its README in 2026-12-07's fourth session; unread, with the rules of the "
+    "fifth (ee217e3): single messages 0.85 (105 of 124), conversations 0.69 (11 of 16); its "
+    "failures were read in 2026-12-07's sixth session, and with the rules they gave: see "
+    "below)",
     "Thirty-seventh set (tests/data/reader_eval_thirtyseventh/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "

@@ -20,7 +20,8 @@ CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: live list of events tells, not the FAQ's description of a series
 UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|本期|这个月|本月|近期|最近|这周|"
                       r"这阵子?|这段时间|这些天|这几天|近来|"
-                      r"本周|下周|(哪天|什么时候|啥时候|几号)(有|办|举办|开始)")
+                      r"本周|下周|(下|这|本)个?(礼拜|星期)(?![一二三四五六日天])|"
+                      r"(哪天|什么时候|啥时候|几号)(有|办|举办|开始)")
 #: a month named without a day ("十二月份", "月底", "下个月"): the coming events only beside
 #: an event's words (not "亲戚下个月到访…", which asks nothing of events)
 MONTH_AHEAD = re.compile(r"月底|月初|下个?月|(?<![\d一二三四五六七八九十])(1[0-2]|[1-9]|十[一二]?|"

@@ -76,6 +76,7 @@ from bot.question_words import (
     OWN_LOAN,
     PART_OF_DAY,
     PICKS_UP,
+    SUPPOSES,
     WHERE,
     asks_after_a_hold,
     clauses,
@@ -196,6 +197,11 @@ RESEARCH_MATTER = re.compile(r"簿|史|文献|资料|档案")
 COLLECTS = re.compile(r"收(吗|么|没有?|藏吗)|收不收(?!费|钱)|有没有收(?![到费钱])")
 #: ... unless the reader asks outright for the search ("替我找找…的资料")
 ASKS_TO_SEARCH = re.compile(r"(帮|替|麻烦).{0,3}[查找搜]")
+#: whether something may be photographed or copied ("古籍让不让拍几页"): a rule, not
+#: research help ...
+MAY_COPY = re.compile(r"(能|可以|让|准|允许|能不能|可不可以)[^，,。？?！!]{0,6}(拍|复印|扫描|翻拍)")
+#: ... unless the copy is asked for ("可以给我复印一份…吗", "扫描一份发我邮箱")
+COPY_ASKED = re.compile(r"帮|麻烦|给我|代我|替我|发我|寄|传给|发到")
 #: whether the library has the book just named ("某书 这本书有没有", "某书这本借得到不")
 THIS_BOOK_HELD = re.compile(r"这本书?\W*(你们|馆里|图书馆|金图)?"
                             r"(有吗|有没有|有么|有没|能借到|借得到)[吗么不没啊呀]*"
@@ -260,6 +266,12 @@ NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|
                            f"这里|那里|{ACCOUNT_OR_RULE.pattern}")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = frozenset({"list_loans", "list_reservations"})
+#: what else a name wrote ("某作家还写过什么 都列出来"), whatever follows: a search by author
+WROTE_ELSE = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)还写(过|了)(哪些|什么|啥|别的|其他)")
+#: a book told by who wrote it ("某学者写…的那本书", "某作家写的")
+BOOK_OF_A_WRITER = re.compile(r"写[的过了]|写[^，,。？?！!]{2,20}?(的那本|那本|的书)")
+#: ... not a book of an event ("读书会这期读的那本", "签售会")
+BOOK_OF_AN_EVENT = re.compile(r"读书会|分享会|签售|共读|展览|沙龙|书会")
 #: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,
 #: "关于借书的规定")
 BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,10}的"
@@ -299,17 +311,26 @@ BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|�
                            r"房间")
 #: staff named in a question about a rule ("还是得找馆员帮忙拿", "会不会被管理员说",
 #: "被管理员凶了…向谁反映"): no request for a person
-STAFF_IN_A_RULE = re.compile(r"(还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?(找|被|让|请)"
-                             r"[^，,。？?！!]{0,2}(馆员|工作人员|管理员)|"
+STAFF_IN_A_RULE = re.compile(r"(还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?"
+                             r"(找|被|让|请|叫)[^，,。？?！!]{0,2}(馆员|工作人员|管理员)|"
                              r"被[^，,。？?！!]{0,4}(馆员|工作人员|管理员)")
+
+
+#: whom a complaint goes to, asked ("找谁反映", "在哪投诉"): the FAQ's way to complain
+WHOM_TO_TELL = re.compile(r"(找|向|跟|和|给)谁(反映|投诉|举报|提意见)|"
+                          r"(怎么|如何|去哪|在哪|哪里|上哪)(能|可以)?(投诉|反映|举报)")
+#: ... unless a person is named all the same ("在哪投诉 我要找真人")
+A_PERSON_NAMED = re.compile(r"真人|人工|活人|客服")
 
 
 def staff_in_a_rule(plain: str) -> bool:
     """Staff named in a message that asks or guesses something, not for a person ("…还是
-    得找馆员帮忙拿吗"; not "要找馆员，帮我叫一个", "我被管理员凶了，要投诉")."""
-    return (STAFF_IN_A_RULE.search(plain) is not None
-            and bool(ASKS.search(plain) or GUESSED.search(plain))
-            and not ASKS_FOR_A_PERSON.search(plain))
+    得找馆员帮忙拿吗"; not "要找馆员，帮我叫一个", "我被管理员凶了，要投诉"), or whom to
+    complain to asked ("…态度太差 找谁反映")."""
+    return ((STAFF_IN_A_RULE.search(plain) is not None
+             and bool(ASKS.search(plain) or GUESSED.search(plain)))
+            or (WHOM_TO_TELL.search(plain) is not None and not A_PERSON_NAMED.search(plain))) \
+        and not ASKS_FOR_A_PERSON.search(plain)
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
 #: request for a person (on the normalised, lower-case text: ai is AI)
 ABOUT_THE_ASSISTANT = re.compile(r"机器人吗|你是真人|是不是真人|是真人还是|还是机器|机器人还是|"
@@ -386,9 +407,28 @@ AT_WORK = re.compile(r"上班|歇业")
 CLOSED_THEN = re.compile(f"{CLOSED_AS_A_TIME.pattern}|(闭|关)了?(馆|门)(以后|之后|后(?!天))")
 #: what a reader would still do then: return a book, read online
 DONE_WHILE_CLOSED = re.compile(r"还书|还回|归还|还.{0,2}书|电子书|数据库|数字资源|网上|线上")
+#: a book reserved by someone else ("书让人约了所以续不上", "别人约下的书"): how holds and
+#: renewals go, not a hold asked for
+RESERVED_BY_OTHERS = re.compile(r"被(人|别人|其他人|其他读者|他人)?(预约|预定|预订|约)|"
+                                r"(别人|其他人|其他读者|有人|他人)(已经)?(预约|预定|预订|约)了?")
+#: ... unless the reader asks for a hold all the same ("被人约走了 那帮我约下一本")
+RESERVE_FOR_ME = re.compile(r"(帮|给|替)[我他她](预约|预定|预订|约|留)|"
+                            r"我(也|还)?(想|要|能)?(预约|预定|预订|约)(一|个|上|下)|"
+                            r"我(想|要)(预约|预定|预订|约)|那就?(预约|约)|先约|排(个)?队")
+#: a space the reader has booked ("我订好的研讨间", "我约好的自习室座位")
+OWN_BOOKING = re.compile(r"我(已经)?(预约|预定|预订|约|订)(好|过)?了?的[^，,。？?！!\s]{0,4}?"
+                         f"({SPACE_WORDS.pattern})")
+#: ... asked what it is: its time, day or room, or whether it went through (not a rule of
+#: it: "我订的自习室座位能带零食吗", "…超时了要罚款吗")
+OF_THE_BOOKING = re.compile(r"几点|哪天|什么时候|几号|时间|时段|哪间|约上|成功|记不清|忘了|"
+                            r"查|看看|看下")
+RULE_OF_THE_BOOKING = re.compile(r"可以|能不能|能否|罚|怎么|咋|开门|带")
 #: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
 SET_BY_SOMEONE = re.compile(r"(老师|学校|班主任|幼儿园|导师|领导|单位|朋友|同学)"
                             r"(让|叫|要求|布置|推荐|说要?)[^，,。？?！!]{0,4}(读|看|买|借)")
+#: ... or a book looked for on a child's behalf ("给孩子找某书"; not material for research)
+FOUND_FOR_A_CHILD = re.compile(r"[给帮替](孩子|娃|儿子|女儿|闺女|宝宝|小孩|孙子|孙女|外孙女?)"
+                               r"(找|借|挑|选)(?!.*(资料|文献|论文|档案|投诉|凶|座|位子|找人|人帮))")
 #: ... unless a person is asked for all the same ("是机器还是人啊，给我找个真人")
 ASKS_FOR_A_PERSON = re.compile(r"转人工|转接|要人工|(给我|帮我|我要|我想)(找|联系|叫|接)个?"
                                r"(真人|人工|馆员|工作人员|管理员)|找个(真人|人工|馆员|工作人员)|"
@@ -594,7 +634,11 @@ LOAN_INTENTS = frozenset({"list_loans", "renew_loan"})
 STARTS_REFUSING = re.compile(r"^\W*(嗯|哦|那|那就|我|还是)*"
                              r"(不用|不要|不需要|算了|没事|不了|不必|不想|不是|不对|不行|别)")
 #: a guess to be confirmed, ending a message ("报告厅有投影仪吧", "能带水进去吧")
-GUESS = re.compile(r"(?<!不)(?<!还是)(有|能|可以|会|是|在|开)[^，,。！!？?]{0,12}吧[？?。！!~]*$")
+GUESS = re.compile(r"(?<!不)(?<!还是)(有|能|可以|会|是|在|开|"
+                   # ... or that something is not needed ("本人不必亲自来吧"; not a no:
+                   # "就不用了吧", "不必麻烦了吧")
+                   r"(不用|不必|用不着)(?=亲自|本人|到场|到馆|来|去|带|交|办|排队|预约|登记))"
+                   r"[^，,。！!？?]{0,12}吧[？?。！!~]*$")
 #: ... unless the reader says what they will do instead ("我还是回家再看吧")
 INSTEAD = re.compile(r"还是|自己")
 #: a no says this many Chinese characters at most; a longer message that asks is a question
@@ -630,9 +674,8 @@ RESEARCH_ASKED = re.compile(r"论文|课题|查新|查收|查引|文献|资料|�
 GUESSES = re.compile(r"(多半|应该|估计|大概|恐怕|怕是|肯定|没(啥|什么|有))[^，,。？?]{0,12}吧")
 #: ... not help asked for ("还是得麻烦老师吧", "约个时间当面咨询吧")
 HELP_ASKED = re.compile(r"帮|麻烦|指导|咨询|老师|专家|当面|约个")
-#: a case supposed ("万一", "要是赶上") ...
-SUPPOSES = re.compile(r"万一|如果|要是|假如|假设|假使|碰上|遇上|赶上")
-#: ... not something to be done for the reader in it ("万一来不及 能不能先续上")
+#: in a case supposed (SUPPOSES), not something to be done for the reader ("万一来不及 能不能
+#: 先续上") ...
 DONE_FOR_ME = re.compile(r"(能不能|可不可以|可以)(再|先|帮我|给我)?(续|看看|查|帮)")
 #: ... and what the rule is in it ("算不算", "会不会", "怎么办")
 RULE_IN_A_CASE = re.compile(r"算不算|会不会|要不要|能不能|可不可以|怎么办|咋办|怎么算|"
@@ -663,6 +706,9 @@ CORRECTIONS = (
     Correction(lambda p: OWES_ANYTHING.search(p) and LOOKS_AT.search(p) and not HOW_TO.search(p),
                "ask_account", of=BOOK_INTENTS | NOT_A_REQUEST
                | frozenset({"nlu_fallback", "show_more"})),
+    Correction(lambda p: RESERVED_BY_OTHERS.search(p) and not RESERVE_FOR_ME.search(p)
+               and not CANCEL.search(p),
+               "ask_policy", of=frozenset({"place_reservation", "cancel_reservation"})),
     Correction(lambda p: books_entry(p) and not HOURS_ASKED.search(p),
                "ask_policy",
                of=frozenset({"place_reservation", "ask_opening_hours", "book_space"})),
@@ -689,8 +735,11 @@ CORRECTIONS = (
     Correction(lambda p: CLOSED_THEN.search(p) and DONE_WHILE_CLOSED.search(p)
                and not HOURS_ASKED.search(CLOSED_THEN.sub(" ", p)),
                "ask_policy", of=frozenset({"ask_opening_hours"})),
-    # "数学老师让买某书，这边借得到吗": a book set by a teacher, no person asked for
-    Correction(lambda p: SET_BY_SOMEONE.search(p) and not PERSON.search(p)
+    # "数学老师让买某书，这边借得到吗": a book set by a teacher, or looked for on a child's
+    # behalf, no person asked for
+    Correction(lambda p: (SET_BY_SOMEONE.search(p) or (FOUND_FOR_A_CHILD.search(p)
+                                                     and not ACCOUNT_OR_RULE.search(p)))
+               and not PERSON.search(p)
                and not ASKS_FOR_A_PERSON.search(p), "search_catalogue",
                of=frozenset({"request_human"})),
     Correction(_asks_past_a_no, _what_is_asked, of=frozenset({"deny"})),
@@ -711,8 +760,11 @@ CORRECTIONS = (
                but=LOAN_INTENTS),
     Correction(lambda p: CONTACT.search(p) and not RESEARCH_MATTER.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
-    # "地方志馆里收吗": whether the library collects it, not a request for research help
-    Correction(lambda p: COLLECTS.search(p) and not ASKS_TO_SEARCH.search(p), "ask_policy",
+    # "地方志馆里收吗": whether the library collects it (or lets it be photographed), not a
+    # request for research help
+    Correction(lambda p: (COLLECTS.search(p) or (MAY_COPY.search(p) and ASKS.search(p)
+                                                 and not COPY_ASKED.search(p)))
+               and not ASKS_TO_SEARCH.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
     # "想找本讲城市规划的书 给孩子看": a book sought, no research matter nor a person
     Correction(lambda p: BOOK_SOUGHT.search(p) and not RESEARCH_ASKED.search(p)
@@ -725,6 +777,19 @@ CORRECTIONS = (
                and not HELP_ASKED.search(p)
                and not OWN_ACCOUNT.search(p) and not EXTENDS_A_LOAN.search(p), "ask_policy",
                of=frozenset({"request_research_help"})),
+    # "我约好的研讨间是几点来着": the reader's own booking, whatever it asks of it (not
+    # cancelled: that is the booking's own intent)
+    Correction(lambda p: OWN_BOOKING.search(p) is not None and not CANCEL.search(p)
+               and OF_THE_BOOKING.search(p) is not None and not RULE_OF_THE_BOOKING.search(p),
+               "list_reservations",
+               of=frozenset({"ask_opening_hours", "book_space", "ask_policy", "nlu_fallback"})),
+    Correction(lambda p: (found := WROTE_ELSE.match(p)) is not None
+               and not NOT_AN_AUTHOR.search(found["name"]), "search_catalogue",
+               of=NOT_A_REQUEST | frozenset({"request_human"})),
+    # "某学者写…的那本书" taken for events: a book, no event named
+    Correction(lambda p: not EVENT_WORDS.search(p) and not BOOK_OF_AN_EVENT.search(p)
+               and BOOK_OF_A_WRITER.search(p) is not None,
+               "search_catalogue", of=frozenset({"ask_events"})),
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),

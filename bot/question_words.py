@@ -85,7 +85,7 @@ PART_OF_DAY = r"(夜里|晚上|早上|上午|下午|中午|傍晚)"
 OPENING = (r"开门|关门|关了?[吧吗么]|没关(?=门|[吧吗么呢？?]|$)|开馆|闭馆|(?<!改革)开放|几点|"
            r"营业|休息|歇|(天天|每天)都?开(?=门|放|馆|着|[吗么不没吧呢的？?\s]|$)|"
            r"开半天|才关|才开(?![展通办设始发课])|开了[吧吗么]|"
-           r"[上下]班(?=[吗么不没吧呢？?]|时间)|开不开|开[吧吗]|开着|"
+           r"[上下]班(?=[吗么不没吧呢伐？?]|时间)|开不开|开[吧吗]|开着|"
            # "周五开不", "明天开没": 开 with the asking word last in its clause
            r"(?<![打公召展览离])(?<!空调)(?<!发票)开[不没伐么嘛](?=[\s，,。.？?！!]|$)|"
            r"[也还]开(?![展通办设始发课])|开[？?！!。]*$")
@@ -181,7 +181,9 @@ BOOK_WANTED = re.compile(
     r"(?:找|挑|推荐|荐)(?:一|几|两)?(?:本|套)(?!书?馆)(?![周月期年日地人科届次])|"
     r"(?<![能可])(?:借|读|看)一?(?:本|套)(?!馆)(?![周月期年日地人科届次])(?!书?[要得能可多])|"
     r"(?<![还捐赠带约借送己])的(?:书|绘本|小说|传记|读物|童话)(?:吗|么|有没有|有吗|有没)|"
-    r"(?:那本|这本|那套|这套)[^，,。？?]{0,6}(?:有吗|有没有|有没|在吗|还有吗|借得到)")
+    r"(?:那本|这本|那套|这套)[^，,。？?]{0,6}(?:有吗|有没有|有没|在吗|还有吗|借得到)|"
+    # a writer's book named after 那本 ("某作家那本某书 有没得")
+    r"^[\u4e00-\u9fff·]{2,5}那本(?!书)[^，,。？?]{2,12}?\s*(?:有吗|有没有|有没得?|有伐)")
 #: ... unless the message asks a rule (how, in any words: 咋 too), about an account or a
 #: card, of a library, of events or of audio and e-books ("小孩要借本成人读物，用少儿证行吗",
 #: "无锡那边的馆周末开不开，想顺路借本书", "手机上能听的书有吗")
@@ -196,3 +198,7 @@ def wants_a_book(plain: str) -> bool:
     catalogue's answer, even "not found", is what it wants, not an FAQ entry that
     shares its words (孩子 with the children's card, 借 with the loan period)."""
     return bool(BOOK_WANTED.search(plain)) and not NOT_A_BOOK_WANTED.search(plain)
+
+
+#: a case supposed ("万一", "要是赶上"): what is asked of it is a rule
+SUPPOSES = re.compile(r"万一|如果|要是|假如|假设|假使|碰上|遇上|赶上")

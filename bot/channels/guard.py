@@ -99,7 +99,7 @@ LEAVE_WORDS = {"结束人工", "退出人工", "结束人工服务", "不用人�
 _LEAVE_ALTERNATIVES = "|".join(sorted(LEAVE_WORDS, key=len, reverse=True))
 COURTESY = re.compile(r"好的?|好吧|行|嗯+|哦+|ok|谢谢(你|您|了|啦)?|多谢|感谢(你|您)?|辛苦(了|啦)?|"
                       r"可以了|没问题了?|明白了?|知道了|没事了")
-LEAVES = re.compile(f"(那|那就|我要|我想|请|麻烦)?({_LEAVE_ALTERNATIVES})(吧|了|啦)?"
+LEAVES = re.compile(f"(那|那就|那先|先|我要|我想|请|麻烦)?({_LEAVE_ALTERNATIVES})(吧|了|啦)?"
                     f"({COURTESY.pattern})?")
 COURTESIES = re.compile(f"({COURTESY.pattern})+")
 LEFT_TEXT = "已结束人工服务，您可以继续向我（智能助手）提问。"

@@ -148,10 +148,26 @@ def _requests_a_title(clause: str) -> bool:
     return _HIDDEN in clause and bool(REQUESTS.search(clause))
 
 
+#: whether the place asked before is easy to find or reach ("…在什么地方上 远不远"):
+#: the same question
+_EASY_TO_FIND = re.compile(r"^\s*(那|是不是)?(好不好找|好找[吗么不伐]|难不难找|难找[吗么不伐]|"
+                           r"远不远|远[吗么不伐]|近不近|方便[吗么不伐]|方不方便)[\s？?。！!]*$")
+_PLACE_ASKED = re.compile(r"在哪|哪个地方|什么地方|地址|位置|怎么走|怎么去|几楼|哪块")
 #: an errand the reader means to run ("旧书想捐", "要先挂失"; not "要送孩子上课", "打算退休
 #: 后常来"): a request for how, when a question turned to with 另外, 顺便 … follows it
 _ERRAND_MEANT = re.compile(r"(想|要先?|得先?|打算|准备)(捐|送给?(馆|图书馆|你们)|赠|挂失|补办|"
                            r"退(卡|证|押金)|荐购)")
+
+
+#: the day or place of a clause before, pointed back at ("那天几点开门")
+_DAY_POINTED_BACK = re.compile(r"那天|那日|当天|到时|那时|那边|那儿")
+
+
+def _errand_before_hours(clause: str, after: str) -> bool:
+    """An errand the reader means to run told before a question of the hours ("旧杂志要捐
+    周五拿过去 当天几点开"): how the errand is run is asked too."""
+    return bool(_ERRAND_MEANT.search(clause) and not _asks(clause)
+                and _asks(after) and _OPENS.search(after))
 
 
 def _requests(clause: str) -> bool:
@@ -205,12 +221,23 @@ _OF_THE_BOOKING = re.compile(r"约|订|空|时段|时间|几点|天|周|礼拜|�
 _ASKING_ONLY = re.compile(f"{ASKS.pattern}|还|那|这个|行|好|呀|啊|吧|[\\s，,。？?！!]")
 
 
-def _question_after_a_space(earlier: str, later: str) -> bool:
-    """A question about something else after a space asked for ("要订一间研讨间 里头能
-    喝水吗"): the request and the question are two."""
-    return bool((_BOOKS_A_SPACE.search(earlier) or _SPACE_TO_BOOK.search(earlier))
-                and not ASKS.search(earlier)
-                and _asks(later) and not _OF_THE_BOOKING.search(later)
+#: a sign-up asked for ("某讲座替我报一下名"; not 报名费)
+_SIGN_UP_ASKED = re.compile(r"报(个|一下|一个)?名(?!费)")
+#: ... and what is asked of the event itself, which stays with it (its time, its places
+#: left, where it is: "帮我报个名 几点开始")
+_OF_THE_EVENT = re.compile(r"几点|时间|开始|结束|名额|还有|满了|在哪|几楼|地点|多久|多长|哪天|"
+                           r"什么时候")
+
+
+def _question_after_a_request(earlier: str, later: str) -> bool:
+    """A question after a space or a sign-up asked for ("要订一间研讨间 里头能喝水吗",
+    "某讲座替我报一下名 要自带纸笔吗"): the request and the question are two — unless it
+    asks about the booking itself (its times, how it is made)."""
+    space = _BOOKS_A_SPACE.search(earlier) or _SPACE_TO_BOOK.search(earlier)
+    sign_up = _SIGN_UP_ASKED.search(earlier) and REQUESTS.search(earlier)
+    return bool(((space and not _OF_THE_BOOKING.search(later))
+                 or (sign_up and not _OF_THE_EVENT.search(later)))
+                and not ASKS.search(earlier) and _asks(later)
                 and len(CJK.findall(_ASKING_ONLY.sub("", later))) >= 2)
 
 
@@ -219,9 +246,10 @@ def _cut_between(earlier: str, later: str) -> bool:
     if _asks(earlier) and (_request_after_a_question(earlier, later)
                            or (_another_matter(later) and len(CJK.findall(later)) >= 4)):
         return True
-    if _question_after_a_space(earlier, later):
+    if _question_after_a_request(earlier, later):
         return True
     if not _asks(later) or (_SAME_HOURS.match(later) and _OPENS.search(earlier)) \
+            or (_EASY_TO_FIND.match(later) and _PLACE_ASKED.search(earlier)) \
             or _POINTS_BACK.search(later) \
             or _HOW_RECKONED.match(later) \
             or (_WHAT_IT_TAKES.match(later) and _ERRAND.search(earlier)
@@ -229,7 +257,8 @@ def _cut_between(earlier: str, later: str) -> bool:
         return False
     if _asks(earlier):
         return bool(_asks_outright(earlier) or _tells(earlier) or _TURNS_TO_ANOTHER.match(later))
-    return _requests(earlier) and bool(_TURNS_AWAY.match(later))
+    return (_requests(earlier) and bool(_TURNS_AWAY.match(later))) \
+        or _errand_before_hours(earlier, later)
 
 
 def _one_per_title(question: str) -> list[str]:
@@ -297,12 +326,16 @@ def _questions(text: str) -> list[str]:
     pieces = _pieces(QUOTED_TITLE.sub(_HIDDEN, text))
     for piece, after in zip(pieces, [*pieces[1:], ""], strict=True):
         if _asks(piece) or (_requests(piece) and _TURNS_AWAY.match(after)) \
-                or _question_after_a_space(piece, after) or (
+                or _question_after_a_request(piece, after) or (
                 questions and not context and len(CJK.findall(piece)) >= 4
                 and (_ALTERNATIVE.match(piece) or _another_matter(piece)
                      or _request_after_a_question(questions[-1], piece))):
             questions.append((context + piece).strip())
             context = ""
+        elif _errand_before_hours(piece, after):
+            # asked of on its own, and still the day an hours question points back at
+            questions.append((context + piece).strip())
+            context = context + piece if _DAY_POINTED_BACK.search(after) else ""
         else:
             context += piece
     if context.strip():

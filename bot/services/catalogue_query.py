@@ -28,6 +28,8 @@ FILLER = re.compile(
     r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|"
     # "…借得到不", "…有不": the 不 of the question is no word of the title
     r"(?:能借到|借得到|能借|在架上?|有)不(?=[\s，,。？?！!]*$)|能借到|借得到|在不在架上?|"
+    # ... and Nanjing's ("…有伐", "…有没得"), and "有本…" that begins telling of one
+    r"有(?:伐|没得)(?=[\s，,。？?！!]*$)|^有本(?=童书|绘本|书|小说|漫画|图画书)|"
     r"在架上?[吗不么]|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
     # for whom a book is asked ("给孩子借一本…"): no word of its title
     r"[帮给替](?=(孩子|娃|儿子|女儿|闺女|宝宝|小孩)(借|找|选|看|挑|约|订|预约))|"
@@ -35,8 +37,12 @@ FILLER = re.compile(
     r"再?[帮给替][我他她]约(?:一?下)?(?:[一这那]?[套本部册])?|"
     # ... and the card it is held on, once its number is cut out ("用JL…这张")
     r"用\s*[这那]张(?:卡|证)?|[这那]张(?:卡|证)|"
-    r"(?:一样|也|还是|就|都)?(?:在|到|去)[\u4e00-\u9fff]{0,6}?(?:馆|河西|江宁|鼓楼|建邺|江北)"
+    # (the branch alone after a space: "某书 少儿馆取")
+    r"(?:一样|也|还是|就|都)?(?:在|到|去|(?<=\s))[\u4e00-\u9fff]{0,6}?(?:馆|河西|江宁|鼓楼|建邺|江北)"
     r"(?:那边|那儿)?(?:拿|取|领)书?(?=[\s，,。？?！!]|$)|"
+    # an author's other books asked for ("某作家还写过什么 都列出来")
+    r"(?<=[\u4e00-\u9fff])还(?:写|出)(?:过|了)(?:哪些|什么|啥|别的|其他的?)?(?:书|作品)?|"
+    r"(?:馆里)?有的都列(?:出来|给我看看|给我|一下)?|都列(?:出来|给我看看|给我|一下)|"
     r"请问|请|帮我|帮忙|麻烦|你们|图书馆里|图书馆|馆里|这边|有没有|有无|有吗|没有|查一下|查查|查找|查询|"
     r"搜一下|搜索|找一下|找找|找本|找一本|我想|我要|想借|借阅|借|那本叫|那本|这本书|这本|一本|本书|"
     # (not an author's 写的书; 速写的书 is a topic's)
@@ -85,8 +91,11 @@ class CatalogueQuery:
 
     @property
     def segments(self) -> list[str]:
-        """The parts the reader separated (a title and an author: "百年孤独 马尔克斯")."""
-        return [part for part in re.split(r"[\s，,、。；;：:！!？?]+", self.phrase) if part]
+        """The parts the reader separated (a title and an author: "百年孤独 马尔克斯"); a
+        part that only says for whom ("孩子 某书", what is left of "给孩子找本某书") names
+        no book, unless it is all the reader typed."""
+        parts = [part for part in re.split(r"[\s，,、。；;：:！!？?]+", self.phrase) if part]
+        return [part for part in parts if part not in CHILD_MARKERS] or parts
 
     def near_titles(self) -> list[list[str]]:
         """Groups of index tokens, each all required, any group enough: what a title or
