@@ -236,8 +236,9 @@ class ActionSignUpEvent(FaqFirst):
     menu_when_unasked = True
     #: a request to sign up, or to see what there is to sign up for ("…现在能报哪些活动")
     requests = re.compile(r"帮我|给我|我要|我想|报名参加|报个名|替我|"
-                          # whether it is still open, asked of one ("那场还能报名不")
-                          r"(还|现在|目前)(能|可以)报|"
+                          # whether it is still open, asked of one and nothing more ("那场还能报
+                          # 名不"; not "…还可以报名吗 名额满了没", "现在能报几场")
+                          r"(还|现在|目前)(能|可以)报(名|上)?(?=[吗不伐么没]?[\s？?。！!~]*$)|"
                           + ActionListEvents.requests.pattern)
     #: the FAQ's entries that send the reader to the live list of events
     answers_live = ActionListEvents.answers_live
@@ -371,7 +372,7 @@ def the_one_booking_listed(tracker: Tracker, reader: ReaderRef) -> int | None:
     listed = previous(tracker, "bookings_list")
     text = normalise(tracker.latest_message.get("text", ""))
     if not listed or listed.get("count") != 1 or not TAKES_BACK.search(text) \
-            or NOT_TAKEN_BACK.search(text):
+            or NOT_TAKEN_BACK.search(text) or QUESTION.search(text):
         return None
     bookings = services().activities.bookings(reader, since=clock.today())
     return bookings[0].booking_id if len(bookings) == 1 else None

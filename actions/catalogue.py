@@ -597,6 +597,10 @@ def wanted_to_read(text: str, thing: str) -> bool:
                 and not KINDS_OF_READING.search(thing))
 
 
+#: where or in what form a thing is asked for, named before the asking words
+NOT_A_THING = re.compile(r"馆|版|书店|网上|电子")
+
+
 def thing_asked_for(text: str) -> str | None:
     """What a message asks the library to have or lend, if it could be a book's name."""
     # the sentence that asks ("某书有吗，周末想去借": not the plan after it), with those
@@ -609,6 +613,8 @@ def thing_asked_for(text: str) -> str | None:
     asks = ASKS_IF_LENT.search(parts[asking])
     head = parts[asking][:asks.end()] if asks and parts[asking][asks.end():asks.end() + 1] \
         .isspace() else parts[asking]
+    if NOT_A_THING.search(_named(head)):  # "某分馆有没有 某书": the place, not the thing
+        head = parts[asking]
     thing = next((named for words in (head, parts[asking], " ".join(parts[:asking + 1]))
                   if len(CJK_CHAR.findall(named := _named(words))) >= MIN_THING), None)
     if not thing or NOT_A_BOOKS_NAME.search(thing) or not looks_like_a_title(thing):

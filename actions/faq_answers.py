@@ -266,15 +266,19 @@ def fee_of_an_event(tracker: Tracker, question: str) -> str | None:
 
 #: where something is held, asked ("在什么地方举行"; not where a recording is watched
 #: nor where one signs up: "讲座在哪看回放", "在哪报名")
-HELD_WHERE = re.compile(r"在哪|哪里[办举开]|哪个地方|什么地方|哪块|几楼|哪个厅|哪一层|哪[办开]")
+HELD_WHERE = re.compile(r"在哪(?![天日一个时])|哪里[办举开]|哪个地方|什么地方|哪块|几楼|哪个厅|"
+                        r"哪一层|哪[办开]")
 NOT_WHERE_HELD = re.compile(r"回放|视频|录像|直播|报名|报|买|借|看|查|知道|通知|公布|预告|"
+                            r"哪天|时间|几号|几点|分馆|"
                             # ... nor where something else is, on the day ("车停在哪",
                             # "厕所在哪", "在哪签到", "证书在哪领")
                             r"停|车|厕所|卫生间|洗手间|放|存|领|签到|证书|吃|喝")
 
 
-#: how far after the event's word where it is held is asked ("故事会一般在什么地方办")
+#: how far after the event's word where it is held is asked ("故事会一般在什么地方办") ...
 WORDS_BETWEEN = 6
+#: ... with nothing else named between them ("故事会 金图在哪里", "活动结束了 还书在哪")
+ANOTHER_PLACE = re.compile(r"馆(?!里)|图|书|室|证|还|借")
 
 
 def place_of_an_event(question: str) -> str | None:
@@ -283,7 +287,8 @@ def place_of_an_event(question: str) -> str | None:
     elsewhere (the library itself, its study rooms). None for any other question."""
     event = EVENT_WORDS.search(question)
     where = HELD_WHERE.search(question, event.end()) if event else None
-    if where is None or where.start() - event.end() > WORDS_BETWEEN \
+    between = question[event.end():where.start()] if event and where else ""
+    if where is None or len(between) > WORDS_BETWEEN or ANOTHER_PLACE.search(between) \
             or NOT_WHERE_HELD.search(question):
         return None
     return f"{EVENTS_CONTEXT}在哪里举办"
@@ -437,7 +442,7 @@ THIS_LIBRARY = re.compile(r"金陵|金图|"
                           # not "南京图书馆属于市馆吗", 城市馆)
                           r"(?:^|(?<=[，,。\s]))(?:市图书馆|市图|市馆)")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
-THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆")
+THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆|市图|市馆")
 #: the two libraries taken for one ("金图跟省图是一家吧", "两边算一家", "南图算你们总馆吧";
 #: not "是同一天闭馆吗", "我们一家人", "就是想问南图…")
 TAKEN_FOR_ONE = re.compile(r"[是算](不是)?(同一个|同一家|一家|一个(馆|单位|图书馆))|不就是|"
@@ -446,6 +451,8 @@ TAKEN_FOR_ONE = re.compile(r"[是算](不是)?(同一个|同一家|一家|一个
                            r"[是算].{0,3}总馆|合并")
 #: ... using something there ("省图的证在这边能刷吗"; not "从你们这边去省图咋走")
 USED_HERE = re.compile(r"用|借|认|刷|还")
+#: ... the other library's card ("南图的证", "省图办的卡")
+OTHERS_CARD = re.compile(f"({OTHER_LIBRARY.pattern})[^，,。？?！!]{{0,4}}[证卡]")
 #: either library's name, which says nothing of what is asked about it
 LIBRARY_NAMES_ANYWHERE = re.compile(f"{OTHER_LIBRARY.pattern}|{THIS_LIBRARY.pattern}|图书馆")
 
@@ -465,8 +472,9 @@ def about_the_other_library(dispatcher: CollectingDispatcher, tracker: Tracker) 
     if one_sentence and THIS_LIBRARY_MEANT.search(text) and TAKEN_FOR_ONE.search(text):
         # "金图跟省图是一家吧" (a sentence more may ask this library's own: its address)
         found = entry_on_the_two_libraries(text)
-    elif THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases()):
-        return False
+    elif (THIS_LIBRARY.search(asked) or any(alias in asked for alias, _name in branch_aliases())) \
+            and not (OTHERS_CARD.search(text) and USED_HERE.search(asked)):
+        return False  # (but "南图的证 市图能用吗": that library's card, used here)
     else:
         found = other_library_entry(text)
     if found is not None:

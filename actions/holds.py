@@ -197,8 +197,28 @@ CHANGES_PICKUP = re.compile(r"换成|改成|换到|改到|改为|换在|改在|�
                             r"[换改放](?![个家别])(?=[^，,。？?！!\s]{0,4}(馆|那边|那儿|那里))")
 #: ... which may give its reason ("换到某馆吧 我搬家了"): a longer reply than a choice
 CHANGE_REPLY = 2 * SHORT_REPLY
-#: ... but not the branch named as the one not wanted ("换个地方 别放河西", "河西太远")
-TURNS_DOWN_A_BRANCH = re.compile(r"别|不要|太远|不方便|不熟|去不了|不约|不去")
+#: ... but not the branch named as the one not wanted ("换个地方 别放河西", "河西那边太远"; not
+#: 特别, 别的)
+NOT_THIS_ONE_BEFORE = re.compile(r"(?<!特)(别|不要|不想)(放|在|去|到)?$")
+NOT_THIS_ONE_AFTER = re.compile(r"^(分馆|馆)?(那边|那儿)?(太远|不方便|去不了|不熟|不去|就算了)")
+
+
+SHORT_NAME_OF = re.compile(r"^金陵图书馆|(新区图书馆|区图书馆|分馆|图书馆)$")
+
+
+def turns_down(text: str, branches: list[str]) -> bool:
+    """Whether the message turns down the branch tagged, by any of its names, right before
+    or after it ("别放河西", "河西那边太远"), rather than another ("换到河西吧 总馆太远")."""
+    aliases = {alias for alias, name in branch_aliases() if name in branches} | set(branches)
+    # ... and its short name ("河西" of 金陵图书馆河西分馆, "江宁" of 江宁区图书馆)
+    named = aliases | {short for alias in aliases
+                       if len(short := SHORT_NAME_OF.sub("", alias)) >= 2}
+    for alias in named:
+        for found in re.finditer(re.escape(alias), text):
+            if NOT_THIS_ONE_BEFORE.search(text[:found.start()]) \
+                    or NOT_THIS_ONE_AFTER.search(text[found.end():]):
+                return True
+    return False
 
 
 #: whether the library has the book, asked with the hold ("有没有某书 有的话替我约上")
@@ -217,7 +237,7 @@ def pickup_chosen(tracker: Tracker) -> bool:
     length = choice_length(tracker) if changes else len(text)
     return (previous(tracker, "hold_confirm") is not None
             and length <= (CHANGE_REPLY if changes else SHORT_REPLY)
-            and not (changes and TURNS_DOWN_A_BRANCH.search(text))
+            and not (changes and turns_down(text, latest_entity_values(tracker, "branch")))
             and bool(latest_entity_values(tracker, "branch")) and not asks
             and not HOURS_WORDS.search(text) and not PLACE_WORDS.search(text))
 

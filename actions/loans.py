@@ -29,7 +29,7 @@ from actions.reader_text import latest_entity_values
 from bot import clock
 from bot.outcome import outcome
 from bot.privacy import mask_card_number
-from bot.question_words import ASKS, CLAUSE_BREAK, OPENING, SUPPOSES, clauses
+from bot.question_words import ASKS, CLAUSE_BREAK, OPENING, clauses
 from bot.services.catalogue_ranking import main_title
 from bot.services.interface import (
     AccountStatus,
@@ -495,19 +495,25 @@ def asks_to_renew_a_loan_pointed_at(text: str) -> bool:
                 and not NOT_A_RENEWAL.search(told) and not NOT_A_LOAN.search(told))
 
 
+#: a hold by another reader supposed ("万一别人约了它"): what the rule is then is asked
+HOLD_SUPPOSED = re.compile(r"(万一|要是|假如|如果|假设)[^，,。？?！!]{0,8}"
+                           r"(别人|有人|被人|其他人|其他读者)(预约|预定|预订|约)")
+
+
 def renewal_by_name(dispatcher: CollectingDispatcher, tracker: Tracker
                     ) -> list[dict[str, Any]] | None:
     """The renewal of the loan the message asks to renew by its title (see
     loan_renewed_by_name), for an action that took it for something else, or a reader
     not yet verified asked for the card to renew the loan pointed at or named (see
     title_asked_to_renew); None if none."""
+    if HOLD_SUPPOSED.search(normalise(tracker.latest_message.get("text", ""))):
+        return None  # "万一别人约了它 还续得了吗" asks the rule, whoever asks
     loan_id = loan_renewed_by_name(tracker)
     if loan_id is not None:
         return ActionRenewLoan().renew(dispatcher, tracker, loan_id)
     text = tracker.latest_message.get("text", "")
-    # (not in a case supposed: "万一别人约了它 还续得了吗" asks the rule)
     if (asks_to_renew_a_loan_pointed_at(text) or title_asked_to_renew(tracker)) \
-            and verified_reader(tracker) is None and not SUPPOSES.search(normalise(text)):
+            and verified_reader(tracker) is None:
         return ActionRenewLoan().request(dispatcher, tracker)
     return None
 

@@ -19,8 +19,14 @@ from actions.context import affirms
 from actions.dates import weekday_describes
 from actions.digital_resources import LISTED
 from actions.faq import HAS_IT
-from actions.faq_answers import THIS_LIBRARY, fee_of_an_event, place_of_an_event
-from actions.holds import pickup_chosen
+from actions.faq_answers import (
+    OTHERS_CARD,
+    THIS_LIBRARY,
+    THIS_LIBRARY_MEANT,
+    fee_of_an_event,
+    place_of_an_event,
+)
+from actions.holds import pickup_chosen, turns_down
 from actions.loans import renewal_by_name
 from actions.small_talk import ABOUT_THE_BOT, ActionSmallTalk
 from bot.booking_words import UPCOMING
@@ -244,7 +250,7 @@ def test_what_else_an_author_wrote_is_the_authors_books() -> None:
 
 
 def test_a_sign_up_asked_as_whether_it_is_still_open() -> None:
-    assert ActionSignUpEvent.requests.search("讲座那场现在还能报吗")
+    assert ActionSignUpEvent.requests.search("讲座那场现在还能报吗")  # (its end: asks it)
     assert not ActionSignUpEvent.requests.search("讲座怎么报名")
 
 
@@ -322,3 +328,49 @@ def test_a_renewal_in_a_case_supposed_is_no_request_for_the_card() -> None:
     supposed = tracker_with("借的那本快到期了 要是别人约了它 我还能再续吗", [])
     assert renewal_by_name(dispatcher, supposed) is None
     assert dispatcher.messages == []
+
+
+# --- a second review's findings -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "down"), [
+    ("换个地方吧 别放河西", True),
+    ("河西那边太远了 换个地方吧", True),
+    ("换到河西吧 总馆太远", False),  # the other branch turned down
+    ("改成河西分馆 特别近", False),  # 特别, no 别
+])
+def test_the_branch_turned_down_is_the_one_named(text: str, down: bool) -> None:
+    assert turns_down(text, ["金陵图书馆河西分馆"]) is down
+
+
+def test_a_question_after_the_one_booking_listed_cancels_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    services = type("Services", (), {"activities": OneBooking()})()
+    monkeypatch.setattr(actions.activities, "services", lambda: services)
+    listed: dict[str, Any] = {"kind": "bookings_list", "count": 1}
+    asked = conversation(("reader123", [listed]), ("退掉的话会影响以后预约吗", []))
+    assert the_one_booking_listed(asked, "reader") is None
+
+
+@pytest.mark.parametrize("text", ["下次故事会在哪天", "周末带娃去故事会 金图在哪里",
+                                  "手工课在哪个分馆"])
+def test_when_or_where_else_is_not_where_the_event_is_held(text: str) -> None:
+    assert place_of_an_event(text) is None
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("那场讲座还能报名不", True),
+    ("讲座还可以报名吗 名额满了没", False),  # more asked: not a sign-up outright
+    ("一个人现在能报几场活动", False),
+])
+def test_a_sign_up_asked_as_whether_it_is_open_and_nothing_more(text: str, asked: bool) -> None:
+    assert bool(ActionSignUpEvent.requests.search(text)) is asked
+
+
+def test_a_place_named_before_the_asking_words_is_no_thing_asked_for() -> None:
+    assert thing_asked_for("河西分馆有没有 小猪唏哩呼噜") != "河西分馆"
+
+
+def test_the_other_librarys_card_used_at_the_city_library() -> None:
+    assert OTHERS_CARD.search("我办的是南京图书馆的证 市图能用吗")
+    assert THIS_LIBRARY_MEANT.search("市图能用吗")
