@@ -255,9 +255,9 @@ def day_named(spoken: list[str], text: str, today: date) -> date | None:
 
 
 def weekday_describes(text: str) -> bool:
-    """Whether the only day a message names beside a holiday is a weekday of no week of
-    its own, which describes the holiday ("清明那天刚好周一"; not "中秋回老家，这周日开
-    吗", nor a calendar or relative day)."""
+    """Whether a weekday a message names beside a holiday has no week of its own and no
+    calendar or relative day beside it ("清明那天刚好周一"; not "中秋回老家，这周日开吗"):
+    it may describe the holiday, if it is the holiday's own weekday (the caller's check)."""
     return bool(_WEEK_PATTERN.search(text) and not _OWN_WEEK.search(text)
                 and not CALENDAR_DAY.search(text) and not any(word in text for word in _RELATIVE))
 
