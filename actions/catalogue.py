@@ -415,7 +415,12 @@ def title_asked_for(text: str) -> tuple[str, SearchResult] | None:
     """The search for a title the catalogue holds that a message names: all it says (see
     held_title), a clause that asks for it (title_in_a_clause), or the thing it asks the
     library to have ("有某书这本图画书吗": thing_asked_for)."""
-    return held_title(text) or title_in_a_clause(text) or (
+    return held_title(text) or title_named_within(text)
+
+
+def title_named_within(text: str) -> tuple[str, SearchResult] | None:
+    """title_asked_for, less all the message says as a title."""
+    return title_in_a_clause(text) or (
         held_title(thing) if (thing := thing_asked_for(text)) else None)
 
 
@@ -443,7 +448,7 @@ def title_beside_an_answer(text: str, answered: str) -> tuple[str, SearchResult]
             or ACCOUNT_OR_RULE.search(plain) or RULE_OF_A_TITLE.search(plain) \
             or NAMES_EXAMPLES.search(plain):
         return None
-    found = title_asked_for(text)
+    found = alone or title_named_within(text)  # (all it says searched once, above)
     if not found or not found[1].hits:
         return None
     title = title_key(main_title(found[1].hits[0].title))

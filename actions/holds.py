@@ -44,7 +44,7 @@ from actions.reader_text import latest_entity_values, quote, without_branches
 from actions.visiting import HOURS_WORDS, PLACE_WORDS
 from bot import clock
 from bot.booking_words import BOOKED
-from bot.branches import branch_aliases
+from bot.branches import branch_aliases, place_name
 from bot.card_numbers import CARD_GIVEN
 from bot.outcome import outcome
 from bot.question_words import (
@@ -203,16 +203,11 @@ NOT_THIS_ONE_BEFORE = re.compile(r"(?<!特)(别|不要|不想)(放|在|去|到)?
 NOT_THIS_ONE_AFTER = re.compile(r"^(分馆|馆)?(那边|那儿)?(太远|不方便|去不了|不熟|不去|就算了)")
 
 
-SHORT_NAME_OF = re.compile(r"^金陵图书馆|(新区图书馆|区图书馆|分馆|图书馆)$")
-
-
 def turns_down(text: str, branches: list[str]) -> bool:
     """Whether the message turns down the branch tagged, by any of its names, right before
     or after it ("别放河西", "河西那边太远"), rather than another ("换到河西吧 总馆太远")."""
-    aliases = {alias for alias, name in branch_aliases() if name in branches} | set(branches)
-    # ... and its short name ("河西" of 金陵图书馆河西分馆, "江宁" of 江宁区图书馆)
-    named = aliases | {short for alias in aliases
-                       if len(short := SHORT_NAME_OF.sub("", alias)) >= 2}
+    named = {alias for alias, name in branch_aliases() if name in branches} | set(branches) \
+        | {place for name in branches if (place := place_name(name))}  # "河西", "江宁"
     for alias in named:
         for found in re.finditer(re.escape(alias), text):
             if NOT_THIS_ONE_BEFORE.search(text[:found.start()]) \

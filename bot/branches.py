@@ -28,6 +28,18 @@ def branches() -> list[dict[str, Any]]:
     return yaml.safe_load(BRANCHES_FILE.read_text(encoding="utf-8")) or []
 
 
+#: a branch's name that holds its district's or place's own ("江宁区图书馆", "金陵图书馆河西分馆")
+_PLACE_IN_NAME = (re.compile(r"(.{2})\w*区图书馆"), re.compile(r"金陵图书馆(.{2})分馆"))
+
+
+def place_name(branch_name: str) -> str | None:
+    """The district or place a branch is named for ("江宁" of 江宁区图书馆, "河西" of
+    金陵图书馆河西分馆), which readers call it by; None for the others."""
+    found = next((m for pattern in _PLACE_IN_NAME if (m := pattern.fullmatch(branch_name))),
+                 None)
+    return found.group(1) if found else None
+
+
 @cache
 def branch_aliases() -> list[tuple[str, str]]:
     """(normalised alias, branch name)."""

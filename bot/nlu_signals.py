@@ -58,7 +58,7 @@ from bot.booking_words import (
     UPCOMING,
     keeps_a_place_at_an_event,
 )
-from bot.branches import branch_aliases, branches
+from bot.branches import branch_aliases, branches, place_name
 from bot.card_numbers import CARD, CARD_GIVEN
 from bot.question_words import (
     ACCOUNT_OR_RULE,
@@ -420,7 +420,7 @@ OWN_BOOKING = re.compile(r"我(已经)?(预约|预定|预订|约|订)(好|过)?�
                          f"({SPACE_WORDS.pattern})")
 #: ... asked what it is: its time, day or room, or whether it went through (not a rule of
 #: it: "我订的自习室座位能带零食吗", "…超时了要罚款吗")
-OF_THE_BOOKING = re.compile(r"几点|哪天|什么时候|几号|时间|时段|哪间|约上|成功|记不清|忘了|"
+BOOKING_ITSELF_ASKED = re.compile(r"几点|哪天|什么时候|几号|时间|时段|哪间|约上|成功|记不清|忘了|"
                             r"查|看看|看下")
 RULE_OF_THE_BOOKING = re.compile(r"可以|能不能|能否|罚|怎么|咋|开门|带")
 #: someone who set the reader a book ("老师让读某书", "单位要求看…"): no person asked for
@@ -450,9 +450,7 @@ def district_libraries() -> list[tuple[re.Pattern[str], str]]:
     "江宁的呢" after an answer about another branch."""
     found = []
     for branch in branches():
-        if district := (re.fullmatch(r"(.{2})\w*区图书馆", branch["name"])
-                        or re.fullmatch(r"金陵图书馆(.{2})分馆", branch["name"])):
-            name = district.group(1)
+        if name := place_name(branch["name"]):
             # the bare form not where the reader lives or comes from ("我住江北那边");
             # as the place to change to ("换到河西取吧"; not 河西走廊)
             found.append((re.compile(f"{name}区?(?:(?:那边|这边|那儿|那个|这个)?的?区?"
@@ -780,7 +778,8 @@ CORRECTIONS = (
     # "我约好的研讨间是几点来着": the reader's own booking, whatever it asks of it (not
     # cancelled: that is the booking's own intent)
     Correction(lambda p: OWN_BOOKING.search(p) is not None and not CANCEL.search(p)
-               and OF_THE_BOOKING.search(p) is not None and not RULE_OF_THE_BOOKING.search(p),
+               and BOOKING_ITSELF_ASKED.search(p) is not None
+               and not RULE_OF_THE_BOOKING.search(p),
                "list_reservations",
                of=frozenset({"ask_opening_hours", "book_space", "ask_policy", "nlu_fallback"})),
     Correction(lambda p: (found := WROTE_ELSE.match(p)) is not None
