@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -22,7 +23,7 @@ from actions.context import (
     request_text,
     still_offered,
 )
-from actions.dates import parse_day, parse_hour
+from actions.dates import describe_day, parse_day, parse_hour
 from actions.event_names import the_one_named
 from actions.faq_answers import LIBRARY_NAMES, QUESTION, SENTENCE_END, FaqFirst
 from actions.holds import ActionListReservations
@@ -41,7 +42,7 @@ from bot.booking_words import (
     keeps_a_place_at_an_event,
 )
 from bot.outcome import outcome
-from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef
+from bot.services.interface import BookingOutcome, BranchInfo, ReaderRef, SlotInfo
 from bot.services.search_text import normalise
 
 # Words that narrow the list down (a series, an audience, a kind of space).
@@ -102,6 +103,12 @@ TURNS_DOWN = re.compile(r"不行|不合适|不方便|赶不上|去不了|来不�
 ACCEPTS = re.compile(r"(可以|(?<![进举执运流发旅银])行|能订|能约)[吗么吧]?")
 
 
+#: the words that only say a slot is taken, before and after it ("好 那就要…那一档",
+#: "行 就订…的那个吧"), not counted in its length
+TAKES_IT = re.compile(r"^(?:(?:好的?|行|嗯|可以)[\s，,]*)?(?:那就|就)?(?:要|订|约)?|"
+                      r"的?(?:[那这]一?[档个场])?吧?$")
+
+
 def slot_chosen(tracker: Tracker) -> int | None:
     """The free time slot of "后天下午两点" or "第二个" among those the previous answer
     offered: the only one on that day (if named) at that hour (if named)."""
@@ -112,7 +119,8 @@ def slot_chosen(tracker: Tracker) -> int | None:
     # a position may come with a word of why ("最早那个我赶得上，就订它")
     longest = 2 * SHORT_REPLY if position is not None else SHORT_REPLY
     asked = ACCEPTS.sub("", text) if position is not None else text
-    if len(text) > longest or not ids or QUESTION.search(asked) or TURNS_DOWN.search(text):
+    if len(TAKES_IT.sub("", text)) > longest or not ids or QUESTION.search(asked) \
+            or TURNS_DOWN.search(text):
         return None  # "明天开门吗", "第一个太早了，换晚点的"
     day, hour = parse_day(text, clock.today()), parse_hour(text)
     hours = (range(hour, hour + 1) if hour is not None
@@ -264,15 +272,61 @@ class ActionSignUpEvent(FaqFirst):
         return [SlotSet("event_id", None)]
 
 
+#: how many free slots are offered at once
+SLOTS_OFFERED = 6
+#: how many free slots from the day the reader named on are looked through for that day
+SLOTS_SEARCHED = 200
+#: days named together or a weekend ("周末", "周六周日哪天"): no one day's slots
+SEVERAL_DAYS = re.compile(r"周末|礼拜天和|哪天|哪几天|"
+                          r"(?:周|星期|礼拜)[一二三四五六日天][、和跟或/]?(?:周|星期|礼拜)?"
+                          r"[一二三四五六日天]")
+
+
+@dataclasses.dataclass(frozen=True)
+class SlotsOfADay:
+    """The day a message names, its free slots, and whether any slot from it on is open
+    for booking yet (a day beyond them has none because none is published)."""
+
+    day: date
+    slots: list[SlotInfo]
+    published: bool
+
+
+def slots_of_the_day(text: str, keyword: str) -> SlotsOfADay | None:
+    """The one day the message names ("周五上午有空档不"; None if none, several, or gone by)
+    and its free slots: all of them, for a part of the day or a position to be chosen among
+    ("要下午那档", "第二档"), unless they are too many, when those of the part named come."""
+    now = clock.now()
+    day = parse_day(text, now.date())
+    if day is None or day < now.date() or SEVERAL_DAYS.search(text):
+        return None
+    since = max(now, datetime.combine(day, datetime.min.time()))
+    ahead = services().activities.open_slots(since, keyword, limit=SLOTS_SEARCHED)
+    slots = [slot for slot in ahead if slot.starts_at.date() == day]
+    part = next((span for word, span in PARTS_OF_DAY.items() if word in text), None)
+    if len(slots) > SLOTS_OFFERED and part is not None:
+        slots = [slot for slot in slots if slot.starts_at.hour in part] or slots
+    return SlotsOfADay(day, slots[:SLOTS_OFFERED], published=bool(ahead))
+
+
 def offer_free_slots(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """The free time slots of the space the reader named (of any space if none)."""
+    """The free time slots of the space the reader named (of any space if none), on the
+    day named if it has any; else the next ones, saying why that day has none."""
     keyword = keyword_in(tracker, SPACE_KEYWORDS)
-    slots = services().activities.open_slots(clock.now(), keyword, limit=6)
+    of_the_day = slots_of_the_day(tracker.latest_message.get("text", ""), keyword)
+    slots = of_the_day.slots if of_the_day else []
+    lead = "可以预约的空闲时段（选一个即可）："
+    if not slots:
+        slots = services().activities.open_slots(clock.now(), keyword, limit=SLOTS_OFFERED)
+        if of_the_day is not None and slots:
+            day = describe_day(of_the_day.day, clock.today())
+            lead = (f"{day}没有空闲时段" if of_the_day.published
+                    else f"{day}的时段还没有开放预约") + "，最近可以预约的是（选一个即可）："
     if not slots:
         dispatcher.utter_message(text="近期没有可预约的空闲时段。", **outcome("space_slots"))
         return
     dispatcher.utter_message(
-        text="可以预约的空闲时段（选一个即可）：",
+        text=lead,
         buttons=[{"title": f"{s.space}（{s.branch}）{s.starts_at:%m月%d日 %H:%M}"
                            f"–{s.ends_at:%H:%M}",
                   "payload": payload("book_space", slot_id=str(s.slot_id))}

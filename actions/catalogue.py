@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import previous
-from actions.dates import describe_day
+from actions.dates import DAY_WORDS, describe_day
 from actions.faq_answers import (
     QUESTION,
     FaqFirst,
@@ -219,8 +219,9 @@ AUTHOR_AND_TITLE = (
     # (its newest said between them: "某作家新出的某书")
     re.compile(r"^(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:新出|最新出|刚出|新写|最近出)?(?:写?的|\s+)《?"
                r"(?P<title>[\u4e00-\u9fff·：:]{2,15})》?(?:[\s，,].*)?$"),
-    # ... typed the other way round, set apart ("某书 某作家")
-    re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+(?P<author>[\u4e00-\u9fff·]{2,8})$"),
+    # ... typed the other way round, set apart ("某书 某作家", "某书 某作家的")
+    re.compile(r"^《?(?P<title>[\u4e00-\u9fff·：:]{2,15})》?\s+"
+               r"(?P<author>[\u4e00-\u9fff·]{2,8}?)(?:写?的)?$"),
 )
 #: ... not a kind of the author's books ("余华的小说", "路遥的那本")
 A_KIND_OF_BOOK = re.compile(r"书|小说|作品|散文|诗|文集|全集|那本|这本|那套|新作|代表作|传记|哪本|"
@@ -586,12 +587,31 @@ def thing_the_faq_lacks(text: str) -> str | None:
     """What a message asks the library to have or lend ("某作家的某书馆里有没有") when the
     FAQ knows nothing of it (not even a candidate): a book, which the catalogue may lack,
     rather than a rule or a facility (自习室, 储物柜 and 外文书 are all the FAQ's)."""
-    thing = thing_asked_for(text)
+    asked = thing_asked_for(text)
+    wished = None if asked else thing_then_wished(text)
+    thing = asked or wished
     return thing if thing and (knows_nothing_of(thing) or (
         # ... or someone wants to read it, and the FAQ is not sure of the message ("我想看
         # 展览 有吗" is the FAQ's)
-        wanted_to_read(text, thing) and services().knowledge.answer(text).kind != "answer")) \
-        else None
+        (wished or wanted_to_read(text, thing))
+        and services().knowledge.answer(text).kind != "answer")) else None
+
+
+#: wanting to read what the clause before named ("某作家的某书 想看看里面写了啥")
+WISHED_AFTER = re.compile(r"^(?:我|就|很|好|一直)?(?:想|要)(?:看看|读读|看|读|借)")
+
+
+def thing_then_wished(text: str) -> str | None:
+    """The thing named first, set apart, when the clause after it wishes to read it."""
+    parts = [part for part in re.split(r"[\s，,。！!]+", text) if part]
+    if len(parts) < 2 or not WISHED_AFTER.match(parts[1]):
+        return None
+    thing = _named(parts[0])
+    # (no day, branch, place or kind of reading: "明天 想借书", "江宁馆 想借书", "电子书 想看看")
+    named_else = NOT_A_THING.search(thing) or KINDS_OF_READING.search(thing) \
+        or DAY_WORDS.search(thing) or any(alias in thing for alias, _ in branch_aliases())
+    return thing if len(CJK_CHAR.findall(thing)) >= MIN_THING and not named_else \
+        and not NOT_A_BOOKS_NAME.search(thing) and looks_like_a_title(thing) else None
 
 
 def wanted_to_read(text: str, thing: str) -> bool:

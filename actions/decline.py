@@ -14,10 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import held_title, show_results
 from actions.context import affirms, chosen_position, previous, still_offered
-from actions.faq_answers import QUESTION, give
+from actions.faq_answers import QUESTION, answer_in_context, give
 from actions.holds import clear_hold_slots
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values
+from actions.visiting import live_action_for
 from bot.outcome import outcome
 from bot.question_words import ASKS, clauses
 
@@ -49,6 +50,33 @@ GIVES_UP = re.compile(r"不(约|订|预约|预定|要|用|借|需要|弄|搞)了
                       r"(先)?放一?放|再说吧")
 
 
+#: the hold given up first, in a clause of its own, after no more than an interjection
+#: ("唉 不订了 …", "那还是不约了，…"; not a case supposed: "如果不要了…", "到时候不要了…")
+GIVEN_UP_FIRST = re.compile(f"^[唉哎呃嗯哦好吧那就还是我算了\\s，,]{{0,6}}?(?:{GIVES_UP.pattern})"
+                            "[了吧啊]*[\\s，,。！!]+")
+
+
+def question_after_giving_up(text: str) -> str | None:
+    """What a reader asks after giving up what was offered ("不订了 书都能自己上架找
+    吗"): the question; None if the message does not begin by giving it up or asks
+    nothing after."""
+    given_up = GIVEN_UP_FIRST.match(text)
+    rest = text[given_up.end():].strip() if given_up else ""
+    return rest if (QUESTION.search(rest) or ASKS.search(rest)) \
+        and len(CJK.findall(rest)) >= SUBJECT else None
+
+
+def gives_up_and_asks(tracker: Tracker) -> bool:
+    """Whether the reader, asked to confirm a hold, gives it up and then asks what the
+    FAQ answers surely ("不订了 书都能自己上架找吗"): the hold is dropped and the question
+    answered. Anything else after the no (another book, the events, the loans) is left to
+    the NLU's reading, the hold waiting as before. After the free slots a question keeps
+    them offered (the reader may still book one: see `gives_up_the_offer`)."""
+    question = question_after_giving_up(tracker.latest_message.get("text", ""))
+    return previous(tracker, "hold_confirm") is not None and question is not None \
+        and answer_in_context(tracker, question, lenient=True).kind == "answer"
+
+
 def gives_up_the_offer(tracker: Tracker) -> bool:
     """Whether the reader, offered free slots (also a side question or two before), gives
     them up, asking nothing and naming no other time (a hold to confirm has its own
@@ -76,9 +104,12 @@ class ActionDecline(LibraryAction):
         if not text.startswith("/") and (found := held_title(text)):
             return show_results(dispatcher, *found, offset=0)
         if previous(tracker, "hold_confirm") or tracker.get_slot("bib_id"):
-            dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
+            question = question_after_giving_up(text) if gives_up_and_asks(tracker) else None
+            dispatcher.utter_message(text="好的，不预约了。" if question
+                                     else "好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
-            return clear_hold_slots()
+            answered = answer_after_giving_up(dispatcher, tracker, question) if question else []
+            return clear_hold_slots() + answered
         if still_offered(tracker, "space_slots") and not asks_something(text) \
                 and not OTHER_TIMES.search(text):  # the free slots offered: no booking
             dispatcher.utter_message(text="好的，不预约场地了。还有其他可以帮您的吗？",
@@ -91,6 +122,18 @@ class ActionDecline(LibraryAction):
             return []
         dispatcher.utter_message(text="好的。有需要随时找我。", **outcome("declined"))
         return []
+
+
+def answer_after_giving_up(dispatcher: CollectingDispatcher, tracker: Tracker,
+                           question: str) -> list[dict[str, Any]]:
+    """The FAQ's answer to the question asked after a hold given up, or the live hours or
+    address where its entry is one they give better ("不订了 周四总馆开伐": that
+    Thursday's hours)."""
+    answer = answer_in_context(tracker, question, lenient=True)
+    if answer.kind == "answer" and (live := live_action_for(answer.key)):
+        return live.request(dispatcher, tracker)
+    give(dispatcher, tracker, answer)
+    return []
 
 
 def holds_back(tracker: Tracker) -> bool:
@@ -112,4 +155,5 @@ def holds_back(tracker: Tracker) -> bool:
 
 
 LibraryAction.replies_to_previous += [(holds_back, ActionDecline),
-                                      (gives_up_the_offer, ActionDecline)]
+                                      (gives_up_the_offer, ActionDecline),
+                                      (gives_up_and_asks, ActionDecline)]

@@ -22,9 +22,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.catalogue import show_results, title_asked_for
-from actions.faq_answers import answer_if_certain
+from actions.context import previous
+from actions.faq_answers import answer_if_certain, answer_or_menu
 from actions.library import LibraryAction, channel_of, payload, services
 from actions.reader_text import latest_entity_values, quote
+from bot.booking_words import SPACE_WORDS
 from bot.outcome import outcome
 from bot.services.resource_model import ACCESS, AUDIENCES, KINDS, ResourceCard
 from bot.services.resource_query import read_request
@@ -101,11 +103,36 @@ LISTED = re.compile(r"有哪些|有什么|都有啥|有啥|列(一下|出来|个
 THIS_BOOK = re.compile(r"[这那][本套]")
 
 
+#: what a question about the digital resources on closing days, asked after an answer
+#: about them, is read with (its words for closing may be the reader's own: 歇, 不开)
+CLOSED_DAYS_CONTEXT = "数字资源 闭馆"
+#: the library closed ("闭馆那几天", "礼拜四歇") ...
+WHILE_CLOSED = re.compile(r"闭馆|关门|不开(?!通|心)|歇|休馆|停馆")
+#: ... and something still used then ("还能用吗", "也能看吧")
+STILL_USED = re.compile(r"(还|也|照样|照常)能?(用|看|听|登)|能不能(用|看|听)|可以(用|看|听)")
+#: ... not a place in the library ("闭馆以后自习室还能用吗")
+A_PLACE_IN_IT = re.compile(f"{SPACE_WORDS.pattern}|阅览|书架|柜")
+
+
+def resources_while_closed(tracker: Tracker) -> bool:
+    """Whether the reader, just told of the digital resources, asks if they can still be
+    used while the library is closed ("那闭馆的日子也能看吧"): the FAQ's entry on that,
+    not the hours of a closing day."""
+    text = tracker.latest_message.get("text", "")
+    told = previous(tracker, "digital_resources") is not None or str(
+        (previous(tracker, "faq") or {}).get("id", "")).startswith("digital-")
+    return told and bool(WHILE_CLOSED.search(text) and STILL_USED.search(text)) \
+        and not A_PLACE_IN_IT.search(text)
+
+
 class ActionDigitalResources(LibraryAction):
     action_name = "action_digital_resources"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = tracker.latest_message.get("text", "")
+        if resources_while_closed(tracker) and answer_or_menu(
+                dispatcher, tracker, f"{CLOSED_DAYS_CONTEXT} {text}", lenient=True):
+            return []
         # A type button sends /ask_digital_resource{"subject": "电子书"}.
         query = " ".join(latest_entity_values(tracker, "subject")) if text.startswith("/") \
             else text
@@ -144,3 +171,6 @@ class ActionDigitalResources(LibraryAction):
                  f"您可以换个说法（例如{EXAMPLE}），或点选类型查看。",
             buttons=buttons, **outcome("digital_resources", keys=[], no_match=True))
         return []
+
+
+LibraryAction.replies_to_previous += [(resources_while_closed, ActionDigitalResources)]

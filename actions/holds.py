@@ -217,7 +217,9 @@ def turns_down(text: str, branches: list[str]) -> bool:
 
 
 #: whether the library has the book, asked with the hold ("有没有某书 有的话替我约上")
-HELD_ASKED = re.compile(r"有没有|有吗|有么|在架吗|在不在架")
+HELD_ASKED = re.compile(r"有没有|有吗|有么|在架[吗伐不]|在不在架|"
+                        # ... in Nanjing's words, or supposed ("有的话替我约上")
+                        r"有伐|有没得|有不(?=[\s，,。？?！!]|$)|有的话")
 
 
 def pickup_chosen(tracker: Tracker) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalogue import book_the_faq_lacks
 from actions.context import (
     branch_spoken_of,
     continues_message,
@@ -62,13 +63,16 @@ NEAR_WORDS = re.compile(r"远|附近|旁边|隔壁|打车|开车|哪个门|那�
 #: going in or being let in on a day ("周一方便进去看书不", "那天开着吗")
 ENTERS = re.compile(r"进|开|能去|去得了")
 VISIT_WORDS = re.compile(r"平时|平常|周末|工作日|节假日|假期|晚上|早上|上午|下午|中午")
-#: a year named in a message ("2020年", "2019 年初")
+#: a year named in a message ("2020年", "2019 年初"; "20年" once normalised)
 YEAR_NAMED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 #: ... or a time gone by in words ("那年", "当时"; not 以前 nor 过去: "九点以前", "明天过去";
 #: not 那时候 of a day to come: see `asks_of_the_past`)
-TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|疫情(期间|那)")
+TIME_GONE_BY = re.compile(r"当时|那年|那时候?|那会儿|那一?回|那阵子?|疫情(期间|那)")
 PLACE_WORDS = re.compile(f"{WHERE}|怎么去|怎么走|怎么过去|咋去|咋走|咋过去|路线|交通|地铁|公交|"
                          "坐车|位置|停车|几号线")
+#: what marks a book's name rather than a place's ("某作家的某书", 《某书》): a book asked for
+#: that DIET took for the address is searched
+BOOK_MARKED = re.compile(r"《|[\u4e00-\u9fff·]{2,}的[\u4e00-\u9fff·]{2,}")
 #: where to leave a car or a bike ("车子停哪", "附近能停车不", "小车放什么地方", "骑电瓶车
 #: 来的话停哪"): the FAQ's rule, not the address
 PARKING = re.compile(r"停车|车位|车库|泊车|车[^，,。？?！!\s]{0,4}停(?![业止办运])|"
@@ -160,7 +164,7 @@ def asks_of_the_past(text: str) -> bool:
     """A year gone by, or a time gone by in words, unless the message names a day to come
     ("下月3号晚上去，那时候还开着吧")."""
     today = clock.today()
-    if any(int(year) < today.year for year in YEAR_NAMED.findall(text)):
+    if any(int(year) < today.year for year in YEAR_NAMED.findall(normalise(text))):
         return True
     day = parse_day(text, today)
     return bool(TIME_GONE_BY.search(text)) and not (day is not None and day >= today)
@@ -299,6 +303,10 @@ class ActionLocation(FaqFirst):
             # "金图是民营的吧" names the library, and asks nothing of its place; nor does
             # "官网地址多少" (a website's address)
             return []
+        if not asks_a_place and not branches and not is_follow_up(text) \
+                and BOOK_MARKED.search(text) \
+                and (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
+            return lacked  # "有没有某作家的某书": a book asked for, not the address
         for branch in requested_branches(dispatcher, tracker):
             lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
             if branch.phone:
@@ -506,6 +514,11 @@ def about_the_branch_before(tracker: Tracker, key: str) -> FaqFirst | None:
     if (earlier is None or not earlier.get("branch") or not key.startswith(("hours-", "location-"))
             or asks_of_the_past(tracker.latest_message.get("text", ""))):
         return None
+    return live_action_for(key)
+
+
+def live_action_for(key: str) -> FaqFirst | None:
+    """The action that answers this FAQ entry live (the hours, the address), if any."""
     return next((action() for action in (ActionOpeningHours, ActionLocation)
                  if key in action.answers_live), None)
 

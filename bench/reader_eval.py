@@ -345,7 +345,9 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on c7edb68: single messages 0.85 (106 of 124; baseline 0.39), FAQ "
     "direct-correct 0.87, menus 0.04, confidently wrong 0.04, conversations 0.44 (7 of 16; "
-    "baseline 3 of 16))",
+    "baseline 3 of 16); unread, with the rules of 2026-12-07's sixth session (1b1db9f): "
+    "single messages 0.86 (107 of 124), conversations 0.56 (9 of 16); its failures were "
+    "read in the seventh session (2026-12-07), and with the rules they gave: see below)",
     "Thirty-eighth set (tests/data/reader_eval_thirtyeighth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "

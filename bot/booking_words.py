@@ -29,6 +29,9 @@ MONTH_AHEAD = re.compile(r"月底|月初|下个?月|(?<![\d一二三四五六七
 #: asking whether or how a space can be booked ("还能约吗", "怎么预约"), not whether it
 #: must be ("要预约吗")
 CAN_BOOK = re.compile(r"(能|可以|还能|怎么|在哪)(在网上|在线|网上)?(预约|预定|预订|约|订|占)")
+#: whether seats are left ("还剩空座伐", "有没有空位"): the free slots asked for
+SEATS_LEFT = re.compile(r"(还有|有没有|有无|还剩)空?的?(位子|位置|座位|座|空位|空座)|"
+                        r"有(空|空位|位子|座位)(伐|吗|不|没)")
 #: signing someone else up, which is the request itself ("替娃报周日那场故事会")
 #: the people a reader signs up besides themselves: family, a friend
 FOR_WHOM = ("她|他|娃|孩子|小孩|儿子|女儿|闺女|宝宝|外?孙子|外?孙女|外甥女?|侄子|侄女|老人|"

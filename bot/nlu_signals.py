@@ -52,6 +52,7 @@ from bot.booking_words import (
     EVENT_WORDS,
     FEE,
     MONTH_AHEAD,
+    SEATS_LEFT,
     SIGNS_UP,
     SIGNS_UP_FOR_SOMEONE,
     SPACE_WORDS,
@@ -304,8 +305,8 @@ VISIT_LENGTH = 25
 VISIT = re.compile(r"能去|去得了|来得及|来不及|赶得上|赶得及|赶不上|赶不及|还开|开着|开门|关门|"
                    r"看书|自习|能进|进得去|进馆|入馆|没问题")
 #: what a place is for ("研讨间B拿来干什么用", "那块区域用来干啥"): no booking asked
-WHAT_IT_IS_FOR = re.compile(r"(干嘛|干啥|干什么|做什么|做啥|搞什么|办些?什么|办啥)(用)?的?"
-                            r"[吗呢啊呀？?。]*$|有什么用|是什么地方|用来")
+WHAT_IT_IS_FOR = re.compile(r"(干嘛|干啥|干什么|做什么|做啥|搞什么|搞啥|办些?什么|办啥)(用)?的?"
+                            r"[吗呢啊呀？?。]*(?=[\s，,]|$)|有什么用|是什么地方|用来")
 NO_TIME_ASKED = re.compile(r"空位|空闲|有位|有空|还有|几点|时段")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
@@ -372,7 +373,18 @@ CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
                               r"(的?那几天|的时候|期间|时(?!间)|那天|的日子|日(?!期))")
 #: the library's doors ("关门吧", "开不开"), not an event's start ("几点开始", "开放" of
 #: an exhibition)
-DOORS = re.compile(r"开门|关门|开馆|闭馆|营业|开着|开不开|关了?[吧吗么]|开[吧吗么](?!场)")
+DOORS = re.compile(r"开门|关门|开馆|闭馆|营业|开着|开不开|关了?[吧吗么]|开[吧吗么](?!场)|"
+                   # (open until a time, not driven to a place: "开到总馆")
+                   r"开到(?=几|很|多|挺|晚|[0-9一二三四五六七八九十])")
+#: the doors asked about, or said to be shut ("开吗", "歇不歇", "也歇了吧"): a day's hours
+#: even where DIET heard a search ...
+DOORS_ASKED = re.compile(r"开[吗么不伐]|开不开|(关门|闭馆|营业)[吗么没了不伐]|歇(?![脚息会一着歇])")
+#: ... unless a book is asked for with them ("开门了能借到某书吗", "有没有某作家的书")
+BOOK_ASKED = re.compile(r"借到|借本|能借|有没有|的书|书吗")
+#: the library said to have no branches ("没得分馆吧", "就一个馆吧")
+NO_BRANCHES = re.compile(r"((?<!有)没有?|没得|没开|不开)分馆|分馆都没|"
+                         r"(就|只有)[^，,。？?\s能想近找]{0,6}一个(馆|地方)(?=[吧吗呢的啊，,\s]|$)")
+#: a branch said to rest, closed ("某馆那天也歇吗", "那天歇不歇")
 #: ... and what events are called besides EVENT_WORDS ("读书会", "电影", "展览")
 AN_EVENTS_WORDS = re.compile(r"开始|读书会|电影|放映|展|沙龙|分享会|课|亲子|场|期")
 #: asking where news of something is to be had ("停馆的消息上哪能最早得知"): the FAQ's
@@ -402,7 +414,8 @@ WRITES_FOR_ME = re.compile(r"(帮|替|给)我?(写|代写)(一?篇|个|一份|�
 #: ... not sources sought for it ("帮我写论文要用的资料找一下": research)
 FOR_THE_WRITING = re.compile(r"资料|文献|找|查|书单|参考")
 #: a branch said to be shut or to work on a day ("某馆礼拜天不上班吧"): its doors
-AT_WORK = re.compile(r"上班|歇业")
+#: (歇 of the doors, not of a reader resting: 歇脚, 歇一下)
+AT_WORK = re.compile(r"上班|歇(?![脚息会一着歇])")
 #: ... or as the time after closing ("关门之后", "闭了馆以后")
 CLOSED_THEN = re.compile(f"{CLOSED_AS_A_TIME.pattern}|(闭|关)了?(馆|门)(以后|之后|后(?!天))")
 #: what a reader would still do then: return a book, read online
@@ -678,6 +691,14 @@ DONE_FOR_ME = re.compile(r"(能不能|可不可以|可以)(再|先|帮我|给我
 #: ... and what the rule is in it ("算不算", "会不会", "怎么办")
 RULE_IN_A_CASE = re.compile(r"算不算|会不会|要不要|能不能|可不可以|怎么办|咋办|怎么算|"
                             r"算我|会被|会算")
+#: a case supposed with …的话 where a clause begins ("不改的话", "没带证的话"; not a
+#: courtesy: "方便的话", "可以的话") ...
+CASE_SUPPOSED = re.compile(r"(?:^|[\s，,])(?!方便|可以|不麻烦|有空|这样|那样|需要|必要)"
+                           r"[\u4e00-\u9fff]{1,5}的话")
+#: ... and what would follow from it, asked ("是不是就收不到了", "是不是会被停")
+SUPPOSED_OUTCOME = re.compile(r"是不是(就|会|要|得)?(收不到|没有?|没法|不能|不会|会被|得|要)")
+#: a rule about seats rather than seats left ("有没有座位限制", "空位怎么收费")
+SEAT_RULE = re.compile(r"限制|收费|要钱|规则|规定|带|能不能|可不可以")
 
 
 #: the words of a yes ("好的", "行", "可以", "没问题，约吧")
@@ -728,6 +749,12 @@ CORRECTIONS = (
     Correction(lambda p: DAY_NAMED.search(p) and (DOORS.search(p) or AT_WORK.search(p))
                and bool(branches_named(p)), "ask_opening_hours",
                of=frozenset({"nlu_fallback"}) | SMALL_TALK),
+    # ... also with an errand after it ("…那天也歇吗 想去还几本"), taken for a search: the
+    # doors asked, no book
+    Correction(lambda p: DAY_NAMED.search(p) and DOORS_ASKED.search(p)
+               and bool(branches_named(p)) and not TITLE.search(p)
+               and not BOOK_ASKED.search(p), "ask_opening_hours",
+               of=frozenset({"search_catalogue"})),
     # "关门之后还能把书还回去吗", "休馆期间在线数据库还能用吗": what can be done while the
     # library is closed, not its hours
     Correction(lambda p: CLOSED_THEN.search(p) and DONE_WHILE_CLOSED.search(p)
@@ -750,7 +777,8 @@ CORRECTIONS = (
                of=frozenset({"place_reservation"})),
     # "假如遇上停馆 借期刚好到头 会被罚吗": a rule in a case supposed, not the
     # reader's loans (nor an account looked at, nor a card given)
-    Correction(lambda p: SUPPOSES.search(p) and RULE_IN_A_CASE.search(p)
+    Correction(lambda p: ((SUPPOSES.search(p) and RULE_IN_A_CASE.search(p))
+                          or (CASE_SUPPOSED.search(p) and SUPPOSED_OUTCOME.search(p)))
                and not OWN_ACCOUNT.search(p) and not CARD.search(p)
                and not DONE_FOR_ME.search(p), "ask_policy",
                of=ACCOUNT_LISTS | {"ask_account"}),
@@ -857,6 +885,13 @@ CORRECTIONS = (
     # "河西的自习室还能约吗": the free slots, to book one
     Correction(lambda p: SPACE_WORDS.search(p) and CAN_BOOK.search(p) and not CANCEL.search(p),
                "book_space", of=NOT_A_REQUEST | NOT_A_SPACE),
+    # "某天自习室还剩空座伐": seats left in a space named besides the seat words — not at an
+    # event, nor a rule about the seats ("有没有座位限制")
+    Correction(lambda p: SEATS_LEFT.search(p) is not None
+               and SPACE_WORDS.search(SEATS_LEFT.sub(" ", p)) is not None
+               and not EVENT_WORDS.search(p) and not AN_EVENTS_WORDS.search(p)
+               and not SEAT_RULE.search(p) and not CANCEL.search(p),
+               "book_space", of=frozenset({"nlu_fallback", "ask_location"})),
     # "研讨间B拿来干什么用": what it is for, the FAQ's
     Correction(lambda p: WHAT_IT_IS_FOR.search(p) and not CAN_BOOK.search(p)
                and not NO_TIME_ASKED.search(p), "ask_policy", of=frozenset({"book_space"})),
@@ -869,6 +904,11 @@ CORRECTIONS = (
                and not EVENT_WORDS.search(p) and not AN_EVENTS_WORDS.search(p)
                and not ASKS_TO_SIGN_UP.search(p),
                "ask_opening_hours", of=frozenset({"sign_up_event", "ask_events"})),
+    # "金图只这一个馆 没开分馆吧": whether the library has branches, a premise the FAQ's
+    # entry on its branches answers, not their addresses or hours
+    Correction(lambda p: NO_BRANCHES.search(p) is not None and not BRANCH_PLACE.search(p)
+               and not DOORS.search(p), "ask_policy",
+               of=frozenset({"ask_location", "ask_opening_hours"})),
     # "我要报名数字资源使用培训", "…还剩位置吗，替我报上"
     Correction(_signs_up_last, "sign_up_event", of=NOT_A_REQUEST),
     # "下一期讲坛讲啥": the coming events, not the series' entry

@@ -28,9 +28,10 @@ def quote_named_titles(text: str) -> str:
 HALF_CALLED = re.compile(r"(?:^|(?<=[\s，,。书本集字]))叫做?"
                          r"(?:(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:啥|什么)|"
                          r"(?:啥|什么)(?P<after>[^\s，,。？?！!]{2,8}?)(?=的|来着|那|$|[\s，,。？?！!]))")
-#: ... not a person told to do something, nor the words that only ask ("叫孩子看什么",
-#: "叫什么名字", "叫什么呀你们有吗")
-NOT_REMEMBERED = re.compile(r"[我你他她们人员家娃爸妈]|孩子|儿子|女儿|老公|老婆|"
+#: ... not a person told to do something (but 人间, 人生 … of a title), nor the words that
+#: only ask ("叫孩子看什么", "叫什么名字", "叫什么呀你们有吗")
+NOT_REMEMBERED = re.compile(r"[我你他她们员家娃爸妈]|人(?![间生类性民物世])|"
+                            r"孩子|儿子|女儿|老公|老婆|"
                             # ... nor the name forgotten ("叫什么忘了", "叫啥不记得了")
                             r"忘|记不|不记得|想不起|之类|^(来着|名字|的|呀|啊|吗|呢|好)")
 

@@ -146,6 +146,10 @@ def test_messages_with_context_get_answers_when_one_entry_is_clear(
     ("金图跟外地哪些馆结对", "services-013"),  # a pairing is a partnership
     ("金图是公办的还是民营的", "about-008"),  # run by the state is public
     ("进馆以后有什么讲究", "facilities-018"),  # what to mind is the visitors' rules
+    ("借书卡过期了要怎么弄", "reader_card-011"),  # a card expired, not a loan overdue
+    ("证到期了去哪续", "reader_card-011"),
+    ("金图是只有一个馆吗 没分馆吧", "location-012"),  # no branches: which there are
+    ("网上资源闭馆了能用吗", "digital-010"),  # online resources are the digital ones
 ])
 def test_readers_words_for_the_librarys_terms(knowledge: SqlKnowledge, question: str,
                                               key: str) -> None:

@@ -98,7 +98,9 @@ LEAVE_WORDS = {"结束人工", "退出人工", "结束人工服务", "不用人�
 #: ... said with a word of courtesy or a particle around them ("好的 结束人工", "那就退出人工吧")
 _LEAVE_ALTERNATIVES = "|".join(sorted(LEAVE_WORDS, key=len, reverse=True))
 COURTESY = re.compile(r"好的?|好吧|行|嗯+|哦+|ok|谢谢(你|您|了|啦)?|多谢|感谢(你|您)?|辛苦(了|啦)?|"
-                      r"可以了|没问题了?|明白了?|知道了|没事了")
+                      r"可以了|没问题了?|明白了?|知道了|没事了|"
+                      # a conversation closed ("那先这样"), nothing awaited
+                      r"(那|那就|就)?先?这样(吧|了)?")
 LEAVES = re.compile(f"(那|那就|那先|先|我要|我想|请|麻烦)?({_LEAVE_ALTERNATIVES})(吧|了|啦)?"
                     f"({COURTESY.pattern})?")
 COURTESIES = re.compile(f"({COURTESY.pattern})+")

@@ -50,8 +50,8 @@ _TURNS_TO_ANOTHER = re.compile(r"\s*(另外|还有|顺便|再问|还想问|对�
 _TURNS_AWAY = re.compile(r"\s*(另外|顺便|再问|还想问|对了)")
 #: words that only turn to the question after them ("另外馆里能拍照吗", "对了，书服到家是
 #:干嘛的"): left out of what Rasa reads (not 还有, which may ask: "还有三体吗")
-_CONNECTIVE = re.compile(r"^\s*(另外|顺便([问说讲]一下|问问|[问说讲]下)?|再问一下|还想问(一下|问)?|"
-                         r"对了)"
+_CONNECTIVE = re.compile(r"^\s*(另外|顺便([再在]?[问说讲]一?下|问问)?|[再在]问一?下|"
+                         r"还想问(一下|问)?|对了)"
                          r"[，,、:：\s]*(?=[\u4e00-\u9fff\w]{2})")
 #: what is asked of each title alike (not "哪本好看")
 _FOR_EACH_TITLE = re.compile(f"有没有|有{_HIDDEN}.{{0,40}}[吗么]|在架|借|预约|预定|查")
@@ -62,10 +62,14 @@ _TITLES_TOGETHER = re.compile(f"{_HIDDEN}(?:\\s*(?:和|与|跟|及|以及|还有
 #: asking to be told something ("线路图发我一份", "官网告诉我", "官网给一下", "电话给(我)一个"):
 #: a question, when it names what ("麻烦跟我说一下" names nothing); a question may follow it
 #: (not a place asked for: "名额给我一个")
+_GIVEN = r"(电话|号码|方式|地址|网址|链接|二维码|书单|清单|目录)"
 _TELL_ME = re.compile(r"发(给)?我|告诉我|给我(发|说|讲)|(说|讲|介绍|发)一下|"
                       r"给(我|一下)[吧呗哈啊。！!~～，,\s]*$|"
-                      r"(电话|号码|方式|地址|网址|链接|二维码|书单|清单|目录)给我?(一个|一份|个)"
-                      r"[吧呗哈啊。！!~～，,\s]*$")
+                      f"{_GIVEN}给我?(一个|一份|个)[吧呗哈啊。！!~～，,\\s]*$|"
+                      # ... or given, of something named ("给个某馆的电话"; not "给个电话",
+                      # which is of what the question before names)
+                      f"给我?(一个|一份|个)(?=[^，,。？?！!\\s]{{2,12}}{_GIVEN}"
+                      r"[吧呗哈啊。！!~～，,\s]*$)")
 _TELL_ME_FILLER = re.compile(r"把|请|麻烦|您|你|帮|能|可以|一下|吧|哈|呗|[跟和给同]?我|"
                              r"顺便|另外|对了|再")
 #: a sentence that offers the other of two alternatives ("能用我的证吗？还是得单独办"):

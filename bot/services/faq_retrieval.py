@@ -57,6 +57,11 @@ def synonym_table() -> dict[str, str]:
     }
 
 
+#: the card said bare before its expiry ("证过期了要重办吗", "我的卡到期了"; not 身份证, 居住证,
+#: 社保卡 …): the reader card, so that its validity, not a loan overdue, is asked
+BARE_CARD = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[我的这那张]))[证卡](?=过期|到期|失效)")
+
+
 @cache
 def _variant_pattern() -> re.Pattern[str] | None:
     """Every variant, longest first, so the longest one at a position wins."""
@@ -71,7 +76,7 @@ def terms(text: str) -> tuple[str, ...]:
     canonical term in one pass: a
     canonical term is not rewritten again (金图讲座 → 金图讲坛, not on to 金陵图书馆讲坛
     through the variant 金图)."""
-    text = normalise(text)
+    text = BARE_CARD.sub("读者证", normalise(text))
     if pattern := _variant_pattern():
         text = pattern.sub(lambda match: synonym_table()[match.group()], text)
     words = [word for word in tokens(text) if word not in STOPWORDS]

@@ -27,6 +27,9 @@ _ROMAN_PATTERN = re.compile("|".join(_ROMAN))
 _SEPARATORS = re.compile(r"[^\w]+|_")
 _VOLUME = re.compile(r"第?([一二三四五六七八九十\d]+)[部卷册集版]")
 _CHINESE_DIGITS = {c: str(i) for i, c in enumerate("一二三四五六七八九十", start=1)}
+#: a year typed by its last two digits where a clause begins ("20年那会儿"; not "借了20年",
+#: "10年级", "20年后", "15年了", "10年多", "10年吗"), this century's
+_SHORT_YEAR = re.compile(r"(?<!\w)([0-2]\d)(?=\s*年(?![级代后前内来底了多左以纪有整吗呢吧啊]))")
 
 
 @cache
@@ -61,6 +64,7 @@ def normalise(text: str) -> str:
     text = zhconv.convert(text, "zh-cn")
     # Middle dots of translated names are typed or not: 哈利·波特 ≡ 哈利波特.
     text = _MIDDLE_DOTS.sub("", text)
+    text = _SHORT_YEAR.sub(r"20\1", text)  # "20年" → "2020年"
     # "三体第二部" / "三体2册" → volume number as a digit
     text = _VOLUME.sub(lambda m: " " + _CHINESE_DIGITS.get(m.group(1), m.group(1)) + " ", text)
     return text.casefold()
