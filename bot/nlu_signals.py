@@ -376,6 +376,8 @@ CLOSED_AS_A_TIME = re.compile(r"(闭馆|休馆|关门)"
 DOORS = re.compile(r"开门|关门|开馆|闭馆|营业|开着|开不开|关了?[吧吗么]|开[吧吗么](?!场)|"
                    # (open until a time, not driven to a place: "开到总馆")
                    r"开到(?=几|很|多|挺|晚|[0-9一二三四五六七八九十])")
+#: ... and what events are called besides EVENT_WORDS ("读书会", "电影", "展览")
+AN_EVENTS_WORDS = re.compile(r"开始|读书会|电影|放映|展|沙龙|分享会|课|亲子|场|期")
 #: the doors asked about, or said to be shut ("开吗", "歇不歇", "也歇了吧"): a day's hours
 #: even where DIET heard a search ...
 DOORS_ASKED = re.compile(r"开[吗么不伐]|开不开|(关门|闭馆|营业)[吗么没了不伐]|歇(?![脚息会一着歇])")
@@ -384,9 +386,6 @@ BOOK_ASKED = re.compile(r"借到|借本|能借|有没有|的书|书吗")
 #: the library said to have no branches ("没得分馆吧", "就一个馆吧")
 NO_BRANCHES = re.compile(r"((?<!有)没有?|没得|没开|不开)分馆|分馆都没|"
                          r"(就|只有)[^，,。？?\s能想近找]{0,6}一个(馆|地方)(?=[吧吗呢的啊，,\s]|$)")
-#: a branch said to rest, closed ("某馆那天也歇吗", "那天歇不歇")
-#: ... and what events are called besides EVENT_WORDS ("读书会", "电影", "展览")
-AN_EVENTS_WORDS = re.compile(r"开始|读书会|电影|放映|展|沙龙|分享会|课|亲子|场|期")
 #: asking where news of something is to be had ("停馆的消息上哪能最早得知"): the FAQ's
 #: entry on the notices, not a day's hours
 LEARNS_OF = re.compile(r"((从|在|去|上)哪(里|儿|块|个地方)?|哪(里|儿|块|个地方))(能|可以|会)?.{0,6}"
