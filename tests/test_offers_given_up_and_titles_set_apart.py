@@ -13,7 +13,7 @@ import pytest
 import actions.activities
 from actions.activities import slot_chosen, slots_of_the_day
 from actions.catalogue import AUTHOR_AND_TITLE, thing_then_wished, typed_query
-from actions.decline import gives_up_and_asks, question_after_giving_up
+from actions.decline import ActionDecline, gives_up_and_asks, question_after_giving_up
 from actions.digital_resources import resources_while_closed
 from actions.faq_answers import ASKS_A_RULE
 from actions.holds import HELD_ASKED
@@ -23,7 +23,7 @@ from bot.channels.questions import split_questions
 from bot.nlu_signals import corrected
 from bot.services.search_text import normalise
 from bot.title_names import half_called
-from tests.test_action_units import conversation
+from tests.test_action_units import conversation, run_action
 
 
 def test_a_conversation_closed_with_the_leave_words_ends_the_handoff() -> None:
@@ -227,3 +227,16 @@ def test_a_book_marked_as_such_is_no_place() -> None:
     assert BOOK_MARKED.search("有没有钱锺书的管锥编")
     assert BOOK_MARKED.search("有《管锥编》吗")
     assert not BOOK_MARKED.search("燕子矶有没有")
+
+
+def test_a_hold_given_up_then_a_question_is_dropped_and_answered() -> None:
+    confirm = {"kind": "hold_confirm", "title": "某书"}
+    reply, events = run_action(ActionDecline(), conversation(
+        ("reader123", [confirm]), ("唉 不订了 周日几点开门", [])))
+    assert reply.startswith("好的，不预约了。\n")  # no "还有其他…" before the answer
+    assert "周日" in reply and "开放" in reply  # that Sunday's hours, live
+    assert {"event": "slot", "name": "bib_id", "value": None} in [
+        {key: event.get(key) for key in ("event", "name", "value")} for event in events]
+    kept, _ = run_action(ActionDecline(), conversation(
+        ("reader123", [confirm]), ("算了", [])))
+    assert kept == "好的，不预约了。还有其他可以帮您的吗？"
