@@ -21,6 +21,7 @@ from actions.reader_text import latest_entity_values
 from actions.visiting import live_action_for
 from bot.outcome import outcome
 from bot.question_words import ASKS, clauses
+from bot.services.faq_model import FaqAnswer
 
 #: the words that refuse something ("不用了", "算了", "别约了", "取消吧", "no")
 REFUSES = re.compile(r"不|没|别|算|免|取消|以后|再说|考虑|改天|下次|no", re.IGNORECASE)
@@ -66,15 +67,24 @@ def question_after_giving_up(text: str) -> str | None:
         and len(CJK.findall(rest)) >= SUBJECT else None
 
 
-def gives_up_and_asks(tracker: Tracker) -> bool:
-    """Whether the reader, asked to confirm a hold, gives it up and then asks what the
-    FAQ answers surely ("不订了 书都能自己上架找吗"): the hold is dropped and the question
-    answered. Anything else after the no (another book, the events, the loans) is left to
-    the NLU's reading, the hold waiting as before. After the free slots a question keeps
-    them offered (the reader may still book one: see `gives_up_the_offer`)."""
+def answered_after_giving_up(tracker: Tracker) -> FaqAnswer | None:
+    """The FAQ's sure answer to what a reader, asked to confirm a hold, asks after giving
+    it up ("不订了 书都能自己上架找吗"): the hold is dropped and the question answered,
+    retrieved once. None when the FAQ is not sure: anything else after the no (another
+    book, the events, the loans) is left to the NLU's reading, the hold waiting as before.
+    After the free slots a question keeps them offered (the reader may still book one: see
+    `gives_up_the_offer`)."""
     question = question_after_giving_up(tracker.latest_message.get("text", ""))
-    return previous(tracker, "hold_confirm") is not None and question is not None \
-        and answer_in_context(tracker, question, lenient=True).kind == "answer"
+    if previous(tracker, "hold_confirm") is None or question is None:
+        return None
+    answer = answer_in_context(tracker, question, lenient=True)
+    return answer if answer.kind == "answer" else None
+
+
+def gives_up_and_asks(tracker: Tracker) -> bool:
+    """Whether the reader gives a hold up and asks what the FAQ surely answers (see
+    answered_after_giving_up)."""
+    return answered_after_giving_up(tracker) is not None
 
 
 def gives_up_the_offer(tracker: Tracker) -> bool:
@@ -104,12 +114,12 @@ class ActionDecline(LibraryAction):
         if not text.startswith("/") and (found := held_title(text)):
             return show_results(dispatcher, *found, offset=0)
         if previous(tracker, "hold_confirm") or tracker.get_slot("bib_id"):
-            question = question_after_giving_up(text) if gives_up_and_asks(tracker) else None
-            dispatcher.utter_message(text="好的，不预约了。" if question
+            answered = answered_after_giving_up(tracker)
+            dispatcher.utter_message(text="好的，不预约了。" if answered
                                      else "好的，不预约了。还有其他可以帮您的吗？",
                                      **outcome("cancelled"))
-            answered = answer_after_giving_up(dispatcher, tracker, question) if question else []
-            return clear_hold_slots() + answered
+            return clear_hold_slots() + (answer_after_giving_up(dispatcher, tracker, answered)
+                                         if answered else [])
         if still_offered(tracker, "space_slots") and not asks_something(text) \
                 and not OTHER_TIMES.search(text):  # the free slots offered: no booking
             dispatcher.utter_message(text="好的，不预约场地了。还有其他可以帮您的吗？",
@@ -125,12 +135,11 @@ class ActionDecline(LibraryAction):
 
 
 def answer_after_giving_up(dispatcher: CollectingDispatcher, tracker: Tracker,
-                           question: str) -> list[dict[str, Any]]:
+                           answer: FaqAnswer) -> list[dict[str, Any]]:
     """The FAQ's answer to the question asked after a hold given up, or the live hours or
     address where its entry is one they give better ("不订了 周四总馆开伐": that
     Thursday's hours)."""
-    answer = answer_in_context(tracker, question, lenient=True)
-    if answer.kind == "answer" and (live := live_action_for(answer.key)):
+    if live := live_action_for(answer.key):
         return live.request(dispatcher, tracker)
     give(dispatcher, tracker, answer)
     return []
