@@ -34,7 +34,12 @@ from bot.question_words import (
     clauses,
     wants_a_book,
 )
-from bot.services.catalogue_query import FILLER, VOLUME_ONLY, asks_for_a_volume
+from bot.services.catalogue_query import (
+    FILLER,
+    NAME_FORGOTTEN,
+    VOLUME_ONLY,
+    asks_for_a_volume,
+)
 from bot.services.catalogue_ranking import NEAR, main_title, similarity, title_parts
 from bot.services.faq_retrieval import literal_bigrams
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -172,9 +177,11 @@ def show_results(
     if result.near and not offset:
         # the library lacks what was asked for, unless it was misremembered: the near
         # matches, and 荐购 if none of them is it
+        # (a book told of by what it is about has no words to repeat: "讲某事的")
+        lacked = "按您说的内容，" if ABOUT_A_TOPIC.search(query) else \
+            f"没有找到与“{quote(query)}”完全一致的馆藏。"
         dispatcher.utter_message(
-            text=f"没有找到与“{quote(query)}”完全一致的馆藏。您要找的是不是下面这些？"
-            "都不是的话，可以向图书馆荐购。",
+            text=f"{lacked}您要找的是不是下面这些？都不是的话，可以向图书馆荐购。",
             buttons=[{"title": "都不是，我要荐购", "payload": "我想荐购一本书"}],
             **outcome("search", no_match=True, titles=titles, bib_ids=bib_ids, near=True))
     else:
@@ -481,12 +488,15 @@ def looks_like_a_title(text: str) -> bool:
 #: reader's own books: 借的书, 约好的书, 某本书, 手头这本书), which a search answers even when
 #: it finds none
 BOOK_WORDS = re.compile(r"(?<![借还丢我约订])(?<!约好)(?<!订好)的书|(?<![某这那])本书|书籍|"
+                        # a book told of by what it tells ("读过一本讲…", "找本讲…")
+                        r"(?<=[一那这找])本(?=(?:讲|关于)[^，,。？?]{1,30}的)|"
                         r"图书(?!馆)|绘本|小说|作品|著作|读物|教材|杂志|期刊|漫画|诗集|文集|全集|传记")
 
 
 #: the name of a book asked for by what it tells ("…的那本童话叫啥", "是哪本书")
 NAME_ASKED = re.compile(r"[这那]本[^，,。？?\s]{0,12}叫(啥|什么)|是哪一?本|"
-                        r"(书名|(书|绘本|小说)的?名字)(是|叫)?(啥|什么)")
+                        r"(书名|(书|绘本|小说)的?名字)(是|叫)?(啥|什么)|"
+                        f"{NAME_FORGOTTEN.pattern}")  # ... or forgotten
 
 
 #: books asked for by what they are about ("讲…的", "关于…")
@@ -901,9 +911,10 @@ class ActionSearchCatalogue(LibraryAction):
         if (not result.hits or result.near) and (found := writer_described(text)):
             return show_results(dispatcher, *found, offset=0)
         # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
-        # sure of the whole ("外文的书能借几本")
-        if not result.hits and (books := clause_of_books(text)) and answer_in_context(
-                tracker, text).kind != "answer":
+        # sure of the whole ("外文的书能借几本") and no book is asked for
+        wanted = "《" in text or wants_a_book(normalise(text))
+        if not result.hits and (books := clause_of_books(text)) and (
+                wanted or answer_in_context(tracker, text).kind != "answer"):
             return show_results(dispatcher, *books, offset=0)
         if (not result.hits or result.near) and (
                 lacked := book_the_faq_lacks(dispatcher, text)) is not None:
@@ -912,8 +923,9 @@ class ActionSearchCatalogue(LibraryAction):
         # books that only share a word with it — unless the reader named a title in 《》
         # ("鼓楼有没有《鼓楼往事》这本书": the library lacks it, whatever else it says) or
         # asked for a book ("替小侄子挑本讲星星的图画书": what the catalogue has, or not).
-        wanted = "《" in text or wants_a_book(normalise(text))
-        if (not result.hits or result.near) and not wanted:
+        # (nor a catalogued author, whose books were found: "有没有某学者的 某方面")
+        if (not result.hits or result.near) and not wanted and not (
+                result.hits and services().catalogue.author_named(query)):
             if answer_if_certain(dispatcher, tracker, text):
                 return []
             if asks_no_book(tracker) and (

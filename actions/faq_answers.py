@@ -188,6 +188,9 @@ def answer_in_context(tracker: Tracker, question: str, lenient: bool = False) ->
     in_context = knowledge.answer(f"{context} {question}", lenient)
     if ranked_first := context_ranks_first(in_context, alone, given):
         return ranked_first  # "年龄有限制吗" after how to volunteer: the volunteers' rules
+    if alone.kind != "answer" and not short and ASKS.search(question) \
+            and (beyond := beyond_the_answer_given(in_context, alone, given, question)):
+        return beyond  # "我退休了 这把年纪也收吗" after how to volunteer: the same
     if alone.kind == "answer" and not short:
         return alone
     if in_context.kind == "answer" and in_context.key != given:
@@ -340,6 +343,29 @@ def continues_the_topic(menu: FaqAnswer, given: str) -> FaqAnswer | None:
     same_topic = first is not None and first.key != given \
         and first.key.split("-")[0] == given.split("-")[0]
     return first if same_topic else None
+
+
+def beyond_the_answer_given(in_context: FaqAnswer, alone: FaqAnswer, given: str,
+                            question: str) -> FaqAnswer | None:
+    """Read in context, a question the FAQ cannot answer alone ranks first (answers, or
+    offers first) the entry just given, though it shares no word with that entry's
+    question: it asks on about the topic, and the next entry ranked, another entry of
+    the topic, is its answer. Not when the question's own first candidate is of that
+    topic already (then it names what it asks: "那某路那头坐地铁咋去" after the
+    address)."""
+    ids = ([in_context.entry_id] if in_context.kind == "answer" else []) + [
+        entry for entry, _title in in_context.suggestions]
+    if len(ids) < 2 or None in ids[:2]:
+        return None
+    knowledge = services().knowledge
+    topic = given.split("-")[0]
+    own = knowledge.published_answer(alone.suggestions[0][0]) if alone.suggestions else None
+    if own is not None and own.key.split("-")[0] == topic:
+        return None
+    first, second = knowledge.published_answer(ids[0]), knowledge.published_answer(ids[1])
+    if first is None or second is None or first.key != given or names_its_own(question, first):
+        return None
+    return second if second.key.split("-")[0] == topic else None
 
 
 #: verbs of need and possibility: a pair that starts with one names no subject

@@ -21,6 +21,7 @@ from actions.catalogue import (
     looks_like_a_title,
     search_query,
     searched,
+    typed_query,
 )
 from actions.context import (
     ORDINAL,
@@ -333,17 +334,19 @@ def edition_number(text: str) -> int | None:
     return number_said(said.group(1)) if said else None
 
 
-def clause_found(query: str, result: SearchResult) -> tuple[str, SearchResult]:
+def clause_found(text: str, query: str, result: SearchResult) -> tuple[str, SearchResult]:
     """When a long request finds nothing as a whole ("许三观卖血记想约一本，我上班在鼓楼，
     下了班过去取"), its first clause that asks for a book (else its first), if that finds
-    books on its own (one more search; the other clauses greet, or tell where and when,
-    not what)."""
-    parts = clauses(query)
+    books on its own, without the words that ask (one more search; the other clauses
+    greet, or tell where and when, not what). The clause is chosen among the words
+    typed, since the query has lost the words that ask for the book."""
+    parts = clauses(text)
     if len(parts) > 1:
         part = next((part for part in parts if ASKS_FOR_A_BOOK.search(part)), parts[0])
-        found = services().catalogue.search(part, limit=CHOICES)
-        if found.hits and not found.near:
-            return part, found
+        words = HOLD_ASKED.sub(" ", typed_query(part)).strip()
+        found = services().catalogue.search(words, limit=CHOICES) if words else None
+        if found and found.hits and not found.near:
+            return words, found
     return query, result
 
 
@@ -397,7 +400,7 @@ def choose_title(dispatcher: CollectingDispatcher, tracker: Tracker) -> TitleHit
         return services().catalogue.title(listed)  # "要第2版" of the results listed
     query, result = searched(tracker, query, CHOICES, for_a_hold=True)
     if not result.hits and not named:
-        query, result = clause_found(query, result)
+        query, result = clause_found(text, query, result)
     if (not result.hits or result.near) and listed is not None:
         return services().catalogue.title(listed)  # "死亡圣器先给我约上" of those listed
     if not result.hits and not named and answer_if_certain(

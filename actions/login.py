@@ -16,6 +16,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import continues_message
 from actions.faq_answers import answer_if_certain
 from actions.library import UNAVAILABLE_TEXT, channel_of, services, verified_reader
 from bot.card_numbers import TYPED_AS_A_CARD, card_in
@@ -128,6 +129,12 @@ class ValidateLoginForm(FormValidationAction):
                 and answer_if_certain(dispatcher, tracker, text, lenient=True)):
             # a question the NLU took for no question ("自习室插座可以充电吗" read as booking a
             # space): answered, then the card is asked for again
+            return {"card_number": None}
+        if not card and continues_message(tracker) and not TYPED_AS_A_CARD.search(text):
+            # another question of the message that asked for something personal, typed
+            # before the card was asked for: answered if the FAQ is sure, never a card
+            # number in the wrong format
+            answer_if_certain(dispatcher, tracker, text, lenient=True)
             return {"card_number": None}
         if not card:
             dispatcher.utter_message(

@@ -40,6 +40,7 @@ from actions.faq_answers import (
     WHERE_TO,
     FaqFirst,
     answer_or_menu,
+    say,
 )
 from actions.library import LibraryAction, services
 from actions.reader_text import latest_entity_values, quote, without_branches
@@ -48,6 +49,7 @@ from bot.booking_words import BOOKED, EVENT_WORDS
 from bot.branches import OTHER_LIBRARY
 from bot.outcome import outcome
 from bot.question_words import ASKS, OPENING, WHERE
+from bot.services.faq_model import FaqAnswer
 from bot.services.faq_retrieval import cjk_length
 from bot.services.interface import WEEKLY_CLOSURE, BranchInfo, DayHours
 from bot.services.search_text import normalise
@@ -258,6 +260,12 @@ LIBRARY_SAID_TO_STAND = (
     r"(?:对吧|是吧|来着|[吗嘛吧呢啊呀哈]|[，,。？?\s]|$))")
 
 
+#: the FAQ's entries on coming to the main library by metro and by bus, which staff keep
+#: up to date with the lines and stops
+TRANSIT_ENTRIES = frozenset({"location-002", "location-003"})
+BY_BUS, BY_METRO = re.compile(r"公交|巴士|几路"), re.compile(r"地铁|几号线|轨交")
+
+
 class ActionLocation(FaqFirst):
     action_name = "action_location"
     menu_when_unasked = True
@@ -273,7 +281,7 @@ class ActionLocation(FaqFirst):
                           # names (the wrong address some pages give)
                           f"{LIBRARY_SAID_TO_STAND}")
     own_words = re.compile(f"{requests.pattern}|{PLACE_WORDS.pattern}")
-    answers_live = frozenset({"location-001", "location-002", "location-003"})
+    answers_live = frozenset({"location-001", *TRANSIT_ENTRIES})
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         """A day's visit with no place words whose sure FAQ answer is one the hours give
@@ -308,14 +316,29 @@ class ActionLocation(FaqFirst):
                 and (lacked := book_the_faq_lacks(dispatcher, text)) is not None:
             return lacked  # "有没有某作家的某书": a book asked for, not the address
         for branch in requested_branches(dispatcher, tracker):
-            lines = [f"{branch.name}地址：{branch.address}", f"交通：{branch.transport}"]
+            by_transit = transit_answer(text) if branch.code == MAIN_BRANCH else None
+            lines = [f"{branch.name}地址：{branch.address}",
+                     *([] if by_transit else [f"交通：{branch.transport}"])]
             if branch.phone:
                 lines.append(f"电话：{branch.phone}")
             if not branch.confirmed:
                 lines.append(UNCONFIRMED_NOTE)
             dispatcher.utter_message(text="\n".join(lines),
                                      **outcome("location", branch=branch.code))
+            if by_transit:
+                say(dispatcher, by_transit)
         return []
+
+
+def transit_answer(text: str) -> FaqAnswer | None:
+    """The FAQ's entry on the way of coming the reader asks about ("几路车能到总馆"),
+    given after the main library's address instead of the card's general transport line;
+    None when the message asks no way of coming, or both ("坐地铁还是公交方便": the card's
+    line says both)."""
+    if BY_BUS.search(text) and BY_METRO.search(text):
+        return None
+    answer = services().knowledge.answer(text, lenient=True)
+    return answer if answer.kind == "answer" and answer.key in TRANSIT_ENTRIES else None
 
 
 #: the weekday of the day asked about before, pointed at ("那个周五", "那周六")
@@ -492,10 +515,19 @@ def points_back_to_a_branch(tracker: Tracker, words: re.Pattern[str]) -> bool:
             and not latest_entity_values(tracker, "branch"))
 
 
+#: where, asked and nothing else ("具体在哪块啊", "到底在哪呢")
+ONLY_WHERE = re.compile(f"^\\W*(那|现在|目前|具体)?(是|就)?在?({WHERE})[呢啊呀吗哦]?\\W*$")
+
+
 def asks_where_it_is(tracker: Tracker) -> bool:
-    """"它在哪呀，我没去过", "那边地址是啥" after an answer about a branch's hours: where
-    that branch is."""
-    return points_back_to_a_branch(tracker, PLACE_WORDS)
+    """"它在哪呀，我没去过", "那边地址是啥", or where alone ("具体在哪块啊", also as a
+    message's second question) after an answer about a branch's hours: where that branch
+    is."""
+    earlier = previous(tracker, "hours", "location")
+    return points_back_to_a_branch(tracker, PLACE_WORDS) or (
+        bool(ONLY_WHERE.match(tracker.latest_message.get("text", "")))
+        and earlier is not None and bool(earlier.get("branch"))
+        and not latest_entity_values(tracker, "branch"))
 
 
 def asks_when_it_opens(tracker: Tracker) -> bool:

@@ -353,7 +353,9 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on 3dc0af9: single messages 0.90 (112 of 124; baseline 0.39), FAQ "
     "direct-correct 0.92, menus 0.02, confidently wrong 0.02, conversations 0.50 (8 of 16; "
-    "baseline 1 of 16))",
+    "baseline 1 of 16); unread, with the rules of 2026-12-07's seventh session (eeef069): "
+    "single messages 0.93 (115 of 124), conversations 0.62 (10 of 16); its failures were "
+    "read in the eighth session (2026-12-07), and with the rules they gave: see below)",
     "Thirty-ninth set (tests/data/reader_eval_thirtyninth/; 124 single messages and 16 "
     "conversations written on 2026-12-07 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "

@@ -7,8 +7,8 @@ import re
 
 CARD = re.compile(r"J\s*L(?:[\s-]*\d){8}", re.IGNORECASE)
 #: a card number given to verify by, with the words that say it is one ("卡号jl 0000 0002")
-CARD_GIVEN = re.compile(rf"(?:(?:读者|借书)?[证卡]号?\s*[:：是]?\s*)?(?:{CARD.pattern})",
-                        re.IGNORECASE)
+CARD_GIVEN = re.compile(r"(?:(?:用|我的|用我的)?(?:读者|借书)?[证卡]号?\s*[:：是]?\s*)?"
+                        f"(?:{CARD.pattern})", re.IGNORECASE)
 #: something typed as a card number, right or not ("JL0000001对吗")
 TYPED_AS_A_CARD = re.compile(r"[A-Za-z]{2}\s*\d")
 

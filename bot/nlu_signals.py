@@ -83,7 +83,7 @@ from bot.question_words import (
     clauses,
     wants_a_book,
 )
-from bot.services.catalogue_query import asks_for_a_volume
+from bot.services.catalogue_query import NAME_FORGOTTEN, asks_for_a_volume
 from bot.services.faq_retrieval import cjk_length
 from bot.services.search_text import ISBN_IN_TEXT, normalise
 from bot.title_names import half_called
@@ -126,14 +126,23 @@ AVAILABLE = re.compile(r"有的借|有得借|借得到|能借到|借不借得到
 NOT_AVAILABILITY = re.compile(r"我借|我还能|几本|几号|什么时候|到期|续|丢|坏")
 #: DIET's intents for cancelling, and other words that drop a hold ("不要了", "删掉")
 CANCEL_INTENTS = frozenset({"cancel_reservation", "cancel_booking"})
-DROPS = re.compile(r"不要|不需要|不用|删|退|撤|别|算了|不约|不去|不想|不看|不借|不打算|作废|"
-                   r"去不了|来不了|改天|改约|改到")
+DROPS = re.compile(r"不要|不需要|不用|删|退(?!休|伍|役)|撤|别|算了|不约|不去|不想|不看|不借|"
+                   r"不打算|作废|去不了|来不了|改天|改约|改到")
 #: ... said of a book, to be done with it ("退掉", "不打算看了"), not of a card, a deposit
 #: or what was done to it ("读者证退掉", "押金退了吧", "被取消了")
 DROPS_IT = re.compile(r"(退|撤|删)掉|退了吧|不(想|打算)(看|借)了")
 NOT_A_HOLD_DROPPED = re.compile(r"押金|读者证|借书证|退卡|办的卡|被")
 #: ... a message DIET took for one that names a book instead ("边城 沈从文那本")
 NAMES_A_BOOK = re.compile(r"那本|这本|写的|《")
+#: a loan of the reader's, whose name is forgotten ("借过一本 书名忘了"): their loans, not a
+#: book told of
+LOAN_TOLD = re.compile(f"{I_BORROWED}|借过|借了")
+#: a book on loan spoken of ("借的三本书", "借回来的绘本")
+LOAN_NAMED = re.compile(BORROWED + r"[^，,。？?！!]{0,4}(书|[一两几\d]本(?!子)|绘本|杂志|光盘)")
+#: what is cancelled: a hold, a booking, a sign-up (with DROPS and CANCEL, the words that
+#: make a message a cancellation at all)
+CANCELLED_THING = re.compile(r"约|预定|预订|订|排队|报名|活动|讲座|场|会|[间室座位]|去掉|划掉|拿掉|"
+                             r"参加|来不成|去不成|不过来|不来了")
 #: asking why something was cancelled ("那年的讲座怎么都取消了"), not to cancel it
 WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
 ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
@@ -161,6 +170,9 @@ GIVES_THE_CARD = re.compile(r"(这|那)?是我的(读者|借书)?[证卡]号?码
                             r"就这个|这个|[吧了呀啊哈]")
 #: the reader asks about their own account ...
 OWN_ACCOUNT = re.compile(r"帮我(查|看|瞅|瞧|瞄|续|延)|给我(查|看)|查一下我|查查我|"
+                         # a loan the reader wants to keep ("某书下周到期 想续上")
+                         r"(?<![不没别])想再?续(一下|下|借|一续|上)"
+                         r"(?![^，,。？?]{0,8}(的话|怎|咋|如何|规则|流程|手续|需要|要不要|能不能|吗))|"
                          # asked without 我, last, after what befell the card ("证刷不出来
                          # 是不是停了 给查一下")
                          r"[证卡][^。？?！!]*(?<!我)[帮给]查(一下|下|查)\W*$|"
@@ -677,6 +689,9 @@ def _asks_past_thanks(plain: str) -> bool:
 BOOK_SOUGHT = re.compile(r"(找|挑|想看|想读|想借|推荐)[^，,。？?]{0,20}"
                          r"(书|绘本|小说|读物|全套|系列|传记|诗集|漫画)|(找|挑|借)[一几两]?[本套]|"
                          r"有没有.{0,10}(书|绘本|小说)")
+#: a book sought by what it tells ("找本讲…", "有没有关于…的书")
+TOPIC_SOUGHT = re.compile(r"(找|挑|借)[一几两]?[本套](讲|关于)|"
+                          r"有没有(讲|关于)[^，,。？?]{1,16}的(书|绘本)")
 #: ... what is sought is a librarian's research (papers, archives, old maps, genealogies)
 RESEARCH_ASKED = re.compile(r"论文|课题|查新|查收|查引|文献|资料|档案|族谱|家谱|地方志|方志|"
                             r"古籍|簿|影印|史料|报纸|期刊|地图|专利|标准|数据")
@@ -744,6 +759,9 @@ CORRECTIONS = (
                of=BOOK_INTENTS | NOT_A_REQUEST),
     Correction(lambda p: WRITES_FOR_ME.search(p) and not FOR_THE_WRITING.search(p), "out_of_scope",
                but=frozenset({"out_of_scope", "request_human"})),
+    # "下雨包漏了 借的书全泡了 咋整": a question about a loan is the library's to answer
+    Correction(lambda p: LOAN_NAMED.search(p) and ASKS.search(p), "ask_policy",
+               of=frozenset({"out_of_scope"})),
     # "某日 某馆歇业吗": that branch's doors that day
     Correction(lambda p: DAY_NAMED.search(p) and (DOORS.search(p) or AT_WORK.search(p))
                and bool(branches_named(p)), "ask_opening_hours",
@@ -795,6 +813,15 @@ CORRECTIONS = (
     Correction(lambda p: BOOK_SOUGHT.search(p) and not RESEARCH_ASKED.search(p)
                and not PERSON.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "search_catalogue", of=frozenset({"request_research_help"})),
+    # ... and a book sought by what it tells, no place asked ("找本讲桥是怎么造出来的"; not
+    # "想借书 最近的分馆在哪", "找不到还书机在哪")
+    Correction(lambda p: TOPIC_SOUGHT.search(p) and not re.search(WHERE, p), "search_catalogue",
+               of=frozenset({"ask_location"})),
+    # "读过一本讲某事的 名字忘了": a book told of, its name forgotten (no cancellation)
+    Correction(lambda p: NAME_FORGOTTEN.search(p) and (BOOK_KIND.search(p) or "一本" in p)
+               and not (CANCEL.search(p) or DROPS.search(p) or LOAN_TOLD.search(p)),
+               "search_catalogue",
+               of=NOT_A_REQUEST | CANCEL_INTENTS | SMALL_TALK),
     # "馆里多半没收老档案吧": a guess about the collection, no search, person or account
     # asked for (not "借的几本都替我延上吧")
     Correction(lambda p: GUESSES.search(p) and not ASKS_TO_SEARCH.search(p)
@@ -843,6 +870,11 @@ CORRECTIONS = (
                book_intent, of=CANCEL_INTENTS),
     Correction(lambda p: WHY_CANCELLED.search(p) and not ASKS_TO_CANCEL.search(p), "ask_policy",
                of=CANCEL_INTENTS),
+    # no word of cancelling, nor of anything to cancel ("我退休了 这把年纪也收吗" after
+    # the volunteers' entry): what it asks
+    Correction(lambda p: ASKS.search(p) and not (CANCEL.search(p) or DROPS.search(p)
+                                                 or CANCELLED_THING.search(p)),
+               _what_is_asked, of=CANCEL_INTENTS),
     Correction(RESERVE.search, "place_reservation", of=frozenset({"search_catalogue"})),
     # "帮它延个两周": a loan's renewal in other words (not what a late return costs, nor an
     # event or an opening put off: "讲座延期了吗")

@@ -46,7 +46,11 @@ A_NOT_A = re.compile(f"(?P<either>{_EITHER})不(?P=either)")
 
 #: money the reader owes now ("已经罚了多少", "目前总共欠多少", "扣了我多少"), the clause ending
 #: there; not a rule ("逾期每日罚几块钱", "欠多少就不能借了", "办证总共交多少")
-OWES = re.compile(r"((罚|扣)了我?|欠了?|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交)多少"
+OWES = re.compile(r"((罚|扣)了我?|欠了?|(现在|目前|一共|总共)要?(罚|欠|扣)了?|(现在|目前)要?交|"
+                  # ... for a loan gone late ("某书超期了 我要交多少")
+                  # (not in a case supposed, "如果超期了…", nor of a card: "证过期了")
+                  r"(?<!如果)(?<!要是)(?<!万一)(?<!假如)(?<![证卡])(超期|逾期|过期|晚还)了"
+                  r"[^，,。？?]{0,8}我(得|要|该)交)多少"
                   r"(块?钱|元|滞纳金|罚款|费用?)?[了啊呀呢吗]*(?=[\s，,。.？?！!~～]|$)")
 #: whose card it is: the reader's, or that of a child or relative the reader acts for
 CARD_HOLDER = r"(我|他|她|孩子|娃|儿子|女儿|闺女|小孩)"
@@ -182,6 +186,9 @@ BOOK_WANTED = re.compile(
     r"(?<![能可])(?:借|读|看)一?(?:本|套)(?!馆)(?![周月期年日地人科届次])(?!书?[要得能可多])|"
     r"(?<![还捐赠带约借送己])的(?:书|绘本|小说|传记|读物|童话)(?:吗|么|有没有|有吗|有没)|"
     r"(?:那本|这本|那套|这套)[^，,。？?]{0,6}(?:有吗|有没有|有没|在吗|还有吗|借得到)|"
+    # books asked for by what they tell ("有没有讲孩子怕黑的绘本")
+    r"(?:有没有|有没得|有无|阿有)(?:讲(?![座坛课解究])|关于|写)[^，,。？?]{1,16}的"
+    r"(?:书|绘本|小说|读物|童话|图画书)(?![桌法展单包架柜店面签城])|"
     # a writer's book named after 那本 ("某作家那本某书 有没得")
     r"^[\u4e00-\u9fff·]{2,5}那本(?!书)[^，,。？?]{2,12}?\s*(?:有吗|有没有|有没得?|有伐)")
 #: ... unless the message asks a rule (how, in any words: 咋 too), about an account or a

@@ -21,9 +21,14 @@ def asks_for_a_volume(text: str) -> bool:
     """Whether a message asks for a volume and nothing else ("那第三部呢？")."""
     return VOLUME_ONLY.fullmatch(_AROUND_A_VOLUME.sub("", text)) is not None
 
+#: a book's name said to be forgotten ("…的那本 书名忘了"): the reader tells what it is about
+NAME_FORGOTTEN = re.compile(r"(?:书名|名字)(?:给)?忘(?:了|掉了|记了)|忘了(?:书名|叫什么|叫啥)|"
+                            r"想不起(?:来)?(?:书名|名字|叫什么|叫啥)")
+
 # Words around a search that are not part of what is searched for (on normalised text).
 # Longer phrases first: "哪个馆能借到" goes as a whole.
 FILLER = re.compile(
+    f"{NAME_FORGOTTEN.pattern}|"
     r"你们馆|贵馆|本馆|咱们馆|咱馆|还有哪几本|还有哪些|还有什么|哪几本|同类型的?|同类的?|类似的|"
     r"哪个馆能借到|哪个馆有|哪个馆|哪个图书馆|哪里能借到?|哪儿能借到?|在哪个馆|"
     # "…借得到不", "…有不": the 不 of the question is no word of the title
@@ -36,6 +41,10 @@ FILLER = re.compile(
     r"[帮给替](?=(孩子|娃|儿子|女儿|闺女|宝宝|小孩)(借|找|选|看|挑|约|订|预约))|"
     # a hold asked for someone ("再替她约一本…") and where it is picked up ("还是去河西取")
     r"再?[帮给替][我他她]约(?:一?下)?(?:[一这那]?[套本部册])?|"
+    # ... for a grandchild too, or with no one named, by the book it counts ("给外孙约本…",
+    # "某书也约一本"; not 约翰)
+    r"(?:再|也|还)?(?:[帮给替](?:孩子|娃|儿子|女儿|闺女|宝宝|小孩|外?孙[子女]?|侄[子女]|外甥女?))?"
+    r"想?(?<![预相大契纽])约(?:一?下)?[一这那]?[套本部册]|"
     # ... and the card it is held on, once its number is cut out ("用JL…这张")
     r"用\s*[这那]张(?:卡|证)?|[这那]张(?:卡|证)|"
     # (the branch alone after a space: "某书 少儿馆取")
@@ -112,9 +121,18 @@ class CatalogueQuery:
             groups += _all_but(chars, 1 if len(chars) <= 3 else 2) + _all_but(sounds, 1)
         return _unique(groups)
 
+    @property
+    def telling_words(self) -> tuple[str, ...]:
+        """The words that tell what a book is about: of a long telling ("讲某人把某物从某地
+        弄到某地去的"), those of two characters or more, not the little words that move
+        the story; else all of them."""
+        if len(self.words) <= MAX_WORDS:
+            return self.words
+        return tuple(word for word in self.words if len(word) > 1) or self.words
+
     def on_topic(self) -> list[list[str]]:
-        """Groups of at least half of the query's words: a book on the topic."""
-        words = list(self.words[:MAX_WORDS])
+        """Groups of at least half of the telling words: a book on the topic."""
+        words = list(self.telling_words[:MAX_WORDS])
         return _unique(_all_but(words, len(words) // 2))
 
 

@@ -74,6 +74,23 @@ def author_names(author: str) -> list[str]:
     return [key for key in map(title_key, parts) if key and not _ROLE.fullmatch(key)]
 
 
+_TRAILING_ROLE = re.compile(f"(?:{_ROLE.pattern})$")
+#: the dots between the parts of a foreign name ("费尔迪南·德·索绪尔")
+_NAME_DOTS = re.compile(r"[·•・.．]")
+#: a foreign name's last part shorter than this is no name readers use alone (罗斯 of
+#: 俄罗斯)
+SURNAME_LENGTH = 3
+
+
+def names_readers_use(author: str) -> list[str]:
+    """author_names, and of a foreign name its last part, which readers use alone
+    ("索绪尔" of "[瑞士] 费尔迪南·德·索绪尔 著")."""
+    parts = re.split(r"[\s,，、;；/]+", _NATIONALITY.sub(" ", author))
+    surnames = [_TRAILING_ROLE.sub("", title_key(_NAME_DOTS.split(part)[-1]))
+                for part in parts if _NAME_DOTS.search(part)]
+    return [*author_names(author), *(name for name in surnames if len(name) >= SURNAME_LENGTH)]
+
+
 class Relevance(NamedTuple):
     tier: int
     strength: float = 0.0  # within the tier: how whole the name, how near the spelling
@@ -109,8 +126,9 @@ def relevance(query: CatalogueQuery, candidate: Candidate) -> tuple[Relevance, f
     """How the candidate matches, and the share of the reader's words it holds."""
     record = normalise(" ".join((candidate.title, candidate.author, candidate.publisher,
                                  candidate.subjects, candidate.summary)))
-    coverage = (sum(word in record for word in query.words) / len(query.words)
-                if query.words else 0.0)
+    # (of a long telling, the share of its telling words, when that is the larger)
+    coverage = max((sum(word in record for word in words) / len(words) if words else 0.0)
+                   for words in (query.words, query.telling_words))
     tier = _title_tier(query, candidate.title)
     if tier > AUTHOR:
         return Relevance(tier), coverage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 
@@ -18,6 +19,7 @@ from bot.services.catalogue_ranking import (
     Relevance,
     author_names,
     named_only_in_summary,
+    names_readers_use,
     ranked,
 )
 from bot.services.interface import BranchAvailability, SearchResult, TitleHit
@@ -62,6 +64,8 @@ NEAR_CANDIDATES = 20
 SHORTEST_NAME = 2
 LONGEST_NAME = 12
 AFTER_A_SHORT_NAME = frozenset("的写那这著得有还新和跟与")
+#: words before a name that tell of a place or a subject, not of an author (介绍某地的书)
+ABOUT_A_PLACE = re.compile(r"(介绍|关于|讲|去|到|在)$")
 #: how long the authors' names are kept before they are read again, in seconds
 AUTHOR_NAMES_KEPT = 600.0
 
@@ -71,33 +75,41 @@ class SqlCatalogue:
         self.store = store
         # the catalogue's authors' names, and when they were read (time.monotonic); two
         # threads that find them stale both read them, and either result is kept
-        self._authors: tuple[float, frozenset[str]] | None = None
+        self._authors: tuple[float, tuple[frozenset[str], frozenset[str]]] | None = None
 
     def author_named(self, text: str) -> str | None:
         """The name of a catalogued author that the text holds whole ("莫言" of "莫言写高密
         的那部"), as the catalogue spells it without its dots: the first in the text, the
         longest there; None if none."""
-        typed, names = title_key(text), self._author_names()
+        typed, (names, surnames) = title_key(text), self._author_names()
         for start in range(len(typed)):
             for end in range(min(len(typed), start + LONGEST_NAME), start + SHORTEST_NAME - 1, -1):
                 name = typed[start:end]
-                if name in names and (len(name) > SHORTEST_NAME or end == len(typed)
-                                      or typed[end] in AFTER_A_SHORT_NAME):
+                followed = end < len(typed) and typed[end] in AFTER_A_SHORT_NAME
+                if name in names and (len(name) > SHORTEST_NAME or end == len(typed) or followed):
+                    return name
+                # a foreign name's last part alone, as an author's ("某某的书"), not a place
+                # told of ("介绍卢森堡的")
+                if name in surnames and followed and not ABOUT_A_PLACE.search(typed[:start]):
                     return name
         return None
 
-    def _author_names(self) -> frozenset[str]:
-        """Every author's name in the catalogue, read again when AUTHOR_NAMES_KEPT has
-        passed (records added or edited meanwhile are seen then)."""
+    def _author_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every author's name in the catalogue, and the last parts of foreign names
+        that readers use alone, read again when AUTHOR_NAMES_KEPT has passed (records
+        added or edited meanwhile are seen then)."""
         kept = self._authors
         if kept is not None and time.monotonic() - kept[0] < AUTHOR_NAMES_KEPT:
             return kept[1]
         with self.store.session() as session:
-            fields = session.execute(select(BibRecord.author).distinct()).scalars().all()
-        names = frozenset(name for field in fields if field for name in author_names(field)
+            fields = [field for field in session.execute(
+                select(BibRecord.author).distinct()).scalars().all() if field]
+        names = frozenset(name for field in fields for name in author_names(field)
                           if SHORTEST_NAME <= len(name) <= LONGEST_NAME)
-        self._authors = (time.monotonic(), names)
-        return names
+        surnames = frozenset(name for field in fields for name in names_readers_use(field)
+                             if name not in names and len(name) <= LONGEST_NAME)
+        self._authors = (time.monotonic(), (names, surnames))
+        return names, surnames
 
     def _match_expression(self, groups: list[list[str]]) -> str:
         """OR of AND-groups, in the dialect's full-text syntax. Tokens hold only word
