@@ -141,8 +141,8 @@ LOAN_TOLD = re.compile(f"{I_BORROWED}|借过|借了")
 LOAN_NAMED = re.compile(BORROWED + r"[^，,。？?！!]{0,4}(书|[一两几\d]本(?!子)|绘本|杂志|光盘)")
 #: what is cancelled: a hold, a booking, a sign-up (with DROPS and CANCEL, the words that
 #: make a message a cancellation at all)
-CANCELLED_THING = re.compile(r"约|预定|预订|订|排队|报名|活动|讲座|场|会|[间室座位]|去掉|划掉|拿掉|"
-                             r"参加|来不成|去不成|不过来|不来了")
+CANCELLED_THING = re.compile(r"约|预定|预订|订|排队|报名|活动|讲座|场|[讨书享诗]会|[间室座位]|去掉|"
+                             r"划掉|拿掉|参加|来不成|去不成|不过来|不来了")
 #: asking why something was cancelled ("那年的讲座怎么都取消了"), not to cancel it
 WHY_CANCELLED = re.compile(r"(为什么|怎么|咋).{0,8}取消了")
 ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")

@@ -68,6 +68,7 @@ def test_the_reader_card_given_as_mine() -> None:
     ("nlu_fallback", "想续借的话怎么弄", None),
     # no word of cancelling nor of a hold: what it asks (退休 drops nothing)
     ("cancel_reservation", "我退休好几年了 这把年纪还收伐", "ask_policy"),
+    ("cancel_reservation", "我退休好几年了 会不会嫌我年纪大", "ask_policy"),
     ("cancel_reservation", "约的那一本不要了", None),
     ("cancel_booking", "研讨间那个就去掉吧", None),
     # a book told of, its name forgotten; a book sought, no way to a place

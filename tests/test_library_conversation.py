@@ -91,8 +91,10 @@ def test_this_library_after_the_other_ones_address(chat: Chat) -> None:
 
 
 def test_two_questions_get_two_answers(chat: Chat) -> None:
-    kinds = [o["kind"] for o in outcomes(chat(new_reader(), "今天几点关门？怎么坐地铁过去"))]
-    assert kinds == ["hours", "location"]
+    got = outcomes(chat(new_reader(), "今天几点关门？怎么坐地铁过去"))
+    # the hours, then the address with the FAQ's entry on coming by metro
+    assert [o["kind"] for o in got] == ["hours", "location", "faq"]
+    assert got[2]["id"] == "location-002"
 
 
 def test_location(chat: Chat) -> None:
