@@ -175,25 +175,25 @@ def test_the_main_library_by_bus_gets_the_address_and_the_bus_entry() -> None:
     assert "交通：" in messages[0]["text"]
 
 
-def test_a_messages_next_question_at_the_card_step_is_no_card_in_the_wrong_format() -> None:
-    text = "另外干一次能算几个钟头"
-    tracker = Tracker(
+def continued(text: str) -> Tracker:
+    """A tracker whose latest message is a question cut from the reader's message."""
+    return Tracker(
         sender_id="unit-test", slots={}, paused=False, followup_action=None, active_loop={},
         latest_action_name=None, events=[
             {"event": "user", "text": text, "metadata": {CONTINUES_MESSAGE: True}}],
         latest_message={"text": text, "intent": {"name": "x"}, "entities": []})
+
+
+def test_a_messages_next_question_at_the_card_step_is_no_card_in_the_wrong_format() -> None:
+    text = "另外干一次能算几个钟头"
     dispatcher = CollectingDispatcher()
-    assert ValidateLoginForm().validate_card_number(text, dispatcher, tracker, {}) == {
+    assert ValidateLoginForm().validate_card_number(text, dispatcher, continued(text), {}) == {
         "card_number": None}
     assert not any("格式不对" in (m.get("text") or "") for m in dispatcher.messages)
     # a card number mistyped is one, wherever it is typed
     mistyped = "证号是JL 0000 001"
     dispatcher = CollectingDispatcher()
-    ValidateLoginForm().validate_card_number(mistyped, dispatcher, Tracker(
-        sender_id="unit-test", slots={}, paused=False, followup_action=None, active_loop={},
-        latest_action_name=None, events=[
-            {"event": "user", "text": mistyped, "metadata": {CONTINUES_MESSAGE: True}}],
-        latest_message={"text": mistyped, "intent": {"name": "x"}, "entities": []}), {})
+    ValidateLoginForm().validate_card_number(mistyped, dispatcher, continued(mistyped), {})
     assert "格式不对" in dispatcher.messages[0]["text"]
     # typed at the card prompt, it is a card number in the wrong format
     dispatcher = CollectingDispatcher()
