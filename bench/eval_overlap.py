@@ -38,7 +38,7 @@ EVAL_DIRS = tuple(PROJECT_ROOT / "tests" / "data" / name
                                "reader_eval_thirtyfourth", "reader_eval_thirtyfifth",
                                "reader_eval_thirtysixth", "reader_eval_thirtyseventh",
                                "reader_eval_thirtyeighth", "reader_eval_thirtyninth",
-                               "reader_eval_fortieth"))
+                               "reader_eval_fortieth", "reader_eval_fortyfirst"))
 TRAINING_FILES = ("nlu.yml", "loans.yml", "digital_resources.yml", "faq_questions.yml")
 NEAR = 0.8
 #: texts this short ("你好", "谢谢") are everyone's words, not copied phrasings
