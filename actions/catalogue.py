@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import previous
+from actions.context import earlier_answers, previous
 from actions.dates import DAY_WORDS, describe_day
 from actions.faq_answers import (
     QUESTION,
     FaqFirst,
+    about_the_other_library,
     answer_if_certain,
     answer_in_context,
     answer_or_menu,
@@ -549,8 +551,9 @@ def asks_no_book(tracker: Tracker) -> bool:
 
 
 #: using a card in a way the rules allow or not ("闺女持本人这张证可否借绘本", "凭别人的卡能
-#: 借吗"): a rule question the NLU may take for a search of its other words
-USES_A_CARD = re.compile(r"(拿|用|持|凭|带)[^，,。？?！!]{0,4}[证卡]")
+#: 借吗", "省图那张卡 带过来行不行"): a rule question the NLU may take for a search of its
+#: other words
+USES_A_CARD = re.compile(r"(拿|用|持|凭|带)[^，,。？?！!]{0,4}[证卡]|[证卡]\s*(拿|带)(过|到这)来")
 
 
 def asks_how_a_card_is_used(tracker: Tracker) -> bool:
@@ -807,12 +810,30 @@ SAME_AUTHOR = re.compile(r"([这那]个?|[这那]位|该|同一个?|原)(作者|
 
 
 def book_whose_author_is_asked_about(tracker: Tracker) -> int | None:
-    """The first book of the previous answer's results, when the reader asks for more
-    by its author (no lookup: this decides which action takes the reply)."""
+    """The first book of the previous answer's results, or the book of a hold just
+    offered, when the reader asks for more by its author (no lookup: this decides which
+    action takes the reply)."""
+    if not SAME_AUTHOR.search(tracker.latest_message.get("text", "")):
+        return None
     found = previous(tracker, "search")
-    if found and found.get("bib_ids") and SAME_AUTHOR.search(
-            tracker.latest_message.get("text", "")):
+    if found and found.get("bib_ids"):
         return int(found["bib_ids"][0])
+    return book_of_a_hold_offered(tracker)
+
+
+#: what the reader may have said to a hold offered before asking for more by its author
+GIVEN_UP_KINDS = frozenset({"cancelled", "declined"})
+
+
+def book_of_a_hold_offered(tracker: Tracker) -> int | None:
+    """The book of the hold confirmation just shown, or just given up ("取消 家里有了"
+    to it, then "那位作家还出过什么")."""
+    for outcomes in islice(earlier_answers(tracker), 2):
+        offered = next((o for o in reversed(outcomes) if o.get("kind") == "hold_confirm"), None)
+        if offered and offered.get("bib_id"):
+            return int(offered["bib_id"])
+        if not any(o.get("kind") in GIVEN_UP_KINDS for o in outcomes):
+            return None
     return None
 
 
@@ -832,6 +853,29 @@ def writer_described(text: str) -> tuple[str, SearchResult] | None:
     written = result.hits and not result.near and result.total <= PAGE_SIZE and all(
         told["author"] in normalise(hit.author) for hit in result.hits)
     return (told["author"], result) if written else None
+
+
+#: one book named as known, the author's others asked for ("某作家除了某书 另外还有吗")
+BESIDES_ONE = re.compile(r"除了《?(?P<title>[^\s，,。？?！!》]{1,15}?)》?(以外|之外)?"
+                         r"(?=[\s，,]*(还|另外|别的|其他|其它))")
+
+
+def the_authors_other_books(text: str) -> tuple[str, SearchResult] | None:
+    """(author, the author's books but the one named) for "某作家除了某书 还有啥", where a
+    catalogued author is named beside the book."""
+    found = BESIDES_ONE.search(text)
+    if found is None:
+        return None
+    catalogue = services().catalogue
+    # the author before 除了 ("某作家除了某书"), else after the book ("除了某书 某作家还写过啥")
+    author = catalogue.author_named(text[:found.start()]) or catalogue.author_named(
+        text[found.end():])
+    if author is None:
+        return None
+    known = title_key(found["title"])
+    works = [hit for hit in catalogue.search(author, limit=AUTHOR_BOOKS).hits
+             if author in title_key(hit.author) and known not in title_key(hit.title)]
+    return (author, SearchResult(hits=works[:PAGE_SIZE], total=len(works))) if works else None
 
 
 def author_asked_about(tracker: Tracker) -> str | None:
@@ -883,8 +927,11 @@ class ActionSearchCatalogue(LibraryAction):
         if author := author_asked_about(tracker):
             return show_results(dispatcher, author,
                                 services().catalogue.search(author, limit=PAGE_SIZE), offset=0)
-        if asks_how_a_card_is_used(tracker) and answer_if_certain(
-                dispatcher, tracker, tracker.latest_message.get("text", "")):
+        if others := the_authors_other_books(normalise(tracker.latest_message.get("text", ""))):
+            return show_results(dispatcher, *others, offset=0)
+        if asks_how_a_card_is_used(tracker) and (
+                about_the_other_library(dispatcher, tracker)  # "省图的卡 带过来能用吗"
+                or answer_if_certain(dispatcher, tracker, tracker.latest_message.get("text", ""))):
             return []
         query = search_query(tracker)
         if not re.search(r"\w", query):
@@ -912,7 +959,8 @@ class ActionSearchCatalogue(LibraryAction):
             return show_results(dispatcher, *found, offset=0)
         # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
         # sure of the whole ("外文的书能借几本") and no book is asked for
-        wanted = "《" in text or wants_a_book(normalise(text))
+        plain = normalise(text)  # (or a title half remembered: "叫某某还是啥的")
+        wanted = "《" in text or wants_a_book(plain) or half_called(plain) is not None
         if not result.hits and (books := clause_of_books(text)) and (
                 wanted or answer_in_context(tracker, text).kind != "answer"):
             return show_results(dispatcher, *books, offset=0)

@@ -195,12 +195,14 @@ REMARK_LENGTH = 12
 FINAL_NE = re.compile(r"呢\W*$")
 #: a condition said before a follow-up ("周五河西去不成的话，江宁馆呢")
 CONDITION = re.compile(r"的话\W*$|^\W*(要是|如果|万一|假如)")
+#: ... or a word on the answer just given ("关得真早呀，那江北呢", "哦 这么早")
+REACTION = re.compile(r"[啊呀哦噢哇啦喔]\W*$|^\W*(哦|噢|喔|哇|原来|这样啊)")
 
 
 def is_follow_up(text: str) -> bool:
     """A follow-up ("周日呢", "换成周五行不行"), also with a remark after it that asks
-    nothing ("那建邺馆那天呢 离我家近点", "明天呢，想带孩子去") or a condition before it
-    ("河西去不成的话，江宁那家呢")."""
+    nothing ("那建邺馆那天呢 离我家近点", "明天呢，想带孩子去") or a condition or a word on
+    the answer before it ("河西去不成的话，江宁那家呢", "这么早啊 那明天呢")."""
     plain = text.strip()
     if FOLLOW_UP.match(plain) or CHANGES_A_DETAIL.match(plain):
         return True
@@ -213,7 +215,8 @@ def is_follow_up(text: str) -> bool:
     return (bool(conditions) and bool(FOLLOW_UP.match(last) or CHANGES_A_DETAIL.match(last))
             # the follow-up itself asks nothing but "and that?" ("如果证丢了，怎么补呢" asks)
             and not ASKS.search(FINAL_NE.sub("", last))
-            and all(CONDITION.search(words) and not ASKS.search(words) for words in conditions)
+            and all((CONDITION.search(words) or REACTION.search(words)) and not ASKS.search(words)
+                    for words in conditions)
             and sum(map(len, conditions)) <= REMARK_LENGTH)
 
 

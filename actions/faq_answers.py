@@ -471,7 +471,7 @@ THIS_LIBRARY = re.compile(r"金陵|金图|"
                           # not "南京图书馆属于市馆吗", 城市馆)
                           r"(?:^|(?<=[，,。\s]))(?:市图书馆|市图|市馆)")
 #: this library, by its name or as where the reader asks ("南图的卡在你们这能用吗")
-THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆|市图|市馆")
+THIS_LIBRARY_MEANT = re.compile(r"金陵|金图|你们|这里|这边|贵馆|咱们|本馆|市图|市馆|[拿带]过来")
 #: the two libraries taken for one ("金图跟省图是一家吧", "两边算一家", "南图算你们总馆吧";
 #: not "是同一天闭馆吗", "我们一家人", "就是想问南图…")
 TAKEN_FOR_ONE = re.compile(r"[是算](不是)?(同一个|同一家|一家|一个(馆|单位|图书馆))|不就是|"
@@ -525,11 +525,14 @@ def other_library_entry(text: str) -> FaqAnswer | None:
     rest = literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", text))
     # using something of that library's here ("省图的证在这边能刷吗"), not going there
     here = bool(THIS_LIBRARY_MEANT.search(text)) and bool(USED_HERE.search(text))
+    # ... and its card, whatever else is said of it ("省图办的卡 带过来行不行")
+    card = OTHERS_CARD.search(text) is not None and not re.search(r"办[证卡]", text)
 
     def shared(entry: FaqAnswer) -> int:
         question = normalise(entry.question)
         return len(rest & literal_bigrams(LIBRARY_NAMES_ANYWHERE.sub(" ", question))) \
-            + (here and bool(THIS_LIBRARY.search(question)))
+            + (here and bool(THIS_LIBRARY.search(question))) \
+            + (card and OTHERS_CARD.search(question) is not None)
 
     best = max(drawn, key=shared)  # the first of those sharing most
     return best if shared(best) else (by_name or drawn)[0]

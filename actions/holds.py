@@ -665,6 +665,15 @@ def _shared_run(title: str, words: str) -> int:
     return match.size
 
 
+def gives_up_the_hold_offered(tracker: Tracker) -> bool:
+    """"取消 刚想起来同事那儿有一本" to a hold's confirmation: the hold offered given up, not
+    one already placed to be cancelled — no hold named by its title or number."""
+    return (previous(tracker, "hold_confirm") is not None
+            and not entity_or_slot(tracker, "hold_id")
+            and not latest_entity_values(tracker, "title")
+            and "《" not in tracker.latest_message.get("text", ""))
+
+
 class ActionCancelReservation(FaqFirst):
     action_name = "action_cancel_reservation"
     about_a_title = HOLD_WORDS
@@ -677,6 +686,10 @@ class ActionCancelReservation(FaqFirst):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         if hold_chosen(tracker) is not None:  # one of the holds just listed: no rule asked
             return self.request(dispatcher, tracker)
+        if gives_up_the_hold_offered(tracker):
+            dispatcher.utter_message(text="好的，不预约了。还有其他可以帮您的吗？",
+                                     **outcome("cancelled"))
+            return clear_hold_slots()
         return super().act(dispatcher, tracker)
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -27,6 +27,8 @@ class ActionNoticeSettings(FaqFirst):
     personal = True
     requests = re.compile(f"{TURN_ON.pattern}|{TURN_OFF.pattern}")
     about_a_title = re.compile(r"提醒|通知|短信|消息|推送")
+    #: where the library's notices are read ("通知在哪能看到"): the FAQ's, not the reader's
+    rule_words = re.compile(r"(上|去|在|从)?(哪里?|哪儿|哪块|什么地方)(能|可以)?(看|查|找|知道)")
 
     def request(self, dispatcher: CollectingDispatcher, tracker: Tracker
                 ) -> list[dict[str, Any]]:

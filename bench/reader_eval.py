@@ -367,7 +367,9 @@ SET_HEADINGS = (
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "
     "scores on eeef069: single messages 0.87 (108 of 124; baseline 0.39), FAQ "
     "direct-correct 0.86, menus 0.02, confidently wrong 0.04, conversations 0.31 (5 of 16; "
-    "baseline 2 of 16))",
+    "baseline 2 of 16); unread, with the rules of 2026-12-07's eighth session (c7b6e63): "
+    "single messages 0.87 (108 of 124), conversations 0.31 (5 of 16); its failures were "
+    "read in the ninth session (2026-12-08), and with the rules they gave: see below)",
     "Forty-first set (tests/data/reader_eval_fortyfirst/; 124 single messages and 16 "
     "conversations written on 2026-12-08 by helpers who saw neither the training data, the "
     "code, the FAQ's paraphrases nor the other sets' messages, committed after untuned "

@@ -18,8 +18,8 @@ BOOKED = re.compile(f"{SPACE_WORDS.pattern}|{EVENT_WORDS.pattern}")
 CANCEL = re.compile(r"取消|撤掉|撤销|不去了")
 #: the coming occurrences of something ("下一期金图讲坛讲什么", "这个月有讲座吗"): what the
 #: live list of events tells, not the FAQ's description of a series
-UPCOMING = re.compile(r"下一期|下期|下一场|下场|下次|下回|这期|本期|这个月|本月|近期|最近|这周|"
-                      r"这阵子?|这段时间|这些天|这几天|近来|"
+UPCOMING = re.compile(r"接下来(?![要该得需做干怎咋])|下一期|下期|下一场|下场|下次|下回|这期|本期|"
+                      r"这个月|本月|近期|最近|这周|这阵子?|这段时间|这些天|这几天|近来|"
                       r"本周|下周|(下|这|本)个?(礼拜|星期)(?![一二三四五六日天])|"
                       r"(哪天|什么时候|啥时候|几号)(有|办|举办|开始)")
 #: a month named without a day ("十二月份", "月底", "下个月"): the coming events only beside
@@ -51,13 +51,14 @@ ASKS_ABOUT_PLACES = re.compile(r"满|空位?|位置|位子|名额|还能(报|去
 
 
 def keeps_a_place_at_an_event(text: str) -> bool:
-    """"某讲座人满了没，给我留一个": the last clause asks for a place to be kept, the clause
-    before it names an event, and nothing before speaks of a book or a seat ("讲座那天停车位
-    紧张吗，帮我留一个" is none)."""
+    """"某讲座人满了没，给我留一个", "报某日那场讲座 替我占一个": the last clause asks for
+    a place to be kept, the clause before it names an event and asks about its places or
+    to be signed up, and nothing before speaks of a book or a seat ("讲座那天停车位紧张吗，
+    帮我留一个" is none)."""
     parts = clauses(text)
     return (len(parts) >= 2 and KEEPS_A_PLACE.match(parts[-1]) is not None
             and EVENT_WORDS.search(parts[-2]) is not None
-            and ASKS_ABOUT_PLACES.search(parts[-2]) is not None
+            and (ASKS_ABOUT_PLACES.search(parts[-2]) or SIGNS_UP.search(parts[-2])) is not None
             and not NOT_AN_EVENTS_PLACE.search(" ".join(parts[:-1])))
 #: asking to be signed up ("报名冬日诗会", "金图讲坛给我报个名", "手工坊帮孩子报一个",
 #: "给我留个名额", "算我一个", "那场还能报吗", "…我想参加"; not 报个失, 留个位子, 能报销吗)
@@ -72,4 +73,7 @@ SIGNS_UP = re.compile(r"报名|报个名|报下名|报一个(?![失修案])|报�
                       # "…那个课我想报" at the end (not 报销, 报失)
                       r"(我想|我要|我也想|帮我|给我)报(?=(这个|那个|这场|那场)?[吧了啊呀\s，,。!！~]*$)|"
                       f"{SIGNS_UP_FOR_SOMEONE.pattern}|"
-                      f"报个(?=.{{0,6}}({EVENT_WORDS.pattern}|课))")
+                      f"报个(?=.{{0,6}}({EVENT_WORDS.pattern}|课))|"
+                      # "报某日那个培训", also after the card number ("JL…报某讲座")
+                      r"(?:^|(?<=[\s，,。!！~\d]))报(?![销失告纸刊案修了过警考备到道的没错完])"
+                      f"(?=[^，,。？?！!\\s]{{0,14}}({EVENT_WORDS.pattern}))")

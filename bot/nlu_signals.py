@@ -59,7 +59,7 @@ from bot.booking_words import (
     UPCOMING,
     keeps_a_place_at_an_event,
 )
-from bot.branches import branch_aliases, branches, place_name
+from bot.branches import OTHER_LIBRARY, branch_aliases, branches, place_name
 from bot.card_numbers import CARD, CARD_GIVEN
 from bot.question_words import (
     ACCOUNT_OR_RULE,
@@ -149,7 +149,8 @@ ASKS_TO_CANCEL = re.compile(r"把|帮我|给我|替我|麻烦")
 #: a question about a cancellation ("活动为什么都取消了"), not a request
 ASKS_WHY = re.compile(r"为什么|怎么|吗|取消了")
 #: a book spoken of as one ("那本绘本", "续集", "某作家写的")
-BOOK_KIND = re.compile(r"(?<!图)书(?!馆)|绘本|小说|续集|[上下]集|那本|这本|写的|作品")
+BOOK_KIND = re.compile(r"(?<!图)书(?!馆)|绘本|小说|续集|[上下]集|那本|这本|写的|作品|回忆录|传记|"
+                       r"散文集|诗集|文集")
 #: (not "托馆员协助查…", a research request with a librarian's help)
 PERSON = re.compile(r"真人|人工|活人|[找叫].{0,2}(馆员|工作人员|管理员)|请个(馆员|工作人员|管理员)|"
                     # ... a librarian asked to look into what was told before ("可否让馆员帮忙
@@ -279,16 +280,24 @@ NOT_AN_AUTHOR = re.compile(r"[我你您他她谁啥哪]|什么|图书馆|馆里|
                            f"这里|那里|{ACCOUNT_OR_RULE.pattern}")
 #: DIET's intents for the reader's own lists, which "X写过什么书" is not
 ACCOUNT_LISTS = frozenset({"list_loans", "list_reservations"})
+#: the reader's sign-ups counted or listed ("我总共报过几场", "我报了哪几场"): the reader's
+#: holds and bookings (not the people signed up: "报了几个人")
+SIGN_UPS_ASKED = re.compile(r"我[^，,。？?！!\d]{0,6}报(了|过|名了)"
+                            r"(几个|几场|哪几?[个场]|哪些|多少|什么|啥)(?![人位名家小])")
 #: what else a name wrote ("某作家还写过什么 都列出来"), whatever follows: a search by author
 WROTE_ELSE = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)还写(过|了)(哪些|什么|啥|别的|其他)")
+#: ... or besides one of them named ("某作家除了某书 另外还写过什么")
+BESIDES_ONE_WORK = re.compile(r"^(?P<name>[^\W\d_]{2,8}?)(?:的书|写的)?除了[^\s，,。？?！!]{1,15}?"
+                              r"(?:以外|之外)?[\s，,]*(?:还|另外|别的|其他|其它)"
+                              r"[^，,。？?！!]{0,6}(?:写|书|作品|小说|散文|诗|集|著)")
 #: a book told by who wrote it ("某学者写…的那本书", "某作家写的")
 BOOK_OF_A_WRITER = re.compile(r"写[的过了]|写[^，,。？?！!]{2,20}?(的那本|那本|的书)")
 #: ... not a book of an event ("读书会这期读的那本", "签售会")
 BOOK_OF_AN_EVENT = re.compile(r"读书会|分享会|签售|共读|展览|沙龙|书会")
 #: books on a topic ("讲黑洞的绘本", "关于城墙的书", "讲天文的还有哪些书"; not 讲座, 讲坛,
 #: "关于借书的规定")
-BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,10}的"
-                              r"(?:书|绘本|小说|作品|(?:还有)?哪[几些]本)")
+BOOKS_ON_A_TOPIC = re.compile(r"(?:(?<![听开办])讲(?![座坛课])|关于|有关)[^，,。？?\s]{2,16}的"
+                              r"(?:书|绘本|小说|作品|纪实|传记|回忆录|散文|(?:还有)?哪[几些]本)")
 
 #: ... asked for outright, when its topic holds a rule's word ("求推荐讲怎么…的书"; not
 #: "能讲一下怎么处理超期的书吗", a request to explain)
@@ -324,11 +333,14 @@ BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|�
                            r"房间")
 #: staff named in a question about a rule ("还是得找馆员帮忙拿", "会不会被管理员说",
 #: "被管理员凶了…向谁反映"): no request for a person
-STAFF_IN_A_RULE = re.compile(r"(还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?"
+STAFF_IN_A_RULE = re.compile(r"((还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?|"
+                             r"(?:(?<=[\s，,])|^)[都也还]?[得要])"
                              r"(找|被|让|请|叫)[^，,。？?！!]{0,2}(馆员|工作人员|管理员)|"
                              r"被[^，,。？?！!]{0,4}(馆员|工作人员|管理员)")
 
 
+#: a member of staff to be praised ("想表扬那位馆员 怎么办", "怎么表扬"): the FAQ's way to say so
+PRAISES = re.compile(r"夸|表扬|点赞|感谢信|锦旗")
 #: whom a complaint goes to, asked ("找谁反映", "在哪投诉"): the FAQ's way to complain
 WHOM_TO_TELL = re.compile(r"(找|向|跟|和|给)谁(反映|投诉|举报|提意见)|"
                           r"(怎么|如何|去哪|在哪|哪里|上哪)(能|可以)?(投诉|反映|举报)")
@@ -338,11 +350,15 @@ A_PERSON_NAMED = re.compile(r"真人|人工|活人|客服")
 
 def staff_in_a_rule(plain: str) -> bool:
     """Staff named in a message that asks or guesses something, not for a person ("…还是
-    得找馆员帮忙拿吗"; not "要找馆员，帮我叫一个", "我被管理员凶了，要投诉"), or whom to
-    complain to asked ("…态度太差 找谁反映")."""
+    得找馆员帮忙拿吗", "书在库房 得请管理员取吧"; not "要找馆员，帮我叫一个", "我被管理员凶了，
+    要投诉"), or whom to complain to, or how to praise someone, asked ("…态度太差 找谁反映",
+    "想表扬那位馆员 怎么办")."""
+    praised = PRAISES.search(plain) is not None and re.search(r"怎么|咋|如何|哪里|在哪", plain) \
+        is not None
     return ((STAFF_IN_A_RULE.search(plain) is not None
              and bool(ASKS.search(plain) or GUESSED.search(plain)))
-            or (WHOM_TO_TELL.search(plain) is not None and not A_PERSON_NAMED.search(plain))) \
+            or ((WHOM_TO_TELL.search(plain) is not None or praised)
+                and not A_PERSON_NAMED.search(plain))) \
         and not ASKS_FOR_A_PERSON.search(plain)
 #: asking what the assistant is ("你是真人吗", "是程序在回还是真人"): who answers, not a
 #: request for a person (on the normalised, lower-case text: ai is AI)
@@ -736,6 +752,11 @@ CORRECTIONS = (
     Correction(lambda p: ABOUT_THE_ASSISTANT.search(p) and not ASKS_FOR_A_PERSON.search(p),
                "bot_challenge", of=frozenset({"request_human"})),
     Correction(staff_in_a_rule, "ask_policy", of=frozenset({"request_human"})),
+    # "省图在什么地方" taken for a greeting: the other library asked about
+    Correction(lambda p: OTHER_LIBRARY.search(p) and (ASKS.search(p) or BRANCH_PLACE.search(p))
+               and not ABOUT_THE_ASSISTANT.search(p),
+               lambda p: "ask_location" if BRANCH_PLACE.search(p) else "ask_policy",
+               of=frozenset({"greet", "bot_challenge"})),
     Correction(lambda p: OWES_ANYTHING.search(p) and LOOKS_AT.search(p) and not HOW_TO.search(p),
                "ask_account", of=BOOK_INTENTS | NOT_A_REQUEST
                | frozenset({"nlu_fallback", "show_more"})),
@@ -836,6 +857,9 @@ CORRECTIONS = (
                and not RULE_OF_THE_BOOKING.search(p),
                "list_reservations",
                of=frozenset({"ask_opening_hours", "book_space", "ask_policy", "nlu_fallback"})),
+    Correction(lambda p: (found := BESIDES_ONE_WORK.match(p)) is not None
+               and not NOT_AN_AUTHOR.search(found["name"]), "search_catalogue",
+               of=NOT_A_REQUEST | SMALL_TALK),
     Correction(lambda p: (found := WROTE_ELSE.match(p)) is not None
                and not NOT_AN_AUTHOR.search(found["name"]), "search_catalogue",
                of=NOT_A_REQUEST | frozenset({"request_human"})),
@@ -843,6 +867,8 @@ CORRECTIONS = (
     Correction(lambda p: not EVENT_WORDS.search(p) and not BOOK_OF_AN_EVENT.search(p)
                and BOOK_OF_A_WRITER.search(p) is not None,
                "search_catalogue", of=frozenset({"ask_events"})),
+    Correction(lambda p: SIGN_UPS_ASKED.search(p) and not CANCEL.search(p) and not asks_how(p),
+               "list_reservations", of=NOT_A_REQUEST | {"sign_up_event", "cancel_booking"}),
     # "替儿子查查他约了哪些书"
     Correction(lambda p: PLACED.search(p) and LOOKS_AT.search(p) and not HOLD_RULE.search(p),
                "list_reservations", of=BOOK_INTENTS | NOT_A_REQUEST),
@@ -883,7 +909,9 @@ CORRECTIONS = (
                of=NOT_A_REQUEST | frozenset({"request_research_help", "show_more"})),
     # the reader's own account, also where DIET heard research help ("帮我看看手里那些书
     # 还没还")
-    Correction(lambda p: OWN_ACCOUNT.search(p) and not asks_how(p), _account_topic,
+    # (no account named, events asked for: "近期讲座 列给我看下" is theirs, below)
+    Correction(lambda p: OWN_ACCOUNT.search(p) and not asks_how(p)
+               and (_account_topic(p) is not None or not EVENT_WORDS.search(p)), _account_topic,
                of=frozenset({"ask_policy", "nlu_fallback", "show_more", "request_research_help"})),
     # "那本过期好久，已经罚了多少": what the reader owes, not the loans or a search
     Correction(lambda p: OWES.search(p) and not HOW_TO.search(p), "ask_account",
@@ -922,7 +950,7 @@ CORRECTIONS = (
                and SPACE_WORDS.search(SEATS_LEFT.sub(" ", p)) is not None
                and not EVENT_WORDS.search(p) and not AN_EVENTS_WORDS.search(p)
                and not SEAT_RULE.search(p) and not CANCEL.search(p),
-               "book_space", of=frozenset({"nlu_fallback", "ask_location"})),
+               "book_space", of=frozenset({"nlu_fallback", "ask_location", "ask_policy"})),
     # "研讨间B拿来干什么用": what it is for, the FAQ's
     Correction(lambda p: WHAT_IT_IS_FOR.search(p) and not CAN_BOOK.search(p)
                and not NO_TIME_ASKED.search(p), "ask_policy", of=frozenset({"book_space"})),

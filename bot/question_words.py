@@ -18,6 +18,9 @@ def clauses(text: str) -> list[str]:
 
 #: the A of an A不A question (not 不, 没, nor 时 and 动 of 时不时, 动不动)
 _EITHER = r"[^\W\d_不没时动]"
+#: 伐 ending a question, Nanjing's and Shanghai's 吗 ("下午开伐"; not 砍伐, 步伐, 北伐, 盗伐)
+NANJING_QUESTION_END = (r"(?<=[\u4e00-\u9fffA-Za-z])(?<![砍采征讨步杀北东西攻诛挞笔滥盗择皆伐])伐"
+                        r"(?=[\s，,。.！!~～？?]|$)")
 #: the words that ask (几 not in a rough number: 十几个, 20几个, 几百个, 七几年)
 ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|"
                   r"(?<![这那前好头一二三四五六七八九十\d])几(?![十百千万])|"
@@ -28,8 +31,8 @@ ASKS = re.compile(r"吗|嘛|呢|(?<![这那])么|[?？]|"
                   # 了没有"; not "先不", "暂时没有")
                   r"(?:(?<=[\u4e00-\u9fffA-Za-z])(?<![我你他她还都也并先暂就再才不])不|了没有?)"
                   r"(?=[\s，,。.！!~～]*$)|"
-                  # ... or in 伐, Nanjing's and Shanghai's 吗 ("下午开伐"; not 砍伐, 步伐, 北伐)
-                  r"(?<=[\u4e00-\u9fffA-Za-z])(?<![砍采征讨步杀北东西攻诛挞笔滥伐])伐(?=[\s，,。.！!~～？?]|$)|"
+                  # ... or in 伐 (NANJING_QUESTION_END)
+                  f"{NANJING_QUESTION_END}|"
                   # ... or in 没得 after 有 (有没有: "有热水没得"; not "我没得时间")
                   r"(?<![显没])有(?!个)[^，,。？?\s了]{1,8}没得(?=[\s，,。.！!~～？?]|$)|"
                   # ... or in 还不 after 能 (to return: "能去分馆还不"), or in 吧 after 能
@@ -189,6 +192,9 @@ BOOK_WANTED = re.compile(
     # books asked for by what they tell ("有没有讲孩子怕黑的绘本")
     r"(?:有没有|有没得|有无|阿有)(?:讲(?![座坛课解究])|关于|写)[^，,。？?]{1,16}的"
     r"(?:书|绘本|小说|读物|童话|图画书)(?![桌法展单包架柜店面签城])|"
+    # ... told first, then asked after ("讲某场战役前后的纪实 有吗")
+    r"(?:^|(?<=\s))(?:讲(?![座坛课解究])|关于)[^，,。？?\s]{1,16}的"
+    r"(?:书|绘本|小说|纪实|传记|回忆录|读物|童话|图画书)\s*(?:吗|么|有吗|有么|有没有|有没得?)|"
     # a writer's book named after 那本 ("某作家那本某书 有没得")
     r"^[\u4e00-\u9fff·]{2,5}那本(?!书)[^，,。？?]{2,12}?\s*(?:有吗|有没有|有没得?|有伐)")
 #: ... unless the message asks a rule (how, in any words: 咋 too), about an account or a

@@ -17,7 +17,7 @@ A stretch of the message is replaced by a key word only when all of this holds:
 
 Besides, a branch's name longer than the key words compared here, typed with 管 for its
 last 馆 ("南京市江宁区图书管"), and Nanjing's question with 阿 before the verb ("阿有" for
-有没有, "阿能" for 能不能) are put right.
+有没有, "阿能" for 能不能) or 伐 after it ("开伐" for 开吗) are put right.
 
 The key words are the library's: its dictionary's common nouns and verbs
 (knowledge/jieba/library_terms.txt; names and titles are left out, so 荷西 stays 荷西),
@@ -37,6 +37,7 @@ import zhconv
 from pypinyin import lazy_pinyin
 
 from bot.branches import branch_aliases
+from bot.question_words import NANJING_QUESTION_END
 from bot.services.faq_retrieval import FUNCTION_CHARS, SYNONYMS_FILE
 from bot.services.search_text import DICTIONARY_DIR, dictionary_frequency, dictionary_spans
 from bot.settings import PROJECT_ROOT
@@ -79,6 +80,9 @@ _PLACE_NAMED = re.compile(r"馆|柜|台|处|楼|点|河西|江宁|鼓楼|建邺|
 #: Nanjing's question with 阿 before the verb ("阿有", "阿能借"): the A不A question of
 #: Mandarin, which the NLU and the FAQ know (not 阿是穴, nor a name: 老阿…, 小阿…)
 _NANJING_QUESTION = re.compile(r"(?<![小老])阿(有|是|能|要|会|行|开)(?!穴)")
+#: ... and its 伐 ending a question ("有这本书伐", "周日开伐"): Mandarin's 吗, which the NLU
+#: and the FAQ know
+_NANJING_PARTICLE = re.compile(NANJING_QUESTION_END)
 
 
 def _nanjing_question(found: re.Match[str]) -> str:
@@ -100,6 +104,7 @@ def _slips_put_right(text: str) -> str:
         text = slip.sub(meant, text)
     text = _branch_typed_with_guan().sub(r"\1馆", text)
     text = _NANJING_QUESTION.sub(_nanjing_question, text)
+    text = _NANJING_PARTICLE.sub("吗", text)
     where = _WHERE_SLIP.search(text)
     if where and not _PLACE_NAMED.search(text[:where.start()]):
         text = f"{text[:where.start()]}去哪{text[where.end():]}"

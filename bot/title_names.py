@@ -26,7 +26,7 @@ def quote_named_titles(text: str) -> str:
 #: a title half remembered: the words before or after the part forgotten ("叫某某啥来着",
 #: "叫什么某某的"); see half_called
 HALF_CALLED = re.compile(r"(?:^|(?<=[\s，,。书本集字]))叫做?"
-                         r"(?:(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:啥|什么)|"
+                         r"(?:(?P<before>[^\s，,。？?！!啥什么]{2,8}?)(?:还是|或者)?(?:啥|什么)|"
                          r"(?:啥|什么)(?P<after>[^\s，,。？?！!]{2,8}?)(?=的|来着|那|$|[\s，,。？?！!]))")
 #: ... not a person told to do something (but 人间, 人生 … of a title), nor the words that
 #: only ask ("叫孩子看什么", "叫什么名字", "叫什么呀你们有吗")

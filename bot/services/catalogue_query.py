@@ -37,7 +37,10 @@ FILLER = re.compile(
     # (ending the message, or a clause: "某书 有伐 某作家的")
     r"有(?:伐|没得)(?=[\s，,。？?！!]|$)|^有本(?=童书|绘本|书|小说|漫画|图画书)|"
     r"在架上?[吗不么伐]|还在吗|还有吗|在吗|都有哪些|都有啥|有哪些|推荐几本|推荐一下|推荐|想借来看看|来看看|"
-    # for whom a book is asked ("给孩子借一本…"): no word of its title
+    # for whom a book is asked ("给孩子借一本…"): no word of its title; after the title, with
+    # how many ("某书那套 给儿子借两本")
+    r"[帮给替](?:孩子|娃|儿子|女儿|闺女|宝宝|小孩)(?:借|找|挑|选)[一两几]?[本套册](?=[\s，,。？?！!]|$)|"
+    r"(?<=[\u4e00-\u9fff])[那这]套(?=[\s，,。？?！!]|$)|"
     r"[帮给替](?=(孩子|娃|儿子|女儿|闺女|宝宝|小孩)(借|找|选|看|挑|约|订|预约))|"
     # a hold asked for someone ("再替她约一本…") and where it is picked up ("还是去河西取")
     r"再?[帮给替][我他她]约(?:一?下)?(?:[一这那]?[套本部册])?|"

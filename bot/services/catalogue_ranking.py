@@ -152,6 +152,14 @@ def named_only_in_summary(query: CatalogueQuery, candidate: Candidate) -> bool:
             and not any(word in named for word in query.words))
 
 
+def characters_shared(query: CatalogueQuery, title: str) -> float:
+    """How many of the characters typed the main title holds (of "昨天的世界", 昨日的世界
+    more than 平凡的世界): between titles equally near by character pairs, the nearer."""
+    main = set(title_key(main_title(title)))
+    return max((len(set(segment) & main) / len(set(segment) | main)
+                for segment in map(title_key, query.segments) if segment), default=0.0)
+
+
 def ranked(query: CatalogueQuery, candidates: list[Candidate],
            keep_all: bool) -> list[tuple[Relevance, Candidate]]:
     """The candidates, best first (the index's order breaks remaining ties); without
@@ -160,7 +168,9 @@ def ranked(query: CatalogueQuery, candidates: list[Candidate],
         (match, coverage), candidate = scored
         for_children = query.for_children and any(
             word in candidate.subjects for word in CHILDREN_SUBJECTS)
-        return (-match.tier, -for_children, -match.strength, -coverage, -candidate.on_shelf)
+        near_title = characters_shared(query, candidate.title) if match.tier == NEAR_MATCH else 0.0
+        return (-match.tier, -for_children, -match.strength, -coverage, -near_title,
+                -candidate.on_shelf)
 
     scored = sorted(((relevance(query, candidate), candidate) for candidate in candidates),
                     key=order)
