@@ -332,7 +332,8 @@ NO_TIME_ASKED = re.compile(r"空位|空闲|有位|有空|还有|几点|时段")
 BOOKS_A_SPACE = re.compile(r"约|订|预定|预订|占|抢|座|留|要|申请|空位|空闲|有位|研讨|直播间|场地|"
                            r"房间")
 #: staff named in a question about a rule ("还是得找馆员帮忙拿", "会不会被管理员说",
-#: "被管理员凶了…向谁反映"): no request for a person
+#: "被管理员凶了…向谁反映", a clause beginning with 得: "书在库房 得请管理员取吧"): no
+#: request for a person ("算了 找馆员吧" is one)
 STAFF_IN_A_RULE = re.compile(r"((还是|是不是|是否|要不要|需不需要|会不会|不会)[得要]?|"
                              r"(?:(?<=[\s，,])|^)[都也还]?[得要])"
                              r"(找|被|让|请|叫)[^，,。？?！!]{0,2}(馆员|工作人员|管理员)|"
@@ -867,6 +868,7 @@ CORRECTIONS = (
     Correction(lambda p: not EVENT_WORDS.search(p) and not BOOK_OF_AN_EVENT.search(p)
                and BOOK_OF_A_WRITER.search(p) is not None,
                "search_catalogue", of=frozenset({"ask_events"})),
+    # "我这个月总共报过几场": the reader's holds and sign-ups, listed
     Correction(lambda p: SIGN_UPS_ASKED.search(p) and not CANCEL.search(p) and not asks_how(p),
                "list_reservations", of=NOT_A_REQUEST | {"sign_up_event", "cancel_booking"}),
     # "替儿子查查他约了哪些书"
