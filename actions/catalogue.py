@@ -927,11 +927,13 @@ class ActionSearchCatalogue(LibraryAction):
         if author := author_asked_about(tracker):
             return show_results(dispatcher, author,
                                 services().catalogue.search(author, limit=PAGE_SIZE), offset=0)
-        if others := the_authors_other_books(normalise(tracker.latest_message.get("text", ""))):
+        text = tracker.latest_message.get("text", "")
+        plain = normalise(text)
+        if others := the_authors_other_books(plain):
             return show_results(dispatcher, *others, offset=0)
         if asks_how_a_card_is_used(tracker) and (
                 about_the_other_library(dispatcher, tracker)  # "省图的卡 带过来能用吗"
-                or answer_if_certain(dispatcher, tracker, tracker.latest_message.get("text", ""))):
+                or answer_if_certain(dispatcher, tracker, text)):
             return []
         query = search_query(tracker)
         if not re.search(r"\w", query):
@@ -948,7 +950,6 @@ class ActionSearchCatalogue(LibraryAction):
             )
             return []
         query, result = searched(tracker, query)
-        text = tracker.latest_message.get("text", "")
         if (shown := several_or_lacking(dispatcher, text, result)) is not None:
             return shown
         if lacking := tagged_title_the_author_lacks(tracker, result):
@@ -959,7 +960,7 @@ class ActionSearchCatalogue(LibraryAction):
             return show_results(dispatcher, *found, offset=0)
         # "有讲某学科的书没 图多点的": the clause that asks for books, unless the FAQ is
         # sure of the whole ("外文的书能借几本") and no book is asked for
-        plain = normalise(text)  # (or a title half remembered: "叫某某还是啥的")
+        # (or a title half remembered: "叫某某还是啥的")
         wanted = "《" in text or wants_a_book(plain) or half_called(plain) is not None
         if not result.hits and (books := clause_of_books(text)) and (
                 wanted or answer_in_context(tracker, text).kind != "answer"):

@@ -342,6 +342,8 @@ STAFF_IN_A_RULE = re.compile(r"((还是|是不是|是否|要不要|需不需要|
 
 #: a member of staff to be praised ("想表扬那位馆员 怎么办", "怎么表扬"): the FAQ's way to say so
 PRAISES = re.compile(r"夸|表扬|点赞|感谢信|锦旗")
+#: ... asked how or where
+HOW_OR_WHERE = re.compile(r"怎么|咋|如何|哪里|在哪")
 #: whom a complaint goes to, asked ("找谁反映", "在哪投诉"): the FAQ's way to complain
 WHOM_TO_TELL = re.compile(r"(找|向|跟|和|给)谁(反映|投诉|举报|提意见)|"
                           r"(怎么|如何|去哪|在哪|哪里|上哪)(能|可以)?(投诉|反映|举报)")
@@ -354,8 +356,7 @@ def staff_in_a_rule(plain: str) -> bool:
     得找馆员帮忙拿吗", "书在库房 得请管理员取吧"; not "要找馆员，帮我叫一个", "我被管理员凶了，
     要投诉"), or whom to complain to, or how to praise someone, asked ("…态度太差 找谁反映",
     "想表扬那位馆员 怎么办")."""
-    praised = PRAISES.search(plain) is not None and re.search(r"怎么|咋|如何|哪里|在哪", plain) \
-        is not None
+    praised = PRAISES.search(plain) is not None and HOW_OR_WHERE.search(plain) is not None
     return ((STAFF_IN_A_RULE.search(plain) is not None
              and bool(ASKS.search(plain) or GUESSED.search(plain)))
             or ((WHOM_TO_TELL.search(plain) is not None or praised)
